@@ -1,0 +1,28 @@
+// A Batch is what flows between components: typed lanes, each read by the steps that care.
+// Later issues add lanes (events, deviations, clusters, predictions, impacts, incidents).
+import type { OtlpLogRecord, OtlpSpan } from './otlp.ts';
+import type { ContentEvent, TelemetryItem } from './llm-call.ts';
+
+export interface Batch {
+  /** Raw spans from receivers; normalize consumes them. */
+  readonly spans: readonly OtlpSpan[];
+  /** Raw log records from receivers (GenAI content events); normalize consumes them. */
+  readonly logs: readonly OtlpLogRecord[];
+  /** Normalized calls of every kind. */
+  readonly calls: readonly TelemetryItem[];
+  /** Content from log records not yet joined to its call (trace_assembler joins them). */
+  readonly content: readonly ContentEvent[];
+}
+
+export function createBatch(lanes: Partial<Batch> = {}): Batch {
+  return { spans: [], logs: [], calls: [], content: [], ...lanes };
+}
+
+/** Items across all lanes: what the pipeline counts in and out of each component. */
+export function countItems(batch: Batch): number {
+  return batch.spans.length + batch.logs.length + batch.calls.length + batch.content.length;
+}
+
+export function isEmptyBatch(batch: Batch): boolean {
+  return countItems(batch) === 0;
+}
