@@ -77,6 +77,10 @@ export function createManualTime(startMs = 0): ManualTime {
         let next: ManualTimer | undefined;
         for (const t of timers) if (!t.cancelled && t.dueMs <= ms && (!next || t.dueMs < next.dueMs)) next = t;
         if (!next) break;
+        // A periodic timer far behind a jump in time fires once at its latest due point, as
+        // setInterval does under load, instead of once per missed interval.
+        const behind = Math.floor((ms - next.dueMs) / next.intervalMs);
+        if (behind > 1) next.dueMs += (behind - 1) * next.intervalMs;
         now = Math.max(now, next.dueMs);
         next.dueMs += next.intervalMs;
         await next.fn();

@@ -150,6 +150,16 @@ const base = {
   signals: z.array(z.unknown()),
 };
 
+/** Set by trace_assembler from the attempt's siblings and its gateway parent. */
+export const AttemptInfo = z.strictObject({
+  number: z.number().int().positive().describe('1-based position among sibling attempts, by start time.'),
+  of: z.number().int().positive().describe('Sibling attempts seen for the same gateway request.'),
+  requestOutcome: z.enum(['ok', 'error']).nullable().describe("The client request's outcome (gateway span, or the last attempt)."),
+  recoveredBy: z.string().nullable().describe('Span id of a later attempt that succeeded after this one failed (retry or fallback).'),
+  recoveredByModel: z.string().nullable(),
+});
+export type AttemptInfo = z.infer<typeof AttemptInfo>;
+
 export const LlmCall = z.strictObject({
   kind: z.literal('llm'),
   ...base,
@@ -177,6 +187,7 @@ export const LlmCall = z.strictObject({
   }),
   content: Content.nullable().describe('null when content capture is off.'),
   retry: RetryInfo,
+  attempt: AttemptInfo.nullable().optional(),
   evaluation: z
     .record(z.string(), z.number())
     .describe('Scores on the span: gen_ai.evaluation.*, hallucination_score, faithfulness…'),

@@ -1,0 +1,19 @@
+// The one explicit list of components this build knows (house style B3). To add a component,
+// create its folder and add its factory here; a duplicate type fails at boot.
+import type { ComponentFactory } from './component.ts';
+import otlpReceiver from './receivers/otlp/index.ts';
+import normalize from '../processors/normalize/index.ts';
+import traceAssembler from '../processors/trace-assembler/index.ts';
+import ndjson from '../exporters/ndjson/index.ts';
+
+export const registry: readonly ComponentFactory[] = checkUnique([otlpReceiver, normalize, traceAssembler, ndjson]);
+
+function checkUnique(factories: ComponentFactory[]): readonly ComponentFactory[] {
+  const seen = new Set<string>();
+  for (const f of factories) {
+    const key = `${f.kind}:${f.type}`;
+    if (seen.has(key)) throw new Error(`Two ${f.kind} factories share the type "${f.type}"; component types must be unique.`);
+    seen.add(key);
+  }
+  return Object.freeze(factories);
+}

@@ -1,0 +1,81 @@
+// Validates each component's settings with its factory's own schema and checks the references in
+// service.pipelines. Adds to `issues` rather than throwing, so the user sees every problem at once.
+import type { ComponentFactory, ComponentKind } from '../agent/component.ts';
+import type { ConfigIssue } from '../agent/errors.ts';
+import type { AgentConfigShape, PipelineConfig, ServiceConfig, StorageConfig } from './schema.ts';
+import { toConfigIssues } from './zod-issues.ts';
+
+export interface ResolvedComponent {
+  id: string;
+  kind: ComponentKind;
+  factory: ComponentFactory;
+  config: unknown;
+}
+
+export interface ResolvedConfig {
+  components: Map<string, ResolvedComponent>;
+  pipelines: Record<string, PipelineConfig>;
+  service: ServiceConfig;
+  storage: StorageConfig | undefined;
+  /** Defined but used by no pipeline: not an error, but worth saying. */
+  warnings: string[];
+}
+
+const SECTIONS = { receivers: 'receiver', processors: 'processor', exporters: 'exporter' } as const;
+const ID = /^([a-z][a-z0-9_]*)(?:\/([A-Za-z0-9_.-]+))?$/;
+
+export function componentKey(kind: ComponentKind, id: string): string {
+  return `${kind}:${id}`;
+}
+
+export function resolveComponents(
+  shape: AgentConfigShape,
+  factories: readonly ComponentFactory[],
+  issues: ConfigIssue[],
+): ResolvedConfig {
+  const components = new Map<string, ResolvedComponent>();
+  for (const [section, kind] of Object.entries(SECTIONS) as [keyof typeof SECTIONS, ComponentKind][]) {
+    for (const [id, settings] of Object.entries(shape[section])) {
+      const m = ID.exec(id);
+      if (!m) {
+        issues.push({ path: `${section}.${id}`, message: 'expected an id of the form `type` or `type/name` (type in lower_snake_case)' });
+        continue;
+      }
+      const factory = factories.find((f) => f.kind === kind && f.type === m[1]);
+      if (!factory) {
+        const known = factories.filter((f) => f.kind === kind).map((f) => f.type);
+        issues.push({ path: `${section}.${id}`, message: `unknown ${kind} type "${m[1]}"; known types: ${known.join(', ') || 'none'}` });
+        continue;
+      }
+      const parsed = factory.configSchema.safeParse(settings ?? {});
+      if (!parsed.success) {
+        issues.push(...toConfigIssues(parsed.error, settings ?? {}, [section, id]));
+        continue;
+      }
+      components.set(componentKey(kind, id), { id, kind, factory, config: parsed.data });
+    }
+  }
+
+  const used = new Set<string>();
+  for (const [name, pipeline] of Object.entries(shape.service.pipelines)) {
+    for (const [section, kind] of Object.entries(SECTIONS) as [keyof typeof SECTIONS, ComponentKind][]) {
+      const ids = pipeline[section];
+      ids.forEach((id, i) => {
+        const path = `service.pipelines.${name}.${section}[${i}]`;
+        if (ids.indexOf(id) !== i) issues.push({ path, message: `"${id}" is listed twice in this pipeline` });
+        if (!(id in shape[section])) {
+          issues.push({ path, message: `references ${kind} "${id}", which is not defined under ${section}` });
+        }
+        used.add(componentKey(kind, id));
+      });
+    }
+  }
+
+  const warnings: string[] = [];
+  for (const [section, kind] of Object.entries(SECTIONS) as [keyof typeof SECTIONS, ComponentKind][]) {
+    for (const id of Object.keys(shape[section])) {
+      if (!used.has(componentKey(kind, id))) warnings.push(`${section}.${id} is defined but not used by any pipeline`);
+    }
+  }
+  return { components, pipelines: shape.service.pipelines, service: shape.service, storage: shape.storage, warnings };
+}
