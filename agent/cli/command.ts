@@ -6,8 +6,8 @@ export interface CommandIo {
   stdout: Writable;
   stderr: Writable;
   env: NodeJS.ProcessEnv;
-  /** Resolves when the process is asked to stop (SIGTERM/SIGINT); `run` waits on it. */
-  stopSignal: Promise<string>;
+  /** Installs SIGTERM/SIGINT handling and resolves with the signal's name when one arrives. */
+  waitForStop(): Promise<string>;
 }
 
 export interface Command {

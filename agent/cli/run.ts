@@ -1,0 +1,71 @@
+import { parseArgs } from 'node:util';
+import { createLiveTime } from '../clock.ts';
+import { ConfigError } from '../errors.ts';
+import { createLogger } from '../logger.ts';
+import { buildPipelines } from '../pipeline/build.ts';
+import { registry } from '../registry.ts';
+import { loadConfigFile } from '../../config/load.ts';
+import { EXIT, type Command } from './command.ts';
+import { openStorage } from './open-storage.ts';
+
+export const runCommand: Command = {
+  name: 'run',
+  summary: 'Run the agent: receive OTLP, run the pipelines, export.',
+  help: `Usage: faultline run [--config FILE]
+
+Loads and validates the configuration (every problem is printed before anything starts), opens
+the database (the bundled PostgreSQL under ./data/ when storage.url is empty), applies pending
+migrations, starts exporters, processors and receivers, and runs until SIGTERM or SIGINT. On a
+signal it stops the receivers, flushes the processors and exporters within
+service.shutdown_timeout_ms, and exits. A second signal exits at once.
+
+Options:
+  -c, --config FILE   configuration file (default: agent.yaml)
+  -h, --help          show this help
+
+Exit codes: 0 clean stop, 1 invalid configuration, 3 failed to start or to stop cleanly.`,
+  async run(args, io) {
+    const { values } = parseArgs({ args, options: { config: { type: 'string', short: 'c', default: 'agent.yaml' } } });
+    let config;
+    try {
+      config = loadConfigFile(values.config!, registry, { env: io.env });
+    } catch (err) {
+      if (err instanceof ConfigError) {
+        io.stderr.write(`${err.message}\n`);
+        return EXIT.invalid;
+      }
+      throw err;
+    }
+    const logger = createLogger(config.service.telemetry.logs.level);
+    for (const warning of config.warnings) logger.warn({ config: values.config }, `Configuration: ${warning}.`);
+
+    const time = createLiveTime();
+    let storage: Awaited<ReturnType<typeof openStorage>> | null = null;
+    let pipelines;
+    try {
+      if (config.storage) storage = await openStorage(config.storage, logger.child({ component: 'storage' }));
+      pipelines = await buildPipelines(config, { logger, clock: time.clock, scheduler: time.scheduler });
+      await pipelines.start();
+    } catch (err) {
+      logger.error({ err }, 'The agent could not start.');
+      time.stop();
+      await storage?.close().catch((e: unknown) => logger.error({ err: e }, 'Closing the database failed.'));
+      return EXIT.failed;
+    }
+    logger.info({ pipelines: Object.keys(config.pipelines), config: values.config }, 'Agent started.');
+
+    const signal = await io.waitForStop();
+    logger.info({ signal }, 'Shutting down.');
+    let code: number = EXIT.ok;
+    try {
+      await pipelines.shutdown();
+    } catch (err) {
+      logger.error({ err }, 'Shutdown did not complete cleanly; data held by the components named above may be lost.');
+      code = EXIT.failed;
+    }
+    time.stop();
+    await storage?.close().catch((err: unknown) => logger.error({ err }, 'Closing the database failed.'));
+    logger.info({ components: pipelines.stats() }, 'Agent stopped.');
+    return code;
+  },
+};

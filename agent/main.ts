@@ -1,0 +1,81 @@
+// The faultline CLI entry point: the only place that exits the process (house style B6).
+import { readFileSync } from 'node:fs';
+import { classifyCommand } from './cli/classify.ts';
+import { EXIT, type Command, type CommandIo } from './cli/command.ts';
+import { migrateCommand } from './cli/migrate.ts';
+import { runCommand } from './cli/run.ts';
+import { validateCommand } from './cli/validate.ts';
+
+const COMMANDS: readonly Command[] = [runCommand, validateCommand, classifyCommand, migrateCommand];
+
+function usage(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  return `faultline ${version()} — catches the failures of GenAI systems in production.
+
+Usage: faultline <command> [options]
+
+Commands:
+${COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n')}
+
+Run 'faultline <command> --help' for a command's options.
+Options: -h, --help (this text), -v, --version`;
+}
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+/** Runs one CLI invocation and returns its exit code. */
+export async function dispatch(argv: string[], io: CommandIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '-h' || name === '--help' || name === 'help') {
+    io.stdout.write(`${usage()}\n`);
+    return name === undefined ? EXIT.invalid : EXIT.ok;
+  }
+  if (name === '-v' || name === '--version') {
+    io.stdout.write(`${version()}\n`);
+    return EXIT.ok;
+  }
+  const command = COMMANDS.find((c) => c.name === name);
+  if (!command) {
+    io.stderr.write(`faultline: unknown command "${name}"\n\n${usage()}\n`);
+    return EXIT.invalid;
+  }
+  if (rest.includes('-h') || rest.includes('--help')) {
+    io.stdout.write(`${command.help}\n`);
+    return EXIT.ok;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (err) {
+    const e = err as Error & { code?: string };
+    // parseArgs reports unknown or malformed options with these codes.
+    if (e.code?.startsWith('ERR_PARSE_ARGS')) {
+      io.stderr.write(`faultline ${command.name}: ${e.message}\nSee 'faultline ${command.name} --help'.\n`);
+      return EXIT.invalid;
+    }
+    io.stderr.write(`faultline ${command.name}: ${e.stack ?? e.message}\n`);
+    return EXIT.failed;
+  }
+}
+
+export async function main(argv: string[]): Promise<never> {
+  let stop: Promise<string> | null = null;
+  // Signal handlers are installed only by commands that wait for them (run); the others keep
+  // Node's default, so Ctrl-C stops them at once.
+  const waitForStop = () =>
+    (stop ??= new Promise<string>((resolve) => {
+      let stopping = false;
+      for (const sig of ['SIGTERM', 'SIGINT'] as const) {
+        process.on(sig, () => {
+          // A second signal while shutting down means "now".
+          if (stopping) process.exit(130);
+          stopping = true;
+          resolve(sig);
+        });
+      }
+    }));
+  const code = await dispatch(argv, { stdout: process.stdout, stderr: process.stderr, env: process.env, waitForStop });
+  process.exit(code);
+}
