@@ -29,7 +29,7 @@ export function loadConfigFile(path: string, factories: readonly ComponentFactor
 export function parseConfig(text: string, factories: readonly ComponentFactory[], options: LoadOptions = {}): ResolvedConfig {
   const source = options.source ?? 'agent.yaml';
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
+  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: true });
   if (doc.errors.length > 0) {
     throw new ConfigError(
       doc.errors.map((e) => {

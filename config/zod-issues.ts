@@ -29,7 +29,8 @@ function describeIssue(issue: z.core.$ZodIssue, got: { present: boolean; value: 
   const shown = got.present ? `, got ${show(got.value)}` : '';
   // A schema-supplied message (z.number({ error: '…' })) is already phrased for users.
   if (!issue.message.startsWith('Invalid') && !issue.message.startsWith('Too ')) {
-    return issue.message + (issue.message.includes(', got ') ? '' : shown);
+    const structured = got.value !== null && typeof got.value === 'object';
+    return issue.message + (issue.message.includes(', got ') || structured ? '' : shown);
   }
   switch (issue.code) {
     case 'invalid_type':
