@@ -1,12 +1,13 @@
 // The faultline CLI entry point: the only place that exits the process (house style B6).
 import { readFileSync } from 'node:fs';
 import { classifyCommand } from './cli/classify.ts';
+import { componentsCommand } from './cli/components.ts';
 import { EXIT, type Command, type CommandIo } from './cli/command.ts';
 import { migrateCommand } from './cli/migrate.ts';
 import { runCommand } from './cli/run.ts';
 import { validateCommand } from './cli/validate.ts';
 
-const COMMANDS: readonly Command[] = [runCommand, validateCommand, classifyCommand, migrateCommand];
+const COMMANDS: readonly Command[] = [runCommand, validateCommand, classifyCommand, migrateCommand, componentsCommand];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
