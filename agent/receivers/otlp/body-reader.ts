@@ -1,0 +1,77 @@
+// Reads an HTTP request body into one Buffer, enforcing the size limit on the bytes received and
+// again after gunzip, so neither a huge body nor a gzip bomb is ever held in memory.
+import type { IncomingMessage } from 'node:http';
+import { promisify } from 'node:util';
+import { gunzip } from 'node:zlib';
+
+const gunzipAsync = promisify(gunzip);
+
+/** Why a body could not be read; the HTTP server maps each to its status code. */
+export class BodyError extends Error {
+  constructor(
+    readonly reason: 'too_large' | 'bad_gzip' | 'aborted',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'BodyError';
+  }
+}
+
+/**
+ * Resolves with the (decompressed) body. `gzip` says the body is gzip-compressed. Stops reading
+ * as soon as the limit is passed; the caller answers and closes the connection.
+ */
+export async function readBody(req: IncomingMessage, limitBytes: number, gzip: boolean): Promise<Buffer> {
+  const raw = await readRaw(req, limitBytes);
+  if (!gzip) return raw;
+  try {
+    return await gunzipAsync(raw, { maxOutputLength: limitBytes });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw tooLarge(limitBytes, 'after gzip decompression');
+    throw new BodyError('bad_gzip', `The body is not valid gzip: ${(err as Error).message}.`);
+  }
+}
+
+function readRaw(req: IncomingMessage, limitBytes: number): Promise<Buffer> {
+  const declared = Number(req.headers['content-length']);
+  if (declared > limitBytes) return Promise.reject(tooLarge(limitBytes, `(Content-Length is ${declared})`));
+
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const cleanup = () => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+      req.off('aborted', onAborted);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limitBytes) {
+        cleanup();
+        req.pause();
+        reject(tooLarge(limitBytes, ''));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => {
+      cleanup();
+      // The common case is one chunk: hand it over without a copy.
+      resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size));
+    };
+    const onError = (err: Error) => {
+      cleanup();
+      reject(new BodyError('aborted', `Reading the request body failed: ${err.message}.`));
+    };
+    const onAborted = () => onError(new Error('the client closed the connection'));
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
+    req.on('aborted', onAborted);
+  });
+}
+
+function tooLarge(limitBytes: number, detail: string): BodyError {
+  return new BodyError('too_large', `The request body is larger than the limit of ${limitBytes} bytes${detail ? ` ${detail}` : ''}.`);
+}

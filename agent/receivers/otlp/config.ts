@@ -1,0 +1,53 @@
+import { z } from 'zod';
+
+const MIB = 1024 * 1024;
+
+/** `host:port`, `[ipv6]:port` or `:port`; port 0 lets the OS pick a free one (see `addresses()`). */
+const Endpoint = z
+  .string()
+  .regex(/^(\[[0-9a-fA-F:.]+\]|[^\s:[\]]*):\d{1,5}$/, 'expected "host:port", e.g. "0.0.0.0:4318"')
+  .refine((s) => Number(s.slice(s.lastIndexOf(':') + 1)) <= 65535, 'port must be between 0 and 65535');
+
+// `http:` with no value in YAML is null: like the Collector, that enables the protocol with defaults.
+const enabledWhenNull = (v: unknown) => (v === null ? {} : v);
+
+export const HttpProtocolConfig = z
+  .strictObject({
+    endpoint: Endpoint.default('127.0.0.1:4318').describe('Address the OTLP/HTTP server listens on, "host:port"; port 0 picks a free port.'),
+    max_request_body_bytes: z
+      .int()
+      .positive()
+      .default(64 * MIB)
+      .describe('Largest request body accepted, counted after gzip decompression; larger requests get 413.'),
+  })
+  .describe('OTLP/HTTP (POST /v1/traces and /v1/logs, protobuf or JSON, optional gzip). Omit to disable.');
+
+export const GrpcProtocolConfig = z
+  .strictObject({
+    endpoint: Endpoint.default('127.0.0.1:4317').describe('Address the OTLP/gRPC server listens on, "host:port"; port 0 picks a free port.'),
+    max_recv_msg_size_bytes: z
+      .int()
+      .positive()
+      .default(64 * MIB)
+      .describe('Largest request message accepted, counted after decompression; larger ones get RESOURCE_EXHAUSTED.'),
+  })
+  .describe('OTLP/gRPC (TraceService/Export and LogsService/Export, optional gzip). Omit to disable.');
+
+export const OtlpReceiverConfig = z.strictObject({
+  protocols: z
+    .strictObject({
+      http: z.preprocess(enabledWhenNull, HttpProtocolConfig).optional(),
+      grpc: z.preprocess(enabledWhenNull, GrpcProtocolConfig).optional(),
+    })
+    .refine((p) => p.http !== undefined || p.grpc !== undefined, 'enable at least one protocol: http, grpc or both')
+    .default({ http: HttpProtocolConfig.parse({}), grpc: GrpcProtocolConfig.parse({}) })
+    .describe('Transports to serve; a protocol left out is disabled. Without this key both run on 127.0.0.1.'),
+  memory_limit_mib: z
+    .int()
+    .nonnegative()
+    .default(1024)
+    .describe('Heap high-water mark: while the heap is above it, requests get 503 + Retry-After (gRPC UNAVAILABLE). 0 turns the check off.'),
+});
+export type OtlpReceiverConfig = z.infer<typeof OtlpReceiverConfig>;
+export type HttpProtocolConfig = z.infer<typeof HttpProtocolConfig>;
+export type GrpcProtocolConfig = z.infer<typeof GrpcProtocolConfig>;

@@ -1,0 +1,171 @@
+// OTLP/HTTP on node:http: POST /v1/traces and /v1/logs, protobuf or JSON on one port (chosen by
+// Content-Type), optional gzip. Every failure gets the protocol's status and a google.rpc.Status
+// body in the request's encoding; nothing reaches the pipeline unless the whole body decoded.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import type { DecodedLogs, DecodedTraces } from '../../model/otlp.ts';
+import { decodeLogsJson, decodeTracesJson } from '../../otlp/decode-json.ts';
+import { decodeLogsProtobuf } from '../../otlp/decode-logs-protobuf.ts';
+import { decodeTracesProtobuf } from '../../otlp/decode-traces-protobuf.ts';
+import type { Admission } from './admission.ts';
+import { BodyError, readBody } from './body-reader.ts';
+import type { HttpProtocolConfig } from './config.ts';
+import { listenError, parseEndpoint, type BoundAddress } from './endpoint.ts';
+import type { Ingest, IngestOutcome } from './ingest.ts';
+import { sendExportResponse, sendStatus, type BodyEncoding } from './respond.ts';
+import { createSampledWarning } from './sampled-warning.ts';
+
+export interface OtlpHttpServer {
+  listen(): Promise<BoundAddress>;
+  /** Stops accepting; waits up to drainMs for in-flight requests, then drops the connections. */
+  close(drainMs: number): Promise<void>;
+}
+
+export interface HttpServerDeps {
+  ingest: Ingest;
+  admission: Admission;
+  isShuttingDown: () => boolean;
+  logger: Logger;
+}
+
+const ROUTES: Record<string, 'traces' | 'logs'> = { '/v1/traces': 'traces', '/v1/logs': 'logs' };
+
+const DECODERS = {
+  traces: { protobuf: decodeTracesProtobuf, json: decodeTracesJson },
+  logs: { protobuf: decodeLogsProtobuf, json: decodeLogsJson },
+} as const;
+
+export function createOtlpHttpServer(config: HttpProtocolConfig, deps: HttpServerDeps): OtlpHttpServer {
+  const { ingest, admission, isShuttingDown } = deps;
+  const warn = createSampledWarning(deps.logger);
+  const limit = config.max_request_body_bytes;
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = (req.url ?? '/').split('?', 1)[0];
+    const signal = ROUTES[path];
+    const encoding = bodyEncodingOf(req.headers['content-type']);
+    // An error answer uses the request's encoding; JSON when that is unknown, as it reads best.
+    const replyAs: BodyEncoding = encoding ?? 'json';
+    // Once shutdown has begun every answer closes its connection, so keep-alive sockets drain.
+    if (isShuttingDown()) res.setHeader('Connection', 'close');
+
+    if (signal === undefined) {
+      ingest.countFailure('http', 'not_found');
+      return sendStatus(res, replyAs, 404, `No OTLP endpoint at ${path}; use POST /v1/traces or POST /v1/logs.`);
+    }
+    if (req.method !== 'POST') {
+      ingest.countFailure('http', 'not_found');
+      res.setHeader('Allow', 'POST');
+      return sendStatus(res, replyAs, 405, `${path} accepts only POST, not ${req.method}.`);
+    }
+    if (isShuttingDown()) {
+      ingest.countFailure('http', 'shutting_down');
+      return sendStatus(res, replyAs, 503, 'The agent is shutting down; retry against another instance or later.', { retryAfterSec: 1 });
+    }
+    const overMemory = admission.check();
+    if (overMemory) {
+      ingest.countFailure('http', 'memory');
+      return sendStatus(res, replyAs, 503, overMemory.message, { retryAfterSec: overMemory.retryAfterSec });
+    }
+    if (encoding === null) {
+      ingest.countFailure('http', 'unsupported_media_type');
+      const got = req.headers['content-type'] ? `"${req.headers['content-type']}"` : 'none';
+      return sendStatus(res, replyAs, 415, `Unsupported Content-Type ${got}; send application/x-protobuf or application/json.`);
+    }
+    const contentEncoding = (req.headers['content-encoding'] ?? '').trim().toLowerCase();
+    if (contentEncoding !== '' && contentEncoding !== 'identity' && contentEncoding !== 'gzip') {
+      ingest.countFailure('http', 'unsupported_media_type');
+      return sendStatus(res, replyAs, 415, `Unsupported Content-Encoding "${contentEncoding}"; send gzip or identity.`);
+    }
+
+    let body: Buffer;
+    try {
+      body = await readBody(req, limit, contentEncoding === 'gzip');
+    } catch (err) {
+      if (!(err instanceof BodyError)) throw err;
+      if (err.reason === 'too_large') {
+        ingest.countFailure('http', 'too_large');
+        // The rest of the body is not read: close the connection rather than drain it.
+        res.setHeader('Connection', 'close');
+        return sendStatus(res, replyAs, 413, err.message);
+      }
+      ingest.countFailure('http', 'malformed');
+      if (err.reason === 'aborted') return void res.destroy();
+      return sendStatus(res, replyAs, 400, err.message);
+    }
+
+    let decoded: DecodedTraces | DecodedLogs;
+    try {
+      decoded = DECODERS[signal][encoding](body);
+    } catch (err) {
+      ingest.countFailure('http', 'malformed');
+      const kind = encoding === 'json' ? 'OTLP/JSON' : 'OTLP protobuf';
+      return sendStatus(res, replyAs, 400, `The body is not a valid ${kind} ${signal} request: ${(err as Error).message}`);
+    }
+
+    const outcome = signal === 'traces' ? await ingest.traces('http', decoded as DecodedTraces) : await ingest.logs('http', decoded as DecodedLogs);
+    if (isShuttingDown()) res.setHeader('Connection', 'close');
+    sendOutcome(res, encoding, signal, outcome);
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      warn({ err, path: req.url }, 'An OTLP/HTTP request failed unexpectedly; the sender got 500.');
+      if (res.headersSent) res.destroy();
+      else sendStatus(res, 'json', 500, 'The agent failed to handle the request; see its log.');
+    });
+  });
+
+  let closing: Promise<void> | null = null;
+  return {
+    async listen() {
+      const { host, port } = parseEndpoint(config.endpoint);
+      await new Promise<void>((resolve, reject) => {
+        const onError = (err: Error) => reject(listenError('OTLP/HTTP', config.endpoint, err));
+        server.once('error', onError);
+        server.listen({ host, port }, () => {
+          server.off('error', onError);
+          resolve();
+        });
+      });
+      const address = server.address() as AddressInfo;
+      return { host: address.address, port: address.port };
+    },
+    close(drainMs) {
+      closing ??= new Promise<void>((resolve) => {
+        if (!server.listening) return resolve();
+        // close() stops listening and drops idle keep-alive sockets; active ones end after their
+        // answer (Connection: close). Past the drain deadline, whatever is left is cut.
+        const deadline = setTimeout(() => server.closeAllConnections(), drainMs);
+        server.close(() => {
+          clearTimeout(deadline);
+          resolve();
+        });
+        server.closeIdleConnections();
+      });
+      return closing;
+    },
+  };
+}
+
+function sendOutcome(res: ServerResponse, encoding: BodyEncoding, signal: 'traces' | 'logs', outcome: IngestOutcome): void {
+  switch (outcome.kind) {
+    case 'ok':
+      return sendExportResponse(res, encoding, signal, outcome.rejected, outcome.message);
+    case 'refused': {
+      const status = outcome.error.reason === 'queue' ? 429 : 503;
+      return sendStatus(res, encoding, status, outcome.error.message, { retryAfterSec: outcome.error.retryAfterSec });
+    }
+    case 'failed':
+      return sendStatus(res, encoding, 500, outcome.message);
+  }
+}
+
+/** 'protobuf' or 'json' from a Content-Type header (parameters such as charset allowed), else null. */
+export function bodyEncodingOf(contentType: string | undefined): BodyEncoding | null {
+  const media = (contentType ?? '').split(';', 1)[0].trim().toLowerCase();
+  if (media === 'application/x-protobuf') return 'protobuf';
+  if (media === 'application/json') return 'json';
+  return null;
+}

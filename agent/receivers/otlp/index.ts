@@ -1,0 +1,70 @@
+// otlp: receives OTLP traces and logs over HTTP (protobuf or JSON) and gRPC, optionally gzipped,
+// from LLM gateways and apps. Each request's usable spans (or log records) go on as one batch in
+// the `spans` (or `logs`) lane; senders get the protocol's answers, including partial_success.
+import { defineReceiver, type Receiver, type ReceiverContext } from '../../component.ts';
+import { createAdmission } from './admission.ts';
+import { OtlpReceiverConfig } from './config.ts';
+import { formatAddress, type BoundAddress } from './endpoint.ts';
+import { createOtlpGrpcServer, type OtlpGrpcServer } from './grpc-server.ts';
+import { createOtlpHttpServer, type OtlpHttpServer } from './http-server.ts';
+import { createIngest } from './ingest.ts';
+import { copyStats, createStats, type OtlpReceiverStats } from './stats.ts';
+
+export type { OtlpReceiverStats } from './stats.ts';
+export type { BoundAddress } from './endpoint.ts';
+
+/** How long shutdown waits for in-flight requests before cutting their connections. */
+const DRAIN_MS = 5_000;
+
+export interface OtlpReceiver extends Receiver {
+  /** The addresses bound by start(), per enabled protocol (the real port when configured as 0). */
+  addresses(): { http?: BoundAddress; grpc?: BoundAddress };
+  /** A snapshot of the counters, by transport: accepted/rejected/refused items, failed requests by reason. */
+  stats(): OtlpReceiverStats;
+}
+
+export default defineReceiver({
+  type: 'otlp',
+  description: 'Receives OTLP traces and logs over HTTP (protobuf or JSON) and gRPC, with gzip, size limits and backpressure.',
+  configSchema: OtlpReceiverConfig,
+  create: createOtlpReceiver,
+});
+
+export function createOtlpReceiver(config: OtlpReceiverConfig, ctx: ReceiverContext): OtlpReceiver {
+  const stats = createStats();
+  const ingest = createIngest(ctx.next, stats, ctx.logger);
+  const admission = createAdmission(config.memory_limit_mib);
+  let shuttingDown = false;
+  const deps = { ingest, admission, isShuttingDown: () => shuttingDown, logger: ctx.logger };
+  const { http, grpc } = config.protocols;
+  const httpServer: OtlpHttpServer | null = http ? createOtlpHttpServer(http, deps) : null;
+  const grpcServer: OtlpGrpcServer | null = grpc ? createOtlpGrpcServer(grpc, deps) : null;
+  const bound: { http?: BoundAddress; grpc?: BoundAddress } = {};
+  let stopping: Promise<void> | null = null;
+
+  const closeAll = () => Promise.all([httpServer?.close(DRAIN_MS), grpcServer?.close(DRAIN_MS)]).then(() => undefined);
+
+  return {
+    async start() {
+      try {
+        if (httpServer) bound.http = await httpServer.listen();
+        if (grpcServer) bound.grpc = await grpcServer.listen();
+      } catch (err) {
+        // Do not leave the other protocol's port open behind a failed start.
+        await closeAll();
+        throw err;
+      }
+      ctx.logger.info(
+        { http: bound.http && formatAddress(bound.http), grpc: bound.grpc && formatAddress(bound.grpc) },
+        'OTLP receiver listening.',
+      );
+    },
+    shutdown() {
+      shuttingDown = true;
+      stopping ??= closeAll();
+      return stopping;
+    },
+    addresses: () => ({ ...bound }),
+    stats: () => copyStats(stats),
+  };
+}
