@@ -1,0 +1,30 @@
+// Quality scores carried on an LLM span: OTel `gen_ai.evaluation.name` + `.score.value` (on the
+// span or as `gen_ai.evaluation.result` events), any other numeric `gen_ai.evaluation.*`, and the
+// plain score keys some evaluators write.
+import type { Attributes, OtlpSpanEvent } from '../../agent/model/otlp.ts';
+import { readNumber, readString } from './attribute-readers.ts';
+
+const PREFIX = 'gen_ai.evaluation.';
+const PLAIN_KEYS = ['hallucination_score', 'faithfulness', 'faithfulness_score', 'relevance_score', 'groundedness'] as const;
+
+export function readEvaluation(attrs: Attributes, events: readonly OtlpSpanEvent[]): Record<string, number> {
+  const scores: Record<string, number> = {};
+  addNamedScore(scores, attrs);
+  for (const e of events) if (e.name === 'gen_ai.evaluation.result') addNamedScore(scores, e.attributes);
+  for (const key in attrs) {
+    if (key.charCodeAt(0) !== 0x67 /* g */ || !key.startsWith(PREFIX) || key === 'gen_ai.evaluation.score.value') continue;
+    const n = readNumber(attrs[key]);
+    if (n !== null) scores[key.slice(PREFIX.length)] = n;
+  }
+  for (const key of PLAIN_KEYS) {
+    const n = readNumber(attrs[key]);
+    if (n !== null) scores[key] = n;
+  }
+  return scores;
+}
+
+function addNamedScore(scores: Record<string, number>, attrs: Attributes): void {
+  const name = readString(attrs['gen_ai.evaluation.name']);
+  const value = readNumber(attrs['gen_ai.evaluation.score.value']);
+  if (name !== null && value !== null) scores[name] = value;
+}

@@ -1,0 +1,137 @@
+// Reads one LLM span, in any vocabulary, into an LlmCall. Keys are looked up directly, first
+// key present wins (reference §2.4); JSON-string attributes (hidden_params, messages,
+// invocation parameters) and LiteLLM's Python-repr usage_object are parsed only when needed.
+import type { LlmCall, Operation } from '../../agent/model/llm-call.ts';
+import type { AttributeValue, OtlpSpan } from '../../agent/model/otlp.ts';
+import { firstNumber, firstString, isObject, readBoolean, readNumber, readString, readStructured } from './attribute-readers.ts';
+import type { NormalizeSettings } from './config.ts';
+import { readCost } from './cost.ts';
+import { readFailure } from './error-info.ts';
+import { readEvaluation } from './evaluation.ts';
+import { normalizeFinishReason, readRawFinishReasons } from './finish-reason.ts';
+import { readHiddenParams, readUsageObject, type HiddenParams, type UsageDetails } from './litellm.ts';
+import { readInvocationParameters } from './openinference.ts';
+import { readProvider } from './provider.ts';
+import { readRateLimit } from './rate-limit.ts';
+import { readResponseFormat, readSpanContent } from './span-content.ts';
+import { readIdentity, readResource, readSource, readTiming, type Vocabulary } from './span-basics.ts';
+import { readTokens } from './tokens.ts';
+
+const OPERATIONS: Readonly<Record<string, Operation>> = {
+  chat: 'chat',
+  completion: 'chat',
+  acompletion: 'chat',
+  text_completion: 'text_completion',
+  atext_completion: 'text_completion',
+  generate_content: 'generate_content',
+  agenerate_content: 'generate_content',
+  embeddings: 'embeddings',
+  retrieval: 'retrieval',
+  execute_tool: 'execute_tool',
+  invoke_agent: 'invoke_agent',
+  llm: 'chat',
+};
+
+const STREAMING_KEYS = ['gen_ai.request.stream', 'litellm.request.streaming', 'llm.is_streaming', 'gen_ai.is_streaming'] as const;
+
+export function readLlmCall(span: OtlpSpan, vocabulary: Vocabulary, settings: NormalizeSettings): LlmCall {
+  const attrs = span.attributes;
+  const failure = readFailure(span);
+  const timing = readTiming(span, timeToFirstTokenMs(attrs));
+
+  // Lazily parsed sources: most spans need none of them.
+  let hidden: HiddenParams | null | undefined;
+  const hiddenParams = () => (hidden === undefined ? (hidden = readHiddenParams(attrs)) : hidden);
+  let usage: UsageDetails | null | undefined;
+  const usageObject = () => (usage === undefined ? (usage = readUsageObject(attrs, hiddenParams())) : usage);
+  let invocation: Record<string, AttributeValue> | null | undefined;
+  const invocationParameters = () => (invocation === undefined ? (invocation = readInvocationParameters(attrs)) : invocation);
+
+  const { provider, raw: providerRaw } = readProvider(attrs, settings.aliases);
+  const operationRaw = firstString(attrs, ['gen_ai.operation.name', 'llm.request.type']);
+  const content = settings.captureContent ? readSpanContent(span, readResponseFormat(attrs, invocationParameters()), { maxChars: settings.maxChars }) : null;
+  const finishReasonsRaw = readRawFinishReasons(attrs);
+  if (finishReasonsRaw.length === 0) finishReasonsRaw.push(...outputFinishReasons(attrs['gen_ai.output.messages']));
+  const hp = hiddenParams();
+
+  // On a failed LiteLLM v1 attempt, gen_ai.response.id falls back to the litellm call id
+  // (reference §2.2); keeping it as the call id lets trace_assembler group the attempts.
+  let callId = readString(attrs['litellm.call_id']);
+  let responseId = firstString(attrs, ['gen_ai.response.id', 'llm.response.id']);
+  if (vocabulary === 'litellm' && failure.outcome === 'error' && attrs['gen_ai.response.model'] === undefined && callId === null) {
+    callId = responseId;
+    responseId = null;
+  }
+
+  return {
+    kind: 'llm',
+    source: readSource(span, vocabulary),
+    resource: readResource(span.resource),
+    timing,
+    outcome: failure.outcome,
+    error: failure.error,
+    identity: readIdentity(attrs),
+    signals: [],
+    callId,
+    responseId,
+    provider,
+    providerRaw,
+    requestModel: firstString(attrs, ['gen_ai.request.model', 'llm.request.model_name', 'llm.model_name']),
+    responseModel: firstString(attrs, ['gen_ai.response.model', 'llm.response.model_name']),
+    modelGroup: firstString(attrs, ['litellm.model_group', 'metadata.model_group']),
+    deploymentId: hp === null ? null : readString(hp.model_id),
+    apiBase: (hp === null ? null : readString(hp.api_base)) ?? readString(attrs['server.address']),
+    operation: operationRaw === null ? 'chat' : (OPERATIONS[operationRaw.toLowerCase()] ?? 'other'),
+    operationRaw,
+    streaming: readStreaming(attrs, invocationParameters),
+    tokens: readTokens(attrs, usageObject),
+    cost: readCost(attrs, hiddenParams),
+    rateLimit: hp === null ? null : readRateLimit(hp.additional_headers, timing.endMs),
+    finishReasons: finishReasonsRaw.map(normalizeFinishReason),
+    finishReasonsRaw,
+    request: {
+      maxTokens: firstNumber(attrs, ['gen_ai.request.max_tokens', 'llm.request.max_tokens']) ?? invocationNumber(invocationParameters(), 'max_tokens', 'max_completion_tokens'),
+      temperature: firstNumber(attrs, ['gen_ai.request.temperature', 'llm.temperature']) ?? invocationNumber(invocationParameters(), 'temperature'),
+      topP: firstNumber(attrs, ['gen_ai.request.top_p', 'llm.top_p']) ?? invocationNumber(invocationParameters(), 'top_p'),
+    },
+    content,
+    retry: failure.retry,
+    evaluation: readEvaluation(attrs, span.events),
+  };
+}
+
+function readStreaming(attrs: OtlpSpan['attributes'], invocation: () => Record<string, AttributeValue> | null): boolean | null {
+  for (const key of STREAMING_KEYS) {
+    const b = readBoolean(attrs[key]);
+    if (b !== null) return b;
+  }
+  return attrs['llm.invocation_parameters'] === undefined ? null : readBoolean(invocation()?.stream);
+}
+
+/** v2 and ≥1.41 report seconds; the model wants milliseconds. */
+function timeToFirstTokenMs(attrs: OtlpSpan['attributes']): number | null {
+  const seconds = firstNumber(attrs, ['gen_ai.response.time_to_first_chunk', 'gen_ai.server.time_to_first_token']);
+  return seconds === null || seconds < 0 ? null : seconds * 1000;
+}
+
+function invocationNumber(invocation: Record<string, AttributeValue> | null, ...keys: string[]): number | null {
+  if (invocation === null) return null;
+  for (const key of keys) {
+    const n = readNumber(invocation[key]);
+    if (n !== null) return n;
+  }
+  return null;
+}
+
+/** Finish reasons inside `gen_ai.output.messages`, for emitters that send no finish_reasons key. */
+function outputFinishReasons(value: AttributeValue | undefined): string[] {
+  if (value === undefined) return [];
+  const messages = readStructured(value);
+  if (!Array.isArray(messages)) return [];
+  const out: string[] = [];
+  for (const m of messages) {
+    const reason = isObject(m) ? readString(m.finish_reason) : null;
+    if (reason !== null) out.push(reason);
+  }
+  return out;
+}

@@ -1,0 +1,53 @@
+// Rate-limit headroom from LiteLLM's `hidden_params.additional_headers` (success spans only,
+// reference §3.2): four parsed ints `x_ratelimit_*`, plus, on newer versions, every provider
+// header as `llm_provider-<name>` (OpenAI `x-ratelimit-*`, `retry-after`, Anthropic
+// `anthropic-ratelimit-*`). Values are recorded as sent; interpretation is the classifier's.
+import type { RateLimit } from '../../agent/model/llm-call.ts';
+import type { AttributeValue } from '../../agent/model/otlp.ts';
+import { isObject, readNumber, readString } from './attribute-readers.ts';
+
+const PROVIDER_PREFIX = 'llm_provider-';
+
+export function readRateLimit(additionalHeaders: AttributeValue | undefined, endMs: number): RateLimit | null {
+  if (!isObject(additionalHeaders)) return null;
+  const headers: Record<string, string> = {};
+  let seen = false;
+  for (const key in additionalHeaders) {
+    seen = true;
+    if (!key.startsWith(PROVIDER_PREFIX)) continue;
+    const value = readString(additionalHeaders[key]);
+    if (value !== null) headers[key.slice(PROVIDER_PREFIX.length).toLowerCase()] = value;
+  }
+  if (!seen) return null;
+  const h = (name: string) => headers[name] ?? null;
+  const num = (parsed: string, ...names: string[]) => {
+    const direct = readNumber(additionalHeaders[parsed]);
+    if (direct !== null) return direct;
+    for (const name of names) {
+      const n = readNumber(h(name) ?? undefined);
+      if (n !== null) return n;
+    }
+    return null;
+  };
+  return {
+    limitRequests: num('x_ratelimit_limit_requests', 'x-ratelimit-limit-requests', 'anthropic-ratelimit-requests-limit'),
+    remainingRequests: num('x_ratelimit_remaining_requests', 'x-ratelimit-remaining-requests', 'anthropic-ratelimit-requests-remaining'),
+    resetRequests: h('x-ratelimit-reset-requests') ?? h('anthropic-ratelimit-requests-reset'),
+    limitTokens: num('x_ratelimit_limit_tokens', 'x-ratelimit-limit-tokens', 'anthropic-ratelimit-tokens-limit'),
+    remainingTokens: num('x_ratelimit_remaining_tokens', 'x-ratelimit-remaining-tokens', 'anthropic-ratelimit-tokens-remaining'),
+    resetTokens: h('x-ratelimit-reset-tokens') ?? h('anthropic-ratelimit-tokens-reset'),
+    retryAfterSec: retryAfterSeconds(h('retry-after-ms'), h('retry-after'), endMs),
+    headers,
+  };
+}
+
+/** retry-after-ms wins; retry-after is seconds or an HTTP date (relative to the span's end). */
+export function retryAfterSeconds(retryAfterMs: string | null, retryAfter: string | null, endMs: number): number | null {
+  const ms = readNumber(retryAfterMs ?? undefined);
+  if (ms !== null && ms >= 0) return ms / 1000;
+  if (retryAfter === null) return null;
+  const seconds = readNumber(retryAfter);
+  if (seconds !== null) return seconds >= 0 ? seconds : null;
+  const at = Date.parse(retryAfter);
+  return Number.isNaN(at) ? null : Math.max(0, (at - endMs) / 1000);
+}

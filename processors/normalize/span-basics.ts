@@ -1,0 +1,66 @@
+// The fields every normalized item shares: where it came from, the resource it ran on, its
+// times, and who made the request (LiteLLM metadata.*, v2 baggage `litellm.*`, OpenInference,
+// OTel). LiteLLM writes Python None as "", so empty strings read as null throughout.
+import type { Identity, ResourceInfo, SourceRef, Timing } from '../../agent/model/llm-call.ts';
+import type { Attributes, OtlpResource, OtlpSpan } from '../../agent/model/otlp.ts';
+import { firstString, readStringArray } from './attribute-readers.ts';
+
+export type Vocabulary = SourceRef['vocabulary'];
+
+export function nanosToMs(ns: bigint): number {
+  // Whole microseconds first keeps the fraction exact for epoch-scale timestamps.
+  return Number(ns / 1000n) / 1000;
+}
+
+export function readSource(span: OtlpSpan, vocabulary: Vocabulary): SourceRef {
+  return {
+    traceId: span.traceId,
+    spanId: span.spanId,
+    parentSpanId: span.parentSpanId,
+    spanName: span.name,
+    spanKind: span.kind,
+    scopeName: span.scope.name,
+    vocabulary,
+  };
+}
+
+export function readTiming(span: OtlpSpan, timeToFirstTokenMs: number | null = null): Timing {
+  const startMs = nanosToMs(span.startTimeUnixNano);
+  const endMs = nanosToMs(span.endTimeUnixNano);
+  return { startMs, endMs, durationMs: Math.max(0, endMs - startMs), timeToFirstTokenMs };
+}
+
+// Spans of one ResourceSpans share the resource object, so it is read once per batch.
+const resourceCache = new WeakMap<OtlpResource, ResourceInfo>();
+
+export function readResource(resource: OtlpResource): ResourceInfo {
+  let info = resourceCache.get(resource);
+  if (info === undefined) {
+    const attrs = resource.attributes;
+    info = {
+      serviceName: firstString(attrs, ['service.name']),
+      environment: firstString(attrs, ['deployment.environment.name', 'deployment.environment']),
+      k8sNamespace: firstString(attrs, ['k8s.namespace.name']),
+      k8sPod: firstString(attrs, ['k8s.pod.name']),
+      k8sNode: firstString(attrs, ['k8s.node.name']),
+    };
+    resourceCache.set(resource, info);
+  }
+  // A copy per item: items must not share mutable objects.
+  return { ...info };
+}
+
+export function readIdentity(attrs: Attributes): Identity {
+  return {
+    user: firstString(attrs, ['metadata.user_api_key_user_id', 'user.id', 'gen_ai.user.id']),
+    endUser: firstString(attrs, ['litellm.end_user.id', 'metadata.user_api_key_end_user_id', 'llm.user', 'enduser.id']),
+    team: firstString(attrs, ['metadata.user_api_key_team_id', 'litellm.team.id', 'metadata.team_id']),
+    teamAlias: firstString(attrs, ['metadata.user_api_key_team_alias', 'litellm.team.alias', 'metadata.team_alias']),
+    org: firstString(attrs, ['metadata.user_api_key_org_id', 'litellm.org.id']),
+    keyAlias: firstString(attrs, ['metadata.user_api_key_alias', 'litellm.api_key.alias']),
+    keyHash: firstString(attrs, ['metadata.user_api_key_hash', 'litellm.api_key.hash']),
+    route: firstString(attrs, ['http.route', 'metadata.user_api_key_request_route', 'litellm.request.route', 'url.path']),
+    sessionId: firstString(attrs, ['gen_ai.conversation.id', 'session.id', 'traceloop.association.properties.session_id']),
+    tags: readStringArray(attrs['tag.tags']) ?? readStringArray(attrs['metadata.tags']) ?? [],
+  };
+}
