@@ -10,7 +10,8 @@ import type { Admission } from './admission.ts';
 import type { GrpcProtocolConfig } from './config.ts';
 import { listenError, parseEndpoint, type BoundAddress } from './endpoint.ts';
 import type { Ingest } from './ingest.ts';
-import { encodeExportResponseProtobuf, encodeStatusProtobuf } from './response-encoding.ts';
+import { encodeExportResponseProtobuf } from '../../otlp/encode-response.ts';
+import { encodeStatusWithRetryInfo } from './retry-info.ts';
 
 /** What a handler answers on success; serialized to Export{Trace,Logs}ServiceResponse. */
 interface ExportResult {
@@ -121,7 +122,7 @@ function serviceDefinition(path: string): grpc.ServiceDefinition {
       responseStream: false,
       requestSerialize: identity,
       requestDeserialize: identity,
-      responseSerialize: (r: ExportResult) => encodeExportResponseProtobuf(r.rejected, r.message),
+      responseSerialize: (r: ExportResult) => asBuffer(encodeExportResponseProtobuf({ rejected: r.rejected, errorMessage: r.message })),
       responseDeserialize: identity,
     },
   };
@@ -130,6 +131,11 @@ function serviceDefinition(path: string): grpc.ServiceDefinition {
 /** UNAVAILABLE is the retryable code; RetryInfo in the status details says when to retry. */
 function unavailable(details: string, retryAfterSec: number): Partial<grpc.StatusObject> {
   const metadata = new grpc.Metadata();
-  metadata.set('grpc-status-details-bin', encodeStatusProtobuf(grpc.status.UNAVAILABLE, details, retryAfterSec));
+  metadata.set('grpc-status-details-bin', encodeStatusWithRetryInfo(grpc.status.UNAVAILABLE, details, retryAfterSec));
   return { code: grpc.status.UNAVAILABLE, details, metadata };
+}
+
+/** grpc-js wants a Buffer; this one shares the encoder's memory. */
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }

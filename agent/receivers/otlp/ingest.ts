@@ -6,7 +6,7 @@ import type { Consumer } from '../../component.ts';
 import { RefusedError } from '../../errors.ts';
 import { createBatch } from '../../model/batch.ts';
 import type { DecodedLogs, DecodedTraces, OtlpSpan } from '../../model/otlp.ts';
-import { spanRejectionReason } from './span-validity.ts';
+import { spanRejectionReason } from '../../otlp/span-validity.ts';
 import { createSampledWarning } from './sampled-warning.ts';
 import type { FailureReason, OtlpReceiverStats, Signal, Transport } from './stats.ts';
 
