@@ -1,0 +1,101 @@
+// The agent's PostgreSQL connection pool: one per process, shared by the store's users, with a
+// readiness check for /readyz and startup. The URL carries a password, so only its redacted form
+// (redactUrl) ever reaches a log line or an error message.
+import { setTimeout as sleep } from 'node:timers/promises';
+import pg from 'pg';
+import type { Logger } from 'pino';
+import { redactUrl } from './redact-url.ts';
+
+export interface DatabaseOptions {
+  url: string;
+  logger: Logger;
+  /** Put this schema first on every connection's search_path (tests migrate into fresh schemas). */
+  schema?: string;
+  maxConnections?: number;
+  connectTimeoutMs?: number;
+  applicationName?: string;
+}
+
+export interface Database {
+  pool: pg.Pool;
+  /** The URL with its password hidden, for logs. */
+  redactedUrl: string;
+  /** Throws DatabaseUnavailableError unless a `SELECT 1` succeeds. */
+  checkReady(): Promise<void>;
+  /** Retries checkReady until it passes or timeoutMs elapses (then throws its last error). */
+  waitUntilReady(options?: { timeoutMs?: number; intervalMs?: number }): Promise<void>;
+  /** Ends the pool; safe to call twice. */
+  close(): Promise<void>;
+}
+
+export class DatabaseUnavailableError extends Error {
+  readonly code = 'FL_DATABASE_UNAVAILABLE';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'DatabaseUnavailableError';
+  }
+}
+
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+export function createDatabase(options: DatabaseOptions): Database {
+  const { url, logger, schema } = options;
+  const redactedUrl = redactUrl(url);
+  if (schema !== undefined && !SCHEMA_NAME.test(schema)) {
+    throw new Error(`Database schema "${schema}" is not a plain lower-case identifier (letters, digits, underscores); choose another name.`);
+  }
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.maxConnections ?? 10,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000,
+    application_name: options.applicationName ?? 'faultline',
+    ...(schema === undefined ? {} : { options: `-c search_path=${schema}` }),
+  });
+  // An idle client whose server goes away emits 'error' on the pool; unhandled, that would crash
+  // the agent. The next query gets a fresh connection (or its own error), so a warning is enough.
+  pool.on('error', (err) => logger.warn({ err: scrub(err, url, redactedUrl), database: redactedUrl }, 'An idle PostgreSQL connection failed; it will be replaced.'));
+
+  let closing: Promise<void> | undefined;
+
+  async function checkReady(): Promise<void> {
+    try {
+      await pool.query('SELECT 1');
+    } catch (cause) {
+      throw new DatabaseUnavailableError(
+        `PostgreSQL at ${redactedUrl} is not ready: ${scrub(cause, url, redactedUrl).message}. Check that the server is running and DATABASE_URL is correct.`,
+        { cause: scrub(cause, url, redactedUrl) },
+      );
+    }
+  }
+
+  return {
+    pool,
+    redactedUrl,
+    checkReady,
+    async waitUntilReady({ timeoutMs = 30_000, intervalMs = 500 } = {}) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        try {
+          await checkReady();
+          logger.info({ database: redactedUrl }, 'Connected to PostgreSQL.');
+          return;
+        } catch (err) {
+          if (Date.now() + intervalMs >= deadline) throw err;
+          logger.warn({ database: redactedUrl, err }, 'PostgreSQL is not ready yet; retrying.');
+          await sleep(intervalMs);
+        }
+      }
+    },
+    close() {
+      closing ??= pool.end();
+      return closing;
+    },
+  };
+}
+
+/** Driver errors can quote the connection string; make sure no password survives in them. */
+function scrub(err: unknown, url: string, redactedUrl: string): Error {
+  const error = err instanceof Error ? err : new Error(String(err));
+  if (error.message.includes(url)) error.message = error.message.split(url).join(redactedUrl);
+  return error;
+}
