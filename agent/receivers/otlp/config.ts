@@ -6,7 +6,8 @@ const MIB = 1024 * 1024;
 const Endpoint = z
   .string()
   .regex(/^(\[[0-9a-fA-F:.]+\]|[^\s:[\]]*):\d{1,5}$/, 'expected "host:port", e.g. "0.0.0.0:4318"')
-  .refine((s) => Number(s.slice(s.lastIndexOf(':') + 1)) <= 65535, 'port must be between 0 and 65535');
+  // Only judged when a port is there at all; the regex has already reported its absence.
+  .refine((s) => !/:\d+$/.test(s) || Number(s.slice(s.lastIndexOf(':') + 1)) <= 65535, 'port must be between 0 and 65535');
 
 // `http:` with no value in YAML is null: like the Collector, that enables the protocol with defaults.
 const enabledWhenNull = (v: unknown) => (v === null ? {} : v);
