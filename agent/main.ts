@@ -1,11 +1,11 @@
 // The faultline CLI entry point: the only place that exits the process (house style B6).
-import { readFileSync } from 'node:fs';
 import { classifyCommand } from './cli/classify.ts';
 import { componentsCommand } from './cli/components.ts';
 import { EXIT, type Command, type CommandIo } from './cli/command.ts';
 import { migrateCommand } from './cli/migrate.ts';
 import { runCommand } from './cli/run.ts';
 import { validateCommand } from './cli/validate.ts';
+import { version } from './version.ts';
 
 const COMMANDS: readonly Command[] = [runCommand, validateCommand, classifyCommand, migrateCommand, componentsCommand];
 
@@ -22,10 +22,6 @@ Run 'faultline <command> --help' for a command's options.
 Options: -h, --help (this text), -v, --version`;
 }
 
-function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
-}
 
 /** Runs one CLI invocation and returns its exit code. */
 export async function dispatch(argv: string[], io: CommandIo): Promise<number> {

@@ -1,9 +1,11 @@
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createLiveTime } from '../clock.ts';
 import { ConfigError } from '../errors.ts';
 import { createLogger } from '../logger.ts';
 import { buildPipelines } from '../pipeline/build.ts';
 import { registry } from '../registry.ts';
+import { version } from '../version.ts';
 import { loadConfigFile } from '../../config/load.ts';
 import { EXIT, type Command } from './command.ts';
 import { openStorage } from './open-storage.ts';
@@ -43,7 +45,12 @@ Exit codes: 0 clean stop, 1 invalid configuration, 3 failed to start or to stop 
     let storage: Awaited<ReturnType<typeof openStorage>> | null = null;
     let pipelines;
     try {
-      if (config.storage) storage = await openStorage(config.storage, logger.child({ component: 'storage' }));
+      if (config.storage) {
+        storage = await openStorage(config.storage, logger.child({ component: 'storage' }), {
+          migrate: config.storage.migrate_on_start,
+          instance: { version: version(), configText: readFileSync(values.config!, 'utf8') },
+        });
+      }
       pipelines = await buildPipelines(config, { logger, clock: time.clock, scheduler: time.scheduler });
       await pipelines.start();
     } catch (err) {

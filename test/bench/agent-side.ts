@@ -7,6 +7,7 @@ import { createLiveTime } from '../../agent/clock.ts';
 import { defineExporter } from '../../agent/component.ts';
 import { buildPipelines } from '../../agent/pipeline/build.ts';
 import { registry } from '../../agent/registry.ts';
+import type { OtlpReceiver } from '../../agent/receivers/otlp/index.ts';
 import { parseConfig } from '../../config/load.ts';
 
 let calls = 0;
@@ -40,8 +41,8 @@ service:
 const time = createLiveTime();
 const pipelines = await buildPipelines(config, { logger: pino({ level: 'warn' }, pino.destination(2)), clock: time.clock, scheduler: time.scheduler });
 await pipelines.start();
-const receiver = pipelines.receiver('otlp') as unknown as { addresses(): { protocol: string; port: number }[] };
-const port = receiver.addresses().find((a) => a.protocol === 'http')!.port;
+const receiver = pipelines.receiver('otlp') as OtlpReceiver;
+const port = receiver.addresses().http!.port;
 
 let peakRss = process.memoryUsage().rss;
 setInterval(() => {

@@ -1,0 +1,67 @@
+// Opens the agent's database for `run` and `migrate`: the configured PostgreSQL, or the bundled
+// one when no URL is given; waits for it, applies pending migrations, and records this agent in
+// agent_instances (refreshed every minute) so operators can see which agents share the database.
+import { createHash, randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { Logger } from 'pino';
+import type { StorageConfig } from '../../config/schema.ts';
+import { createDatabase, type Database } from '../store/database.ts';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from '../store/embedded-postgres.ts';
+import { migrate } from '../store/migrate.ts';
+
+export interface OpenedStorage {
+  database: Database;
+  /** Set when the bundled PostgreSQL was started for this process. */
+  embedded: EmbeddedPostgres | null;
+  close(): Promise<void>;
+}
+
+export interface OpenStorageOptions {
+  migrate: boolean;
+  /** Registers this process in agent_instances (the `run` command). */
+  instance?: { version: string; configText: string };
+}
+
+const HEARTBEAT_MS = 60_000;
+
+export async function openStorage(config: StorageConfig, logger: Logger, options: OpenStorageOptions): Promise<OpenedStorage> {
+  let embedded: EmbeddedPostgres | null = null;
+  let url = config.url;
+  if (!url) {
+    embedded = await startEmbeddedPostgres({ logger, dataDir: config.embedded.data_dir, port: config.embedded.port });
+    url = embedded.url;
+  }
+  const database = createDatabase({ url, logger });
+  let heartbeat: NodeJS.Timeout | undefined;
+  const close = async () => {
+    clearInterval(heartbeat);
+    await database.close();
+    await embedded?.stop();
+  };
+  try {
+    await database.waitUntilReady({ timeoutMs: 30_000 });
+    if (options.migrate) await migrate({ pool: database.pool, logger });
+    if (options.instance) heartbeat = await registerInstance(database, logger, options.instance);
+  } catch (err) {
+    await close().catch(() => {});
+    throw err;
+  }
+  return { database, embedded, close };
+}
+
+async function registerInstance(database: Database, logger: Logger, info: { version: string; configText: string }): Promise<NodeJS.Timeout> {
+  const instanceId = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+  const configHash = createHash('sha256').update(info.configText).digest('hex').slice(0, 16);
+  await database.pool.query(
+    `INSERT INTO agent_instances (instance_id, hostname, version, config_hash) VALUES ($1, $2, $3, $4)
+     ON CONFLICT (instance_id) DO UPDATE SET last_seen_at = now()`,
+    [instanceId, hostname(), info.version, configHash],
+  );
+  const timer = setInterval(() => {
+    database.pool
+      .query('UPDATE agent_instances SET last_seen_at = now() WHERE instance_id = $1', [instanceId])
+      .catch((err: unknown) => logger.warn({ err }, 'Could not refresh this agent in agent_instances; will retry.'));
+  }, HEARTBEAT_MS);
+  timer.unref();
+  return timer;
+}
