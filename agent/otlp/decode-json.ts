@@ -19,6 +19,7 @@ import {
   readJsonUnixNano,
   type JsonObject,
 } from './json-fields.ts';
+import { describeJsonSyntaxError } from './json-syntax-error.ts';
 
 const SPAN_KIND_NAMES: Readonly<Record<string, number>> = {
   SPAN_KIND_UNSPECIFIED: 0,
@@ -95,10 +96,7 @@ function parseRequest(body: string | Uint8Array): JsonObject {
   try {
     root = JSON.parse(text);
   } catch (err) {
-    const reason = err instanceof Error ? err.message : String(err);
-    // V8 names the position for most errors but not for a truncated body or some bad tokens.
-    const where = /position \d+/.test(reason) ? '' : ` (the body is ${text.length} characters long)`;
-    throw new OtlpDecodeError('', `invalid JSON: ${reason}${where}`);
+    throw new OtlpDecodeError('', `invalid JSON: ${describeJsonSyntaxError(text, err)}`);
   }
   if (!isJsonObject(root)) throw new OtlpDecodeError('', `expected a JSON object at the top level, got ${describeJson(root)}`);
   return root;

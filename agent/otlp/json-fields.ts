@@ -128,6 +128,8 @@ export function readJsonInt64(o: JsonObject, key: string, c: JsonCursor): number
   if (typeof v === 'number' && Number.isInteger(v)) {
     if (Number.isSafeInteger(v)) return v;
     if (v >= -9223372036854775808 && v < 9223372036854775808) return BigInt(v);
+    // The JS JSON exporter sends any integral double as intValue (1e20 too); keep it a number.
+    return v;
   } else if (typeof v === 'string' && DECIMAL_SIGNED.test(v)) {
     const n = BigInt(v);
     if (n >= MIN_INT64 && n <= MAX_INT64) return n >= -9007199254740991n && n <= 9007199254740991n ? Number(n) : n;

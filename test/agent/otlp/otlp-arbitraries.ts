@@ -188,3 +188,50 @@ export function groupLikeSerializer<T>(keys: { resource: number; scope: number }
   });
   return [...byResource.values()].flatMap((scopes) => [...scopes.values()].flat());
 }
+
+const rawLogArb = fc.record({
+  hrTime: hrTimeArb,
+  hrTimeObserved: hrTimeArb,
+  spanContext: fc.option(fc.record({ traceId: hexArb(32), spanId: hexArb(16), traceFlags: fc.integer({ min: 0, max: 255 }) }), { nil: undefined }),
+  severityText: fc.option(textArb, { nil: undefined }),
+  severityNumber: fc.option(fc.integer({ min: 0, max: 24 }), { nil: undefined }),
+  body: fc.option(rawValueArb, { nil: undefined }),
+  eventName: fc.option(textArb, { nil: undefined }),
+  attributes: attributesArb,
+  droppedAttributesCount: fc.nat(1000),
+  resourceIndex: fc.nat(),
+  scopeIndex: fc.nat(),
+});
+
+/** Log records over 1–2 resources and scopes, as SDK ReadableLogRecords plus their expected decoding. */
+export const logBatchArb: fc.Arbitrary<{ logs: ReadableLogRecord[]; expected: OtlpLogRecord[] }> = fc
+  .record({
+    resources: fc.array(resourceArb, { minLength: 1, maxLength: 2 }),
+    scopes: fc.array(scopeArb, { minLength: 1, maxLength: 2 }),
+    logs: fc.array(rawLogArb, { minLength: 1, maxLength: 5 }),
+  })
+  .map(({ resources, scopes: rawScopes, logs: raw }) => {
+    const scopes = rawScopes.map((s, i) => ({ ...s, name: `${s.name}#${i}` }));
+    const expectedResources = resources.map((r): OtlpResource => ({ attributes: expectedAttributes(r.attributes), droppedAttributesCount: 0, schemaUrl: r.schemaUrl ?? '' }));
+    const expectedScopes = scopes.map((s): OtlpScope => ({ name: s.name, version: s.version ?? '', attributes: expectedAttributes(s.attributes), droppedAttributesCount: 0, schemaUrl: s.schemaUrl ?? '' }));
+    const keys = raw.map((r) => ({ resource: r.resourceIndex % resources.length, scope: r.scopeIndex % scopes.length }));
+    const logs = raw.map((r, i) => ({ ...r, resource: resources[keys[i].resource], instrumentationScope: scopes[keys[i].scope] }) as unknown as ReadableLogRecord);
+    const expected = raw.map(
+      (r, i): OtlpLogRecord => ({
+        timeUnixNano: hrToNanos(r.hrTime),
+        observedTimeUnixNano: hrToNanos(r.hrTimeObserved),
+        severityNumber: r.severityNumber ?? 0,
+        severityText: r.severityText ?? '',
+        body: expectedValue(r.body),
+        attributes: expectedAttributes(r.attributes),
+        droppedAttributesCount: r.droppedAttributesCount,
+        flags: r.spanContext?.traceFlags ?? 0,
+        traceId: r.spanContext?.traceId ?? '',
+        spanId: r.spanContext?.spanId ?? '',
+        eventName: r.eventName ?? '',
+        resource: expectedResources[keys[i].resource],
+        scope: expectedScopes[keys[i].scope],
+      }),
+    );
+    return { logs, expected: groupLikeSerializer(keys, expected) };
+  });
