@@ -1,0 +1,79 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { LlmCall, TelemetryItem } from '../../../agent/model/llm-call.ts';
+import { genAiTraceRequest } from '../../support/otlp-fixtures.ts';
+import { runCli } from '../../support/cli.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'faultline-classify-'));
+function file(name: string, content: string | Uint8Array): string {
+  const path = join(dir, name);
+  writeFileSync(path, content);
+  return path;
+}
+
+const request = genAiTraceRequest(20);
+const lines = (text: string) => text.split('\n').filter((l) => l !== '');
+
+describe('faultline classify', () => {
+  it('prints nothing for a clean file until the classifier lands, and exits 0', async () => {
+    const r = await runCli(['classify', file('clean.pb', request.protobuf)]);
+    expect(r).toMatchObject({ code: 0, stdout: '' });
+  });
+
+  it('normalizes every LLM span of a protobuf file, in event-time order', async () => {
+    const r = await runCli(['classify', '--output', 'calls', file('spans.pb', request.protobuf)]);
+    expect(r.code).toBe(0);
+    const calls = lines(r.stdout).map((l) => TelemetryItem.parse(JSON.parse(l)));
+    expect(calls).toHaveLength(20);
+    const ends = calls.map((c) => c.timing.endMs);
+    expect(ends).toEqual([...ends].sort((a, b) => a - b));
+    expect(calls.filter((c) => c.outcome === 'error')).toHaveLength(2);
+  });
+
+  it('reads OTLP/JSON, one request per line, and gzip alike', async () => {
+    const json = Buffer.from(request.json).toString('utf8');
+    const half = genAiTraceRequest(5, { seed: 3 });
+    const jsonLines = `${json}\n${Buffer.from(half.json).toString('utf8')}\n`;
+    for (const path of [file('spans.json', json), file('spans.jsonl', jsonLines), file('spans.json.gz', gzipSync(json))]) {
+      const r = await runCli(['classify', '--output', 'calls', path]);
+      expect(r.stderr).toBe('');
+      expect(lines(r.stdout)).toHaveLength(path.endsWith('.jsonl') ? 25 : 20);
+    }
+  });
+
+  it('reads the LiteLLM 429 fixture into a failed call with its status and retries', async () => {
+    const r = await runCli(['classify', '--output', 'calls', 'test/fixtures/otlp/litellm-rate-limit.json']);
+    const [call] = lines(r.stdout).map((l) => LlmCall.parse(JSON.parse(l)));
+    expect(call).toMatchObject({
+      outcome: 'error',
+      provider: 'openai',
+      requestModel: 'gpt-4o',
+      error: { httpStatus: 429, type: 'RateLimitError' },
+      retry: { retries: 2, maxRetries: 2 },
+      identity: { team: 'team-42' },
+    });
+  });
+
+  it.each([
+    ['a missing file', () => join(dir, 'nope.json'), /nope\.json: file not found/],
+    ['bytes that are neither JSON nor protobuf', () => file('garbage.bin', Buffer.from([0x0f, 0xff, 0xff, 0xff, 0xff])), /garbage\.bin: neither JSON nor an OTLP protobuf trace request/],
+    ['a JSON-lines file with a broken line', () => file('broken.jsonl', '{"resourceSpans":[]}\n{"resourceSpans":\n'), /broken\.jsonl: line 2 is not valid JSON/],
+    ['JSON that is not an OTLP request', () => file('other.json', '{"hello":"world"}'), /other\.json: the request: expected an OTLP\/JSON request/],
+    ['a span with a malformed trace id', () => file('badid.json', '{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"xyz"}]}]}]}'), /badid\.json: the request: .*traceId/],
+  ])('exits 2 naming the file for %s', async (_name, path, message) => {
+    const good = file('good.pb', request.protobuf);
+    const r = await runCli(['classify', good, path()]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(message);
+  });
+
+  it('asks for a file when given none', async () => {
+    const r = await runCli(['classify']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('give at least one FILE');
+  });
+});

@@ -1,0 +1,50 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../../support/cli.ts';
+
+function configFile(text: string): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'faultline-validate-')), 'agent.yaml');
+  writeFileSync(file, text);
+  return file;
+}
+
+describe('faultline validate', () => {
+  it('accepts the shipped agent.yaml', async () => {
+    const r = await runCli(['validate', '--config', 'agent.yaml']);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('agent.yaml: valid (1 pipeline, 4 components)\n');
+    expect(r.code).toBe(0);
+  });
+
+  it('prints every problem with its path and exits 1', async () => {
+    const file = configFile(`
+receivers:
+  otlp:
+    protocols:
+      http: { endpoint: "localhost" }
+processors:
+  trace_assembler: { wait_ms: "30s" }
+exporters:
+  ndjson: { pth: out.ndjson }
+service:
+  pipelines:
+    main: { receivers: [otlp], processors: [trace_assembler, correlator], exporters: [ndjson] }
+`);
+    const r = await runCli(['validate', '--config', file]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('4 configuration problems');
+    expect(r.stderr).toContain('receivers.otlp.protocols.http.endpoint: expected "host:port"');
+    expect(r.stderr).toContain('processors.trace_assembler.wait_ms: expected a positive integer (milliseconds), got "30s"');
+    expect(r.stderr).toContain('exporters.ndjson.pth: unknown key');
+    expect(r.stderr).toContain('service.pipelines.main.processors[1]: references processor "correlator", which is not defined under processors');
+  });
+
+  it('says plainly when the file does not exist', async () => {
+    const r = await runCli(['validate', '--config', '/no/such/agent.yaml']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('/no/such/agent.yaml: 1 configuration problem:\n  cannot read the configuration (file not found); pass --config FILE');
+  });
+});
