@@ -1,0 +1,120 @@
+// The agent as users run it: `faultline run` in its own process, fed by the official OTLP
+// exporter over the network, stopped with SIGTERM.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, existsSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { TelemetryItem } from '../../agent/model/llm-call.ts';
+import { testDatabaseUrl } from '../support/database.ts';
+import { makeGenAiSpans } from '../support/otlp-fixtures.ts';
+
+interface Running {
+  child: ChildProcess;
+  logs: Record<string, unknown>[];
+  exit: Promise<number | null>;
+}
+
+const running: Running[] = [];
+afterEach(() => {
+  for (const r of running.splice(0)) r.child.kill('SIGKILL');
+});
+
+function startAgent(config: string): Running {
+  const dir = mkdtempSync(join(tmpdir(), 'faultline-e2e-'));
+  const file = join(dir, 'agent.yaml');
+  writeFileSync(file, config);
+  const child = spawn(process.execPath, ['bin/faultline.js', 'run', '--config', file], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const logs: Record<string, unknown>[] = [];
+  let partial = '';
+  child.stderr!.on('data', (chunk: Buffer) => {
+    const text = partial + chunk.toString('utf8');
+    const lines = text.split('\n');
+    partial = lines.pop()!;
+    for (const line of lines) if (line.startsWith('{')) logs.push(JSON.parse(line));
+  });
+  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const r = { child, logs, exit };
+  running.push(r);
+  return r;
+}
+
+async function waitFor<T>(what: string, probe: () => T | undefined, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = probe();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('faultline run', () => {
+  it('normalizes spans from the official exporter, flushes held traces on SIGTERM, and exits 0', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'faultline-e2e-out-')), 'calls.ndjson');
+    const agent = startAgent(`
+receivers:
+  otlp:
+    protocols:
+      http: { endpoint: "127.0.0.1:0" }
+processors:
+  normalize: {}
+  trace_assembler: { wait_ms: 600000 }
+exporters:
+  ndjson: { path: "${out}" }
+storage:
+  url: "${testDatabaseUrl()}"
+service:
+  telemetry: { logs: { level: info } }
+  pipelines:
+    genai: { receivers: [otlp], processors: [normalize, trace_assembler], exporters: [ndjson] }
+`);
+    const listening = await waitFor('the receiver', () => agent.logs.find((l) => l.msg === 'OTLP receiver listening.'));
+    await waitFor('the agent to start', () => agent.logs.find((l) => l.msg === 'Agent started.'));
+
+    const exporter = new OTLPTraceExporter({ url: `http://${listening.http as string}/v1/traces`, compression: 'gzip' as never });
+    const spans = makeGenAiSpans(30);
+    const result = await new Promise<{ code: number; error?: Error }>((resolve) => exporter.export(spans, resolve));
+    expect(result.code).toBe(0);
+    await exporter.shutdown();
+
+    // The assembler holds traces for 10 minutes, so nothing is written until shutdown flushes it.
+    expect(existsSync(out) ? readFileSync(out, 'utf8') : '').toBe('');
+    agent.child.kill('SIGTERM');
+    expect(await agent.exit).toBe(0);
+
+    const calls = readFileSync(out, 'utf8').trim().split('\n').map((l) => TelemetryItem.parse(JSON.parse(l)));
+    expect(calls).toHaveLength(30);
+    expect(new Set(calls.map((c) => c.source.spanId)).size).toBe(30);
+    expect(agent.logs.map((l) => l.msg)).toEqual(expect.arrayContaining(['Shutting down.', 'Agent stopped.']));
+    const stopped = agent.logs.find((l) => l.msg === 'Agent stopped.') as { components: { id: string; itemsIn: number; itemsOut: number }[] };
+    expect(stopped.components.find((c) => c.id === 'normalize')).toMatchObject({ itemsIn: 30, itemsOut: 30 });
+
+    // The agent registered itself in the shared database.
+    const client = new pg.Client({ connectionString: testDatabaseUrl() });
+    await client.connect();
+    try {
+      const rows = await client.query('SELECT hostname, version FROM agent_instances');
+      expect(rows.rows.length).toBeGreaterThan(0);
+    } finally {
+      await client.end();
+    }
+  });
+
+  it('refuses to start on an invalid configuration, printing every problem before opening a port', async () => {
+    const agent = startAgent(`
+receivers: { otlp: { protocols: { http: { endpoint: "127.0.0.1:4318" } } } }
+processors: { normalize: { colour: red } }
+exporters: { ndjson: {} }
+service: { pipelines: { genai: { receivers: [otlp], processors: [normalize, correlator], exporters: [ndjson] } } }
+`);
+    let stderr = '';
+    agent.child.stderr!.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
+    expect(await agent.exit).toBe(1);
+    expect(stderr).toContain('processors.normalize.colour: unknown key');
+    expect(stderr).toContain('service.pipelines.genai.processors[1]: references processor "correlator"');
+    expect(agent.logs.find((l) => l.msg === 'OTLP receiver listening.')).toBeUndefined();
+  });
+});
