@@ -1,31 +1,18 @@
 // Cost in USD: LiteLLM v1 `gen_ai.cost.*` (cost_breakdown keys), v2 `litellm.cost.*`,
 // OpenInference `llm.cost.*`; the total falls back to `hidden_params.response_cost`
-// (v1 has no plain response_cost attribute). Every cost attribute lands in `breakdown`.
+// (v1 has no plain response_cost attribute). Every cost attribute lands in `breakdown`
+// (collected by prefixed-attributes.ts).
 import type { Cost } from '../../agent/model/llm-call.ts';
 import type { Attributes } from '../../agent/model/otlp.ts';
 import { firstNumber, readNumber } from './attribute-readers.ts';
 import type { HiddenParams } from './litellm.ts';
 
-const PREFIXES = ['gen_ai.cost.', 'litellm.cost.', 'llm.cost.'] as const;
-
 const TOTAL = ['gen_ai.cost.total_cost', 'litellm.cost.total', 'llm.cost.total', 'gen_ai.usage.cost'] as const;
 const INPUT = ['gen_ai.cost.input_cost', 'litellm.cost.input', 'llm.cost.prompt'] as const;
 const OUTPUT = ['gen_ai.cost.output_cost', 'litellm.cost.output', 'llm.cost.completion'] as const;
 
-export function readCost(attrs: Attributes, hidden: () => HiddenParams | null): Cost {
-  const breakdown: Record<string, number> = {};
-  for (const key in attrs) {
-    // Cheap first-letter check before the prefix tests: most keys are not cost keys.
-    const c = key.charCodeAt(0);
-    if (c !== 0x67 /* g */ && c !== 0x6c /* l */) continue;
-    for (const prefix of PREFIXES) {
-      if (!key.startsWith(prefix)) continue;
-      const n = readNumber(attrs[key]);
-      if (n !== null) breakdown[key.slice(prefix.length)] = n;
-      break;
-    }
-  }
+export function readCost(attrs: Attributes, hidden: HiddenParams | null, breakdown: Record<string, number>): Cost {
   let totalUsd = firstNumber(attrs, TOTAL);
-  if (totalUsd === null) totalUsd = readNumber(hidden()?.response_cost);
+  if (totalUsd === null && hidden !== null) totalUsd = readNumber(hidden.response_cost);
   return { totalUsd, inputUsd: firstNumber(attrs, INPUT), outputUsd: firstNumber(attrs, OUTPUT), breakdown };
 }

@@ -4,18 +4,14 @@
 import type { Attributes, OtlpSpanEvent } from '../../agent/model/otlp.ts';
 import { readNumber, readString } from './attribute-readers.ts';
 
-const PREFIX = 'gen_ai.evaluation.';
 const PLAIN_KEYS = ['hallucination_score', 'faithfulness', 'faithfulness_score', 'relevance_score', 'groundedness'] as const;
 
-export function readEvaluation(attrs: Attributes, events: readonly OtlpSpanEvent[]): Record<string, number> {
+/** `prefixed` holds the numeric `gen_ai.evaluation.*` attributes by suffix (prefixed-attributes.ts). */
+export function readEvaluation(attrs: Attributes, events: readonly OtlpSpanEvent[], prefixed: Record<string, number>): Record<string, number> {
   const scores: Record<string, number> = {};
+  for (const key in prefixed) if (key !== 'score.value') scores[key] = prefixed[key];
   addNamedScore(scores, attrs);
   for (const e of events) if (e.name === 'gen_ai.evaluation.result') addNamedScore(scores, e.attributes);
-  for (const key in attrs) {
-    if (key.charCodeAt(0) !== 0x67 /* g */ || !key.startsWith(PREFIX) || key === 'gen_ai.evaluation.score.value') continue;
-    const n = readNumber(attrs[key]);
-    if (n !== null) scores[key.slice(PREFIX.length)] = n;
-  }
   for (const key of PLAIN_KEYS) {
     const n = readNumber(attrs[key]);
     if (n !== null) scores[key] = n;

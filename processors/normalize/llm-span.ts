@@ -9,8 +9,9 @@ import { readCost } from './cost.ts';
 import { readFailure } from './error-info.ts';
 import { readEvaluation } from './evaluation.ts';
 import { normalizeFinishReason, readRawFinishReasons } from './finish-reason.ts';
-import { readHiddenParams, readUsageObject, type HiddenParams, type UsageDetails } from './litellm.ts';
+import { readHiddenParams } from './litellm.ts';
 import { readInvocationParameters } from './openinference.ts';
+import { collectPrefixedNumbers } from './prefixed-attributes.ts';
 import { readProvider } from './provider.ts';
 import { readRateLimit } from './rate-limit.ts';
 import { readResponseFormat, readSpanContent } from './span-content.ts';
@@ -39,20 +40,16 @@ export function readLlmCall(span: OtlpSpan, vocabulary: Vocabulary, settings: No
   const failure = readFailure(span);
   const timing = readTiming(span, timeToFirstTokenMs(attrs));
 
-  // Lazily parsed sources: most spans need none of them.
-  let hidden: HiddenParams | null | undefined;
-  const hiddenParams = () => (hidden === undefined ? (hidden = readHiddenParams(attrs)) : hidden);
-  let usage: UsageDetails | null | undefined;
-  const usageObject = () => (usage === undefined ? (usage = readUsageObject(attrs, hiddenParams())) : usage);
-  let invocation: Record<string, AttributeValue> | null | undefined;
-  const invocationParameters = () => (invocation === undefined ? (invocation = readInvocationParameters(attrs)) : invocation);
+  // JSON-string sources are parsed only on spans that carry them (LiteLLM, OpenInference).
+  const hp = readHiddenParams(attrs);
+  const invocation = readInvocationParameters(attrs);
+  const prefixed = collectPrefixedNumbers(attrs);
 
   const { provider, raw: providerRaw } = readProvider(attrs, settings.aliases);
   const operationRaw = firstString(attrs, ['gen_ai.operation.name', 'llm.request.type']);
-  const content = settings.captureContent ? readSpanContent(span, readResponseFormat(attrs, invocationParameters()), { maxChars: settings.maxChars }) : null;
+  const content = settings.captureContent ? readSpanContent(span, readResponseFormat(attrs, invocation), { maxChars: settings.maxChars }) : null;
   const finishReasonsRaw = readRawFinishReasons(attrs);
   if (finishReasonsRaw.length === 0) finishReasonsRaw.push(...outputFinishReasons(attrs['gen_ai.output.messages']));
-  const hp = hiddenParams();
 
   // On a failed LiteLLM v1 attempt, gen_ai.response.id falls back to the litellm call id
   // (reference §2.2); keeping it as the call id lets trace_assembler group the attempts.
@@ -83,29 +80,29 @@ export function readLlmCall(span: OtlpSpan, vocabulary: Vocabulary, settings: No
     apiBase: (hp === null ? null : readString(hp.api_base)) ?? readString(attrs['server.address']),
     operation: operationRaw === null ? 'chat' : (OPERATIONS[operationRaw.toLowerCase()] ?? 'other'),
     operationRaw,
-    streaming: readStreaming(attrs, invocationParameters),
-    tokens: readTokens(attrs, usageObject),
-    cost: readCost(attrs, hiddenParams),
+    streaming: readStreaming(attrs, invocation),
+    tokens: readTokens(attrs, hp),
+    cost: readCost(attrs, hp, prefixed.cost),
     rateLimit: hp === null ? null : readRateLimit(hp.additional_headers, timing.endMs),
     finishReasons: finishReasonsRaw.map(normalizeFinishReason),
     finishReasonsRaw,
     request: {
-      maxTokens: firstNumber(attrs, ['gen_ai.request.max_tokens', 'llm.request.max_tokens']) ?? invocationNumber(invocationParameters(), 'max_tokens', 'max_completion_tokens'),
-      temperature: firstNumber(attrs, ['gen_ai.request.temperature', 'llm.temperature']) ?? invocationNumber(invocationParameters(), 'temperature'),
-      topP: firstNumber(attrs, ['gen_ai.request.top_p', 'llm.top_p']) ?? invocationNumber(invocationParameters(), 'top_p'),
+      maxTokens: firstNumber(attrs, ['gen_ai.request.max_tokens', 'llm.request.max_tokens']) ?? invocationNumber(invocation, 'max_tokens', 'max_completion_tokens'),
+      temperature: firstNumber(attrs, ['gen_ai.request.temperature', 'llm.temperature']) ?? invocationNumber(invocation, 'temperature'),
+      topP: firstNumber(attrs, ['gen_ai.request.top_p', 'llm.top_p']) ?? invocationNumber(invocation, 'top_p'),
     },
     content,
     retry: failure.retry,
-    evaluation: readEvaluation(attrs, span.events),
+    evaluation: readEvaluation(attrs, span.events, prefixed.evaluation),
   };
 }
 
-function readStreaming(attrs: OtlpSpan['attributes'], invocation: () => Record<string, AttributeValue> | null): boolean | null {
+function readStreaming(attrs: OtlpSpan['attributes'], invocation: Record<string, AttributeValue> | null): boolean | null {
   for (const key of STREAMING_KEYS) {
     const b = readBoolean(attrs[key]);
     if (b !== null) return b;
   }
-  return attrs['llm.invocation_parameters'] === undefined ? null : readBoolean(invocation()?.stream);
+  return invocation === null ? null : readBoolean(invocation.stream);
 }
 
 /** v2 and ≥1.41 report seconds; the model wants milliseconds. */

@@ -33,7 +33,7 @@ class LiteralReader {
   }
 
   skipSpace(): void {
-    while (this.pos < this.s.length && /\s/.test(this.s[this.pos])) this.pos++;
+    while (this.pos < this.s.length && isSpace(this.s.charCodeAt(this.pos))) this.pos++;
   }
 
   value(): PythonValue {
@@ -71,7 +71,7 @@ class LiteralReader {
 
   private identifier(): string {
     const start = this.pos;
-    while (this.pos < this.s.length && /[A-Za-z0-9_.]/.test(this.s[this.pos])) this.pos++;
+    while (this.pos < this.s.length && isIdentifierChar(this.s.charCodeAt(this.pos))) this.pos++;
     return this.s.slice(start, this.pos);
   }
 
@@ -164,18 +164,20 @@ class LiteralReader {
     const triple = this.s.startsWith(quote.repeat(3), this.pos);
     this.pos += triple ? 3 : 1;
     let out = '';
+    let runStart = this.pos;
     for (;;) {
       const c = this.s[this.pos];
       if (c === undefined) throw new Unreadable();
       if (c === quote && (!triple || this.s.startsWith(quote.repeat(3), this.pos))) {
+        out += this.s.slice(runStart, this.pos);
         this.pos += triple ? 3 : 1;
         return out;
       }
       if (c === '\\' && !raw) {
-        out += this.escape();
+        out += this.s.slice(runStart, this.pos) + this.escape();
+        runStart = this.pos;
         continue;
       }
-      out += c;
       this.pos++;
     }
   }
@@ -202,17 +204,35 @@ class LiteralReader {
       this.pos += 3;
       return this.s[start] === '-' ? -Infinity : Infinity;
     }
-    while (this.pos < this.s.length && /[0-9_.eE+\-xXa-fA-FjJ]/.test(this.s[this.pos])) {
+    const hex = this.s[this.pos] === '0' && (this.s[this.pos + 1] === 'x' || this.s[this.pos + 1] === 'X');
+    if (hex) this.pos += 2;
+    let underscores = false;
+    while (this.pos < this.s.length) {
+      const c = this.s.charCodeAt(this.pos);
+      const prev = this.s.charCodeAt(this.pos - 1);
+      const isDigit = c >= 0x30 && c <= 0x39;
+      const isHexLetter = hex && ((c >= 0x61 && c <= 0x66) || (c >= 0x41 && c <= 0x46));
+      const isExponent = !hex && (c === 0x65 || c === 0x45);
       // A sign is only part of the number right after an exponent marker.
-      const c = this.s[this.pos];
-      if ((c === '+' || c === '-') && !/[eE]/.test(this.s[this.pos - 1])) break;
+      const isSign = (c === 0x2b || c === 0x2d) && !hex && (prev === 0x65 || prev === 0x45);
+      if (c === 0x5f) underscores = true;
+      else if (!isDigit && !isHexLetter && !isExponent && !isSign && c !== 0x2e) break;
       this.pos++;
     }
-    const text = this.s.slice(start, this.pos).replace(/_/g, '');
+    const raw = this.s.slice(start, this.pos);
+    const text = underscores ? raw.replaceAll('_', '') : raw;
     const n = Number(text);
     if (text === '' || !Number.isFinite(n)) throw new Unreadable();
     return n;
   }
+}
+
+function isSpace(c: number): boolean {
+  return c === 0x20 || (c >= 0x09 && c <= 0x0d);
+}
+
+function isIdentifierChar(c: number): boolean {
+  return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x5f || c === 0x2e;
 }
 
 function keyOf(key: PythonValue): string {

@@ -19,26 +19,21 @@ export function readRateLimit(additionalHeaders: AttributeValue | undefined, end
     if (value !== null) headers[key.slice(PROVIDER_PREFIX.length).toLowerCase()] = value;
   }
   if (!seen) return null;
-  const h = (name: string) => headers[name] ?? null;
-  const num = (parsed: string, ...names: string[]) => {
-    const direct = readNumber(additionalHeaders[parsed]);
-    if (direct !== null) return direct;
-    for (const name of names) {
-      const n = readNumber(h(name) ?? undefined);
-      if (n !== null) return n;
-    }
-    return null;
-  };
   return {
-    limitRequests: num('x_ratelimit_limit_requests', 'x-ratelimit-limit-requests', 'anthropic-ratelimit-requests-limit'),
-    remainingRequests: num('x_ratelimit_remaining_requests', 'x-ratelimit-remaining-requests', 'anthropic-ratelimit-requests-remaining'),
-    resetRequests: h('x-ratelimit-reset-requests') ?? h('anthropic-ratelimit-requests-reset'),
-    limitTokens: num('x_ratelimit_limit_tokens', 'x-ratelimit-limit-tokens', 'anthropic-ratelimit-tokens-limit'),
-    remainingTokens: num('x_ratelimit_remaining_tokens', 'x-ratelimit-remaining-tokens', 'anthropic-ratelimit-tokens-remaining'),
-    resetTokens: h('x-ratelimit-reset-tokens') ?? h('anthropic-ratelimit-tokens-reset'),
-    retryAfterSec: retryAfterSeconds(h('retry-after-ms'), h('retry-after'), endMs),
+    limitRequests: headerNumber(additionalHeaders, headers, 'x_ratelimit_limit_requests', 'x-ratelimit-limit-requests', 'anthropic-ratelimit-requests-limit'),
+    remainingRequests: headerNumber(additionalHeaders, headers, 'x_ratelimit_remaining_requests', 'x-ratelimit-remaining-requests', 'anthropic-ratelimit-requests-remaining'),
+    resetRequests: headers['x-ratelimit-reset-requests'] ?? headers['anthropic-ratelimit-requests-reset'] ?? null,
+    limitTokens: headerNumber(additionalHeaders, headers, 'x_ratelimit_limit_tokens', 'x-ratelimit-limit-tokens', 'anthropic-ratelimit-tokens-limit'),
+    remainingTokens: headerNumber(additionalHeaders, headers, 'x_ratelimit_remaining_tokens', 'x-ratelimit-remaining-tokens', 'anthropic-ratelimit-tokens-remaining'),
+    resetTokens: headers['x-ratelimit-reset-tokens'] ?? headers['anthropic-ratelimit-tokens-reset'] ?? null,
+    retryAfterSec: retryAfterSeconds(headers['retry-after-ms'] ?? null, headers['retry-after'] ?? null, endMs),
     headers,
   };
+}
+
+/** LiteLLM's parsed int when present, else the first provider header that holds a number. */
+function headerNumber(parsed: Record<string, AttributeValue>, headers: Record<string, string>, parsedKey: string, openAiHeader: string, anthropicHeader: string): number | null {
+  return readNumber(parsed[parsedKey]) ?? readNumber(headers[openAiHeader]) ?? readNumber(headers[anthropicHeader]);
 }
 
 /** retry-after-ms wins; retry-after is seconds or an HTTP date (relative to the span's end). */

@@ -3,7 +3,7 @@
 import type { Tokens } from '../../agent/model/llm-call.ts';
 import type { Attributes } from '../../agent/model/otlp.ts';
 import { firstCount } from './attribute-readers.ts';
-import type { UsageDetails } from './litellm.ts';
+import { readUsageObject, type HiddenParams } from './litellm.ts';
 
 const INPUT = ['gen_ai.usage.input_tokens', 'gen_ai.usage.prompt_tokens', 'llm.token_count.prompt', 'llm.usage.prompt_tokens'] as const;
 const OUTPUT = ['gen_ai.usage.output_tokens', 'gen_ai.usage.completion_tokens', 'llm.token_count.completion', 'llm.usage.completion_tokens'] as const;
@@ -26,7 +26,7 @@ const CACHE_WRITE = [
   'llm.token_count.prompt_details.cache_write',
 ] as const;
 
-export function readTokens(attrs: Attributes, usageObject: () => UsageDetails | null): Tokens {
+export function readTokens(attrs: Attributes, hidden: HiddenParams | null): Tokens {
   const tokens: Tokens = {
     input: firstCount(attrs, INPUT),
     output: firstCount(attrs, OUTPUT),
@@ -36,7 +36,7 @@ export function readTokens(attrs: Attributes, usageObject: () => UsageDetails | 
     cacheWrite: firstCount(attrs, CACHE_WRITE),
   };
   if (tokens.input === null || tokens.output === null || tokens.reasoning === null || tokens.cacheRead === null || tokens.cacheWrite === null) {
-    const usage = usageObject();
+    const usage = readUsageObject(attrs, hidden);
     if (usage !== null) {
       tokens.input ??= usage.input;
       tokens.output ??= usage.output;
