@@ -21,7 +21,6 @@ const decodeUtf8 = (buf: Uint8Array, start: number, end: number): string => utf8
 // Shared by all requests: keys in one cache so that unique short values cannot evict them.
 const keyCache = new ShortStringCache();
 const valueCache = new ShortStringCache();
-const HEX: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
 export class ProtobufReader {
   /** Read position. */
@@ -33,6 +32,9 @@ export class ProtobufReader {
 
   private readonly buf: Uint8Array;
   private readonly view: DataView;
+  // A Buffer over the same bytes, for its native hex encoding (a flat string, ~2x faster than
+  // concatenating per byte, and ids are hashed as Map keys downstream).
+  private readonly bytes: Buffer;
   private lo = 0;
   private hi = 0;
   private depth = 0;
@@ -46,6 +48,7 @@ export class ProtobufReader {
   constructor(buf: Uint8Array, rootFields: FieldNames) {
     this.buf = buf;
     this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    this.bytes = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
     this.end = buf.length;
     this.fields = rootFields;
   }
@@ -168,7 +171,7 @@ export class ProtobufReader {
     const start = this.pos;
     this.pos = start + len;
     if (len === 0) return '';
-    if (len <= MAX_CACHED_BYTES) return valueCache.get(this.buf, start, start + len, decodeUtf8);
+    if (len <= MAX_CACHED_BYTES) return valueCache.get(this.buf, this.view, start, start + len, decodeUtf8);
     return utf8.decode(this.buf.subarray(start, start + len));
   }
 
@@ -178,19 +181,16 @@ export class ProtobufReader {
     const start = this.pos;
     this.pos = start + len;
     if (len === 0) return '';
-    if (len <= MAX_CACHED_BYTES) return keyCache.get(this.buf, start, start + len, decodeUtf8);
+    if (len <= MAX_CACHED_BYTES) return keyCache.get(this.buf, this.view, start, start + len, decodeUtf8);
     return utf8.decode(this.buf.subarray(start, start + len));
   }
 
   /** bytes as lowercase hex ('' when empty), for trace and span ids. */
   readHex(): string {
     const len = this.readLength();
-    const buf = this.buf;
-    const stop = this.pos + len;
-    let s = '';
-    for (let i = this.pos; i < stop; i++) s += HEX[buf[i]];
-    this.pos = stop;
-    return s;
+    const start = this.pos;
+    this.pos = start + len;
+    return len === 0 ? '' : this.bytes.toString('hex', start, start + len);
   }
 
   /** bytes as a copy, so the result does not pin the request buffer. */

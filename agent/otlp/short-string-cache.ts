@@ -10,29 +10,38 @@ const SLOTS = 4096; // power of two
 export class ShortStringCache {
   private readonly strings: string[] = new Array<string>(SLOTS).fill('');
   private readonly bytes = new Uint8Array(SLOTS * MAX_CACHED_BYTES);
+  private readonly words = new DataView(this.bytes.buffer);
   // Byte length + 1 per slot; 0 marks an empty slot.
   private readonly lengths = new Uint8Array(SLOTS);
 
   /**
-   * The string for buf[start, end) (at most MAX_CACHED_BYTES long), decoded by `decode` on a
-   * miss.
+   * The string for the bytes [start, end) of `buf` (`view` over the same bytes), at most
+   * MAX_CACHED_BYTES long; `decode` makes it on a miss. Hashes and compares 4 bytes at a time.
    */
-  get(buf: Uint8Array, start: number, end: number, decode: (buf: Uint8Array, start: number, end: number) => string): string {
+  get(buf: Uint8Array, view: DataView, start: number, end: number, decode: (buf: Uint8Array, start: number, end: number) => string): string {
     const len = end - start;
+    const wordsEnd = start + (len & ~3);
     let h = 0x811c9dc5 ^ len;
-    for (let i = start; i < end; i++) h = Math.imul(h ^ buf[i], 0x01000193);
+    let i = start;
+    for (; i < wordsEnd; i += 4) h = Math.imul(h ^ view.getInt32(i, true), 0x01000193);
+    for (; i < end; i++) h = Math.imul(h ^ buf[i], 0x01000193);
     const slot = (h ^ (h >>> 15)) & (SLOTS - 1);
     const base = slot * MAX_CACHED_BYTES;
-    const bytes = this.bytes;
-    if (this.lengths[slot] === len + 1) {
-      let i = 0;
-      while (i < len && bytes[base + i] === buf[start + i]) i++;
-      if (i === len) return this.strings[slot];
-    }
+    if (this.lengths[slot] === len + 1 && this.matches(buf, view, start, end, wordsEnd, base)) return this.strings[slot];
     const s = decode(buf, start, end);
-    bytes.set(buf.subarray(start, end), base);
+    this.bytes.set(buf.subarray(start, end), base);
     this.lengths[slot] = len + 1;
     this.strings[slot] = s;
     return s;
+  }
+
+  private matches(buf: Uint8Array, view: DataView, start: number, end: number, wordsEnd: number, base: number): boolean {
+    const words = this.words;
+    let i = start;
+    let j = base;
+    for (; i < wordsEnd; i += 4, j += 4) if (view.getInt32(i, true) !== words.getInt32(j, true)) return false;
+    const bytes = this.bytes;
+    for (; i < end; i++, j++) if (buf[i] !== bytes[j]) return false;
+    return true;
   }
 }
