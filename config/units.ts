@@ -19,15 +19,10 @@ export const count = (what: string) =>
     .int({ error: `expected a positive integer (${what})` })
     .positive({ error: `expected a positive integer (${what})` });
 
-/** host:port; port 0 picks a free port. */
+/** `host:port`, `[ipv6]:port` or `:port` (every interface); port 0 lets the OS pick a free port. */
 export const endpoint = () =>
   z
     .string()
-    .regex(/^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]*):\d{1,5}$/, { error: 'expected host:port (e.g. 0.0.0.0:4318)' })
-    .refine((s) => Number(s.slice(s.lastIndexOf(':') + 1)) <= 65535, { error: 'port must be at most 65535' });
-
-export function splitEndpoint(ep: string): { host: string; port: number } {
-  const i = ep.lastIndexOf(':');
-  const host = ep.slice(0, i).replace(/^\[|\]$/g, '');
-  return { host: host || '0.0.0.0', port: Number(ep.slice(i + 1)) };
-}
+    .regex(/^(\[[0-9a-fA-F:.]+\]|[^\s:[\]]*):\d{1,5}$/, 'expected "host:port", e.g. "0.0.0.0:4318"')
+    // Only judged when a port is there at all; the regex has already reported its absence.
+    .refine((s) => !/:\d+$/.test(s) || Number(s.slice(s.lastIndexOf(':') + 1)) <= 65535, 'port must be between 0 and 65535');

@@ -7,7 +7,8 @@ import type { ComponentContext, Consumer, Exporter, Processor, Receiver } from '
 import { RefusedError } from '../errors.ts';
 import { countItems, isEmptyBatch, type Batch } from '../model/batch.ts';
 import { componentKey, type ResolvedConfig } from '../../config/resolve.ts';
-import { createSampledWarn, runExporter, runProcessor } from './instrument.ts';
+import { createSampledWarning } from '../sampled-warning.ts';
+import { runExporter, runProcessor } from './instrument.ts';
 import { StatsRegistry, type ComponentStats } from './stats.ts';
 import { shutdownInOrder, type Stoppable } from './lifecycle.ts';
 
@@ -36,7 +37,6 @@ interface BuiltPipeline {
 
 export async function buildPipelines(config: ResolvedConfig, deps: BuildDeps): Promise<AgentPipelines> {
   const stats = new StatsRegistry();
-  const warn = createSampledWarn(deps.logger);
   const ctxFor = (id: string): ComponentContext => ({
     id,
     logger: deps.logger.child({ component: id }),
@@ -62,13 +62,18 @@ export async function buildPipelines(config: ResolvedConfig, deps: BuildDeps): P
   const pipelines = new Map<string, BuiltPipeline>();
   for (const [name, p] of Object.entries(config.pipelines)) {
     const built: BuiltPipeline = { name, processors: [], run: async () => {} };
-    const targets = p.exporters.map((id) => ({ id, exporter: exporters.get(id)!, stats: stats.for('exporter', id) }));
+    const targets = p.exporters.map((id) => ({
+      id,
+      exporter: exporters.get(id)!,
+      stats: stats.for('exporter', id),
+      warn: createSampledWarning(deps.logger.child({ component: id })),
+    }));
 
     const fanOut = async (batch: Batch): Promise<void> => {
       // A failing exporter never blocks or fails the others; each owns its retries and buffer.
       const results = await Promise.allSettled(targets.map((t) => runExporter(t.exporter, t.stats, batch)));
       results.forEach((r, i) => {
-        if (r.status === 'rejected') warn(`exporter:${targets[i].id}`, r.reason, 'Exporter failed a batch.');
+        if (r.status === 'rejected') targets[i].warn({ err: r.reason }, 'Exporter failed a batch.');
       });
     };
     const runFrom = async (index: number, batch: Batch): Promise<void> => {

@@ -1,13 +1,9 @@
 import { z } from 'zod';
+import { endpoint } from '../../../config/units.ts';
 
 const MIB = 1024 * 1024;
 
-/** `host:port`, `[ipv6]:port` or `:port`; port 0 lets the OS pick a free one (see `addresses()`). */
-const Endpoint = z
-  .string()
-  .regex(/^(\[[0-9a-fA-F:.]+\]|[^\s:[\]]*):\d{1,5}$/, 'expected "host:port", e.g. "0.0.0.0:4318"')
-  // Only judged when a port is there at all; the regex has already reported its absence.
-  .refine((s) => !/:\d+$/.test(s) || Number(s.slice(s.lastIndexOf(':') + 1)) <= 65535, 'port must be between 0 and 65535');
+const Endpoint = endpoint();
 
 // `http:` with no value in YAML is null: like the Collector, that enables the protocol with defaults.
 const enabledWhenNull = (v: unknown) => (v === null ? {} : v);

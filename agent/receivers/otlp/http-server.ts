@@ -14,7 +14,7 @@ import type { HttpProtocolConfig } from './config.ts';
 import { listenError, parseEndpoint, type BoundAddress } from './endpoint.ts';
 import type { Ingest, IngestOutcome } from './ingest.ts';
 import { sendExportResponse, sendStatus, type BodyEncoding } from './respond.ts';
-import { createSampledWarning } from './sampled-warning.ts';
+import { createSampledWarning } from '../../sampled-warning.ts';
 
 export interface OtlpHttpServer {
   listen(): Promise<BoundAddress>;

@@ -7,7 +7,7 @@ import { RefusedError } from '../../errors.ts';
 import { createBatch } from '../../model/batch.ts';
 import type { DecodedLogs, DecodedTraces, OtlpSpan } from '../../model/otlp.ts';
 import { spanRejectionReason } from '../../otlp/span-validity.ts';
-import { createSampledWarning } from './sampled-warning.ts';
+import { createSampledWarning } from '../../sampled-warning.ts';
 import type { FailureReason, OtlpReceiverStats, Signal, Transport } from './stats.ts';
 
 export type IngestOutcome =
