@@ -5,6 +5,10 @@ import { createManualTime } from '../../agent/clock.ts';
 import type { ComponentFactory } from '../../agent/component.ts';
 import { createBatch } from '../../agent/model/batch.ts';
 import { configFields } from '../../agent/config-reference.ts';
+import { e1Success, e2RateLimited } from '../fixtures/spans/litellm-v1.ts';
+import { llmCall } from './llm-call-builder.ts';
+import { logRecord, span } from './span-builder.ts';
+import { deepFreeze } from './deep-freeze.ts';
 
 export function componentContract(factory: ComponentFactory): void {
   const context = () => {
@@ -41,11 +45,19 @@ export function componentContract(factory: ComponentFactory): void {
   if (factory.kind === 'processor') {
     it('does not mutate its input', async () => {
       const processor = await factory.create(factory.configSchema.parse({}), context());
-      const batch = createBatch();
-      Object.freeze(batch);
+      // Every lane filled, so whatever a processor reads, it reads something real.
+      const batch = createBatch({
+        spans: [span(e1Success.input), span(e2RateLimited.input)],
+        logs: [logRecord()],
+        calls: [llmCall({ spanId: '1'.repeat(16) })],
+      });
+      const before = structuredClone(batch);
+      deepFreeze(batch);
       const out = await processor.process(batch);
-      expect(out).not.toBe(undefined);
+      expect(out).toBeDefined();
+      expect(batch).toEqual(before);
       await processor.shutdown?.();
     });
   }
 }
+

@@ -10,14 +10,8 @@ import { scenarios as otel } from '../../fixtures/spans/otel-genai.ts';
 import { jsChatEvents } from '../../fixtures/spans/log-records.ts';
 import { nonGenAiSpans } from '../../fixtures/spans/non-genai.ts';
 import { createNormalize, normalizeLlm, runNormalize } from './run-normalize.ts';
+import { deepFreeze } from '../../support/deep-freeze.ts';
 
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object' && !Object.isFrozen(value) && !ArrayBuffer.isView(value)) {
-    Object.freeze(value);
-    for (const v of Object.values(value)) deepFreeze(v);
-  }
-  return value;
-}
 
 describe('normalize', () => {
   it('has defaults for every setting', () => {

@@ -5,6 +5,7 @@ import { createManualTime } from '../../../agent/clock.ts';
 import { createBatch, type Batch } from '../../../agent/model/batch.ts';
 import { LlmCall, TelemetryItem, type ContentEvent } from '../../../agent/model/llm-call.ts';
 import { gatewayRequest, llmCall } from '../../support/llm-call-builder.ts';
+import { deepFreeze } from '../../support/deep-freeze.ts';
 
 async function setup(settings: Record<string, unknown> = {}) {
   const time = createManualTime(10_000);
@@ -137,10 +138,3 @@ describe('trace_assembler', () => {
   });
 });
 
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object') {
-    Object.freeze(value);
-    for (const v of Object.values(value)) deepFreeze(v);
-  }
-  return value;
-}
