@@ -124,6 +124,34 @@ describe('decodeTracesJson', () => {
     expect(err.problem).toBe('AnyValue nested deeper than 32 arrays/kvlists');
   });
 
+  it('either decodes or throws OtlpDecodeError whatever JSON sits in any span field', () => {
+    const keys = ['traceId', 'spanId', 'parentSpanId', 'name', 'kind', 'flags', 'startTimeUnixNano', 'attributes', 'events', 'links', 'status', 'droppedAttributesCount'];
+    fc.assert(
+      fc.property(fc.constantFrom(...keys), fc.jsonValue({ maxDepth: 4 }), (key, value) => {
+        try {
+          decodeTracesJson(oneSpan({ [key]: value }));
+        } catch (err) {
+          expect(err).toBeInstanceOf(OtlpDecodeError);
+          expect((err as OtlpDecodeError).path.startsWith(`resourceSpans[0].scopeSpans[0].spans[0].${key}`)).toBe(true);
+        }
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('either decodes or throws OtlpDecodeError for arbitrary JSON attribute values', () => {
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 5 }), (value) => {
+        try {
+          decodeTracesJson(oneSpan({ attributes: [{ key: 'k', value }] }));
+        } catch (err) {
+          expect(err).toBeInstanceOf(OtlpDecodeError);
+        }
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
   it('returns no spans for an empty object', () => {
     expect(decodeTracesJson('{}')).toEqual({ spans: [] });
   });

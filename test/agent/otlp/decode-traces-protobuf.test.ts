@@ -42,6 +42,13 @@ describe('decodeTracesProtobuf', () => {
     expect(decoded[2].scope).toBe(decoded[0].scope);
   });
 
+  it('decodes a request that sits at an offset inside a larger (pooled) Buffer', () => {
+    const { protobuf } = genAiTraceRequest(3);
+    const pooled = Buffer.alloc(protobuf.length + 11, 0xff);
+    pooled.set(protobuf, 7);
+    expect(decodeTracesProtobuf(pooled.subarray(7, 7 + protobuf.length))).toEqual(decodeTracesProtobuf(protobuf));
+  });
+
   it('returns no spans for an empty request', () => {
     expect(decodeTracesProtobuf(new Uint8Array(0))).toEqual({ spans: [] });
   });
