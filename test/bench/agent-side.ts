@@ -51,7 +51,8 @@ setInterval(() => {
 
 process.on('message', async (msg: { type: string }) => {
   if (msg.type === 'stats') {
-    process.send!({ type: 'stats', calls, rss: process.memoryUsage().rss, peakRss });
+    const cpu = process.cpuUsage();
+    process.send!({ type: 'stats', calls, rss: process.memoryUsage().rss, peakRss, cpuMs: (cpu.user + cpu.system) / 1000 });
   } else if (msg.type === 'reset-peak') {
     peakRss = process.memoryUsage().rss;
     process.send!({ type: 'reset-peak' });

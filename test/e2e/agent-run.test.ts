@@ -5,7 +5,10 @@ import { mkdtempSync, readFileSync, existsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import { OTLPTraceExporter as GrpcExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
+import { OTLPTraceExporter as JsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { OTLPTraceExporter as ProtoExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import type { SpanExporter } from '@opentelemetry/sdk-trace';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TelemetryItem } from '../../agent/model/llm-call.ts';
 import { testDatabaseUrl } from '../support/database.ts';
@@ -52,13 +55,14 @@ async function waitFor<T>(what: string, probe: () => T | undefined, timeoutMs = 
 }
 
 describe('faultline run', () => {
-  it('normalizes spans from the official exporter, flushes held traces on SIGTERM, and exits 0', async () => {
+  it('normalizes spans from every official OTLP exporter, gzip or not, flushes held traces on SIGTERM, and exits 0', async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'faultline-e2e-out-')), 'calls.ndjson');
     const agent = startAgent(`
 receivers:
   otlp:
     protocols:
       http: { endpoint: "127.0.0.1:0" }
+      grpc: { endpoint: "127.0.0.1:0" }
 processors:
   normalize: {}
   trace_assembler: { wait_ms: 600000 }
@@ -74,11 +78,22 @@ service:
     const listening = await waitFor('the receiver', () => agent.logs.find((l) => l.msg === 'OTLP receiver listening.'));
     await waitFor('the agent to start', () => agent.logs.find((l) => l.msg === 'Agent started.'));
 
-    const exporter = new OTLPTraceExporter({ url: `http://${listening.http as string}/v1/traces`, compression: 'gzip' as never });
-    const spans = makeGenAiSpans(30);
-    const result = await new Promise<{ code: number; error?: Error }>((resolve) => exporter.export(spans, resolve));
-    expect(result.code).toBe(0);
-    await exporter.shutdown();
+    const http = `http://${listening.http as string}/v1/traces`;
+    const grpc = `http://${listening.grpc as string}`;
+    const exporters: [string, (gzip: boolean) => SpanExporter][] = [
+      ['protobuf', (gzip) => new ProtoExporter({ url: http, compression: (gzip ? 'gzip' : 'none') as never })],
+      ['json', (gzip) => new JsonExporter({ url: http, compression: (gzip ? 'gzip' : 'none') as never })],
+      ['grpc', (gzip) => new GrpcExporter({ url: grpc, compression: (gzip ? 'gzip' : 'none') as never })],
+    ];
+    let seed = 1;
+    for (const [name, make] of exporters) {
+      for (const gzip of [false, true]) {
+        const exporter = make(gzip);
+        const result = await new Promise<{ code: number; error?: Error }>((resolve) => exporter.export(makeGenAiSpans(5, { seed: seed++ }), resolve));
+        expect({ name, gzip, code: result.code, error: result.error?.message }).toEqual({ name, gzip, code: 0, error: undefined });
+        await exporter.shutdown();
+      }
+    }
 
     // The assembler holds traces for 10 minutes, so nothing is written until shutdown flushes it.
     expect(existsSync(out) ? readFileSync(out, 'utf8') : '').toBe('');
@@ -88,6 +103,10 @@ service:
     const calls = readFileSync(out, 'utf8').trim().split('\n').map((l) => TelemetryItem.parse(JSON.parse(l)));
     expect(calls).toHaveLength(30);
     expect(new Set(calls.map((c) => c.source.spanId)).size).toBe(30);
+    for (const call of calls) {
+      expect(call.kind).toBe('llm');
+      if (call.kind === 'llm') expect(call.requestModel).toMatch(/^(gpt-4o|gpt-4o-mini|claude-sonnet-4-5|gemini-2\.5-pro)$/);
+    }
     expect(agent.logs.map((l) => l.msg)).toEqual(expect.arrayContaining(['Shutting down.', 'Agent stopped.']));
     const stopped = agent.logs.find((l) => l.msg === 'Agent stopped.') as { components: { id: string; itemsIn: number; itemsOut: number }[] };
     expect(stopped.components.find((c) => c.id === 'normalize')).toMatchObject({ itemsIn: 30, itemsOut: 30 });
