@@ -20,7 +20,7 @@ export default defineProcessor({
     const settings = toSettings(config);
     return {
       process(batch) {
-        if (batch.spans.length === 0 && batch.logs.length === 0) return createBatch({ calls: batch.calls, content: batch.content });
+        if (batch.spans.length === 0 && batch.logs.length === 0) return batch;
         const calls: TelemetryItem[] = [...batch.calls];
         let unreadable = 0;
         let lastError: unknown;
@@ -43,7 +43,8 @@ export default defineProcessor({
             if (event !== null) content.push(event);
           }
         }
-        return createBatch({ calls, content });
+        // Lanes normalize does not read pass through; spans and logs are consumed.
+        return createBatch({ ...batch, spans: [], logs: [], calls, content });
       },
     };
   },

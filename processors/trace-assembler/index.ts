@@ -47,7 +47,7 @@ export default defineProcessor({
         for (const [traceId, g] of byTrace) early.push(...buffer.add(traceId, g.items, g.content, now));
         early.push(...buffer.due(now));
         const out = toBatch(early);
-        return createBatch({ spans: batch.spans, logs: batch.logs, calls: out.calls, content: out.content });
+        return createBatch({ ...batch, calls: out.calls, content: out.content });
       },
       async shutdown() {
         if (stopped) return;
