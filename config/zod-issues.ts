@@ -3,13 +3,18 @@
 import type { z } from 'zod';
 import type { ConfigIssue } from '../agent/errors.ts';
 
-export function toConfigIssues(error: z.ZodError, input: unknown, prefix: (string | number)[]): ConfigIssue[] {
+export function toConfigIssues(
+  error: z.ZodError,
+  input: unknown,
+  prefix: (string | number)[],
+  unknownKeyMessage = 'unknown key; check the spelling against the component reference',
+): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   for (const issue of error.issues) {
     const path = [...prefix, ...issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p))];
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys) {
-        issues.push({ path: formatPath([...path, key]), message: 'unknown key; check the spelling against the component reference' });
+        issues.push({ path: formatPath([...path, key]), message: unknownKeyMessage });
       }
       continue;
     }

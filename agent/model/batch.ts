@@ -1,6 +1,7 @@
 // A Batch is what flows between components: typed lanes, each read by the steps that care.
-// Later issues add lanes (events, deviations, clusters, predictions, impacts, incidents).
+// Later issues add lanes (deviations, clusters, predictions, impacts, incidents).
 import type { OtlpLogRecord, OtlpSpan } from './otlp.ts';
+import type { FailureEvent } from './failure-event.ts';
 import type { ContentEvent, TelemetryItem } from './llm-call.ts';
 
 export interface Batch {
@@ -12,15 +13,17 @@ export interface Batch {
   readonly calls: readonly TelemetryItem[];
   /** Content from log records not yet joined to its call (trace_assembler joins them). */
   readonly content: readonly ContentEvent[];
+  /** Typed failures, from the classifier. */
+  readonly events: readonly FailureEvent[];
 }
 
 export function createBatch(lanes: Partial<Batch> = {}): Batch {
-  return { spans: [], logs: [], calls: [], content: [], ...lanes };
+  return { spans: [], logs: [], calls: [], content: [], events: [], ...lanes };
 }
 
 /** Items across all lanes: what the pipeline counts in and out of each component. */
 export function countItems(batch: Batch): number {
-  return batch.spans.length + batch.logs.length + batch.calls.length + batch.content.length;
+  return batch.spans.length + batch.logs.length + batch.calls.length + batch.content.length + batch.events.length;
 }
 
 export function isEmptyBatch(batch: Batch): boolean {

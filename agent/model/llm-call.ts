@@ -2,6 +2,7 @@
 // whatever vocabulary it arrived in (DESIGN.md §4). Schemas are the source of the types; the hot
 // path builds plain objects and tests validate them against these schemas.
 import { z } from 'zod';
+import { Signal } from './signal.ts';
 
 const nullableString = z.string().nullable();
 const nullableCount = z.number().int().nonnegative().nullable();
@@ -146,8 +147,8 @@ const base = {
   outcome: z.enum(['ok', 'error']),
   error: ErrorInfo.nullable(),
   identity: Identity,
-  /** Attached by detectors (later issues); normalize leaves it empty. */
-  signals: z.array(z.unknown()),
+  /** Attached by the detectors processor; normalize leaves it empty. */
+  signals: z.array(Signal),
 };
 
 /** Set by trace_assembler from the attempt's siblings and its gateway parent. */

@@ -1,0 +1,41 @@
+// The closed failure vocabulary (DESIGN.md §4): five categories, each with its subtypes. Extend
+// only by adding subtypes, never a sixth category.
+import { z } from 'zod';
+
+export const SUBTYPES = {
+  security: ['prompt_injection', 'jailbreak', 'pii_leakage', 'secret_leakage', 'system_prompt_leak', 'unauthorized_model_access'],
+  provider: [
+    'rate_limited',
+    'quota_exhausted',
+    'overloaded',
+    'outage',
+    'no_healthy_deployment',
+    'timeout',
+    'connection_error',
+    'auth_error',
+    'malformed_response',
+    'context_overflow',
+    'bad_request',
+    'latency_degradation',
+    'rate_limit_headroom_low',
+  ],
+  cost: ['budget_exceeded', 'token_spike', 'cache_miss_storm', 'batch_cost_overrun', 'retry_storm', 'agent_loop'],
+  quality: ['hallucination', 'low_faithfulness', 'format_violation', 'language_drift', 'refusal', 'safety_block', 'truncation', 'empty_response', 'regression'],
+  data: ['embedding_drift', 'retrieval_quality_drop', 'stale_index', 'ingestion_failure'],
+} as const;
+
+export type Category = keyof typeof SUBTYPES;
+export type Subtype<C extends Category = Category> = (typeof SUBTYPES)[C][number];
+
+/** Classification priority when several categories match one call: the first wins. */
+export const CATEGORY_PRIORITY: readonly Category[] = ['security', 'provider', 'cost', 'quality', 'data'];
+
+export const Category = z.enum(['security', 'provider', 'cost', 'quality', 'data']);
+export const Severity = z.enum(['P1', 'P2', 'P3', 'P4']);
+export type Severity = z.infer<typeof Severity>;
+
+export const subtypeSchema = <C extends Category>(category: C) => z.enum(SUBTYPES[category] as unknown as [Subtype<C>, ...Subtype<C>[]]);
+
+export function isSubtypeOf(category: Category, subtype: string): boolean {
+  return (SUBTYPES[category] as readonly string[]).includes(subtype);
+}
