@@ -1,0 +1,50 @@
+// Anthropic: 529 and `overloaded_error` are overload even when LiteLLM reports them as a 500
+// InternalServerError; a spend limit or empty credit balance is quota, not throttling;
+// anthropic-ratelimit-* headroom (requests, tokens, input and output tokens). Extended thinking is
+// billed as output, so its token count is added to the evidence of whatever the call is flagged
+// for; it is not a failure by itself.
+import type { LlmCall } from '../../agent/model/llm-call.ts';
+import type { Signal } from '../../agent/model/signal.ts';
+import type { DetectorSettings } from './config.ts';
+import { readErrorFacts } from './error-facts.ts';
+import { firstFinding, patternRule, type Rule } from './findings.ts';
+import { overloadedByMessage, overloadedByStatus } from './generic.ts';
+import { headroomSignal, type HeadroomDimension } from './headroom.ts';
+import { signalOf, withEvidence } from './signals.ts';
+
+const spendLimit = patternRule('quota_exhausted', ['spend_limit'], (f) => f.status === null || f.status < 500);
+
+const ANTHROPIC_RULES: readonly Rule[] = [spendLimit, overloadedByStatus, overloadedByMessage];
+
+const DIMENSIONS = ['requests', 'tokens', 'input-tokens', 'output-tokens'] as const;
+
+export function detectAnthropic(call: LlmCall, settings: DetectorSettings): Signal[] {
+  if (call.outcome === 'error') {
+    const facts = readErrorFacts(call.error);
+    const found = firstFinding(ANTHROPIC_RULES, facts);
+    return found === null ? [] : [signalOf(call, facts, found)];
+  }
+  const rl = call.rateLimit;
+  if (rl === null) return [];
+  const dimensions: HeadroomDimension[] = DIMENSIONS.map((d) => ({
+    name: d.replace('-', '_'),
+    remaining: headerNumber(rl.headers[`anthropic-ratelimit-${d}-remaining`]) ?? (d === 'requests' ? rl.remainingRequests : d === 'tokens' ? rl.remainingTokens : null),
+    limit: headerNumber(rl.headers[`anthropic-ratelimit-${d}-limit`]) ?? (d === 'requests' ? rl.limitRequests : d === 'tokens' ? rl.limitTokens : null),
+  }));
+  return headroomSignal(call, dimensions, settings.headroomRatio, 'headers:anthropic-ratelimit');
+}
+
+/** Thinking tokens in the evidence of the call's signals; nothing when there are none. */
+export function withThinkingTokens(call: LlmCall, signals: readonly Signal[]): Signal[] {
+  const reasoning = call.tokens.reasoning;
+  if (signals.length === 0 || reasoning === null || reasoning <= 0) return [...signals];
+  const extra: Record<string, unknown> = { reasoning_tokens: reasoning };
+  if (call.tokens.output !== null) extra.output_tokens = call.tokens.output;
+  return withEvidence(signals, extra);
+}
+
+function headerNumber(value: string | undefined): number | null {
+  if (value === undefined || value.trim() === '') return null;
+  const n = Number(value);
+  return Number.isFinite(n) ? n : null;
+}

@@ -1,0 +1,88 @@
+import { z } from 'zod';
+import { count, milliseconds } from '../../config/units.ts';
+
+const ratio = (what: string) =>
+  z
+    .number({ error: `expected a ratio between 0 and 1 (${what})` })
+    .gt(0, { error: `expected a ratio between 0 and 1 (${what})` })
+    .lt(1, { error: `expected a ratio between 0 and 1 (${what})` });
+
+export const LatencySla = z.strictObject({
+  provider: z.string().min(1).describe('Normalized provider name, as on the call (openai, anthropic, gcp.vertex_ai, …).'),
+  model: z.string().min(1).optional().describe('Requested model; omit to cover every model of the provider.'),
+  p99_ms: milliseconds().describe('Highest acceptable p99 call duration over the window.'),
+});
+export type LatencySla = z.infer<typeof LatencySla>;
+
+export const LatencyConfig = z
+  .strictObject({
+    window_ms: milliseconds().default(300_000).describe('Sliding window of event time (call end times) over which p99 is computed, per provider and model.'),
+    min_samples: count('calls').default(20).describe('Successful calls a provider/model needs in the window before its p99 is judged.'),
+    default_p99_ms: milliseconds().default(30_000).describe('SLA for providers and models no entry in `slas` covers.'),
+    rearm_ratio: ratio('rearm_ratio')
+      .default(0.9)
+      .describe('After an episode, p99 must fall below this fraction of the SLA before the next crossing is reported again.'),
+    slas: z
+      .array(LatencySla)
+      .default([])
+      .describe('p99 SLAs per provider, optionally per model; a provider+model entry wins over a provider-only entry.'),
+    max_samples_per_key: count('samples').default(1_000).describe('Durations kept per provider/model; past it the oldest are forgotten.'),
+    max_keys: count('provider/model pairs').default(1_000).describe('Provider/model pairs tracked at once; past it the least recently seen is forgotten.'),
+  })
+  .superRefine((c, ctx) => {
+    const seen = new Set<string>();
+    c.slas.forEach((sla, i) => {
+      const key = `${sla.provider}/${sla.model ?? '*'}`;
+      if (seen.has(key)) ctx.addIssue({ code: 'custom', path: ['slas', i], message: `duplicate SLA for ${key}` });
+      seen.add(key);
+    });
+  });
+export type LatencyConfig = z.infer<typeof LatencyConfig>;
+
+export const FamiliesConfig = z.strictObject({
+  openai: z.boolean().default(true).describe('OpenAI-family rules: 429 split into rate_limited vs quota_exhausted, x-ratelimit headroom.'),
+  anthropic: z.boolean().default(true).describe('Anthropic rules: 529/overloaded_error, spend limit, anthropic-ratelimit-* headroom, thinking tokens in evidence.'),
+  gemini: z.boolean().default(true).describe('Gemini/Vertex rules: RESOURCE_EXHAUSTED and quota split, blocked responses, payload size.'),
+  gateway: z.boolean().default(true).describe('LiteLLM rules: no healthy deployment, budget exceeded, proxy auth, guardrail interventions, retries in evidence.'),
+  latency: z.boolean().default(true).describe('p99 latency SLA per provider and model.'),
+});
+
+export const DetectorsConfig = z.strictObject({
+  headroom_ratio: ratio('headroom_ratio')
+    .default(0.1)
+    .describe('rate_limit_headroom_low when remaining/limit of requests or tokens on a successful call falls below this ratio.'),
+  openai_compatible_providers: z
+    .array(z.string().min(1))
+    .default(['openai', 'azure.ai.openai', 'azure.ai.inference', 'x_ai', 'mistral_ai', 'groq', 'deepseek', 'together_ai', 'fireworks_ai', 'openrouter', 'perplexity', 'deepinfra', 'hosted_vllm', 'openai_like', 'custom_openai', 'litellm_proxy'])
+    .describe('Normalized provider names judged by the OpenAI-family rules.'),
+  families: FamiliesConfig.default(FamiliesConfig.parse({})).describe('Turns provider-family rule sets on or off; the generic status/class/message rules always run.'),
+  latency: LatencyConfig.default(LatencyConfig.parse({})).describe('Latency SLA detection (latency_degradation).'),
+});
+export type DetectorsConfig = z.infer<typeof DetectorsConfig>;
+
+export type Family = 'openai' | 'anthropic' | 'gemini' | 'generic';
+
+/** The config as the detectors use it: resolved once at create(). */
+export interface DetectorSettings {
+  readonly headroomRatio: number;
+  readonly families: z.infer<typeof FamiliesConfig>;
+  familyOf(provider: string): Family;
+}
+
+const ANTHROPIC = new Set(['anthropic']);
+const GEMINI = new Set(['gcp.gemini', 'gcp.vertex_ai', 'gcp.gen_ai']);
+
+export function toSettings(config: DetectorsConfig): DetectorSettings {
+  const openai = new Set(config.openai_compatible_providers);
+  const families = config.families;
+  return {
+    headroomRatio: config.headroom_ratio,
+    families,
+    familyOf(provider) {
+      if (families.anthropic && ANTHROPIC.has(provider)) return 'anthropic';
+      if (families.gemini && GEMINI.has(provider)) return 'gemini';
+      if (families.openai && openai.has(provider)) return 'openai';
+      return 'generic';
+    },
+  };
+}

@@ -1,0 +1,117 @@
+// latency_degradation: per provider and model, the p99 duration of successful calls over a sliding
+// window of event time (call end times) against its SLA. Reported once per episode, on the call
+// whose arrival took p99 above the SLA; re-armed once p99 falls below rearm_ratio × SLA, so a p99
+// hovering at the line does not report on every call. Bounded: samples per key and keys are capped.
+import type { LlmCall } from '../../agent/model/llm-call.ts';
+import type { Signal } from '../../agent/model/signal.ts';
+import type { LatencyConfig } from './config.ts';
+
+interface Sample {
+  endMs: number;
+  durationMs: number;
+}
+
+interface KeyWindow {
+  /** Arrival order; evicted from the head. */
+  fifo: Sample[];
+  head: number;
+  /** The same durations, ascending, for the percentile. */
+  sorted: number[];
+  latestMs: number;
+  armed: boolean;
+}
+
+export interface LatencyWindow {
+  /** Records a successful call and returns the signal when it starts an episode. */
+  observe(call: LlmCall): Signal | null;
+  /** Provider/model pairs held (for tests and bounds). */
+  size(): number;
+}
+
+export function createLatencyWindow(config: LatencyConfig): LatencyWindow {
+  const keys = new Map<string, KeyWindow>();
+  const slas = new Map<string, number>();
+  for (const s of config.slas) slas.set(`${s.provider}\u0000${s.model ?? ''}`, s.p99_ms);
+
+  const slaOf = (provider: string, model: string): { ms: number; scope: string } => {
+    const exact = slas.get(`${provider}\u0000${model}`);
+    if (exact !== undefined) return { ms: exact, scope: 'provider_model' };
+    const byProvider = slas.get(`${provider}\u0000`);
+    if (byProvider !== undefined) return { ms: byProvider, scope: 'provider' };
+    return { ms: config.default_p99_ms, scope: 'default' };
+  };
+
+  return {
+    observe(call) {
+      if (call.outcome !== 'ok') return null;
+      const model = call.requestModel ?? call.responseModel ?? '';
+      const key = `${call.provider}\u0000${model}`;
+      let w = keys.get(key);
+      if (w) keys.delete(key); // re-inserted: Map order is least recently seen first
+      else w = { fifo: [], head: 0, sorted: [], latestMs: -Infinity, armed: true };
+      keys.set(key, w);
+      while (keys.size > config.max_keys) keys.delete(keys.keys().next().value as string);
+
+      const { endMs, durationMs } = call.timing;
+      w.latestMs = Math.max(w.latestMs, endMs);
+      const cutoff = w.latestMs - config.window_ms;
+      // A call that ended before the window is too late to count.
+      if (endMs > cutoff) {
+        w.fifo.push({ endMs, durationMs });
+        w.sorted.splice(upperBound(w.sorted, durationMs), 0, durationMs);
+      }
+      while (w.head < w.fifo.length && (w.fifo[w.head].endMs <= cutoff || w.fifo.length - w.head > config.max_samples_per_key)) {
+        const gone = w.fifo[w.head++];
+        w.sorted.splice(lowerBound(w.sorted, gone.durationMs), 1);
+      }
+      if (w.head > 1_024 && w.head * 2 > w.fifo.length) {
+        w.fifo = w.fifo.slice(w.head);
+        w.head = 0;
+      }
+
+      const samples = w.sorted.length;
+      if (samples < config.min_samples) return null;
+      const p99 = w.sorted[Math.ceil(samples * 0.99) - 1];
+      const sla = slaOf(call.provider, model);
+      if (!w.armed) {
+        if (p99 < sla.ms * config.rearm_ratio) w.armed = true;
+        return null;
+      }
+      if (p99 <= sla.ms) return null;
+      w.armed = false;
+      return {
+        category: 'provider',
+        subtype: 'latency_degradation',
+        detection_method: 'latency_sla',
+        confidence: 1,
+        evidence: { rule: `sla:${sla.scope}`, p99_ms: Math.round(p99), sla_ms: sla.ms, samples, window_ms: config.window_ms },
+        fields: {},
+      };
+    },
+    size: () => keys.size,
+  };
+}
+
+/** First index whose value is >= v. */
+function lowerBound(a: readonly number[], v: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (a[mid] < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** First index whose value is > v. */
+function upperBound(a: readonly number[], v: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (a[mid] <= v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
