@@ -50,7 +50,7 @@ function categoryFields(s: Signal, item: TelemetryItem): Record<string, unknown>
       return {
         http_status: f.http_status ?? (status !== null && status >= 400 && status <= 599 ? status : null),
         retry_after_sec: f.retry_after_sec ?? (item.kind === 'llm' ? (item.rateLimit?.retryAfterSec ?? null) : null),
-        error_class: f.error_class ?? item.error?.type ?? null,
+        error_class: f.error_class ?? safeClassName(item.error?.type ?? null),
       };
     }
     case 'quality':
@@ -103,5 +103,8 @@ function callEvidence(item: TelemetryItem): Record<string, unknown> {
   }
   return out;
 }
+
+// Only something shaped like a class name; a free-text type could carry message content.
+const safeClassName = (s: string | null): string | null => (s !== null && /^[A-Za-z_][A-Za-z0-9_.]{0,99}$/.test(s) ? s : null);
 
 const positive = (n: number | null | undefined): number | null => (n !== null && n !== undefined && n > 0 ? n : null);
