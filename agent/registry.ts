@@ -4,9 +4,11 @@ import type { ComponentFactory } from './component.ts';
 import otlpReceiver from './receivers/otlp/index.ts';
 import normalize from '../processors/normalize/index.ts';
 import traceAssembler from '../processors/trace-assembler/index.ts';
+import detectors from '../processors/detectors/index.ts';
+import classifier from '../processors/classifier/index.ts';
 import ndjson from '../exporters/ndjson/index.ts';
 
-export const registry: readonly ComponentFactory[] = checkUnique([otlpReceiver, normalize, traceAssembler, ndjson]);
+export const registry: readonly ComponentFactory[] = checkUnique([otlpReceiver, normalize, traceAssembler, detectors, classifier, ndjson]);
 
 function checkUnique(factories: ComponentFactory[]): readonly ComponentFactory[] {
   const seen = new Set<string>();

@@ -5,6 +5,7 @@ import { defineExporter } from '../component.ts';
 import { createManualTime } from '../clock.ts';
 import { createLogger } from '../logger.ts';
 import { createBatch } from '../model/batch.ts';
+import type { FailureEvent } from '../model/failure-event.ts';
 import type { TelemetryItem } from '../model/llm-call.ts';
 import type { OtlpSpan } from '../model/otlp.ts';
 import { buildPipelines } from '../pipeline/build.ts';
@@ -23,9 +24,10 @@ export const classifyCommand: Command = {
   summary: 'Classify recorded telemetry files offline and print failure events as NDJSON.',
   help: `Usage: faultline classify [--output events|calls] FILE...
 
-Runs recorded spans through the same processors as the agent (normalize, trace_assembler, and
-the classifier once it lands), in event-time order, with no network and no database. Prints one
-JSON object per line on standard output, ordered by event time.
+Runs recorded spans through the same processors as the agent (normalize, trace_assembler,
+detectors, classifier), in event-time order, with no network and no database. Prints one JSON
+object per line on standard output, ordered by event time: a FailureEvent for each failed call
+(sorted by timestamp, then failure_id), nothing for a clean one.
 
 Input files: OTLP/JSON requests (one document, an array, or one request per line), or OTLP
 protobuf ExportTraceServiceRequest files; gzip is detected.
@@ -68,7 +70,7 @@ Exit codes: 0 done, 2 a file could not be read or decoded (the message names it)
     // Feed in event-time order, moving the clock to each chunk's newest span so windows and
     // timers behave exactly as they would have live.
     spans.sort((a, b) => (a.endTimeUnixNano < b.endTimeUnixNano ? -1 : a.endTimeUnixNano > b.endTimeUnixNano ? 1 : 0));
-    const captured: TelemetryItem[] = [];
+    const captured: Captured = { calls: [], events: [] };
     const startMs = spans.length > 0 ? Number(spans[0].endTimeUnixNano / 1_000_000n) : 0;
     const pipelines = await buildOfflinePipeline(captured, io.env, startMs);
     await pipelines.start();
@@ -82,32 +84,43 @@ Exit codes: 0 done, 2 a file could not be read or decoded (the message names it)
     await pipelines.shutdown();
 
     if (values.output === 'calls') {
-      captured.sort((a, b) => a.timing.endMs - b.timing.endMs);
-      for (const item of captured) io.stdout.write(toJsonLine(item));
+      captured.calls.sort((a, b) => a.timing.endMs - b.timing.endMs);
+      for (const item of captured.calls) io.stdout.write(toJsonLine(item));
+    } else {
+      // ISO timestamps of one format compare as strings; failure_id breaks ties deterministically.
+      captured.events.sort((a, b) => compare(a.timestamp, b.timestamp) || compare(a.failure_id, b.failure_id));
+      for (const event of captured.events) io.stdout.write(toJsonLine(event));
     }
-    // FailureEvents arrive with the classifier (taxonomy issue); until then a clean run prints nothing.
     return EXIT.ok;
   },
 };
 
-async function buildOfflinePipeline(captured: TelemetryItem[], env: NodeJS.ProcessEnv, startMs: number) {
+interface Captured {
+  calls: TelemetryItem[];
+  events: FailureEvent[];
+}
+
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+async function buildOfflinePipeline(captured: Captured, env: NodeJS.ProcessEnv, startMs: number) {
   const capture: ComponentFactory = defineExporter({
     type: 'capture',
-    description: 'Collects calls in memory for classify.',
+    description: 'Collects calls and events in memory for classify.',
     configSchema: z.strictObject({}),
     create: () => ({
       async export(batch) {
-        captured.push(...batch.calls);
+        captured.calls.push(...batch.calls);
+        captured.events.push(...batch.events);
       },
     }),
   });
   const shape: AgentConfigShape = {
     receivers: {},
-    processors: { normalize: {}, trace_assembler: {} },
+    processors: { normalize: {}, trace_assembler: {}, detectors: {}, classifier: {} },
     exporters: { capture: {} },
     storage: undefined,
     service: {
-      pipelines: { classify: { receivers: [], processors: ['normalize', 'trace_assembler'], exporters: ['capture'] } },
+      pipelines: { classify: { receivers: [], processors: ['normalize', 'trace_assembler', 'detectors', 'classifier'], exporters: ['capture'] } },
       telemetry: { logs: { level: 'warn' } },
       shutdown_timeout_ms: 60_000,
       max_inflight_items: Number.MAX_SAFE_INTEGER,

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { FailureEvent } from '../../../agent/model/failure-event.ts';
 import { LlmCall, TelemetryItem } from '../../../agent/model/llm-call.ts';
 import { genAiTraceRequest } from '../../support/otlp-fixtures.ts';
 import { runCli } from '../../support/cli.ts';
@@ -18,9 +19,25 @@ const request = genAiTraceRequest(20);
 const lines = (text: string) => text.split('\n').filter((l) => l !== '');
 
 describe('faultline classify', () => {
-  it('prints nothing for a clean file until the classifier lands, and exits 0', async () => {
-    const r = await runCli(['classify', file('clean.pb', request.protobuf)]);
+  it('prints nothing for a clean file, and exits 0', async () => {
+    const clean = genAiTraceRequest(20, { errorEvery: 0 });
+    const r = await runCli(['classify', file('clean.pb', clean.protobuf)]);
     expect(r).toMatchObject({ code: 0, stdout: '' });
+  });
+
+  it('prints one FailureEvent per failing span, ordered by timestamp then failure_id', async () => {
+    const r = await runCli(['classify', file('spans.pb', request.protobuf)]);
+    expect(r.code).toBe(0);
+    const events = lines(r.stdout).map((l) => FailureEvent.parse(JSON.parse(l)));
+    expect(events.map((e) => `${e.category}/${e.subtype}`)).toEqual(['provider/rate_limited', 'provider/rate_limited']);
+    const keys = events.map((e) => `${e.timestamp} ${e.failure_id}`);
+    expect(keys).toEqual([...keys].sort());
+  });
+
+  it('prints the LiteLLM 429 fixture as a rate_limited event with its retries in evidence', async () => {
+    const r = await runCli(['classify', 'test/fixtures/otlp/litellm-rate-limit.json']);
+    const [event] = lines(r.stdout).map((l) => FailureEvent.parse(JSON.parse(l)));
+    expect(event).toMatchObject({ category: 'provider', subtype: 'rate_limited', http_status: 429, provider: 'openai', model: 'gpt-4o', impact_scope: { team: 'team-42' }, evidence: { retries: 2 } });
   });
 
   it('normalizes every LLM span of a protobuf file, in event-time order', async () => {
