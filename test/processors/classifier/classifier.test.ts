@@ -190,6 +190,29 @@ describe('classifier', () => {
     expect(JSON.parse(lines[0])).toMatchObject({ msg: 'Dropped a FailureEvent that failed validation.', invalid_events: 1 });
   });
 
+  it('gives a guardrail event the provider and model of the LLM call in its trace', async () => {
+    const llm = llmCall({ traceId: TRACE, spanId: '1'.repeat(16), provider: 'anthropic', model: 'claude-3-5-sonnet' });
+    const guardrail: TelemetryItem = {
+      kind: 'guardrail',
+      source: { ...llm.source, spanId: '2'.repeat(16), spanName: 'guardrail' },
+      resource: llm.resource,
+      timing: llm.timing,
+      outcome: 'ok',
+      error: null,
+      identity: llm.identity,
+      signals: [injection()],
+      name: 'lakera',
+      mode: 'pre_call',
+      status: 'guardrail_intervened',
+      action: null,
+      violationCategories: ['prompt_injection'],
+      maskedEntityCount: null,
+    };
+    const out = await classify([guardrail, llm]);
+    expect(out.events).toHaveLength(1);
+    expect(out.events[0]).toMatchObject({ span_id: '2'.repeat(16), category: 'security', provider: 'anthropic', model: 'claude-3-5-sonnet' });
+  });
+
   it('uses call time, not the clock, for the event timestamp', async () => {
     const time = createManualTime(9_999_999);
     const out = await classify([failing('1'.repeat(16), [rateLimited()])], {}, makeProcessorContext({ clock: time.clock }));
