@@ -3,6 +3,7 @@
 // skipped; spans with bad ids are kept and left to the receiver (see span-validity.ts).
 
 import type { Attributes, DecodedTraces, OtlpResource, OtlpScope, OtlpSpan, OtlpSpanEvent, OtlpSpanLink } from '../model/otlp.ts';
+import { AttributeShapes } from './attribute-shapes.ts';
 import { KEY_VALUE_FIELDS, readKeyValueInto } from './protobuf-attributes.ts';
 import { ProtobufReader, tag, type FieldNames } from './protobuf-reader.ts';
 import { emptyResource, emptyScope, readResourceInto, readScopeInto, RESOURCE_FIELDS, SCOPE_FIELDS } from './protobuf-resource-scope.ts';
@@ -73,6 +74,9 @@ const L_FLAGS = tag(6, 5);
 const ST_MESSAGE = tag(2, LEN);
 const ST_CODE = tag(3, 0);
 
+// Span attributes only: event and link attribute lists are short and stay fast as they are.
+const spanAttributes = new AttributeShapes();
+
 /** Decodes an ExportTraceServiceRequest; throws OtlpDecodeError naming the path of any problem. */
 export function decodeTracesProtobuf(buf: Uint8Array): DecodedTraces {
   const r = new ProtobufReader(buf, REQUEST_FIELDS);
@@ -135,7 +139,7 @@ function readSpan(r: ProtobufReader, resource: OtlpResource, scope: OtlpScope): 
   let kind = 0;
   let startTimeUnixNano = 0n;
   let endTimeUnixNano = 0n;
-  const attributes: Attributes = {};
+  spanAttributes.start();
   let droppedAttributesCount = 0;
   const events: OtlpSpanEvent[] = [];
   let droppedEventsCount = 0;
@@ -172,7 +176,7 @@ function readSpan(r: ProtobufReader, resource: OtlpResource, scope: OtlpScope): 
         break;
       case S_ATTRIBUTES:
         r.enter('attributes', attributeIndex++, KEY_VALUE_FIELDS);
-        readKeyValueInto(r, attributes);
+        readKeyValueInto(r, spanAttributes);
         r.leave();
         break;
       case S_DROPPED_ATTRIBUTES:
@@ -216,7 +220,7 @@ function readSpan(r: ProtobufReader, resource: OtlpResource, scope: OtlpScope): 
     kind,
     startTimeUnixNano,
     endTimeUnixNano,
-    attributes,
+    attributes: spanAttributes.build(),
     droppedAttributesCount,
     events,
     droppedEventsCount,

@@ -16,22 +16,26 @@ import {
   type JsonCursor,
   type JsonObject,
 } from './json-fields.ts';
+import { AttributeShapes } from './attribute-shapes.ts';
 import { MAX_ANY_VALUE_DEPTH } from './protobuf-attributes.ts';
 import { setAttribute } from './set-attribute.ts';
+
+// Every top-level list goes through one AttributeShapes: each is read whole before the next.
+const shapes = new AttributeShapes();
 
 /** Reads a repeated KeyValue field (`key` of `o`) into a new attribute object. */
 export function readJsonAttributes(o: JsonObject, key: string, c: JsonCursor): Attributes {
   const list = readJsonArray(o, key, c);
-  const out: Attributes = {};
+  shapes.start();
   for (let i = 0; i < list.length; i++) {
     c.enter(key, i);
-    readJsonKeyValueInto(expectJsonObject(list[i], c), out, c, 0);
+    readJsonKeyValueInto(expectJsonObject(list[i], c), shapes, c, 0);
     c.leave();
   }
-  return out;
+  return shapes.build();
 }
 
-function readJsonKeyValueInto(kv: JsonObject, out: Attributes, c: JsonCursor, depth: number): void {
+function readJsonKeyValueInto(kv: JsonObject, out: Attributes | AttributeShapes, c: JsonCursor, depth: number): void {
   const k = readJsonString(kv, 'key', c);
   const v = kv.value;
   let value: AttributeValue = null;
@@ -40,7 +44,8 @@ function readJsonKeyValueInto(kv: JsonObject, out: Attributes, c: JsonCursor, de
     value = readJsonAnyValue(v, c, depth);
     c.leave();
   }
-  setAttribute(out, k, value);
+  if (out instanceof AttributeShapes) out.add(k, value);
+  else setAttribute(out, k, value);
 }
 
 /** An AnyValue object (the cursor is at it); `{}` is null. `depth` counts enclosing arrays/kvlists. */

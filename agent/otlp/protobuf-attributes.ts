@@ -1,6 +1,7 @@
 // KeyValue / AnyValue (opentelemetry/proto/common/v1/common.proto) from the protobuf wire.
 
 import type { AttributeValue, Attributes } from '../model/otlp.ts';
+import { AttributeShapes } from './attribute-shapes.ts';
 import { tag, type FieldNames, type ProtobufReader } from './protobuf-reader.ts';
 import { setAttribute } from './set-attribute.ts';
 
@@ -33,10 +34,11 @@ const BYTES_VALUE = tag(7, 2);
 const VALUES = tag(1, 2);
 
 /**
- * Reads one KeyValue (the caller has entered it) into `target`; a repeated key keeps its last
- * value. `depth` counts the arrays/kvlists this KeyValue sits in.
+ * Reads one KeyValue (the caller has entered it) into `target`, or adds it to a span's
+ * AttributeShapes; a repeated key keeps its last value. `depth` counts the arrays/kvlists this
+ * KeyValue sits in.
  */
-export function readKeyValueInto(r: ProtobufReader, target: Attributes, depth = 0): void {
+export function readKeyValueInto(r: ProtobufReader, target: Attributes | AttributeShapes, depth = 0): void {
   let key = '';
   let value: AttributeValue = null;
   while (r.more()) {
@@ -48,7 +50,8 @@ export function readKeyValueInto(r: ProtobufReader, target: Attributes, depth = 
       r.leave();
     } else r.skip(t);
   }
-  setAttribute(target, key, value);
+  if (target instanceof AttributeShapes) target.add(key, value);
+  else setAttribute(target, key, value);
 }
 
 /** Reads an AnyValue the caller has entered; an empty one (or a strindex) is null. */
