@@ -31,6 +31,9 @@ export function readBoolean(value: AttributeValue | undefined): boolean | null {
   if (typeof value === 'boolean') return value;
   if (typeof value === 'number') return value !== 0;
   if (typeof value === 'string') {
+    // LiteLLM's Python spellings first, without making a lower-cased copy on every span.
+    if (value === 'False' || value === 'false') return false;
+    if (value === 'True' || value === 'true') return true;
     switch (value.toLowerCase()) {
       case 'true':
       case '1':

@@ -14,6 +14,9 @@ export interface Failure {
   retry: RetryInfo;
 }
 
+const CODE_KEYS = ['error.code', 'litellm.provider.error.code', 'gen_ai.error.code'] as const;
+const PROVIDER_KEYS = ['error.llm_provider', 'litellm.provider.error.llm_provider'] as const;
+
 const noRetry = (): RetryInfo => ({ retries: null, maxRetries: null, fallbacks: null });
 
 export function readFailure(span: OtlpSpan): Failure {
@@ -25,13 +28,13 @@ export function readFailure(span: OtlpSpan): Failure {
   if (!isError && exceptions.length === 0) return { outcome: 'ok', error: null, retry: noRetry() };
 
   const message = readString(attrs['error.message']) ?? (span.status.message || null) ?? exceptions.find((e) => e.message !== null)?.message ?? null;
-  const code = firstString(attrs, ['error.code', 'litellm.provider.error.code', 'gen_ai.error.code']);
+  const code = firstString(attrs, CODE_KEYS);
   const error: ErrorInfo = {
     httpStatus: statusAttr ?? httpStatusFromCode(code) ?? leadingHttpStatus(span.status.message) ?? leadingHttpStatus(message) ?? leadingHttpStatus(exceptions[0]?.message ?? null),
     code,
     type: errorType ?? exceptions.find((e) => e.type !== null)?.type ?? null,
     message,
-    provider: firstString(attrs, ['error.llm_provider', 'litellm.provider.error.llm_provider']),
+    provider: firstString(attrs, PROVIDER_KEYS),
     exceptions,
   };
   return { outcome: isError ? 'error' : 'ok', error, retry: readRetries([message, span.status.message, ...exceptions.map((e) => e.message)]) };

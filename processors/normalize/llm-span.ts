@@ -33,6 +33,16 @@ const OPERATIONS: Readonly<Record<string, Operation>> = {
   llm: 'chat',
 };
 
+// Key lists as constants: an array literal in the call would be allocated on every span.
+const OPERATION_KEYS = ['gen_ai.operation.name', 'llm.request.type'] as const;
+const RESPONSE_ID_KEYS = ['gen_ai.response.id', 'llm.response.id'] as const;
+const REQUEST_MODEL_KEYS = ['gen_ai.request.model', 'llm.request.model_name', 'llm.model_name'] as const;
+const RESPONSE_MODEL_KEYS = ['gen_ai.response.model', 'llm.response.model_name'] as const;
+const MODEL_GROUP_KEYS = ['litellm.model_group', 'metadata.model_group'] as const;
+const MAX_TOKENS_KEYS = ['gen_ai.request.max_tokens', 'llm.request.max_tokens'] as const;
+const TEMPERATURE_KEYS = ['gen_ai.request.temperature', 'llm.temperature'] as const;
+const TOP_P_KEYS = ['gen_ai.request.top_p', 'llm.top_p'] as const;
+const TIME_TO_FIRST_TOKEN_KEYS = ['gen_ai.response.time_to_first_chunk', 'gen_ai.server.time_to_first_token'] as const;
 const STREAMING_KEYS = ['gen_ai.request.stream', 'litellm.request.streaming', 'llm.is_streaming', 'gen_ai.is_streaming'] as const;
 
 export function readLlmCall(span: OtlpSpan, vocabulary: Vocabulary, settings: NormalizeSettings): LlmCall {
@@ -46,7 +56,7 @@ export function readLlmCall(span: OtlpSpan, vocabulary: Vocabulary, settings: No
   const prefixed = collectPrefixedNumbers(attrs);
 
   const { provider, raw: providerRaw } = readProvider(attrs, settings.aliases);
-  const operationRaw = firstString(attrs, ['gen_ai.operation.name', 'llm.request.type']);
+  const operationRaw = firstString(attrs, OPERATION_KEYS);
   const content = settings.captureContent ? readSpanContent(span, readResponseFormat(attrs, invocation), { maxChars: settings.maxChars }) : null;
   const finishReasonsRaw = readRawFinishReasons(attrs);
   if (finishReasonsRaw.length === 0) finishReasonsRaw.push(...outputFinishReasons(attrs['gen_ai.output.messages']));
@@ -54,7 +64,7 @@ export function readLlmCall(span: OtlpSpan, vocabulary: Vocabulary, settings: No
   // On a failed LiteLLM v1 attempt, gen_ai.response.id falls back to the litellm call id
   // (reference §2.2); keeping it as the call id lets trace_assembler group the attempts.
   let callId = readString(attrs['litellm.call_id']);
-  let responseId = firstString(attrs, ['gen_ai.response.id', 'llm.response.id']);
+  let responseId = firstString(attrs, RESPONSE_ID_KEYS);
   if (vocabulary === 'litellm' && failure.outcome === 'error' && attrs['gen_ai.response.model'] === undefined && callId === null) {
     callId = responseId;
     responseId = null;
@@ -73,9 +83,9 @@ export function readLlmCall(span: OtlpSpan, vocabulary: Vocabulary, settings: No
     responseId,
     provider,
     providerRaw,
-    requestModel: firstString(attrs, ['gen_ai.request.model', 'llm.request.model_name', 'llm.model_name']),
-    responseModel: firstString(attrs, ['gen_ai.response.model', 'llm.response.model_name']),
-    modelGroup: firstString(attrs, ['litellm.model_group', 'metadata.model_group']),
+    requestModel: firstString(attrs, REQUEST_MODEL_KEYS),
+    responseModel: firstString(attrs, RESPONSE_MODEL_KEYS),
+    modelGroup: firstString(attrs, MODEL_GROUP_KEYS),
     deploymentId: hp === null ? null : readString(hp.model_id),
     apiBase: (hp === null ? null : readString(hp.api_base)) ?? readString(attrs['server.address']),
     operation: operationRaw === null ? 'chat' : (OPERATIONS[operationRaw.toLowerCase()] ?? 'other'),
@@ -87,9 +97,9 @@ export function readLlmCall(span: OtlpSpan, vocabulary: Vocabulary, settings: No
     finishReasons: finishReasonsRaw.map(normalizeFinishReason),
     finishReasonsRaw,
     request: {
-      maxTokens: firstNumber(attrs, ['gen_ai.request.max_tokens', 'llm.request.max_tokens']) ?? invocationNumber(invocation, 'max_tokens', 'max_completion_tokens'),
-      temperature: firstNumber(attrs, ['gen_ai.request.temperature', 'llm.temperature']) ?? invocationNumber(invocation, 'temperature'),
-      topP: firstNumber(attrs, ['gen_ai.request.top_p', 'llm.top_p']) ?? invocationNumber(invocation, 'top_p'),
+      maxTokens: firstNumber(attrs, MAX_TOKENS_KEYS) ?? invocationNumber(invocation, 'max_tokens', 'max_completion_tokens'),
+      temperature: firstNumber(attrs, TEMPERATURE_KEYS) ?? invocationNumber(invocation, 'temperature'),
+      topP: firstNumber(attrs, TOP_P_KEYS) ?? invocationNumber(invocation, 'top_p'),
     },
     content,
     retry: failure.retry,
@@ -107,7 +117,7 @@ function readStreaming(attrs: OtlpSpan['attributes'], invocation: Record<string,
 
 /** v2 and ≥1.41 report seconds; the model wants milliseconds. */
 function timeToFirstTokenMs(attrs: OtlpSpan['attributes']): number | null {
-  const seconds = firstNumber(attrs, ['gen_ai.response.time_to_first_chunk', 'gen_ai.server.time_to_first_token']);
+  const seconds = firstNumber(attrs, TIME_TO_FIRST_TOKEN_KEYS);
   return seconds === null || seconds < 0 ? null : seconds * 1000;
 }
 

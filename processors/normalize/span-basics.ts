@@ -50,17 +50,28 @@ export function readResource(resource: OtlpResource): ResourceInfo {
   return { ...info };
 }
 
+// Key lists as constants: an array literal in the call would be allocated on every span.
+const USER_KEYS = ['metadata.user_api_key_user_id', 'user.id', 'gen_ai.user.id'] as const;
+const END_USER_KEYS = ['litellm.end_user.id', 'metadata.user_api_key_end_user_id', 'llm.user', 'enduser.id'] as const;
+const TEAM_KEYS = ['metadata.user_api_key_team_id', 'litellm.team.id', 'metadata.team_id'] as const;
+const TEAM_ALIAS_KEYS = ['metadata.user_api_key_team_alias', 'litellm.team.alias', 'metadata.team_alias'] as const;
+const ORG_KEYS = ['metadata.user_api_key_org_id', 'litellm.org.id'] as const;
+const KEY_ALIAS_KEYS = ['metadata.user_api_key_alias', 'litellm.api_key.alias'] as const;
+const KEY_HASH_KEYS = ['metadata.user_api_key_hash', 'litellm.api_key.hash'] as const;
+const ROUTE_KEYS = ['http.route', 'metadata.user_api_key_request_route', 'litellm.request.route', 'url.path'] as const;
+const SESSION_KEYS = ['gen_ai.conversation.id', 'session.id', 'traceloop.association.properties.session_id'] as const;
+
 export function readIdentity(attrs: Attributes): Identity {
   return {
-    user: firstString(attrs, ['metadata.user_api_key_user_id', 'user.id', 'gen_ai.user.id']),
-    endUser: firstString(attrs, ['litellm.end_user.id', 'metadata.user_api_key_end_user_id', 'llm.user', 'enduser.id']),
-    team: firstString(attrs, ['metadata.user_api_key_team_id', 'litellm.team.id', 'metadata.team_id']),
-    teamAlias: firstString(attrs, ['metadata.user_api_key_team_alias', 'litellm.team.alias', 'metadata.team_alias']),
-    org: firstString(attrs, ['metadata.user_api_key_org_id', 'litellm.org.id']),
-    keyAlias: firstString(attrs, ['metadata.user_api_key_alias', 'litellm.api_key.alias']),
-    keyHash: firstString(attrs, ['metadata.user_api_key_hash', 'litellm.api_key.hash']),
-    route: firstString(attrs, ['http.route', 'metadata.user_api_key_request_route', 'litellm.request.route', 'url.path']),
-    sessionId: firstString(attrs, ['gen_ai.conversation.id', 'session.id', 'traceloop.association.properties.session_id']),
+    user: firstString(attrs, USER_KEYS),
+    endUser: firstString(attrs, END_USER_KEYS),
+    team: firstString(attrs, TEAM_KEYS),
+    teamAlias: firstString(attrs, TEAM_ALIAS_KEYS),
+    org: firstString(attrs, ORG_KEYS),
+    keyAlias: firstString(attrs, KEY_ALIAS_KEYS),
+    keyHash: firstString(attrs, KEY_HASH_KEYS),
+    route: firstString(attrs, ROUTE_KEYS),
+    sessionId: firstString(attrs, SESSION_KEYS),
     tags: readStringArray(attrs['tag.tags']) ?? readStringArray(attrs['metadata.tags']) ?? [],
   };
 }
