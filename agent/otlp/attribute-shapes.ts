@@ -11,6 +11,8 @@ import { setAttribute } from './set-attribute.ts';
 
 /** From this many KeyValues on, objects are built from a template (fewer stay fast anyway). */
 export const SHAPED_MIN_KEYS = 12;
+/** Longer lists are built plainly: templates must not let a client pin 64 huge objects. */
+export const SHAPED_MAX_KEYS = 256;
 const SLOTS = 64; // power of two
 
 /** Collects one attribute list's KeyValues, then builds the object (see build()). */
@@ -42,7 +44,7 @@ export class AttributeShapes {
     const values = this.values;
     this.length = 0;
     let out: Attributes;
-    if (n < SHAPED_MIN_KEYS) {
+    if (n < SHAPED_MIN_KEYS || n > SHAPED_MAX_KEYS) {
       out = {};
       for (let i = 0; i < n; i++) setAttribute(out, keys[i], values[i]);
     } else {
@@ -63,7 +65,10 @@ export class AttributeShapes {
         this.templates[slot] = template;
       }
     }
-    values.fill(null, 0, n);
+    if (n > SHAPED_MAX_KEYS) {
+      keys.length = 0;
+      values.length = 0;
+    } else values.fill(null, 0, n);
     return out;
   }
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AttributeValue, Attributes } from '../../../agent/model/otlp.ts';
-import { AttributeShapes, SHAPED_MIN_KEYS } from '../../../agent/otlp/attribute-shapes.ts';
+import { AttributeShapes, SHAPED_MAX_KEYS, SHAPED_MIN_KEYS } from '../../../agent/otlp/attribute-shapes.ts';
 import { setAttribute } from '../../../agent/otlp/set-attribute.ts';
 
 type Pairs = [string, AttributeValue][];
@@ -31,7 +31,7 @@ const many = (n: number, prefix = 'gen_ai.attr.', value: (i: number) => Attribut
 describe('AttributeShapes', () => {
   it('builds the same object as setting each KeyValue in order, below and above the template threshold', () => {
     const shapes = new AttributeShapes();
-    for (const n of [0, 1, SHAPED_MIN_KEYS - 1, SHAPED_MIN_KEYS, 40]) {
+    for (const n of [0, 1, SHAPED_MIN_KEYS - 1, SHAPED_MIN_KEYS, 40, SHAPED_MAX_KEYS, SHAPED_MAX_KEYS + 1, 2000]) {
       const pairs = many(n, 'k.', (i) => (i % 3 === 0 ? `v${i}` : i % 3 === 1 ? i * 1.5 : [i, { nested: true }]));
       // Twice: the first builds the template, the second clones it.
       expectSame(build(shapes, pairs), setInOrder(pairs));
