@@ -4,11 +4,8 @@
 import type { AttributeValue, Attributes, DecodedLogs, OtlpLogRecord, OtlpResource, OtlpScope } from '../model/otlp.ts';
 import { ANY_VALUE_FIELDS, KEY_VALUE_FIELDS, readAnyValue, readKeyValueInto } from './protobuf-attributes.ts';
 import { ProtobufReader, tag, type FieldNames } from './protobuf-reader.ts';
-import { emptyResource, emptyScope, readResourceInto, readScopeInto, RESOURCE_FIELDS, SCOPE_FIELDS } from './protobuf-resource-scope.ts';
+import { readEnvelope, type EnvelopeNames } from './protobuf-envelope.ts';
 
-const REQUEST_FIELDS: FieldNames = ['', 'resource_logs'];
-const RESOURCE_LOGS_FIELDS: FieldNames = ['', 'resource', 'scope_logs', 'schema_url'];
-const SCOPE_LOGS_FIELDS: FieldNames = ['', 'scope', 'log_records', 'schema_url'];
 const LOG_RECORD_FIELDS: FieldNames = [
   '',
   'time_unix_nano',
@@ -26,12 +23,6 @@ const LOG_RECORD_FIELDS: FieldNames = [
 ];
 
 const LEN = 2;
-const RESOURCE_LOGS = tag(1, LEN);
-const RESOURCE = tag(1, LEN);
-const SCOPE_LOGS = tag(2, LEN);
-const SCHEMA_URL = tag(3, LEN);
-const SCOPE = tag(1, LEN);
-const LOG_RECORDS = tag(2, LEN);
 
 const R_TIME = tag(1, 1);
 const R_SEVERITY_NUMBER = tag(2, 0);
@@ -45,56 +36,11 @@ const R_SPAN_ID = tag(10, LEN);
 const R_OBSERVED_TIME = tag(11, 1);
 const R_EVENT_NAME = tag(12, LEN);
 
+const NAMES: EnvelopeNames = { resourceGroup: 'resource_logs', scopeGroup: 'scope_logs', item: 'log_records', itemFields: LOG_RECORD_FIELDS };
+
 /** Decodes an ExportLogsServiceRequest; throws OtlpDecodeError naming the path of any problem. */
 export function decodeLogsProtobuf(buf: Uint8Array): DecodedLogs {
-  const r = new ProtobufReader(buf, REQUEST_FIELDS);
-  const logs: OtlpLogRecord[] = [];
-  let i = 0;
-  while (r.more()) {
-    const t = r.readTag();
-    if (t === RESOURCE_LOGS) {
-      r.enter('resource_logs', i++, RESOURCE_LOGS_FIELDS);
-      readResourceLogs(r, logs);
-      r.leave();
-    } else r.skip(t);
-  }
-  return { logs };
-}
-
-function readResourceLogs(r: ProtobufReader, logs: OtlpLogRecord[]): void {
-  const resource = emptyResource();
-  let i = 0;
-  while (r.more()) {
-    const t = r.readTag();
-    if (t === SCOPE_LOGS) {
-      r.enter('scope_logs', i++, SCOPE_LOGS_FIELDS);
-      readScopeLogs(r, resource, logs);
-      r.leave();
-    } else if (t === RESOURCE) {
-      r.enter('resource', -1, RESOURCE_FIELDS);
-      readResourceInto(r, resource);
-      r.leave();
-    } else if (t === SCHEMA_URL) resource.schemaUrl = r.readString();
-    else r.skip(t);
-  }
-}
-
-function readScopeLogs(r: ProtobufReader, resource: OtlpResource, logs: OtlpLogRecord[]): void {
-  const scope = emptyScope();
-  let i = 0;
-  while (r.more()) {
-    const t = r.readTag();
-    if (t === LOG_RECORDS) {
-      r.enter('log_records', i++, LOG_RECORD_FIELDS);
-      logs.push(readLogRecord(r, resource, scope));
-      r.leave();
-    } else if (t === SCOPE) {
-      r.enter('scope', -1, SCOPE_FIELDS);
-      readScopeInto(r, scope);
-      r.leave();
-    } else if (t === SCHEMA_URL) scope.schemaUrl = r.readString();
-    else r.skip(t);
-  }
+  return { logs: readEnvelope(buf, NAMES, readLogRecord) };
 }
 
 function readLogRecord(r: ProtobufReader, resource: OtlpResource, scope: OtlpScope): OtlpLogRecord {

@@ -6,11 +6,8 @@ import type { Attributes, DecodedTraces, OtlpResource, OtlpScope, OtlpSpan, Otlp
 import { AttributeShapes } from './attribute-shapes.ts';
 import { KEY_VALUE_FIELDS, readKeyValueInto } from './protobuf-attributes.ts';
 import { ProtobufReader, tag, type FieldNames } from './protobuf-reader.ts';
-import { emptyResource, emptyScope, readResourceInto, readScopeInto, RESOURCE_FIELDS, SCOPE_FIELDS } from './protobuf-resource-scope.ts';
+import { readEnvelope, type EnvelopeNames } from './protobuf-envelope.ts';
 
-const REQUEST_FIELDS: FieldNames = ['', 'resource_spans'];
-const RESOURCE_SPANS_FIELDS: FieldNames = ['', 'resource', 'scope_spans', 'schema_url'];
-const SCOPE_SPANS_FIELDS: FieldNames = ['', 'scope', 'spans', 'schema_url'];
 const SPAN_FIELDS: FieldNames = [
   '',
   'trace_id',
@@ -35,12 +32,6 @@ const LINK_FIELDS: FieldNames = ['', 'trace_id', 'span_id', 'trace_state', 'attr
 const STATUS_FIELDS: FieldNames = ['', '', 'message', 'code'];
 
 const LEN = 2;
-const RESOURCE_SPANS = tag(1, LEN);
-const RESOURCE = tag(1, LEN);
-const SCOPE_SPANS = tag(2, LEN);
-const SCHEMA_URL = tag(3, LEN);
-const SCOPE = tag(1, LEN);
-const SPANS = tag(2, LEN);
 
 const S_TRACE_ID = tag(1, LEN);
 const S_SPAN_ID = tag(2, LEN);
@@ -77,56 +68,11 @@ const ST_CODE = tag(3, 0);
 // Span attributes only: event and link attribute lists are short and stay fast as they are.
 const spanAttributes = new AttributeShapes();
 
+const NAMES: EnvelopeNames = { resourceGroup: 'resource_spans', scopeGroup: 'scope_spans', item: 'spans', itemFields: SPAN_FIELDS };
+
 /** Decodes an ExportTraceServiceRequest; throws OtlpDecodeError naming the path of any problem. */
 export function decodeTracesProtobuf(buf: Uint8Array): DecodedTraces {
-  const r = new ProtobufReader(buf, REQUEST_FIELDS);
-  const spans: OtlpSpan[] = [];
-  let i = 0;
-  while (r.more()) {
-    const t = r.readTag();
-    if (t === RESOURCE_SPANS) {
-      r.enter('resource_spans', i++, RESOURCE_SPANS_FIELDS);
-      readResourceSpans(r, spans);
-      r.leave();
-    } else r.skip(t);
-  }
-  return { spans };
-}
-
-function readResourceSpans(r: ProtobufReader, spans: OtlpSpan[]): void {
-  const resource = emptyResource();
-  let i = 0;
-  while (r.more()) {
-    const t = r.readTag();
-    if (t === SCOPE_SPANS) {
-      r.enter('scope_spans', i++, SCOPE_SPANS_FIELDS);
-      readScopeSpans(r, resource, spans);
-      r.leave();
-    } else if (t === RESOURCE) {
-      r.enter('resource', -1, RESOURCE_FIELDS);
-      readResourceInto(r, resource);
-      r.leave();
-    } else if (t === SCHEMA_URL) resource.schemaUrl = r.readString();
-    else r.skip(t);
-  }
-}
-
-function readScopeSpans(r: ProtobufReader, resource: OtlpResource, spans: OtlpSpan[]): void {
-  const scope = emptyScope();
-  let i = 0;
-  while (r.more()) {
-    const t = r.readTag();
-    if (t === SPANS) {
-      r.enter('spans', i++, SPAN_FIELDS);
-      spans.push(readSpan(r, resource, scope));
-      r.leave();
-    } else if (t === SCOPE) {
-      r.enter('scope', -1, SCOPE_FIELDS);
-      readScopeInto(r, scope);
-      r.leave();
-    } else if (t === SCHEMA_URL) scope.schemaUrl = r.readString();
-    else r.skip(t);
-  }
+  return { spans: readEnvelope(buf, NAMES, readSpan) };
 }
 
 function readSpan(r: ProtobufReader, resource: OtlpResource, scope: OtlpScope): OtlpSpan {
