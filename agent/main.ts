@@ -4,10 +4,11 @@ import { componentsCommand } from './cli/components.ts';
 import { EXIT, type Command, type CommandIo } from './cli/command.ts';
 import { migrateCommand } from './cli/migrate.ts';
 import { runCommand } from './cli/run.ts';
+import { schemaCommand } from './cli/schema.ts';
 import { validateCommand } from './cli/validate.ts';
 import { version } from './version.ts';
 
-const COMMANDS: readonly Command[] = [runCommand, validateCommand, classifyCommand, migrateCommand, componentsCommand];
+const COMMANDS: readonly Command[] = [runCommand, validateCommand, classifyCommand, migrateCommand, componentsCommand, schemaCommand];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

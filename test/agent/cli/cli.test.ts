@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { runCli } from '../../support/cli.ts';
 
 describe('faultline CLI', () => {
-  it.each(['run', 'validate', 'classify', 'migrate', 'components'])('prints help for %s and exits 0', async (command) => {
+  it.each(['run', 'validate', 'classify', 'migrate', 'components', 'schema'])('prints help for %s and exits 0', async (command) => {
     const r = await runCli([command, '--help']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(new RegExp(`^Usage: faultline ${command}`));
@@ -11,7 +11,7 @@ describe('faultline CLI', () => {
   it('lists the commands with --help', async () => {
     const r = await runCli(['--help']);
     expect(r.code).toBe(0);
-    for (const c of ['run', 'validate', 'classify', 'migrate', 'components']) expect(r.stdout).toContain(`  ${c}`);
+    for (const c of ['run', 'validate', 'classify', 'migrate', 'components', 'schema']) expect(r.stdout).toContain(`  ${c}`);
   });
 
   it('rejects an unknown command with exit code 1', async () => {
@@ -32,5 +32,12 @@ describe('faultline CLI', () => {
     expect(r.stdout).toContain('### processors.trace_assembler');
     expect(r.stdout).toContain('| `wait_ms` | integer | `2000` |');
     expect(r.stdout).toContain('### receivers.otlp');
+  });
+
+  it('prints the FailureEvent JSON Schema with one branch per category', async () => {
+    const r = await runCli(['schema']);
+    expect(r.code).toBe(0);
+    const schema = JSON.parse(r.stdout) as { oneOf: { properties: { category: { const: string } } }[] };
+    expect(schema.oneOf.map((b) => b.properties.category.const).sort()).toEqual(['cost', 'data', 'provider', 'quality', 'security']);
   });
 });
