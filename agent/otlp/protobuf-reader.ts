@@ -170,21 +170,20 @@ export class ProtobufReader {
 
   /** A string value; short ones come from a cache of recent values. */
   readString(): string {
-    const len = this.readLength();
-    const start = this.pos;
-    this.pos = start + len;
-    if (len === 0) return '';
-    if (len <= MAX_CACHED_BYTES) return valueCache.get(this.buf, this.view, start, start + len, decodeUtf8);
-    return utf8.decode(this.buf.subarray(start, start + len));
+    return this.readCachedString(valueCache);
   }
 
   /** An attribute key: the same string object every time, so V8 reuses its internalized form. */
   readKey(): string {
+    return this.readCachedString(keyCache);
+  }
+
+  private readCachedString(cache: typeof valueCache): string {
     const len = this.readLength();
     const start = this.pos;
     this.pos = start + len;
     if (len === 0) return '';
-    if (len <= MAX_CACHED_BYTES) return keyCache.get(this.buf, this.view, start, start + len, decodeUtf8);
+    if (len <= MAX_CACHED_BYTES) return cache.get(this.buf, this.view, start, start + len, decodeUtf8);
     return utf8.decode(this.buf.subarray(start, start + len));
   }
 
