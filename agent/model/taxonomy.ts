@@ -18,6 +18,9 @@ export const SUBTYPES = {
     'bad_request',
     'latency_degradation',
     'rate_limit_headroom_low',
+    // A failed call that carries nothing to say why (LiteLLM 2024 records only status ERROR):
+    // still a failure an operator must see, rather than nothing.
+    'unknown_error',
   ],
   cost: ['budget_exceeded', 'token_spike', 'cache_miss_storm', 'batch_cost_overrun', 'retry_storm', 'agent_loop'],
   quality: ['hallucination', 'low_faithfulness', 'format_violation', 'language_drift', 'refusal', 'safety_block', 'truncation', 'empty_response', 'regression'],

@@ -16,7 +16,8 @@ import type { Category, Severity } from '../../agent/model/taxonomy.ts';
  * | provider | outage, overloaded, no_healthy_deployment            | P1   |
  * | provider | quota_exhausted, auth_error, latency_degradation     | P2   |
  * | provider | timeout, connection_error, malformed_response         | P2   |
- * | provider | rate_limited, context_overflow, bad_request          | P3   |
+ * | provider | rate_limited, context_overflow, bad_request,         | P3   |
+ * |          | unknown_error                                        |      |
  * | provider | rate_limit_headroom_low                              | P4   |
  * | cost     | budget_exceeded, retry_storm, agent_loop             | P2   |
  * | cost     | token_spike, cache_miss_storm, batch_cost_overrun    | P3   |
@@ -40,6 +41,7 @@ export const BASE_SEVERITY: Readonly<Record<string, Severity>> = {
   rate_limited: 'P3',
   context_overflow: 'P3',
   bad_request: 'P3',
+  unknown_error: 'P3',
   rate_limit_headroom_low: 'P4',
   budget_exceeded: 'P2',
   retry_storm: 'P2',

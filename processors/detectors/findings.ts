@@ -14,7 +14,8 @@ export type DetectionMethod =
   | 'rate_limit_headers'
   | 'finish_reason'
   | 'guardrail'
-  | 'latency_sla';
+  | 'latency_sla'
+  | 'span_status';
 
 export interface Finding {
   readonly category: Category;

@@ -5,7 +5,7 @@
 import type { LlmCall } from '../../agent/model/llm-call.ts';
 import type { Signal } from '../../agent/model/signal.ts';
 import { readErrorFacts } from './error-facts.ts';
-import { anyOf, classRule, firstFinding, patternRule, statusRule, statusUnknownOrClient, statusUnknownOrServer, type Rule } from './findings.ts';
+import { anyOf, classRule, firstFinding, patternRule, statusRule, statusUnknownOrClient, statusUnknownOrServer, type Finding, type Rule } from './findings.ts';
 import { signalOf } from './signals.ts';
 
 export const rateLimitedByStatus = statusRule('rate_limited', [429]);
@@ -41,9 +41,11 @@ export const GENERIC_RULES: readonly Rule[] = [
   anyOf(classRule('outage', ['InternalServerError', 'ServiceUnavailableError', 'BadGatewayError']), classRule('bad_request', ['BadRequestError', 'NotFoundError', 'UnprocessableEntityError'])),
 ];
 
+/** No rule explains it, but the span says the call failed: report that, at low confidence. */
+const UNEXPLAINED: Finding = { category: 'provider', subtype: 'unknown_error', method: 'span_status', confidence: 0.5, rule: 'status:error' };
+
 export function detectGeneric(call: LlmCall): Signal[] {
   if (call.outcome !== 'error') return [];
   const facts = readErrorFacts(call.error);
-  const found = firstFinding(GENERIC_RULES, facts);
-  return found === null ? [] : [signalOf(call, facts, found)];
+  return [signalOf(call, facts, firstFinding(GENERIC_RULES, facts) ?? UNEXPLAINED)];
 }

@@ -152,7 +152,9 @@ describe('generic fallback for providers no family knows', () => {
     expect(kinds(await signalsOf(f.unknownProviderFailure('400 Unrecognized request argument supplied: timeout')))).toEqual(['provider/bad_request/status_code']);
   });
 
-  it('gives a failure that says nothing about its cause no signal', async () => {
-    expect(await signalsOf(f.unknownProviderFailure('something went wrong'))).toEqual([]);
+  it('reports a failure that says nothing about its cause as unknown_error, at low confidence', async () => {
+    const signals = await signalsOf(f.unknownProviderFailure('something went wrong'));
+    expect(kinds(signals)).toEqual(['provider/unknown_error/span_status']);
+    expect(signals[0].confidence).toBe(0.5);
   });
 });
