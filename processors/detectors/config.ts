@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { count, milliseconds } from '../../config/units.ts';
+import type { SecuritySettings } from './security/detect-security.ts';
 
 const ratio = (what: string) =>
   z
@@ -47,6 +48,25 @@ export const FamiliesConfig = z.strictObject({
   latency: z.boolean().default(true).describe('p99 latency SLA per provider and model.'),
 });
 
+export const SecurityConfig = z.strictObject({
+  enabled: z.boolean().default(true).describe('Security checks on captured content: prompt_injection, jailbreak, pii_leakage, secret_leakage, system_prompt_leak.'),
+  injection_threshold: ratio('injection_threshold')
+    .default(0.7)
+    .describe('Score (best phrase family, noisy-or of its rule weights) at which a user turn or tool result is reported as prompt_injection or jailbreak; one strong phrase is enough.'),
+  max_scan_chars: count('characters').default(65_536).describe('Characters of input and of output scanned per call; the rest is not read.'),
+  max_decoded_runs: count('runs').default(8).describe('Base64/hex runs (24+ characters) per call decoded and scanned again for injection phrases.'),
+  max_decoded_chars: count('characters').default(4_096).describe('Characters of one base64/hex run decoded; the rest of the run is ignored.'),
+  pii_min_confidence: ratio('pii_min_confidence')
+    .default(0.6)
+    .describe('Confidence (after checksum and context words) a PII hit in the completion needs to count towards pii_leakage.'),
+  leak_shingle_words: count('words').default(8).describe('Words per n-gram (shingle) shared by the system prompt and the completion for system_prompt_leak.'),
+  leak_min_overlap_words: count('words')
+    .default(20)
+    .describe('Completion words covered by shared shingles that make a system_prompt_leak (half the system prompt when that is fewer).'),
+  max_evidence_hits: count('hits').default(10).describe('PII/secret hits listed (type, offset, masked excerpt) in one signal\'s evidence.'),
+});
+export type SecurityConfig = z.infer<typeof SecurityConfig>;
+
 export const DetectorsConfig = z.strictObject({
   headroom_ratio: ratio('headroom_ratio')
     .default(0.1)
@@ -57,6 +77,7 @@ export const DetectorsConfig = z.strictObject({
     .describe('Normalized provider names judged by the OpenAI-family rules.'),
   families: FamiliesConfig.default(FamiliesConfig.parse({})).describe('Turns provider-family rule sets on or off; the generic status/class/message rules always run.'),
   latency: LatencyConfig.default(LatencyConfig.parse({})).describe('Latency SLA detection (latency_degradation).'),
+  security: SecurityConfig.default(SecurityConfig.parse({})).describe('Security checks on captured prompt and completion text; evidence holds rule names, offsets and masked excerpts only.'),
 });
 export type DetectorsConfig = z.infer<typeof DetectorsConfig>;
 
@@ -66,6 +87,8 @@ export type Family = 'openai' | 'anthropic' | 'gemini' | 'generic';
 export interface DetectorSettings {
   readonly headroomRatio: number;
   readonly families: z.infer<typeof FamiliesConfig>;
+  /** null when security checks are off. */
+  readonly security: SecuritySettings | null;
   familyOf(provider: string): Family;
 }
 
@@ -78,11 +101,25 @@ export function toSettings(config: DetectorsConfig): DetectorSettings {
   return {
     headroomRatio: config.headroom_ratio,
     families,
+    security: config.security.enabled ? toSecuritySettings(config.security) : null,
     familyOf(provider) {
       if (families.anthropic && ANTHROPIC.has(provider)) return 'anthropic';
       if (families.gemini && GEMINI.has(provider)) return 'gemini';
       if (families.openai && openai.has(provider)) return 'openai';
       return 'generic';
     },
+  };
+}
+
+function toSecuritySettings(c: SecurityConfig): SecuritySettings {
+  return {
+    injectionThreshold: c.injection_threshold,
+    maxScanChars: c.max_scan_chars,
+    maxDecodedRuns: c.max_decoded_runs,
+    maxDecodedChars: c.max_decoded_chars,
+    piiMinConfidence: c.pii_min_confidence,
+    leakShingleWords: c.leak_shingle_words,
+    leakMinOverlapWords: c.leak_min_overlap_words,
+    maxEvidenceHits: c.max_evidence_hits,
   };
 }

@@ -1,8 +1,9 @@
 // The order detectors run in for one item. An LLM call's failure gets one verdict: the gateway's
 // own rules first (a LiteLLM "No healthy deployment" is a 429 too, but not the provider's),
 // then its provider family's, then the generic status/class/message rules only when neither
-// found anything. Additive checks follow: a content_filter finish, rate-limit headroom (inside
-// the family detectors, successful calls only), and evidence added to whatever was found.
+// found anything. Additive checks follow: a content_filter finish, the security checks on captured
+// content (whatever the outcome, so a failed call can carry an injection too), rate-limit headroom
+// (inside the family detectors, successful calls only), and evidence added to whatever was found.
 import type { LlmCall, TelemetryItem } from '../../agent/model/llm-call.ts';
 import type { Signal } from '../../agent/model/signal.ts';
 import { detectAnthropic, withThinkingTokens } from './anthropic.ts';
@@ -12,6 +13,7 @@ import { detectGemini } from './gemini.ts';
 import { detectGeneric } from './generic.ts';
 import { detectOpenAi } from './openai.ts';
 import { detectSafetyFinish } from './safety-block.ts';
+import { detectSecurity } from './security/detect-security.ts';
 
 export function detectItem(item: TelemetryItem, settings: DetectorSettings): Signal[] {
   switch (item.kind) {
@@ -36,6 +38,7 @@ export function detectLlmCall(call: LlmCall, settings: DetectorSettings): Signal
   }
   if (call.outcome === 'error' && signals.length === 0) signals = detectGeneric(call);
   signals.push(...detectSafetyFinish(call));
+  if (settings.security !== null && call.content !== null) signals.push(...detectSecurity(call, settings.security));
   if (settings.families.gateway) signals = withRetries(call, signals);
   if (family === 'anthropic') signals = withThinkingTokens(call, signals);
   return signals;

@@ -1,0 +1,129 @@
+// Prompt injection and jailbreak phrases in user turns and tool/retrieval content (reference §4a).
+// Text is normalised once (normalize-text.ts); each family is a short list of weighted regexes with
+// bounded repetition only, so a scan is linear in the (capped) text length. A family's score is the
+// noisy-or of its distinct rules' weights; the text's verdict is its best family. Runs of base64 or
+// hex are decoded (bounded count and size) and the decoded text is scanned once more, not again.
+import { normalizeText } from './normalize-text.ts';
+
+export type InjectionFamily = 'override' | 'role' | 'delimiter' | 'extraction' | 'exfiltration';
+
+interface PhraseRule {
+  readonly name: string;
+  readonly family: InjectionFamily;
+  readonly weight: number;
+  readonly re: RegExp;
+}
+
+const ADJ = '(?:previous|prior|above|earlier|preceding|foregoing|former|original|initial|system|developer)';
+const NOUN = '(?:instructions?|prompts?|rules|directions|directives|guidelines|guardrails|commands|context|messages)';
+const FILL = '(?:(?:all|any|the|your|my|of|these|those|its|every) ){0,3}';
+
+const RULES: readonly PhraseRule[] = [
+  // Instruction override.
+  { name: 'override.ignore_previous', family: 'override', weight: 0.9, re: new RegExp(`\\b(?:ignore|disregard|forget|bypass|skip|override|neglect)[,:]? ${FILL}${ADJ} ${NOUN}\\b`) },
+  { name: 'override.do_not_follow', family: 'override', weight: 0.85, re: new RegExp(`\\b(?:do not|don't|stop) (?:follow|obey)(?:ing)? ${FILL}${ADJ}? ?${NOUN}\\b`) },
+  { name: 'override.forget_everything', family: 'override', weight: 0.8, re: /\bforget (?:everything|all)(?: (?:you (?:were|have been) told|above|before|so far|i said))?\b/ },
+  { name: 'override.disregard_all', family: 'override', weight: 0.75, re: /\bdisregard (?:everything|all(?: of)? (?:that|the above|the text above))\b/ },
+  { name: 'override.new_instructions', family: 'override', weight: 0.45, re: /\b(?:new|updated|real) instructions ?:/ },
+  // Role manipulation and jailbreak personas.
+  { name: 'role.dan', family: 'role', weight: 0.9, re: /\b(?:act as|you are(?: now)?|pretend to be|become) (?:a |an )?dan\b|\bdo anything now\b|\bdan mode\b/ },
+  { name: 'role.you_are_now_unrestricted', family: 'role', weight: 0.85, re: /\byou are now (?:a |an )?(?:unrestricted|unfiltered|uncensored|jailbroken|evil|free from|no longer bound|without (?:any )?(?:restrictions|limits|rules))/ },
+  { name: 'role.developer_mode_enabled', family: 'role', weight: 0.8, re: /\bdeveloper mode (?:enabled|activated|output)\b|\b(?:you are|you're|act) (?:now )?in developer mode\b/ },
+  { name: 'role.pretend_unrestricted', family: 'role', weight: 0.8, re: /\b(?:pretend|imagine|act) (?:that )?(?:you are|you're|to be|as) (?:a |an )?(?:unrestricted|unfiltered|uncensored|jailbroken|evil|rogue) /i },
+  { name: 'role.you_are_now', family: 'role', weight: 0.5, re: /\byou are now (?:a |an |the |my )?[a-z]/ },
+  { name: 'role.developer_mode', family: 'role', weight: 0.5, re: /\bdeveloper mode\b/ },
+  { name: 'role.jailbreak_word', family: 'role', weight: 0.4, re: /\bjailbr(?:eak|oken)\b/ },
+  { name: 'role.no_restrictions', family: 'role', weight: 0.4, re: /\b(?:without|no|free of) (?:any )?(?:restrictions|filters|censorship|content policy|ethical guidelines)\b/ },
+  // Delimiters and chat-template special tokens.
+  { name: 'delimiter.chatml', family: 'delimiter', weight: 0.85, re: /<\|(?:im_start|im_end|system|user|assistant|endoftext|start_header_id|end_header_id|eot_id)\|>/ },
+  { name: 'delimiter.llama_inst', family: 'delimiter', weight: 0.8, re: /\[\/?inst\]|<<\/?sys>>/ },
+  { name: 'delimiter.eos', family: 'delimiter', weight: 0.5, re: /<\/s>\s*(?:<s>|\[inst\]|system|assistant)/ },
+  // System-prompt extraction.
+  {
+    name: 'extraction.system_prompt',
+    family: 'extraction',
+    weight: 0.85,
+    re: /\b(?:reveal|print|repeat|show|output|display|tell me|give me|leak|dump|write out|recite) (?:me )?(?:your|the) (?:full |entire |exact |original |hidden |secret |initial )?(?:system (?:prompt|message|instructions)|initial instructions|hidden instructions|original instructions)\b/,
+  },
+  { name: 'extraction.words_above', family: 'extraction', weight: 0.6, re: /\b(?:repeat|print|output) (?:all |everything |the (?:words|text) )(?:above|before this)\b/ },
+  // Exfiltration: sending data to a URL, or a markdown image whose URL carries data.
+  { name: 'exfiltration.send_to_url', family: 'exfiltration', weight: 0.8, re: /\b(?:send|post|upload|forward|transmit|exfiltrate|leak)\b[^.\n]{0,80}? to (?:https?:\/\/|www\.)/ },
+  { name: 'exfiltration.markdown_image_query', family: 'exfiltration', weight: 0.8, re: /!\[[^\]\n]{0,100}\]\(https?:\/\/[^)\s?]{1,200}\?[^)\s=]{1,50}=/ },
+];
+
+export interface InjectionScore {
+  readonly score: number;
+  readonly family: InjectionFamily;
+  readonly rule: string;
+  /** Offset of the best rule's match in the normalised (or decoded) text. */
+  readonly offset: number;
+  readonly families: Partial<Record<InjectionFamily, number>>;
+  readonly encoding: 'none' | 'base64' | 'hex';
+}
+
+export interface InjectionLimits {
+  readonly maxDecodedRuns: number;
+  readonly maxDecodedChars: number;
+}
+
+/** The best family in `text` (raw), or null when no rule matches. */
+export function scoreInjection(text: string, limits: InjectionLimits): InjectionScore | null {
+  let best = scoreNormalized(normalizeText(text), 'none');
+  for (const decoded of decodedRuns(text, limits)) {
+    const found = scoreNormalized(normalizeText(decoded.text), decoded.encoding);
+    if (found !== null && (best === null || found.score > best.score)) best = found;
+  }
+  return best;
+}
+
+function scoreNormalized(text: string, encoding: InjectionScore['encoding']): InjectionScore | null {
+  const families: Partial<Record<InjectionFamily, number>> = {};
+  const top: Partial<Record<InjectionFamily, { weight: number; rule: string; offset: number }>> = {};
+  for (const rule of RULES) {
+    const m = rule.re.exec(text);
+    if (m === null) continue;
+    families[rule.family] = 1 - (1 - (families[rule.family] ?? 0)) * (1 - rule.weight);
+    const t = top[rule.family];
+    if (t === undefined || rule.weight > t.weight) top[rule.family] = { weight: rule.weight, rule: rule.name, offset: m.index };
+  }
+  let family: InjectionFamily | null = null;
+  for (const f of Object.keys(families) as InjectionFamily[]) {
+    // Ties go to the role family: a persona attack with an override phrase is a jailbreak.
+    if (family === null || families[f]! > families[family]! || (families[f] === families[family] && f === 'role')) family = f;
+  }
+  if (family === null) return null;
+  const t = top[family]!;
+  const rounded = Object.fromEntries(Object.entries(families).map(([k, v]) => [k, Math.round(v * 1000) / 1000]));
+  return { score: Math.round(families[family]! * 1000) / 1000, family, rule: `injection:${t.rule}`, offset: t.offset, families: rounded, encoding };
+}
+
+const BASE64_RUN = /[A-Za-z0-9+/]{24,}={0,2}|[A-Za-z0-9_-]{24,}/g;
+const HEX_RUN = /\b(?:[0-9a-fA-F]{2}){12,}\b/g;
+
+function* decodedRuns(text: string, limits: InjectionLimits): Generator<{ text: string; encoding: 'base64' | 'hex' }> {
+  let runs = 0;
+  for (const [re, encoding] of [
+    [HEX_RUN, 'hex'],
+    [BASE64_RUN, 'base64'],
+  ] as const) {
+    re.lastIndex = 0;
+    let m: RegExpExecArray | null;
+    while ((m = re.exec(text)) !== null && runs < limits.maxDecodedRuns) {
+      const run = m[0].slice(0, limits.maxDecodedChars);
+      if (encoding === 'base64' && /^[0-9a-fA-F]+$/.test(run)) continue;
+      runs++;
+      const decoded = Buffer.from(run, encoding === 'hex' ? 'hex' : 'base64').toString('utf8');
+      if (mostlyPrintable(decoded)) yield { text: decoded, encoding };
+    }
+  }
+}
+
+function mostlyPrintable(s: string): boolean {
+  if (s.length < 8) return false;
+  let printable = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if ((c >= 0x20 && c < 0x7f) || c === 0x0a || c === 0x0d || c === 0x09) printable++;
+  }
+  return printable / s.length >= 0.9;
+}
