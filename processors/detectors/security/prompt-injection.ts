@@ -43,7 +43,7 @@ const RULES: readonly PhraseRule[] = [
     name: 'extraction.system_prompt',
     family: 'extraction',
     weight: 0.85,
-    re: /\b(?:reveal|print|repeat|show|output|display|tell me|give me|leak|dump|write out|recite) (?:me )?(?:your|the) (?:full |entire |exact |original |hidden |secret |initial )?(?:system (?:prompt|message|instructions)|initial instructions|hidden instructions|original instructions)\b/,
+    re: /\b(?:reveal|print|repeat|show|output|display|tell me|give me|leak|dump|write out|recite) (?:me )?(?:(?:your|the) (?:full |entire |exact |original |hidden |secret |initial )?(?:system prompt|system instructions|initial instructions|hidden instructions|original instructions)|your (?:full |entire |exact )?system message)\b/,
   },
   { name: 'extraction.words_above', family: 'extraction', weight: 0.6, re: /\b(?:repeat|print|output) (?:all |everything |the (?:words|text) )(?:above|before this)\b/ },
   // Exfiltration: sending data to a URL, or a markdown image whose URL carries data.

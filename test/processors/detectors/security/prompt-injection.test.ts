@@ -65,6 +65,8 @@ describe('prompt injection phrase families', () => {
     'The server sent a 500 to https clients, why?',
     'Here is a trace id 4bf92f3577b34da6a3ce929d0e0e4736 and a hash 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08',
     'Use ![diagram](https://example.invalid/diagram.png) in the docs.',
+    'How do I show the system message log in Windows?',
+    'You are now connected to the billing team.',
   ])('does not flag the ordinary %j', (text) => {
     expect(verdict(text)).toBeNull();
   });
