@@ -1,8 +1,12 @@
 // The contract every component implements (house style B2). Components import this file and the
 // shared model, never a sibling component. The pipeline owns chaining, fan-out, counting and
 // lifecycle order; a component only transforms, holds, or delivers.
+import type { Meter } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
+import type { Backpressure } from './backpressure.ts';
+import type { Health } from './health.ts';
+import type { Database } from './store/database.ts';
 import type { Batch } from './model/batch.ts';
 import type { Clock, Scheduler } from './clock.ts';
 
@@ -14,6 +18,14 @@ export interface ComponentContext {
   readonly clock: Clock;
   /** Timers that follow `clock`, so replay drives them from event time. */
   readonly scheduler: Scheduler;
+  /** The agent's PostgreSQL, or null when it runs without one (classify, replay, most tests). */
+  readonly database: Database | null;
+  /** For this component's own metrics (self-telemetry); a no-op meter when metrics are off. */
+  readonly meter: Meter;
+  /** Closes intake (receivers answer 503 + Retry-After) while this component cannot take more. */
+  readonly backpressure: Backpressure;
+  /** Readiness for /readyz. */
+  readonly health: Health;
 }
 
 export interface ProcessorContext extends ComponentContext {

@@ -40,7 +40,7 @@ export class RefusedError extends Error {
   readonly code = 'FL_REFUSED';
   constructor(
     message: string,
-    readonly reason: 'memory' | 'queue' | 'shutting_down',
+    readonly reason: 'memory' | 'queue' | 'backpressure' | 'shutting_down',
     readonly retryAfterSec = 1,
   ) {
     super(message);

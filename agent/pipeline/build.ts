@@ -1,7 +1,11 @@
 // Builds the running agent from a resolved config: exporters (shared), one processor chain per
 // pipeline, receivers (shared) wired to every pipeline that lists them. The chain is built here,
 // so components never call each other (house style B4).
+import { createNoopMeter, type Meter } from '@opentelemetry/api';
 import type { Logger } from 'pino';
+import { createBackpressure, type Backpressure } from '../backpressure.ts';
+import { createHealth, type Health } from '../health.ts';
+import type { Database } from '../store/database.ts';
 import type { Clock, Scheduler } from '../clock.ts';
 import type { ComponentContext, Consumer, Exporter, Processor, Receiver } from '../component.ts';
 import { RefusedError } from '../errors.ts';
@@ -16,6 +20,12 @@ export interface BuildDeps {
   logger: Logger;
   clock: Clock;
   scheduler: Scheduler;
+  /** Omitted: components see no database. */
+  database?: Database | null;
+  /** Omitted: a no-op meter. */
+  meter?: Meter;
+  backpressure?: Backpressure;
+  health?: Health;
 }
 
 export interface AgentPipelines {
@@ -27,6 +37,8 @@ export interface AgentPipelines {
   receiver(id: string): Receiver | undefined;
   stats(): ComponentStats[];
   inflightItems(): number;
+  readonly backpressure: Backpressure;
+  readonly health: Health;
 }
 
 interface BuiltPipeline {
@@ -37,11 +49,18 @@ interface BuiltPipeline {
 
 export async function buildPipelines(config: ResolvedConfig, deps: BuildDeps): Promise<AgentPipelines> {
   const stats = new StatsRegistry();
+  const meter = deps.meter ?? createNoopMeter();
+  const backpressure = deps.backpressure ?? createBackpressure();
+  const health = deps.health ?? createHealth();
   const ctxFor = (id: string): ComponentContext => ({
     id,
     logger: deps.logger.child({ component: id }),
     clock: deps.clock,
     scheduler: deps.scheduler,
+    database: deps.database ?? null,
+    meter,
+    backpressure,
+    health,
   });
   const resolve = (kind: 'receiver' | 'processor' | 'exporter', id: string) => {
     const c = config.components.get(componentKey(kind, id));
@@ -108,6 +127,8 @@ export async function buildPipelines(config: ResolvedConfig, deps: BuildDeps): P
   const maxInflight = config.service.max_inflight_items;
   const admit = async (targets: BuiltPipeline[], batch: Batch): Promise<void> => {
     if (!accepting) throw new RefusedError('The agent is shutting down.', 'shutting_down', 5);
+    const hold = backpressure.current();
+    if (hold) throw new RefusedError(`${hold.holder}: ${hold.message}`, 'backpressure', hold.retryAfterSec);
     const n = countItems(batch);
     if (inflight > 0 && inflight + n > maxInflight) {
       throw new RefusedError(`The pipeline holds ${inflight} items, over its limit of ${maxInflight}; retry shortly.`, 'queue', 1);
@@ -173,5 +194,7 @@ export async function buildPipelines(config: ResolvedConfig, deps: BuildDeps): P
     receiver: (id) => receivers.get(id),
     stats: () => stats.snapshot(),
     inflightItems: () => inflight,
+    backpressure,
+    health,
   };
 }

@@ -1,7 +1,15 @@
-// A minimal ProcessorContext for building components through their factory in tests: silent
-// logger, a clock frozen at 0, a scheduler that never fires, and an emit that drops batches.
+// Contexts for building components through their factory in tests: silent logger, a clock frozen
+// at 0, a scheduler that never fires, no database, a no-op meter, and an emit that drops batches.
+import { createNoopMeter } from '@opentelemetry/api';
 import pino from 'pino';
-import type { ProcessorContext } from '../../agent/component.ts';
+import { createBackpressure } from '../../agent/backpressure.ts';
+import type { ComponentContext, ProcessorContext } from '../../agent/component.ts';
+import { createHealth } from '../../agent/health.ts';
+
+/** The agent services a component context carries, with nothing behind them. */
+export function makeServices(): Pick<ComponentContext, 'database' | 'meter' | 'backpressure' | 'health'> {
+  return { database: null, meter: createNoopMeter(), backpressure: createBackpressure(), health: createHealth() };
+}
 
 export function makeProcessorContext(overrides: Partial<ProcessorContext> = {}): ProcessorContext {
   return {
@@ -10,6 +18,7 @@ export function makeProcessorContext(overrides: Partial<ProcessorContext> = {}):
     clock: { now: () => 0 },
     scheduler: { every: () => () => {} },
     emit: async () => {},
+    ...makeServices(),
     ...overrides,
   };
 }

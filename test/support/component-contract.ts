@@ -9,6 +9,7 @@ import { e1Success, e2RateLimited } from '../fixtures/spans/litellm-v1.ts';
 import { llmCall } from './llm-call-builder.ts';
 import { logRecord, span } from './span-builder.ts';
 import { deepFreeze } from './deep-freeze.ts';
+import { makeServices } from './component-context.ts';
 
 export function componentContract(factory: ComponentFactory): void {
   const context = () => {
@@ -18,6 +19,7 @@ export function componentContract(factory: ComponentFactory): void {
       logger: pino({ level: 'silent' }),
       clock: time.clock,
       scheduler: time.scheduler,
+      ...makeServices(),
       emit: async () => {},
       next: async () => {},
     };

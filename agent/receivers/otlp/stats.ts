@@ -13,10 +13,11 @@ export type FailureReason =
   | 'not_found' // unknown path or method: 404 / 405
   | 'memory' // heap over memory_limit_mib, or the pipeline refused for memory: 503 / UNAVAILABLE
   | 'queue' // the pipeline's queue is full: 429 / UNAVAILABLE
+  | 'backpressure' // an exporter cannot take more (spill buffer at its cap, disk full): 503 / UNAVAILABLE
   | 'shutting_down' // 503 / UNAVAILABLE
   | 'internal'; // the pipeline failed otherwise: 500 / INTERNAL
 
-export const FAILURE_REASONS: readonly FailureReason[] = ['malformed', 'too_large', 'unsupported_media_type', 'not_found', 'memory', 'queue', 'shutting_down', 'internal'];
+export const FAILURE_REASONS: readonly FailureReason[] = ['malformed', 'too_large', 'unsupported_media_type', 'not_found', 'memory', 'queue', 'backpressure', 'shutting_down', 'internal'];
 
 export interface SignalStats {
   /** Items handed to the pipeline. */

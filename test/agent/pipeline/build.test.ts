@@ -116,6 +116,22 @@ service:
     await pipelines.shutdown();
   });
 
+  it('refuses intake while a component holds backpressure, and accepts again once it releases', async () => {
+    const { pipelines, consumer, exported } = await build(`
+receivers: { test_receiver: }
+exporters: { test_exporter: }
+service: { pipelines: { main: { receivers: [test_receiver], exporters: [test_exporter] } } }
+`);
+    await pipelines.start();
+    pipelines.backpressure.hold('postgres', 'the spill buffer is at its 1 MiB cap', 7);
+    const refused = consumer('test_receiver')(createBatch({ calls: [call(1)] }));
+    await expect(refused).rejects.toMatchObject({ reason: 'backpressure', retryAfterSec: 7, message: 'postgres: the spill buffer is at its 1 MiB cap' });
+    pipelines.backpressure.release('postgres');
+    await consumer('test_receiver')(createBatch({ calls: [call(2)] }));
+    expect(exported('test_exporter').flatMap((b) => b.calls).map((c) => c.spanId)).toEqual([call(2).spanId]);
+    await pipelines.shutdown();
+  });
+
   it('refuses new batches once shutdown has begun', async () => {
     const { pipelines, consumer } = await build(`
 receivers: { test_receiver: }

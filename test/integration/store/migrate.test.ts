@@ -33,18 +33,26 @@ describe('migrate with the repository migrations', () => {
   const db = withTestSchema();
 
   it('applies every migration once and records its version, name and checksum', async () => {
-    expect(db.appliedVersions).toEqual([1]);
-    const { rows } = await db.pool.query('SELECT version, name, checksum, applied_at FROM schema_migrations');
-    expect(rows).toHaveLength(1);
+    expect(db.appliedVersions).toEqual([1, 2]);
+    const { rows } = await db.pool.query('SELECT version, name, checksum, applied_at FROM schema_migrations ORDER BY version');
+    expect(rows).toHaveLength(2);
     expect(rows[0]).toMatchObject({ version: 1, name: 'agent_instances' });
+    expect(rows[1]).toMatchObject({ version: 2, name: 'failure_store' });
     expect(rows[0].checksum).toMatch(/^[0-9a-f]{64}$/);
     expect(rows[0].applied_at).toBeInstanceOf(Date);
+  });
+
+  it('creates the failure store tables', async () => {
+    expect(await tablesIn(db)).toEqual([
+      'agent_instances', 'correlation_clusters', 'correlation_edges', 'dead_letters', 'failure_events', 'failure_impacts',
+      'failure_predictions', 'incident_events', 'incident_transitions', 'incidents', 'notification_log', 'provider_baselines', 'schema_migrations',
+    ]);
   });
 
   it('applies nothing when run again', async () => {
     await expect(migrate({ pool: db.pool, logger: quietLogger(), schema: db.schema })).resolves.toEqual([]);
     const { rows } = await db.pool.query('SELECT count(*)::int AS n FROM schema_migrations');
-    expect(rows[0].n).toBe(1);
+    expect(rows[0].n).toBe(2);
   });
 });
 

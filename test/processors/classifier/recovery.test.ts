@@ -13,11 +13,12 @@ import traceAssembler from '../../../processors/trace-assembler/index.ts';
 import { e1Success, e3Overloaded, proxyServerSuccess } from '../../fixtures/spans/litellm-v1.ts';
 import { BASE_MS } from '../../fixtures/spans/scenario.ts';
 import { span, StatusCode, type SpanInput } from '../../support/span-builder.ts';
+import { makeServices } from '../../support/component-context.ts';
 
 async function eventsFor(inputs: SpanInput[]): Promise<FailureEvent[]> {
   const time = createManualTime(BASE_MS);
   const events: FailureEvent[] = [];
-  const ctx = (id: string, emit: ProcessorContext['emit'] = async () => {}): ProcessorContext => ({ id, logger: pino({ level: 'silent' }), clock: time.clock, scheduler: time.scheduler, emit });
+  const ctx = (id: string, emit: ProcessorContext['emit'] = async () => {}): ProcessorContext => ({ id, logger: pino({ level: 'silent' }), clock: time.clock, scheduler: time.scheduler, ...makeServices(), emit });
   const make = async (f: typeof normalize | typeof detectors | typeof classifier, id: string): Promise<Processor> => f.create(f.configSchema.parse({}) as never, ctx(id));
   const norm = await make(normalize, 'normalize');
   const detect = await make(detectors, 'detectors');

@@ -6,6 +6,7 @@ import { createBatch, type Batch } from '../../../agent/model/batch.ts';
 import { LlmCall, TelemetryItem, type ContentEvent } from '../../../agent/model/llm-call.ts';
 import { gatewayRequest, llmCall } from '../../support/llm-call-builder.ts';
 import { deepFreeze } from '../../support/deep-freeze.ts';
+import { makeServices } from '../../support/component-context.ts';
 
 async function setup(settings: Record<string, unknown> = {}) {
   const time = createManualTime(10_000);
@@ -16,6 +17,7 @@ async function setup(settings: Record<string, unknown> = {}) {
     logger: pino({ level: 'silent' }),
     clock: time.clock,
     scheduler: time.scheduler,
+    ...makeServices(),
     emit: async (b) => {
       emitted.push(b);
     },

@@ -4,6 +4,7 @@ import pino from 'pino';
 import { createManualTime } from '../../../../agent/clock.ts';
 import otlpReceiverFactory, { type OtlpReceiver } from '../../../../agent/receivers/otlp/index.ts';
 import { createBatchSink, type BatchSink } from '../../../support/batch-sink.ts';
+import { makeServices } from '../../../support/component-context.ts';
 
 export interface ReceiverUnderTest {
   receiver: OtlpReceiver;
@@ -30,7 +31,7 @@ export function buildReceiver(options: ReceiverOptions = {}, sink: BatchSink = c
     ...(options.memory_limit_mib === undefined ? {} : { memory_limit_mib: options.memory_limit_mib }),
   });
   const time = createManualTime(0);
-  const receiver = otlpReceiverFactory.create(config, { id: 'otlp', logger, clock: time.clock, scheduler: time.scheduler, next: sink.next });
+  const receiver = otlpReceiverFactory.create(config, { id: 'otlp', logger, clock: time.clock, scheduler: time.scheduler, ...makeServices(), next: sink.next });
   return { receiver: receiver as OtlpReceiver, sink };
 }
 

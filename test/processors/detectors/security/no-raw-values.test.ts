@@ -20,6 +20,7 @@ import { runCli } from '../../../support/cli.ts';
 import { encodeTracesJson } from '../../../support/otlp-json-encoder.ts';
 import { span, type SpanInput } from '../../../support/span-builder.ts';
 import { CARD, CARD_DIGITS, chatSpan, INJECTION, OPENAI_KEY } from './spans.ts';
+import { makeServices } from '../../../support/component-context.ts';
 
 const RAW = [CARD, CARD_DIGITS, OPENAI_KEY, OPENAI_KEY.slice(8)];
 const leakSpans: SpanInput[] = [
@@ -37,7 +38,7 @@ async function runChain(inputs: SpanInput[]): Promise<{ events: FailureEvent[]; 
   });
   const logger = pino({ level: 'trace' }, sink);
   const time = createManualTime(BASE_MS);
-  const ctx = (id: string): ProcessorContext => ({ id, logger: logger.child({ component: id }), clock: time.clock, scheduler: time.scheduler, emit: async () => {} });
+  const ctx = (id: string): ProcessorContext => ({ id, logger: logger.child({ component: id }), clock: time.clock, scheduler: time.scheduler, ...makeServices(), emit: async () => {} });
   const make = async (f: typeof normalize | typeof detectors | typeof classifier, id: string): Promise<Processor> => f.create(f.configSchema.parse({}) as never, ctx(id));
   const chain = [await make(normalize, 'normalize'), await make(detectors, 'detectors'), await make(classifier, 'classifier')];
   let batch = createBatch({ spans: inputs.map((s) => span(s)) });
