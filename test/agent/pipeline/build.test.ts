@@ -128,7 +128,7 @@ service: { pipelines: { main: { receivers: [test_receiver], exporters: [test_exp
     await expect(refused).rejects.toMatchObject({ reason: 'backpressure', retryAfterSec: 7, message: 'postgres: the spill buffer is at its 1 MiB cap' });
     pipelines.backpressure.release('postgres');
     await consumer('test_receiver')(createBatch({ calls: [call(2)] }));
-    expect(exported('test_exporter').flatMap((b) => b.calls).map((c) => c.spanId)).toEqual([call(2).spanId]);
+    expect(exported('test_exporter').flatMap((b) => b.calls).map((c) => c.source.spanId)).toEqual([call(2).source.spanId]);
     await pipelines.shutdown();
   });
 
