@@ -24,7 +24,7 @@ async function arrange(files: Record<string, string>): Promise<{ dir: string; ta
   return { dir, target, run: () => migrate({ pool: target.pool, logger: quietLogger(), schema: target.schema, migrationsDir: dir }) };
 }
 
-async function tablesIn(target: TestSchema): Promise<string[]> {
+async function tablesIn(target: Pick<TestSchema, 'pool' | 'schema'>): Promise<string[]> {
   const { rows } = await target.pool.query<{ name: string }>('SELECT table_name AS name FROM information_schema.tables WHERE table_schema = $1 ORDER BY 1', [target.schema]);
   return rows.map((r) => r.name);
 }
