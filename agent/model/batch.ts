@@ -1,7 +1,8 @@
 // A Batch is what flows between components: typed lanes, each read by the steps that care.
-// Later issues add lanes (deviations, clusters, predictions, impacts, incidents).
+// Later issues add lanes (deviations, clusters, predictions, impacts).
 import type { OtlpLogRecord, OtlpSpan } from './otlp.ts';
 import type { FailureEvent } from './failure-event.ts';
+import type { IncidentUpdate } from './incident.ts';
 import type { ContentEvent, TelemetryItem } from './llm-call.ts';
 
 export interface Batch {
@@ -15,15 +16,17 @@ export interface Batch {
   readonly content: readonly ContentEvent[];
   /** Typed failures, from the classifier. */
   readonly events: readonly FailureEvent[];
+  /** Incident lifecycle transitions, from the incidents processor. */
+  readonly incidents: readonly IncidentUpdate[];
 }
 
 export function createBatch(lanes: Partial<Batch> = {}): Batch {
-  return { spans: [], logs: [], calls: [], content: [], events: [], ...lanes };
+  return { spans: [], logs: [], calls: [], content: [], events: [], incidents: [], ...lanes };
 }
 
 /** Items across all lanes: what the pipeline counts in and out of each component. */
 export function countItems(batch: Batch): number {
-  return batch.spans.length + batch.logs.length + batch.calls.length + batch.content.length + batch.events.length;
+  return batch.spans.length + batch.logs.length + batch.calls.length + batch.content.length + batch.events.length + batch.incidents.length;
 }
 
 export function isEmptyBatch(batch: Batch): boolean {
