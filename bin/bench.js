@@ -1,6 +1,22 @@
 #!/usr/bin/env node
-// `npm run bench`: runs the TypeScript benchmark through tsx (see test/bench/receive-path.ts).
+// `npm run bench [name...]`: runs the TypeScript benchmarks through tsx, each in turn, or only the
+// named ones. A benchmark is a module under test/bench/ that prints its figures and targets when
+// imported; add one by adding a line to BENCHES.
 import { register } from 'tsx/esm/api';
 
+const BENCHES = {
+  'receive-path': '../test/bench/receive-path.ts',
+};
+
+const wanted = process.argv.slice(2);
+const unknown = wanted.filter((n) => !(n in BENCHES));
+if (unknown.length > 0) {
+  process.stderr.write(`Unknown benchmark ${unknown.join(', ')}; choose from: ${Object.keys(BENCHES).join(', ')}.\n`);
+  process.exit(2);
+}
 register();
-await import('../test/bench/receive-path.ts');
+for (const [name, path] of Object.entries(BENCHES)) {
+  if (wanted.length > 0 && !wanted.includes(name)) continue;
+  process.stdout.write(`\n=== bench ${name} ===\n`);
+  await import(path);
+}
