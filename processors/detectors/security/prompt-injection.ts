@@ -22,7 +22,14 @@ const RULES: readonly PhraseRule[] = [
   // Instruction override.
   { name: 'override.ignore_previous', family: 'override', weight: 0.9, re: new RegExp(`\\b(?:ignore|disregard|forget|bypass|skip|override|neglect)[,:]? ${FILL}${ADJ} ${NOUN}\\b`) },
   { name: 'override.do_not_follow', family: 'override', weight: 0.85, re: new RegExp(`\\b(?:do not|don't|stop) (?:follow|obey)(?:ing)? ${FILL}${ADJ}? ?${NOUN}\\b`) },
-  { name: 'override.forget_everything', family: 'override', weight: 0.8, re: /\bforget (?:everything|all)(?: (?:you (?:were|have been) told|above|before|so far|i said))?\b/ },
+  // Only when aimed at what the model was told: "forget everything (I said)" alone is a user
+  // taking back their own words, an everyday correction.
+  {
+    name: 'override.forget_everything',
+    family: 'override',
+    weight: 0.8,
+    re: /\bforget (?:everything|all)(?: of)? (?:(?:that )?you (?:were|have been|'ve been) told|(?:written )?above|before this|(?:your|the) (?:instructions|rules|guidelines|programming|training))\b/,
+  },
   { name: 'override.disregard_all', family: 'override', weight: 0.75, re: /\bdisregard (?:everything|all(?: of)? (?:that|the above|the text above))\b/ },
   { name: 'override.new_instructions', family: 'override', weight: 0.45, re: /\b(?:new|updated|real) instructions ?:/ },
   // Role manipulation and jailbreak personas.
