@@ -26,6 +26,9 @@ const RESERVED_EMAIL_DOMAIN = /@(?:[a-z0-9-]+\.)*(?:example\.(?:com|org|net)|tes
 const PHONE_E164 = /(?<![\w+])\+[1-9]\d{7,14}(?!\d)/g;
 const PHONE_NATIONAL = /(?<!\d)(?:\(\d{3}\) ?|\d{3}[-. ])\d{3}[-. ]\d{4}(?!\d)/g;
 const PHONE_CONTEXT = /\b(?:phone|call|tel|telephone|mobile|cell|fax|whatsapp|sms|text (?:me|him|her))\b/;
+// Toll-free lines belong to businesses (hotlines, support desks), never to a person.
+const TOLL_FREE_NANP = new Set(['800', '833', '844', '855', '866', '877', '888']);
+const TOLL_FREE_E164 = /^\+(?:1(?:800|833|844|855|866|877|888)|44(?:800|808)|49800|33800|39800|61180|800)/;
 const IPV4 = /(?<![\d.])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?![\d.])/g;
 const IP_CONTEXT = /\b(?:ip|ip address|client|user|customer|logged in from|login from|connected from|source address)\b/;
 
@@ -86,10 +89,11 @@ export function findPii(text: string): PiiHit[] {
     hits.push({ type: 'email', rule: 'pii:email', offset: m.index, masked: maskEmail(m[0]), confidence: 0.8 });
   }
   for (const m of text.matchAll(PHONE_E164)) {
+    if (TOLL_FREE_E164.test(m[0])) continue;
     hits.push({ type: 'phone', rule: 'pii:phone.e164', offset: m.index, masked: maskValue(m[0], 3, 2), confidence: near(text, m.index, PHONE_CONTEXT) ? 0.9 : 0.7 });
   }
   for (const m of text.matchAll(PHONE_NATIONAL)) {
-    if (!near(text, m.index, PHONE_CONTEXT)) continue;
+    if (!near(text, m.index, PHONE_CONTEXT) || TOLL_FREE_NANP.has(m[0].replace(/\D/g, '').slice(0, 3))) continue;
     hits.push({ type: 'phone', rule: 'pii:phone.national_with_context', offset: m.index, masked: maskValue(m[0], 0, 2), confidence: 0.75 });
   }
   for (const m of text.matchAll(IPV4)) {

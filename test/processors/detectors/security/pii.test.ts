@@ -37,6 +37,11 @@ describe('PII: weak pattern, then checksum, then context', () => {
     expect(types('Reach him on +14155550123')).toEqual(['phone']);
     expect(types('Call her at (415) 555-0123 today')).toEqual(['phone']);
     expect(types('The range 415-555-0123 is a part number')).toEqual([]);
+  });
+
+  it('leaves toll-free business lines alone, in national and E.164 form', () => {
+    for (const text of ['Call our returns line at 800 555 0199.', 'Call us at (888) 555-0142 any time.', 'Phone +18005550199 for support', 'Hotline: call +448005550123', 'Ruf uns an: +498001234567']) expect(types(text), text).toEqual([]);
+    expect(types('Call her at (415) 555-0123 or +14155550123')).toEqual(['phone', 'phone']);
     expect(types('The user logged in from 81.2.69.160')).toEqual(['ip_address']);
     expect(types('Use DNS 8.8.8.8 or 192.168.1.1')).toEqual([]);
   });
