@@ -31,12 +31,33 @@ const RULES: readonly PhraseRule[] = [
     re: /\bforget (?:everything|all)(?: of)? (?:(?:that )?you (?:were|have been|'ve been) told|(?:written )?above|before this|(?:your|the) (?:instructions|rules|guidelines|programming|training))\b/,
   },
   { name: 'override.disregard_all', family: 'override', weight: 0.75, re: /\bdisregard (?:everything|all(?: of)? (?:that|the above|the text above))\b/ },
+  // The same override in the other languages users write to us in (diacritics optional).
+  {
+    name: 'override.ignore_previous_de',
+    family: 'override',
+    weight: 0.9,
+    re: /\b(?:ignoriere|ignorier|vergiss|missachte)(?:n sie)? (?:alle |die |deine |ihre |s[aä]mtliche )?(?:vorherigen|bisherigen|obigen|vorigen|urspr[uü]nglichen|system)[ -]?(?:anweisungen|instruktionen|regeln|vorgaben|befehle)\b/,
+  },
+  {
+    name: 'override.ignore_previous_fr',
+    family: 'override',
+    weight: 0.9,
+    re: /\b(?:ignore|ignorez|oublie|oubliez)(?: toutes| tous)? (?:les|tes|vos) (?:instructions|consignes|r[eè]gles|directives) (?:pr[eé]c[eé]dentes|ant[eé]rieures|initiales|du syst[eè]me)\b/,
+  },
+  {
+    name: 'override.ignore_previous_es',
+    family: 'override',
+    weight: 0.9,
+    re: /\b(?:ignora|ignore|olvida|olvide)(?: todas)? (?:las|tus|sus) (?:instrucciones|reglas|indicaciones|directrices) (?:anteriores|previas|iniciales|del sistema)\b/,
+  },
   { name: 'override.new_instructions', family: 'override', weight: 0.45, re: /\b(?:new|updated|real) instructions ?:/ },
   // Role manipulation and jailbreak personas.
   { name: 'role.dan', family: 'role', weight: 0.9, re: /\b(?:act as|you are(?: now)?|pretend to be|become) (?:a |an )?dan\b|\bdo anything now\b|\bdan mode\b/ },
   { name: 'role.you_are_now_unrestricted', family: 'role', weight: 0.85, re: /\byou are now (?:a |an )?(?:unrestricted|unfiltered|uncensored|jailbroken|evil|free from|no longer bound|without (?:any )?(?:restrictions|limits|rules))/ },
   { name: 'role.developer_mode_enabled', family: 'role', weight: 0.8, re: /\bdeveloper mode (?:enabled|activated|output)\b|\b(?:you are|you're|act) (?:now )?in developer mode\b/ },
   { name: 'role.pretend_unrestricted', family: 'role', weight: 0.8, re: /\b(?:pretend|imagine|act) (?:that )?(?:you are|you're|to be|as) (?:a |an )?(?:unrestricted|unfiltered|uncensored|jailbroken|evil|rogue) /i },
+  // The "deceased grandmother" exploit: a dead relative's bedtime stories as cover for forbidden content.
+  { name: 'role.deceased_relative', family: 'role', weight: 0.75, re: /\b(?:act|pretend|roleplay|role-play|play) (?:as|to be) my (?:deceased|late|dead) (?:grand(?:mother|ma|father|pa)|granny|mother|father|mom|dad)\b/ },
   { name: 'role.you_are_now', family: 'role', weight: 0.5, re: /\byou are now (?:a |an |the |my )?[a-z]/ },
   { name: 'role.developer_mode', family: 'role', weight: 0.5, re: /\bdeveloper mode\b/ },
   { name: 'role.jailbreak_word', family: 'role', weight: 0.4, re: /\bjailbr(?:eak|oken)\b/ },

@@ -34,6 +34,17 @@ const RULES: readonly SecretRule[] = [
   { type: 'github_token', confidence: 0.95, re: /\b(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})\b/g, mask: prefixed(/^(?:gh[pousr]_|github_pat_)/) },
   { type: 'slack_token', confidence: 0.95, re: /\bxox[baprs]-[A-Za-z0-9-]{10,200}/g, mask: prefixed(/^xox[baprs]-/) },
   { type: 'google_api_key', confidence: 0.95, re: /\bAIza[0-9A-Za-z_-]{35}(?![0-9A-Za-z_-])/g, mask: prefixed(/^AIza/) },
+  { type: 'stripe_secret_key', confidence: 0.95, re: /\b[sr]k_(?:live|test)_[A-Za-z0-9]{20,200}/g, mask: prefixed(/^[sr]k_(?:live|test)_/) },
+  {
+    // Azure storage / Service Bus / Event Hubs connection strings carry the key itself.
+    type: 'azure_shared_key',
+    confidence: 0.9,
+    re: /\b(?:AccountKey|SharedAccessKey)=[A-Za-z0-9+/]{30,200}={0,2}/g,
+    mask: (m) => {
+      const eq = m[0].indexOf('=') + 1;
+      return keyLike(m[0].slice(eq)) ? maskSecret(m[0], m[0].slice(0, eq)) : null;
+    },
+  },
   {
     type: 'private_key',
     confidence: 1,
