@@ -70,6 +70,8 @@ exporters:
   ndjson: { path: "${out}" }
 storage:
   url: "${testDatabaseUrl()}"
+api:
+  endpoint: "127.0.0.1:0"
 service:
   telemetry: { logs: { level: info } }
   pipelines:
