@@ -29,7 +29,7 @@ export function failureListQuery(maxPageSize: number) {
         ctx.addIssue({
           code: 'custom',
           path: ['subtype'],
-          message: `"${q.subtype}" is not a subtype of ${q.category}; its subtypes are ${SUBTYPES[q.category].join(', ')}`,
+          message: `expected a subtype of ${q.category} (${SUBTYPES[q.category].join(', ')}), got "${q.subtype}"`,
         });
       }
       if (q.from && q.to && Date.parse(q.to) <= Date.parse(q.from)) {
