@@ -124,6 +124,35 @@ service:
     }
   });
 
+  it('serves the REST API once the pipelines run, with the token enforced, and stops it first', async () => {
+    const token = 'tok_e2e_0123456789abcdef';
+    const agent = startAgent(`
+receivers: { otlp: { protocols: { http: { endpoint: "127.0.0.1:0" } } } }
+processors: { normalize: {} }
+exporters: { ndjson: { path: "${join(mkdtempSync(join(tmpdir(), 'faultline-e2e-api-')), 'calls.ndjson')}" } }
+storage: { url: "${testDatabaseUrl()}" }
+api: { endpoint: "127.0.0.1:0", auth: { bearer_token: "${token}" } }
+service: { pipelines: { genai: { receivers: [otlp], processors: [normalize], exporters: [ndjson] } } }
+`);
+    const listening = await waitFor('the API', () => agent.logs.find((l) => l.msg === 'API listening.'));
+    await waitFor('the agent to start', () => agent.logs.find((l) => l.msg === 'Agent started.'));
+    const base = `http://${listening.address as string}`;
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    const ready = await fetch(`${base}/readyz`);
+    expect(await ready.json()).toMatchObject({ status: 'ready', checks: { pipeline: { ready: true }, database: { ready: true } } });
+    expect((await fetch(`${base}/api/v1/failures`)).status).toBe(401);
+    const page = await fetch(`${base}/api/v1/failures?limit=5`, { headers: { authorization: `Bearer ${token}` } });
+    expect(page.status).toBe(200);
+    expect(await page.json()).toEqual({ data: expect.any(Array), next_cursor: expect.toSatisfy((c: unknown) => c === null || typeof c === 'string') });
+
+    agent.child.kill('SIGTERM');
+    expect(await agent.exit).toBe(0);
+    const messages = agent.logs.map((l) => l.msg);
+    expect(messages.indexOf('API stopped.')).toBeGreaterThan(messages.indexOf('Shutting down.'));
+    expect(messages.indexOf('API stopped.')).toBeLessThan(messages.indexOf('Agent stopped.'));
+    expect(JSON.stringify(agent.logs)).not.toContain(token);
+  });
+
   it('refuses to start on an invalid configuration, printing every problem before opening a port', async () => {
     const agent = startAgent(`
 receivers: { otlp: { protocols: { http: { endpoint: "127.0.0.1:4318" } } } }
