@@ -27,7 +27,7 @@ function invalid(parameter: string, message: string): ApiError {
 }
 
 /** An RFC 3339 timestamp with an offset or Z, e.g. 2026-11-22T08:00:00Z. */
-export const rfc3339 = () => z.iso.datetime({ offset: true, error: 'expected an RFC 3339 timestamp with a zone, e.g. 2026-11-22T08:00:00Z' });
+export const rfc3339 = () => z.iso.datetime({ offset: true, error: 'expected an RFC 3339 timestamp with a zone, e.g. 2026-11-22T08:00:00Z (in a URL, write a + offset as %2B)' });
 
 /** A page size: a whole number from 1 to `max`. */
 export const pageLimit = (max: number) =>

@@ -6,7 +6,7 @@ import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { ApiConfig } from '../../config/schema.ts';
 import { version } from '../version.ts';
-import { ApiError, ERROR_BODY, errorBody } from './api-error.ts';
+import { ApiError, errorBody } from './api-error.ts';
 import { bearerChallenge, createBearerCheck } from './bearer-auth.ts';
 import { isDatabaseUnavailable } from './database-unavailable.ts';
 import type { ApiDeps } from './deps.ts';
@@ -105,7 +105,8 @@ export function createApiServer(config: ApiServerConfig, deps: ApiDeps): ApiServ
   return {
     listen() {
       listening ??= listenAddress(app, config.endpoint).then((address) => {
-        logger.info({ address: `${address.host}:${address.port}`, auth: token !== '' }, 'API listening.');
+        const host = address.host.includes(':') ? `[${address.host}]` : address.host;
+        logger.info({ address: `${host}:${address.port}`, auth: token !== '' }, 'API listening.');
         return address;
       });
       return listening;

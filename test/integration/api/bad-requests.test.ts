@@ -22,7 +22,7 @@ async function rejected(query: string) {
 
 describe('bad query parameters on /api/v1/failures', () => {
   it('names `from` when it is not an RFC 3339 timestamp', async () => {
-    expect(await rejected('from=yesterday')).toEqual({ parameter: 'from', message: 'from: expected an RFC 3339 timestamp with a zone, e.g. 2026-11-22T08:00:00Z, got "yesterday"' });
+    expect(await rejected('from=yesterday')).toEqual({ parameter: 'from', message: 'from: expected an RFC 3339 timestamp with a zone, e.g. 2026-11-22T08:00:00Z (in a URL, write a + offset as %2B), got "yesterday"' });
   });
 
   it('names `to` when it has no time zone', async () => {
