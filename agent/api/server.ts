@@ -55,6 +55,12 @@ export function createApiServer(config: ApiServerConfig, deps: ApiDeps): ApiServ
     });
   }
 
+  // Debug only, and only the route template: paths can hold ids and query strings team names.
+  app.addHook('onResponse', async (request, reply) => {
+    if (!logger.isLevelEnabled('debug')) return;
+    logger.debug({ method: request.method, route: request.routeOptions.url ?? 'unknown', status: reply.statusCode, duration_ms: Math.round(reply.elapsedTime) }, 'API request.');
+  });
+
   app.setErrorHandler((err: FastifyError, request, reply) => {
     const route = request.routeOptions.url ?? 'unknown';
     if (err instanceof ApiError) {

@@ -68,6 +68,8 @@ describe('bearer-token auth', () => {
     await api.get('/api/v1/failures?limit=999999&team=bob%40example.com', { authorization: `Bearer ${TOKEN}` });
     const log = lines.join('');
     expect(log).toContain('API listening.');
+    expect(lines.filter((l) => l.includes('"API request."'))).toHaveLength(3);
+    expect(log).toContain('"route":"/api/v1/failures"');
     expect(log).not.toContain(TOKEN);
     expect(log).not.toContain('example.com');
   });

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { encodeCursor } from '../../../agent/api/cursor.ts';
+import { FAILURE_EVENT_COLUMNS, failureEventToParams } from '../../../agent/store/failure-event-row.ts';
 import { withTestSchema } from '../../support/database.ts';
 import { failureEvent } from '../../support/failure-event-builder.ts';
 import { insertEvents, startApi } from './api-under-test.ts';
@@ -126,5 +127,21 @@ describe('GET /api/v1/failures/{id}', () => {
     const res = await api.get('/api/v1/nothing-here?team=secret');
     expect(res.status).toBe(404);
     expect(res.body).toEqual({ error: { code: 'not_found', message: 'No route GET /api/v1/nothing-here; the routes are listed at /api/v1/openapi.json.' } });
+  });
+});
+
+describe('a stored row that is not a valid FailureEvent', () => {
+  it('answers 500 naming the row and what is wrong with it, rather than sending it on', async () => {
+    const broken = failureEvent(9);
+    const params = failureEventToParams(broken, 'hand-edited');
+    params[FAILURE_EVENT_COLUMNS.indexOf('details')] = JSON.stringify({ http_status: 'teapot', retry_after_sec: null, error_class: null });
+    await db.pool.query(`INSERT INTO failure_events (${FAILURE_EVENT_COLUMNS.join(', ')}) VALUES (${FAILURE_EVENT_COLUMNS.map((_, i) => `$${i + 1}`).join(', ')})`, params);
+    const api = await startApi(db.database);
+    const res = await api.get(`/api/v1/failures/${broken.failure_id}`);
+    expect(res.status).toBe(500);
+    expect(res.body.error.code).toBe('invalid_stored_event');
+    expect(res.body.error.message).toContain(`The stored event ${broken.failure_id} is not a valid FailureEvent`);
+    expect(res.body.error.message).toContain('http_status');
+    await db.pool.query('DELETE FROM failure_events WHERE failure_id = $1', [broken.failure_id]);
   });
 });
