@@ -2,7 +2,7 @@
 // service.pipelines. Adds to `issues` rather than throwing, so the user sees every problem at once.
 import type { ComponentFactory, ComponentKind } from '../agent/component.ts';
 import type { ConfigIssue } from '../agent/errors.ts';
-import type { AgentConfigShape, PipelineConfig, ServiceConfig, StorageConfig } from './schema.ts';
+import { ApiConfig, type AgentConfigShape, type PipelineConfig, type ServiceConfig, type StorageConfig } from './schema.ts';
 import { toConfigIssues } from './zod-issues.ts';
 
 export interface ResolvedComponent {
@@ -17,9 +17,13 @@ export interface ResolvedConfig {
   pipelines: Record<string, PipelineConfig>;
   service: ServiceConfig;
   storage: StorageConfig | undefined;
+  /** The API settings with `enabled` decided (default: on when storage is configured). */
+  api: ResolvedApiConfig;
   /** Defined but used by no pipeline: not an error, but worth saying. */
   warnings: string[];
 }
+
+export type ResolvedApiConfig = ApiConfig & { enabled: boolean };
 
 const SECTIONS = { receivers: 'receiver', processors: 'processor', exporters: 'exporter' } as const;
 const ID = /^([a-z][a-z0-9_]*)(?:\/([A-Za-z0-9_.-]+))?$/;
@@ -77,5 +81,13 @@ export function resolveComponents(
       if (!used.has(componentKey(kind, id))) warnings.push(`${section}.${id} is defined but not used by any pipeline`);
     }
   }
-  return { components, pipelines: shape.service.pipelines, service: shape.service, storage: shape.storage, warnings };
+  return { components, pipelines: shape.service.pipelines, service: shape.service, storage: shape.storage, api: resolveApi(shape, issues), warnings };
+}
+
+function resolveApi(shape: AgentConfigShape, issues: ConfigIssue[]): ResolvedApiConfig {
+  const api = shape.api ?? ApiConfig.parse({});
+  if (api.enabled === true && shape.storage === undefined) {
+    issues.push({ path: 'api.enabled', message: 'the API reads failure events from the database; add a `storage:` section or set api.enabled: false' });
+  }
+  return { ...api, enabled: api.enabled ?? shape.storage !== undefined };
 }

@@ -1,7 +1,7 @@
 // The top-level shape of agent.yaml. Component sections are validated by each component's own
 // schema (config/resolve.ts); here they are only mappings from id to settings.
 import { z } from 'zod';
-import { count, milliseconds } from './units.ts';
+import { count, endpoint, milliseconds } from './units.ts';
 
 const componentSection = z
   .record(z.string(), z.unknown().nullable())
@@ -53,11 +53,41 @@ export const StorageConfig = z.strictObject({
 });
 export type StorageConfig = z.infer<typeof StorageConfig>;
 
+export const ApiConfig = z
+  .strictObject({
+    enabled: z
+      .boolean()
+      .optional()
+      .describe('Serve the REST API. Default: on when a `storage:` section is configured (the API reads the database), off otherwise.'),
+    endpoint: endpoint().default('127.0.0.1:8080').describe('Address the API listens on, "host:port"; port 0 picks a free port. Loopback by default.'),
+    auth: z
+      .strictObject({
+        // Messages carry ", got …" themselves so the token is never echoed into an error.
+        bearer_token: z
+          .string({ error: 'expected text, got a number or other non-text value (a token read as a number loses digits); use a token with letters' })
+          .default('')
+          .refine((t) => t === '' || t.length >= 16, 'expected at least 16 characters (a short token is guessable) or "" for no auth, got a shorter one')
+          .refine((t) => /^[\x21-\x7e]*$/.test(t), 'expected printable ASCII without spaces (an Authorization header carries it), got other characters')
+          .describe('Token clients send as "Authorization: Bearer <token>" on /api/v1/*; empty turns auth off. Use ${env:NAME} to keep it out of the file.'),
+      })
+      .default({ bearer_token: '' })
+      .describe('Authentication of /api/v1/* (/healthz and /readyz stay open for probes).'),
+    default_page_size: count('items').max(10_000).default(100).describe('Items per page when a request gives no `limit`.'),
+    max_page_size: count('items').max(10_000).default(1000).describe('Largest `limit` a request may ask for; more gets 400.'),
+  })
+  .superRefine((c, ctx) => {
+    if (c.default_page_size > c.max_page_size) {
+      ctx.addIssue({ code: 'custom', path: ['default_page_size'], message: `expected at most max_page_size (${c.max_page_size}), got ${c.default_page_size}` });
+    }
+  });
+export type ApiConfig = z.infer<typeof ApiConfig>;
+
 export const AgentConfigShape = z.strictObject({
   receivers: componentSection,
   processors: componentSection,
   exporters: componentSection,
   storage: StorageConfig.optional().describe('The database; omit to run without one.'),
+  api: ApiConfig.optional().describe('The REST API (/api/v1/..., /healthz, /readyz); omit for the defaults.'),
   service: ServiceConfig,
 });
 export type AgentConfigShape = z.infer<typeof AgentConfigShape>;

@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { createApiServer, type ApiServer } from '../api/server.ts';
 import { createLiveTime } from '../clock.ts';
 import { ConfigError } from '../errors.ts';
 import { createLogger } from '../logger.ts';
-import { buildPipelines } from '../pipeline/build.ts';
+import { buildPipelines, type AgentPipelines } from '../pipeline/build.ts';
 import { registry } from '../registry.ts';
 import { version } from '../version.ts';
 import { loadConfigFile } from '../../config/load.ts';
@@ -20,6 +21,10 @@ the database (the bundled PostgreSQL under ./data/ when storage.url is empty), a
 migrations, starts exporters, processors and receivers, and runs until SIGTERM or SIGINT. On a
 signal it stops the receivers, flushes the processors and exporters within
 service.shutdown_timeout_ms, and exits. A second signal exits at once.
+
+With a database, the REST API also starts once the pipelines run (api.endpoint, default
+127.0.0.1:8080): GET /api/v1/failures, /api/v1/failures/{id}, /api/v1/openapi.json, /healthz and
+/readyz; api.auth.bearer_token protects /api/v1/*. It stops first on shutdown.
 
 Options:
   -c, --config FILE   configuration file (default: agent.yaml)
@@ -44,6 +49,8 @@ Exit codes: 0 clean stop, 1 invalid configuration, 3 failed to start or to stop 
     const time = createLiveTime();
     let storage: Awaited<ReturnType<typeof openStorage>> | null = null;
     let pipelines;
+    let api: ApiServer | null = null;
+    let running: AgentPipelines | null = null; // set once the pipelines have started
     try {
       if (config.storage) {
         storage = await openStorage(config.storage, logger.child({ component: 'storage' }), {
@@ -53,8 +60,20 @@ Exit codes: 0 clean stop, 1 invalid configuration, 3 failed to start or to stop 
       }
       pipelines = await buildPipelines(config, { logger, clock: time.clock, scheduler: time.scheduler });
       await pipelines.start();
+      running = pipelines;
+      if (config.api.enabled && storage) {
+        api = createApiServer(config.api, {
+          database: storage.database,
+          health: pipelines.health,
+          logger: logger.child({ component: 'api' }),
+          pageSizes: { default: config.api.default_page_size, max: config.api.max_page_size },
+        });
+        await api.listen();
+      }
     } catch (err) {
       logger.error({ err }, 'The agent could not start.');
+      await api?.close().catch((e: unknown) => logger.error({ err: e }, 'Closing the API failed.'));
+      await running?.shutdown().catch((e: unknown) => logger.error({ err: e }, 'Stopping the pipelines failed.'));
       time.stop();
       await storage?.close().catch((e: unknown) => logger.error({ err: e }, 'Closing the database failed.'));
       return EXIT.failed;
@@ -64,6 +83,8 @@ Exit codes: 0 clean stop, 1 invalid configuration, 3 failed to start or to stop 
     const signal = await io.waitForStop();
     logger.info({ signal }, 'Shutting down.');
     let code: number = EXIT.ok;
+    // The API goes first: it reads what the pipeline writes, and /readyz should fail before intake stops.
+    await api?.close().catch((err: unknown) => logger.error({ err }, 'Closing the API failed.'));
     try {
       await pipelines.shutdown();
     } catch (err) {

@@ -175,12 +175,14 @@ export async function buildPipelines(config: ResolvedConfig, deps: BuildDeps): P
         }
         started.push(step);
       }
+      health.report('pipeline', { ready: true, detail: 'started' });
     },
     shutdown(deadlineMs = config.service.shutdown_timeout_ms) {
       // Receivers stop first so nothing new arrives; processors then flush in chain order, each
       // into the steps after it; exporters go last, delivering what they hold.
       shutdownPromise ??= (async () => {
         accepting = false;
+        health.report('pipeline', { ready: false, detail: 'shutting down' });
         const phase = (p: Stoppable['phase']) => started.filter((s) => s.phase === p);
         await shutdownInOrder([...phase('receiver'), ...phase('processor'), ...phase('exporter')], deadlineMs);
       })();

@@ -70,6 +70,8 @@ exporters:
   ndjson: { path: "${out}" }
 storage:
   url: "${testDatabaseUrl()}"
+api:
+  endpoint: "127.0.0.1:0"
 service:
   telemetry: { logs: { level: info } }
   pipelines:
@@ -120,6 +122,36 @@ service:
     } finally {
       await client.end();
     }
+  });
+
+  it('serves the REST API once the pipelines run, with the token enforced, and stops it first', async () => {
+    const token = 'tok_e2e_0123456789abcdef';
+    const agent = startAgent(`
+receivers: { otlp: { protocols: { http: { endpoint: "127.0.0.1:0" } } } }
+processors: { normalize: {} }
+exporters: { ndjson: { path: "${join(mkdtempSync(join(tmpdir(), 'faultline-e2e-api-')), 'calls.ndjson')}" } }
+storage: { url: "${testDatabaseUrl()}" }
+api: { endpoint: "127.0.0.1:0", auth: { bearer_token: "${token}" } }
+service: { pipelines: { genai: { receivers: [otlp], processors: [normalize], exporters: [ndjson] } } }
+`);
+    const listening = await waitFor('the API', () => agent.logs.find((l) => l.msg === 'API listening.'));
+    await waitFor('the agent to start', () => agent.logs.find((l) => l.msg === 'Agent started.'));
+    const base = `http://${listening.address as string}`;
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    const ready = await fetch(`${base}/readyz`);
+    expect(await ready.json()).toMatchObject({ status: 'ready', checks: { pipeline: { ready: true }, database: { ready: true } } });
+    expect((await fetch(`${base}/api/v1/failures`)).status).toBe(401);
+    const page = await fetch(`${base}/api/v1/failures?limit=5`, { headers: { authorization: `Bearer ${token}` } });
+    expect(page.status).toBe(200);
+    expect(await page.json()).toEqual({ data: expect.any(Array), next_cursor: expect.toSatisfy((c: unknown) => c === null || typeof c === 'string') });
+
+    agent.child.kill('SIGTERM');
+    expect(await agent.exit).toBe(0);
+    // Ordered by each line's own time: stderr lines can reach the pipe out of order under load.
+    const at = (msg: string) => agent.logs.find((l) => l.msg === msg)?.time as number;
+    expect(at('API stopped.')).toBeGreaterThanOrEqual(at('Shutting down.'));
+    expect(at('API stopped.')).toBeLessThanOrEqual(at('Agent stopped.'));
+    expect(JSON.stringify(agent.logs)).not.toContain(token);
   });
 
   it('refuses to start on an invalid configuration, printing every problem before opening a port', async () => {
