@@ -50,7 +50,7 @@ function encodeResource(r: OtlpResource): Record<string, unknown> {
 }
 
 function encodeScope(s: OtlpScope): Record<string, unknown> {
-  return { name: s.name, ...(s.version ? { version: s.version } : {}), ...(Object.keys(s.attributes).length ? { attributes: encodeAttributes(s.attributes) } : {}) };
+  return { name: s.name, version: s.version, ...(Object.keys(s.attributes).length ? { attributes: encodeAttributes(s.attributes) } : {}) };
 }
 
 function encodeSpan(s: OtlpSpan): Record<string, unknown> {
