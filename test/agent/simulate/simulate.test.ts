@@ -10,6 +10,7 @@ import { decodeTracesJson } from '../../../agent/otlp/decode-json.ts';
 import { decodeTracesProtobuf } from '../../../agent/otlp/decode-traces-protobuf.ts';
 import { encodeTracesJson } from '../../../agent/otlp/encode-json.ts';
 import { encodeTracesProtobuf } from '../../../agent/otlp/encode-traces-protobuf.ts';
+import type { RetrievalCall } from '../../../agent/model/llm-call.ts';
 import type { OtlpSpan } from '../../../agent/model/otlp.ts';
 import { generate } from '../../../agent/simulate/generate.ts';
 import { loadBuiltInScenario } from '../../../agent/simulate/load-scenario.ts';
@@ -98,14 +99,15 @@ describe('faultline simulate', () => {
 
   it('gives RAG requests OpenInference retrieval spans whose documents age once the index goes stale', () => {
     const spans = renderSpans(generate(short('retrieval-drift', 600)));
-    const retrievals = spans.map((s) => normalizeSpan(s, settings)).filter((c) => c?.kind === 'retrieval');
+    const retrievals = spans.map((s) => normalizeSpan(s, settings)).filter((c): c is RetrievalCall => c?.kind === 'retrieval');
     expect(retrievals.length).toBeGreaterThan(100);
-    const age = (c: (typeof retrievals)[number]) => (c!.kind === 'retrieval' ? c!.timing.endMs - Math.max(...c!.documents.map((d) => d.timestampMs!)) : 0);
-    const topScore = (c: (typeof retrievals)[number]) => (c!.kind === 'retrieval' ? c!.documents[0].score! : 0);
-    expect(age(retrievals[0])).toBeLessThan(4 * 86_400_000);
-    expect(age(retrievals.at(-1))).toBeGreaterThan(45 * 86_400_000);
-    expect(topScore(retrievals[0])).toBeGreaterThan(0.7);
-    expect(topScore(retrievals.at(-1))).toBeLessThan(0.6);
+    const age = (c: RetrievalCall) => c.timing.endMs - Math.max(...c.documents.map((d) => d.timestampMs!));
+    const topScore = (c: RetrievalCall) => c.documents[0].score!;
+    const [first, last] = [retrievals[0], retrievals[retrievals.length - 1]];
+    expect(age(first)).toBeLessThan(4 * 86_400_000);
+    expect(age(last)).toBeGreaterThan(45 * 86_400_000);
+    expect(topScore(first)).toBeGreaterThan(0.7);
+    expect(topScore(last)).toBeLessThan(0.6);
   });
 
   it('lists the built-in scenarios and the price table', async () => {
