@@ -123,3 +123,24 @@ describe('faultline simulate', () => {
     expect(code).toBe(1);
   });
 });
+
+describe('faultline simulate --target', () => {
+  it('streams a scenario to a running receiver and reports what it sent', async () => {
+    const receiver = await startReceiver({ grpc: false });
+    try {
+      const { code, stderr } = await runCli(['simulate', '--scenario', 'gemini-safety-blocks', '--duration', '60', '--target', receiver.httpUrl]);
+      expect(stderr).toMatch(/gemini-safety-blocks: (\d+) spans \(\d+ requests\) in \d+ requests to http:\/\/127\.0\.0\.1:\d+/);
+      const sentSpans = Number(/: (\d+) spans/.exec(stderr)![1]);
+      expect(receiver.sink.spans()).toHaveLength(sentSpans);
+      expect(code).toBe(0);
+    } finally {
+      await receiver.stop();
+    }
+  });
+
+  it('fails with exit 3 and a clear message when nothing listens', async () => {
+    const { code, stderr } = await runCli(['simulate', '--scenario', 'provider-outage', '--duration', '10', '--target', 'http://127.0.0.1:1']);
+    expect(stderr).toMatch(/cannot reach http:\/\/127\.0\.0\.1:1\/v1\/traces .*is the agent running\?/);
+    expect(code).toBe(3);
+  });
+});
