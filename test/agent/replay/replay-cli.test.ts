@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../support/cli.ts';
+import { startReceiver } from '../receivers/otlp/receiver-under-test.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'faultline-replay-'));
 
@@ -61,5 +62,18 @@ describe('faultline replay', () => {
     const { code, stdout } = await runCli(['replay', file]);
     expect(stdout).toMatch(/opened\s+provider\/outage\s+openai/);
     expect(code).toBe(0);
+  });
+
+  it('streams a scenario to a running agent with --target instead of replaying in process', async () => {
+    const receiver = await startReceiver({ grpc: false });
+    try {
+      const { code, stdout } = await runCli(['replay', '--scenario', 'anthropic-overload', '--target', receiver.httpUrl, '--speed', 'max']);
+      const sent = Number(/^(\d+) spans sent to /.exec(stdout)![1]);
+      expect(sent).toBeGreaterThan(1000);
+      expect(receiver.sink.spans()).toHaveLength(sent);
+      expect(code).toBe(0);
+    } finally {
+      await receiver.stop();
+    }
   });
 });
