@@ -4,11 +4,13 @@ import { componentsCommand } from './cli/components.ts';
 import { EXIT, type Command, type CommandIo } from './cli/command.ts';
 import { migrateCommand } from './cli/migrate.ts';
 import { runCommand } from './cli/run.ts';
+import { replayCommand } from './cli/replay.ts';
 import { schemaCommand } from './cli/schema.ts';
+import { simulateCommand } from './cli/simulate.ts';
 import { validateCommand } from './cli/validate.ts';
 import { version } from './version.ts';
 
-const COMMANDS: readonly Command[] = [runCommand, validateCommand, classifyCommand, migrateCommand, componentsCommand, schemaCommand];
+const COMMANDS: readonly Command[] = [runCommand, validateCommand, classifyCommand, simulateCommand, replayCommand, migrateCommand, componentsCommand, schemaCommand];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

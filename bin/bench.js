@@ -7,6 +7,7 @@ import { register } from 'tsx/esm/api';
 const BENCHES = {
   'receive-path': '../test/bench/receive-path.ts',
   'api-queries': '../test/bench/api-queries.ts',
+  'full-chain': '../test/bench/full-chain.ts',
 };
 
 const wanted = process.argv.slice(2);

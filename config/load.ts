@@ -50,7 +50,7 @@ export function parseConfig(text: string, factories: readonly ComponentFactory[]
 }
 
 /** Prefixes each issue with the line of the YAML node it names, when there is one. */
-function withLines(issues: ConfigIssue[], doc: ReturnType<typeof parseDocument>, lines: LineCounter): ConfigIssue[] {
+export function withLines(issues: ConfigIssue[], doc: ReturnType<typeof parseDocument>, lines: LineCounter): ConfigIssue[] {
   return issues.map((issue) => {
     if (!issue.path) return issue;
     const keys = issue.path.split(/\.|\[(\d+)\]/).filter((k) => k !== undefined && k !== '');

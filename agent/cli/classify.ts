@@ -1,23 +1,9 @@
 import { parseArgs } from 'node:util';
-import { z } from 'zod';
-import type { ComponentFactory } from '../component.ts';
-import { defineExporter } from '../component.ts';
-import { createManualTime } from '../clock.ts';
-import { createLogger } from '../logger.ts';
-import { createBatch } from '../model/batch.ts';
-import type { FailureEvent } from '../model/failure-event.ts';
-import type { TelemetryItem } from '../model/llm-call.ts';
-import type { OtlpSpan } from '../model/otlp.ts';
-import { buildPipelines } from '../pipeline/build.ts';
-import { registry } from '../registry.ts';
-import { resolveComponents } from '../../config/resolve.ts';
-import type { AgentConfigShape } from '../../config/schema.ts';
+import type { OtlpLogRecord, OtlpSpan } from '../model/otlp.ts';
+import { defaultOfflineConfig, runOffline } from '../pipeline/offline.ts';
 import { toJsonLine } from '../../exporters/ndjson/to-json-line.ts';
-import { ConfigError } from '../errors.ts';
 import { EXIT, type Command } from './command.ts';
 import { InputFileError, readTelemetryFile } from './read-telemetry-file.ts';
-
-const CHUNK_SPANS = 1_000;
 
 export const classifyCommand: Command = {
   name: 'classify',
@@ -52,7 +38,7 @@ Exit codes: 0 done, 2 a file could not be read or decoded (the message names it)
       return EXIT.badInput;
     }
     const spans: OtlpSpan[] = [];
-    const logs = [];
+    const logs: OtlpLogRecord[] = [];
     for (const file of positionals) {
       try {
         const t = readTelemetryFile(file);
@@ -67,70 +53,19 @@ Exit codes: 0 done, 2 a file could not be read or decoded (the message names it)
       }
     }
 
-    // Feed in event-time order, moving the clock to each chunk's newest span so windows and
-    // timers behave exactly as they would have live.
-    spans.sort((a, b) => (a.endTimeUnixNano < b.endTimeUnixNano ? -1 : a.endTimeUnixNano > b.endTimeUnixNano ? 1 : 0));
-    const captured: Captured = { calls: [], events: [] };
-    const startMs = spans.length > 0 ? Number(spans[0].endTimeUnixNano / 1_000_000n) : 0;
-    const pipelines = await buildOfflinePipeline(captured, io.env, startMs);
-    await pipelines.start();
-    const time = pipelines.time;
-    if (logs.length > 0) await pipelines.consume('classify', createBatch({ logs }));
-    for (let i = 0; i < spans.length; i += CHUNK_SPANS) {
-      const chunk = spans.slice(i, i + CHUNK_SPANS);
-      await time.advanceTo(Number(chunk[chunk.length - 1].endTimeUnixNano / 1_000_000n));
-      await pipelines.consume('classify', createBatch({ spans: chunk }));
-    }
-    await pipelines.shutdown();
-
+    // Fed in event-time order, with the clock following the spans, so windows and timers behave
+    // exactly as they would have live.
+    const out = await runOffline(spans, logs, defaultOfflineConfig(), { env: io.env, keepCalls: values.output === 'calls' });
     if (values.output === 'calls') {
-      captured.calls.sort((a, b) => a.timing.endMs - b.timing.endMs);
-      for (const item of captured.calls) io.stdout.write(toJsonLine(item));
+      const calls = [...out.calls].sort((a, b) => a.timing.endMs - b.timing.endMs);
+      for (const item of calls) io.stdout.write(toJsonLine(item));
     } else {
       // ISO timestamps of one format compare as strings; failure_id breaks ties deterministically.
-      captured.events.sort((a, b) => compare(a.timestamp, b.timestamp) || compare(a.failure_id, b.failure_id));
-      for (const event of captured.events) io.stdout.write(toJsonLine(event));
+      const events = out.events.map((e) => e.event).sort((a, b) => compare(a.timestamp, b.timestamp) || compare(a.failure_id, b.failure_id));
+      for (const event of events) io.stdout.write(toJsonLine(event));
     }
     return EXIT.ok;
   },
 };
 
-interface Captured {
-  calls: TelemetryItem[];
-  events: FailureEvent[];
-}
-
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-
-async function buildOfflinePipeline(captured: Captured, env: NodeJS.ProcessEnv, startMs: number) {
-  const capture: ComponentFactory = defineExporter({
-    type: 'capture',
-    description: 'Collects calls and events in memory for classify.',
-    configSchema: z.strictObject({}),
-    create: () => ({
-      async export(batch) {
-        captured.calls.push(...batch.calls);
-        captured.events.push(...batch.events);
-      },
-    }),
-  });
-  const shape: AgentConfigShape = {
-    receivers: {},
-    processors: { normalize: {}, trace_assembler: {}, detectors: {}, classifier: {} },
-    exporters: { capture: {} },
-    storage: undefined,
-    service: {
-      pipelines: { classify: { receivers: [], processors: ['normalize', 'trace_assembler', 'detectors', 'classifier'], exporters: ['capture'] } },
-      telemetry: { logs: { level: 'warn' } },
-      shutdown_timeout_ms: 60_000,
-      max_inflight_items: Number.MAX_SAFE_INTEGER,
-    },
-  };
-  const issues: { path: string; message: string }[] = [];
-  const resolved = resolveComponents(shape, [...registry, capture], issues);
-  if (issues.length > 0) throw new ConfigError(issues, 'classify');
-  const time = createManualTime(startMs);
-  const logger = createLogger(env.FAULTLINE_LOG_LEVEL ?? 'warn');
-  const pipelines = await buildPipelines(resolved, { logger, clock: time.clock, scheduler: time.scheduler });
-  return Object.assign(pipelines, { time });
-}

@@ -17,7 +17,7 @@ import detectors from '../../../../processors/detectors/index.ts';
 import normalize from '../../../../processors/normalize/index.ts';
 import { BASE_MS } from '../../../fixtures/spans/scenario.ts';
 import { runCli } from '../../../support/cli.ts';
-import { encodeTracesJson } from '../../../support/otlp-json-encoder.ts';
+import { encodeTracesJson } from '../../../../agent/otlp/encode-json.ts';
 import { span, type SpanInput } from '../../../support/span-builder.ts';
 import { CARD, CARD_DIGITS, chatSpan, INJECTION, OPENAI_KEY } from './spans.ts';
 import { makeServices } from '../../../support/component-context.ts';

@@ -1,0 +1,148 @@
+import { existsSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { loadConfigFile } from '../../config/load.ts';
+import type { ResolvedConfig } from '../../config/resolve.ts';
+import { ConfigError } from '../errors.ts';
+import type { OtlpLogRecord, OtlpSpan } from '../model/otlp.ts';
+import { defaultOfflineConfig } from '../pipeline/offline.ts';
+import { registry } from '../registry.ts';
+import { replay, type ReplayReport } from '../replay/run-replay.ts';
+import { formatDuration, formatTimeline } from '../replay/timeline.ts';
+import { generate } from '../simulate/generate.ts';
+import { loadScenario } from '../simulate/load-scenario.ts';
+import { renderSpans } from '../simulate/render.ts';
+import type { Scenario } from '../simulate/scenario-schema.ts';
+import { sendSpans, TargetError } from '../simulate/send-otlp.ts';
+import { EXIT, type Command } from './command.ts';
+import { createProgress } from './progress.ts';
+import { InputFileError, readTelemetryFile } from './read-telemetry-file.ts';
+
+export const replayCommand: Command = {
+  name: 'replay',
+  summary: 'Replay a scenario or recorded OTLP files through the pipeline on event time; print the timeline.',
+  help: `Usage: faultline replay --scenario NAME|FILE [--check] [--config FILE] [--seed N]
+       faultline replay FILE... [--config FILE]
+       faultline replay (--scenario NAME|FILE | FILE...) --target URL [--speed X]
+
+Runs the telemetry through the configured pipeline in process, on event time (a manual clock
+follows the spans and fires timers as time passes, so a three-hour incident replays in seconds),
+with no network, no database and no files written. Prints the timeline: each incident opened,
+escalated and resolved (when the pipeline has an incidents processor), otherwise each episode of
+failure events per category/subtype/provider/model, with its time from the first failing span
+(MTTD) and severity.
+
+Input: a scenario (built-in name or YAML file; see faultline simulate --list), or recorded files:
+OTLP/JSON (one request, an array, or one per line — what the file exporter writes) or protobuf.
+
+Options:
+  -s, --scenario NAME|FILE  simulate this scenario and replay it
+      --check               compare with the scenario's expectations; exit 4 on any miss
+  -c, --config FILE         pipeline configuration (default: agent.yaml when present, else the
+                            built-in normalize → trace_assembler → detectors → classifier);
+                            its receivers, exporters and storage are not used
+      --seed N              override the scenario's seed
+  -t, --target URL          instead, stream to a running agent's OTLP/HTTP endpoint
+      --speed X             with --target: X × real time (default 1); "max" as fast as accepted
+
+Exit codes: 0 done (and every check passed), 1 invalid options, scenario or configuration,
+2 unreadable input, 3 the target failed, 4 --check found a miss.`,
+  async run(args, io) {
+    const { values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        scenario: { type: 'string', short: 's' },
+        check: { type: 'boolean', default: false },
+        config: { type: 'string', short: 'c' },
+        seed: { type: 'string' },
+        target: { type: 'string', short: 't' },
+        speed: { type: 'string', default: '1' },
+      },
+    });
+    const bad = (message: string, code: number = EXIT.invalid) => {
+      io.stderr.write(`faultline replay: ${message}\n`);
+      return code;
+    };
+    if (!values.scenario && positionals.length === 0) return bad('give --scenario NAME|FILE or recorded FILEs (see faultline replay --help)');
+    if (values.scenario && positionals.length > 0) return bad('give either --scenario or FILEs, not both');
+    if (values.check && !values.scenario) return bad('--check needs --scenario: recorded files declare no expectations');
+    const speed = values.speed === 'max' ? null : Number(values.speed);
+    if (speed !== null && !(speed > 0)) return bad(`--speed must be a positive number or "max", got "${values.speed}"`);
+
+    let scenario: Scenario | null = null;
+    let spans: OtlpSpan[] = [];
+    const logs: OtlpLogRecord[] = [];
+    let firstFailureMs: number | null = null;
+    try {
+      if (values.scenario) {
+        scenario = loadScenario(values.scenario);
+        if (values.seed !== undefined) {
+          const seed = Number(values.seed);
+          if (!Number.isInteger(seed) || seed < 0) return bad(`--seed must be a non-negative integer, got "${values.seed}"`);
+          scenario = { ...scenario, seed };
+        }
+        if (values.target && speed !== null) scenario = { ...scenario, start: new Date(Date.now()).toISOString() };
+        const sim = generate(scenario);
+        spans = renderSpans(sim);
+        firstFailureMs = sim.firstFaultMs;
+      } else {
+        for (const file of positionals) {
+          const t = readTelemetryFile(file);
+          spans.push(...t.spans);
+          logs.push(...t.logs);
+        }
+      }
+    } catch (err) {
+      if (err instanceof ConfigError) return bad(err.message);
+      if (err instanceof InputFileError) return bad(err.message, EXIT.badInput);
+      throw err;
+    }
+
+    if (values.target) {
+      spans.sort((a, b) => (a.endTimeUnixNano < b.endTimeUnixNano ? -1 : a.endTimeUnixNano > b.endTimeUnixNano ? 1 : 0));
+      const progress = createProgress(io.stderr, 'sent');
+      try {
+        const sent = await sendSpans(spans, values.target, { speed, onProgress: (n, total) => progress.update(n, total) });
+        progress.done();
+        io.stdout.write(`${spans.length} spans sent to ${values.target} in ${sent.requests} requests\n`);
+        return EXIT.ok;
+      } catch (err) {
+        progress.done();
+        if (err instanceof TargetError) return bad(err.message, EXIT.failed);
+        throw err;
+      }
+    }
+
+    let config: ResolvedConfig;
+    let configName: string;
+    try {
+      const path = values.config ?? (existsSync('agent.yaml') ? 'agent.yaml' : null);
+      config = path === null ? defaultOfflineConfig() : loadConfigFile(path, registry, { env: io.env });
+      configName = path ?? 'the built-in pipeline';
+    } catch (err) {
+      if (err instanceof ConfigError) return bad(err.message);
+      throw err;
+    }
+    const progress = createProgress(io.stderr, 'replayed');
+    const started = performance.now();
+    const report = await replay({ spans, logs, firstFailureMs, scenario }, config, { env: io.env, onProgress: (n, total) => progress.update(n, total) });
+    progress.done();
+    io.stdout.write(formatReport(report, scenario, configName, performance.now() - started));
+    if (report.check && report.check.failed > 0) return 4;
+    return EXIT.ok;
+  },
+};
+
+export function formatReport(r: ReplayReport, scenario: Scenario | null, configName: string, wallMs: number): string {
+  let out = `${scenario ? `scenario ${scenario.name} (seed ${scenario.seed}): ${scenario.title}\n` : ''}`;
+  out += `replayed ${r.spans} spans, ${formatDuration(r.endMs - r.startMs)} of event time, in ${formatDuration(wallMs)} through ${configName}; ${r.events} failure events\n`;
+  out += r.firstFailureMs === null ? 'no failing span\n' : `first failing span at +${formatDuration(r.firstFailureMs - r.startMs)}\n`;
+  out += `\ntimeline (${r.hasIncidents ? 'incidents' : 'failure-event episodes: no incidents processor in the pipeline'}):\n`;
+  out += formatTimeline(r.timeline, r.startMs, r.firstFailureMs);
+  const c = r.check;
+  if (c) {
+    out += `\ncheck: ${c.passed} passed, ${c.failed} failed\n${c.lines.join('\n')}${c.lines.length ? '\n' : ''}`;
+    if (c.pending.length > 0) out += `${c.pending.length} expectation${c.pending.length === 1 ? '' : 's'} pending (not evaluated):\n${c.pending.map((p) => `  pending  ${p}`).join('\n')}\n`;
+  }
+  return out;
+}

@@ -1,0 +1,76 @@
+// One attempt of the gateway against a deployment: the provider's rate limit first (a 429 when the
+// minute's requests or tokens are used up), then the scenario's error and latency faults, then a
+// lognormal latency (time to first token + per-token generation). A call slower than the request
+// timeout becomes a litellm.Timeout.
+import { matches, type FaultWindow } from './fault-window.ts';
+import type { Attempt, ErrorShape, RequestPlan, Team } from './plan.ts';
+import type { ModelSpec } from './price-table.ts';
+import { providerError, rateLimitError } from './provider-errors.ts';
+import type { Random } from './random.ts';
+import type { DeploymentLimits } from './rate-limits.ts';
+import type { Scenario } from './scenario-schema.ts';
+
+export interface AttemptContext {
+  random: Random;
+  scenario: Scenario;
+  window: FaultWindow;
+  limits: DeploymentLimits;
+}
+
+export function runAttempt(ctx: AttemptContext, spec: ModelSpec, startAt: number, plan: RequestPlan, team: Team, inputTokens: number, touched: (i: number) => void): Attempt {
+  const { random, scenario, window, limits } = ctx;
+  const timeoutMs = scenario.traffic.timeout_ms;
+  const outputTokens = Math.min(plan.maxTokens, Math.max(1, Math.round(random.lognormal(spec.tier === 1 ? 280 : 200, 0.5))));
+  const attempt: Attempt = {
+    spanId: random.hex(8),
+    spec,
+    startMs: startAt,
+    durationMs: 0,
+    error: null,
+    inputTokens,
+    outputTokens,
+    responseModel: spec.responseModel,
+    finishReason: outputTokens >= plan.maxTokens ? 'length' : 'stop',
+    outputText: null,
+    rateLimit: null,
+  };
+  const h = limits.headroom(spec, startAt);
+  let error: ErrorShape | null = null;
+  if (h.usedRequests + 1 > h.limitRequests) error = rateLimitError(spec, 'requests', h.usedRequests, 1);
+  else if (h.usedTokens + inputTokens + outputTokens > h.limitTokens) error = rateLimitError(spec, 'tokens', h.usedTokens, inputTokens + outputTokens);
+  let extraMs = 0;
+  for (const [index, f] of scenario.faults.entries()) {
+    if (!window.active(f, startAt) || !matches(f.match, spec, team)) continue;
+    if (f.kind === 'error' && error === null && random.chance(f.share)) {
+      error = providerError(f.error, spec, timeoutMs);
+      touched(index);
+    } else if (f.kind === 'latency_ramp') {
+      extraMs += f.to_ms * window.progress(f, startAt) * random.uniform(0.85, 1.15);
+      touched(index);
+    } else if (f.kind === 'latency_injection' && random.chance(f.share)) {
+      extraMs += random.uniform(f.min_ms, f.max_ms);
+      touched(index);
+    }
+  }
+  if (error !== null) return failed(attempt, error, random, timeoutMs);
+  const perTokenMs = (spec.medianMs * 0.6) / 280;
+  attempt.durationMs = random.lognormal(spec.medianMs * 0.4, spec.sigma) + outputTokens * perTokenMs * random.uniform(0.8, 1.2) + extraMs;
+  if (attempt.durationMs > timeoutMs) return failed(attempt, providerError('timeout', spec, timeoutMs), random, timeoutMs);
+  // Gemini sends no rate-limit headers; OpenAI and Anthropic do on every success.
+  if (spec.provider !== 'gemini') {
+    attempt.rateLimit = {
+      limitRequests: h.limitRequests,
+      remainingRequests: Math.max(0, h.limitRequests - h.usedRequests - 1),
+      limitTokens: h.limitTokens,
+      remainingTokens: Math.max(0, h.limitTokens - h.usedTokens - inputTokens - outputTokens),
+    };
+  }
+  return attempt;
+}
+
+function failed(attempt: Attempt, error: ErrorShape, random: Random, timeoutMs: number): Attempt {
+  attempt.error = error;
+  attempt.durationMs = error.type === 'Timeout' ? timeoutMs * random.uniform(1, 1.01) : random.lognormal(error.status === 429 ? 120 : 300, 0.3);
+  attempt.outputTokens = 0;
+  return attempt;
+}
