@@ -116,7 +116,8 @@ async function buildOfflinePipeline(captured: Captured, env: NodeJS.ProcessEnv, 
   });
   const shape: AgentConfigShape = {
     receivers: {},
-    processors: { normalize: {}, trace_assembler: {}, detectors: {}, classifier: {} },
+    // Expensive quality checks inline (no worker threads, no time budget): offline output is deterministic.
+    processors: { normalize: {}, trace_assembler: {}, detectors: { quality: { workers: { threads: 0 } } }, classifier: {} },
     exporters: { capture: {} },
     storage: undefined,
     service: {
