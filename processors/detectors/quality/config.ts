@@ -23,7 +23,7 @@ export const GroundingConfig = z.strictObject({
 export const LanguageConfig = z.strictObject({
   enabled: z.boolean().default(true).describe('language_drift: the answer is in another language than the user\'s turns (code and JSON answers are skipped).'),
   min_letters: count('letters').default(40).describe('Letters the user text and the answer each need before their language is judged.'),
-  sample_chars: count('characters').default(600).describe('Characters of the last user turns and of the answer given to language identification.'),
+  sample_chars: count('characters').default(400).describe('Characters of the last user turns and of the answer given to language identification.'),
 });
 
 export const WorkersConfig = z.strictObject({

@@ -69,9 +69,8 @@ export function inspectQuality(call: LlmCall, q: QualityConfig, documents: Trace
   const context = groundingContext(call, documents, q);
   if (context !== null) {
     const cappedAnswer = answer.slice(0, q.grounding.max_scan_chars);
-    const ctx = buildGroundingContext(context.text, documents?.count ?? 0);
-    grounding = screenFacts(cappedAnswer, ctx);
-    job.entities = { answer: cappedAnswer, foldedContext: foldForEntities(ctx.folded) };
+    grounding = screenFacts(cappedAnswer, () => buildGroundingContext(context.text, documents?.count ?? 0));
+    job.entities = { answer: cappedAnswer, foldedContext: foldForEntities(context.text.toLowerCase()) };
   }
   return { signals, job: job.language === undefined && job.entities === undefined ? null : job, grounding, tokenCheck };
 }

@@ -25,6 +25,7 @@ const ISO_DATE_RE = /\b(\d{4})-(\d{2})-(\d{2})\b/g;
 const SLASH_DATE_RE = /\b(\d{1,2})\/(\d{1,2})\/(\d{4})\b/g;
 const MONTH_FIRST_RE = new RegExp(`\\b${MONTH}\\s+(\\d{1,2})(?:st|nd|rd|th)?,?\\s+(\\d{4})\\b`, 'gi');
 const DAY_FIRST_RE = new RegExp(`\\b(\\d{1,2})(?:st|nd|rd|th)?\\s+(?:of\\s+)?${MONTH}\\s+(\\d{4})\\b`, 'gi');
+const MONTH_MARK = /\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d|\d(?:st|nd|rd|th)?\s+(?:of\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)/i;
 const IDENTIFIER_RE = /\b\d+(?:-\d+){2,}\b|\b\d{6,}\b/g;
 const NUMBER_RE =
   /(?<![\w.])([$€£¥])?\s?(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?:\s?(k|m|bn|thousand|million|billion|trillion)\b)?(\s?%|\s?percent\b)?(\s?(?:usd|eur|gbp|dollars?|euros?|pounds?)\b)?/gi;
@@ -41,12 +42,15 @@ export function extractFacts(text: string): Fact[] {
       return ' '.repeat(m[0].length);
     });
   };
-  take(URL_RE, (m) => ({ kind: 'url', value: foldUrl(m[0]), approximate: false }));
-  take(CITATION_RE, (m) => ({ kind: 'citation', value: String(Number(m[1])), approximate: false }));
-  take(ISO_DATE_RE, (m) => date(+m[1], +m[2], +m[3]));
-  take(SLASH_DATE_RE, (m) => date(+m[3], +m[1], +m[2]));
-  take(MONTH_FIRST_RE, (m) => date(+m[3], MONTHS[m[1].toLowerCase().replace('.', '')], +m[2]));
-  take(DAY_FIRST_RE, (m) => date(+m[3], MONTHS[m[2].toLowerCase().replace('.', '')], +m[1]));
+  // Each pattern runs only when its cheap marker is in the text: this reads every prompt.
+  if (text.includes('http')) take(URL_RE, (m) => ({ kind: 'url', value: foldUrl(m[0]), approximate: false }));
+  if (text.includes('[')) take(CITATION_RE, (m) => ({ kind: 'citation', value: String(Number(m[1])), approximate: false }));
+  if (text.includes('-')) take(ISO_DATE_RE, (m) => date(+m[1], +m[2], +m[3]));
+  if (text.includes('/')) take(SLASH_DATE_RE, (m) => date(+m[3], +m[1], +m[2]));
+  if (MONTH_MARK.test(text)) {
+    take(MONTH_FIRST_RE, (m) => date(+m[3], MONTHS[m[1].toLowerCase().replace('.', '')], +m[2]));
+    take(DAY_FIRST_RE, (m) => date(+m[3], MONTHS[m[2].toLowerCase().replace('.', '')], +m[1]));
+  }
   take(IDENTIFIER_RE, (m) => ({ kind: 'identifier', value: m[0].replace(/\D/g, ''), approximate: false }));
   for (const m of rest.matchAll(NUMBER_RE)) {
     const [, currency, digits, magnitude, percent, currencyWord] = m;

@@ -35,13 +35,16 @@ export function buildGroundingContext(text: string, documents: number): Groundin
   return { folded: text.toLowerCase(), values, numbers, documents };
 }
 
-export function screenFacts(answer: string, ctx: GroundingContext): GroundingTally {
+/** `context`: the context itself, or a function building it (read only if the answer has facts). */
+export function screenFacts(answer: string, context: GroundingContext | (() => GroundingContext)): GroundingTally {
   const checked: Partial<Record<TallyKind, number>> = {};
   const ungrounded: Partial<Record<TallyKind, number>> = {};
   const examples: string[] = [];
   const seen = new Set<string>();
+  let ctx: GroundingContext | null = typeof context === 'function' ? null : context;
   for (const fact of extractFacts(answer)) {
     if (isTrivial(fact)) continue;
+    ctx ??= (context as () => GroundingContext)();
     const key = `${fact.kind}:${fact.value}`;
     if (seen.has(key)) continue;
     seen.add(key);

@@ -6,17 +6,35 @@
 // tool or retrieval text, tool definitions, or prompt bloat.
 import type { Content } from '../../../agent/model/llm-call.ts';
 
-const TOKEN_RE = /(\p{Script=Han}|\p{Script=Hiragana}|\p{Script=Katakana}|\p{Script=Hangul})|(\p{L}+)|(\p{N}+)|([^\s\p{L}\p{N}])/gu;
-
+/** One pass over char codes (no regex: this runs on every captured prompt). */
 export function estimateTokens(text: string): number {
   let n = 0;
-  for (const m of text.matchAll(TOKEN_RE)) {
-    if (m[1] !== undefined || m[4] !== undefined) n += 1;
-    else if (m[2] !== undefined) n += Math.ceil(m[2].length / 6);
-    else n += Math.ceil(m[3].length / 3);
+  let run = 0; // length of the current letter (1) or digit (2) run
+  let kind = 0;
+  const flush = () => {
+    if (kind === 1) n += Math.ceil(run / 6);
+    else if (kind === 2) n += Math.ceil(run / 3);
+    run = 0;
+    kind = 0;
+  };
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    const k = c >= 48 && c <= 57 ? 2 : (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c > 0x7f && !isCjk(c) && !isSpace(c)) ? 1 : 0;
+    if (k !== 0) {
+      if (k !== kind) flush();
+      kind = k;
+      run++;
+      continue;
+    }
+    flush();
+    if (c > 0x20 && !isSpace(c)) n++; // punctuation, symbols, and each CJK/kana/hangul character
   }
+  flush();
   return n;
 }
+
+const isCjk = (c: number): boolean => (c >= 0x3040 && c <= 0x30ff) || (c >= 0x3400 && c <= 0x9fff) || (c >= 0xac00 && c <= 0xd7af) || (c >= 0xf900 && c <= 0xfaff);
+const isSpace = (c: number): boolean => c === 0xa0 || c === 0x2028 || c === 0x2029 || c === 0x3000 || (c >= 0x2000 && c <= 0x200b);
 
 export interface TokenCheck {
   readonly reported: number;
