@@ -12,6 +12,8 @@ export interface CheckPoolOptions {
   readonly maxQueue: number;
   readonly meter: Meter;
   readonly logger: Logger;
+  /** The worker's entry module; check-worker.js unless a test swaps it. */
+  readonly entry?: URL;
 }
 
 export interface CheckPool {
@@ -48,6 +50,7 @@ export function createCheckPool(o: CheckPoolOptions): CheckPool {
   const depth: Record<CheckName, number> = { language: 0, entities: 0 };
   let nextId = 1;
   let stopped = false;
+  let broken = false;
 
   const dropped = o.meter.createCounter('faultline_detector_queue_dropped_total', {
     description: 'Expensive detector checks dropped: refused by the full queue or not back within the budget.',
@@ -75,14 +78,17 @@ export function createCheckPool(o: CheckPoolOptions): CheckPool {
   };
 
   function spawn(): Slot {
-    const worker = new Worker(ENTRY);
+    const worker = new Worker(o.entry ?? ENTRY);
     // Workers never keep the process alive on their own; shutdown() ends them.
     worker.unref();
     let markReady!: () => void;
+    let isReady = false;
     const slot: Slot = { worker, ready: new Promise<void>((r) => (markReady = r)), outstanding: 0 };
     worker.on('message', (msg: Reply) => {
-      if ('ready' in msg) markReady();
-      else settle(msg.id, msg.result);
+      if ('ready' in msg) {
+        isReady = true;
+        markReady();
+      } else settle(msg.id, msg.result);
     });
     const fail = (err: unknown) => {
       markReady();
@@ -90,10 +96,15 @@ export function createCheckPool(o: CheckPoolOptions): CheckPool {
       if (i === -1) return;
       slots.splice(i, 1);
       for (const [id, w] of waiting) if (w.slot === slot) settle(id, null);
-      if (!stopped) {
-        o.logger.warn({ err }, 'Quality check worker stopped; starting another.');
-        slots.push(spawn());
+      if (stopped) return;
+      // A worker that never loaded will not load the next time either: stop trying, drop and count.
+      if (!isReady) {
+        broken = true;
+        o.logger.error({ err }, 'Quality check worker failed to start; language and entity checks are off (counted as dropped).');
+        return;
       }
+      o.logger.warn({ err }, 'Quality check worker stopped; starting another.');
+      slots.push(spawn());
     };
     worker.on('error', fail);
     worker.on('exit', (code) => fail(new Error(`worker exited with code ${code}`)));
@@ -101,7 +112,7 @@ export function createCheckPool(o: CheckPoolOptions): CheckPool {
   }
 
   const ensureStarted = () => {
-    while (!stopped && slots.length < o.threads) slots.push(spawn());
+    while (!stopped && !broken && slots.length < o.threads) slots.push(spawn());
   };
 
   return {
@@ -112,11 +123,11 @@ export function createCheckPool(o: CheckPoolOptions): CheckPool {
 
     async run(jobs, budgetMs) {
       const results: (ExpensiveResult | null)[] = jobs.map(() => null);
-      if (stopped) {
+      ensureStarted();
+      if (slots.length === 0) {
         for (const job of jobs) drop(checksOf(job));
         return results;
       }
-      ensureStarted();
       const ids: number[] = [];
       const answers: Promise<void>[] = [];
       const outgoing = new Map<Slot, { id: number; job: ExpensiveJob }[]>();

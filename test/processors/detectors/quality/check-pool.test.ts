@@ -86,3 +86,26 @@ describe('expensive quality checks in worker threads', () => {
     expect(await read('faultline_detector_queue_dropped_total')).toEqual({ language: 2 });
   });
 });
+
+describe('a worker that cannot start', () => {
+  it('logs one error, stops respawning, and drops and counts every later check', async () => {
+    const { createCheckPool } = await import('../../../../processors/detectors/quality/check-pool.ts');
+    const { default: pino } = await import('pino');
+    const lines: string[] = [];
+    const logger = pino({ level: 'info' }, { write: (l: string) => void lines.push(l) });
+    const reader = new TestReader();
+    const meter = new MeterProvider({ readers: [reader] }).getMeter('test');
+    const pool = createCheckPool({ threads: 2, maxQueue: 10, meter, logger, entry: new URL('./failing-worker.js', import.meta.url) });
+    await pool.start();
+    const job = { language: { userText: USER, systemPrompt: '', answer: FRENCH, minLetters: 40, sampleChars: 400 } };
+    expect(await pool.run([job, job], 5_000)).toEqual([null, null]);
+    const { resourceMetrics } = await reader.collect();
+    const dropped = resourceMetrics.scopeMetrics.flatMap((s) => s.metrics).find((m) => m.descriptor.name === 'faultline_detector_queue_dropped_total');
+    expect((dropped?.dataPoints as DataPoint<number>[]).map((p) => [p.attributes.check, p.value])).toEqual([['language', 2]]);
+    const errors = lines.map((l) => JSON.parse(l)).filter((l) => l.level === 50);
+    expect(errors.length).toBeGreaterThanOrEqual(1);
+    expect(errors.length).toBeLessThanOrEqual(2); // one per thread, never a respawn loop
+    expect(errors[0].msg).toMatch(/failed to start/);
+    await pool.shutdown();
+  });
+});
