@@ -63,7 +63,9 @@ export function inspectQuality(call: LlmCall, q: QualityConfig, documents: Trace
   if (refusal !== null || format !== null) return { signals, job: null, grounding: null, tokenCheck };
   const job: { language?: ExpensiveJob['language']; entities?: ExpensiveJob['entities'] } = {};
   if (q.language.enabled) {
-    job.language = { userText: userText(call, q.language.sample_chars), systemPrompt: content.systemPrompt ?? '', answer, minLetters: q.language.min_letters, sampleChars: q.language.sample_chars };
+    // Only what identification reads crosses to the worker (plus room to tell code from prose).
+    const sample = q.language.sample_chars;
+    job.language = { userText: userText(call, sample), systemPrompt: (content.systemPrompt ?? '').slice(0, 8 * sample), answer: answer.slice(0, 4 * sample), minLetters: q.language.min_letters, sampleChars: sample };
   }
   let grounding: GroundingTally | null = null;
   const context = groundingContext(call, documents, q);
