@@ -8,6 +8,7 @@ const BENCHES = {
   'receive-path': '../test/bench/receive-path.ts',
   'api-queries': '../test/bench/api-queries.ts',
   'full-chain': '../test/bench/full-chain.ts',
+  detectors: '../test/bench/detectors.ts',
 };
 
 const wanted = process.argv.slice(2);

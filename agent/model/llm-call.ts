@@ -104,6 +104,12 @@ export const Content = z.strictObject({
   outputMessages: z.array(Message),
   outputText: nullableString.describe('Concatenated assistant text, for detectors.'),
   responseFormat: nullableString.describe('text, json_object, json_schema when the request said.'),
+  responseSchema: z
+    .record(z.string(), z.unknown())
+    .nullable()
+    .optional()
+    .describe('The JSON Schema of a json_schema request (response_format.json_schema.schema), when the span carries it.'),
+  truncated: z.boolean().optional().describe('true when some captured text was cut at max_content_chars.'),
 });
 export type Content = z.infer<typeof Content>;
 

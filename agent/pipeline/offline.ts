@@ -112,12 +112,24 @@ export async function runOffline(spans: readonly OtlpSpan[], logs: readonly Otlp
 
 /** The configuration's processors, every pipeline ending in the capture exporter; no receivers, no storage. */
 function withCapture(config: ResolvedConfig, capture: ComponentFactory): ResolvedConfig {
-  const components = new Map([...config.components].filter(([, c]) => c.kind === 'processor'));
+  const components = new Map(
+    [...config.components].filter(([, c]) => c.kind === 'processor').map(([key, c]) => [key, c.factory.type === 'detectors' ? { ...c, config: withInlineChecks(c.config) } : c]),
+  );
   components.set(componentKey('exporter', 'offline_capture'), { id: 'offline_capture', kind: 'exporter', factory: capture, config: {} });
   const pipelines = Object.fromEntries(
     Object.entries(config.pipelines).map(([name, p]) => [name, { receivers: [], processors: p.processors, exporters: ['offline_capture'] }]),
   );
   return { ...config, components, pipelines, storage: undefined, service: { ...config.service, max_inflight_items: Number.MAX_SAFE_INTEGER } };
+}
+
+/**
+ * Offline runs judge every call the same way every time: the detectors' expensive checks run inline
+ * instead of on worker threads under a time budget, where a slow moment would drop some of them.
+ */
+function withInlineChecks(config: unknown): unknown {
+  const c = config as { quality?: { workers?: Record<string, unknown> } };
+  if (!c.quality?.workers) return config;
+  return { ...c, quality: { ...c.quality, workers: { ...c.quality.workers, threads: 0 } } };
 }
 
 function endMs(span: OtlpSpan): number {

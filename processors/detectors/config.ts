@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { count, milliseconds } from '../../config/units.ts';
 import type { SecuritySettings } from './security/detect-security.ts';
+import { QualityConfig } from './quality/config.ts';
 
 const ratio = (what: string) =>
   z
@@ -78,6 +79,7 @@ export const DetectorsConfig = z.strictObject({
   families: FamiliesConfig.default(FamiliesConfig.parse({})).describe('Turns provider-family rule sets on or off; the generic status/class/message rules always run.'),
   latency: LatencyConfig.default(LatencyConfig.parse({})).describe('Latency SLA detection (latency_degradation).'),
   security: SecurityConfig.default(SecurityConfig.parse({})).describe('Security checks on captured prompt and completion text; evidence holds rule names, offsets and masked excerpts only.'),
+  quality: QualityConfig.default(QualityConfig.parse({})).describe('Quality checks on successful calls: format, refusal, truncation, empty answers, grounding, language drift, evaluation scores.'),
 });
 export type DetectorsConfig = z.infer<typeof DetectorsConfig>;
 

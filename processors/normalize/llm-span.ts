@@ -14,7 +14,7 @@ import { readInvocationParameters } from './openinference.ts';
 import { collectPrefixedNumbers } from './prefixed-attributes.ts';
 import { readProvider } from './provider.ts';
 import { readRateLimit } from './rate-limit.ts';
-import { readResponseFormat, readSpanContent } from './span-content.ts';
+import { readResponseFormat, readResponseSchema, readSpanContent } from './span-content.ts';
 import { readIdentity, readResource, readSource, readTiming, type Vocabulary } from './span-basics.ts';
 import { readTokens } from './tokens.ts';
 
@@ -57,7 +57,9 @@ export function readLlmCall(span: OtlpSpan, vocabulary: Vocabulary, settings: No
 
   const { provider, raw: providerRaw } = readProvider(attrs, settings.aliases);
   const operationRaw = firstString(attrs, OPERATION_KEYS);
-  const content = settings.captureContent ? readSpanContent(span, readResponseFormat(attrs, invocation), { maxChars: settings.maxChars }) : null;
+  const content = settings.captureContent
+    ? readSpanContent(span, readResponseFormat(attrs, invocation), { maxChars: settings.maxChars }, readResponseSchema(attrs, invocation))
+    : null;
   const finishReasonsRaw = readRawFinishReasons(attrs);
   if (finishReasonsRaw.length === 0) finishReasonsRaw.push(...outputFinishReasons(attrs['gen_ai.output.messages']));
 

@@ -42,6 +42,9 @@ export function toMessage(value: AttributeValue, defaultRole: string, maxChars: 
     pushContent(parts, value.content, maxChars);
     if (Array.isArray(value.tool_calls)) for (const call of value.tool_calls) pushToolCall(parts, call, maxChars);
   }
+  // OpenAI structured outputs put a model refusal in `message.refusal`, beside null content.
+  const refusal = readString(value.refusal);
+  if (refusal !== null && refusal !== '') parts.push({ type: 'refusal', content: truncate(refusal, maxChars), name: null });
   return { role, parts, finishReason };
 }
 
@@ -78,7 +81,7 @@ function pushContent(parts: MessagePart[], content: AttributeValue | undefined, 
       if (typeof item === 'string') parts.push({ type: 'text', content: truncate(item, maxChars), name: null });
       else if (isObject(item)) {
         const type = readString(item.type) ?? 'text';
-        const text = item.text ?? item.content;
+        const text = item.text ?? item.content ?? item.refusal;
         parts.push({ type: type === 'input_text' || type === 'output_text' ? 'text' : type, content: truncate(toText(text), maxChars), name: null });
       }
     }

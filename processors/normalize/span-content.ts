@@ -13,7 +13,7 @@ export interface ContentLimits {
   maxChars: number;
 }
 
-export function readSpanContent(span: OtlpSpan, responseFormat: string | null, limits: ContentLimits): Content | null {
+export function readSpanContent(span: OtlpSpan, responseFormat: string | null, limits: ContentLimits, responseSchema: Record<string, unknown> | null = null): Content | null {
   const attrs = span.attributes;
   const max = limits.maxChars;
   const details = findEvent(span.events, 'gen_ai.client.inference.operation.details')?.attributes;
@@ -24,13 +24,25 @@ export function readSpanContent(span: OtlpSpan, responseFormat: string | null, l
   const systemPrompt = systemText(structuredOrText(instructions), max) ?? truncate(firstSystemPrompt(inputMessages), max);
 
   if (inputMessages.length === 0 && outputMessages.length === 0 && systemPrompt === null) return null;
-  return {
+  const content: Content = {
     systemPrompt,
     inputMessages,
     outputMessages,
     outputText: assistantText(outputMessages, max),
     responseFormat,
   };
+  if (responseSchema !== null) content.responseSchema = responseSchema;
+  if (wasCut(content, max)) content.truncated = true;
+  return content;
+}
+
+/** truncate() cuts at exactly max characters, so a text of that length was (almost surely) cut. */
+function wasCut(c: Content, max: number): boolean {
+  if (c.systemPrompt !== null && c.systemPrompt.length >= max) return true;
+  for (const list of [c.inputMessages, c.outputMessages]) {
+    for (const m of list) for (const p of m.parts) if (p.content !== null && p.content.length >= max) return true;
+  }
+  return false;
 }
 
 function readInput(attrs: Attributes, details: Attributes | undefined, events: readonly OtlpSpanEvent[], max: number): Message[] {
@@ -97,6 +109,26 @@ function findEvent(events: readonly OtlpSpanEvent[], name: string): OtlpSpanEven
 }
 
 const RESPONSE_FORMAT_KEYS = ['gen_ai.output.type', 'gen_ai.openai.request.response_format', 'gen_ai.request.response_format'] as const;
+
+/**
+ * The JSON Schema of a `json_schema` request ({type, json_schema: {name, schema}}), from the same
+ * keys as the response format; null when the span carries only the type.
+ */
+export function readResponseSchema(attrs: Attributes, invocation: Record<string, AttributeValue> | null): Record<string, unknown> | null {
+  for (const key of RESPONSE_FORMAT_KEYS) {
+    const v = attrs[key];
+    if (v === undefined) continue;
+    const schema = schemaOf(readStructured(v));
+    if (schema !== null) return schema;
+  }
+  return schemaOf(invocation?.response_format ?? null);
+}
+
+function schemaOf(rf: AttributeValue | null): Record<string, unknown> | null {
+  if (!isObject(rf) || !isObject(rf.json_schema)) return null;
+  const schema = rf.json_schema.schema;
+  return isObject(schema) ? (schema as Record<string, unknown>) : null;
+}
 
 /** text, json_object, json_schema… when the request said; `invocation` is OpenInference's parsed parameters. */
 export function readResponseFormat(attrs: Attributes, invocation: Record<string, AttributeValue> | null): string | null {

@@ -1,27 +1,22 @@
 // One normalisation for every phrase check: NFKC (full-width and ligature look-alikes fold to
 // ASCII), lowercase, zero-width and soft-hyphen characters removed, common leetspeak mapped back to
-// letters, whitespace runs collapsed to one space. A single pass after NFKC: linear in the length.
+// letters, whitespace runs collapsed to one space. Linear in the length.
 
-const ZERO_WIDTH = new Set([0x200b, 0x200c, 0x200d, 0x2060, 0xfeff, 0x00ad, 0x180e]);
+const ZERO_WIDTH = /[\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e]/g;
+const NON_ASCII = /[^\x00-\x7f]/;
+const LEET_CHARS = /[013457@$]/g;
 const LEET: Readonly<Record<string, string>> = { '0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't', '@': 'a', $: 's' };
 
 /** The text as phrase rules see it; `maxChars` caps the input before normalising. */
 export function normalizeText(text: string, maxChars = Number.POSITIVE_INFINITY): string {
-  const folded = (text.length > maxChars ? text.slice(0, maxChars) : text).normalize('NFKC').toLowerCase();
-  let out = '';
-  let space = false;
-  for (const ch of folded) {
-    const code = ch.codePointAt(0) ?? 0;
-    if (ZERO_WIDTH.has(code)) continue;
-    if (/\s/.test(ch)) {
-      space = out.length > 0;
-      continue;
-    }
-    if (space) {
-      out += ' ';
-      space = false;
-    }
-    out += LEET[ch] ?? ch;
-  }
-  return out;
+  const capped = text.length > maxChars ? text.slice(0, maxChars) : text;
+  // ASCII is already NFKC: skip the ICU call for the common case.
+  const folded = (NON_ASCII.test(capped) ? capped.normalize('NFKC') : capped).toLowerCase();
+  // Native regex passes, not a per-character loop: this runs on every user turn and tool result.
+  // Zero-width characters go first, so a space around one still collapses with its neighbours.
+  return folded
+    .replace(ZERO_WIDTH, '')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .replace(LEET_CHARS, (ch) => LEET[ch]);
 }

@@ -1,0 +1,179 @@
+// A small pool of worker threads for the expensive checks, with a bounded queue. run() hands a
+// batch's jobs to the least busy workers and waits at most the budget: a job refused by the full
+// queue or not back in time resolves null and is counted as dropped (per check), so a slow check
+// never stalls intake. Depth (jobs sent and not yet answered, per check) is an observable gauge.
+import type { Meter, ObservableResult } from '@opentelemetry/api';
+import type { Logger } from 'pino';
+import { Worker } from 'node:worker_threads';
+import { checksOf, type CheckName, type ExpensiveJob, type ExpensiveResult } from './expensive-checks.ts';
+
+export interface CheckPoolOptions {
+  readonly threads: number;
+  readonly maxQueue: number;
+  readonly meter: Meter;
+  readonly logger: Logger;
+  /** The worker's entry module; check-worker.js unless a test swaps it. */
+  readonly entry?: URL;
+}
+
+export interface CheckPool {
+  /** Spawns the workers and waits until each has loaded its checks. */
+  start(): Promise<void>;
+  /** One result per job, null for a job dropped (queue full, or over budget). */
+  run(jobs: readonly ExpensiveJob[], budgetMs: number): Promise<(ExpensiveResult | null)[]>;
+  /** Terminates the workers; safe without start and twice. */
+  shutdown(): Promise<void>;
+}
+
+interface Slot {
+  worker: Worker;
+  ready: Promise<void>;
+  outstanding: number;
+}
+
+interface Waiting {
+  readonly slot: Slot;
+  readonly checks: CheckName[];
+  readonly resolve: (r: ExpensiveResult | null) => void;
+  /** Already counted as dropped (its batch stopped waiting). */
+  abandoned: boolean;
+}
+
+type Reply = { id: number; result: ExpensiveResult | null } | { ready: true };
+
+const ENTRY = new URL('./check-worker.js', import.meta.url);
+const CHECKS: readonly CheckName[] = ['language', 'entities'];
+
+export function createCheckPool(o: CheckPoolOptions): CheckPool {
+  const slots: Slot[] = [];
+  const waiting = new Map<number, Waiting>();
+  const depth: Record<CheckName, number> = { language: 0, entities: 0 };
+  let nextId = 1;
+  let stopped = false;
+  let broken = false;
+
+  const dropped = o.meter.createCounter('faultline_detector_queue_dropped_total', {
+    description: 'Expensive detector checks dropped: refused by the full queue or not back within the budget.',
+  });
+  const depthGauge = o.meter.createObservableGauge('faultline_detector_queue_depth', {
+    description: 'Expensive detector checks sent to worker threads and not yet answered.',
+  });
+  const observeDepth = (r: ObservableResult) => {
+    for (const check of CHECKS) r.observe(depth[check], { check });
+  };
+  depthGauge.addCallback(observeDepth);
+
+  const drop = (checks: readonly CheckName[]) => {
+    for (const check of checks) dropped.add(1, { check });
+  };
+
+  const settle = (id: number, result: ExpensiveResult | null) => {
+    const w = waiting.get(id);
+    if (w === undefined) return;
+    waiting.delete(id);
+    w.slot.outstanding--;
+    for (const c of w.checks) depth[c]--;
+    if (result === null && !w.abandoned) drop(w.checks);
+    w.resolve(result);
+  };
+
+  function spawn(): Slot {
+    const worker = new Worker(o.entry ?? ENTRY);
+    // Workers never keep the process alive on their own; shutdown() ends them.
+    worker.unref();
+    let markReady!: () => void;
+    let isReady = false;
+    const slot: Slot = { worker, ready: new Promise<void>((r) => (markReady = r)), outstanding: 0 };
+    worker.on('message', (msg: Reply) => {
+      if ('ready' in msg) {
+        isReady = true;
+        markReady();
+      } else settle(msg.id, msg.result);
+    });
+    const fail = (err: unknown) => {
+      markReady();
+      const i = slots.indexOf(slot);
+      if (i === -1) return;
+      slots.splice(i, 1);
+      for (const [id, w] of waiting) if (w.slot === slot) settle(id, null);
+      if (stopped) return;
+      // A worker that never loaded will not load the next time either: stop trying, drop and count.
+      if (!isReady) {
+        broken = true;
+        o.logger.error({ err }, 'Quality check worker failed to start; language and entity checks are off (counted as dropped).');
+        return;
+      }
+      o.logger.warn({ err }, 'Quality check worker stopped; starting another.');
+      slots.push(spawn());
+    };
+    worker.on('error', fail);
+    worker.on('exit', (code) => fail(new Error(`worker exited with code ${code}`)));
+    return slot;
+  }
+
+  const ensureStarted = () => {
+    while (!stopped && !broken && slots.length < o.threads) slots.push(spawn());
+  };
+
+  return {
+    async start() {
+      ensureStarted();
+      await Promise.all(slots.map((s) => s.ready));
+    },
+
+    async run(jobs, budgetMs) {
+      const results: (ExpensiveResult | null)[] = jobs.map(() => null);
+      ensureStarted();
+      if (slots.length === 0) {
+        for (const job of jobs) drop(checksOf(job));
+        return results;
+      }
+      const ids: number[] = [];
+      const answers: Promise<void>[] = [];
+      const outgoing = new Map<Slot, { id: number; job: ExpensiveJob }[]>();
+      jobs.forEach((job, i) => {
+        const checks = checksOf(job);
+        if (waiting.size >= o.maxQueue) {
+          drop(checks);
+          return;
+        }
+        const slot = slots.reduce((a, b) => (b.outstanding < a.outstanding ? b : a));
+        const id = nextId++;
+        slot.outstanding++;
+        for (const c of checks) depth[c]++;
+        answers.push(
+          new Promise<void>((resolve) => {
+            waiting.set(id, { slot, checks, abandoned: false, resolve: (r) => ((results[i] = r), resolve()) });
+          }),
+        );
+        ids.push(id);
+        let list = outgoing.get(slot);
+        if (list === undefined) outgoing.set(slot, (list = []));
+        list.push({ id, job });
+      });
+      for (const [slot, list] of outgoing) slot.worker.postMessage(list);
+      if (answers.length === 0) return results;
+      // A compute budget, not event time: replay must not wait longer for a worker than live does.
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([Promise.all(answers), new Promise<void>((resolve) => (timer = setTimeout(resolve, budgetMs)))]);
+      clearTimeout(timer);
+      for (const id of ids) {
+        const w = waiting.get(id);
+        if (w !== undefined && !w.abandoned) {
+          w.abandoned = true;
+          drop(w.checks);
+        }
+      }
+      return results;
+    },
+
+    async shutdown() {
+      if (stopped) return;
+      stopped = true;
+      depthGauge.removeCallback(observeDepth);
+      const all = slots.splice(0);
+      for (const id of [...waiting.keys()]) settle(id, null);
+      await Promise.all(all.map((s) => s.worker.terminate()));
+    },
+  };
+}

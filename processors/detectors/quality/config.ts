@@ -1,0 +1,73 @@
+// The `quality:` section of the detectors config. Kept beside the quality checks so the detectors'
+// config.ts only names it; route schemas are compiled here once, so a broken one fails at startup.
+import { z } from 'zod';
+import { count, milliseconds } from '../../../config/units.ts';
+import { compileSchemaError } from './json-format.ts';
+
+const unitRatio = (what: string) =>
+  z
+    .number({ error: `expected a ratio between 0 and 1 (${what})` })
+    .gt(0, { error: `expected a ratio between 0 and 1 (${what})` })
+    .lt(1, { error: `expected a ratio between 0 and 1 (${what})` });
+
+export const GroundingConfig = z.strictObject({
+  min_context_chars: count('characters')
+    .default(400)
+    .describe('Context (system prompt, user turns, tool results, retrieved documents) a call needs before its answer is screened; a bare question grounds nothing.'),
+  min_ungrounded: count('facts').default(2).describe('Ungrounded facts (numbers, dates, currency, URLs, citations, named entities) an answer needs for a hallucination.'),
+  min_ungrounded_ratio: unitRatio('min_ungrounded_ratio').default(0.5).describe('Share of the answer\'s checked facts that must be ungrounded for a hallucination.'),
+  max_scan_chars: count('characters').default(16_384).describe('Characters of the answer screened; the rest is not read.'),
+  max_context_chars: count('characters').default(65_536).describe('Characters of context the answer is checked against; the rest is not read.'),
+});
+
+export const LanguageConfig = z.strictObject({
+  enabled: z.boolean().default(true).describe('language_drift: the answer is in another language than the user\'s turns (code and JSON answers are skipped).'),
+  min_letters: count('letters').default(40).describe('Letters the user text and the answer each need before their language is judged.'),
+  sample_chars: count('characters').default(400).describe('Characters of the last user turns and of the answer given to language identification.'),
+});
+
+export const WorkersConfig = z.strictObject({
+  threads: z
+    .number({ error: 'expected a whole number of threads (0 runs the expensive checks inline)' })
+    .int({ error: 'expected a whole number of threads (0 runs the expensive checks inline)' })
+    .min(0, { error: 'expected a whole number of threads (0 runs the expensive checks inline)' })
+    .max(16, { error: 'expected at most 16 threads' })
+    .default(1)
+    .describe('Worker threads for the expensive checks (language identification, entity extraction); 0 runs them inline, deterministically (classify does).'),
+  budget_ms: milliseconds().default(50).describe('How long one batch waits for its expensive checks; a check not back by then is dropped and counted.'),
+  max_queue: count('checks').default(1_024).describe('Expensive checks waiting or running at once; past it new ones are refused (dropped and counted), so intake never stalls.'),
+});
+
+export const QualityConfig = z
+  .strictObject({
+    enabled: z.boolean().default(true).describe('Quality checks: format_violation, refusal, truncation, empty_response, hallucination, low_faithfulness, language_drift.'),
+    route_schemas: z
+      .record(z.string().min(1), z.record(z.string(), z.unknown()))
+      .default({})
+      .describe('JSON Schema per gateway route (as on the call, e.g. "/v1/extract"): answers on that route must be JSON valid against it.'),
+    allow_code_fence: z
+      .boolean()
+      .default(false)
+      .describe('Accept a JSON answer wrapped in a ``` code fence when JSON was asked; by default it is a format_violation (a strict JSON.parse fails on it).'),
+    refusal_max_tokens: count('tokens').default(60).describe('Answers longer than this (output tokens, or estimated) are never judged refusals by phrase.'),
+    refusal_scan_chars: count('characters').default(200).describe('A refusal phrase must start within this many characters of the answer.'),
+    hallucination_score_threshold: unitRatio('hallucination_score_threshold')
+      .default(0.7)
+      .describe('A hallucination score on the span (hallucination_score, gen_ai.evaluation "hallucination…") above this is a hallucination.'),
+    faithfulness_threshold: unitRatio('faithfulness_threshold')
+      .default(0.5)
+      .describe('A faithfulness or groundedness score on the span below this is low_faithfulness.'),
+    input_token_excess_ratio: unitRatio('input_token_excess_ratio')
+      .default(0.15)
+      .describe('Reported input tokens more than this fraction above the count predicted from the captured prompt are noted in the call\'s signals\' evidence (prompt bloat or hidden injection).'),
+    grounding: GroundingConfig.default(GroundingConfig.parse({})).describe('Model-free hallucination screen: facts in the answer that appear nowhere in the supplied context.'),
+    language: LanguageConfig.default(LanguageConfig.parse({})).describe('Language drift between the user\'s turns and the answer (tinyld).'),
+    workers: WorkersConfig.default(WorkersConfig.parse({})).describe('Where the expensive checks run: worker threads with a bounded queue and a time budget, so they never stall intake.'),
+  })
+  .superRefine((c, ctx) => {
+    for (const [route, schema] of Object.entries(c.route_schemas)) {
+      const problem = compileSchemaError(schema);
+      if (problem !== null) ctx.addIssue({ code: 'custom', path: ['route_schemas', route], message: `not a valid JSON Schema: ${problem}` });
+    }
+  });
+export type QualityConfig = z.infer<typeof QualityConfig>;

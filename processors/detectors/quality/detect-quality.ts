@@ -1,0 +1,150 @@
+// Quality checks on one successful LLM call. The cheap ones run here, inline: format_violation,
+// refusal, truncation, empty_response, evaluation scores, the numeric/date/URL/citation grounding
+// tally and the input-token check. The expensive ones (language, entities) are handed back as a
+// job; completeQuality() turns their results, when they came back, into signals.
+import type { LlmCall } from '../../../agent/model/llm-call.ts';
+import type { Signal } from '../../../agent/model/signal.ts';
+import type { QualityConfig } from './config.ts';
+import type { ExpensiveJob, ExpensiveResult } from './expensive-checks.ts';
+import { findEmptyResponse, findTruncation } from './finish.ts';
+import { buildGroundingContext, judgeGrounding, screenFacts, type GroundingTally } from './grounding.ts';
+import { checkJsonFormat, type FormatRequest } from './json-format.ts';
+import { findRefusal } from './refusal.ts';
+import { findScoreFindings } from './scores.ts';
+import { checkInputTokens, type TokenCheck } from './token-estimate.ts';
+
+/** Text of retrieved documents in the call's trace (sibling retrieval spans of the same batch). */
+export interface TraceDocuments {
+  readonly texts: readonly string[];
+  readonly count: number;
+}
+
+export interface QualityInspection {
+  readonly signals: Signal[];
+  readonly job: ExpensiveJob | null;
+  /** The answer's own fact tally, judged once the entity count is known (or known to be missing). */
+  readonly grounding: GroundingTally | null;
+  readonly tokenCheck: TokenCheck | null;
+}
+
+const CHAT_OPERATIONS = new Set(['chat', 'text_completion', 'generate_content']);
+const JSON_FORMATS = new Set(['json_object', 'json_schema']);
+
+export function inspectQuality(call: LlmCall, q: QualityConfig, documents: TraceDocuments | null): QualityInspection {
+  const tokenCheck = checkInputTokens(call.content, call.tokens.input, q.input_token_excess_ratio);
+  if (call.outcome !== 'ok' || !CHAT_OPERATIONS.has(call.operation)) return { signals: [], job: null, grounding: null, tokenCheck };
+  const signals: Signal[] = [];
+  for (const f of findScoreFindings(call.evaluation, { hallucination: q.hallucination_score_threshold, faithfulness: q.faithfulness_threshold })) {
+    signals.push(qualitySignal(f.subtype, 'evaluation_score', f.rule, f.confidence, f.evidence));
+  }
+  const truncation = findTruncation(call);
+  if (truncation !== null) signals.push(qualitySignal(truncation.subtype, truncation.method, truncation.rule, truncation.confidence, truncation.evidence));
+  const empty = findEmptyResponse(call);
+  if (empty !== null) signals.push(qualitySignal(empty.subtype, empty.method, empty.rule, empty.confidence, empty.evidence));
+
+  const content = call.content;
+  if (content === null || empty !== null) return { signals, job: null, grounding: null, tokenCheck };
+  const answer = content.outputText ?? '';
+  const hasRefusalField = content.outputMessages.some((m) => m.parts.some((p) => p.type === 'refusal' && p.content !== null && p.content !== ''));
+  if (answer.trim() === '') {
+    if (hasRefusalField) signals.push(qualitySignal('refusal', 'provider_field', 'refusal:provider_field', 1, { source: 'refusal_field' }));
+    return { signals, job: null, grounding: null, tokenCheck };
+  }
+  const format = formatRequested(call, q);
+  if (format !== null) {
+    const violation = checkJsonFormat(answer, format, q.allow_code_fence);
+    // A cut-off answer explains its broken JSON: the truncation stays the primary verdict.
+    if (violation !== null) signals.push(qualitySignal('format_violation', 'json_parse', violation.rule, truncation === null ? violation.confidence : Math.min(violation.confidence, 0.8), { ...violation.evidence, truncated: truncation !== null }));
+  }
+  const refusal = findRefusal(answer, hasRefusalField, call.tokens.output, { maxTokens: q.refusal_max_tokens, scanChars: q.refusal_scan_chars });
+  if (refusal !== null) signals.push(qualitySignal('refusal', refusal.method, refusal.rule, refusal.confidence, refusal.evidence));
+
+  // A refusal or a JSON answer carries no prose facts or language worth screening.
+  if (refusal !== null || format !== null) return { signals, job: null, grounding: null, tokenCheck };
+  const job: { language?: ExpensiveJob['language']; entities?: ExpensiveJob['entities'] } = {};
+  if (q.language.enabled) {
+    // Only what identification reads crosses to the worker (plus room to tell code from prose).
+    const sample = q.language.sample_chars;
+    job.language = { userText: userText(call, sample), systemPrompt: (content.systemPrompt ?? '').slice(0, 8 * sample), answer: answer.slice(0, 4 * sample), minLetters: q.language.min_letters, sampleChars: sample };
+  }
+  let grounding: GroundingTally | null = null;
+  const context = groundingContext(call, documents, q);
+  if (context !== null) {
+    const cappedAnswer = answer.slice(0, q.grounding.max_scan_chars);
+    grounding = screenFacts(cappedAnswer, () => buildGroundingContext(context.text, documents?.count ?? 0));
+    job.entities = { answer: cappedAnswer, foldedContext: foldForEntities(context.text.toLowerCase()) };
+  }
+  return { signals, job: job.language === undefined && job.entities === undefined ? null : job, grounding, tokenCheck };
+}
+
+/** Signals from the expensive checks (result null: they did not come back) and the grounding verdict. */
+export function completeQuality(inspection: QualityInspection, result: ExpensiveResult | null, q: QualityConfig): Signal[] {
+  const out: Signal[] = [];
+  const lang = result?.language;
+  if (lang !== undefined && lang.skipped === null && lang.input !== lang.output) {
+    out.push(qualitySignal('language_drift', 'language_id', 'language:mismatch', 0.7, { input_language: lang.input, output_language: lang.output }));
+  }
+  if (inspection.grounding !== null) {
+    const verdict = judgeGrounding(inspection.grounding, result?.entities ?? null, { minUngrounded: q.grounding.min_ungrounded, minRatio: q.grounding.min_ungrounded_ratio });
+    if (verdict !== null) out.push(qualitySignal('hallucination', 'grounding', 'grounding:ungrounded_facts', verdict.confidence, verdict.evidence));
+  }
+  return out;
+}
+
+/** Adds the input-token comparison to every signal of a call whose reported input is too high. */
+export function withTokenCheck(signals: readonly Signal[], check: TokenCheck | null): Signal[] {
+  if (check === null || signals.length === 0) return [...signals];
+  const note = { input_tokens_reported: check.reported, input_tokens_predicted: check.predicted, input_tokens_excess_ratio: check.excessRatio };
+  return signals.map((s) => ({ ...s, evidence: { ...s.evidence, ...note } }));
+}
+
+function formatRequested(call: LlmCall, q: QualityConfig): FormatRequest | null {
+  const content = call.content;
+  const route = call.identity.route;
+  const routeSchema = route !== null ? q.route_schemas[route] : undefined;
+  const requested = content?.responseFormat ?? null;
+  if (requested !== null && JSON_FORMATS.has(requested)) return { format: requested, schema: content?.responseSchema ?? routeSchema ?? null };
+  if (routeSchema !== undefined) return { format: 'route_schema', schema: routeSchema };
+  return null;
+}
+
+/** System prompt, every input part (user, tool results, earlier turns) and the trace's documents. */
+function groundingContext(call: LlmCall, documents: TraceDocuments | null, q: QualityConfig): { text: string } | null {
+  const content = call.content!;
+  const pieces: string[] = [];
+  let hasToolOrDocs = documents !== null && documents.count > 0;
+  if (content.systemPrompt !== null) pieces.push(content.systemPrompt);
+  for (const m of content.inputMessages) {
+    const role = m.role.toLowerCase();
+    for (const p of m.parts) {
+      if (p.content === null) continue;
+      if (role === 'tool' || role === 'function' || p.type === 'tool_call_response') hasToolOrDocs = true;
+      pieces.push(p.content);
+    }
+  }
+  if (documents !== null) pieces.push(...documents.texts);
+  let text = pieces.join('\n');
+  if (!hasToolOrDocs && text.length < q.grounding.min_context_chars) return null;
+  if (text.length > q.grounding.max_context_chars) text = text.slice(0, q.grounding.max_context_chars);
+  return { text };
+}
+
+/** The most recent user turns, up to `max` characters. */
+function userText(call: LlmCall, max: number): string {
+  let text = '';
+  const messages = call.content!.inputMessages;
+  for (let i = messages.length - 1; i >= 0 && text.length < max; i--) {
+    if (messages[i].role.toLowerCase() !== 'user') continue;
+    const t = messages[i].parts.map((p) => (p.type === 'text' ? (p.content ?? '') : '')).join(' ');
+    text = text === '' ? t : `${t}\n${text}`;
+  }
+  return text;
+}
+
+// Entities are matched on case- and diacritic-folded text (entities.ts `fold`); the context is
+// folded once here so the worker receives it ready.
+const foldForEntities = (lower: string): string => lower.normalize('NFKD').replace(/\p{M}+/gu, '');
+
+export function qualitySignal(subtype: string, method: string, rule: string, confidence: number, evidence: Record<string, unknown>): Signal {
+  return { category: 'quality', subtype, detection_method: method, confidence, evidence: { rule, ...evidence }, fields: { confidence } };
+}

@@ -1,0 +1,52 @@
+// language_drift: the answer's language differs from the user's (tinyld, reference §4e). Code and
+// JSON answers are skipped, as are texts too short to judge, and requests that ask for another
+// language (a translation, or a user or system prompt naming the answer's language).
+import { detect, langName, toISO3 } from 'tinyld';
+
+export interface LanguageInput {
+  /** The last user turns, most recent last, capped. */
+  readonly userText: string;
+  readonly systemPrompt: string;
+  readonly answer: string;
+}
+
+export interface LanguageLimits {
+  readonly minLetters: number;
+  readonly sampleChars: number;
+}
+
+export interface LanguageResult {
+  readonly input: string;
+  readonly output: string;
+  /** Why it was not judged, when it was not. */
+  readonly skipped: 'code' | 'too_short' | 'unknown' | 'requested' | null;
+}
+
+export function compareLanguages(x: LanguageInput, limits: LanguageLimits): LanguageResult {
+  if (looksLikeCode(x.answer)) return { input: '', output: '', skipped: 'code' };
+  const user = prose(x.userText.slice(-limits.sampleChars));
+  const answer = prose(x.answer.slice(0, limits.sampleChars));
+  if (letters(user) < limits.minLetters || letters(answer) < limits.minLetters) return { input: '', output: '', skipped: 'too_short' };
+  const input = detect(user);
+  const output = detect(answer);
+  if (input === '' || output === '') return { input, output, skipped: 'unknown' };
+  if (input === output) return { input, output, skipped: null };
+  const asked = `${x.userText} ${x.systemPrompt}`.toLowerCase();
+  const name = langName(toISO3(output)).toLowerCase();
+  if (/translat|übersetz|tradu/.test(asked) || (name !== '' && asked.includes(name))) return { input, output, skipped: 'requested' };
+  return { input, output, skipped: null };
+}
+
+/** JSON, or mostly fenced code. */
+function looksLikeCode(text: string): boolean {
+  const t = text.trimStart();
+  if (t.startsWith('{') || t.startsWith('[')) return true;
+  let fenced = 0;
+  for (const m of text.matchAll(/```[\s\S]*?(?:```|$)/g)) fenced += m[0].length;
+  return fenced > text.length / 2;
+}
+
+// Code blocks, inline code and URLs say nothing about the language of the prose around them.
+const prose = (text: string): string => text.replace(/```[\s\S]*?(?:```|$)/g, ' ').replace(/`[^`]*`/g, ' ').replace(/https?:\/\/\S+/g, ' ');
+
+const letters = (text: string): number => text.match(/\p{L}/gu)?.length ?? 0;

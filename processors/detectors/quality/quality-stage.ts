@@ -1,0 +1,83 @@
+// The quality checks across one batch: inline checks per call as the detectors map the batch, then
+// the batch's expensive checks together, in the worker pool within the budget (or inline when
+// workers.threads is 0), then the input-token note on every signal of the calls it concerns.
+import type { ComponentContext } from '../../../agent/component.ts';
+import type { LlmCall, TelemetryItem } from '../../../agent/model/llm-call.ts';
+import type { Signal } from '../../../agent/model/signal.ts';
+import { createCheckPool, type CheckPool } from './check-pool.ts';
+import type { QualityConfig } from './config.ts';
+import { completeQuality, inspectQuality, withTokenCheck, type QualityInspection, type TraceDocuments } from './detect-quality.ts';
+import { runExpensiveChecks, type ExpensiveResult } from './expensive-checks.ts';
+
+export interface QualityBatch {
+  /** Adds the call's inline quality signals to `found` and remembers what is left to do. */
+  inspect(index: number, call: LlmCall, found: Signal[]): void;
+  /** Finishes the remembered calls in `calls` (replacing them); null when nothing is left to do. */
+  finish(calls: TelemetryItem[]): Promise<void> | null;
+}
+
+export interface QualityStage {
+  begin(items: readonly TelemetryItem[]): QualityBatch;
+  start(): Promise<void>;
+  shutdown(): Promise<void>;
+}
+
+export function createQualityStage(q: QualityConfig, ctx: Pick<ComponentContext, 'meter' | 'logger'>): QualityStage {
+  const pool: CheckPool | null = q.workers.threads > 0 ? createCheckPool({ threads: q.workers.threads, maxQueue: q.workers.max_queue, meter: ctx.meter, logger: ctx.logger }) : null;
+
+  return {
+    begin(items) {
+      const documents = documentsByTrace(items);
+      const open: { index: number; inspection: QualityInspection }[] = [];
+      return {
+        inspect(index, call, found) {
+          const inspection = inspectQuality(call, q, documents.get(call.source.traceId) ?? null);
+          found.push(...inspection.signals);
+          if (inspection.job !== null || inspection.grounding !== null || inspection.tokenCheck !== null) open.push({ index, inspection });
+        },
+        finish(calls) {
+          if (open.length === 0) return null;
+          const withJobs = open.filter((o) => o.inspection.job !== null);
+          if (pool === null || withJobs.length === 0) {
+            const results = withJobs.map((o) => runExpensiveChecks(o.inspection.job!));
+            apply(calls, open, new Map(withJobs.map((o, i) => [o.index, results[i]])));
+            return null;
+          }
+          return pool.run(withJobs.map((o) => o.inspection.job!), q.workers.budget_ms).then((results) => {
+            apply(calls, open, new Map(withJobs.map((o, i) => [o.index, results[i]])));
+          });
+        },
+      };
+    },
+    start: async () => {
+      await pool?.start();
+    },
+    shutdown: async () => {
+      await pool?.shutdown();
+    },
+  };
+
+  function apply(calls: TelemetryItem[], open: readonly { index: number; inspection: QualityInspection }[], results: ReadonlyMap<number, ExpensiveResult | null>): void {
+    for (const { index, inspection } of open) {
+      const item = calls[index];
+      const added = completeQuality(inspection, results.get(index) ?? null, q);
+      if (added.length === 0 && (inspection.tokenCheck === null || item.signals.length === 0)) continue;
+      calls[index] = { ...item, signals: withTokenCheck([...item.signals, ...added], inspection.tokenCheck) } as TelemetryItem;
+    }
+  }
+}
+
+/** Retrieved document text per trace, from the retrieval items of the batch. */
+function documentsByTrace(items: readonly TelemetryItem[]): Map<string, TraceDocuments> {
+  const out = new Map<string, { texts: string[]; count: number }>();
+  for (const item of items) {
+    if (item.kind !== 'retrieval') continue;
+    let entry = out.get(item.source.traceId);
+    if (entry === undefined) out.set(item.source.traceId, (entry = { texts: [], count: 0 }));
+    for (const d of item.documents) {
+      entry.count++;
+      if (d.content !== null) entry.texts.push(d.content);
+    }
+  }
+  return out;
+}

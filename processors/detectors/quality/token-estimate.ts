@@ -1,0 +1,65 @@
+// Input tokens predicted from the captured prompt, to compare with what the provider reported.
+// A BPE-like count without a tokenizer: a letter run is one token per started 6 letters, digits
+// one per 3, each other symbol one, each CJK/kana/hangul character one, plus the chat format's
+// overhead (4 per message, 3 for the reply primer). Close to cl100k on English prose and high on
+// long words, so a reported count well above it means input the capture did not show: injected
+// tool or retrieval text, tool definitions, or prompt bloat.
+import type { Content } from '../../../agent/model/llm-call.ts';
+
+/** One pass over char codes (no regex: this runs on every captured prompt). */
+export function estimateTokens(text: string): number {
+  let n = 0;
+  let run = 0; // length of the current letter (1) or digit (2) run
+  let kind = 0;
+  const flush = () => {
+    if (kind === 1) n += Math.ceil(run / 6);
+    else if (kind === 2) n += Math.ceil(run / 3);
+    run = 0;
+    kind = 0;
+  };
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    const k = c >= 48 && c <= 57 ? 2 : (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c > 0x7f && !isCjk(c) && !isSpace(c)) ? 1 : 0;
+    if (k !== 0) {
+      if (k !== kind) flush();
+      kind = k;
+      run++;
+      continue;
+    }
+    flush();
+    if (c > 0x20 && !isSpace(c)) n++; // punctuation, symbols, and each CJK/kana/hangul character
+  }
+  flush();
+  return n;
+}
+
+const isCjk = (c: number): boolean => (c >= 0x3040 && c <= 0x30ff) || (c >= 0x3400 && c <= 0x9fff) || (c >= 0xac00 && c <= 0xd7af) || (c >= 0xf900 && c <= 0xfaff);
+const isSpace = (c: number): boolean => c === 0xa0 || c === 0x2028 || c === 0x2029 || c === 0x3000 || (c >= 0x2000 && c <= 0x200b);
+
+export interface TokenCheck {
+  readonly reported: number;
+  readonly predicted: number;
+  readonly excessRatio: number;
+}
+
+/**
+ * Reported against predicted input tokens when the prompt was captured whole (nothing truncated,
+ * no binary parts); null when it cannot be judged or the excess is within `ratio`.
+ */
+export function checkInputTokens(content: Content | null, reported: number | null, ratio: number): TokenCheck | null {
+  if (content === null || reported === null || content.truncated === true || content.inputMessages.length === 0) return null;
+  let predicted = 3;
+  let hasSystem = false;
+  for (const m of content.inputMessages) {
+    predicted += 4;
+    if (m.role === 'system' || m.role === 'developer') hasSystem = true;
+    for (const p of m.parts) {
+      if (p.content === null) return null;
+      predicted += estimateTokens(p.content);
+    }
+  }
+  if (!hasSystem && content.systemPrompt !== null) predicted += 4 + estimateTokens(content.systemPrompt);
+  const excessRatio = (reported - predicted) / predicted;
+  if (excessRatio <= ratio) return null;
+  return { reported, predicted, excessRatio: Math.round(excessRatio * 100) / 100 };
+}
