@@ -17,7 +17,7 @@ export const SpillConfig = z
     path: z.string().default('').describe('The spill buffer file; empty: ./data/spill/<exporter id>.sqlite.'),
     max_bytes: byteCount()
       .default(256 * MIB)
-      .describe('Cap on buffered records (text + 40 bytes each). At 90% receivers answer 503 + Retry-After until it drains below 80%.'),
+      .describe('Cap on buffered records (text + 40 bytes each). Near it (10% or two batches short) receivers answer 503 + Retry-After until it drains 10% lower.'),
     synchronous: z
       .enum(['FULL', 'NORMAL'])
       .default('FULL')

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { defineExporter } from '../../agent/component.ts';
 import { ExportError } from '../../agent/errors.ts';
 import { createSampledWarning } from '../../agent/sampled-warning.ts';
-import { openSpillBuffer, SpillBufferFullError, SpillDiskFullError, type SpillBuffer } from '../../agent/spill/index.ts';
+import { openSpillBuffer, RECORD_OVERHEAD_BYTES, SpillBufferFullError, SpillDiskFullError, type SpillBuffer } from '../../agent/spill/index.ts';
 import { PostgresExporterConfig } from './config.ts';
 import { insertDeadLetters, writeOrDeadLetter, type DeadLetter, type DeliveryResult } from './dead-letters.ts';
 import { runDrainLoop } from './drain-loop.ts';
@@ -102,10 +102,11 @@ export default defineExporter({
     /** Commits the items to the spill file, waiting for room if it is full; throws only at shutdown. */
     const spill = async (items: readonly ExportItem[]): Promise<void> => {
       const texts = items.map(encodeItem);
+      const bytes = texts.reduce((sum, t) => sum + Buffer.byteLength(t) + RECORD_OVERHEAD_BYTES, 0);
       for (;;) {
         try {
           buffer!.append(texts, Date.now());
-          room.afterAppend(buffer!.stats());
+          room.afterAppend(buffer!.stats(), bytes);
           reportHealth();
           wake.notify();
           return;
@@ -151,7 +152,7 @@ export default defineExporter({
         buffer = opened.buffer;
         syncLost();
         const held = buffer.stats();
-        room.afterAppend(held);
+        room.afterAppend(held, 0);
         reportHealth();
         logger.info({ spill: spillPath, records: held.records, bytes: held.bytes, database: database.redactedUrl }, 'PostgreSQL exporter started.');
         drainDone = runDrainLoop({

@@ -1,18 +1,20 @@
-// Backpressure for the spill buffer: at 90% of its cap (or when the disk is full) intake closes,
-// so receivers answer 503 + Retry-After and senders keep their data; it reopens below 80%, so it
-// does not flap. The 10% above the high-water mark is room for batches already accepted. A batch
-// that still finds no room waits here (its request stays open) until the drain frees space.
+// Backpressure for the spill buffer: near its cap (or when the disk is full) intake closes, so
+// receivers answer 503 + Retry-After and senders keep their data. "Near" leaves headroom for the
+// batches already accepted: 10% of the cap, or twice the largest append seen, whichever is more
+// (at most half the cap). Intake reopens 10% of the cap lower, so it does not flap. A batch that
+// still finds no room waits here (its request stays open) until the drain frees space.
 import type { Backpressure } from '../../agent/backpressure.ts';
 import type { SpillStats } from '../../agent/spill/index.ts';
 
-const HOLD_AT = 0.9;
-const RELEASE_BELOW = 0.8;
+const MIN_HEADROOM = 0.1;
+const MAX_HEADROOM = 0.5;
+const HYSTERESIS = 0.1;
 
 export interface SpillRoom {
   /** Why intake is closed, or null. */
   readonly holding: string | null;
   /** After an append: reopens intake closed by a storage error, closes it at the high-water mark. */
-  afterAppend(stats: SpillStats): void;
+  afterAppend(stats: SpillStats, appendedBytes: number): void;
   /** An append was refused (cap, full disk, other storage error); closes intake with `message`. */
   refused(message: string, isDiskFull: boolean): void;
   /** After the drain freed space: reopens intake below the low-water mark and wakes waiting batches. */
@@ -28,6 +30,9 @@ export function createSpillRoom(options: { id: string; path: string; maxBytes: n
   let holding: string | null = null;
   let refusedByDisk = false;
   let waiters: (() => void)[] = [];
+  let largestAppend = 0;
+  const holdAt = () => maxBytes - Math.min(maxBytes * MAX_HEADROOM, Math.max(maxBytes * MIN_HEADROOM, 2 * largestAppend));
+  const releaseBelow = () => Math.max(0, holdAt() - maxBytes * HYSTERESIS);
 
   const hold = (message: string) => {
     if (holding === message) return;
@@ -46,13 +51,14 @@ export function createSpillRoom(options: { id: string; path: string; maxBytes: n
     get holding() {
       return holding;
     },
-    afterAppend(stats) {
+    afterAppend(stats, appendedBytes) {
+      largestAppend = Math.max(largestAppend, appendedBytes);
       // An append went through: whatever stopped the disk before has cleared.
       if (refusedByDisk) this.release();
-      if (stats.bytes >= maxBytes * HOLD_AT) {
+      if (stats.bytes >= holdAt()) {
         hold(
-          `the spill buffer ${path} holds ${mib(stats.bytes)} of its ${mib(maxBytes)} cap while PostgreSQL catches up; ` +
-            `intake resumes below ${Math.round(RELEASE_BELOW * 100)}% (raise spill.max_bytes for longer outages)`,
+          `the spill buffer ${path} holds ${mib(stats.bytes)} of its ${mib(maxBytes)} cap while PostgreSQL is unreachable or catching up; ` +
+            `intake resumes below ${mib(releaseBelow())} (raise spill.max_bytes for longer outages)`,
         );
       }
     },
@@ -62,7 +68,7 @@ export function createSpillRoom(options: { id: string; path: string; maxBytes: n
     },
     afterAck(stats) {
       // A full disk may have room again after any delete; the next append will tell.
-      if (holding && (refusedByDisk || stats.bytes < maxBytes * RELEASE_BELOW)) this.release();
+      if (holding && (refusedByDisk || stats.bytes <= releaseBelow())) this.release();
       wakeAll();
     },
     waitForChange(timeoutMs) {
