@@ -168,8 +168,14 @@ export function openSpillBuffer(options: SpillBufferOptions): OpenedSpillBuffer 
     },
     ack(upToSeq) {
       guarded(() => {
-        db.transaction(() => statements.removeUpTo.run(upToSeq))();
-        recount();
+        // Count what goes from the seq range (index lookup), not what stays (a full scan per ack).
+        const gone = db.transaction(() => {
+          const row = statements.totalsUpTo.get(upToSeq) as { n: number; b: number };
+          statements.removeUpTo.run(upToSeq);
+          return row;
+        })();
+        records -= gone.n;
+        bytes -= gone.b;
         // Give the space back once drained, so a long outage does not leave a huge file behind.
         if (records === 0) {
           db.pragma('incremental_vacuum');
@@ -204,6 +210,7 @@ function prepare(db: Database.Database) {
     readAfter: db.prepare('SELECT seq, appended_at_ms, checksum, record FROM records WHERE seq > ? ORDER BY seq LIMIT ?'),
     remove: db.prepare('DELETE FROM records WHERE seq = ?'),
     removeUpTo: db.prepare('DELETE FROM records WHERE seq <= ?'),
+    totalsUpTo: db.prepare('SELECT count(*) AS n, coalesce(sum(bytes), 0) AS b FROM records WHERE seq <= ?'),
     keepCorrupt: db.prepare('INSERT OR REPLACE INTO corrupt_records (seq, appended_at_ms, checksum, record, found_at_ms) VALUES (?, ?, ?, ?, ?)'),
     totals: db.prepare('SELECT count(*) AS n, coalesce(sum(bytes), 0) AS b FROM records'),
     oldest: db.prepare('SELECT appended_at_ms FROM records ORDER BY seq LIMIT 1'),

@@ -32,7 +32,7 @@ export const PostgresExporterConfig = z.strictObject({
   max_rows_per_statement: count('rows')
     .max(3_000)
     .default(1_000)
-    .describe('Rows per multi-row INSERT; a batch is still one transaction.'),
+    .describe('Rows per INSERT statement; a batch is still one transaction.'),
   retry_after_sec: count('seconds').default(5).describe('Retry-After told to senders while the spill buffer is full.'),
   retry: RetryConfig.default(RetryConfig.parse({})),
   spill: SpillConfig.default(SpillConfig.parse({})),
