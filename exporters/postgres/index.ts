@@ -119,6 +119,16 @@ export default defineExporter({
         if (stopping) break;
         await room.waitForChange(config.retry_after_sec * 1000);
         if (stopping) break;
+        // PostgreSQL may take it directly before the buffer has room (always so for a batch larger than the cap).
+        if (reachable) {
+          try {
+            await deliver(items);
+            return;
+          } catch (err) {
+            metrics.sendFailed(items.length);
+            markUnreachable(err);
+          }
+        }
       }
       // Shutting down with no room: one last direct attempt, then the batch is lost, and said so.
       try {
