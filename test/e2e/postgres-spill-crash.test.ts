@@ -3,7 +3,7 @@
 // by the idempotent writes). And a corrupted spill file does not stop the agent from starting.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -21,9 +21,18 @@ interface Running {
 }
 
 const running: Running[] = [];
+const dirs: string[] = [];
 afterEach(() => {
   for (const r of running.splice(0)) if (r.child.exitCode === null) r.child.kill('SIGKILL');
 });
+afterAll(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+const tempDir = (prefix: string) => {
+  const d = mkdtempSync(join(tmpdir(), prefix));
+  dirs.push(d);
+  return d;
+};
 
 // A database of this file's own on the suite's server, so the row counts are only ours.
 const dbName = `e2e_spill_${randomBytes(4).toString('hex')}`;
@@ -47,7 +56,7 @@ afterAll(async () => {
 });
 
 function startAgent(config: string): Running {
-  const dir = mkdtempSync(join(tmpdir(), 'faultline-e2e-spill-'));
+  const dir = tempDir('faultline-e2e-spill-');
   const file = join(dir, 'agent.yaml');
   writeFileSync(file, config);
   const child = spawn(process.execPath, ['bin/faultline.js', 'run', '--config', file], { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -108,7 +117,7 @@ async function rows(): Promise<{ n: number; distinct_n: number }> {
 describe('faultline run with the postgres exporter', () => {
   it('writes exactly N rows when killed with SIGKILL mid-drain and restarted', async () => {
     const N = 2_000;
-    const spillPath = join(mkdtempSync(join(tmpdir(), 'faultline-e2e-buffer-')), 'postgres.sqlite');
+    const spillPath = join(tempDir('faultline-e2e-buffer-'), 'postgres.sqlite');
     const { buffer } = openSpillBuffer({ path: spillPath, maxBytes: 1e9, synchronous: 'FULL', logger: pino({ level: 'silent' }) });
     for (let b = 0; b < N / 500; b++) {
       buffer.append(Array.from({ length: 500 }, (_, i) => encodeItem({ kind: 'event', value: failureEvent(b * 500 + i) })), Date.now());
@@ -141,7 +150,7 @@ describe('faultline run with the postgres exporter', () => {
   });
 
   it('starts on a corrupted spill file: moves it aside, logs the loss with what to do, and runs', async () => {
-    const spillPath = join(mkdtempSync(join(tmpdir(), 'faultline-e2e-buffer-')), 'postgres.sqlite');
+    const spillPath = join(tempDir('faultline-e2e-buffer-'), 'postgres.sqlite');
     writeFileSync(spillPath, 'torn write '.repeat(1000));
     const agent = startAgent(agentConfig(spillPath, 1000));
     await waitFor('the agent to start', () => agent.logs.find((l) => l.msg === 'Agent started.'));

@@ -1,4 +1,4 @@
-import { closeSync, existsSync, mkdtempSync, openSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -7,12 +7,16 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openSpillBuffer, RECORD_OVERHEAD_BYTES, SpillBufferFullError, type SpillBuffer } from '../../../agent/spill/index.ts';
 
 const open: SpillBuffer[] = [];
+const dirs: string[] = [];
 afterEach(() => {
   for (const b of open.splice(0)) b.close();
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
 function tempPath(): string {
-  return join(mkdtempSync(join(tmpdir(), 'faultline-spill-')), 'buffer.sqlite');
+  const dir = mkdtempSync(join(tmpdir(), 'faultline-spill-'));
+  dirs.push(dir);
+  return join(dir, 'buffer.sqlite');
 }
 
 function openBuffer(path: string, maxBytes = 1_000_000) {

@@ -1,6 +1,6 @@
 // Builds the postgres exporter through its factory, with config parsed by its own schema, a temp
 // spill file, a real meter, and the logs collected for assertions.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
@@ -24,8 +24,17 @@ export interface ExporterUnderTest {
 /** Fast retries so tests wait milliseconds, not seconds. */
 export const FAST = { write_timeout_ms: 2_000, retry: { initial_interval_ms: 50, max_interval_ms: 300 } };
 
+const tempDirs: string[] = [];
+
 export function tempSpillPath(): string {
-  return join(mkdtempSync(join(tmpdir(), 'faultline-pg-spill-')), 'postgres.sqlite');
+  const dir = mkdtempSync(join(tmpdir(), 'faultline-pg-spill-'));
+  tempDirs.push(dir);
+  return join(dir, 'postgres.sqlite');
+}
+
+/** Removes the spill files this test file made (call after its exporters have shut down). */
+export function removeTempSpillDirs(): void {
+  for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
 
 export async function buildExporter(database: Database | null, config: Record<string, unknown> = {}, spillPath = tempSpillPath()): Promise<ExporterUnderTest> {

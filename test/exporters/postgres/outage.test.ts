@@ -1,8 +1,7 @@
 // PostgreSQL outages against the postgres exporter, on a server of this file's own that the tests
 // stop and start: nothing accepted is lost, and at the buffer cap senders are told to come back.
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
 import pino from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -20,7 +19,7 @@ import { failureEvent } from '../../support/failure-event-builder.ts';
 import { createTestMeter } from '../../support/metric-reader.ts';
 import { makeGenAiSpans } from '../../support/otlp-fixtures.ts';
 import { startStoppablePostgres, type StoppablePostgres } from '../../support/stoppable-postgres.ts';
-import { buildExporter, eventually, tempSpillPath } from './exporter-under-test.ts';
+import { buildExporter, eventually, removeTempSpillDirs, tempSpillPath } from './exporter-under-test.ts';
 
 let pg: StoppablePostgres;
 let database: Database;
@@ -32,6 +31,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await database?.close();
   await pg?.destroy();
+  removeTempSpillDirs();
 });
 beforeEach(async () => {
   await pg.start();
@@ -97,8 +97,7 @@ describe('postgres exporter through an outage', () => {
   });
 
   it('answers 503 with Retry-After when the buffer is at its cap, and loses nothing it accepted', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'faultline-cap-'));
-    const eventsFile = join(dir, 'events.ndjson');
+    const eventsFile = join(dirname(tempSpillPath()), 'events.ndjson');
     const { meter, read } = createTestMeter();
     const config = parseConfig(
       `

@@ -2,7 +2,7 @@
 import { closeSync, existsSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import pino from 'pino';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createBatch } from '../../../agent/model/batch.ts';
 import type { FailureEvent } from '../../../agent/model/failure-event.ts';
 import type { IncidentUpdate } from '../../../agent/model/incident.ts';
@@ -10,13 +10,14 @@ import { openSpillBuffer } from '../../../agent/spill/index.ts';
 import { encodeItem } from '../../../exporters/postgres/export-item.ts';
 import { withTestSchema } from '../../support/database.ts';
 import { failureEvent } from '../../support/failure-event-builder.ts';
-import { buildExporter, eventually, tempSpillPath, type ExporterUnderTest } from './exporter-under-test.ts';
+import { buildExporter, eventually, removeTempSpillDirs, tempSpillPath, type ExporterUnderTest } from './exporter-under-test.ts';
 
 const db = withTestSchema();
 const started: ExporterUnderTest[] = [];
 afterEach(async () => {
   for (const e of started.splice(0)) await e.exporter.shutdown?.();
 });
+afterAll(removeTempSpillDirs);
 beforeEach(async () => {
   await db.pool.query('TRUNCATE failure_events, dead_letters, incidents, incident_events, incident_transitions CASCADE');
 });
