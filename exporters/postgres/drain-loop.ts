@@ -33,7 +33,17 @@ export async function runDrainLoop(o: DrainOptions): Promise<void> {
   let failures = 0;
   let drained = 0;
   while (!o.signal.aborted) {
-    const chunk = o.buffer.peek(chunkSize);
+    let chunk;
+    try {
+      chunk = o.buffer.peek(chunkSize);
+    } catch (err) {
+      // The file itself failed (I/O error); the buffer quarantines corruption on its own. Keep
+      // the loop alive and try again: stopping it would strand everything spilled after this.
+      o.logger.error({ err }, 'Reading the spill buffer failed; retrying.');
+      failures++;
+      await pause(backoffDelayMs(o.retry, failures), o.signal);
+      continue;
+    }
     if (chunk.length === 0) {
       if (drained > 0) o.logger.info({ records: drained }, 'Spill buffer drained.');
       drained = 0;

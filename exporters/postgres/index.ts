@@ -195,6 +195,9 @@ export default defineExporter({
           },
           onRetry: () => metrics.retried(),
           logger,
+        }).catch((err: unknown) => {
+          // Not expected (the loop handles delivery and read failures); said loudly, never an unhandled rejection.
+          logger.error({ err, spill: spillPath }, 'The spill buffer drain stopped; buffered records wait for the next start.');
         });
       },
       async export(batch) {
