@@ -8,8 +8,9 @@ import detectors from '../processors/detectors/index.ts';
 import classifier from '../processors/classifier/index.ts';
 import ndjson from '../exporters/ndjson/index.ts';
 import file from '../exporters/file/index.ts';
+import postgres from '../exporters/postgres/index.ts';
 
-export const registry: readonly ComponentFactory[] = checkUnique([otlpReceiver, normalize, traceAssembler, detectors, classifier, ndjson, file]);
+export const registry: readonly ComponentFactory[] = checkUnique([otlpReceiver, normalize, traceAssembler, detectors, classifier, ndjson, file, postgres]);
 
 function checkUnique(factories: ComponentFactory[]): readonly ComponentFactory[] {
   const seen = new Set<string>();

@@ -9,6 +9,7 @@ const BENCHES = {
   'api-queries': '../test/bench/api-queries.ts',
   'full-chain': '../test/bench/full-chain.ts',
   detectors: '../test/bench/detectors.ts',
+  'postgres-export': '../test/bench/postgres-export.ts',
 };
 
 const wanted = process.argv.slice(2);

@@ -58,7 +58,7 @@ Exit codes: 0 clean stop, 1 invalid configuration, 3 failed to start or to stop 
           instance: { version: version(), configText: readFileSync(values.config!, 'utf8') },
         });
       }
-      pipelines = await buildPipelines(config, { logger, clock: time.clock, scheduler: time.scheduler });
+      pipelines = await buildPipelines(config, { logger, clock: time.clock, scheduler: time.scheduler, database: storage?.database ?? null });
       await pipelines.start();
       running = pipelines;
       if (config.api.enabled && storage) {

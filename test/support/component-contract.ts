@@ -11,7 +11,8 @@ import { logRecord, span } from './span-builder.ts';
 import { deepFreeze } from './deep-freeze.ts';
 import { makeServices } from './component-context.ts';
 
-export function componentContract(factory: ComponentFactory): void {
+/** `services` overrides what the context carries, e.g. a real database for components that need one. */
+export function componentContract(factory: ComponentFactory, services: () => Partial<ReturnType<typeof makeServices>> = () => ({})): void {
   const context = () => {
     const time = createManualTime(1_000);
     return {
@@ -20,6 +21,7 @@ export function componentContract(factory: ComponentFactory): void {
       clock: time.clock,
       scheduler: time.scheduler,
       ...makeServices(),
+      ...services(),
       emit: async () => {},
       next: async () => {},
     };

@@ -1,0 +1,89 @@
+// Delivers the spill buffer to PostgreSQL in order: oldest records first, one transaction per
+// chunk, at most drain_rate_per_sec records a second; a chunk is acked only after it committed,
+// so a crash mid-drain re-delivers it (the writes are idempotent). On a retryable failure it
+// backs off (jittered exponential) and tries the same chunk again. Wall-clock pacing is right
+// here: this is I/O scheduling, not detection logic.
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Logger } from 'pino';
+import type { SpillBuffer } from '../../agent/spill/index.ts';
+import { backoffDelayMs, type BackoffPolicy } from './backoff.ts';
+import type { DeliveryResult } from './dead-letters.ts';
+import { decodeItem, type ExportItem } from './export-item.ts';
+import type { WakeSignal } from './wake-signal.ts';
+
+export interface DrainOptions {
+  buffer: SpillBuffer;
+  config: { drain_rate_per_sec: number; drain_batch_items: number };
+  retry: BackoffPolicy;
+  /** Aborted (and `wake` notified) at shutdown: the loop finishes the write in flight, then returns. */
+  signal: AbortSignal;
+  wake: WakeSignal;
+  deliver(items: readonly ExportItem[]): Promise<DeliveryResult>;
+  deadLetterUnreadable(texts: string[]): Promise<void>;
+  onDelivered(): void;
+  /** The buffer is empty. */
+  onIdle(): void;
+  onFailed(err: unknown, items: number): void;
+  onRetry(): void;
+  logger: Logger;
+}
+
+export async function runDrainLoop(o: DrainOptions): Promise<void> {
+  const chunkSize = Math.max(1, Math.min(o.config.drain_batch_items, o.config.drain_rate_per_sec));
+  let failures = 0;
+  let drained = 0;
+  while (!o.signal.aborted) {
+    let chunk;
+    try {
+      chunk = o.buffer.peek(chunkSize);
+    } catch (err) {
+      // The file itself failed (I/O error); the buffer quarantines corruption on its own. Keep
+      // the loop alive and try again: stopping it would strand everything spilled after this.
+      o.logger.error({ err }, 'Reading the spill buffer failed; retrying.');
+      failures++;
+      await pause(backoffDelayMs(o.retry, failures), o.signal);
+      continue;
+    }
+    if (chunk.length === 0) {
+      if (drained > 0) o.logger.info({ records: drained }, 'Spill buffer drained.');
+      drained = 0;
+      o.onIdle();
+      await o.wake.wait(); // notified by every spill, and at shutdown
+      continue;
+    }
+    const items: ExportItem[] = [];
+    const unreadable: string[] = [];
+    for (const r of chunk) {
+      const item = decodeItem(r.record);
+      if (item) items.push(item);
+      else unreadable.push(r.record);
+    }
+    const started = performance.now();
+    try {
+      await o.deliver(items);
+      if (unreadable.length > 0) await o.deadLetterUnreadable(unreadable);
+      o.buffer.ack(chunk[chunk.length - 1].seq);
+      drained += chunk.length;
+      failures = 0;
+      o.onDelivered();
+    } catch (err) {
+      o.onFailed(err, chunk.length);
+      failures++;
+      if (await pause(backoffDelayMs(o.retry, failures), o.signal)) o.onRetry();
+      continue;
+    }
+    // Rate limit: a chunk of n records takes at least n / rate seconds.
+    await pause((chunk.length * 1000) / o.config.drain_rate_per_sec - (performance.now() - started), o.signal);
+  }
+}
+
+/** Sleeps unless aborted; true when the full time passed. */
+async function pause(ms: number, signal: AbortSignal): Promise<boolean> {
+  if (ms <= 0) return !signal.aborted;
+  try {
+    await sleep(ms, undefined, { signal });
+    return true;
+  } catch {
+    return false; // aborted: shutting down
+  }
+}
