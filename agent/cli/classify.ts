@@ -121,7 +121,7 @@ async function buildOfflinePipeline(captured: Captured, env: NodeJS.ProcessEnv, 
     storage: undefined,
     service: {
       pipelines: { classify: { receivers: [], processors: ['normalize', 'trace_assembler', 'detectors', 'classifier'], exporters: ['capture'] } },
-      telemetry: { logs: { level: 'warn' } },
+      telemetry: { logs: { level: 'warn' }, metrics: { enabled: false, endpoint: '127.0.0.1:0' } },
       shutdown_timeout_ms: 60_000,
       max_inflight_items: Number.MAX_SAFE_INTEGER,
     },

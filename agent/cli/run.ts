@@ -4,6 +4,7 @@ import { createLiveTime } from '../clock.ts';
 import { ConfigError } from '../errors.ts';
 import { createLogger } from '../logger.ts';
 import { buildPipelines } from '../pipeline/build.ts';
+import { createAgentTelemetry } from '../telemetry/agent-telemetry.ts';
 import { registry } from '../registry.ts';
 import { version } from '../version.ts';
 import { loadConfigFile } from '../../config/load.ts';
@@ -42,6 +43,7 @@ Exit codes: 0 clean stop, 1 invalid configuration, 3 failed to start or to stop 
     for (const warning of config.warnings) logger.warn({ config: values.config }, `Configuration: ${warning}.`);
 
     const time = createLiveTime();
+    const telemetry = createAgentTelemetry(config.service.telemetry.metrics, logger.child({ component: 'telemetry' }));
     let storage: Awaited<ReturnType<typeof openStorage>> | null = null;
     let pipelines;
     try {
@@ -51,11 +53,14 @@ Exit codes: 0 clean stop, 1 invalid configuration, 3 failed to start or to stop 
           instance: { version: version(), configText: readFileSync(values.config!, 'utf8') },
         });
       }
-      pipelines = await buildPipelines(config, { logger, clock: time.clock, scheduler: time.scheduler });
+      await telemetry.start();
+      pipelines = await buildPipelines(config, { logger, clock: time.clock, scheduler: time.scheduler, meter: telemetry.meter });
+      telemetry.observe(pipelines, [...new Set(Object.values(config.pipelines).flatMap((p) => p.receivers))]);
       await pipelines.start();
     } catch (err) {
       logger.error({ err }, 'The agent could not start.');
       time.stop();
+      await telemetry.shutdown();
       await storage?.close().catch((e: unknown) => logger.error({ err: e }, 'Closing the database failed.'));
       return EXIT.failed;
     }
@@ -72,6 +77,7 @@ Exit codes: 0 clean stop, 1 invalid configuration, 3 failed to start or to stop 
     }
     time.stop();
     await storage?.close().catch((err: unknown) => logger.error({ err }, 'Closing the database failed.'));
+    await telemetry.shutdown();
     logger.info({ components: pipelines.stats() }, 'Agent stopped.');
     return code;
   },
