@@ -46,7 +46,8 @@ export function createMetricsEndpoint(config: MetricsTelemetryConfig, logger: Lo
     const { resourceMetrics, errors } = await reader.collect();
     if (errors.length > 0) logger.warn({ err: errors[0], errors: errors.length }, 'Some metrics could not be collected for a scrape.');
     const { rest, families } = splitSummaryFamilies(resourceMetrics);
-    const text = serializer.serialize(rest);
+    // UNIT comments belong to OpenMetrics, not text 0.0.4; the unit is already in each name.
+    const text = serializer.serialize(rest).replace(/^# UNIT .*\n/gm, '');
     return `${text === '# no registered metrics' ? '' : text}${renderSummaryFamilies(families)}`;
   };
 
