@@ -9,6 +9,7 @@ import { OPTIONAL_LABELS, PrometheusExporterConfig, type OptionalLabel } from '.
 import { errorTypeOf } from './error-type.ts';
 import { createGenAiInstruments } from './instruments.ts';
 import { createLabelLimiter, type LabelLimiter } from './label-limiter.ts';
+import { createLabelSets } from './label-sets.ts';
 import { createRateLimitGauges } from './rate-limit-gauges.ts';
 import { createSlidingQuantiles } from './sliding-quantiles.ts';
 
@@ -45,22 +46,32 @@ export default defineExporter({
       [m.latency, m.latencySum, m.latencyCount, m.remaining, m.remainingRatio],
     );
 
-    const recordCall = (call: CallView, eventSubtype: string | undefined) => {
+    const labelSets = createLabelSets();
+    const labelNames = ['provider', ...config.labels];
+    const labelValues: string[] = [];
+    const recordCall = (call: CallView, eventSubtype: string | undefined, counts: Map<Attributes, number>) => {
       const provider = limitProvider(call.provider);
-      const labels: Attributes = { provider, ...optional(call.optional) };
-      m.requests.add(1, { ...labels, outcome: call.outcome });
-      const errorType = call.outcome === 'error' ? errorTypeOf(call.signals, eventSubtype) : null;
-      if (errorType !== null) m.errors.add(1, { ...labels, error_type: errorType });
-      const op = { ...labels, gen_ai_operation_name: call.operation };
-      m.duration.record(call.durationSec, errorType === null ? op : { ...op, error_type: errorType });
-      if (call.inputTokens !== null) m.tokens.record(call.inputTokens, { ...op, gen_ai_token_type: 'input' });
-      if (call.outputTokens !== null) m.tokens.record(call.outputTokens, { ...op, gen_ai_token_type: 'output' });
-      if (call.costUsd !== null && call.costUsd >= 0) m.cost.record(call.costUsd, labels);
+      labelValues.length = 0;
+      labelValues.push(provider);
+      for (const l of config.labels) labelValues.push(limiters[l](call.optional[l] ?? 'unknown'));
+      const set = labelSets(labelNames, labelValues, call.operation);
+      const count = (attributes: Attributes) => counts.set(attributes, (counts.get(attributes) ?? 0) + 1);
+      count(set.outcome[call.outcome]);
+      if (call.outcome === 'error') {
+        const e = set.errorOf(errorTypeOf(call.signals, eventSubtype));
+        count(e.errors);
+        m.duration.record(call.durationSec, e.duration);
+      } else {
+        m.duration.record(call.durationSec, set.op);
+      }
+      if (call.inputTokens !== null) m.tokens.record(call.inputTokens, set.input);
+      if (call.outputTokens !== null) m.tokens.record(call.outputTokens, set.output);
+      if (call.costUsd !== null && call.costUsd >= 0) m.cost.record(call.costUsd, set.base);
       if (call.outcome === 'ok' && call.outputTokens !== null && call.outputTokens > 0 && call.durationSec > 0) {
-        m.throughput.record(call.outputTokens / call.durationSec, labels);
+        m.throughput.record(call.outputTokens / call.durationSec, set.base);
       }
       if (call.outcome === 'ok') latency.observe(provider, call.endMs, call.durationSec);
-      if (call.rateLimit) rateLimits.record(labels, call.endMs, call.rateLimit);
+      if (call.rateLimit) rateLimits.record(set.base, call.endMs, call.rateLimit);
     };
 
     return {
@@ -76,10 +87,13 @@ export default defineExporter({
             ...optional({ requested_model: e.model, model_id: null, api_base: null, api_provider: null, team: e.impact_scope.team }, ['requested_model', 'team']),
           });
         }
+        // Counters are summed per batch and added once per label set.
+        const counts = new Map<Attributes, number>();
         for (const item of batch.calls) {
           const call = viewCall(item);
-          if (call) recordCall(call, subtypeBySpan.get(call.spanId));
+          if (call) recordCall(call, subtypeBySpan.get(call.spanId), counts);
         }
+        for (const [attributes, n] of counts) (attributes.error_type === undefined ? m.requests : m.errors).add(n, attributes);
       },
     };
   },
