@@ -18,7 +18,8 @@ export const runCommand: Command = {
 
 Loads and validates the configuration (every problem is printed before anything starts), opens
 the database (the bundled PostgreSQL under ./data/ when storage.url is empty), applies pending
-migrations, starts exporters, processors and receivers, and runs until SIGTERM or SIGINT. On a
+migrations, serves Prometheus metrics on service.telemetry.metrics.endpoint (GET /metrics),
+starts exporters, processors and receivers, and runs until SIGTERM or SIGINT. On a
 signal it stops the receivers, flushes the processors and exporters within
 service.shutdown_timeout_ms, and exits. A second signal exits at once.
 
