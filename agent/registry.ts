@@ -9,8 +9,9 @@ import classifier from '../processors/classifier/index.ts';
 import ndjson from '../exporters/ndjson/index.ts';
 import file from '../exporters/file/index.ts';
 import postgres from '../exporters/postgres/index.ts';
+import prometheus from '../exporters/prometheus/index.ts';
 
-export const registry: readonly ComponentFactory[] = checkUnique([otlpReceiver, normalize, traceAssembler, detectors, classifier, ndjson, file, postgres]);
+export const registry: readonly ComponentFactory[] = checkUnique([otlpReceiver, normalize, traceAssembler, detectors, classifier, ndjson, file, postgres, prometheus]);
 
 function checkUnique(factories: ComponentFactory[]): readonly ComponentFactory[] {
   const seen = new Set<string>();

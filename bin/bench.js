@@ -10,6 +10,7 @@ const BENCHES = {
   'full-chain': '../test/bench/full-chain.ts',
   detectors: '../test/bench/detectors.ts',
   'postgres-export': '../test/bench/postgres-export.ts',
+  'prometheus-exporter': '../test/bench/prometheus-exporter.ts',
 };
 
 const wanted = process.argv.slice(2);

@@ -17,6 +17,14 @@ export const PipelineConfig = z.strictObject({
 });
 export type PipelineConfig = z.infer<typeof PipelineConfig>;
 
+/** The Prometheus scrape endpoint: GenAI metrics (the prometheus exporter) and the agent's own. */
+export const MetricsTelemetryConfig = z.strictObject({
+  enabled: z.boolean().default(true).describe('Serve Prometheus metrics (GET /metrics); false gives every component a no-op meter.'),
+  endpoint: endpoint().default('127.0.0.1:9464').describe('Address the /metrics endpoint listens on, "host:port"; port 0 picks a free port.'),
+});
+export type MetricsTelemetryConfig = z.infer<typeof MetricsTelemetryConfig>;
+const METRICS_DEFAULT: MetricsTelemetryConfig = { enabled: true, endpoint: '127.0.0.1:9464' };
+
 export const ServiceConfig = z.strictObject({
   pipelines: z
     .record(z.string(), PipelineConfig)
@@ -29,8 +37,9 @@ export const ServiceConfig = z.strictObject({
           level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info').describe('Agent log level.'),
         })
         .default({ level: 'info' }),
+      metrics: MetricsTelemetryConfig.default(METRICS_DEFAULT),
     })
-    .default({ logs: { level: 'info' } }),
+    .default({ logs: { level: 'info' }, metrics: METRICS_DEFAULT }),
   shutdown_timeout_ms: milliseconds().default(15_000).describe('How long shutdown may take to flush before giving up.'),
   max_inflight_items: count('items')
     .default(200_000)

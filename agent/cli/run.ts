@@ -5,6 +5,7 @@ import { createLiveTime } from '../clock.ts';
 import { ConfigError } from '../errors.ts';
 import { createLogger } from '../logger.ts';
 import { buildPipelines, type AgentPipelines } from '../pipeline/build.ts';
+import { createAgentTelemetry } from '../telemetry/agent-telemetry.ts';
 import { registry } from '../registry.ts';
 import { version } from '../version.ts';
 import { loadConfigFile } from '../../config/load.ts';
@@ -18,7 +19,8 @@ export const runCommand: Command = {
 
 Loads and validates the configuration (every problem is printed before anything starts), opens
 the database (the bundled PostgreSQL under ./data/ when storage.url is empty), applies pending
-migrations, starts exporters, processors and receivers, and runs until SIGTERM or SIGINT. On a
+migrations, serves Prometheus metrics on service.telemetry.metrics.endpoint (GET /metrics),
+starts exporters, processors and receivers, and runs until SIGTERM or SIGINT. On a
 signal it stops the receivers, flushes the processors and exporters within
 service.shutdown_timeout_ms, and exits. A second signal exits at once.
 
@@ -47,6 +49,7 @@ Exit codes: 0 clean stop, 1 invalid configuration, 3 failed to start or to stop 
     for (const warning of config.warnings) logger.warn({ config: values.config }, `Configuration: ${warning}.`);
 
     const time = createLiveTime();
+    const telemetry = createAgentTelemetry(config.service.telemetry.metrics, logger.child({ component: 'telemetry' }));
     let storage: Awaited<ReturnType<typeof openStorage>> | null = null;
     let pipelines;
     let api: ApiServer | null = null;
@@ -58,7 +61,9 @@ Exit codes: 0 clean stop, 1 invalid configuration, 3 failed to start or to stop 
           instance: { version: version(), configText: readFileSync(values.config!, 'utf8') },
         });
       }
-      pipelines = await buildPipelines(config, { logger, clock: time.clock, scheduler: time.scheduler, database: storage?.database ?? null });
+      await telemetry.start();
+      pipelines = await buildPipelines(config, { logger, clock: time.clock, scheduler: time.scheduler, database: storage?.database ?? null, meter: telemetry.meter });
+      telemetry.observe(pipelines, [...new Set(Object.values(config.pipelines).flatMap((p) => p.receivers))]);
       await pipelines.start();
       running = pipelines;
       if (config.api.enabled && storage) {
@@ -75,6 +80,7 @@ Exit codes: 0 clean stop, 1 invalid configuration, 3 failed to start or to stop 
       await api?.close().catch((e: unknown) => logger.error({ err: e }, 'Closing the API failed.'));
       await running?.shutdown().catch((e: unknown) => logger.error({ err: e }, 'Stopping the pipelines failed.'));
       time.stop();
+      await telemetry.shutdown();
       await storage?.close().catch((e: unknown) => logger.error({ err: e }, 'Closing the database failed.'));
       return EXIT.failed;
     }
@@ -93,6 +99,7 @@ Exit codes: 0 clean stop, 1 invalid configuration, 3 failed to start or to stop 
     }
     time.stop();
     await storage?.close().catch((err: unknown) => logger.error({ err }, 'Closing the database failed.'));
+    await telemetry.shutdown();
     logger.info({ components: pipelines.stats() }, 'Agent stopped.');
     return code;
   },

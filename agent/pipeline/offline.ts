@@ -51,7 +51,7 @@ export function defaultOfflineConfig(): ResolvedConfig {
     storage: undefined,
     service: {
       pipelines: { offline: { receivers: [], processors: [...DEFAULT_OFFLINE_PROCESSORS], exporters: [] } },
-      telemetry: { logs: { level: 'warn' } },
+      telemetry: { logs: { level: 'warn' }, metrics: { enabled: false, endpoint: '127.0.0.1:0' } },
       shutdown_timeout_ms: 60_000,
       max_inflight_items: Number.MAX_SAFE_INTEGER,
     },

@@ -73,7 +73,7 @@ storage:
 api:
   endpoint: "127.0.0.1:0"
 service:
-  telemetry: { logs: { level: info } }
+  telemetry: { logs: { level: info }, metrics: { endpoint: "127.0.0.1:0" } }
   pipelines:
     genai: { receivers: [otlp], processors: [normalize, trace_assembler], exporters: [ndjson] }
 `);

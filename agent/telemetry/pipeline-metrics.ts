@@ -1,0 +1,78 @@
+// Self-telemetry from what the pipeline and receivers already count, under the Collector's names
+// in a faultline_ namespace (otelcol_receiver_accepted_spans → faultline_receiver_accepted_spans_total,
+// otelcol_processor_incoming_items → faultline_component_items_in_total, …). Observable: read at
+// scrape time, so the hot path pays nothing for metrics.
+import type { Meter, ObservableResult } from '@opentelemetry/api';
+import type { Receiver } from '../component.ts';
+import type { ComponentStats } from '../pipeline/stats.ts';
+import { FAILURE_REASONS, type OtlpReceiverStats, type Transport } from '../receivers/otlp/stats.ts';
+
+export interface PipelineMetricsSource {
+  stats(): ComponentStats[];
+  inflightItems(): number;
+  receiver(id: string): Receiver | undefined;
+}
+
+const TRANSPORTS: readonly Transport[] = ['http', 'grpc'];
+
+export function registerPipelineMetrics(meter: Meter, source: PipelineMetricsSource, receiverIds: readonly string[]): void {
+  const counter = (name: string, description: string, unit?: string) => meter.createObservableCounter(name, { description, unit });
+
+  const itemsIn = counter('faultline_component_items_in_total', 'Items (across all batch lanes) handed to a processor or exporter.');
+  const itemsOut = counter('faultline_component_items_out_total', 'Items a processor passed on (returned or emitted later), or an exporter delivered.');
+  const errors = counter('faultline_component_errors_total', 'Batches a processor or exporter failed (threw).');
+  const busy = counter('faultline_component_duration_seconds_total', 'Time spent inside a processor or exporter.', 's');
+  const batches = counter('faultline_component_batches_total', 'Batches handed to a processor or exporter.');
+  meter.addBatchObservableCallback(
+    (r) => {
+      for (const s of source.stats()) {
+        const labels = { kind: s.kind, component: s.id };
+        r.observe(itemsIn, s.itemsIn, labels);
+        r.observe(itemsOut, s.itemsOut, labels);
+        r.observe(errors, s.errors, labels);
+        r.observe(busy, s.durationMs / 1000, labels);
+        r.observe(batches, s.calls, labels);
+      }
+    },
+    [itemsIn, itemsOut, errors, busy, batches],
+  );
+
+  meter
+    .createObservableGauge('faultline_pipeline_inflight_items', { description: 'Items accepted by receivers and not yet through every pipeline (service.max_inflight_items caps it).' })
+    .addCallback((r: ObservableResult) => r.observe(source.inflightItems()));
+
+  const accepted = counter('faultline_receiver_accepted_spans_total', 'Spans a receiver handed to the pipeline.');
+  const refused = counter('faultline_receiver_refused_spans_total', 'Decoded spans not delivered because the pipeline refused or failed the request (the sender was told to retry), by reason.');
+  const rejected = counter('faultline_receiver_rejected_spans_total', 'Unusable spans left out of an accepted request and reported in partial_success.');
+  const acceptedLogs = counter('faultline_receiver_accepted_log_records_total', 'Log records a receiver handed to the pipeline.');
+  const refusedLogs = counter('faultline_receiver_refused_log_records_total', 'Decoded log records not delivered because the pipeline refused or failed the request, by reason.');
+  const requests = counter('faultline_receiver_requests_total', 'Export requests answered, by outcome: success, or the reason of the error answer.');
+  meter.addBatchObservableCallback(
+    (r) => {
+      for (const id of receiverIds) {
+        const stats = receiverStats(source.receiver(id));
+        if (!stats) continue;
+        for (const transport of TRANSPORTS) {
+          const t = stats[transport];
+          const labels = { receiver: id, transport };
+          r.observe(accepted, t.spans.accepted, labels);
+          r.observe(rejected, t.spans.rejected, labels);
+          r.observe(acceptedLogs, t.logs.accepted, labels);
+          r.observe(requests, t.requests.succeeded, { ...labels, outcome: 'success' });
+          for (const reason of FAILURE_REASONS) {
+            r.observe(refused, t.spans.refused[reason], { ...labels, reason });
+            r.observe(refusedLogs, t.logs.refused[reason], { ...labels, reason });
+            r.observe(requests, t.requests.failed[reason], { ...labels, outcome: reason });
+          }
+        }
+      }
+    },
+    [accepted, refused, rejected, acceptedLogs, refusedLogs, requests],
+  );
+}
+
+/** The receiver's counters when it keeps the otlp receiver's kind (receivers/otlp). */
+function receiverStats(receiver: Receiver | undefined): OtlpReceiverStats | null {
+  const stats = (receiver as { stats?: () => OtlpReceiverStats } | undefined)?.stats;
+  return typeof stats === 'function' ? stats.call(receiver) : null;
+}

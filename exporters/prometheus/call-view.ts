@@ -1,0 +1,69 @@
+// The parts of a normalized call the metrics need, read the same way for LLM and embedding calls.
+import type { TelemetryItem } from '../../agent/model/llm-call.ts';
+import type { Signal } from '../../agent/model/signal.ts';
+import type { OptionalLabel } from './config.ts';
+
+export interface CallView {
+  provider: string;
+  operation: string;
+  outcome: 'ok' | 'error';
+  spanId: string;
+  endMs: number;
+  durationSec: number;
+  inputTokens: number | null;
+  outputTokens: number | null;
+  costUsd: number | null;
+  rateLimit: { remainingRequests: number | null; limitRequests: number | null; remainingTokens: number | null; limitTokens: number | null } | null;
+  signals: readonly Signal[];
+  /** Raw values of the optional labels, before limits; null when the call does not say. */
+  optional: Record<OptionalLabel, string | null>;
+}
+
+export function viewCall(item: TelemetryItem): CallView | null {
+  if (item.kind !== 'llm' && item.kind !== 'embedding') return null;
+  const common = {
+    provider: item.provider || 'unknown',
+    outcome: item.outcome,
+    spanId: item.source.spanId,
+    endMs: item.timing.endMs,
+    durationSec: item.timing.durationMs / 1000,
+    signals: item.signals,
+  };
+  if (item.kind === 'embedding') {
+    return {
+      ...common,
+      operation: 'embeddings',
+      inputTokens: item.inputTokens,
+      outputTokens: null,
+      costUsd: null,
+      rateLimit: null,
+      optional: { requested_model: item.requestModel, model_id: null, api_base: null, api_provider: null, team: item.identity.team },
+    };
+  }
+  return {
+    ...common,
+    operation: item.operation,
+    inputTokens: item.tokens.input,
+    outputTokens: item.tokens.output,
+    costUsd: item.cost.totalUsd,
+    rateLimit: item.rateLimit,
+    optional: {
+      // LiteLLM's requested_model is the model group the client asked for.
+      requested_model: item.modelGroup ?? item.requestModel ?? item.responseModel,
+      model_id: item.deploymentId,
+      api_base: item.apiBase === null ? null : originOf(item.apiBase),
+      api_provider: item.providerRaw,
+      team: item.identity.team,
+    },
+  };
+}
+
+/** scheme://host:port only: a path or query can carry a key or a tenant name. */
+function originOf(apiBase: string): string {
+  try {
+    const origin = new URL(apiBase).origin;
+    return origin === 'null' ? 'invalid' : origin;
+  } catch {
+    return 'invalid';
+  }
+}

@@ -1,0 +1,100 @@
+// prometheus: GenAI metrics on the agent's /metrics endpoint (service.telemetry.metrics), recorded
+// through ctx.meter from the calls lane (requests, errors by failure subtype, duration and token
+// histograms, cost, throughput, rate-limit headroom, latency quantiles) and the events lane
+// (FailureEvents by category, subtype, severity, provider). Label values are bounded by config.
+import type { Attributes } from '@opentelemetry/api';
+import { defineExporter } from '../../agent/component.ts';
+import { viewCall, type CallView } from './call-view.ts';
+import { OPTIONAL_LABELS, PrometheusExporterConfig, type OptionalLabel } from './config.ts';
+import { errorTypeOf } from './error-type.ts';
+import { createGenAiInstruments } from './instruments.ts';
+import { createLabelLimiter, type LabelLimiter } from './label-limiter.ts';
+import { createLabelSets } from './label-sets.ts';
+import { createRateLimitGauges } from './rate-limit-gauges.ts';
+import { createSlidingQuantiles } from './sliding-quantiles.ts';
+
+export const LATENCY_QUANTILES = [0.5, 0.95, 0.99] as const;
+
+export default defineExporter({
+  type: 'prometheus',
+  description: 'GenAI metrics (provider errors, latency quantiles, rate-limit headroom, failure events, OTel GenAI histograms, cost) on the /metrics endpoint.',
+  configSchema: PrometheusExporterConfig,
+  create(config, ctx) {
+    const limitProvider = createLabelLimiter(config.limits.provider);
+    const limiters = Object.fromEntries(OPTIONAL_LABELS.map((l) => [l, createLabelLimiter(config.limits[l])])) as Record<OptionalLabel, LabelLimiter>;
+    const optional = (raw: Record<OptionalLabel, string | null>, only: readonly OptionalLabel[] = config.labels): Attributes => {
+      const out: Attributes = {};
+      for (const l of config.labels) if (only.includes(l)) out[l] = limiters[l](raw[l] ?? 'unknown');
+      return out;
+    };
+
+    const m = createGenAiInstruments(ctx.meter);
+    const latency = createSlidingQuantiles({ windowMs: config.latency.window_ms, slices: config.latency.slices, relativeAccuracy: config.latency.relative_accuracy });
+    const rateLimits = createRateLimitGauges(config.latency.window_ms);
+    ctx.meter.addBatchObservableCallback(
+      (r) => {
+        for (const s of latency.snapshot(LATENCY_QUANTILES)) {
+          LATENCY_QUANTILES.forEach((q, i) => r.observe(m.latency, s.values[i], { provider: s.key, quantile: String(q) }));
+          r.observe(m.latencySum, s.sum, { provider: s.key });
+          r.observe(m.latencyCount, s.count, { provider: s.key });
+        }
+        for (const g of rateLimits.current()) {
+          r.observe(m.remaining, g.remaining, g.labels);
+          if (g.ratio !== null) r.observe(m.remainingRatio, g.ratio, g.labels);
+        }
+      },
+      [m.latency, m.latencySum, m.latencyCount, m.remaining, m.remainingRatio],
+    );
+
+    const labelSets = createLabelSets();
+    const labelNames = ['provider', ...config.labels];
+    const labelValues: string[] = [];
+    const recordCall = (call: CallView, eventSubtype: string | undefined, counts: Map<Attributes, number>) => {
+      const provider = limitProvider(call.provider);
+      labelValues.length = 0;
+      labelValues.push(provider);
+      for (const l of config.labels) labelValues.push(limiters[l](call.optional[l] ?? 'unknown'));
+      const set = labelSets(labelNames, labelValues, call.operation);
+      const count = (attributes: Attributes) => counts.set(attributes, (counts.get(attributes) ?? 0) + 1);
+      count(set.outcome[call.outcome]);
+      if (call.outcome === 'error') {
+        const e = set.errorOf(errorTypeOf(call.signals, eventSubtype));
+        count(e.errors);
+        m.duration.record(call.durationSec, e.duration);
+      } else {
+        m.duration.record(call.durationSec, set.op);
+      }
+      if (call.inputTokens !== null) m.tokens.record(call.inputTokens, set.input);
+      if (call.outputTokens !== null) m.tokens.record(call.outputTokens, set.output);
+      if (call.costUsd !== null && call.costUsd >= 0) m.cost.record(call.costUsd, set.base);
+      if (call.outcome === 'ok' && call.outputTokens !== null && call.outputTokens > 0 && call.durationSec > 0) {
+        m.throughput.record(call.outputTokens / call.durationSec, set.base);
+      }
+      if (call.outcome === 'ok') latency.observe(provider, call.endMs, call.durationSec);
+      if (call.rateLimit) rateLimits.record(set.base, call.endMs, call.rateLimit);
+    };
+
+    return {
+      async export(batch) {
+        const subtypeBySpan = new Map<string, string>();
+        for (const e of batch.events) {
+          if (e.span_id !== null) subtypeBySpan.set(e.span_id, e.subtype);
+          m.failures.add(1, {
+            category: e.category,
+            subtype: e.subtype,
+            severity: e.severity,
+            provider: limitProvider(e.provider),
+            ...optional({ requested_model: e.model, model_id: null, api_base: null, api_provider: null, team: e.impact_scope.team }, ['requested_model', 'team']),
+          });
+        }
+        // Counters are summed per batch and added once per label set.
+        const counts = new Map<Attributes, number>();
+        for (const item of batch.calls) {
+          const call = viewCall(item);
+          if (call) recordCall(call, subtypeBySpan.get(call.spanId), counts);
+        }
+        for (const [attributes, n] of counts) (attributes.error_type === undefined ? m.requests : m.errors).add(n, attributes);
+      },
+    };
+  },
+});

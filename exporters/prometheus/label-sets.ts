@@ -1,0 +1,46 @@
+// Attribute objects for the per-call metrics, built once per distinct (bounded) label set and
+// reused: the SDK hashes every attribute object it is given, and building fresh ones per call
+// (several spreads per call) made garbage collection the exporter's main cost.
+import type { Attributes } from '@opentelemetry/api';
+
+export interface CallLabelSet {
+  /** provider + optional labels. */
+  readonly base: Attributes;
+  readonly outcome: { ok: Attributes; error: Attributes };
+  /** base + gen_ai_operation_name, and per token type. */
+  readonly op: Attributes;
+  readonly input: Attributes;
+  readonly output: Attributes;
+  /** Per error_type: the errors counter's and the duration histogram's attributes. */
+  errorOf(errorType: string): { errors: Attributes; duration: Attributes };
+}
+
+export function createLabelSets() {
+  const sets = new Map<string, CallLabelSet>();
+  /** `values` are already bounded by the label limits, so the cache is bounded too. */
+  return (names: readonly string[], values: readonly string[], operation: string): CallLabelSet => {
+    let key = operation;
+    for (const v of values) key += `\u0000${v}`;
+    let set = sets.get(key);
+    if (!set) {
+      const base: Attributes = {};
+      names.forEach((n, i) => (base[n] = values[i]));
+      const op = { ...base, gen_ai_operation_name: operation };
+      const errors = new Map<string, { errors: Attributes; duration: Attributes }>();
+      set = {
+        base,
+        outcome: { ok: { ...base, outcome: 'ok' }, error: { ...base, outcome: 'error' } },
+        op,
+        input: { ...op, gen_ai_token_type: 'input' },
+        output: { ...op, gen_ai_token_type: 'output' },
+        errorOf(errorType) {
+          let e = errors.get(errorType);
+          if (!e) errors.set(errorType, (e = { errors: { ...base, error_type: errorType }, duration: { ...op, error_type: errorType } }));
+          return e;
+        },
+      };
+      sets.set(key, set);
+    }
+    return set;
+  };
+}
