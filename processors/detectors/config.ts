@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { count, milliseconds } from '../../config/units.ts';
 import type { SecuritySettings } from './security/detect-security.ts';
+import { CostConfig } from './cost/config.ts';
+import { DataConfig } from './data/config.ts';
 
 const ratio = (what: string) =>
   z
@@ -78,6 +80,8 @@ export const DetectorsConfig = z.strictObject({
   families: FamiliesConfig.default(FamiliesConfig.parse({})).describe('Turns provider-family rule sets on or off; the generic status/class/message rules always run.'),
   latency: LatencyConfig.default(LatencyConfig.parse({})).describe('Latency SLA detection (latency_degradation).'),
   security: SecurityConfig.default(SecurityConfig.parse({})).describe('Security checks on captured prompt and completion text; evidence holds rule names, offsets and masked excerpts only.'),
+  cost: CostConfig.default(CostConfig.parse({})).describe('Cost checks over LLM calls in rolling event-time windows: configured budgets, batch budgets, token spikes, cache-miss and retry storms, agent loops.'),
+  data: DataConfig.default(DataConfig.parse({})).describe('Data checks over retrieval, embedding and ingestion spans: score drift, embedding drift, stale documents, failed or overdue ingestion.'),
 });
 export type DetectorsConfig = z.infer<typeof DetectorsConfig>;
 
