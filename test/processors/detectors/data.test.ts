@@ -2,7 +2,7 @@
 // retrieval score drift, embedding centroid drift, stale documents and ingestion failures, each
 // once per episode, with near misses that stay quiet.
 import { describe, expect, it } from 'vitest';
-import { failureIdForWindow } from '../../../agent/model/failure-event.ts';
+import { failureIdForWindow, type DataFailure, type FailureEvent } from '../../../agent/model/failure-event.ts';
 import { BASE_MS, embeddingSpan, genAiRetrievalSpan, ingestSpan, retrieverSpan, type RetrievedDoc } from '../../fixtures/spans/cost-data.ts';
 import { SpanKind, StatusCode, type SpanInput } from '../../support/span-builder.ts';
 import { startChain, subtypes } from './run-pipeline.ts';
@@ -14,6 +14,11 @@ async function run(detectors: Record<string, unknown>, spans: SpanInput[], norma
   const chain = await startChain({ detectors, normalize, startMs: BASE_MS });
   for (const s of [...spans].sort((a, b) => (a.startMs ?? 0) - (b.startMs ?? 0))) await chain.send([s]);
   return chain.finish();
+}
+
+function asData(e: FailureEvent): DataFailure {
+  if (e.category !== 'data') throw new Error(`expected a data event, got ${e.category}/${e.subtype}`);
+  return e;
 }
 
 /** Deterministic noise in [-1, 1). */
@@ -37,7 +42,7 @@ describe('retrieval_quality_drop', () => {
   it('reports once when top-k scores drift and the mean top-1 score falls', async () => {
     const { events } = await run(config, [...retrievals(1, 120, 0.88, 0, 1), ...retrievals(500, 20, 0.62, 60 * MIN, 2)]);
     expect(subtypes(events)).toEqual(['data/retrieval_quality_drop']);
-    const e = events[0];
+    const e = asData(events[0]);
     expect(e).toMatchObject({ category: 'data', detection_method: 'score_drift', collection: 'product-docs' });
     expect(e.drift_score).toBe(e.evidence.ks_d);
     expect(e.evidence.ks_d as number).toBeGreaterThan(e.evidence.ks_critical as number);
@@ -74,7 +79,7 @@ describe('embedding_drift', () => {
   it('reports once when the window centroid moves past the threshold calibrated from the baseline', async () => {
     const { events } = await run(config, [...embeddings(1, 30, 0, 0, 11), ...embeddings(100, 20, 0, 20 * MIN, 12), ...embeddings(200, 30, 3, 40 * MIN, 13)]);
     expect(subtypes(events)).toEqual(['data/embedding_drift']);
-    const e = events[0];
+    const e = asData(events[0]);
     expect(e.evidence).toMatchObject({ key_kind: 'model', key: 'openai/text-embedding-3-small', baseline_vectors: 60, window_ms: 600_000, dimensions: 8 });
     expect(e.evidence.observed as number).toBeGreaterThan(e.evidence.baseline as number);
     expect(e.drift_score).toBeGreaterThan(0);
@@ -112,7 +117,7 @@ describe('stale_index', () => {
 
   it('applies a collection\'s own age limit', async () => {
     const { events } = await run(config, [retrieverSpan(1, at(1), aged(1, 3, 4), 'news'), retrieverSpan(2, at(2), aged(2, 3, 4), 'product-docs')]);
-    expect(events.map((e) => e.collection)).toEqual(['news']);
+    expect(events.map((e) => asData(e).collection)).toEqual(['news']);
   });
 });
 
