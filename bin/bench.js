@@ -6,6 +6,7 @@ import { register } from 'tsx/esm/api';
 
 const BENCHES = {
   'receive-path': '../test/bench/receive-path.ts',
+  'cost-data': '../test/bench/cost-data-detectors.ts',
 };
 
 const wanted = process.argv.slice(2);

@@ -1,5 +1,6 @@
 // agent_loop: one trace making more than max_calls_per_trace LLM requests, or sending the same
-// prompt (system prompt + messages, hashed) max_prompt_repeats times. Retry attempts of one
+// prompt (system prompt + messages, hashed) max_prompt_repeats times, each after the previous
+// one ended. Retry attempts of one
 // request are not new requests. Counts live across batches (a long agent run arrives in pieces),
 // one trace is reported once, and a trace is forgotten trace_ttl_ms after its last call or when
 // max_traces are tracked. The signal carries the trace's running tokens and cost.
@@ -16,7 +17,8 @@ const MAX_PROMPTS_PER_TRACE = 512;
 
 interface TraceState {
   requests: number;
-  prompts: Map<string, number>;
+  /** Per prompt hash: sequential sends, and when the latest ended. */
+  prompts: Map<string, { count: number; lastEndMs: number }>;
   lastMs: number;
   input: number;
   output: number;
@@ -48,9 +50,14 @@ export function createAgentLoopCheck(config: CostConfig): AgentLoopCheck {
       if (call.cost.totalUsd !== null && call.cost.totalUsd > 0) t.costUsd += call.cost.totalUsd;
       let repeats = 0;
       const prompt = promptHash(call);
-      if (prompt !== null && (t.prompts.has(prompt) || t.prompts.size < MAX_PROMPTS_PER_TRACE)) {
-        repeats = (t.prompts.get(prompt) ?? 0) + 1;
-        t.prompts.set(prompt, repeats);
+      const seen = prompt === null ? undefined : t.prompts.get(prompt);
+      if (prompt !== null && (seen !== undefined || t.prompts.size < MAX_PROMPTS_PER_TRACE)) {
+        // A loop sends the prompt again after reading the answer; the same prompt sent in
+        // parallel (sampling n answers, fan-out) overlaps in time and is not a repeat.
+        const sequential = seen === undefined || call.timing.startMs >= seen.lastEndMs;
+        const entry = { count: (seen?.count ?? 0) + (sequential ? 1 : 0), lastEndMs: Math.max(seen?.lastEndMs ?? -Infinity, call.timing.endMs) };
+        t.prompts.set(prompt, entry);
+        repeats = sequential ? entry.count : 0;
       }
       if (t.reported) return null;
       const tooMany = t.requests > c.max_calls_per_trace;

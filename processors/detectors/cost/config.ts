@@ -63,7 +63,7 @@ export const RetryStormConfig = z.strictObject({
 
 export const AgentLoopConfig = z.strictObject({
   max_calls_per_trace: count('LLM calls').default(25).describe('A trace making more LLM requests than this (retry attempts not counted) is an agent_loop.'),
-  max_prompt_repeats: count('repeats').default(3).describe('The same prompt (system + messages, hashed) sent this many times in one trace is an agent_loop.'),
+  max_prompt_repeats: count('repeats').default(3).describe('The same prompt (system + messages, hashed) sent this many times in one trace, each after the previous answer came back, is an agent_loop.'),
   trace_ttl_ms: milliseconds().default(3_600_000).describe('Event time after a trace\'s last call when its counts are forgotten.'),
   max_traces: count('traces').default(10_000).describe('Traces tracked at once; past it the least recently seen is forgotten.'),
 });

@@ -35,9 +35,14 @@ export const StaleCollection = z.strictObject({
 });
 
 export const StaleIndexConfig = z.strictObject({
-  max_age_ms: milliseconds().default(30 * 86_400_000).describe('Documents older than this at retrieval time (from metadata updated_at, last_modified, indexed_at, created_at or timestamp) are stale.'),
+  max_age_ms: milliseconds()
+    .nullable()
+    .default(null)
+    .describe(
+      'Documents older than this at retrieval time (from metadata updated_at, last_modified, indexed_at, created_at or timestamp) are stale. null: only the collections listed below are checked, since how old is too old depends on the content.',
+    ),
   min_stale_fraction: fraction('min_stale_fraction').default(0.5).describe('A retrieval is stale when at least this share of its dated documents is stale.'),
-  collections: z.array(StaleCollection).default([]).describe('Per-collection age limits, over max_age_ms.'),
+  collections: z.array(StaleCollection).default([]).describe('Per-collection age limits; they win over max_age_ms.'),
 });
 
 export const IngestionJob = z.strictObject({

@@ -1,6 +1,7 @@
 // stale_index: a retrieval whose dated documents (metadata timestamps) are mostly older than the
 // collection's age limit at the time of the retrieval (event time, never the wall clock).
-// Documents without a timestamp neither count for nor against. Reported once per collection;
+// Documents without a timestamp neither count for nor against. Off for collections with no
+// configured age (no default: a policy archive and a news feed age differently). Reported once per collection;
 // re-armed by a retrieval that returns fresh documents.
 import type { RetrievalCall } from '../../../agent/model/llm-call.ts';
 import type { Signal } from '../../../agent/model/signal.ts';
@@ -18,11 +19,12 @@ export function createStaleIndexCheck(config: DataConfig): StaleIndexCheck {
   const armed = createRecentKeys<{ armed: boolean }>(config.max_keys);
   return {
     observe(call) {
+      const maxAge = (call.dataSource !== null ? limits.get(call.dataSource) : undefined) ?? c.max_age_ms;
+      if (maxAge === null) return null;
       const now = call.timing.endMs;
       const ages = call.documents.map((d) => d.timestampMs).filter((t): t is number => t !== null).map((t) => now - t);
       if (ages.length === 0) return null;
       const collection = call.dataSource ?? 'unknown';
-      const maxAge = (call.dataSource !== null ? limits.get(call.dataSource) : undefined) ?? c.max_age_ms;
       const stale = ages.filter((a) => a > maxAge).length;
       const fraction = stale / ages.length;
       const state = armed.touch(collection, () => ({ armed: true }));

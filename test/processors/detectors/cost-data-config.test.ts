@@ -7,6 +7,7 @@ describe('detectors config: cost and data sections', () => {
     expect(c.cost).toMatchObject({ enabled: true, budgets: [], batches: [], budget_rearm_ratio: 0.9, max_keys: 10_000 });
     expect(c.cost.token_spike).toEqual({ factor: 5, min_tokens: 2_000, min_samples: 20, window_ms: 3_600_000, max_samples_per_key: 500 });
     expect(c.data).toMatchObject({ enabled: true, max_keys: 1_000, ingestion: { jobs: [], max_failed_fraction: 0, check_interval_ms: 60_000 } });
+    expect(c.data.stale_index).toEqual({ max_age_ms: null, min_stale_fraction: 0.5, collections: [] });
     expect(c.data.retrieval_quality).toMatchObject({ psi_threshold: 0.25, ks_alpha: 0.01, min_top1_drop: 0.1 });
   });
 

@@ -166,6 +166,12 @@ describe('agent_loop', () => {
     expect(events[0].evidence).toMatchObject({ rule: 'same_prompt', baseline: 3, observed: 3 });
   });
 
+  it('does not count the same prompt sent in parallel (sampling several answers) as a loop', async () => {
+    const parallel = Array.from({ length: 6 }, (_, i) => litellmCall({ n: 500 + i, traceId: traceIdOf(5, 'c9'), startMs: BASE_MS + i * 100, durationMs: 5_000, prompt: 'write a haiku' }));
+    const { events } = await run({ cost: loop }, parallel);
+    expect(events).toEqual([]);
+  });
+
   it('does not report a long but bounded agent run, nor a prompt sent twice', async () => {
     const { events } = await run({ cost: loop }, [...inTrace(3, 25, (i) => `step ${i}`), ...inTrace(4, 4, (i) => (i % 2 === 0 ? 'same question' : `other ${i}`))]);
     expect(events).toEqual([]);

@@ -115,6 +115,11 @@ describe('stale_index', () => {
     expect(events).toEqual([]);
   });
 
+  it('checks nothing by default: how old is too old depends on the collection', async () => {
+    const { events } = await run({}, [retrieverSpan(1, at(1), aged(1, 900, 1_200))]);
+    expect(events).toEqual([]);
+  });
+
   it('applies a collection\'s own age limit', async () => {
     const { events } = await run(config, [retrieverSpan(1, at(1), aged(1, 3, 4), 'news'), retrieverSpan(2, at(2), aged(2, 3, 4), 'product-docs')]);
     expect(events.map((e) => asData(e).collection)).toEqual(['news']);
