@@ -12,6 +12,9 @@ import type { DataConfig } from './config.ts';
 import { dataSignal, round3 } from './data-signal.ts';
 import { ksTwoSample, psi } from './drift-statistics.ts';
 
+/** Scores kept per retrieval: the top-k the drift is about, and a bound on memory. */
+const TOP_K = 10;
+
 interface Sample {
   endMs: number;
   scores: number[];
@@ -35,13 +38,17 @@ export function createRetrievalQualityCheck(config: DataConfig): RetrievalQualit
   const judgeEveryMs = c.window_ms / 30;
   return {
     observe(call) {
-      const scores = call.documents.map((d) => d.score).filter((s): s is number => s !== null && Number.isFinite(s));
+      const scores = call.documents
+        .map((d) => d.score)
+        .filter((s): s is number => s !== null && Number.isFinite(s))
+        .sort((a, b) => b - a)
+        .slice(0, TOP_K);
       if (scores.length === 0) return null;
       const collection = call.dataSource ?? 'unknown';
       const s = states.touch(collection, () => ({ samples: [], latestMs: -Infinity, lastJudgedMs: -Infinity, armed: true }));
       const now = call.timing.endMs;
       s.latestMs = Math.max(s.latestMs, now);
-      s.samples.push({ endMs: now, scores, top1: Math.max(...scores) });
+      s.samples.push({ endMs: now, scores, top1: scores[0] });
       const oldest = s.latestMs - c.window_ms - c.baseline_window_ms;
       let drop = 0;
       while (drop < s.samples.length && (s.samples[drop].endMs <= oldest || s.samples.length - drop > c.max_samples_per_key)) drop++;
