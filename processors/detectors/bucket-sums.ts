@@ -5,12 +5,12 @@
 
 interface Bucket {
   startMs: number;
-  sums: number[];
+  sums: Float64Array;
 }
 
 export interface BucketSums {
   /** Adds `values` at event time `timeMs`; moves the window's end forward when it is later. */
-  add(timeMs: number, values: readonly number[]): void;
+  add(timeMs: number, values: ArrayLike<number>): void;
   /**
    * Per-position sums over the last `windowMs` ending `offsetMs` before the end of the latest
    * bucket: recent(W) is the current window, recent(B, W) the baseline just before it.
@@ -40,10 +40,11 @@ export function createBucketSums(width: number, spanMs: number, bucketMs: number
       while (i >= 0 && buckets[i].startMs > startMs) i--;
       let b = i >= 0 && buckets[i].startMs === startMs ? buckets[i] : undefined;
       if (b === undefined) {
-        b = { startMs, sums: new Array<number>(width).fill(0) };
+        b = { startMs, sums: new Float64Array(width) };
         buckets.splice(i + 1, 0, b);
       }
-      for (let k = 0; k < width; k++) b.sums[k] += values[k] ?? 0;
+      const n = Math.min(width, values.length);
+      for (let k = 0; k < n; k++) b.sums[k] += values[k];
       evict();
     },
     recent(windowMs, offsetMs = 0) {

@@ -89,11 +89,11 @@ export function createAgentLoopCheck(config: CostConfig): AgentLoopCheck {
 function promptHash(call: LlmCall): string | null {
   const content = call.content;
   if (content === null || content.inputMessages.length === 0) return null;
-  const h = createHash('sha256');
-  h.update(content.systemPrompt ?? '');
+  // One update of one string: each update() call costs about as much as hashing a kilobyte.
+  let text = content.systemPrompt ?? '';
   for (const m of content.inputMessages) {
-    h.update(`\u0000${m.role}`);
-    for (const p of m.parts) h.update(`\u0001${p.type}\u0002${p.name ?? ''}\u0002${p.content ?? ''}`);
+    text += `\u0000${m.role}`;
+    for (const p of m.parts) text += `\u0001${p.type}\u0002${p.name ?? ''}\u0002${p.content ?? ''}`;
   }
-  return h.digest('hex');
+  return createHash('sha256').update(text).digest('hex');
 }

@@ -14,11 +14,12 @@ import { dataSignal, round3 } from './data-signal.ts';
 
 interface ModelState {
   dim: number;
-  /** Unit vectors collected until the baseline is complete, then null. */
-  collecting: number[][] | null;
+  /** Unit vectors (each with a trailing 1, see unitRow) collected until the baseline is complete, then null. */
+  collecting: Float64Array[] | null;
   centroid: number[] | null;
   threshold: number;
   window: BucketSums;
+  lastJudgedMs: number;
   armed: boolean;
 }
 
@@ -30,28 +31,31 @@ export function createEmbeddingDriftCheck(config: DataConfig): EmbeddingDriftChe
   const c = config.embedding_drift;
   const states = createRecentKeys<ModelState>(config.max_keys);
   const bucketMs = Math.max(1, Math.floor(c.window_ms / 10));
+  const judgeEveryMs = c.window_ms / 30;
   return {
     observe(call) {
       const vectors = call.vectors.filter((v) => v.length > 0);
       if (vectors.length === 0) return null;
       const model = call.requestModel ?? 'unknown';
       const key = `${call.provider}/${model}`;
-      const s = states.touch(key, () => ({ dim: vectors[0].length, collecting: [], centroid: null, threshold: 0, window: createBucketSums(vectors[0].length + 1, c.window_ms, bucketMs), armed: true }));
+      const s = states.touch(key, () => ({ dim: vectors[0].length, collecting: [], centroid: null, threshold: 0, window: createBucketSums(vectors[0].length + 1, c.window_ms, bucketMs), lastJudgedMs: -Infinity, armed: true }));
       for (const raw of vectors) {
         if (raw.length !== s.dim) continue;
-        const v = unit(raw);
+        const v = unitRow(raw);
         if (v === null) continue;
-        s.window.add(call.timing.endMs, [...v, 1]);
+        s.window.add(call.timing.endMs, v);
         if (s.collecting !== null) {
           s.collecting.push(v);
           if (s.collecting.length >= c.baseline_vectors) {
-            s.centroid = centroidOf(s.collecting);
+            s.centroid = centroidOf(s.collecting, s.dim);
             s.threshold = Math.max(c.min_threshold, calibrate(s.collecting, s.centroid, c.min_window_vectors, c.bootstrap_rounds, c.quantile, key));
             s.collecting = null;
           }
         }
       }
-      if (s.centroid === null) return null;
+      // Summing the window costs a few vectors' worth of work: judged at most 30 times a window.
+      if (s.centroid === null || call.timing.endMs - s.lastJudgedMs < judgeEveryMs) return null;
+      s.lastJudgedMs = call.timing.endMs;
       const sums = s.window.recent(c.window_ms);
       const count = sums[s.dim];
       if (count < c.min_window_vectors) return null;
@@ -82,22 +86,26 @@ export function createEmbeddingDriftCheck(config: DataConfig): EmbeddingDriftChe
   };
 }
 
-function unit(v: readonly number[]): number[] | null {
+/** The unit vector with a 1 appended: one row adds both the vector and the count to the window. */
+function unitRow(v: readonly number[]): Float64Array | null {
   let norm = 0;
   for (const x of v) norm += x * x;
   if (!(norm > 0) || !Number.isFinite(norm)) return null;
   const k = 1 / Math.sqrt(norm);
-  return v.map((x) => x * k);
+  const row = new Float64Array(v.length + 1);
+  for (let i = 0; i < v.length; i++) row[i] = v[i] * k;
+  row[v.length] = 1;
+  return row;
 }
 
-function centroidOf(vectors: readonly number[][]): number[] {
-  const sum = new Array<number>(vectors[0].length).fill(0);
-  for (const v of vectors) for (let i = 0; i < v.length; i++) sum[i] += v[i];
-  return sum.map((x) => x / vectors.length);
+function centroidOf(rows: readonly Float64Array[], dim: number): number[] {
+  const sum = new Array<number>(dim).fill(0);
+  for (const v of rows) for (let i = 0; i < dim; i++) sum[i] += v[i];
+  return sum.map((x) => x / rows.length);
 }
 
 /** 1 − cos(a, b); scale-free, so a sum stands in for its mean. */
-export function cosineDistance(a: readonly number[], b: readonly number[]): number {
+export function cosineDistance(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let dot = 0;
   let na = 0;
   let nb = 0;
@@ -111,7 +119,7 @@ export function cosineDistance(a: readonly number[], b: readonly number[]): numb
 }
 
 // Deterministic resampling (seeded from the key), so a replay calibrates the same threshold.
-function calibrate(baseline: readonly number[][], centroid: readonly number[], sampleSize: number, rounds: number, quantile: number, seedText: string): number {
+function calibrate(baseline: readonly Float64Array[], centroid: readonly number[], sampleSize: number, rounds: number, quantile: number, seedText: string): number {
   const random = mulberry32(hash32(seedText));
   const distances: number[] = [];
   const dim = centroid.length;

@@ -54,12 +54,12 @@ export function createRetrievalQualityCheck(config: DataConfig): RetrievalQualit
       while (drop < s.samples.length && (s.samples[drop].endMs <= oldest || s.samples.length - drop > c.max_samples_per_key)) drop++;
       if (drop > 0) s.samples.splice(0, drop);
       if (s.latestMs - s.lastJudgedMs < judgeEveryMs) return null;
+      s.lastJudgedMs = s.latestMs;
 
       const split = s.latestMs - c.window_ms;
       const base = s.samples.filter((x) => x.endMs <= split);
       const cur = s.samples.filter((x) => x.endMs > split);
       if (base.length < c.min_samples || cur.length < c.min_samples) return null;
-      s.lastJudgedMs = s.latestMs;
       const baseScores = base.flatMap((x) => x.scores);
       const curScores = cur.flatMap((x) => x.scores);
       const psiValue = psi(baseScores, curScores);
