@@ -27,6 +27,9 @@ export const EmbeddingDriftConfig = z.strictObject({
   bootstrap_rounds: count('rounds').default(200).describe('Resamples drawn from the baseline to calibrate the threshold.'),
   min_threshold: z.number().positive().default(0.01).describe('Cosine distance below which no drift is reported, whatever the calibration (guards a baseline of near-identical vectors).'),
   rearm_ratio: fraction('rearm_ratio').default(0.8).describe('After drift, the distance must fall below this fraction of the threshold before drift is reported again.'),
+  max_models: count('models')
+    .default(32)
+    .describe('Provider/model pairs tracked at once (each holds baseline_vectors vectors until calibrated); past it the least recently seen is forgotten.'),
 });
 
 export const StaleCollection = z.strictObject({

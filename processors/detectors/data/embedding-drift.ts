@@ -29,7 +29,7 @@ export interface EmbeddingDriftCheck {
 
 export function createEmbeddingDriftCheck(config: DataConfig): EmbeddingDriftCheck {
   const c = config.embedding_drift;
-  const states = createRecentKeys<ModelState>(config.max_keys);
+  const states = createRecentKeys<ModelState>(c.max_models);
   const bucketMs = Math.max(1, Math.floor(c.window_ms / 10));
   const judgeEveryMs = c.window_ms / 30;
   return {
