@@ -11,6 +11,7 @@ const BENCHES = {
   detectors: '../test/bench/detectors.ts',
   'postgres-export': '../test/bench/postgres-export.ts',
   'prometheus-exporter': '../test/bench/prometheus-exporter.ts',
+  'cost-data': '../test/bench/cost-data-detectors.ts',
 };
 
 const wanted = process.argv.slice(2);

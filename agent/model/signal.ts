@@ -16,5 +16,16 @@ export const Signal = z.strictObject({
   fields: z
     .strictObject({ ...ProviderFields.shape, ...QualityFields.shape, ...CostFields.shape, ...SecurityFields.shape, ...DataFields.shape })
     .partial(),
+  /**
+   * Set on window-level findings that no single span carries (an ingestion job with no
+   * successful run): the classifier builds a window event with no span id, listing member spans.
+   */
+  window: z
+    .strictObject({
+      scope: z.string().min(1).describe('What the window is about, e.g. "ingestion/<data source>".'),
+      start_ms: z.number().describe('Window start, event time (ms since the epoch); part of the failure id.'),
+      member_spans: z.array(z.string()).describe('Span ids that made up the window (may be empty).'),
+    })
+    .optional(),
 });
 export type Signal = z.infer<typeof Signal>;

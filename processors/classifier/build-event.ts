@@ -2,7 +2,7 @@
 // signal, category fields from the signal (then from call facts), nulls for what nobody knows.
 // Evidence carries the primary signal's facts plus retries and attempt info; user ids and message
 // text never enter it.
-import { failureIdForSpan, SCHEMA_VERSION, type ImpactScope, type SecondaryMatch } from '../../agent/model/failure-event.ts';
+import { failureIdForSpan, failureIdForWindow, SCHEMA_VERSION, type ImpactScope, type SecondaryMatch } from '../../agent/model/failure-event.ts';
 import type { TelemetryItem } from '../../agent/model/llm-call.ts';
 import type { Signal } from '../../agent/model/signal.ts';
 import type { Severity } from '../../agent/model/taxonomy.ts';
@@ -22,9 +22,13 @@ export interface EventDraft {
 export function draftFailureEvent(d: EventDraft): Record<string, unknown> {
   const { item, primary } = d;
   const { traceId, spanId } = item.source;
+  // A window-level finding (no span carries it) gets a window id and lists its member spans.
+  const window = primary.window;
   return {
     schema_version: SCHEMA_VERSION,
-    failure_id: failureIdForSpan(traceId, spanId, primary.category, primary.subtype),
+    failure_id: window
+      ? failureIdForWindow(primary.category, primary.subtype, window.scope, window.start_ms)
+      : failureIdForSpan(traceId, spanId, primary.category, primary.subtype),
     timestamp: new Date(d.facts.endMs).toISOString(),
     category: primary.category,
     subtype: primary.subtype,
@@ -34,9 +38,9 @@ export function draftFailureEvent(d: EventDraft): Record<string, unknown> {
     detection_method: primary.detection_method,
     evidence: { ...callEvidence(item), ...primary.evidence, confidence: primary.confidence, ...d.severityEvidence },
     impact_scope: d.impact,
-    trace_id: traceId,
-    span_id: spanId,
-    member_spans: [],
+    trace_id: window && traceId === '' ? null : traceId,
+    span_id: window ? null : spanId,
+    member_spans: window ? window.member_spans : [],
     secondary: d.secondary,
     ...categoryFields(primary, item),
   };

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { count, milliseconds } from '../../config/units.ts';
 import type { SecuritySettings } from './security/detect-security.ts';
 import { QualityConfig } from './quality/config.ts';
+import { CostConfig } from './cost/config.ts';
+import { DataConfig } from './data/config.ts';
 
 const ratio = (what: string) =>
   z
@@ -80,6 +82,8 @@ export const DetectorsConfig = z.strictObject({
   latency: LatencyConfig.default(LatencyConfig.parse({})).describe('Latency SLA detection (latency_degradation).'),
   security: SecurityConfig.default(SecurityConfig.parse({})).describe('Security checks on captured prompt and completion text; evidence holds rule names, offsets and masked excerpts only.'),
   quality: QualityConfig.default(QualityConfig.parse({})).describe('Quality checks on successful calls: format, refusal, truncation, empty answers, grounding, language drift, evaluation scores.'),
+  cost: CostConfig.default(CostConfig.parse({})).describe('Cost checks over LLM calls in rolling event-time windows: configured budgets, batch budgets, token spikes, cache-miss and retry storms, agent loops.'),
+  data: DataConfig.default(DataConfig.parse({})).describe('Data checks over retrieval, embedding and ingestion spans: score drift, embedding drift, stale documents, failed or overdue ingestion.'),
 });
 export type DetectorsConfig = z.infer<typeof DetectorsConfig>;
 

@@ -51,7 +51,7 @@ export default defineProcessor({
 });
 
 export function normalizeSpan(span: OtlpSpan, settings: NormalizeSettings): TelemetryItem | null {
-  const recognized = recognizeSpan(span);
+  const recognized = recognizeSpan(span, settings.isIngestionSpanName);
   if (recognized === null) return null;
   const { kind, vocabulary } = recognized;
   switch (kind) {

@@ -24,19 +24,20 @@ const GATEWAY_MARKERS = ['litellm.call_id', 'litellm.request.route', 'litellm.pr
 
 export const PROXY_SPAN_NAME = 'Received Proxy Server Request';
 
-export function recognizeSpan(span: OtlpSpan): Recognized | null {
-  const kind = recognizeKind(span);
+/** isIngestionName: the configured ingestion span names (normalize's ingestion_span_names). */
+export function recognizeSpan(span: OtlpSpan, isIngestionName: (name: string) => boolean = () => false): Recognized | null {
+  const kind = recognizeKind(span, isIngestionName);
   return kind === null ? null : { kind, vocabulary: recognizeVocabulary(span) };
 }
 
-function recognizeKind(span: OtlpSpan): ItemKind | null {
+function recognizeKind(span: OtlpSpan, isIngestionName: (name: string) => boolean): ItemKind | null {
   const attrs = span.attributes;
   const oiKind = readString(attrs['openinference.span.kind'])?.toUpperCase() ?? null;
   const operation = readString(attrs['gen_ai.operation.name'])?.toLowerCase() ?? null;
   const requestType = readString(attrs['llm.request.type'])?.toLowerCase() ?? null;
 
   if (oiKind === 'GUARDRAIL' || attrs['guardrail_name'] !== undefined || span.name.startsWith('execute_guardrail')) return 'guardrail';
-  if ((operation !== null && INGESTION_OPERATIONS.has(operation)) || hasAny(attrs, INGESTION_KEYS)) return 'ingestion';
+  if ((operation !== null && INGESTION_OPERATIONS.has(operation)) || hasAny(attrs, INGESTION_KEYS) || isIngestionName(span.name)) return 'ingestion';
   if (operation === 'retrieval' || oiKind === 'RETRIEVER') return 'retrieval';
   if (
     (operation !== null && EMBEDDING_OPERATIONS.has(operation)) ||

@@ -11,6 +11,7 @@ import { firstCount, firstString, isObject, readCount, readString, readStructure
 import type { NormalizeSettings } from './config.ts';
 import { readFailure, type Failure } from './error-info.ts';
 import { readUsageObject } from './litellm.ts';
+import { readGenAiDocuments } from './genai-documents.ts';
 import { readEmbeddingVectors, readRetrievedDocuments } from './openinference.ts';
 import { readProvider } from './provider.ts';
 import { readIdentity, readResource, readSource, readTiming, type Vocabulary } from './span-basics.ts';
@@ -30,12 +31,13 @@ function baseFields(span: OtlpSpan, vocabulary: Vocabulary, failure: Failure = r
 export function readRetrievalCall(span: OtlpSpan, vocabulary: Vocabulary, settings: NormalizeSettings): RetrievalCall {
   const attrs = span.attributes;
   const query = firstString(attrs, ['gen_ai.retrieval.query.text', 'gen_ai.retrieval.query', 'input.value', 'db.query.text']);
+  const documents = readRetrievedDocuments(attrs, settings.captureContent, settings.maxChars);
   return {
     kind: 'retrieval',
     ...baseFields(span, vocabulary),
     dataSource: firstString(attrs, ['gen_ai.data_source.id', 'db.collection.name', 'db.namespace', 'retrieval.index']),
     query: settings.captureContent ? truncate(query, settings.maxChars) : null,
-    documents: readRetrievedDocuments(attrs, settings.captureContent, settings.maxChars),
+    documents: documents.length > 0 ? documents : readGenAiDocuments(attrs, settings.captureContent, settings.maxChars),
   };
 }
 
@@ -92,12 +94,13 @@ function maskedEntityCount(value: AttributeValue | undefined): number | null {
   return total;
 }
 
+/** A run that names no data source (e.g. one matched by ingestion_span_names) is known by its span name. */
 export function readIngestionRun(span: OtlpSpan, vocabulary: Vocabulary): IngestionRun {
   const attrs = span.attributes;
   return {
     kind: 'ingestion',
     ...baseFields(span, vocabulary),
-    dataSource: firstString(attrs, ['faultline.ingestion.data_source', 'ingestion.data_source', 'gen_ai.data_source.id']),
+    dataSource: firstString(attrs, ['faultline.ingestion.data_source', 'ingestion.data_source', 'gen_ai.data_source.id']) ?? (span.name || null),
     documentsProcessed: firstCount(attrs, ['faultline.ingestion.documents_processed', 'ingestion.documents_processed']),
     documentsFailed: firstCount(attrs, ['faultline.ingestion.documents_failed', 'ingestion.documents_failed']),
   };

@@ -15,7 +15,7 @@ import { deepFreeze } from '../../support/deep-freeze.ts';
 
 describe('normalize', () => {
   it('has defaults for every setting', () => {
-    expect(normalize.configSchema.parse({})).toEqual({ capture_content: true, max_content_chars: 32_768, provider_aliases: {} });
+    expect(normalize.configSchema.parse({})).toEqual({ capture_content: true, max_content_chars: 32_768, provider_aliases: {}, ingestion_span_names: [] });
   });
 
   it('rejects a non-positive content limit', () => {
