@@ -6,9 +6,10 @@ import normalize from '../processors/normalize/index.ts';
 import traceAssembler from '../processors/trace-assembler/index.ts';
 import detectors from '../processors/detectors/index.ts';
 import classifier from '../processors/classifier/index.ts';
+import incidents from '../processors/incidents/index.ts';
 import ndjson from '../exporters/ndjson/index.ts';
 
-export const registry: readonly ComponentFactory[] = checkUnique([otlpReceiver, normalize, traceAssembler, detectors, classifier, ndjson]);
+export const registry: readonly ComponentFactory[] = checkUnique([otlpReceiver, normalize, traceAssembler, detectors, classifier, incidents, ndjson]);
 
 function checkUnique(factories: ComponentFactory[]): readonly ComponentFactory[] {
   const seen = new Set<string>();

@@ -1,0 +1,127 @@
+// incidents: groups FailureEvents into incidents by fingerprint (category + subtype + provider +
+// model by default), and tracks each through opened → updated → escalated → resolved (after a
+// quiet period of event time). Expects the classifier upstream; passes events through and appends
+// one IncidentUpdate per transition (at most one `updated` per incident per batch) on `incidents`.
+import { defineProcessor } from '../../agent/component.ts';
+import type { Cancel } from '../../agent/clock.ts';
+import { createBatch } from '../../agent/model/batch.ts';
+import type { FailureEvent } from '../../agent/model/failure-event.ts';
+import type { IncidentUpdate } from '../../agent/model/incident.ts';
+import type { Category } from '../../agent/model/taxonomy.ts';
+import { selectOpenIncidents } from '../../agent/store/incident-queries.ts';
+import { IncidentsConfig } from './config.ts';
+import { fingerprintOf, groupFieldsFor } from './fingerprint.ts';
+import { escalate, isMoreSevere, joinEvent, openIncident, restoreLive, takeUpdate, type IncidentSettings, type LiveIncident } from './live-incident.ts';
+import { runbookUrl } from './runbooks.ts';
+
+export default defineProcessor({
+  type: 'incidents',
+  description: 'Groups failure events into incidents by fingerprint, with escalation and auto-resolution after a quiet period.',
+  configSchema: IncidentsConfig,
+  create(config, ctx) {
+    /** Open incidents by fingerprint; Map order is least recently seen first. */
+    const open = new Map<string, LiveIncident>();
+    const settingsFor = (category: Category): IncidentSettings => ({
+      evidenceSamples: config.evidence_samples,
+      runbookUrl: runbookUrl(category, config.runbooks, config.runbook_base_url),
+    });
+    let cancelTimer: Cancel | null = null;
+    let stopped = false;
+
+    const quietSince = (live: LiveIncident) => Date.parse(live.incident.last_seen_at) + config.quiet_period_ms;
+
+    function resolve(live: LiveIncident, atMs: number, reason: string): IncidentUpdate {
+      open.delete(live.incident.fingerprint);
+      return takeUpdate(live, 'resolved', atMs, { reason });
+    }
+
+    /** Resolutions and escalations due at nowMs, in fingerprint order. */
+    function dueTransitions(nowMs: number): IncidentUpdate[] {
+      const out: IncidentUpdate[] = [];
+      for (const live of [...open.values()]) {
+        // Resolution is dated when the quiet period ended, not when the check noticed it, so a
+        // replay resolves at the same instant whatever the check interval.
+        if (quietSince(live) <= nowMs) {
+          out.push(resolve(live, quietSince(live), 'quiet_period'));
+          continue;
+        }
+        const i = live.incident;
+        const escalateAt = Date.parse(i.opened_at) + config.escalation.after_ms;
+        if (config.escalation.enabled && i.escalated_at === null && i.severity !== 'P1' && i.event_count >= config.escalation.min_events && escalateAt <= nowMs) {
+          escalate(live);
+          out.push(takeUpdate(live, 'escalated', escalateAt, { reason: 'sustained', open_for_ms: nowMs - Date.parse(i.opened_at) }));
+        }
+      }
+      return out;
+    }
+
+    const tick = async () => {
+      const updates = dueTransitions(ctx.clock.now());
+      if (updates.length > 0) await ctx.emit(createBatch({ incidents: updates }));
+    };
+
+    return {
+      async start() {
+        if (config.restore && ctx.database) {
+          const restored = await selectOpenIncidents(ctx.database);
+          for (const incident of restored) open.set(incident.fingerprint, restoreLive(incident));
+          if (restored.length > 0) ctx.logger.info({ open_incidents: restored.length }, 'Restored open incidents from the database.');
+        }
+        cancelTimer = ctx.scheduler.every(config.check_interval_ms, tick);
+      },
+      process(batch) {
+        const events = batch.events.filter((e) => !isMoreSevere(config.min_severity, e.severity));
+        if (events.length === 0) return batch;
+        const sorted = [...events].sort(byTime);
+        const updates: IncidentUpdate[] = [];
+        const touched = new Map<LiveIncident, 'opened' | 'updated'>();
+        for (const event of sorted) {
+          const fp = fingerprintOf(event, groupFieldsFor(event.category, config.group_by, config.group_by_category));
+          let live = open.get(fp.key);
+          const eventMs = Date.parse(event.timestamp);
+          if (live && quietSince(live) <= eventMs) {
+            // The check has not run yet, but the incident went quiet before this event: close
+            // it first, so a new outage is a new incident whatever the check interval.
+            if (touched.has(live)) updates.push(takeUpdate(live, touched.get(live)!, Date.parse(live.incident.last_seen_at)));
+            touched.delete(live);
+            updates.push(resolve(live, quietSince(live), 'quiet_period'));
+            live = undefined;
+          }
+          if (live) {
+            joinEvent(live, event, settingsFor(event.category));
+            open.delete(fp.key); // re-inserted: most recently seen last
+            open.set(fp.key, live);
+            if (!touched.has(live)) touched.set(live, 'updated');
+          } else {
+            live = openIncident(event, fp, settingsFor(event.category));
+            open.set(fp.key, live);
+            touched.set(live, 'opened');
+            while (open.size > config.max_open) {
+              const oldest = open.values().next().value as LiveIncident;
+              if (touched.has(oldest)) updates.push(takeUpdate(oldest, touched.get(oldest)!, Date.parse(oldest.incident.last_seen_at)));
+              touched.delete(oldest);
+              updates.push(resolve(oldest, Date.parse(oldest.incident.last_seen_at), 'capacity'));
+            }
+          }
+        }
+        // One transition per incident per batch: `opened` carries everything that joined in the
+        // batch that opened it; otherwise one coalesced `updated`.
+        for (const [live, kind] of touched) {
+          const at = kind === 'opened' ? Date.parse(live.incident.opened_at) : Date.parse(live.incident.last_seen_at);
+          updates.push(takeUpdate(live, kind, at));
+        }
+        return createBatch({ ...batch, incidents: [...batch.incidents, ...updates] });
+      },
+      async shutdown() {
+        // Open incidents stay open: the store has them and the next start restores them.
+        if (stopped) return;
+        stopped = true;
+        cancelTimer?.();
+      },
+    };
+  },
+});
+
+function byTime(a: FailureEvent, b: FailureEvent): number {
+  return Date.parse(a.timestamp) - Date.parse(b.timestamp);
+}
