@@ -1,0 +1,50 @@
+// The spill file's layout and the checks run when it is opened. Version 1:
+//   records(seq, appended_at_ms, bytes, checksum, record): the queue; seq never reused (AUTOINCREMENT),
+//   corrupt_records(...): records that failed their checksum, kept for inspection, never delivered.
+import type Database from 'better-sqlite3';
+
+const VERSION = 1;
+
+/** The file is not a spill buffer we can use (failed integrity check, unknown layout). */
+export class SpillFileError extends Error {
+  readonly code = 'FL_SPILL_FILE_UNUSABLE';
+  constructor(message: string) {
+    super(message);
+    this.name = 'SpillFileError';
+  }
+}
+
+export function createSpillSchema(db: Database.Database, synchronous: 'FULL' | 'NORMAL'): void {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version === 0) {
+    // Only takes effect before the first table exists; lets ack() return freed pages to the disk.
+    db.pragma('auto_vacuum = INCREMENTAL');
+  }
+  db.pragma('journal_mode = WAL');
+  db.pragma(`synchronous = ${synchronous}`);
+  const check = db.pragma('quick_check', { simple: true });
+  if (check !== 'ok') throw new SpillFileError(`SQLite integrity check failed: ${String(check)}`);
+  if (version === 0) {
+    db.exec(`
+      CREATE TABLE IF NOT EXISTS records (
+        seq            INTEGER PRIMARY KEY AUTOINCREMENT,
+        appended_at_ms INTEGER NOT NULL,
+        bytes          INTEGER NOT NULL,
+        checksum       INTEGER NOT NULL,
+        record         TEXT NOT NULL
+      );
+      CREATE TABLE IF NOT EXISTS corrupt_records (
+        seq            INTEGER PRIMARY KEY,
+        appended_at_ms INTEGER,
+        checksum       INTEGER,
+        record         BLOB,
+        found_at_ms    INTEGER NOT NULL
+      );
+      PRAGMA user_version = ${VERSION};
+    `);
+  } else if (version !== VERSION) {
+    throw new SpillFileError(`the file has layout version ${version}, this agent reads version ${VERSION}`);
+  }
+  const columns = (db.pragma('table_info(records)') as { name: string }[]).map((c) => c.name).join(',');
+  if (columns !== 'seq,appended_at_ms,bytes,checksum,record') throw new SpillFileError(`the records table has unexpected columns (${columns})`);
+}
