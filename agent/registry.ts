@@ -8,8 +8,12 @@ import detectors from '../processors/detectors/index.ts';
 import classifier from '../processors/classifier/index.ts';
 import incidents from '../processors/incidents/index.ts';
 import ndjson from '../exporters/ndjson/index.ts';
+import alertmanager from '../exporters/alertmanager/index.ts';
+import webhook from '../exporters/webhook/index.ts';
+import pagerduty from '../exporters/pagerduty/index.ts';
+import slack from '../exporters/slack/index.ts';
 
-export const registry: readonly ComponentFactory[] = checkUnique([otlpReceiver, normalize, traceAssembler, detectors, classifier, incidents, ndjson]);
+export const registry: readonly ComponentFactory[] = checkUnique([otlpReceiver, normalize, traceAssembler, detectors, classifier, incidents, ndjson, alertmanager, webhook, pagerduty, slack]);
 
 function checkUnique(factories: ComponentFactory[]): readonly ComponentFactory[] {
   const seen = new Set<string>();
