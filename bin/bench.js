@@ -6,6 +6,7 @@ import { register } from 'tsx/esm/api';
 
 const BENCHES = {
   'receive-path': '../test/bench/receive-path.ts',
+  incidents: '../test/bench/incidents.ts',
 };
 
 const wanted = process.argv.slice(2);

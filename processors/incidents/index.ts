@@ -5,9 +5,8 @@
 import { defineProcessor } from '../../agent/component.ts';
 import type { Cancel } from '../../agent/clock.ts';
 import { createBatch } from '../../agent/model/batch.ts';
-import type { FailureEvent } from '../../agent/model/failure-event.ts';
 import type { IncidentUpdate } from '../../agent/model/incident.ts';
-import type { Category } from '../../agent/model/taxonomy.ts';
+import { Category } from '../../agent/model/taxonomy.ts';
 import { selectOpenIncidents } from '../../agent/store/incident-queries.ts';
 import { IncidentsConfig } from './config.ts';
 import { fingerprintOf, groupFieldsFor } from './fingerprint.ts';
@@ -21,14 +20,14 @@ export default defineProcessor({
   create(config, ctx) {
     /** Open incidents by fingerprint; Map order is least recently seen first. */
     const open = new Map<string, LiveIncident>();
-    const settingsFor = (category: Category): IncidentSettings => ({
-      evidenceSamples: config.evidence_samples,
-      runbookUrl: runbookUrl(category, config.runbooks, config.runbook_base_url),
-    });
+    const settings = Object.fromEntries(
+      Category.options.map((c) => [c, { evidenceSamples: config.evidence_samples, runbookUrl: runbookUrl(c, config.runbooks, config.runbook_base_url) }]),
+    ) as Record<Category, IncidentSettings>;
+    const settingsFor = (category: Category): IncidentSettings => settings[category];
     let cancelTimer: Cancel | null = null;
     let stopped = false;
 
-    const quietSince = (live: LiveIncident) => Date.parse(live.incident.last_seen_at) + config.quiet_period_ms;
+    const quietSince = (live: LiveIncident) => live.lastMs + config.quiet_period_ms;
 
     function resolve(live: LiveIncident, atMs: number, reason: string): IncidentUpdate {
       open.delete(live.incident.fingerprint);
@@ -72,23 +71,22 @@ export default defineProcessor({
       process(batch) {
         const events = batch.events.filter((e) => !isMoreSevere(config.min_severity, e.severity));
         if (events.length === 0) return batch;
-        const sorted = [...events].sort(byTime);
+        const sorted = events.map((event) => ({ event, ms: Date.parse(event.timestamp) })).sort((a, b) => a.ms - b.ms);
         const updates: IncidentUpdate[] = [];
         const touched = new Map<LiveIncident, 'opened' | 'updated'>();
-        for (const event of sorted) {
+        for (const { event, ms: eventMs } of sorted) {
           const fp = fingerprintOf(event, groupFieldsFor(event.category, config.group_by, config.group_by_category));
           let live = open.get(fp.key);
-          const eventMs = Date.parse(event.timestamp);
           if (live && quietSince(live) <= eventMs) {
             // The check has not run yet, but the incident went quiet before this event: close
             // it first, so a new outage is a new incident whatever the check interval.
-            if (touched.has(live)) updates.push(takeUpdate(live, touched.get(live)!, Date.parse(live.incident.last_seen_at)));
+            if (touched.has(live)) updates.push(takeUpdate(live, touched.get(live)!, live.lastMs));
             touched.delete(live);
             updates.push(resolve(live, quietSince(live), 'quiet_period'));
             live = undefined;
           }
           if (live) {
-            joinEvent(live, event, settingsFor(event.category));
+            joinEvent(live, event, eventMs, settingsFor(event.category));
             open.delete(fp.key); // re-inserted: most recently seen last
             open.set(fp.key, live);
             if (!touched.has(live)) touched.set(live, 'updated');
@@ -98,16 +96,16 @@ export default defineProcessor({
             touched.set(live, 'opened');
             while (open.size > config.max_open) {
               const oldest = open.values().next().value as LiveIncident;
-              if (touched.has(oldest)) updates.push(takeUpdate(oldest, touched.get(oldest)!, Date.parse(oldest.incident.last_seen_at)));
+              if (touched.has(oldest)) updates.push(takeUpdate(oldest, touched.get(oldest)!, oldest.lastMs));
               touched.delete(oldest);
-              updates.push(resolve(oldest, Date.parse(oldest.incident.last_seen_at), 'capacity'));
+              updates.push(resolve(oldest, oldest.lastMs, 'capacity'));
             }
           }
         }
         // One transition per incident per batch: `opened` carries everything that joined in the
         // batch that opened it; otherwise one coalesced `updated`.
         for (const [live, kind] of touched) {
-          const at = kind === 'opened' ? Date.parse(live.incident.opened_at) : Date.parse(live.incident.last_seen_at);
+          const at = kind === 'opened' ? Date.parse(live.incident.opened_at) : live.lastMs;
           updates.push(takeUpdate(live, kind, at));
         }
         return createBatch({ ...batch, incidents: [...batch.incidents, ...updates] });
@@ -121,7 +119,3 @@ export default defineProcessor({
     };
   },
 });
-
-function byTime(a: FailureEvent, b: FailureEvent): number {
-  return Date.parse(a.timestamp) - Date.parse(b.timestamp);
-}

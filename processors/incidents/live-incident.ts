@@ -11,7 +11,11 @@ import type { Fingerprint } from './fingerprint.ts';
 const MAX_TRACKED_REQUESTS = 100_000;
 
 export interface LiveIncident {
+  /** The working copy (mutated as events join); never handed out — updates carry snapshots. */
   incident: Incident;
+  /** first_seen_at and last_seen_at in ms, so joining an event parses no dates. */
+  firstMs: number;
+  lastMs: number;
   readonly requests: Set<string>;
   readonly teams: Set<string>;
   readonly sampleKeys: Set<string>;
@@ -58,7 +62,7 @@ export function openIncident(event: FailureEvent, fp: Fingerprint, settings: Inc
     revision: 0,
   };
   const live = restoreLive(incident);
-  joinEvent(live, event, settings);
+  joinEvent(live, event, Date.parse(at), settings);
   live.severityBefore = null;
   return live;
 }
@@ -66,14 +70,30 @@ export function openIncident(event: FailureEvent, fp: Fingerprint, settings: Inc
 /** The live form of an incident read back from the store: counts continue from its row. */
 export function restoreLive(incident: Incident): LiveIncident {
   const sampleKeys = new Set(incident.evidence_sample.map((s) => JSON.stringify(s.evidence ?? s)));
-  return { incident, requests: new Set(), teams: new Set(), sampleKeys, pending: [], severityBefore: null };
+  return {
+    incident: { ...incident },
+    firstMs: Date.parse(incident.first_seen_at),
+    lastMs: Date.parse(incident.last_seen_at),
+    requests: new Set(),
+    teams: new Set(),
+    sampleKeys,
+    pending: [],
+    severityBefore: null,
+  };
 }
 
-export function joinEvent(live: LiveIncident, event: FailureEvent, settings: IncidentSettings): void {
-  const i = { ...live.incident };
+export function joinEvent(live: LiveIncident, event: FailureEvent, eventMs: number, settings: IncidentSettings): void {
+  // live.incident is this incident's own working copy; takeUpdate hands out snapshots of it.
+  const i = live.incident;
   i.event_count += 1;
-  if (Date.parse(event.timestamp) < Date.parse(i.first_seen_at)) i.first_seen_at = event.timestamp;
-  if (Date.parse(event.timestamp) > Date.parse(i.last_seen_at)) i.last_seen_at = event.timestamp;
+  if (eventMs < live.firstMs) {
+    live.firstMs = eventMs;
+    i.first_seen_at = event.timestamp;
+  }
+  if (eventMs > live.lastMs) {
+    live.lastMs = eventMs;
+    i.last_seen_at = event.timestamp;
+  }
 
   // Attempts of one client request share a trace, so distinct traces count requests; a
   // window-level event (no span) reports its own request count.
@@ -93,33 +113,35 @@ export function joinEvent(live: LiveIncident, event: FailureEvent, settings: Inc
     live.severityBefore ??= i.severity;
     i.severity = event.severity;
   }
-  const sampleKey = JSON.stringify(event.evidence);
-  if (i.evidence_sample.length < settings.evidenceSamples && !live.sampleKeys.has(sampleKey)) {
-    live.sampleKeys.add(sampleKey);
-    i.evidence_sample = [...i.evidence_sample, { failure_id: event.failure_id, timestamp: event.timestamp, severity: event.severity, trace_id: event.trace_id, evidence: event.evidence }];
+  if (i.evidence_sample.length < settings.evidenceSamples) {
+    const sampleKey = JSON.stringify(event.evidence);
+    if (!live.sampleKeys.has(sampleKey)) {
+      live.sampleKeys.add(sampleKey);
+      // A new array: earlier snapshots share the old one.
+      i.evidence_sample = [...i.evidence_sample, { failure_id: event.failure_id, timestamp: event.timestamp, severity: event.severity, trace_id: event.trace_id, evidence: event.evidence }];
+    }
   }
-  i.title = titleOf(i);
-  live.incident = i;
   live.pending.push({ failure_id: event.failure_id, occurred_at: event.timestamp });
 }
 
 /** Raises the severity one level (an escalation); the caller then records it with takeUpdate. */
 export function escalate(live: LiveIncident): void {
   live.severityBefore ??= live.incident.severity;
-  live.incident = { ...live.incident, severity: raiseOneLevel(live.incident.severity) };
+  live.incident.severity = raiseOneLevel(live.incident.severity);
 }
 
 /** Applies a lifecycle change and returns the update that records it (revision bumped, pending members attached). */
 export function takeUpdate(live: LiveIncident, kind: TransitionKind, atMs: number, detail: Record<string, unknown> = {}): IncidentUpdate {
   const at = new Date(atMs).toISOString();
-  const i = { ...live.incident, revision: live.incident.revision + 1 };
-  if (kind === 'escalated') i.escalated_at = at;
+  const w = live.incident;
+  w.revision += 1;
+  if (kind === 'escalated') w.escalated_at = at;
   if (kind === 'resolved') {
-    i.state = 'resolved';
-    i.resolved_at = at;
+    w.state = 'resolved';
+    w.resolved_at = at;
   }
-  i.title = titleOf(i);
-  live.incident = i;
+  w.title = titleOf(w);
+  const i: Incident = { ...w };
   const fullDetail = { ...detail, event_count: i.event_count, ...(live.severityBefore !== null ? { severity_from: live.severityBefore } : {}) };
   const suffix = kind === 'updated' ? `/${i.revision}` : '';
   const update: IncidentUpdate = {
