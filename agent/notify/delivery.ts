@@ -7,7 +7,10 @@ import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import type { Meter } from '@opentelemetry/api';
 import type { Logger } from 'pino';
-import { openSpillBuffer, type SpillBuffer } from '../spill/index.ts';
+import { openSpillBuffer } from '../spill/index.ts';
+import type { Database } from '../store/database.ts';
+import { recordNotification } from '../store/notification-log.ts';
+import { createSampledWarning } from '../sampled-warning.ts';
 import type { DeliveryConfig } from './delivery-config.ts';
 import { post, type PreparedRequest } from './http-post.ts';
 import type { Notification } from './notification.ts';
@@ -25,6 +28,8 @@ export interface DeliveryOptions {
   readonly meter: Meter;
   /** Least time between two requests (Slack: about one message a second). */
   readonly minIntervalMs?: number;
+  /** Where queued and settled notifications about incidents are recorded (notification_log); null: nowhere. */
+  readonly database?: Database | null;
 }
 
 export interface Delivery {
@@ -51,6 +56,22 @@ export function createDelivery(options: DeliveryOptions): Delivery {
   if (quarantined) log.error({ quarantined }, 'The notification outbox was unreadable and was moved aside; notifications it held may be lost.');
   const metrics = notifyMetrics(options.meter, receiver, () => (closed ? 0 : buffer.stats().records));
   const policy: RetryPolicy = { initialBackoffMs: config.initial_backoff_ms, maxBackoffMs: config.max_backoff_ms, maxRetryAfterMs: config.max_retry_after_ms };
+
+  const warnLog = createSampledWarning(log);
+  /** Best effort: the log is an audit trail; delivery never waits for it or fails with it. */
+  const logNotification = (n: Notification, status: 'pending' | 'sent' | 'failed', attempts: number, lastError: string | null) => {
+    if (!options.database || n.incident_id === null || n.action === 'digest') return;
+    recordNotification(options.database, {
+      notification_id: n.notification_id,
+      incident_id: n.incident_id,
+      receiver: target ? `${receiver} ${target}` : receiver,
+      action: n.action,
+      status,
+      attempts,
+      last_error: lastError,
+      sent_at: status === 'sent' ? new Date().toISOString() : null,
+    }).catch((err: unknown) => warnLog({ err }, 'Recording a notification in notification_log failed.'));
+  };
 
   let closed = false;
   let closing = false;
@@ -105,11 +126,13 @@ export function createDelivery(options: DeliveryOptions): Delivery {
       if (outcome.kind === 'delivered') {
         buffer.ack(head.seq);
         metrics.sent();
+        logNotification(notification, 'sent', failures + 1, null);
         failures = 0;
         if (options.minIntervalMs) await sleep(options.minIntervalMs);
       } else if (outcome.kind === 'permanent') {
         buffer.ack(head.seq);
         metrics.failed();
+        logNotification(notification, 'failed', failures + 1, outcome.reason);
         failures = 0;
       } else {
         if (closing) break;
@@ -150,8 +173,10 @@ export function createDelivery(options: DeliveryOptions): Delivery {
       } catch (err) {
         for (const n of notifications) metrics.failed();
         log.error({ err, dropped: notifications.length }, 'The notification outbox refused new notifications (full or unwritable); they are lost. Check the receiver and buffer_max_bytes.');
+        for (const n of notifications) logNotification(n, 'failed', 0, 'outbox full or unwritable');
         return;
       }
+      for (const n of notifications) logNotification(n, 'pending', 0, null);
       kick();
     },
     pending: () => (closed ? 0 : buffer.stats().records),

@@ -4,6 +4,7 @@
 // durable outbox, so one that is down delays only itself and loses nothing.
 import type { Cancel } from '../../agent/clock.ts';
 import { defineExporter } from '../../agent/component.ts';
+import { ExportError } from '../../agent/errors.ts';
 import type { Incident } from '../../agent/model/incident.ts';
 import type { Severity } from '../../agent/model/taxonomy.ts';
 import { createDelivery, type Delivery } from '../../agent/notify/delivery.ts';
@@ -29,13 +30,14 @@ export default defineExporter({
     const resolvedAlert = (incident: Incident) => alertFor(incident, Date.parse(incident.resolved_at ?? new Date(ctx.clock.now()).toISOString()));
 
     const send = (notifications: Notification[]) => {
+      if (deliveries.length === 0) throw new ExportError(`${ctx.id} received incidents before it started or after it stopped; ${notifications.length} notifications were not queued.`, false);
       for (const d of deliveries) d.enqueue(notifications);
     };
 
     const resend = () => {
       const now = ctx.clock.now();
       for (const [id, r] of resolved) if (r.untilMs <= now) resolved.delete(id);
-      if (firing.size + resolved.size === 0) return;
+      if (firing.size + resolved.size === 0 || deliveries.length === 0) return;
       // Only onto an empty queue: while an instance is unreachable its queued triggers and
       // resolves carry the news, and re-sends would only pile up behind them.
       if (deliveries.some((d) => d.pending() > 0)) return;
@@ -55,6 +57,7 @@ export default defineExporter({
             config: config.delivery,
             logger: ctx.logger,
             meter: ctx.meter,
+            database: ctx.database,
             prepare: (n) => ({ url: `${endpoint.replace(/\/+$/, '')}/api/v2/alerts`, headers: {}, body: JSON.stringify(n.body) }),
           }),
         );

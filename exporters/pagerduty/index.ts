@@ -23,6 +23,7 @@ export default defineExporter({
           config: config.delivery,
           logger: ctx.logger,
           meter: ctx.meter,
+          database: ctx.database,
           prepare: (n) => ({ url: config.url, headers: {}, body: JSON.stringify({ routing_key: config.routing_key, ...(n.body as PagerdutyEvent) }) }),
         });
       },

@@ -35,6 +35,7 @@ export default defineExporter({
           config: config.delivery,
           logger: ctx.logger,
           meter: ctx.meter,
+          database: ctx.database,
           minIntervalMs: config.min_interval_ms,
           prepare: (n) => ({ url: config.webhook_url, headers: {}, body: JSON.stringify(n.body) }),
         });

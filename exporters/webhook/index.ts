@@ -28,6 +28,7 @@ export default defineExporter({
           config: config.delivery,
           logger: ctx.logger,
           meter: ctx.meter,
+          database: ctx.database,
           prepare(n) {
             const body = JSON.stringify(n.body);
             const headers: Record<string, string> = { ...config.headers, 'x-faultline-notification-id': n.notification_id };

@@ -60,9 +60,13 @@ describe('alertmanager exporter', () => {
     const [trigger] = await am.waitForRequests(1);
     expect(alertsOf(trigger)[0]).toMatchObject({ startsAt: at(0), endsAt: at(240_000), labels: { severity: 'error' } });
 
+    // Re-sends go only onto an empty queue, so let each send drain before the next tick.
+    const drained = () => expect.poll(() => h.metric('faultline_notifications_pending')).toBe(0);
+    await drained();
     await h.time.advanceTo(T0 + 60_000);
     const [, resend] = await am.waitForRequests(2);
     expect(alertsOf(resend).map((a) => [a.labels.incident_id, a.endsAt])).toEqual([[inc.updates[0].incident.incident_id, at(300_000)]]);
+    await drained();
 
     const resolved = await inc.advanceTo(T0 + 100_000);
     await h.time.advanceTo(T0 + 100_000);
@@ -70,8 +74,6 @@ describe('alertmanager exporter', () => {
     const [, , resolve] = await am.waitForRequests(3);
     expect(alertsOf(resolve).map((a) => a.endsAt)).toEqual([at(90_000)]);
 
-    // Re-sends go only onto an empty queue, so let each one drain before the next tick.
-    const drained = () => expect.poll(() => h.metric('faultline_notifications_pending')).toBe(0);
     await drained();
     await h.time.advanceTo(T0 + 120_000);
     await am.waitForRequests(4);

@@ -118,7 +118,7 @@ describe('webhook exporter', () => {
     await new Promise((r) => setTimeout(r, 300));
     expect(receiver.requests).toHaveLength(0);
     expect(await h.metric('faultline_notifications_pending')).toBe(2);
-    expect(await h.metric('faultline_notifications_retries_total')).toBeGreaterThan(0);
+    await expect.poll(() => h.metric('faultline_notifications_retries_total')).toBeGreaterThan(0);
     receiver.setDown(false);
     await receiver.waitForRequests(2, 5_000);
     expect(receiver.requests.map((r) => (r.body as { status: string }).status)).toEqual(['firing', 'resolved']);
