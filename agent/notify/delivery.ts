@@ -39,7 +39,7 @@ export interface Delivery {
   pending(): number;
   /** Resolves once the outbox is empty (tests, shutdown). */
   drained(): Promise<void>;
-  /** Tries to deliver what is queued until the deadline, then closes; the rest stays for the next start. */
+  /** Tries to deliver what is queued until the deadline, then aborts and closes; the rest stays for the next start. */
   close(deadlineMs: number): Promise<void>;
 }
 
@@ -75,6 +75,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
 
   let closed = false;
   let closing = false;
+  const stop = new AbortController();
   let running: Promise<void> | null = null;
   let wake: (() => void) | null = null;
   const idleWaiters: (() => void)[] = [];
@@ -97,7 +98,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     } catch (err) {
       return { kind: 'permanent', reason: `cannot build the request: ${(err as Error).message}` };
     }
-    const result = await post(request, config.timeout_ms);
+    const result = await post(request, config.timeout_ms, stop.signal);
     if (!result.ok) return { kind: 'retry', reason: result.error.message, retryAfterMs: null };
     const outcome = classifyStatus(result.status, result.retryAfter, Date.now());
     if (outcome.kind === 'permanent') {
@@ -190,6 +191,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
       wake?.(); // a retry wait ends now; one more pass delivers what it can before the deadline
       if (running) await Promise.race([running, new Promise((r) => setTimeout(r, Math.max(0, deadlineMs)).unref())]);
       closed = true;
+      stop.abort(); // the request in flight stays in the outbox and is sent again after the next start
       wake?.();
       if (running) await running.catch(() => {});
       const left = buffer.stats().records;

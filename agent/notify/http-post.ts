@@ -11,13 +11,14 @@ export type PostResult = { ok: true; status: number; retryAfter: string | null; 
 
 const BODY_LOG_CHARS = 1_000;
 
-export async function post(request: PreparedRequest, timeoutMs: number): Promise<PostResult> {
+/** `stop` aborts the request early (shutdown); the timeout still applies. */
+export async function post(request: PreparedRequest, timeoutMs: number, stop?: AbortSignal): Promise<PostResult> {
   try {
     const res = await fetch(request.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...request.headers },
       body: request.body,
-      signal: AbortSignal.timeout(timeoutMs),
+      signal: stop ? AbortSignal.any([AbortSignal.timeout(timeoutMs), stop]) : AbortSignal.timeout(timeoutMs),
       redirect: 'manual',
     });
     const text = await res.text().catch(() => '');

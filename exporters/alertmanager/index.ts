@@ -102,7 +102,7 @@ export default defineExporter({
         cancelResend = null;
         const closing = deliveries;
         deliveries = [];
-        await Promise.all(closing.map((d) => d.close(config.delivery.timeout_ms)));
+        await Promise.all(closing.map((d) => d.close(config.delivery.shutdown_grace_ms)));
       },
     };
   },

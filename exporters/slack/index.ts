@@ -69,7 +69,7 @@ export default defineExporter({
         flushDigest(); // into the outbox: delivered now or after the next start
         const d = delivery;
         delivery = null;
-        await d?.close(config.delivery.timeout_ms);
+        await d?.close(config.delivery.shutdown_grace_ms);
       },
     };
   },

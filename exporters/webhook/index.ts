@@ -59,7 +59,7 @@ export default defineExporter({
       async shutdown() {
         const d = delivery;
         delivery = null;
-        await d?.close(config.delivery.timeout_ms);
+        await d?.close(config.delivery.shutdown_grace_ms);
       },
     };
   },

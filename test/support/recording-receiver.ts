@@ -26,6 +26,8 @@ export interface RecordingReceiver {
   respondWith(...responses: ScriptedResponse[]): void;
   /** While down, connections are destroyed without an answer (a network error for the client). */
   setDown(down: boolean): void;
+  /** While hanging, requests are recorded but never answered. */
+  setHanging(hanging: boolean): void;
   /** Resolves once `n` requests have been recorded. */
   waitForRequests(n: number, timeoutMs?: number): Promise<RecordedRequest[]>;
   close(): Promise<void>;
@@ -35,6 +37,7 @@ export async function startRecordingReceiver(defaultResponse: ScriptedResponse =
   const requests: RecordedRequest[] = [];
   const script: ScriptedResponse[] = [];
   let down = false;
+  let hanging = false;
   const server: Server = createServer((req, res) => {
     if (down) {
       req.socket.destroy();
@@ -51,6 +54,7 @@ export async function startRecordingReceiver(defaultResponse: ScriptedResponse =
         body = null;
       }
       requests.push({ atMs: Date.now(), method: req.method ?? '', path: req.url ?? '', headers: req.headers, text, body });
+      if (hanging) return;
       const r = script.shift() ?? defaultResponse;
       res.writeHead(r.status, { 'content-type': 'application/json', ...r.headers });
       res.end(r.body ?? '');
@@ -64,6 +68,9 @@ export async function startRecordingReceiver(defaultResponse: ScriptedResponse =
     respondWith: (...responses) => void script.push(...responses),
     setDown(value) {
       down = value;
+    },
+    setHanging(value) {
+      hanging = value;
     },
     async waitForRequests(n, timeoutMs = 10_000) {
       const deadline = Date.now() + timeoutMs;

@@ -139,6 +139,23 @@ describe('webhook exporter', () => {
     expect(first.receiver.requests.map((r) => (r.body as { status: string }).status)).toEqual(['firing', 'resolved']);
   });
 
+  it('stops within its shutdown grace while a receiver hangs, and sends the notification after the next start', async () => {
+    const first = await setup({ delivery: { shutdown_grace_ms: 300, timeout_ms: 30_000 } });
+    first.receiver.setHanging(true);
+    const { opened } = await lifecycle();
+    await first.h.exporter.export(createBatch({ incidents: [opened] }));
+    await first.receiver.waitForRequests(1);
+    const started = Date.now();
+    await first.h.exporter.shutdown?.();
+    expect(Date.now() - started).toBeLessThan(2_000);
+
+    first.receiver.setHanging(false);
+    const restarted = await startExporter(webhook, { url: `${first.receiver.url}/alerts` }, { id: 'webhook/ops', bufferDir: first.h.bufferDir });
+    cleanup.push(async () => restarted.exporter.shutdown?.());
+    const [, again] = await first.receiver.waitForRequests(2, 5_000);
+    expect(again.text).toBe(first.receiver.requests[0].text);
+  });
+
   it('sends only the incidents its route selects', async () => {
     const { receiver, h } = await setup({ route: { severities: ['P1'] } });
     const { opened } = await lifecycle(); // P2
