@@ -46,7 +46,8 @@ export interface Delivery {
 export function createDelivery(options: DeliveryOptions): Delivery {
   const { receiver, config, logger } = options;
   const target = options.target ?? '';
-  const log = target ? logger.child({ target }) : logger;
+  const labels = metricLabels(receiver, target);
+  const log = labels.target ? logger.child({ target: labels.target }) : logger;
   const { buffer, quarantined } = openSpillBuffer({
     path: join(config.buffer_dir, outboxFileName(receiver, target)),
     maxBytes: config.buffer_max_bytes,
@@ -54,7 +55,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     logger: log,
   });
   if (quarantined) log.error({ quarantined }, 'The notification outbox was unreadable and was moved aside; notifications it held may be lost.');
-  const metrics = notifyMetrics(options.meter, receiver, () => (closed ? 0 : buffer.stats().records));
+  const metrics = notifyMetrics(options.meter, labels, () => (closed ? 0 : buffer.stats().records));
   const policy: RetryPolicy = { initialBackoffMs: config.initial_backoff_ms, maxBackoffMs: config.max_backoff_ms, maxRetryAfterMs: config.max_retry_after_ms };
 
   const warnLog = createSampledWarning(log);
@@ -64,7 +65,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     recordNotification(options.database, {
       notification_id: n.notification_id,
       incident_id: n.incident_id,
-      receiver: target ? `${receiver} ${target}` : receiver,
+      receiver: labels.target ? `${receiver} ${labels.target}` : receiver,
       action: n.action,
       status,
       attempts,
@@ -214,8 +215,17 @@ interface NotifyMetrics {
   retried(): void;
 }
 
-function notifyMetrics(meter: Meter, receiver: string, pending: () => number): NotifyMetrics {
-  const labels = { receiver };
+/** `receiver`, plus the target's host:port when an exporter has several (never its path or credentials). */
+function metricLabels(receiver: string, target: string): Record<string, string> {
+  if (!target) return { receiver };
+  try {
+    return { receiver, target: new URL(target).host };
+  } catch {
+    return { receiver };
+  }
+}
+
+function notifyMetrics(meter: Meter, labels: Record<string, string>, pending: () => number): NotifyMetrics {
   const sent = meter.createCounter('faultline_notifications_sent_total', { description: 'Notifications a receiver accepted (2xx).' });
   const failed = meter.createCounter('faultline_notifications_failed_total', { description: 'Notifications given up: refused by the receiver (4xx other than 429) or dropped because the outbox was full.' });
   const retries = meter.createCounter('faultline_notifications_retries_total', { description: 'Delivery attempts that failed and will be retried (429, 5xx, network).' });
