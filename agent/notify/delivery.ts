@@ -59,6 +59,9 @@ export function createDelivery(options: DeliveryOptions): Delivery {
   const policy: RetryPolicy = { initialBackoffMs: config.initial_backoff_ms, maxBackoffMs: config.max_backoff_ms, maxRetryAfterMs: config.max_retry_after_ms };
 
   const warnLog = createSampledWarning(log);
+  // A misconfigured receiver refuses everything: the first refusal is logged in full, the
+  // rest at most once a minute with their count (all are in faultline_notifications_failed_total).
+  const refused = createSampledWarning(log);
   /** Best effort: the log is an audit trail; delivery never waits for it or fails with it. */
   const logNotification = (n: Notification, status: 'pending' | 'sent' | 'failed', attempts: number, lastError: string | null) => {
     if (!options.database || n.incident_id === null || n.action === 'digest') return;
@@ -103,7 +106,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     if (!result.ok) return { kind: 'retry', reason: result.error.message, retryAfterMs: null };
     const outcome = classifyStatus(result.status, result.retryAfter, Date.now());
     if (outcome.kind === 'permanent') {
-      log.warn({ status: result.status, response: result.bodyStart, notification_id: notification.notification_id, action: notification.action }, 'The receiver refused a notification; it will not be retried. Check the exporter configuration.');
+      refused({ status: result.status, response: result.bodyStart, notification_id: notification.notification_id, action: notification.action }, 'The receiver refused a notification; it will not be retried. Check the exporter configuration.');
     }
     return outcome;
   }

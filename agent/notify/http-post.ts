@@ -24,6 +24,10 @@ export async function post(request: PreparedRequest, timeoutMs: number, stop?: A
     const text = await res.text().catch(() => '');
     return { ok: true, status: res.status, retryAfter: res.headers.get('retry-after'), bodyStart: text.slice(0, BODY_LOG_CHARS) };
   } catch (err) {
-    return { ok: false, error: err instanceof Error ? err : new Error(String(err)) };
+    // fetch says only "fetch failed"; the reason (ECONNREFUSED, a timeout, ...) is in its cause.
+    const error = err instanceof Error ? err : new Error(String(err));
+    const cause = error.cause as { code?: string; message?: string } | undefined;
+    const detail = cause?.code ?? cause?.message;
+    return { ok: false, error: detail ? new Error(`${error.message}: ${detail}`, { cause: error }) : error };
   }
 }
