@@ -3,7 +3,7 @@
 // new alert) and text annotations (summary, description, runbook_url, evidence, impact). Shared by
 // the alertmanager exporter (POST /api/v2/alerts) and the webhook exporter (webhook v4 payload).
 import { createHash } from 'node:crypto';
-import type { Incident } from '../model/incident.ts';
+import { RUNBOOK_BY_CATEGORY, type Incident } from '../model/incident.ts';
 import type { Severity } from '../model/taxonomy.ts';
 
 /** Alertmanager's conventional severity names; P-levels stay visible in `priority`. */
@@ -36,6 +36,7 @@ export function alertAnnotations(incident: Incident): Record<string, string> {
     description: describeIncident(incident),
     impact: impactLine(incident),
     evidence: truncate(JSON.stringify(incident.evidence_sample), EVIDENCE_CHARS),
+    runbook: RUNBOOK_BY_CATEGORY[incident.category],
   };
   if (incident.runbook_url !== null) annotations.runbook_url = incident.runbook_url;
   return annotations;
@@ -54,7 +55,7 @@ export function describeIncident(i: Incident): string {
     `First seen ${i.first_seen_at}, last seen ${i.last_seen_at}${i.resolved_at ? `, resolved ${i.resolved_at}` : ''}.`,
     `Impact: ${impactLine(i)}.`,
   ];
-  if (i.runbook_url) lines.push(`Runbook: ${i.runbook_url}`);
+  lines.push(`Runbook: ${RUNBOOK_BY_CATEGORY[i.category]}${i.runbook_url ? ` (${i.runbook_url})` : ''}.`);
   return lines.join('\n');
 }
 

@@ -1,6 +1,6 @@
 // Incidents as Slack incoming-webhook messages ({ text } in Slack's mrkdwn): one message per
 // trigger or resolve, or one digest listing many.
-import type { Incident } from '../../agent/model/incident.ts';
+import { RUNBOOK_BY_CATEGORY, type Incident } from '../../agent/model/incident.ts';
 import { impactLine } from '../../agent/notify/alert-content.ts';
 
 export interface SlackMessage {
@@ -10,10 +10,10 @@ export interface SlackMessage {
 const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 function links(incident: Incident, externalUrl: string | null): string {
-  const out: string[] = [];
-  if (incident.runbook_url) out.push(`<${incident.runbook_url}|Runbook>`);
+  const runbook = `Runbook: ${RUNBOOK_BY_CATEGORY[incident.category]}`;
+  const out: string[] = [incident.runbook_url ? `<${incident.runbook_url}|${runbook}>` : runbook];
   if (externalUrl) out.push(`<${externalUrl.replace(/\/+$/, '')}/api/v1/incidents/${incident.incident_id}|Incident>`);
-  return out.length > 0 ? `\n${out.join(' · ')}` : '';
+  return `\n${out.join(' · ')}`;
 }
 
 export function incidentMessage(incident: Incident, action: 'trigger' | 'resolve', externalUrl: string | null): SlackMessage {

@@ -32,6 +32,7 @@ describe('slack exporter', () => {
     const [trigger, resolve] = await receiver.waitForRequests(2);
     expect((trigger.body as { text: string }).text).toMatch(/^:rotating_light: \*P1 provider outage on openai gpt-4o: 1 event, 1 request\*/);
     expect((resolve.body as { text: string }).text).toMatch(/^:white_check_mark: \*Resolved:\* /);
+    expect((trigger.body as { text: string }).text.split('\n').at(-1)).toBe('Runbook: failover');
   });
 
   it('collects low severities into one digest per interval', async () => {

@@ -53,7 +53,7 @@ describe('webhook exporter', () => {
       receiver: 'webhook/ops',
       groupLabels: { incident_id: id },
       commonLabels: { alertname: 'GenAIProviderOutage', severity: 'error', priority: 'P2', category: 'provider', subtype: 'outage', provider: 'openai', model: 'gpt-4o', incident_id: id },
-      commonAnnotations: expect.objectContaining({ summary: opened.incident.title, runbook_url: 'https://runbooks.example.com/failover' }),
+      commonAnnotations: expect.objectContaining({ summary: opened.incident.title, runbook: 'failover', runbook_url: 'https://runbooks.example.com/failover' }),
       externalURL: 'http://faultline.internal:8080',
       alerts: [
         {
