@@ -157,6 +157,18 @@ describe('incidents processor', () => {
     expect(out[0].incident.evidence_sample.map((s) => s.evidence)).toEqual([{ status_code: 503 }, { status_code: 502 }]);
   });
 
+  it('resolves the least recently seen incident early when more than max_open are open', async () => {
+    const h = await startIncidents({ max_open: 2 });
+    await h.feed([outage(1, 0, { subtype: 'timeout' })]);
+    await h.feed([outage(2, 10, { subtype: 'overloaded' })]);
+    await h.feed([outage(3, 20, { subtype: 'timeout' })]); // timeout is now the most recently seen
+    const out = await h.feed([outage(4, 30, { subtype: 'outage' })]);
+    expect(out.map((u) => [u.transition.kind, u.incident.subtype, u.transition.detail.reason])).toEqual([
+      ['resolved', 'overloaded', 'capacity'],
+      ['opened', 'outage', undefined],
+    ]);
+  });
+
   it('leaves open incidents open at shutdown', async () => {
     const h = await startIncidents();
     await h.feed([outage(1, 0)]);
