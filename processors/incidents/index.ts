@@ -34,7 +34,7 @@ export default defineProcessor({
       return takeUpdate(live, 'resolved', atMs, { reason });
     }
 
-    /** Resolutions and escalations due at nowMs, in fingerprint order. */
+    /** Resolutions and escalations due at nowMs, least recently seen incident first. */
     function dueTransitions(nowMs: number): IncidentUpdate[] {
       const out: IncidentUpdate[] = [];
       for (const live of [...open.values()]) {
@@ -48,7 +48,7 @@ export default defineProcessor({
         const escalateAt = Date.parse(i.opened_at) + config.escalation.after_ms;
         if (config.escalation.enabled && i.escalated_at === null && i.severity !== 'P1' && i.event_count >= config.escalation.min_events && escalateAt <= nowMs) {
           escalate(live);
-          out.push(takeUpdate(live, 'escalated', escalateAt, { reason: 'sustained', open_for_ms: nowMs - Date.parse(i.opened_at) }));
+          out.push(takeUpdate(live, 'escalated', escalateAt, { reason: 'sustained', after_ms: config.escalation.after_ms }));
         }
       }
       return out;
@@ -56,7 +56,13 @@ export default defineProcessor({
 
     const tick = async () => {
       const updates = dueTransitions(ctx.clock.now());
-      if (updates.length > 0) await ctx.emit(createBatch({ incidents: updates }));
+      if (updates.length === 0) return;
+      try {
+        await ctx.emit(createBatch({ incidents: updates }));
+      } catch (err) {
+        // A timer has nobody to throw to; the steps after this one failed to take the batch.
+        ctx.logger.error({ err, transitions: updates.length }, 'Passing on resolved or escalated incidents failed; the store and receivers may miss these transitions.');
+      }
     };
 
     return {
