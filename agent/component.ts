@@ -73,6 +73,11 @@ interface FactoryBase<C> {
   readonly description: string;
   /** Strict, with a default for every optional field and a .describe() on each. */
   readonly configSchema: z.ZodType<C>;
+  /**
+   * A minimal valid configuration, only for components with a required setting no default can
+   * stand in for (a receiver's URL or key). The component contract tests use it instead of `{}`.
+   */
+  readonly exampleConfig?: Record<string, unknown>;
 }
 
 export interface ReceiverFactory<C = unknown> extends FactoryBase<C> {

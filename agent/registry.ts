@@ -6,12 +6,32 @@ import normalize from '../processors/normalize/index.ts';
 import traceAssembler from '../processors/trace-assembler/index.ts';
 import detectors from '../processors/detectors/index.ts';
 import classifier from '../processors/classifier/index.ts';
+import incidents from '../processors/incidents/index.ts';
 import ndjson from '../exporters/ndjson/index.ts';
 import file from '../exporters/file/index.ts';
 import postgres from '../exporters/postgres/index.ts';
 import prometheus from '../exporters/prometheus/index.ts';
+import alertmanager from '../exporters/alertmanager/index.ts';
+import webhook from '../exporters/webhook/index.ts';
+import pagerduty from '../exporters/pagerduty/index.ts';
+import slack from '../exporters/slack/index.ts';
 
-export const registry: readonly ComponentFactory[] = checkUnique([otlpReceiver, normalize, traceAssembler, detectors, classifier, ndjson, file, postgres, prometheus]);
+export const registry: readonly ComponentFactory[] = checkUnique([
+  otlpReceiver,
+  normalize,
+  traceAssembler,
+  detectors,
+  classifier,
+  incidents,
+  ndjson,
+  file,
+  postgres,
+  prometheus,
+  alertmanager,
+  webhook,
+  pagerduty,
+  slack,
+]);
 
 function checkUnique(factories: ComponentFactory[]): readonly ComponentFactory[] {
   const seen = new Set<string>();

@@ -12,6 +12,7 @@ const BENCHES = {
   'postgres-export': '../test/bench/postgres-export.ts',
   'prometheus-exporter': '../test/bench/prometheus-exporter.ts',
   'cost-data': '../test/bench/cost-data-detectors.ts',
+  incidents: '../test/bench/incidents.ts',
 };
 
 const wanted = process.argv.slice(2);

@@ -9,6 +9,15 @@ import { Category, Severity } from './taxonomy.ts';
 const time = z.iso.datetime({ offset: true });
 const count = z.number().int().nonnegative();
 
+/** The runbook each category's incidents point to: the first move differs per category. */
+export const RUNBOOK_BY_CATEGORY = {
+  provider: 'failover',
+  quality: 'evaluation',
+  cost: 'circuit-breaker',
+  security: 'lockdown',
+  data: 'reindex',
+} as const satisfies Record<z.infer<typeof Category>, string>;
+
 export const IncidentState = z.enum(['open', 'resolved']);
 export type IncidentState = z.infer<typeof IncidentState>;
 

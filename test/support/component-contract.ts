@@ -27,9 +27,19 @@ export function componentContract(factory: ComponentFactory, services: () => Par
     };
   };
 
+  const example = factory.exampleConfig ?? {};
   it('has a valid default configuration', () => {
-    expect(factory.configSchema.safeParse({}).success).toBe(true);
+    expect(factory.configSchema.safeParse(example).success).toBe(true);
   });
+
+  if (factory.exampleConfig) {
+    it('names each required setting when it is missing', () => {
+      const result = factory.configSchema.safeParse({});
+      expect(result.success).toBe(false);
+      const missing = result.error!.issues.map((i) => i.path.join('.'));
+      expect(missing.sort()).toEqual(Object.keys(factory.exampleConfig!).filter((k) => !factory.configSchema.safeParse({ ...factory.exampleConfig, [k]: undefined }).success).sort());
+    });
+  }
 
   it('rejects unknown keys', () => {
     expect(factory.configSchema.safeParse({ no_such_setting: 1 }).success).toBe(false);
@@ -41,14 +51,14 @@ export function componentContract(factory: ComponentFactory, services: () => Par
   });
 
   it('shuts down without having started, and twice', async () => {
-    const component = await factory.create(factory.configSchema.parse({}) as never, context() as never);
+    const component = await factory.create(factory.configSchema.parse(example) as never, context() as never);
     await component.shutdown?.();
     await component.shutdown?.();
   });
 
   if (factory.kind === 'processor') {
     it('does not mutate its input', async () => {
-      const processor = await factory.create(factory.configSchema.parse({}), context());
+      const processor = await factory.create(factory.configSchema.parse(example), context());
       // Every lane filled, so whatever a processor reads, it reads something real.
       const batch = createBatch({
         spans: [span(e1Success.input), span(e2RateLimited.input)],

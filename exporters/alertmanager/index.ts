@@ -1,0 +1,109 @@
+// alertmanager: sends routed incidents to every configured Alertmanager as POST /api/v2/alerts —
+// on trigger, then again every resend interval with endsAt ahead while firing, and with endsAt =
+// resolve time for a while after resolving. Reads the incidents lane; each instance has its own
+// durable outbox, so one that is down delays only itself and loses nothing.
+import type { Cancel } from '../../agent/clock.ts';
+import { defineExporter } from '../../agent/component.ts';
+import { ExportError } from '../../agent/errors.ts';
+import type { Incident } from '../../agent/model/incident.ts';
+import type { Severity } from '../../agent/model/taxonomy.ts';
+import { createDelivery, type Delivery } from '../../agent/notify/delivery.ts';
+import { notificationFor, notificationId, type Notification } from '../../agent/notify/notification.ts';
+import { routeAction } from '../../agent/notify/route.ts';
+import { selectOpenIncidents } from '../../agent/store/incident-queries.ts';
+import { AlertmanagerConfig } from './config.ts';
+import { postableAlert, type PostableAlert } from './postable-alert.ts';
+
+export default defineExporter({
+  type: 'alertmanager',
+  description: 'Sends incidents to Alertmanager (POST /api/v2/alerts to every instance), re-sending firing alerts and resolves.',
+  configSchema: AlertmanagerConfig,
+  create(config, ctx) {
+    /** Alerts this exporter keeps firing, by incident id, with the severity their labels carry. */
+    const firing = new Map<string, { incident: Incident; severity: Severity }>();
+    /** Recently resolved alerts, re-sent until `untilMs`. */
+    const resolved = new Map<string, { incident: Incident; untilMs: number }>();
+    let deliveries: Delivery[] = [];
+    let cancelResend: Cancel | null = null;
+    const endsAhead = () => ctx.clock.now() + 4 * config.resend_interval_ms;
+    const alertFor = (incident: Incident, endsAtMs: number, severity?: Severity) => postableAlert(incident, endsAtMs, config.external_url, severity);
+    const resolvedAlert = (incident: Incident) => alertFor(incident, Date.parse(incident.resolved_at ?? new Date(ctx.clock.now()).toISOString()));
+
+    const send = (notifications: Notification[]) => {
+      if (deliveries.length === 0) throw new ExportError(`${ctx.id} received incidents before it started or after it stopped; ${notifications.length} notifications were not queued.`, false);
+      for (const d of deliveries) d.enqueue(notifications);
+    };
+
+    const resend = () => {
+      const now = ctx.clock.now();
+      for (const [id, r] of resolved) if (r.untilMs <= now) resolved.delete(id);
+      if (firing.size + resolved.size === 0 || deliveries.length === 0) return;
+      // Only onto an empty queue: while an instance is unreachable its queued triggers and
+      // resolves carry the news, and re-sends would only pile up behind them.
+      if (deliveries.some((d) => d.pending() > 0)) return;
+      const alerts: PostableAlert[] = [
+        ...[...firing.values()].map((f) => alertFor(f.incident, endsAhead(), f.severity)),
+        ...[...resolved.values()].map((r) => resolvedAlert(r.incident)),
+      ];
+      send([{ notification_id: notificationId(ctx.id, `resend/${now}`), incident_id: null, action: 'update', body: alerts }]);
+    };
+
+    return {
+      async start() {
+        deliveries = config.endpoints.map((endpoint) =>
+          createDelivery({
+            receiver: ctx.id,
+            target: endpoint,
+            config: config.delivery,
+            logger: ctx.logger,
+            meter: ctx.meter,
+            database: ctx.database,
+            prepare: (n) => ({ url: `${endpoint.replace(/\/+$/, '')}/api/v2/alerts`, headers: {}, body: JSON.stringify(n.body) }),
+          }),
+        );
+        if (ctx.database) {
+          // Incidents opened before a restart keep firing instead of expiring at their endsAt.
+          for (const incident of await selectOpenIncidents(ctx.database)) {
+            if (routeAction({ incident, transition: { transition_id: 'restore', kind: 'opened', severity: incident.severity, at: incident.opened_at, detail: {} }, new_members: [] }, config.route) === 'trigger') {
+              firing.set(incident.incident_id, { incident, severity: incident.severity });
+            }
+          }
+        }
+        cancelResend = ctx.scheduler.every(config.resend_interval_ms, resend);
+      },
+      async export(batch) {
+        const out: Notification[] = [];
+        for (const update of batch.incidents) {
+          const incident = update.incident;
+          const id = incident.incident_id;
+          const action = routeAction(update, config.route);
+          const held = firing.get(id);
+          if (action === 'trigger') {
+            const alerts = [alertFor(incident, endsAhead())];
+            // Severity is part of the alert's identity: the old alert ends as the new one starts.
+            if (held && held.severity !== incident.severity) alerts.push(alertFor(held.incident, ctx.clock.now(), held.severity));
+            firing.set(id, { incident, severity: incident.severity });
+            out.push(notificationFor(ctx.id, update, 'trigger', alerts));
+          } else if (action === 'resolve') {
+            firing.delete(id);
+            resolved.set(id, { incident, untilMs: ctx.clock.now() + config.resolved_resend_ms });
+            const alerts = [resolvedAlert(incident)];
+            if (held && held.severity !== incident.severity) alerts.push(alertFor(held.incident, Date.parse(incident.resolved_at ?? incident.last_seen_at), held.severity));
+            out.push(notificationFor(ctx.id, update, 'resolve', alerts));
+          } else if (held) {
+            // New counts and evidence ride along with the next re-send.
+            firing.set(id, { incident, severity: held.severity });
+          }
+        }
+        if (out.length > 0) send(out);
+      },
+      async shutdown() {
+        cancelResend?.();
+        cancelResend = null;
+        const closing = deliveries;
+        deliveries = [];
+        await Promise.all(closing.map((d) => d.close(config.delivery.shutdown_grace_ms)));
+      },
+    };
+  },
+});

@@ -1,0 +1,43 @@
+// The fingerprint that groups events into one incident: the category plus the configured fields
+// (subtype, provider, model by default). Different categories never share an incident, because
+// they go to different responders.
+import type { FailureEvent } from '../../agent/model/failure-event.ts';
+import type { Category } from '../../agent/model/taxonomy.ts';
+import type { GroupField } from './config.ts';
+
+export interface Fingerprint {
+  /** e.g. provider/outage/openai/gpt-4o — stable, readable, used as the store's grouping key. */
+  readonly key: string;
+  /** The fields and their values (null when the event has none). */
+  readonly scope: Record<string, string | null>;
+}
+
+export function fingerprintOf(event: FailureEvent, fields: readonly GroupField[]): Fingerprint {
+  const scope: Record<string, string | null> = {};
+  const parts: string[] = [event.category];
+  for (const field of fields) {
+    const value = fieldValue(event, field);
+    scope[field] = value;
+    parts.push(`${field}=${value ?? ''}`);
+  }
+  return { key: parts.join('/'), scope };
+}
+
+function fieldValue(event: FailureEvent, field: GroupField): string | null {
+  switch (field) {
+    case 'subtype':
+      return event.subtype;
+    case 'provider':
+      return event.provider;
+    case 'model':
+      return event.model;
+    case 'team':
+      return event.impact_scope.team;
+    case 'route':
+      return event.impact_scope.route;
+  }
+}
+
+export function groupFieldsFor(category: Category, groupBy: readonly GroupField[], perCategory: Partial<Record<Category, GroupField[]>>): readonly GroupField[] {
+  return perCategory[category] ?? groupBy;
+}
