@@ -5,6 +5,7 @@
 import type { LlmCall } from '../../agent/model/llm-call.ts';
 import type { Signal } from '../../agent/model/signal.ts';
 import type { LatencyConfig } from './config.ts';
+import { lowerBound, upperBound } from './sorted-search.ts';
 
 interface Sample {
   endMs: number;
@@ -90,28 +91,4 @@ export function createLatencyWindow(config: LatencyConfig): LatencyWindow {
     },
     size: () => keys.size,
   };
-}
-
-/** First index whose value is >= v. */
-function lowerBound(a: readonly number[], v: number): number {
-  let lo = 0;
-  let hi = a.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (a[mid] < v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-/** First index whose value is > v. */
-function upperBound(a: readonly number[], v: number): number {
-  let lo = 0;
-  let hi = a.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (a[mid] <= v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }

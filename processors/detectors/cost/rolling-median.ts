@@ -1,6 +1,7 @@
 // The median of the values seen over a sliding window of event time, capped at maxSamples (the
 // oldest forgotten first). Values are kept twice: in arrival order for eviction and sorted for
 // the median, so an insert costs a binary search and a splice.
+import { lowerBound, upperBound } from '../sorted-search.ts';
 
 export interface RollingMedian {
   add(timeMs: number, value: number): void;
@@ -19,11 +20,11 @@ export function createRollingMedian(windowMs: number, maxSamples: number): Rolli
       const cutoff = latest - windowMs;
       if (timeMs > cutoff) {
         fifo.push({ timeMs, value });
-        sorted.splice(firstAbove(sorted, value), 0, value);
+        sorted.splice(upperBound(sorted, value), 0, value);
       }
       while (head < fifo.length && (fifo[head].timeMs <= cutoff || fifo.length - head > maxSamples)) {
         const gone = fifo[head++];
-        sorted.splice(firstAtLeast(sorted, gone.value), 1);
+        sorted.splice(lowerBound(sorted, gone.value), 1);
       }
       if (head > 1_024 && head * 2 > fifo.length) {
         fifo = fifo.slice(head);
@@ -37,26 +38,4 @@ export function createRollingMedian(windowMs: number, maxSamples: number): Rolli
     },
     size: () => sorted.length,
   };
-}
-
-function firstAtLeast(a: readonly number[], v: number): number {
-  let lo = 0;
-  let hi = a.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (a[mid] < v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-function firstAbove(a: readonly number[], v: number): number {
-  let lo = 0;
-  let hi = a.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (a[mid] <= v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
