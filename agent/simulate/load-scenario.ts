@@ -1,9 +1,8 @@
 // Reads a scenario: a built-in name (agent/simulate/scenarios/<name>.yaml) or a YAML file a user
 // wrote. Every problem is reported at once, with its path and line, like agent.yaml's.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { LineCounter, parseDocument } from 'yaml';
 import { ConfigError, type ConfigIssue } from '../errors.ts';
-import { withLines } from '../../config/load.ts';
+import { parseYamlDocument } from '../../config/yaml-document.ts';
 import { toConfigIssues } from '../../config/zod-issues.ts';
 import { createTeams } from './population.ts';
 import { modelSpec } from './price-table.ts';
@@ -41,21 +40,11 @@ export function loadScenario(nameOrPath: string): Scenario {
 }
 
 export function parseScenario(text: string, source: string): Scenario {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: true });
-  if (doc.errors.length > 0) {
-    throw new ConfigError(
-      doc.errors.map((e) => {
-        const pos = e.linePos?.[0];
-        return { path: '', message: `${pos ? `line ${pos.line}, column ${pos.col}: ` : ''}${e.message.split('\n')[0]}` };
-      }),
-      source,
-    );
-  }
-  const raw: unknown = doc.toJS() ?? {};
+  const yaml = parseYamlDocument(text, source);
+  const raw = yaml.raw;
   const parsed = Scenario.safeParse(raw);
   const issues: ConfigIssue[] = parsed.success ? crossCheck(parsed.data) : toConfigIssues(parsed.error, raw, [], 'unknown key; see `faultline simulate --help` for the scenario format');
-  if (issues.length > 0 || !parsed.success) throw new ConfigError(withLines(issues, doc, lines), source);
+  if (issues.length > 0 || !parsed.success) throw new ConfigError(yaml.withLines(issues), source);
   return parsed.data;
 }
 
