@@ -12,16 +12,17 @@ import { renderScores, type Scores } from '../../fixtures/labelled/score.ts';
 import { cardNumber, iban, SECRETS, ssn } from '../../fixtures/labelled/sensitive-values.ts';
 
 /**
- * Minimum precision and recall per category. null: the category's detectors are not merged yet,
- * so only the figures are computed and printed. The lead fills the null rows after merging the
- * quality, cost and data detectors of issue 5.
+ * Minimum precision and recall per category, asserted after the figures are printed.
  */
-const THRESHOLDS: Readonly<Record<Category, { precision: number; recall: number } | null>> = {
+const THRESHOLDS: Readonly<Record<Category, { precision: number; recall: number }>> = {
   security: { precision: 0.9, recall: 0.9 },
   provider: { precision: 0.9, recall: 0.9 },
-  cost: null,
-  quality: null,
-  data: null,
+  // Floors a little under today's figures (88.2/81.1, 100/28.6, 75/25), so a regression fails.
+  // Cost and data recall are low because most of their subtypes are windowed (spikes, drift and
+  // staleness need a history that single labelled spans do not carry); see the closing notes.
+  quality: { precision: 0.85, recall: 0.78 },
+  cost: { precision: 0.9, recall: 0.25 },
+  data: { precision: 0.7, recall: 0.2 },
 };
 
 let labels: Label[] = [];
@@ -76,7 +77,7 @@ describe('the labelled evaluation set', () => {
     }
   });
 
-  it.each(Object.entries(THRESHOLDS).filter(([, t]) => t !== null) as [Category, { precision: number; recall: number }][])(
+  it.each(Object.entries(THRESHOLDS) as [Category, { precision: number; recall: number }][])(
     'reaches the thresholds for %s',
     (category, t) => {
       const s = scores.categories.find((c) => c.category === category)!;
