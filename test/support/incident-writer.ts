@@ -3,12 +3,13 @@
 // that drive the incidents processor directly rather than through a whole pipeline.
 import type { Database } from '../../agent/store/database.ts';
 import type { IncidentUpdate } from '../../agent/model/incident.ts';
+import { PostgresExporterConfig } from '../../exporters/postgres/config.ts';
 import { writeItems } from '../../exporters/postgres/write-items.ts';
 
+// The exporter's defaults, so these writes batch and time out as a default-configured agent's do.
+const defaults = PostgresExporterConfig.parse({});
+const WRITE_OPTIONS = { agentInstance: null, maxRowsPerStatement: defaults.max_rows_per_statement, statementTimeoutMs: defaults.write_timeout_ms };
+
 export async function writeIncidentUpdates(db: Database, updates: readonly IncidentUpdate[]): Promise<void> {
-  await writeItems(
-    db.pool,
-    updates.map((value) => ({ kind: 'incident' as const, value })),
-    { agentInstance: null, maxRowsPerStatement: 1_000, statementTimeoutMs: 10_000 },
-  );
+  await writeItems(db.pool, updates.map((value) => ({ kind: 'incident' as const, value })), WRITE_OPTIONS);
 }
