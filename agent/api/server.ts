@@ -11,12 +11,13 @@ import { bearerChallenge, createBearerCheck } from './bearer-auth.ts';
 import { isDatabaseUnavailable } from './database-unavailable.ts';
 import type { ApiDeps } from './deps.ts';
 import { registerFailureRoutes } from './failures/routes.ts';
+import { registerIncidentRoutes } from './incidents/routes.ts';
 import { listenAddress, type BoundAddress } from './listen-address.ts';
 import { buildOpenApiDocument, documentedRoute, type DocumentedRoute } from './openapi.ts';
 import { PROBE_PATHS, registerProbeRoutes } from './probes.ts';
 
-/** Every route module; later issues add theirs here (baselines, correlations, impact, predictions, incidents). */
-const ROUTE_MODULES: ((app: FastifyInstance, deps: ApiDeps) => void)[] = [registerProbeRoutes, registerFailureRoutes];
+/** Every route module; later issues add theirs here (baselines, correlations, impact, predictions). */
+const ROUTE_MODULES: ((app: FastifyInstance, deps: ApiDeps) => void)[] = [registerProbeRoutes, registerFailureRoutes, registerIncidentRoutes];
 
 const OpenApiDocument = z.record(z.string(), z.unknown()).describe('An OpenAPI 3.1 document.');
 

@@ -1,6 +1,6 @@
 // Issue 3's promise, end to end: `faultline simulate --scenario provider-outage --target …` against
 // the agent as `npm start` runs it (the shipped agent.yaml, its own process, the postgres exporter)
-// produces failure events that a user then reads through the REST API.
+// produces failure events and an incident that a user then reads through the REST API.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -76,7 +76,7 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T 
 const logged = (msg: string) => logs.find((l) => l.msg === msg);
 
 describe('faultline simulate --target against the shipped agent', () => {
-  it('turns a simulated provider outage into failure events readable through GET /api/v1/failures', async () => {
+  it('turns a simulated provider outage into failure events and an open P1 incident readable through the API', async () => {
     startShippedAgent();
     const otlp = await waitFor('the OTLP receiver', () => logged('OTLP receiver listening.'));
     const api = await waitFor('the API', () => logged('API listening.'));
@@ -104,6 +104,21 @@ describe('faultline simulate --target against the shipped agent', () => {
     const one = await fetch(`${apiBase}/api/v1/failures/${events[0].failure_id}`);
     expect(one.status).toBe(200);
     expect(FailureEvent.parse(await one.json()).failure_id).toBe(events[0].failure_id);
+
+    // And the incident the outage opened, as the on-call reads it after the page.
+    const incidents = await waitFor('the outage incident through the API', async () => {
+      const r = await fetch(`${apiBase}/api/v1/incidents?category=provider&state=open`);
+      if (r.status !== 200) return undefined;
+      const body = (await r.json()) as { data: { incident_id: string; subtype: string; provider: string; severity: string }[] };
+      return body.data.some((i) => i.subtype === 'outage' && i.provider === 'openai') ? body.data : undefined;
+    });
+    const outage = incidents.find((i) => i.subtype === 'outage' && i.provider === 'openai')!;
+    expect(outage.severity).toBe('P1');
+    const detail = await fetch(`${apiBase}/api/v1/incidents/${outage.incident_id}`);
+    expect(detail.status).toBe(200);
+    const shown = (await detail.json()) as { member_count: number; transitions: { kind: string }[] };
+    expect(shown.member_count).toBeGreaterThanOrEqual(1);
+    expect(shown.transitions[0].kind).toBe('opened');
 
     agent!.kill('SIGTERM');
     await new Promise<void>((r) => (agent!.exitCode !== null ? r() : agent!.once('exit', () => r())));

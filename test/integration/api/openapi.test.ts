@@ -28,6 +28,8 @@ describe('/api/v1/openapi.json', () => {
     expect(operations.sort()).toEqual([
       'GET /api/v1/failures listFailures',
       'GET /api/v1/failures/{id} getFailure',
+      'GET /api/v1/incidents listIncidents',
+      'GET /api/v1/incidents/{id} getIncident',
       'GET /api/v1/openapi.json openapi',
       'GET /healthz healthz',
       'GET /readyz readyz',

@@ -1,21 +1,19 @@
-// The incident routes on a bare fastify instance over a real PostgreSQL schema, filled by the
-// real incidents processor (and the exporter's SQL, via the test writer).
-import Fastify, { type FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { registerIncidentRoutes } from '../../../agent/api/incident-routes.ts';
+// GET /api/v1/incidents and /api/v1/incidents/{id} on the API server over a real PostgreSQL
+// schema, filled by the real incidents processor and the postgres exporter's write path.
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { IncidentUpdate } from '../../../agent/model/incident.ts';
 import { FAILURE_EVENT_COLUMNS, failureEventToParams } from '../../../agent/store/failure-event-row.ts';
 import { withTestSchema } from '../../support/database.ts';
 import { failureEvent } from '../../support/failure-event-builder.ts';
 import { startIncidents } from '../../support/incidents-harness.ts';
 import { writeIncidentUpdates } from '../../support/incident-writer.ts';
+import { startApi } from './api-under-test.ts';
 
 const T0 = Date.UTC(2026, 10, 22, 8, 0, 0);
 const at = (ms: number) => new Date(T0 + ms).toISOString();
 
 describe('incident API', () => {
   const db = withTestSchema();
-  let app: FastifyInstance;
   let updates: IncidentUpdate[];
   const idOf = (category: string) => updates.find((u) => u.incident.category === category)!.incident.incident_id;
 
@@ -29,23 +27,17 @@ describe('incident API', () => {
     await h.advanceTo(T0 + 120_000); // both resolve
     await h.feed([failureEvent(20, { timestamp: at(200_000), category: 'security', subtype: 'prompt_injection', severity: 'P1' })]);
     updates = h.updates;
-    app = Fastify();
-    registerIncidentRoutes(app, { database: db.database });
-    await app.ready();
-  });
-  afterAll(async () => {
-    await app?.close();
   });
 
   const get = async (url: string) => {
-    const res = await app.inject({ method: 'GET', url });
-    return { status: res.statusCode, body: res.json() };
+    const { status, body } = await (await startApi(db.database)).get(url);
+    return { status, body };
   };
 
   it('lists incidents newest first', async () => {
     const { status, body } = await get('/api/v1/incidents');
     expect(status).toBe(200);
-    expect(body.incidents.map((i: { category: string; state: string }) => [i.category, i.state])).toEqual([
+    expect(body.data.map((i: { category: string; state: string }) => [i.category, i.state])).toEqual([
       ['security', 'open'],
       ['cost', 'resolved'],
       ['provider', 'resolved'],
@@ -54,7 +46,7 @@ describe('incident API', () => {
   });
 
   it('filters by state, category, severity and time', async () => {
-    const cats = async (q: string) => (await get(`/api/v1/incidents?${q}`)).body.incidents.map((i: { category: string }) => i.category);
+    const cats = async (q: string) => (await get(`/api/v1/incidents?${q}`)).body.data.map((i: { category: string }) => i.category);
     expect(await cats('state=open')).toEqual(['security']);
     expect(await cats('state=resolved&severity=P1')).toEqual(['provider']);
     expect(await cats('category=cost')).toEqual(['cost']);
@@ -64,20 +56,22 @@ describe('incident API', () => {
 
   it('pages with a cursor', async () => {
     const first = await get('/api/v1/incidents?limit=2');
-    expect(first.body.incidents).toHaveLength(2);
+    expect(first.body.data).toHaveLength(2);
     const second = await get(`/api/v1/incidents?limit=2&cursor=${first.body.next_cursor}`);
-    expect(second.body.incidents.map((i: { category: string }) => i.category)).toEqual(['provider']);
+    expect(second.body.data.map((i: { category: string }) => i.category)).toEqual(['provider']);
     expect(second.body.next_cursor).toBeNull();
   });
 
   it('answers 400 naming the bad parameter', async () => {
-    expect(await get('/api/v1/incidents?severity=P9')).toMatchObject({ status: 400, body: { error: 'invalid_parameter', parameter: 'severity' } });
-    expect(await get('/api/v1/incidents?since=yesterday')).toMatchObject({ status: 400, body: { parameter: 'since', message: expect.stringContaining('RFC 3339') } });
-    expect(await get('/api/v1/incidents?limit=0')).toMatchObject({ status: 400, body: { parameter: 'limit' } });
-    expect(await get('/api/v1/incidents?state=closed')).toMatchObject({ status: 400, body: { parameter: 'state' } });
-    expect(await get('/api/v1/incidents?colour=red')).toMatchObject({ status: 400, body: { parameter: 'colour' } });
-    expect(await get('/api/v1/incidents?cursor=nonsense')).toMatchObject({ status: 400, body: { parameter: 'cursor' } });
-    expect(await get('/api/v1/incidents/not-an-id')).toMatchObject({ status: 400, body: { parameter: 'id' } });
+    expect(await get('/api/v1/incidents?severity=P9')).toMatchObject({ status: 400, body: { error: { code: 'invalid_parameter', parameter: 'severity' } } });
+    expect(await get('/api/v1/incidents?since=yesterday')).toMatchObject({ status: 400, body: { error: { parameter: 'since', message: expect.stringContaining('RFC 3339') } } });
+    expect(await get('/api/v1/incidents?limit=0')).toMatchObject({ status: 400, body: { error: { code: 'invalid_parameter', parameter: 'limit' } } });
+    expect(await get('/api/v1/incidents?state=closed')).toMatchObject({ status: 400, body: { error: { code: 'invalid_parameter', parameter: 'state' } } });
+    expect(await get('/api/v1/incidents?colour=red')).toMatchObject({ status: 400, body: { error: { code: 'invalid_parameter', parameter: 'colour' } } });
+    expect(await get('/api/v1/incidents?cursor=nonsense')).toMatchObject({ status: 400, body: { error: { code: 'invalid_parameter', parameter: 'cursor' } } });
+    expect(await get('/api/v1/incidents?since=2026-11-22T09:00:00Z&until=2026-11-22T08:00:00Z')).toMatchObject({ status: 400, body: { error: { parameter: 'until' } } });
+    expect(await get(`/api/v1/incidents/${idOf('provider')}?member_limit=0`)).toMatchObject({ status: 400, body: { error: { parameter: 'member_limit' } } });
+    expect(await get('/api/v1/incidents/not-an-id')).toMatchObject({ status: 400, body: { error: { code: 'invalid_parameter', parameter: 'id' } } });
   });
 
   it('shows one incident with its transitions and member events', async () => {
@@ -92,6 +86,6 @@ describe('incident API', () => {
   });
 
   it('answers 404 for an unknown incident', async () => {
-    expect(await get(`/api/v1/incidents/${'0'.repeat(32)}`)).toMatchObject({ status: 404, body: { error: 'not_found' } });
+    expect(await get(`/api/v1/incidents/${'0'.repeat(32)}`)).toMatchObject({ status: 404, body: { error: { code: 'not_found' } } });
   });
 });

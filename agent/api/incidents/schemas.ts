@@ -1,0 +1,63 @@
+// Request and response shapes of /api/v1/incidents, in zod: the handlers parse with them and the
+// OpenAPI document is generated from them.
+import { z } from 'zod';
+import { FailureEvent } from '../../model/failure-event.ts';
+import { Incident, IncidentState, IncidentTransition } from '../../model/incident.ts';
+import { Category, Severity } from '../../model/taxonomy.ts';
+import { cursorParameter } from '../cursor.ts';
+import type { NamedSchema } from '../openapi.ts';
+import { pageLimit, rfc3339 } from '../request-parameters.ts';
+
+export function incidentListQuery(maxPageSize: number) {
+  return z
+    .strictObject({
+      state: IncidentState.optional().describe('Only open or only resolved incidents.'),
+      category: Category.optional().describe('Only this category.'),
+      severity: Severity.optional().describe('Only this current severity.'),
+      since: rfc3339().optional().describe('Only incidents still active at or after this time (last event at or after it).'),
+      until: rfc3339().optional().describe('Only incidents that began at or before this time (first event at or before it).'),
+      limit: pageLimit(maxPageSize).optional().describe(`Incidents per page, 1 to ${maxPageSize}; the server's default page size when omitted.`),
+      cursor: cursorParameter().optional(),
+    })
+    .superRefine((q, ctx) => {
+      if (q.since && q.until && Date.parse(q.until) < Date.parse(q.since)) {
+        ctx.addIssue({ code: 'custom', path: ['until'], message: `expected a time at or after since (${q.since}), got "${q.until}"` });
+      }
+    });
+}
+
+const incidentId = z
+  .string()
+  .regex(/^[0-9a-f]{32}$/, { error: 'expected an incident id: 32 lowercase hex characters' })
+  .describe("The incident's incident_id.");
+
+export const IncidentIdParams = z.strictObject({ id: incidentId });
+
+export const incidentDetailQuery = (maxMembers: number) =>
+  z.strictObject({
+    member_limit: pageLimit(maxMembers).optional().describe(`Member events to include, 1 to ${maxMembers} (oldest first); default ${maxMembers}.`),
+  });
+
+export const IncidentPage = z.strictObject({
+  data: z.array(Incident).describe('Incidents, newest opened first (then by incident_id).'),
+  next_cursor: z.string().nullable().describe('Pass as `cursor` to get the next page; null on the last page.'),
+});
+export type IncidentPage = z.infer<typeof IncidentPage>;
+
+export const IncidentDetail = z.strictObject({
+  incident: Incident,
+  transitions: z.array(IncidentTransition).describe('Every transition, oldest first.'),
+  members: z
+    .array(
+      z.strictObject({
+        failure_id: z.string(),
+        occurred_at: z.string().describe('Event time of the member event.'),
+        event: FailureEvent.nullable().describe('The event itself, or null when the failure store does not hold it (the tables are written independently).'),
+      }),
+    )
+    .describe('Member events, oldest first, up to member_limit.'),
+  member_count: z.number().int().nonnegative().describe('All member events, including those beyond member_limit.'),
+});
+
+export const INCIDENT_PAGE: NamedSchema = { name: 'IncidentPage', schema: IncidentPage };
+export const INCIDENT_DETAIL: NamedSchema = { name: 'IncidentDetail', schema: IncidentDetail };
