@@ -128,7 +128,21 @@ function scoreNormalized(text: string, encoding: InjectionScore['encoding']): In
 const BASE64_RUN = /[A-Za-z0-9+/]{24,}={0,2}|[A-Za-z0-9_-]{24,}/g;
 const HEX_RUN = /\b(?:[0-9a-fA-F]{2}){12,}\b/g;
 
+/** Whether the text holds 24 or more base64/hex characters in a row: prose rarely does, and then
+ *  neither run regex can match, so they are not run (each would try every position). */
+function hasLongRun(text: string): boolean {
+  let run = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    const inRun = (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x2b || c === 0x2f || c === 0x5f || c === 0x2d;
+    run = inRun ? run + 1 : 0;
+    if (run >= 24) return true;
+  }
+  return false;
+}
+
 function* decodedRuns(text: string, limits: InjectionLimits): Generator<{ text: string; encoding: 'base64' | 'hex' }> {
+  if (!hasLongRun(text)) return;
   let runs = 0;
   for (const [re, encoding] of [
     [HEX_RUN, 'hex'],
