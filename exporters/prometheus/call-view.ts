@@ -58,8 +58,21 @@ export function viewCall(item: TelemetryItem): CallView | null {
   };
 }
 
+// A deployment has a handful of api_base values; parsing a URL per call was a tenth of the
+// exporter's cost, so origins are remembered (bounded: the first ones seen are kept).
+const ORIGINS_KEPT = 256;
+const origins = new Map<string, string>();
+
 /** scheme://host:port only: a path or query can carry a key or a tenant name. */
 function originOf(apiBase: string): string {
+  const known = origins.get(apiBase);
+  if (known !== undefined) return known;
+  const origin = parseOrigin(apiBase);
+  if (origins.size < ORIGINS_KEPT) origins.set(apiBase, origin);
+  return origin;
+}
+
+function parseOrigin(apiBase: string): string {
   try {
     const origin = new URL(apiBase).origin;
     return origin === 'null' ? 'invalid' : origin;
