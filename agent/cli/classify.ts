@@ -1,6 +1,10 @@
 import { parseArgs } from 'node:util';
+import { loadConfigFile } from '../../config/load.ts';
+import type { ResolvedConfig } from '../../config/resolve.ts';
+import { ConfigError } from '../errors.ts';
 import type { OtlpLogRecord, OtlpSpan } from '../model/otlp.ts';
 import { defaultOfflineConfig, runOffline } from '../pipeline/offline.ts';
+import { registry } from '../registry.ts';
 import { toJsonLine } from '../../exporters/ndjson/to-json-line.ts';
 import { EXIT, type Command } from './command.ts';
 import { InputFileError, readTelemetryFile } from './read-telemetry-file.ts';
@@ -8,7 +12,7 @@ import { InputFileError, readTelemetryFile } from './read-telemetry-file.ts';
 export const classifyCommand: Command = {
   name: 'classify',
   summary: 'Classify recorded telemetry files offline and print failure events as NDJSON.',
-  help: `Usage: faultline classify [--output events|calls] FILE...
+  help: `Usage: faultline classify [--config FILE] [--output events|calls] FILE...
 
 Runs recorded spans through the same processors as the agent (normalize, trace_assembler,
 detectors, classifier), in event-time order, with no network and no database. Prints one JSON
@@ -19,15 +23,21 @@ Input files: OTLP/JSON requests (one document, an array, or one request per line
 protobuf ExportTraceServiceRequest files; gzip is detected.
 
 Options:
+  -c, --config FILE   pipeline configuration whose processors run, e.g. to set detector windows
+                      or turn on checks that are off by default (data.stale_index needs an age
+                      limit); its receivers, exporters and storage are not used. Default: the
+                      built-in normalize → trace_assembler → detectors → classifier, all defaults
+                      (agent.yaml is not read unless given here)
   -o, --output KIND   events (FailureEvents, the default) or calls (normalized calls)
   -h, --help          show this help
 
-Exit codes: 0 done, 2 a file could not be read or decoded (the message names it).`,
+Exit codes: 0 done, 1 invalid options or configuration, 2 a file could not be read or decoded
+(the message names it).`,
   async run(args, io) {
     const { values, positionals } = parseArgs({
       args,
       allowPositionals: true,
-      options: { output: { type: 'string', short: 'o', default: 'events' } },
+      options: { output: { type: 'string', short: 'o', default: 'events' }, config: { type: 'string', short: 'c' } },
     });
     if (values.output !== 'events' && values.output !== 'calls') {
       io.stderr.write(`faultline classify: --output must be "events" or "calls", got "${values.output}"\n`);
@@ -36,6 +46,17 @@ Exit codes: 0 done, 2 a file could not be read or decoded (the message names it)
     if (positionals.length === 0) {
       io.stderr.write('faultline classify: give at least one FILE (see faultline classify --help)\n');
       return EXIT.badInput;
+    }
+    // The configuration first: a mistake in it is reported before any file is read.
+    let config: ResolvedConfig;
+    try {
+      config = values.config === undefined ? defaultOfflineConfig() : loadConfigFile(values.config, registry, { env: io.env });
+    } catch (err) {
+      if (err instanceof ConfigError) {
+        io.stderr.write(`faultline classify: ${err.message}\n`);
+        return EXIT.invalid;
+      }
+      throw err;
     }
     const spans: OtlpSpan[] = [];
     const logs: OtlpLogRecord[] = [];
@@ -55,7 +76,7 @@ Exit codes: 0 done, 2 a file could not be read or decoded (the message names it)
 
     // Fed in event-time order, with the clock following the spans, so windows and timers behave
     // exactly as they would have live.
-    const out = await runOffline(spans, logs, defaultOfflineConfig(), { env: io.env, keepCalls: values.output === 'calls' });
+    const out = await runOffline(spans, logs, config, { env: io.env, keepCalls: values.output === 'calls' });
     if (values.output === 'calls') {
       const calls = [...out.calls].sort((a, b) => a.timing.endMs - b.timing.endMs);
       for (const item of calls) io.stdout.write(toJsonLine(item));

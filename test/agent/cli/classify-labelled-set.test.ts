@@ -1,7 +1,8 @@
-// Issue 5's evaluation: `faultline classify` on the labelled set (test/fixtures/labelled/, 300+
-// labels over five vocabularies, more than 40% clean with hard near misses) is scored per category
-// against the labels; the table is printed and the categories whose detectors are merged must
-// reach their thresholds. Print the same table with: npx tsx test/fixtures/labelled/print-scores.ts
+// Issue 5's evaluation: `faultline classify --config classify.yaml` on the labelled set
+// (test/fixtures/labelled/, 300+ labels over five vocabularies, more than 40% clean with hard near
+// misses; windowed cost and data cases carry unscored history) is scored per category against the
+// labels; the table is printed and every category must reach its thresholds. Print the same table
+// with: npx tsx test/fixtures/labelled/print-scores.ts
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { FailureEvent } from '../../../agent/model/failure-event.ts';
 import { SUBTYPES, type Category } from '../../../agent/model/taxonomy.ts';
@@ -19,14 +20,15 @@ interface Floor {
 
 /** The floors per category, asserted after the figures are printed. */
 const THRESHOLDS: Readonly<Record<Category, Floor>> = {
-  security: { precision: 0.9, recall: 0.9 },
-  provider: { precision: 0.9, recall: 0.9 },
-  // Floors a little under today's figures (88.2/81.1, 100/28.6, 75/25), so a regression fails.
-  // Cost and data recall are low because most of their subtypes are windowed (spikes, drift and
-  // staleness need a history that single labelled spans do not carry); see the closing notes.
+  // Floors a little under today's figures (security 100/97.6, provider 100/100, quality 88.2/81.1,
+  // cost 100/71.4, data 92.3/100), so one more miss or false alarm than today fails.
+  security: { precision: 0.97, recall: 0.95 },
+  provider: { precision: 0.97, recall: 0.97 },
   quality: { precision: 0.85, recall: 0.78 },
-  cost: { precision: 0.9, recall: 0.25 },
-  data: { precision: 0.7, recall: 0.2 },
+  // Cost misses today: three agent loops whose growing prompts never repeat (14 calls < 25), and a
+  // retry storm reported only as a secondary match of the outage on its last failed attempt.
+  cost: { precision: 0.95, recall: 0.7 },
+  data: { precision: 0.9, recall: 0.95 },
 };
 
 let labels: Label[] = [];
@@ -63,6 +65,27 @@ describe('the labelled evaluation set', () => {
       }
     }
     for (const l of labels) for (const id of l.related ?? []) expect(owners.has(id), `${l.name} relates to ${id}`).toBe(true);
+  });
+
+  it("gives windowed labels history before them that no label owns, and the windowed cost and data labels have it", () => {
+    const owned = new Set(labels.flatMap((l) => l.spans.map((s) => s.spanId!)));
+    const historyIds = new Set<string>();
+    for (const l of labels) {
+      if (l.history === undefined) continue;
+      const labelStart = Math.min(...l.spans.map((s) => s.startMs!));
+      for (const h of l.history) {
+        expect(owned.has(h.spanId!) || historyIds.has(h.spanId!), `history span ${h.spanId} of ${l.name}`).toBe(false);
+        historyIds.add(h.spanId!);
+        expect(h.startMs! + (h.durationMs ?? 0), `history of ${l.name} ends before it`).toBeLessThanOrEqual(labelStart);
+      }
+    }
+    // A storm, spike, drop or drift is judged against a window: each such case has history.
+    const windowed = ['token_spike', 'cache_miss_storm', 'retry_storm', 'retrieval_quality_drop', 'embedding_drift'];
+    const traceOf = (l: Label) => l.spans[0].traceId!.slice(0, 14);
+    const casesWithHistory = new Set(labels.filter((l) => l.history !== undefined).map(traceOf));
+    const windowedLabels = labels.filter((l) => l.expected !== null && windowed.includes(l.expected.subtype));
+    expect(windowedLabels.length).toBeGreaterThanOrEqual(10);
+    for (const l of windowedLabels) expect(casesWithHistory.has(traceOf(l)), `${l.name} has history`).toBe(true);
   });
 
   it('runs through faultline classify without an error', () => {

@@ -5,6 +5,9 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { FailureEvent } from '../../../agent/model/failure-event.ts';
 import { LlmCall, TelemetryItem } from '../../../agent/model/llm-call.ts';
+import { encodeTracesJson } from '../../../agent/otlp/encode-json.ts';
+import { retrievalSpan } from '../../fixtures/labelled/data-spans.ts';
+import { span } from '../../support/span-builder.ts';
 import { genAiTraceRequest } from '../../support/otlp-fixtures.ts';
 import { runCli } from '../../support/cli.ts';
 
@@ -86,6 +89,56 @@ describe('faultline classify', () => {
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(message);
+  });
+
+  describe('with --config', () => {
+    // A retrieval on 2 March 2026 whose documents were last updated in May 2023.
+    const oldDocuments = retrievalSpan(
+      {
+        style: 'openinference',
+        collection: 'pricing',
+        query: 'business plan price per seat',
+        documents: [
+          { id: 'pricing-12', score: 0.89, content: 'Business plan: €12 per seat per month.', updatedAt: '2023-05-02T10:00:00Z' },
+          { id: 'pricing-13', score: 0.81, content: 'Enterprise plan: contact sales.', updatedAt: '2023-05-02T10:00:00Z' },
+        ],
+      },
+      { traceId: '7a1e0000000000000000000000000001', spanId: '7a1e000000000001', startMs: Date.UTC(2026, 2, 2, 9, 0, 0) },
+    );
+    const spans = () => file('retrieval.json', JSON.stringify(encodeTracesJson([span(oldDocuments)])));
+    const config = (processors: string) =>
+      file(
+        'classify.yaml',
+        `receivers:\n  otlp: {}\nprocessors:\n${processors}\nexporters:\n  ndjson: {}\nservice:\n  pipelines:\n    traces:\n      receivers: [otlp]\n      processors: [normalize, trace_assembler, detectors, classifier]\n      exporters: [ndjson]\n`,
+      );
+
+    it("runs the configuration's detectors: stale_index, off by default, reports documents older than its max age", async () => {
+      const path = spans();
+      const byDefault = await runCli(['classify', path]);
+      expect(byDefault).toMatchObject({ code: 0, stdout: '', stderr: '' });
+      const yearLimit = config('  normalize: {}\n  trace_assembler: {}\n  detectors:\n    data:\n      stale_index:\n        max_age_ms: 31536000000\n  classifier: {}');
+      const r = await runCli(['classify', '-c', yearLimit, path]);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      const events = lines(r.stdout).map((l) => FailureEvent.parse(JSON.parse(l)));
+      expect(events.map((e) => `${e.category}/${e.subtype}`)).toEqual(['data/stale_index']);
+      expect(events[0].span_id).toBe('7a1e000000000001');
+    });
+
+    it('exits 1 naming the problem for an invalid configuration, before reading any file', async () => {
+      const bad = config('  normalize: {}\n  trace_assembler: {}\n  detectors:\n    data:\n      stale_index:\n        max_age_ms: -5\n  classifier: {}');
+      const r = await runCli(['classify', '--config', bad, join(dir, 'nope.json')]);
+      expect(r.code).toBe(1);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(/classify\.yaml: 1 configuration problem/);
+      expect(r.stderr).toContain('stale_index.max_age_ms');
+      expect(r.stderr).not.toContain('nope.json');
+    });
+
+    it('documents --config in its help', async () => {
+      const r = await runCli(['classify', '--help']);
+      expect(r.stdout).toMatch(/-c, --config FILE/);
+    });
   });
 
   it('asks for a file when given none', async () => {
