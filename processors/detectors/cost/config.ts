@@ -64,6 +64,9 @@ export const RetryStormConfig = z.strictObject({
 export const AgentLoopConfig = z.strictObject({
   max_calls_per_trace: count('LLM calls').default(25).describe('A trace making more LLM requests than this (retry attempts not counted) is an agent_loop.'),
   max_prompt_repeats: count('repeats').default(3).describe('The same prompt (system + messages, hashed) sent this many times in one trace, each after the previous answer came back, is an agent_loop.'),
+  max_tool_call_repeats: count('repeats')
+    .default(5)
+    .describe('The model asking for the same tool call (tool name + arguments) this many times in one trace is an agent_loop: an agent retrying a tool whose answer never changes, though its growing prompt never repeats.'),
   trace_ttl_ms: milliseconds().default(3_600_000).describe('Event time after a trace\'s last call when its counts are forgotten.'),
   max_traces: count('traces').default(10_000).describe('Traces tracked at once; past it the least recently seen is forgotten.'),
 });
@@ -84,7 +87,7 @@ export const CostConfig = z.strictObject({
   token_spike: TokenSpikeConfig.default(TokenSpikeConfig.parse({})).describe('token_spike: billed tokens per request against the rolling median of its route and model.'),
   cache_miss_storm: CacheMissStormConfig.default(CacheMissStormConfig.parse({})).describe('cache_miss_storm: the cache-hit ratio collapsing against its rolling level, per route and model.'),
   retry_storm: RetryStormConfig.default(RetryStormConfig.parse({})).describe('retry_storm: attempts per request far above normal, per model.'),
-  agent_loop: AgentLoopConfig.default(AgentLoopConfig.parse({})).describe('agent_loop: too many LLM calls in one trace, or one prompt repeated.'),
+  agent_loop: AgentLoopConfig.default(AgentLoopConfig.parse({})).describe('agent_loop: too many LLM calls in one trace, one prompt repeated, or one tool call requested again and again.'),
   max_keys: count('keys').default(10_000).describe('Keys (budget values, routes/models, batches) tracked per check; past it the least recently seen is forgotten.'),
 });
 export type CostConfig = z.infer<typeof CostConfig>;

@@ -27,7 +27,7 @@ const THRESHOLDS: Readonly<Record<Category, Floor>> = {
   quality: { precision: 0.85, recall: 0.78 },
   // Cost misses today: three agent loops whose growing prompts never repeat (14 calls < 25), and a
   // retry storm reported only as a secondary match of the outage on its last failed attempt.
-  cost: { precision: 0.95, recall: 0.7 },
+  cost: { precision: 0.95, recall: 0.9 },
   data: { precision: 0.9, recall: 0.95 },
 };
 

@@ -166,6 +166,30 @@ describe('agent_loop', () => {
     expect(events[0].evidence).toMatchObject({ rule: 'same_prompt', baseline: 3, observed: 3 });
   });
 
+  it('reports an agent asking for the same tool call again and again while its prompt grows', async () => {
+    const search = { name: 'search_flights', arguments: '{"from": "OSL", "to": "LIS"}' };
+    // Each step's prompt carries the previous tool results, so no prompt repeats; the ask does.
+    const steps = Array.from({ length: 7 }, (_, i) =>
+      litellmCall({ n: 700 + i, traceId: traceIdOf(7, 'c9'), startMs: BASE_MS + i * 2_000, prompt: `book a flight; results so far: ${'timeout; '.repeat(i)}`, toolCalls: [i % 2 === 0 ? search : { ...search, arguments: '{"from":"OSL","to":"LIS"}' }] }),
+    );
+    const { events } = await run({ cost: { agent_loop: { max_tool_call_repeats: 5 } } }, steps);
+    expect(events.map((e) => `${e.subtype}/${e.detection_method}`)).toEqual(['agent_loop/tool_call_repeat']);
+    expect(events[0].evidence).toMatchObject({ rule: 'same_tool_call', tool: 'search_flights', baseline: 5, observed: 5, llm_requests: 5 });
+    expect(JSON.stringify(events[0].evidence)).not.toContain('OSL'); // arguments can carry user data: never in evidence
+  });
+
+  it('does not report an agent using several tools once each, nor one tool with changing arguments', async () => {
+    const tools = ['search_flights', 'get_fare_rules', 'get_profile', 'book_offer', 'send_receipt', 'search_flights'];
+    const varied = tools.map((name, i) =>
+      litellmCall({ n: 800 + i, traceId: traceIdOf(8, 'c9'), startMs: BASE_MS + i * 2_000, prompt: `step ${i}`, toolCalls: [{ name, arguments: `{"step": ${i}}` }] }),
+    );
+    const polling = Array.from({ length: 8 }, (_, i) =>
+      litellmCall({ n: 900 + i, traceId: traceIdOf(9, 'c9'), startMs: BASE_MS + i * 2_000, prompt: `page ${i}`, toolCalls: [{ name: 'list_orders', arguments: `{"page": ${i}}` }] }),
+    );
+    const { events } = await run({ cost: { agent_loop: { max_tool_call_repeats: 5 } } }, [...varied, ...polling]);
+    expect(events).toEqual([]);
+  });
+
   it('does not count the same prompt sent in parallel (sampling several answers) as a loop', async () => {
     const parallel = Array.from({ length: 6 }, (_, i) => litellmCall({ n: 500 + i, traceId: traceIdOf(5, 'c9'), startMs: BASE_MS + i * 100, durationMs: 5_000, prompt: 'write a haiku' }));
     const { events } = await run({ cost: loop }, parallel);
