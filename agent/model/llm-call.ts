@@ -278,5 +278,6 @@ export const ContentEvent = z.strictObject({
   systemPrompt: nullableString,
   inputMessages: z.array(Message),
   outputMessages: z.array(Message),
+  responseFormat: nullableString.optional().describe('The response format the request asked for, when only a side span says (LiteLLM v1 raw_gen_ai_request).'),
 });
 export type ContentEvent = z.infer<typeof ContentEvent>;

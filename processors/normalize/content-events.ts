@@ -3,10 +3,11 @@
 // ContentEvent keyed by the record's trace and span ids; trace_assembler joins it to its call.
 // The event name travels in LogRecord.event_name or, from older SDKs, the `event.name` attribute.
 import type { ContentEvent, Message } from '../../agent/model/llm-call.ts';
-import type { AttributeValue, OtlpLogRecord } from '../../agent/model/otlp.ts';
+import type { AttributeValue, OtlpLogRecord, OtlpSpan } from '../../agent/model/otlp.ts';
 import { isObject, readStructured, readString } from './attribute-readers.ts';
 import type { NormalizeSettings } from './config.ts';
 import { firstSystemPrompt, systemText, toMessage, toMessages } from './messages.ts';
+import { parsePythonLiteral } from './python-literal.ts';
 import { nanosToMs } from './span-basics.ts';
 
 const MESSAGE_ROLES: Readonly<Record<string, string>> = {
@@ -75,4 +76,23 @@ function bodyOf(body: AttributeValue): AttributeValue | null {
 function structured(value: AttributeValue | undefined): AttributeValue | null {
   if (value === undefined || value === null) return null;
   return readStructured(value) ?? value;
+}
+
+export const RAW_REQUEST_SPAN_NAME = 'raw_gen_ai_request';
+
+/**
+ * LiteLLM v1's provider-raw request span (content capture on): the request body as
+ * llm.<provider>.<key> in Python repr. Its response_format says whether JSON was asked, which
+ * the litellm_request span itself does not carry; it becomes a ContentEvent for that parent call.
+ */
+export function readRawRequestEvent(span: OtlpSpan): ContentEvent | null {
+  if (span.parentSpanId === '') return null;
+  for (const [key, value] of Object.entries(span.attributes)) {
+    if (!key.startsWith('llm.') || !key.endsWith('.response_format') || typeof value !== 'string') continue;
+    const parsed = value.charCodeAt(0) === 0x7b ? parsePythonLiteral(value) : value;
+    const type = typeof parsed === 'string' ? parsed : isObject(parsed as AttributeValue) ? readString((parsed as Record<string, AttributeValue>).type) : null;
+    if (type === null || type === '') return null;
+    return { traceId: span.traceId, spanId: span.parentSpanId, timeMs: nanosToMs(span.startTimeUnixNano), eventName: RAW_REQUEST_SPAN_NAME, systemPrompt: null, inputMessages: [], outputMessages: [], responseFormat: type };
+  }
+  return null;
 }

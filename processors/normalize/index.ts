@@ -7,7 +7,7 @@ import { createBatch } from '../../agent/model/batch.ts';
 import type { ContentEvent, TelemetryItem } from '../../agent/model/llm-call.ts';
 import type { OtlpSpan } from '../../agent/model/otlp.ts';
 import { NormalizeConfig, toSettings, type NormalizeSettings } from './config.ts';
-import { readContentEvent } from './content-events.ts';
+import { RAW_REQUEST_SPAN_NAME, readContentEvent, readRawRequestEvent } from './content-events.ts';
 import { readLlmCall } from './llm-span.ts';
 import { recognizeSpan } from './recognize.ts';
 import { readEmbeddingCall, readGatewayRequest, readGuardrailCall, readIngestionRun, readRetrievalCall } from './sibling-kinds.ts';
@@ -22,12 +22,18 @@ export default defineProcessor({
       process(batch) {
         if (batch.spans.length === 0 && batch.logs.length === 0) return batch;
         const calls: TelemetryItem[] = [...batch.calls];
+        const content: ContentEvent[] = [...batch.content];
         let unreadable = 0;
         let lastError: unknown;
         for (const span of batch.spans) {
           // Bad input must never stop the pipeline: an unreadable span is passed over, and
           // reported once per batch rather than once per span.
           try {
+            if (span.name === RAW_REQUEST_SPAN_NAME) {
+              const event = settings.captureContent ? readRawRequestEvent(span) : null;
+              if (event !== null) content.push(event);
+              continue;
+            }
             const item = normalizeSpan(span, settings);
             if (item !== null) calls.push(item);
           } catch (err) {
@@ -36,7 +42,6 @@ export default defineProcessor({
           }
         }
         if (unreadable > 0) ctx.logger.warn({ err: lastError, unreadable }, 'Passed over spans that could not be read.');
-        const content: ContentEvent[] = [...batch.content];
         if (settings.captureContent) {
           for (const record of batch.logs) {
             const event = readContentEvent(record, settings);

@@ -21,7 +21,11 @@ export function joinContent(items: TelemetryItem[], events: ContentEvent[]): { i
   return { items: out, unjoined: events.filter((e) => !joined.has(e.spanId)) };
 }
 
-function withContent(call: LlmCall, events: ContentEvent[]): LlmCall {
+function withContent(call: LlmCall, all: ContentEvent[]): LlmCall {
+  // A side span's response format completes content the call already has; alone it is no content.
+  const format = all.find((e) => e.responseFormat)?.responseFormat ?? null;
+  const events = all.filter((e) => e.inputMessages.length > 0 || e.outputMessages.length > 0 || e.systemPrompt !== null);
+  if (events.length === 0) return call.content === null || format === null || call.content.responseFormat !== null ? call : { ...call, content: { ...call.content, responseFormat: format } };
   const ordered = [...events].sort((a, b) => a.timeMs - b.timeMs);
   const input: Message[] = ordered.flatMap((e) => e.inputMessages);
   const output: Message[] = ordered.flatMap((e) => e.outputMessages);
@@ -35,7 +39,7 @@ function withContent(call: LlmCall, events: ContentEvent[]): LlmCall {
       inputMessages: prev && prev.inputMessages.length > 0 ? prev.inputMessages : input,
       outputMessages,
       outputText: prev?.outputText ?? assistantText(outputMessages),
-      responseFormat: prev?.responseFormat ?? null,
+      responseFormat: prev?.responseFormat ?? format,
     },
   };
 }

@@ -28,7 +28,8 @@ export interface QualityInspection {
 }
 
 const CHAT_OPERATIONS = new Set(['chat', 'text_completion', 'generate_content']);
-const JSON_FORMATS = new Set(['json_object', 'json_schema']);
+// 'json' is the OTel GenAI spelling (gen_ai.output.type); the others are OpenAI's response_format types.
+const JSON_FORMATS = new Set(['json_object', 'json_schema', 'json']);
 
 export function inspectQuality(call: LlmCall, q: QualityConfig, documents: TraceDocuments | null): QualityInspection {
   const tokenCheck = checkInputTokens(call.content, call.tokens.input, q.input_token_excess_ratio);
@@ -51,7 +52,9 @@ export function inspectQuality(call: LlmCall, q: QualityConfig, documents: Trace
     return { signals, job: null, grounding: null, tokenCheck };
   }
   const format = formatRequested(call, q);
-  if (format !== null) {
+  // A turn that calls a tool is not the answer the format was asked for; the final turn is.
+  const callsTool = call.finishReasons.includes('tool_call') || content.outputMessages.some((m) => m.parts.some((p) => p.type === 'tool_call'));
+  if (format !== null && !callsTool) {
     const violation = checkJsonFormat(answer, format, q.allow_code_fence);
     // A cut-off answer explains its broken JSON: the truncation stays the primary verdict.
     if (violation !== null) signals.push(qualitySignal('format_violation', 'json_parse', violation.rule, truncation === null ? violation.confidence : Math.min(violation.confidence, 0.8), { ...violation.evidence, truncated: truncation !== null }));

@@ -48,6 +48,39 @@ describe('format_violation', () => {
     expect(await qualityOf({ output: fenced, responseFormat: { type: 'json_object' } }, { quality: { workers: { threads: 0 }, allow_code_fence: true } })).toEqual([]);
   });
 
+  it('takes the OTel GenAI gen_ai.output.type "json" as a JSON request', async () => {
+    const [s] = await qualityOf({ output: 'Sure! The weather in Paris is sunny.', attributes: { 'gen_ai.output.type': 'json' } });
+    expect(s).toMatchObject({ subtype: 'format_violation', evidence: { rule: 'format:invalid_json', format: 'json' } });
+    expect(await qualityOf({ output: '{"city":"Paris"}', attributes: { 'gen_ai.output.type': 'json' } })).toEqual([]);
+  });
+
+  it('does not hold a tool-calling turn to the JSON format (the final answer is)', async () => {
+    const toolTurn = { output: 'Let me check the forecast.', outputParts: [{ type: 'tool_call', id: 'call_1', name: 'get_weather', arguments: '{"city":"Paris"}' }], finishReason: 'tool_calls' };
+    expect(await qualityOf({ ...toolTurn, responseFormat: { type: 'json_object' } })).toEqual([]);
+  });
+
+  // LiteLLM v1 names the response format only on the provider-raw child span (capture on).
+  it('learns JSON was asked from the LiteLLM v1 raw_gen_ai_request child span, through trace_assembler', async () => {
+    const { startChain } = await import('../run-pipeline.ts');
+    const call = qualitySpan({ spanId: 'aa00000000000001', output: 'Sure! The weather in Paris is sunny.' });
+    const raw = (format: string, parent: string) => ({
+      name: 'raw_gen_ai_request',
+      scope: 'litellm',
+      traceId: call.traceId,
+      parentSpanId: parent,
+      attributes: { 'llm.openai.model': 'gpt-4o', 'llm.openai.response_format': `{'type': '${format}'}` },
+    });
+    const runWith = async (extra: object[]) => {
+      const chain = await startChain({ startMs: 0, detectors: { quality: { workers: { threads: 0 } } } });
+      await chain.send([call, ...(extra as typeof call[])]);
+      return (await chain.finish()).events.filter((e) => e.category === 'quality').map((e) => `${e.subtype}:${(e.evidence as { format?: string }).format}`);
+    };
+    expect(await runWith([raw('json_object', 'aa00000000000001')])).toEqual(['format_violation:json_object']);
+    expect(await runWith([raw('text', 'aa00000000000001')])).toEqual([]);
+    expect(await runWith([raw('json_object', 'bb00000000000009')])).toEqual([]); // another call's raw span
+    expect(await runWith([])).toEqual([]);
+  });
+
   it('rejects a route schema that does not compile at config time, naming its path', async () => {
     const { QualityConfig } = await import('../../../../processors/detectors/quality/config.ts');
     const r = QualityConfig.safeParse({ route_schemas: { '/v1/extract': { type: 'no-such-type' } } });
