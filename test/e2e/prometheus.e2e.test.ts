@@ -135,7 +135,7 @@ function chatSpan(traceNo: number, context: string, answer: string): SpanInput {
 function longCall(): SpanInput {
   const letters = 'bcdfghjklmnpqrstvwxz';
   const surname = (i: number) => Array.from({ length: 4 }, (_, k) => letters[Math.floor(i / letters.length ** k) % letters.length]).join('');
-  const answer = Array.from({ length: 8_000 }, (_, i) => `met Zora ${surname(i).replace(/^./, (c) => c.toUpperCase())}`).join(', ');
+  const answer = Array.from({ length: 12_000 }, (_, i) => `met Zora ${surname(i).replace(/^./, (c) => c.toUpperCase())}`).join(', ');
   return chatSpan(0, 'zora zora '.repeat(100_000), `According to the records, the team ${answer}.`);
 }
 
@@ -157,6 +157,12 @@ function rotOldestRecord(path: string): void {
   const changed = raw.prepare(`UPDATE records SET record = replace(record, '"k":"e"', '"k":"E"') WHERE seq = (SELECT min(seq) FROM records)`).run().changes;
   raw.close();
   expect(changed).toBe(1);
+}
+
+/** One sample's value in a scrape of the agent, e.g. `name{label="value"}`. */
+async function scrapeValue(series: string): Promise<number | undefined> {
+  const line = (await (await fetch(agent.metricsUrl)).text()).split('\n').find((l) => l.startsWith(`${series} `));
+  return line === undefined ? undefined : Number(line.slice(series.length + 1));
 }
 
 /** Unix seconds, one second ago: every scrape and rule evaluation stamped before it has landed. */
@@ -231,6 +237,7 @@ scrape_configs:
   const long = await post(JSON.stringify(encodeTracesJson([span(longCall())])));
   expect(long.status).toBe(200);
   await long.arrayBuffer();
+  await until('the long call to be in the worker', async () => ((await scrapeValue('faultline_detector_queue_depth{check="entities"}')) === 1 ? true : undefined));
   const burst = await post(JSON.stringify(encodeTracesJson(ordinaryCalls(1_100).map((s) => span(s)))));
   expect(burst.status).toBe(200);
   await burst.arrayBuffer();
