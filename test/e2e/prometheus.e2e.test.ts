@@ -139,7 +139,7 @@ function longCall(): SpanInput {
   return chatSpan(0, 'zora zora '.repeat(100_000), `According to the records, the team ${answer}.`);
 }
 
-/** Ordinary calls, each one language check for the worker. */
+/** Ordinary calls, each a language and an entity check for the worker (the tool result is their context). */
 function ordinaryCalls(n: number): SpanInput[] {
   return Array.from({ length: n }, (_, i) => chatSpan(i + 1, 'Revenue grew in every region last year.', 'Revenue grew in every region last year, the report says.'));
 }
