@@ -27,6 +27,9 @@ export function createExporterMetrics(meter: Meter, exporter: string, bufferStat
   });
   const retries = meter.createCounter('faultline_exporter_retries_total', { description: 'Write attempts made after a failed one (backoff retries while draining).' });
   const deadLettered = meter.createCounter('faultline_exporter_dead_lettered_items_total', { description: 'Items the destination refused for good, kept in dead_letters with the reason.' });
+  // Exported at 0 from the start: increase() and rate() cannot see the increment that creates a
+  // series, so without this the first loss or failure of an agent's life would never alert.
+  for (const counter of [lost, sent, sendFailed, retries, deadLettered]) counter.add(0, labels);
 
   const observe = {
     records: (r: ObservableResult) => {

@@ -107,6 +107,7 @@ export default defineExporter({
         try {
           buffer!.append(texts, Date.now());
           room.afterAppend(buffer!.stats(), bytes);
+          syncLost(); // an append that found the file corrupt quarantined it
           reportHealth();
           wake.notify();
           return;
@@ -191,6 +192,7 @@ export default defineExporter({
           },
           onFailed: (err, items) => {
             metrics.sendFailed(items);
+            syncLost(); // the chunk just read may have failed its checksums: count them during the outage, not after it
             markUnreachable(err);
           },
           onRetry: () => metrics.retried(),

@@ -5,6 +5,7 @@ import { createLiveTime } from '../../agent/clock.ts';
 import { buildPipelines, type AgentPipelines } from '../../agent/pipeline/build.ts';
 import { registry } from '../../agent/registry.ts';
 import type { OtlpReceiver } from '../../agent/receivers/otlp/index.ts';
+import type { Database } from '../../agent/store/database.ts';
 import { createAgentTelemetry, type AgentTelemetry } from '../../agent/telemetry/agent-telemetry.ts';
 import { parseConfig } from '../../config/load.ts';
 
@@ -18,14 +19,17 @@ export interface AgentUnderTest {
   stop(): Promise<void>;
 }
 
-/** `yaml` must define an `otlp` receiver with an HTTP endpoint on port 0 and may omit service.telemetry. */
-export async function startAgentUnderTest(yaml: string): Promise<AgentUnderTest> {
+/**
+ * `yaml` must define an `otlp` receiver with an HTTP endpoint on port 0 and may omit service.telemetry.
+ * `database` is what the postgres exporter writes to (the caller creates and closes it).
+ */
+export async function startAgentUnderTest(yaml: string, options: { database?: Database } = {}): Promise<AgentUnderTest> {
   const config = parseConfig(yaml, registry);
   const logger = pino({ level: 'silent' });
   const time = createLiveTime();
   const telemetry = createAgentTelemetry({ enabled: true, endpoint: '127.0.0.1:0' }, logger);
   await telemetry.start();
-  const pipelines = await buildPipelines(config, { logger, clock: time.clock, scheduler: time.scheduler, meter: telemetry.meter });
+  const pipelines = await buildPipelines(config, { logger, clock: time.clock, scheduler: time.scheduler, meter: telemetry.meter, database: options.database });
   telemetry.observe(pipelines, [...new Set(Object.values(config.pipelines).flatMap((p) => p.receivers))]);
   await pipelines.start();
   const http = (pipelines.receiver('otlp') as OtlpReceiver).addresses().http!;

@@ -55,6 +55,9 @@ export function createCheckPool(o: CheckPoolOptions): CheckPool {
   const dropped = o.meter.createCounter('faultline_detector_queue_dropped_total', {
     description: 'Expensive detector checks dropped: refused by the full queue or not back within the budget.',
   });
+  // Exported at 0 from the start: rate() cannot see the increment that creates a series, so the
+  // first burst of drops would never alert (FaultlineDetectorQueueDropping).
+  for (const check of CHECKS) dropped.add(0, { check });
   const depthGauge = o.meter.createObservableGauge('faultline_detector_queue_depth', {
     description: 'Expensive detector checks sent to worker threads and not yet answered.',
   });

@@ -52,7 +52,7 @@ describe('expensive quality checks in worker threads', () => {
     await processor.start!();
     const [signals] = await run(1);
     expect(signals).toMatchObject([{ subtype: 'language_drift', evidence: { input_language: 'en', output_language: 'fr' } }]);
-    expect(await read('faultline_detector_queue_dropped_total')).toEqual({});
+    expect(await read('faultline_detector_queue_dropped_total')).toEqual({ language: 0, entities: 0 });
     expect(await read('faultline_detector_queue_depth')).toEqual({ language: 0, entities: 0 });
   });
 
@@ -61,7 +61,7 @@ describe('expensive quality checks in worker threads', () => {
     await processor.start!();
     const results = await run(5);
     expect(results.map((s) => s.length)).toEqual([1, 1, 0, 0, 0]);
-    expect(await read('faultline_detector_queue_dropped_total')).toEqual({ language: 3 });
+    expect(await read('faultline_detector_queue_dropped_total')).toEqual({ language: 3, entities: 0 });
   });
 
   it('drops checks that miss the budget, counts them, and shows them in the depth gauge until the worker answers', async () => {
@@ -69,11 +69,11 @@ describe('expensive quality checks in worker threads', () => {
     const { read, run } = await setUp({ threads: 1, budget_ms: 1 });
     const results = await run(3);
     expect(results.every((s) => s.length === 0)).toBe(true);
-    expect(await read('faultline_detector_queue_dropped_total')).toEqual({ language: 3 });
+    expect(await read('faultline_detector_queue_dropped_total')).toEqual({ language: 3, entities: 0 });
     expect(await read('faultline_detector_queue_depth')).toEqual({ language: 3, entities: 0 });
     await expect.poll(async () => (await read('faultline_detector_queue_depth')).language, { timeout: 20_000, interval: 50 }).toBe(0);
     // Answers arriving late are not counted twice.
-    expect(await read('faultline_detector_queue_dropped_total')).toEqual({ language: 3 });
+    expect(await read('faultline_detector_queue_dropped_total')).toEqual({ language: 3, entities: 0 });
   });
 
   it('shuts down twice without error, and after shutdown passes calls on without the expensive checks', async () => {
@@ -83,7 +83,7 @@ describe('expensive quality checks in worker threads', () => {
     await processor.shutdown!();
     const results = await run(2);
     expect(results).toEqual([[], []]);
-    expect(await read('faultline_detector_queue_dropped_total')).toEqual({ language: 2 });
+    expect(await read('faultline_detector_queue_dropped_total')).toEqual({ language: 2, entities: 0 });
   });
 });
 
@@ -101,7 +101,10 @@ describe('a worker that cannot start', () => {
     expect(await pool.run([job, job], 5_000)).toEqual([null, null]);
     const { resourceMetrics } = await reader.collect();
     const dropped = resourceMetrics.scopeMetrics.flatMap((s) => s.metrics).find((m) => m.descriptor.name === 'faultline_detector_queue_dropped_total');
-    expect((dropped?.dataPoints as DataPoint<number>[]).map((p) => [p.attributes.check, p.value])).toEqual([['language', 2]]);
+    expect((dropped?.dataPoints as DataPoint<number>[]).map((p) => [p.attributes.check, p.value])).toEqual([
+      ['language', 2],
+      ['entities', 0],
+    ]);
     const errors = lines.map((l) => JSON.parse(l)).filter((l) => l.level === 50);
     expect(errors.length).toBeGreaterThanOrEqual(1);
     expect(errors.length).toBeLessThanOrEqual(2); // one per thread, never a respawn loop
