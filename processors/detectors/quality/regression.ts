@@ -1,8 +1,9 @@
 // regression: per provider and requested model, the share of successful chat calls that carry a
 // quality finding (the other checks' verdicts, once the batch's expensive checks are back) over
 // the judged window, against the baseline window just before it. When the model that answers
-// (gen_ai.response.model) changes to one not seen in the baseline, the judged window starts at
-// the change, so the old model's answers are compared with the new one's. A regression needs
+// (gen_ai.response.model) changes to one not seen in the baseline, the baseline is frozen as it
+// stood and the calls since the change are counted exactly, so the old model's answers are
+// compared with the new one's for window_ms. A regression needs
 // enough calls on both sides, rate_ratio × the baseline rate, min_rate_rise above it and a z
 // statistic of min_z (min_z_after_change right after a change, judged once rather than on every
 // sliding window): a constant background rate never fires, only a rise. It is reported once,
@@ -18,6 +19,9 @@ interface ModelChange {
   readonly from: string;
   readonly to: string;
   readonly atMs: number;
+  /** The baseline as it stood when the new model first answered, and exact counts since. */
+  readonly before: readonly number[];
+  readonly after: number[];
 }
 
 interface RegressionState {
@@ -78,6 +82,8 @@ export function createRegressionCheck(c: RegressionConfig): RegressionCheck {
     const failing = row.some((v, k) => k >= 2 && v > 0);
     if (failing) row[1] = 1;
     state.sums.add(atMs, row);
+    const change = state.change;
+    if (change !== null && atMs >= change.atMs && atMs - change.atMs < c.window_ms) row.forEach((v, k) => (change.after[k] += v));
     // Only a failing call raises the rate, so only a failing call can tip it.
     if (!failing) return null;
     state.failing.push({ spanId: call.source.spanId, atMs });
@@ -89,7 +95,7 @@ export function createRegressionCheck(c: RegressionConfig): RegressionCheck {
     if (responseModel === null || responseModel === '') return;
     const lastSeen = state.seen.get(responseModel)?.lastMs;
     if (state.current !== null && responseModel !== state.current && (lastSeen === undefined || atMs - lastSeen > c.baseline_window_ms)) {
-      state.change = { from: state.current, to: responseModel, atMs };
+      state.change = { from: state.current, to: responseModel, atMs, before: state.sums.recent(c.baseline_window_ms), after: new Array<number>(2 + counted.size).fill(0) };
     }
     state.current = responseModel;
     state.seen.touch(responseModel, () => ({ lastMs: atMs })).lastMs = atMs;
@@ -98,12 +104,13 @@ export function createRegressionCheck(c: RegressionConfig): RegressionCheck {
   function judge(state: RegressionState, provider: string, model: string): Signal | null {
     const nowMs = state.sums.latestMs();
     if (nowMs - state.reportedMs < c.cool_down_ms) return null;
-    const endMs = Math.floor(nowMs / bucketMs) * bucketMs + bucketMs;
-    // A recent change of answering model starts the judged window (its bucket included).
+    // Within window_ms of a change of answering model, the change splits the calls; else the
+    // latest window is judged against the one before it.
     const change = state.change !== null && nowMs - state.change.atMs < c.window_ms ? state.change : null;
-    const spanMs = change !== null ? endMs - Math.floor(change.atMs / bucketMs) * bucketMs : c.window_ms;
-    const after = state.sums.recent(spanMs);
-    const before = state.sums.recent(c.baseline_window_ms, spanMs);
+    const endMs = Math.floor(nowMs / bucketMs) * bucketMs + bucketMs;
+    const startMs = change !== null ? change.atMs : endMs - c.window_ms;
+    const after = change !== null ? change.after : state.sums.recent(c.window_ms);
+    const before = change !== null ? change.before : state.sums.recent(c.baseline_window_ms, c.window_ms);
     const [callsAfter, failuresAfter] = after;
     const [callsBefore, failuresBefore] = before;
     if (callsAfter < c.min_calls_after || callsBefore < c.min_calls_before) return null;
@@ -113,7 +120,6 @@ export function createRegressionCheck(c: RegressionConfig): RegressionCheck {
     const z = zStatistic(failuresBefore, callsBefore, failuresAfter, callsAfter);
     if (z < (change !== null ? c.min_z_after_change : c.min_z)) return null;
     state.reportedMs = nowMs;
-    const startMs = endMs - spanMs;
     const rising = c.subtypes
       .map((subtype, k) => ({ subtype, failures_before: before[2 + k], failures_after: after[2 + k], rate_before: round3(before[2 + k] / callsBefore), rate_after: round3(after[2 + k] / callsAfter) }))
       .filter((s) => s.rate_after > s.rate_before)
@@ -121,7 +127,7 @@ export function createRegressionCheck(c: RegressionConfig): RegressionCheck {
     const signal = qualitySignal('regression', change !== null ? 'response_model_change' : 'failure_rate', `quality_failure_rate_x${c.rate_ratio}`, 0.9, {
       key_kind: 'model',
       key: `${provider}/${model}`,
-      window_ms: spanMs,
+      window_ms: change !== null ? Math.round(nowMs - change.atMs) : c.window_ms,
       baseline_window_ms: c.baseline_window_ms,
       baseline: round3(rateBefore),
       observed: round3(rateAfter),
