@@ -3,17 +3,17 @@
 // the judged window, against the baseline window just before it. When the model that answers
 // (gen_ai.response.model) changes to one not seen in the baseline, the baseline is frozen as it
 // stood and the calls since the change are counted exactly, so the old model's answers are
-// compared with the new one's for window_ms. A regression needs
-// enough calls on both sides, rate_ratio × the baseline rate, min_rate_rise above it and a z
-// statistic of min_z (min_z_after_change right after a change, judged once rather than on every
-// sliding window): a constant background rate never fires, only a rise. It is reported once,
-// as a window-level finding on the call that tipped it, then the model cools down.
+// compared with the new one's for window_ms. A regression needs enough calls on both sides,
+// rate_ratio × the baseline rate, min_rate_rise above it and a z statistic of min_z
+// (min_z_after_change right after a change, judged once rather than on every sliding window): a
+// constant background rate never fires, only a rise. It is reported once, as a window-level
+// finding on the call that tipped it, then the model cools down.
 import type { LlmCall, TelemetryItem } from '../../../agent/model/llm-call.ts';
 import type { Signal } from '../../../agent/model/signal.ts';
 import { createBucketSums, type BucketSums } from '../bucket-sums.ts';
 import { createRecentKeys, type RecentKeys } from '../recent-keys.ts';
 import type { RegressionConfig } from './config.ts';
-import { qualitySignal } from './detect-quality.ts';
+import { CHAT_OPERATIONS, qualitySignal } from './detect-quality.ts';
 
 interface ModelChange {
   readonly from: string;
@@ -41,7 +41,6 @@ export interface RegressionCheck {
   observe(calls: TelemetryItem[]): void;
 }
 
-const CHAT_OPERATIONS = new Set(['chat', 'text_completion', 'generate_content']);
 const MAX_MEMBER_SPANS = 20;
 const MAX_RESPONSE_MODELS = 8;
 
@@ -150,7 +149,7 @@ export function createRegressionCheck(c: RegressionConfig): RegressionCheck {
 }
 
 /** Two-proportion z statistic of the rise from p1 = f1/n1 to p2 = f2/n2, pooled variance. */
-export function zStatistic(f1: number, n1: number, f2: number, n2: number): number {
+function zStatistic(f1: number, n1: number, f2: number, n2: number): number {
   const pooled = (f1 + f2) / (n1 + n2);
   const se = Math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2));
   return se > 0 ? (f2 / n2 - f1 / n1) / se : 0;
