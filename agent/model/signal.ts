@@ -1,6 +1,7 @@
 // A Signal is one detector's finding about one call: "this looks like <category>/<subtype>, by
 // <method>, with this evidence". Detectors attach signals to calls; the classifier turns a call's
-// signals into at most one FailureEvent (the rest become its `secondary`).
+// signals into at most one FailureEvent (the rest become its `secondary`), plus one per
+// window-level signal it carries.
 import { z } from 'zod';
 import { Category } from './taxonomy.ts';
 import { ProviderFields, QualityFields, CostFields, SecurityFields, DataFields } from './failure-event.ts';

@@ -1,6 +1,7 @@
 // classifier: turns each call's detector signals into at most one FailureEvent (priority security →
-// provider → cost → quality → data, the rest in `secondary`) with a severity from blast radius,
-// recoverability and criticality. Expects detectors (and trace_assembler) upstream; appends to the
+// provider → cost → quality → data, the rest in `secondary`), plus one per window-level finding it
+// carries (a quality regression), each with a severity from blast radius, recoverability and
+// criticality. Expects detectors (and trace_assembler) upstream; appends to the
 // events lane and passes calls through unchanged.
 import { defineProcessor } from '../../agent/component.ts';
 import { createBatch } from '../../agent/model/batch.ts';
@@ -12,7 +13,7 @@ import { indexBatch, readCallFacts } from './call-facts.ts';
 import { ClassifierConfig } from './config.ts';
 import { createCriticality } from './criticality.ts';
 import { createEscalation } from './escalation.ts';
-import { rankSignals } from './rank-signals.ts';
+import { verdictsOf } from './rank-signals.ts';
 import { assessSeverity, raiseOneLevel, type SeverityPolicy } from './severity.ts';
 
 export default defineProcessor({
@@ -37,39 +38,38 @@ export default defineProcessor({
         let index: ReturnType<typeof indexBatch> | null = null;
         const events: FailureEvent[] = [];
         for (const item of batch.calls) {
-          const ranked = rankSignals(item.signals);
-          if (!ranked) continue;
-          const { primary, secondary } = ranked;
-          index ??= indexBatch(batch.calls);
-          const facts = readCallFacts(item, index, primary.subtype === 'no_healthy_deployment');
-          const kind = `${primary.category}/${primary.subtype}/${facts.provider}/${facts.model ?? ''}`;
-          const blastRadius = window.record(kind, { timeMs: facts.endMs, request: facts.requestKey, user: facts.userHash, team: facts.team });
-          const critical = isCritical(facts.route, facts.team, item.identity.teamAlias);
-          const assessed = assessSeverity(primary, { blastRadius, recovery: facts.recovery, critical }, policy);
-          // Escalation counts every event of the kind, so a stream is judged on its own length
-          // and duration, not on how severe each member happened to be.
-          const sustained = escalation.observe(kind, facts.endMs);
-          const severity = sustained && assessed.severity !== 'P1' ? raiseOneLevel(assessed.severity) : assessed.severity;
-          const reasons: string[] = [...assessed.reasons, ...(sustained && assessed.severity !== 'P1' ? ['sustained'] : [])];
-          try {
-            events.push(
-              createFailureEvent(
-                draftFailureEvent({
-                  item,
-                  facts,
-                  primary,
-                  secondary,
-                  severity,
-                  impact: { ...blastRadius, team: facts.team, route: facts.route, recovered: facts.recovery === 'unknown' ? null : facts.recovery === 'recovered' },
-                  severityEvidence: reasons.length > 0 ? { base_severity: assessed.base, severity_reasons: reasons } : {},
-                }),
-              ),
-            );
-          } catch (err) {
-            if (!(err instanceof InvalidFailureEventError)) throw err;
-            // A bug upstream (a detector's subtype or field), not bad input: count, warn, drop.
-            invalidEvents++;
-            warn({ err, invalid_events: invalidEvents, subtype: primary.subtype }, 'Dropped a FailureEvent that failed validation.');
+          for (const { primary, secondary } of verdictsOf(item.signals)) {
+            index ??= indexBatch(batch.calls);
+            const facts = readCallFacts(item, index, primary.subtype === 'no_healthy_deployment');
+            const kind = `${primary.category}/${primary.subtype}/${facts.provider}/${facts.model ?? ''}`;
+            const blastRadius = window.record(kind, { timeMs: facts.endMs, request: facts.requestKey, user: facts.userHash, team: facts.team });
+            const critical = isCritical(facts.route, facts.team, item.identity.teamAlias);
+            const assessed = assessSeverity(primary, { blastRadius, recovery: facts.recovery, critical }, policy);
+            // Escalation counts every event of the kind, so a stream is judged on its own length
+            // and duration, not on how severe each member happened to be.
+            const sustained = escalation.observe(kind, facts.endMs);
+            const severity = sustained && assessed.severity !== 'P1' ? raiseOneLevel(assessed.severity) : assessed.severity;
+            const reasons: string[] = [...assessed.reasons, ...(sustained && assessed.severity !== 'P1' ? ['sustained'] : [])];
+            try {
+              events.push(
+                createFailureEvent(
+                  draftFailureEvent({
+                    item,
+                    facts,
+                    primary,
+                    secondary,
+                    severity,
+                    impact: { ...blastRadius, team: facts.team, route: facts.route, recovered: facts.recovery === 'unknown' ? null : facts.recovery === 'recovered' },
+                    severityEvidence: reasons.length > 0 ? { base_severity: assessed.base, severity_reasons: reasons } : {},
+                  }),
+                ),
+              );
+            } catch (err) {
+              if (!(err instanceof InvalidFailureEventError)) throw err;
+              // A bug upstream (a detector's subtype or field), not bad input: count, warn, drop.
+              invalidEvents++;
+              warn({ err, invalid_events: invalidEvents, subtype: primary.subtype }, 'Dropped a FailureEvent that failed validation.');
+            }
           }
         }
         if (events.length === 0) return batch;

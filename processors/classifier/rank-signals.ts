@@ -1,7 +1,9 @@
 // Which of a call's signals decides its event: the category first in CATEGORY_PRIORITY, then the
 // highest confidence, then the taxonomy's subtype order and the detection method's name, so the
 // choice never depends on the order detectors ran in. Every other distinct (category, subtype)
-// becomes a secondary match, in the same order.
+// becomes a secondary match, in the same order. A window-level signal riding on a call (a quality
+// regression tipped by that call) is a finding about the window, not the call's verdict: it gets
+// an event of its own and never competes with, or hides, the call's own signals.
 import type { SecondaryMatch } from '../../agent/model/failure-event.ts';
 import type { Signal } from '../../agent/model/signal.ts';
 import { CATEGORY_PRIORITY, SUBTYPES } from '../../agent/model/taxonomy.ts';
@@ -9,6 +11,13 @@ import { CATEGORY_PRIORITY, SUBTYPES } from '../../agent/model/taxonomy.ts';
 export interface RankedSignals {
   readonly primary: Signal;
   readonly secondary: SecondaryMatch[];
+}
+
+/** The call's own verdict (if any), then one verdict per window-level signal it carries. */
+export function verdictsOf(signals: readonly Signal[]): RankedSignals[] {
+  const own = rankSignals(signals.filter((s) => s.window === undefined));
+  const windows = signals.filter((s) => s.window !== undefined).map((primary) => ({ primary, secondary: [] }));
+  return own === null ? windows : [own, ...windows];
 }
 
 export function rankSignals(signals: readonly Signal[]): RankedSignals | null {

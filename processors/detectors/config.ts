@@ -81,7 +81,7 @@ export const DetectorsConfig = z.strictObject({
   families: FamiliesConfig.default(FamiliesConfig.parse({})).describe('Turns provider-family rule sets on or off; the generic status/class/message rules always run.'),
   latency: LatencyConfig.default(LatencyConfig.parse({})).describe('Latency SLA detection (latency_degradation).'),
   security: SecurityConfig.default(SecurityConfig.parse({})).describe('Security checks on captured prompt and completion text; evidence holds rule names, offsets and masked excerpts only.'),
-  quality: QualityConfig.default(QualityConfig.parse({})).describe('Quality checks on successful calls: format, refusal, truncation, empty answers, grounding, language drift, evaluation scores.'),
+  quality: QualityConfig.default(QualityConfig.parse({})).describe('Quality checks on successful calls: format, refusal, truncation, empty answers, grounding, language drift, evaluation scores, and regressions of their rate per model.'),
   cost: CostConfig.default(CostConfig.parse({})).describe('Cost checks over LLM calls in rolling event-time windows: configured budgets, batch budgets, token spikes, cache-miss and retry storms, agent loops.'),
   data: DataConfig.default(DataConfig.parse({})).describe('Data checks over retrieval, embedding and ingestion spans: score drift, embedding drift, stale documents, failed or overdue ingestion.'),
 });

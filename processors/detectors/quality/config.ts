@@ -2,6 +2,7 @@
 // config.ts only names it; route schemas are compiled here once, so a broken one fails at startup.
 import { z } from 'zod';
 import { count, milliseconds } from '../../../config/units.ts';
+import { SUBTYPES } from '../../../agent/model/taxonomy.ts';
 import { compileSchemaError } from './json-format.ts';
 
 const unitRatio = (what: string) =>
@@ -38,9 +39,45 @@ export const WorkersConfig = z.strictObject({
   max_queue: count('checks').default(1_024).describe('Expensive checks waiting or running at once; past it new ones are refused (dropped and counted), so intake never stalls.'),
 });
 
+/** The per-call quality subtypes a regression can count (not regression itself). */
+const COUNTED = SUBTYPES.quality.filter((s) => s !== 'regression');
+const CountedSubtype = z.enum(COUNTED as [string, ...string[]], { error: `expected a quality subtype (${COUNTED.join(', ')})` });
+
+export const RegressionConfig = z.strictObject({
+  enabled: z.boolean().default(true).describe('regression: the quality-failure rate of a provider/requested model rising well above its own recent level, or after the model that answers changes.'),
+  window_ms: milliseconds().default(300_000).describe('Event time judged against the baseline: the latest window, or the time since the answering model (gen_ai.response.model) changed, up to this long.'),
+  baseline_window_ms: milliseconds().default(1_800_000).describe('Event time just before the judged window whose failure rate is the recent level.'),
+  min_calls_before: count('calls').default(50).describe('Successful chat calls the baseline needs before a rise is judged (an empty baseline never fires).'),
+  min_calls_after: count('calls').default(40).describe('Successful chat calls the judged window needs before a rise is judged.'),
+  rate_ratio: z
+    .number({ error: 'expected a number above 1 (rate_ratio)' })
+    .gt(1, { error: 'expected a number above 1 (rate_ratio)' })
+    .default(2)
+    .describe('The judged failure rate must reach this multiple of the baseline rate…'),
+  min_rate_rise: unitRatio('min_rate_rise').default(0.05).describe('…and exceed it by at least this much (absolute share of calls).'),
+  min_z: z
+    .number({ error: 'expected a positive number (min_z)' })
+    .positive({ error: 'expected a positive number (min_z)' })
+    .default(3)
+    .describe('…and the rise must be this many standard errors (two-proportion z statistic), so a handful of calls is never a regression.'),
+  min_z_after_change: z
+    .number({ error: 'expected a positive number (min_z_after_change)' })
+    .positive({ error: 'expected a positive number (min_z_after_change)' })
+    .default(2.5)
+    .describe('The z statistic needed instead within window_ms of a change of answering model: a known change is judged once, not on every window, so it needs less evidence.'),
+  cool_down_ms: milliseconds().default(1_800_000).describe('After a regression is reported for a model, event time before another can be: one finding per change, not per call.'),
+  subtypes: z
+    .array(CountedSubtype)
+    .min(1)
+    .default(['hallucination', 'low_faithfulness', 'format_violation', 'refusal', 'truncation', 'empty_response', 'language_drift'])
+    .describe('Quality findings that make a call a quality failure.'),
+  max_keys: count('keys').default(1_000).describe('Provider/requested-model pairs tracked at once; past it the least recently seen is forgotten.'),
+});
+export type RegressionConfig = z.infer<typeof RegressionConfig>;
+
 export const QualityConfig = z
   .strictObject({
-    enabled: z.boolean().default(true).describe('Quality checks: format_violation, refusal, truncation, empty_response, hallucination, low_faithfulness, language_drift.'),
+    enabled: z.boolean().default(true).describe('Quality checks: format_violation, refusal, truncation, empty_response, hallucination, low_faithfulness, language_drift, regression.'),
     route_schemas: z
       .record(z.string().min(1), z.record(z.string(), z.unknown()))
       .default({})
@@ -62,6 +99,7 @@ export const QualityConfig = z
       .describe('Reported input tokens more than this fraction above the count predicted from the captured prompt are noted in the call\'s signals\' evidence (prompt bloat or hidden injection).'),
     grounding: GroundingConfig.default(GroundingConfig.parse({})).describe('Model-free hallucination screen: facts in the answer that appear nowhere in the supplied context.'),
     language: LanguageConfig.default(LanguageConfig.parse({})).describe('Language drift between the user\'s turns and the answer (tinyld).'),
+    regression: RegressionConfig.default(RegressionConfig.parse({})).describe('regression: a rise in the quality-failure rate per provider and requested model, with the answering model before and after.'),
     workers: WorkersConfig.default(WorkersConfig.parse({})).describe('Where the expensive checks run: worker threads with a bounded queue and a time budget, so they never stall intake.'),
   })
   .superRefine((c, ctx) => {

@@ -27,7 +27,8 @@ export interface QualityInspection {
   readonly tokenCheck: TokenCheck | null;
 }
 
-const CHAT_OPERATIONS = new Set(['chat', 'text_completion', 'generate_content']);
+/** The operations whose answers are judged (and counted by the regression check). */
+export const CHAT_OPERATIONS: ReadonlySet<string> = new Set(['chat', 'text_completion', 'generate_content']);
 // 'json' is the OTel GenAI spelling (gen_ai.output.type); the others are OpenAI's response_format types.
 const JSON_FORMATS = new Set(['json_object', 'json_schema', 'json']);
 

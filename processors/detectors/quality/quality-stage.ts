@@ -1,6 +1,7 @@
 // The quality checks across one batch: inline checks per call as the detectors map the batch, then
 // the batch's expensive checks together, in the worker pool within the budget (or inline when
 // workers.threads is 0), then the input-token note on every signal of the calls it concerns.
+// Only then are a call's quality findings all known, so the regression check counts them last.
 import type { ComponentContext } from '../../../agent/component.ts';
 import type { LlmCall, TelemetryItem } from '../../../agent/model/llm-call.ts';
 import type { Signal } from '../../../agent/model/signal.ts';
@@ -8,11 +9,12 @@ import { createCheckPool, type CheckPool } from './check-pool.ts';
 import type { QualityConfig } from './config.ts';
 import { completeQuality, inspectQuality, withTokenCheck, type QualityInspection, type TraceDocuments } from './detect-quality.ts';
 import { runExpensiveChecks, type ExpensiveResult } from './expensive-checks.ts';
+import { createRegressionCheck } from './regression.ts';
 
 export interface QualityBatch {
   /** Adds the call's inline quality signals to `found` and remembers what is left to do. */
   inspect(index: number, call: LlmCall, found: Signal[]): void;
-  /** Finishes the remembered calls in `calls` (replacing them); null when nothing is left to do. */
+  /** Finishes the remembered calls in `calls` (replacing them), then counts them for regressions; null when done synchronously. */
   finish(calls: TelemetryItem[]): Promise<void> | null;
 }
 
@@ -24,6 +26,7 @@ export interface QualityStage {
 
 export function createQualityStage(q: QualityConfig, ctx: Pick<ComponentContext, 'meter' | 'logger'>): QualityStage {
   const pool: CheckPool | null = q.workers.threads > 0 ? createCheckPool({ threads: q.workers.threads, maxQueue: q.workers.max_queue, meter: ctx.meter, logger: ctx.logger }) : null;
+  const regression = q.regression.enabled ? createRegressionCheck(q.regression) : null;
 
   return {
     begin(items) {
@@ -36,15 +39,16 @@ export function createQualityStage(q: QualityConfig, ctx: Pick<ComponentContext,
           if (inspection.job !== null || inspection.grounding !== null || inspection.tokenCheck !== null) open.push({ index, inspection });
         },
         finish(calls) {
-          if (open.length === 0) return null;
           const withJobs = open.filter((o) => o.inspection.job !== null);
           if (pool === null || withJobs.length === 0) {
             const results = withJobs.map((o) => runExpensiveChecks(o.inspection.job!));
             apply(calls, open, new Map(withJobs.map((o, i) => [o.index, results[i]])));
+            regression?.observe(calls);
             return null;
           }
           return pool.run(withJobs.map((o) => o.inspection.job!), q.workers.budget_ms).then((results) => {
             apply(calls, open, new Map(withJobs.map((o, i) => [o.index, results[i]])));
+            regression?.observe(calls);
           });
         },
       };
