@@ -17,7 +17,8 @@ export const classifyCommand: Command = {
 Runs recorded spans through the same processors as the agent (normalize, trace_assembler,
 detectors, classifier), in event-time order, with no network and no database. Prints one JSON
 object per line on standard output, ordered by event time: a FailureEvent for each failed call
-(sorted by timestamp, then failure_id), nothing for a clean one.
+and one for each window-level finding (e.g. a quality regression), sorted by timestamp, then
+failure_id; nothing for a clean call.
 
 Input files: OTLP/JSON requests (one document, an array, or one request per line), or OTLP
 protobuf ExportTraceServiceRequest files; gzip is detected.
