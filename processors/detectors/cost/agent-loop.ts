@@ -22,8 +22,8 @@ interface TraceState {
   requests: number;
   /** Per prompt hash: sequential sends, and when the latest ended. */
   prompts: Map<string, { count: number; lastEndMs: number }>;
-  /** Per tool call (name + arguments): how many answers asked for it. */
-  toolCalls: Map<string, number>;
+  /** Per tool call (name + arguments): sequential answers that asked for it, and when the latest ended. */
+  toolCalls: Map<string, { count: number; lastEndMs: number }>;
   lastMs: number;
   input: number;
   output: number;
@@ -101,9 +101,11 @@ function countToolCalls(t: TraceState, call: LlmCall): { tool: string; count: nu
       const key = `${p.name}\u0000${(p.content ?? '').slice(0, TOOL_ARGS_CHARS).replace(/\s+/g, '')}`;
       const seen = t.toolCalls.get(key);
       if (seen === undefined && t.toolCalls.size >= MAX_PROMPTS_PER_TRACE) continue;
-      const count = (seen ?? 0) + 1;
-      t.toolCalls.set(key, count);
-      if (most === null || count > most.count) most = { tool: p.name, count };
+      // As for prompts: calls in flight together (fan-out, sampling) are not a loop.
+      const sequential = seen === undefined || call.timing.startMs >= seen.lastEndMs;
+      const count = (seen?.count ?? 0) + (sequential ? 1 : 0);
+      t.toolCalls.set(key, { count, lastEndMs: Math.max(seen?.lastEndMs ?? -Infinity, call.timing.endMs) });
+      if (sequential && (most === null || count > most.count)) most = { tool: p.name, count };
     }
   }
   return most;

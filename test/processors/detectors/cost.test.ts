@@ -178,7 +178,7 @@ describe('agent_loop', () => {
     expect(JSON.stringify(events[0].evidence)).not.toContain('OSL'); // arguments can carry user data: never in evidence
   });
 
-  it('does not report an agent using several tools once each, nor one tool with changing arguments', async () => {
+  it('does not report an agent using several tools once each, one tool with changing arguments, or one tool call fanned out in parallel', async () => {
     const tools = ['search_flights', 'get_fare_rules', 'get_profile', 'book_offer', 'send_receipt', 'search_flights'];
     const varied = tools.map((name, i) =>
       litellmCall({ n: 800 + i, traceId: traceIdOf(8, 'c9'), startMs: BASE_MS + i * 2_000, prompt: `step ${i}`, toolCalls: [{ name, arguments: `{"step": ${i}}` }] }),
@@ -186,7 +186,11 @@ describe('agent_loop', () => {
     const polling = Array.from({ length: 8 }, (_, i) =>
       litellmCall({ n: 900 + i, traceId: traceIdOf(9, 'c9'), startMs: BASE_MS + i * 2_000, prompt: `page ${i}`, toolCalls: [{ name: 'list_orders', arguments: `{"page": ${i}}` }] }),
     );
-    const { events } = await run({ cost: { agent_loop: { max_tool_call_repeats: 5 } } }, [...varied, ...polling]);
+    // The same tool call asked by calls in flight together (fan-out) is not a loop either.
+    const fanOut = Array.from({ length: 8 }, (_, i) =>
+      litellmCall({ n: 950 + i, traceId: traceIdOf(10, 'c9'), startMs: BASE_MS + i * 100, durationMs: 5_000, prompt: 'where is order 123?', toolCalls: [{ name: 'get_order', arguments: '{"id": "123"}' }] }),
+    );
+    const { events } = await run({ cost: { agent_loop: { max_tool_call_repeats: 5 } } }, [...varied, ...polling, ...fanOut]);
     expect(events).toEqual([]);
   });
 
