@@ -8,7 +8,7 @@ import type { ApiConfig } from '../../config/schema.ts';
 import { version } from '../version.ts';
 import { ApiError, errorBody } from './api-error.ts';
 import { bearerChallenge, createBearerCheck } from './bearer-auth.ts';
-import { isDatabaseUnavailable } from './database-unavailable.ts';
+import { isDatabaseUnavailable } from '../store/database-unavailable.ts';
 import type { ApiDeps } from './deps.ts';
 import { registerFailureRoutes } from './failures/routes.ts';
 import { registerIncidentRoutes } from './incidents/routes.ts';

@@ -1,12 +1,15 @@
 // Opens the agent's database for `run` and `migrate`: the configured PostgreSQL, or the bundled
 // one when no URL is given; waits for it, applies pending migrations, and records this agent in
 // agent_instances (refreshed every minute) so operators can see which agents share the database.
+// With `startWhileUnreachable` (the agent), a configured PostgreSQL that does not answer does not
+// stop the start: the exporter buffers, and migrations and registration run once it answers.
 import { createHash, randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import type { StorageConfig } from '../../config/schema.ts';
 import { createDatabase, type Database } from '../store/database.ts';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../store/embedded-postgres.ts';
+import { isDatabaseUnavailable } from '../store/database-unavailable.ts';
 import { migrate } from '../store/migrate.ts';
 
 export interface OpenedStorage {
@@ -20,6 +23,11 @@ export interface OpenStorageOptions {
   migrate: boolean;
   /** Registers this process in agent_instances (the `run` command). */
   instance?: { version: string; configText: string };
+  /**
+   * When a configured (not bundled) PostgreSQL does not answer within readyTimeoutMs, return
+   * anyway and prepare it in the background, retrying every retryMs.
+   */
+  startWhileUnreachable?: { readyTimeoutMs: number; retryMs: number };
 }
 
 const HEARTBEAT_MS = 60_000;
@@ -33,15 +41,49 @@ export async function openStorage(config: StorageConfig, logger: Logger, options
   }
   const database = createDatabase({ url, logger });
   let heartbeat: NodeJS.Timeout | undefined;
+  let retry: NodeJS.Timeout | undefined;
+  let closed = false;
   const close = async () => {
+    closed = true;
+    clearTimeout(retry);
     clearInterval(heartbeat);
     await database.close();
     await embedded?.stop();
   };
-  try {
-    await database.waitUntilReady({ timeoutMs: 30_000 });
+  const prepare = async () => {
     if (options.migrate) await migrate({ pool: database.pool, logger });
     if (options.instance) heartbeat = await registerInstance(database, logger, options.instance);
+  };
+  const later = embedded === null ? options.startWhileUnreachable : undefined;
+  try {
+    await database.waitUntilReady({ timeoutMs: later?.readyTimeoutMs ?? 30_000 });
+  } catch (err) {
+    if (later === undefined || !isDatabaseUnavailable(err)) {
+      await close().catch(() => {});
+      throw err;
+    }
+    logger.warn(
+      { database: database.redactedUrl, err },
+      'PostgreSQL does not answer; starting without it. Events wait in the spill buffer; migrations run and the buffer drains once it answers.',
+    );
+    const attempt = () => {
+      retry = setTimeout(() => {
+        prepare().then(
+          () => logger.info({ database: database.redactedUrl }, 'PostgreSQL answers now; schema ready.'),
+          (e: unknown) => {
+            if (closed) return;
+            if (!isDatabaseUnavailable(e)) logger.error({ err: e }, 'Preparing the database failed; retrying. Events stay in the spill buffer meanwhile.');
+            attempt();
+          },
+        );
+      }, later.retryMs);
+      retry.unref();
+    };
+    attempt();
+    return { database, embedded, close };
+  }
+  try {
+    await prepare();
   } catch (err) {
     await close().catch(() => {});
     throw err;

@@ -59,6 +59,8 @@ Exit codes: 0 clean stop, 1 invalid configuration, 3 failed to start or to stop 
         storage = await openStorage(config.storage, logger.child({ component: 'storage' }), {
           migrate: config.storage.migrate_on_start,
           instance: { version: version(), configText: readFileSync(values.config!, 'utf8') },
+          // A DaemonSet pod must take spans while its database is down (they wait in the spill buffer).
+          startWhileUnreachable: { readyTimeoutMs: 10_000, retryMs: 5_000 },
         });
       }
       await telemetry.start();

@@ -10,6 +10,7 @@ import type { Severity } from '../../agent/model/taxonomy.ts';
 import { createDelivery, type Delivery } from '../../agent/notify/delivery.ts';
 import { notificationFor, notificationId, type Notification } from '../../agent/notify/notification.ts';
 import { routeAction } from '../../agent/notify/route.ts';
+import { isStoreNotReady } from '../../agent/store/database-unavailable.ts';
 import { selectOpenIncidents } from '../../agent/store/incident-queries.ts';
 import { AlertmanagerConfig } from './config.ts';
 import { postableAlert, type PostableAlert } from './postable-alert.ts';
@@ -63,10 +64,15 @@ export default defineExporter({
         );
         if (ctx.database) {
           // Incidents opened before a restart keep firing instead of expiring at their endsAt.
-          for (const incident of await selectOpenIncidents(ctx.database)) {
-            if (routeAction({ incident, transition: { transition_id: 'restore', kind: 'opened', severity: incident.severity, at: incident.opened_at, detail: {} }, new_members: [] }, config.route) === 'trigger') {
-              firing.set(incident.incident_id, { incident, severity: incident.severity });
+          try {
+            for (const incident of await selectOpenIncidents(ctx.database)) {
+              if (routeAction({ incident, transition: { transition_id: 'restore', kind: 'opened', severity: incident.severity, at: incident.opened_at, detail: {} }, new_members: [] }, config.route) === 'trigger') {
+                firing.set(incident.incident_id, { incident, severity: incident.severity });
+              }
             }
+          } catch (err) {
+            if (!isStoreNotReady(err)) throw err;
+            ctx.logger.warn({ err }, 'The database cannot be read: alerts of incidents opened before this start are not re-sent; they expire at their endsAt unless the incident changes.');
           }
         }
         cancelResend = ctx.scheduler.every(config.resend_interval_ms, resend);

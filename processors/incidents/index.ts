@@ -7,6 +7,7 @@ import type { Cancel } from '../../agent/clock.ts';
 import { createBatch } from '../../agent/model/batch.ts';
 import type { IncidentUpdate } from '../../agent/model/incident.ts';
 import { Category } from '../../agent/model/taxonomy.ts';
+import { isStoreNotReady } from '../../agent/store/database-unavailable.ts';
 import { selectOpenIncidents } from '../../agent/store/incident-queries.ts';
 import { IncidentsConfig } from './config.ts';
 import { fingerprintOf, groupFieldsFor } from './fingerprint.ts';
@@ -54,7 +55,23 @@ export default defineProcessor({
       return out;
     }
 
+    // Open incidents of the last run, restored at start; when the database could not be read
+    // then (down, or not migrated yet), on each check until it can.
+    let restorePending = config.restore && ctx.database !== null;
+    const restore = async (): Promise<void> => {
+      try {
+        const restored = await selectOpenIncidents(ctx.database!);
+        // An incident opened here while the store was unreadable wins over its stored twin.
+        for (const incident of restored) if (!open.has(incident.fingerprint)) open.set(incident.fingerprint, restoreLive(incident));
+        restorePending = false;
+        if (restored.length > 0) ctx.logger.info({ open_incidents: restored.length }, 'Restored open incidents from the database.');
+      } catch (err) {
+        if (!isStoreNotReady(err)) throw err;
+      }
+    };
+
     const tick = async () => {
+      if (restorePending) await restore().catch((err: unknown) => ctx.logger.error({ err }, 'Restoring open incidents failed; retrying at the next check.'));
       const updates = dueTransitions(ctx.clock.now());
       if (updates.length === 0) return;
       try {
@@ -67,10 +84,9 @@ export default defineProcessor({
 
     return {
       async start() {
-        if (config.restore && ctx.database) {
-          const restored = await selectOpenIncidents(ctx.database);
-          for (const incident of restored) open.set(incident.fingerprint, restoreLive(incident));
-          if (restored.length > 0) ctx.logger.info({ open_incidents: restored.length }, 'Restored open incidents from the database.');
+        if (restorePending) {
+          await restore();
+          if (restorePending) ctx.logger.warn('The database cannot be read yet: starting with no open incidents restored; they are restored once it can (until then an incident already open may open again).');
         }
         cancelTimer = ctx.scheduler.every(config.check_interval_ms, tick);
       },

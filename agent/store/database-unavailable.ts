@@ -9,7 +9,13 @@ const POOL_MESSAGES = /timeout exceeded when trying to connect|Connection termin
 export function isDatabaseUnavailable(err: unknown): boolean {
   if (!(err instanceof Error)) return false;
   const code = (err as { code?: unknown }).code;
+  if (code === 'FL_DATABASE_UNAVAILABLE') return true; // our own DatabaseUnavailableError
   if (typeof code === 'string' && (SOCKET_CODES.has(code) || SQLSTATE.test(code))) return true;
   if (POOL_MESSAGES.test(err.message)) return true;
   return err instanceof AggregateError && err.errors.some(isDatabaseUnavailable);
+}
+
+/** Unreachable, or reachable but not migrated yet (42P01 undefined_table): try again later. */
+export function isStoreNotReady(err: unknown): boolean {
+  return isDatabaseUnavailable(err) || (err instanceof Error && (err as { code?: unknown }).code === '42P01');
 }
