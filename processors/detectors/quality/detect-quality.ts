@@ -76,7 +76,9 @@ export function inspectQuality(call: LlmCall, q: QualityConfig, documents: Trace
   if (context !== null) {
     const cappedAnswer = answer.slice(0, q.grounding.max_scan_chars);
     grounding = screenFacts(cappedAnswer, () => buildGroundingContext(context.text, documents?.count ?? 0));
-    job.entities = { answer: cappedAnswer, foldedContext: foldForEntities(context.text.toLowerCase()) };
+    // Names in an answer to a plain conversation come from the model's knowledge or its manners
+    // (greetings, product names); only a supplied source (documents, tool results) grounds them.
+    if (context.sourced) job.entities = { answer: cappedAnswer, foldedContext: foldForEntities(context.text.toLowerCase()) };
   }
   return { signals, job: job.language === undefined && job.entities === undefined ? null : job, grounding, tokenCheck };
 }
@@ -112,8 +114,11 @@ function formatRequested(call: LlmCall, q: QualityConfig): FormatRequest | null 
   return null;
 }
 
-/** System prompt, every input part (user, tool results, earlier turns) and the trace's documents. */
-function groundingContext(call: LlmCall, documents: TraceDocuments | null, q: QualityConfig): { text: string } | null {
+/**
+ * System prompt, every input part (user, tool results, earlier turns) and the trace's documents;
+ * `sourced` when documents or tool results are among them.
+ */
+function groundingContext(call: LlmCall, documents: TraceDocuments | null, q: QualityConfig): { text: string; sourced: boolean } | null {
   const content = call.content!;
   const pieces: string[] = [];
   let hasToolOrDocs = documents !== null && documents.count > 0;
@@ -130,7 +135,7 @@ function groundingContext(call: LlmCall, documents: TraceDocuments | null, q: Qu
   let text = pieces.join('\n');
   if (!hasToolOrDocs && text.length < q.grounding.min_context_chars) return null;
   if (text.length > q.grounding.max_context_chars) text = text.slice(0, q.grounding.max_context_chars);
-  return { text };
+  return { text, sourced: hasToolOrDocs };
 }
 
 /** The most recent user turns, up to `max` characters. */

@@ -1,7 +1,12 @@
 // language_drift: the answer's language differs from the user's (tinyld, reference §4e). Code and
-// JSON answers are skipped, as are texts too short to judge, and requests that ask for another
-// language (a translation, or a user or system prompt naming the answer's language).
-import { detect, langName, toISO3 } from 'tinyld';
+// JSON answers are skipped, as are texts too short to judge, texts tinyld cannot place with
+// confidence, and requests that ask for another language (a translation, or a user or system
+// prompt naming the answer's language).
+import { detectAll, langName, toISO3 } from 'tinyld';
+
+// tinyld's accuracy for its best guess. Terse label-style text ("Category: bug. Priority: high.")
+// gets a best guess near 0.02 (often French or Latin); real prose in any language scores 0.6–1.
+const MIN_ACCURACY = 0.5;
 
 export interface LanguageInput {
   /** The last user turns, most recent last, capped. */
@@ -27,14 +32,20 @@ export function compareLanguages(x: LanguageInput, limits: LanguageLimits): Lang
   const user = prose(x.userText.slice(-limits.sampleChars));
   const answer = prose(x.answer.slice(0, limits.sampleChars));
   if (letters(user) < limits.minLetters || letters(answer) < limits.minLetters) return { input: '', output: '', skipped: 'too_short' };
-  const input = detect(user);
-  const output = detect(answer);
+  const input = identify(user);
+  const output = identify(answer);
   if (input === '' || output === '') return { input, output, skipped: 'unknown' };
   if (input === output) return { input, output, skipped: null };
   const asked = `${x.userText} ${x.systemPrompt}`.toLowerCase();
   const name = langName(toISO3(output)).toLowerCase();
   if (/translat|übersetz|tradu/.test(asked) || (name !== '' && asked.includes(name))) return { input, output, skipped: 'requested' };
   return { input, output, skipped: null };
+}
+
+/** The language tinyld is confident of, or '' when its best guess is a weak one. */
+function identify(text: string): string {
+  const best = detectAll(text)[0];
+  return best !== undefined && best.accuracy >= MIN_ACCURACY ? best.lang : '';
 }
 
 /** JSON, or mostly fenced code. */
