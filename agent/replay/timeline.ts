@@ -23,6 +23,8 @@ export interface Detected {
   /** null: still open when the replay ended. */
   resolvedAtMs: number | null;
   events: number;
+  /** Set for an episode of secondary matches: the primary category/subtype of the events carrying them. */
+  secondaryOf?: string;
 }
 
 export interface TimelineEntry {
@@ -79,6 +81,22 @@ export function episodesFromEvents(events: readonly { event: FailureEvent; emitt
     done.push(d);
   }
   return done.sort((a, b) => a.detectedAtMs - b.detectedAtMs);
+}
+
+/**
+ * Episodes of the secondary matches events carry (a token_spike on a call whose primary event is
+ * a prompt injection): the pipeline detected them, on the same calls as another failure.
+ */
+export function secondaryEpisodesFromEvents(events: readonly { event: FailureEvent; emittedAtMs: number }[], endMs: number): Detected[] {
+  const carriers = new Map<string, string>();
+  const expanded = events.flatMap(({ event, emittedAtMs }) =>
+    event.secondary.map((s) => {
+      const episode = { ...event, category: s.category, subtype: s.subtype, secondary: [] };
+      carriers.set(`${s.category}/${s.subtype}/${event.provider}/${event.model ?? ''}`, `${event.category}/${event.subtype}`);
+      return { event: episode, emittedAtMs };
+    }),
+  );
+  return episodesFromEvents(expanded, endMs).map((d) => ({ ...d, secondaryOf: carriers.get(`${d.category}/${d.subtype}/${d.provider}/${d.model ?? ''}`) }));
 }
 
 export function fromIncidents(updates: readonly { update: IncidentUpdate; emittedAtMs: number }[]): Detected[] {

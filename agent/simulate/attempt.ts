@@ -35,6 +35,7 @@ export function runAttempt(ctx: AttemptContext, spec: ModelSpec, startAt: number
     responseModel: spec.responseModel,
     finishReason: outputTokens >= plan.maxTokens ? 'length' : 'stop',
     outputText: null,
+    faithfulness: null,
     rateLimit: null,
   };
   const h = limits.headroom(spec, startAt);

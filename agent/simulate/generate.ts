@@ -110,6 +110,7 @@ export function generate(scenario: Scenario): Simulation {
     let answer = topic ? (random.chance(traffic.hallucination_share) ? topic.hallucinated : topic.answer) : prompt.answer;
     let outputMultiplier = 1;
     let injected = false;
+    let offTopic = false;
     let corrupt = false;
     let hallucinationShare: number | null = null;
     let responseModel: { model: string; match: Match } | null = null;
@@ -129,7 +130,10 @@ export function generate(scenario: Scenario): Simulation {
         touched(index);
         plan.userPrompt = `${plan.userPrompt}\n\n${random.pick(INJECTIONS)}`;
         outputMultiplier = Math.max(outputMultiplier, f.output_multiplier);
-        if (f.degrade_quality) answer = random.pick(OFF_TOPIC_ANSWERS);
+        if (f.degrade_quality) {
+          answer = random.pick(OFF_TOPIC_ANSWERS);
+          offTopic = true;
+        }
         if (random.chance(f.guardrail_share)) plan.guardrail = guardrailRun(at, true);
       } else if (f.kind === 'response_corruption') {
         if (!random.chance(f.share)) continue;
@@ -201,6 +205,10 @@ export function generate(scenario: Scenario): Simulation {
             text = null;
           }
           attempt.outputText = text;
+          // Checked before drawing, so traffic without an evaluator keeps its random sequence.
+          if (traffic.evaluated_share > 0 && text !== null && random.chance(traffic.evaluated_share)) {
+            attempt.faithfulness = Math.round((offTopic ? random.uniform(0.05, 0.3) : random.uniform(0.82, 0.98)) * 100) / 100;
+          }
           const cost = costUsd(deployment, attempt.inputTokens, attempt.outputTokens).total;
           if (spend.has(team.id)) spend.set(team.id, (spend.get(team.id) ?? 0) + cost);
           limits.record(deployment, attempt.startMs, attempt.inputTokens + attempt.outputTokens);

@@ -115,6 +115,9 @@ export const Traffic = z
     json_share: share.default(0.15).describe('Share of requests asking for a JSON object response.'),
     rag_share: share.default(0).describe('Share of requests that retrieve documents first (RAG: embedding + retrieval spans).'),
     hallucination_share: share.default(0).describe('Baseline share of RAG answers stating facts absent from the context.'),
+    evaluated_share: share
+      .default(0)
+      .describe("Share of answers an online evaluator scores for faithfulness (a gen_ai.evaluation.result event on the call's span): about 0.9 for a faithful answer, under 0.3 for an off-topic one."),
     rate_limit_scale: z.number().positive().default(1).describe('Multiplies every deployment rate limit (RPM/TPM) of the price table.'),
   })
   .default({
@@ -129,6 +132,7 @@ export const Traffic = z
     json_share: 0.15,
     rag_share: 0,
     hallucination_share: 0,
+    evaluated_share: 0,
     rate_limit_scale: 1,
   });
 export type Traffic = z.infer<typeof Traffic>;
