@@ -166,6 +166,8 @@ export function formatOffset(ms: number): string {
 export function formatDuration(ms: number): string {
   const s = ms / 1000;
   if (Math.abs(s) < 60) return `${s.toFixed(1)}s`;
-  const m = Math.floor(s / 60);
-  return `${m}m${(s - m * 60).toFixed(0).padStart(2, '0')}s`;
+  // Whole seconds first, so 119.96 s reads 2m00s rather than 1m60s.
+  const whole = Math.round(Math.abs(s));
+  const m = Math.floor(whole / 60);
+  return `${s < 0 ? '-' : ''}${m}m${String(whole - m * 60).padStart(2, '0')}s`;
 }
