@@ -36,7 +36,17 @@ export interface TimelineEntry {
 export const SEVERITY_RANK: Record<Severity, number> = { P1: 1, P2: 2, P3: 3, P4: 4 };
 const moreSevere = (a: Severity, b: Severity): Severity => (SEVERITY_RANK[a] <= SEVERITY_RANK[b] ? a : b);
 
-export function episodesFromEvents(events: readonly { event: FailureEvent; emittedAtMs: number }[], endMs: number): Detected[] {
+/** What an episode reads of a failure event. */
+interface EpisodeEvent {
+  category: string;
+  subtype: string;
+  provider: string;
+  model: string | null;
+  timestamp: string;
+  severity: Severity;
+}
+
+export function episodesFromEvents(events: readonly { event: EpisodeEvent; emittedAtMs: number }[], endMs: number): Detected[] {
   const sorted = [...events].sort((a, b) => a.emittedAtMs - b.emittedAtMs || Date.parse(a.event.timestamp) - Date.parse(b.event.timestamp));
   const open = new Map<string, { d: Detected; lastEventMs: number }>();
   const done: Detected[] = [];
@@ -91,7 +101,7 @@ export function secondaryEpisodesFromEvents(events: readonly { event: FailureEve
   const carriers = new Map<string, string>();
   const expanded = events.flatMap(({ event, emittedAtMs }) =>
     event.secondary.map((s) => {
-      const episode = { ...event, category: s.category, subtype: s.subtype, secondary: [] };
+      const episode: EpisodeEvent = { category: s.category, subtype: s.subtype, provider: event.provider, model: event.model, timestamp: event.timestamp, severity: event.severity };
       carriers.set(`${s.category}/${s.subtype}/${event.provider}/${event.model ?? ''}`, `${event.category}/${event.subtype}`);
       return { event: episode, emittedAtMs };
     }),
