@@ -10,7 +10,9 @@ import { createTeams, userId } from './population.ts';
 import { costUsd, DEFAULT_MIX, modelSpec } from './price-table.ts';
 import { isRetryable } from './provider-errors.ts';
 import { Random } from './random.ts';
+import { systemPromptOf } from './render-app.ts';
 import { DeploymentLimits } from './rate-limits.ts';
+import { estimateTokens } from '../../processors/detectors/quality/token-estimate.ts';
 import { createRetriever } from './retrieval.ts';
 import type { Scenario } from './scenario-schema.ts';
 
@@ -105,7 +107,7 @@ export function generate(scenario: Scenario): Simulation {
       faultedAtMs: null,
       faults,
     };
-    let inputTokens = Math.round(random.lognormal(topic ? 900 : 450, 0.5));
+    let inputScale = 1;
 
     let answer = topic ? (random.chance(traffic.hallucination_share) ? topic.hallucinated : topic.answer) : prompt.answer;
     let outputMultiplier = 1;
@@ -120,7 +122,7 @@ export function generate(scenario: Scenario): Simulation {
       if (!active(f, at)) continue;
       // A budget fault is about its team, whatever the model.
       if (f.kind === 'budget') {
-        if (f.team === team.id && f.spend_multiplier > 1) inputTokens = Math.round(inputTokens * f.spend_multiplier);
+        if (f.team === team.id && f.spend_multiplier > 1) inputScale = f.spend_multiplier;
         continue;
       }
       if (!matches(f.match, spec, team)) continue;
@@ -151,6 +153,10 @@ export function generate(scenario: Scenario): Simulation {
     if (hallucinationShare !== null && topic) answer = random.chance(hallucinationShare) ? topic.hallucinated : topic.answer;
     if (hasGuardrail && plan.guardrail === null) plan.guardrail = guardrailRun(at, false);
     if (topic) plan.retrieval = retrieve(at, topic, touched);
+    // What the provider counts is the captured prompt (system prompt with any retrieved context,
+    // and the user turn), within a tokenizer's difference of the estimate; a budget fault's long
+    // prompts are counted, not captured.
+    const inputTokens = Math.round(promptTokens([systemPromptOf(plan), plan.userPrompt]) * random.uniform(0.97, 1.08) * inputScale);
 
     // The proxy's own checks come before any attempt: a team over budget is refused.
     const proxyAt = (plan.retrieval ? plan.retrieval.startMs + plan.retrieval.durationMs : at) + 5;
@@ -232,6 +238,11 @@ export function generate(scenario: Scenario): Simulation {
   function guardrailRun(at: number, intervened: boolean): Guardrail {
     return { name: 'lakera-prompt-injection', intervened, categories: intervened ? ['prompt_injection'] : [], startMs: at, durationMs: random.lognormal(45, 0.3) };
   }
+}
+
+/** Chat-format tokens of these messages, as the quality checks predict them (4 per message, 3 to prime the reply). */
+function promptTokens(messages: readonly string[]): number {
+  return messages.reduce((n, m) => n + 4 + estimateTokens(m), 3);
 }
 
 /** What a weaker fallback model answers: the first sentence. */

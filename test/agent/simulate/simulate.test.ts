@@ -10,7 +10,8 @@ import { decodeTracesJson } from '../../../agent/otlp/decode-json.ts';
 import { decodeTracesProtobuf } from '../../../agent/otlp/decode-traces-protobuf.ts';
 import { encodeTracesJson } from '../../../agent/otlp/encode-json.ts';
 import { encodeTracesProtobuf } from '../../../agent/otlp/encode-traces-protobuf.ts';
-import type { RetrievalCall } from '../../../agent/model/llm-call.ts';
+import type { LlmCall, RetrievalCall } from '../../../agent/model/llm-call.ts';
+import { checkInputTokens } from '../../../processors/detectors/quality/token-estimate.ts';
 import type { OtlpSpan } from '../../../agent/model/otlp.ts';
 import { generate } from '../../../agent/simulate/generate.ts';
 import { loadBuiltInScenario } from '../../../agent/simulate/load-scenario.ts';
@@ -138,6 +139,19 @@ describe('faultline simulate', () => {
     expect(scored.every(({ e }) => e.attributes['gen_ai.evaluation.name'] === 'faithfulness')).toBe(true);
     // Without evaluated_share, no span carries a score.
     expect(renderSpans(generate(short('provider-outage', 60))).some((s) => s.events.some((e) => e.name === 'gen_ai.evaluation.result'))).toBe(false);
+  });
+
+  it('reports the input tokens of the prompt it captured (system prompt, retrieved context, user turn), in every engine', () => {
+    for (const engine of ['litellm', 'litellm_v2', 'otel_genai'] as const) {
+      const base = loadBuiltInScenario('model-update-hallucination');
+      const calls = renderSpans(generate({ ...base, duration_secs: 90, traffic: { ...base.traffic, engine, rag_share: 0.5 } }))
+        .map((s) => normalizeSpan(s, settings))
+        .filter((c): c is LlmCall => c?.kind === 'llm' && c.outcome === 'ok' && c.content !== null);
+      expect(calls.length).toBeGreaterThan(50);
+      // The quality checks note a report more than 15 % above their prediction; none here.
+      expect(calls.filter((c) => checkInputTokens(c.content, c.tokens.input, 0.15) !== null)).toEqual([]);
+      expect(Math.min(...calls.map((c) => c.tokens.input!))).toBeGreaterThan(300);
+    }
   });
 
   it('lists the built-in scenarios and the price table', async () => {
