@@ -206,11 +206,15 @@ describe('hallucination (grounding screen and scores)', () => {
     expect(await qualityOf({ system, user: 'Explain the difference between at-least-once and exactly-once delivery.', output: knowledge })).toEqual([]);
   });
 
-  it('checks the numbers of a plain conversation against the text the user pasted', async () => {
-    const report = `Incident report: the nightly export job failed at 02:10 after its retries exhausted the queue; orders placed after 02:00 were delayed by two hours. ${'Timeline and owner notes follow. '.repeat(8)}`;
-    const [s] = await qualityOf({ user: `Summarise this incident report: ${report}`, output: 'The export failed at 04:45 and 3,200 orders were delayed by 75 minutes.' });
-    expect(s).toMatchObject({ subtype: 'hallucination', evidence: { entities_checked: false } });
-    expect(await qualityOf({ user: `Summarise this incident report: ${report}`, output: 'The nightly export job failed at 02:10; orders after 02:00 were delayed by two hours.' })).toEqual([]);
+  it('checks numbers and names against text the user pasted into the conversation', async () => {
+    const report = `Incident report: the nightly export job failed at 02:10 after its retries exhausted the queue; orders placed after 02:00 were delayed by two hours. Owner: Data Platform. ${'Timeline and owner notes follow. '.repeat(8)}`;
+    const user = `Summarise this incident report: ${report}`;
+    const [numbers] = await qualityOf({ user, output: 'The export failed at 04:45 and 3,200 orders were delayed by 75 minutes.' });
+    expect(numbers).toMatchObject({ subtype: 'hallucination', evidence: { entities_checked: true, ungrounded: { number: 3 } } });
+    const [names] = await qualityOf({ user, output: 'The export was owned by Marta Lindqvist of Frontier Logistics, who paged Oskar Brenner.' });
+    // "Marta Lindqvist of Frontier Logistics" is one name (joined by "of"), "Oskar Brenner" the other.
+    expect(names).toMatchObject({ subtype: 'hallucination', evidence: { ungrounded: { entity: 2 } } });
+    expect(await qualityOf({ user, output: 'The nightly export job failed at 02:10; orders after 02:00 were delayed by two hours. Owner: the Data Platform team.' })).toEqual([]);
   });
 
   it('does not screen an answer to a bare question with no supplied context', async () => {
@@ -251,8 +255,21 @@ describe('language_drift', () => {
   });
 
   it('does not report a terse label-style answer that tinyld cannot place with confidence', async () => {
-    // tinyld's best guess for this answer is French at an accuracy of about 0.02.
+    // tinyld's best guesses for these are French and Latin at accuracies of 0.02–0.03.
     expect(await qualityOf({ user: 'Classify this ticket: "The app crashes when I upload a photo".', output: 'Category: bug. Component: mobile upload. Priority: high.' })).toEqual([]);
+    expect(await qualityOf({ user: 'Who owns the billing account for the Lisbon office, and what role do they have?', output: 'Name: Anna Berg. Role: admin. Team: billing.' })).toEqual([]);
+  });
+
+  it('does not read names inside a sentence as a language (tinyld places "… Marta Lindqvist of Frontier Logistics …" in Klingon)', async () => {
+    expect(await qualityOf({ user: 'Who owned the export job last night, and who was paged when it failed?', output: 'The export was owned by Marta Lindqvist of Frontier Logistics, who paged Oskar Brenner.' })).toEqual([]);
+  });
+
+  it('still reports UI-heavy English prose answering a German question (a weak guess, well ahead of the next)', async () => {
+    const [s] = await qualityOf({
+      user: 'Wie kann ich in Excel doppelte Einträge in einer Spalte farbig markieren?',
+      output: 'Select the column, go to Home → Conditional Formatting → Highlight Cells Rules → Duplicate Values, choose a colour and click OK.',
+    });
+    expect(s).toMatchObject({ subtype: 'language_drift', evidence: { input_language: 'de', output_language: 'en' } });
   });
 
   it('does not report an answer in the language the user asked for', async () => {
