@@ -107,6 +107,9 @@ export function generate(scenario: Scenario): Simulation {
       faultedAtMs: null,
       faults,
     };
+    // A tokenizer's difference from the estimate of the captured prompt, drawn here so the rest of
+    // the random sequence is what it was when input counts were drawn at random.
+    const tokenizerNoise = Math.exp(0.03 * random.normal());
     let inputScale = 1;
 
     let answer = topic ? (random.chance(traffic.hallucination_share) ? topic.hallucinated : topic.answer) : prompt.answer;
@@ -156,7 +159,7 @@ export function generate(scenario: Scenario): Simulation {
     // What the provider counts is the captured prompt (system prompt with any retrieved context,
     // and the user turn), within a tokenizer's difference of the estimate; a budget fault's long
     // prompts are counted, not captured.
-    const inputTokens = Math.round(promptTokens([systemPromptOf(plan), plan.userPrompt]) * random.uniform(0.97, 1.08) * inputScale);
+    const inputTokens = Math.round(promptTokens([systemPromptOf(plan), plan.userPrompt]) * tokenizerNoise * inputScale);
 
     // The proxy's own checks come before any attempt: a team over budget is refused.
     const proxyAt = (plan.retrieval ? plan.retrieval.startMs + plan.retrieval.durationMs : at) + 5;
