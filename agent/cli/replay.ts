@@ -7,6 +7,7 @@ import type { OtlpLogRecord, OtlpSpan } from '../model/otlp.ts';
 import { defaultOfflineConfig } from '../pipeline/offline.ts';
 import { registry } from '../registry.ts';
 import { replay, type ReplayReport } from '../replay/run-replay.ts';
+import { withScenarioDetectors } from '../replay/scenario-detectors.ts';
 import { formatDuration, formatTimeline } from '../replay/timeline.ts';
 import { generate } from '../simulate/generate.ts';
 import { loadScenario } from '../simulate/load-scenario.ts';
@@ -39,7 +40,8 @@ Options:
       --check               compare with the scenario's expectations; exit 4 on any miss
   -c, --config FILE         pipeline configuration (default: agent.yaml when present, else the
                             built-in normalize → trace_assembler → detectors → classifier);
-                            its receivers, exporters and storage are not used
+                            its receivers, exporters and storage are not used; a
+                            scenario's own detectors: settings are merged over it
       --seed N              override the scenario's seed
   -t, --target URL          instead, stream to a running agent's OTLP/HTTP endpoint
       --speed X             with --target: X × real time (default 1); "max" as fast as accepted
@@ -118,6 +120,7 @@ Exit codes: 0 done (and every check passed), 1 invalid options, scenario or conf
     try {
       const path = values.config ?? (existsSync('agent.yaml') ? 'agent.yaml' : null);
       config = path === null ? defaultOfflineConfig() : loadConfigFile(path, registry, { env: io.env });
+      if (scenario !== null) config = withScenarioDetectors(config, scenario);
       configName = path ?? 'the built-in pipeline';
     } catch (err) {
       if (err instanceof ConfigError) return bad(err.message);

@@ -41,9 +41,10 @@ Options:
 Scenario format: YAML with name, title, story, seed, duration_secs, traffic (rate_per_sec,
 engine, models, teams, num_retries, fallbacks, json_share, rag_share…), faults (kind: error,
 latency_ramp, latency_injection, volume, safety_block, response_corruption, prompt_injection,
-model_update, budget, retrieval_drift, stale_index; each with at_secs, until_secs, match, share)
-and expectations (detections, incidents, absent) plus pending_expectations. The built-in files
-under agent/simulate/scenarios/ are examples; README "Simulate and replay" documents every key.
+model_update, budget, retrieval_drift, stale_index; each with at_secs, until_secs, match, share),
+detectors (settings replay merges over its configuration) and expectations (detections,
+incidents, absent) plus pending_expectations. The built-in files under agent/simulate/scenarios/
+are examples; README "Simulate and replay" documents every key.
 
 Exit codes: 0 done, 1 invalid scenario or options, 2 unreadable input, 3 the target failed.`,
   async run(args, io) {

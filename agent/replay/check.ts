@@ -1,5 +1,6 @@
 // `replay --check`: compares what a replay detected with a scenario's declared expectations.
-// A detection passes when an episode (or incident) of its kind exists, reached at least its
+// A detection passes when an episode (or incident) of its kind exists (for a detection, failing
+// that, an episode of secondary matches on other events), reached at least its
 // severity, and was detected within its MTTD bound; an absence passes when no event matches.
 // Pending expectations (capabilities not yet in the pipeline) are listed, never evaluated.
 import type { FailureEvent } from '../model/failure-event.ts';
@@ -15,7 +16,7 @@ export interface CheckResult {
 
 export function checkExpectations(
   scenario: Scenario,
-  found: { episodes: Detected[]; incidents: Detected[]; hasIncidents: boolean; events: readonly FailureEvent[] },
+  found: { episodes: Detected[]; secondary?: Detected[]; incidents: Detected[]; hasIncidents: boolean; events: readonly FailureEvent[] },
   firstFailureMs: number | null,
 ): CheckResult {
   const result: CheckResult = { passed: 0, failed: 0, lines: [], pending: [] };
@@ -25,7 +26,9 @@ export function checkExpectations(
     result.lines.push(`  ${ok ? 'ok  ' : 'MISS'}  ${line}`);
   };
   for (const d of scenario.expectations.detections) {
-    const verdict = judge(d, found.episodes, firstFailureMs);
+    // A call has one primary event; what else was found on it (its secondary matches) counts too.
+    const primary = found.episodes.some((c) => sameKind(d, c));
+    const verdict = judge(d, primary ? found.episodes : (found.secondary ?? []), firstFailureMs);
     record(verdict.ok, verdict.line);
   }
   for (const d of scenario.expectations.incidents) {
@@ -46,18 +49,22 @@ export function checkExpectations(
 }
 
 function judge(d: Detection, candidates: readonly Detected[], firstFailureMs: number | null): { ok: boolean; line: string } {
-  const matching = candidates.filter((c) => c.category === d.category && c.subtype === d.subtype && (d.provider === undefined || c.provider === d.provider) && (d.model === undefined || c.model === d.model));
+  const matching = candidates.filter((c) => sameKind(d, c));
   if (matching.length === 0) return { ok: false, line: `${label(d)}: not detected${d.why ? ` (${d.why})` : ''}` };
   const first = matching[0];
   const mttdMs = firstFailureMs === null ? null : first.detectedAtMs - firstFailureMs;
   const worst = matching.reduce((s, c) => (SEVERITY_RANK[c.severity] < SEVERITY_RANK[s] ? c.severity : s), matching[0].severity);
   const problems: string[] = [];
   if (d.within_secs !== undefined && mttdMs !== null && mttdMs > d.within_secs * 1000) problems.push(`detected after ${formatDuration(mttdMs)}, expected within ${d.within_secs}s`);
-  if (d.severity !== undefined && SEVERITY_RANK[worst] > SEVERITY_RANK[d.severity]) problems.push(`reached ${worst}, expected ${d.severity} or more severe`);
-  const facts = `${mttdMs === null ? 'detected' : `MTTD ${formatDuration(mttdMs)}`}${d.within_secs !== undefined ? ` (≤ ${d.within_secs}s)` : ''}, ${worst}${d.severity ? ` (≥ ${d.severity})` : ''}`;
+  if (d.severity !== undefined && first.secondaryOf) problems.push(`found only as a secondary match of ${first.secondaryOf}, which has no severity of its own`);
+  else if (d.severity !== undefined && SEVERITY_RANK[worst] > SEVERITY_RANK[d.severity]) problems.push(`reached ${worst}, expected ${d.severity} or more severe`);
+  const facts = `${mttdMs === null ? 'detected' : `MTTD ${formatDuration(mttdMs)}`}${d.within_secs !== undefined ? ` (≤ ${d.within_secs}s)` : ''}, ${first.secondaryOf ? `secondary on ${first.secondaryOf} events` : `${worst}${d.severity ? ` (≥ ${d.severity})` : ''}`}`;
   if (problems.length > 0) return { ok: false, line: `${label(d)}: ${problems.join('; ')}${d.why ? ` (${d.why})` : ''}` };
   return { ok: true, line: `${label(d)}: ${facts}` };
 }
+
+const sameKind = (d: Detection, c: Detected): boolean =>
+  c.category === d.category && c.subtype === d.subtype && (d.provider === undefined || c.provider === d.provider) && (d.model === undefined || c.model === d.model);
 
 function matchesAbsence(a: Absence, e: FailureEvent): boolean {
   return (a.category === undefined || e.category === a.category) && (a.subtype === undefined || e.subtype === a.subtype) && (a.provider === undefined || e.provider === a.provider);

@@ -6,7 +6,7 @@ import { StatusCode, type OtlpLogRecord, type OtlpSpan } from '../model/otlp.ts'
 import { runOffline } from '../pipeline/offline.ts';
 import type { Scenario } from '../simulate/scenario-schema.ts';
 import { checkExpectations, type CheckResult } from './check.ts';
-import { episodesFromEvents, fromIncidents, timelineOf, type Detected, type TimelineEntry } from './timeline.ts';
+import { episodesFromEvents, fromIncidents, secondaryEpisodesFromEvents, timelineOf, type Detected, type TimelineEntry } from './timeline.ts';
 
 export interface ReplayInput {
   spans: readonly OtlpSpan[];
@@ -47,6 +47,7 @@ export async function replay(input: ReplayInput, config: ResolvedConfig, options
   const firstFailureMs = input.firstFailureMs ?? (Number.isFinite(firstError) ? firstError : null);
   const hasIncidents = out.processors.includes('incidents') || out.processors.some((p) => p.startsWith('incidents/'));
   const episodes = episodesFromEvents(out.events, endMs + TAIL_MS);
+  const secondary = secondaryEpisodesFromEvents(out.events, endMs + TAIL_MS);
   const incidents = fromIncidents(out.incidents);
   const detected = hasIncidents ? incidents : episodes;
   const events = out.events.map((e) => e.event);
@@ -59,6 +60,6 @@ export async function replay(input: ReplayInput, config: ResolvedConfig, options
     hasIncidents,
     detected,
     timeline: timelineOf(detected),
-    check: input.scenario ? checkExpectations(input.scenario, { episodes, incidents, hasIncidents, events }, firstFailureMs) : null,
+    check: input.scenario ? checkExpectations(input.scenario, { episodes, secondary, incidents, hasIncidents, events }, firstFailureMs) : null,
   };
 }

@@ -23,6 +23,8 @@ export interface Detected {
   /** null: still open when the replay ended. */
   resolvedAtMs: number | null;
   events: number;
+  /** Set for an episode of secondary matches: the primary category/subtype of the events carrying them. */
+  secondaryOf?: string;
 }
 
 export interface TimelineEntry {
@@ -34,7 +36,17 @@ export interface TimelineEntry {
 export const SEVERITY_RANK: Record<Severity, number> = { P1: 1, P2: 2, P3: 3, P4: 4 };
 const moreSevere = (a: Severity, b: Severity): Severity => (SEVERITY_RANK[a] <= SEVERITY_RANK[b] ? a : b);
 
-export function episodesFromEvents(events: readonly { event: FailureEvent; emittedAtMs: number }[], endMs: number): Detected[] {
+/** What an episode reads of a failure event. */
+interface EpisodeEvent {
+  category: string;
+  subtype: string;
+  provider: string;
+  model: string | null;
+  timestamp: string;
+  severity: Severity;
+}
+
+export function episodesFromEvents(events: readonly { event: EpisodeEvent; emittedAtMs: number }[], endMs: number): Detected[] {
   const sorted = [...events].sort((a, b) => a.emittedAtMs - b.emittedAtMs || Date.parse(a.event.timestamp) - Date.parse(b.event.timestamp));
   const open = new Map<string, { d: Detected; lastEventMs: number }>();
   const done: Detected[] = [];
@@ -79,6 +91,22 @@ export function episodesFromEvents(events: readonly { event: FailureEvent; emitt
     done.push(d);
   }
   return done.sort((a, b) => a.detectedAtMs - b.detectedAtMs);
+}
+
+/**
+ * Episodes of the secondary matches events carry (a token_spike on a call whose primary event is
+ * a prompt injection): the pipeline detected them, on the same calls as another failure.
+ */
+export function secondaryEpisodesFromEvents(events: readonly { event: FailureEvent; emittedAtMs: number }[], endMs: number): Detected[] {
+  const carriers = new Map<string, string>();
+  const expanded = events.flatMap(({ event, emittedAtMs }) =>
+    event.secondary.map((s) => {
+      const episode: EpisodeEvent = { category: s.category, subtype: s.subtype, provider: event.provider, model: event.model, timestamp: event.timestamp, severity: event.severity };
+      carriers.set(`${s.category}/${s.subtype}/${event.provider}/${event.model ?? ''}`, `${event.category}/${event.subtype}`);
+      return { event: episode, emittedAtMs };
+    }),
+  );
+  return episodesFromEvents(expanded, endMs).map((d) => ({ ...d, secondaryOf: carriers.get(`${d.category}/${d.subtype}/${d.provider}/${d.model ?? ''}`) }));
 }
 
 export function fromIncidents(updates: readonly { update: IncidentUpdate; emittedAtMs: number }[]): Detected[] {
@@ -148,6 +176,8 @@ export function formatOffset(ms: number): string {
 export function formatDuration(ms: number): string {
   const s = ms / 1000;
   if (Math.abs(s) < 60) return `${s.toFixed(1)}s`;
-  const m = Math.floor(s / 60);
-  return `${m}m${(s - m * 60).toFixed(0).padStart(2, '0')}s`;
+  // Whole seconds first, so 119.96 s reads 2m00s rather than 1m60s.
+  const whole = Math.round(Math.abs(s));
+  const m = Math.floor(whole / 60);
+  return `${s < 0 ? '-' : ''}${m}m${String(whole - m * 60).padStart(2, '0')}s`;
 }

@@ -20,7 +20,10 @@ export interface AttemptContext {
 export function runAttempt(ctx: AttemptContext, spec: ModelSpec, startAt: number, plan: RequestPlan, team: Team, inputTokens: number, touched: (i: number) => void): Attempt {
   const { random, scenario, window, limits } = ctx;
   const timeoutMs = scenario.traffic.timeout_ms;
-  const outputTokens = Math.min(plan.maxTokens, Math.max(1, Math.round(random.lognormal(spec.tier === 1 ? 280 : 200, 0.5))));
+  // A healthy answer ends on its own: the lognormal's far tail (about 1 in 200 past 1,024 tokens)
+  // stops short of max_tokens instead of being cut, so truncations come only from faults.
+  const drawn = Math.max(1, Math.round(random.lognormal(spec.tier === 1 ? 280 : 200, 0.5)));
+  const outputTokens = drawn < plan.maxTokens ? drawn : Math.round(plan.maxTokens * random.uniform(0.6, 0.95));
   const attempt: Attempt = {
     spanId: random.hex(8),
     spec,
@@ -32,6 +35,7 @@ export function runAttempt(ctx: AttemptContext, spec: ModelSpec, startAt: number
     responseModel: spec.responseModel,
     finishReason: outputTokens >= plan.maxTokens ? 'length' : 'stop',
     outputText: null,
+    faithfulness: null,
     rateLimit: null,
   };
   const h = limits.headroom(spec, startAt);

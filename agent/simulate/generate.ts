@@ -10,7 +10,9 @@ import { createTeams, userId } from './population.ts';
 import { costUsd, DEFAULT_MIX, modelSpec } from './price-table.ts';
 import { isRetryable } from './provider-errors.ts';
 import { Random } from './random.ts';
+import { systemPromptOf } from './render-app.ts';
 import { DeploymentLimits } from './rate-limits.ts';
+import { estimateTokens } from '../../processors/detectors/quality/token-estimate.ts';
 import { createRetriever } from './retrieval.ts';
 import type { Scenario } from './scenario-schema.ts';
 
@@ -105,11 +107,15 @@ export function generate(scenario: Scenario): Simulation {
       faultedAtMs: null,
       faults,
     };
-    let inputTokens = Math.round(random.lognormal(topic ? 900 : 450, 0.5));
+    // A tokenizer's difference from the estimate of the captured prompt, drawn here so the rest of
+    // the random sequence is what it was when input counts were drawn at random.
+    const tokenizerNoise = Math.exp(0.03 * random.normal());
+    let inputScale = 1;
 
     let answer = topic ? (random.chance(traffic.hallucination_share) ? topic.hallucinated : topic.answer) : prompt.answer;
     let outputMultiplier = 1;
     let injected = false;
+    let offTopic = false;
     let corrupt = false;
     let hallucinationShare: number | null = null;
     let responseModel: { model: string; match: Match } | null = null;
@@ -119,7 +125,7 @@ export function generate(scenario: Scenario): Simulation {
       if (!active(f, at)) continue;
       // A budget fault is about its team, whatever the model.
       if (f.kind === 'budget') {
-        if (f.team === team.id && f.spend_multiplier > 1) inputTokens = Math.round(inputTokens * f.spend_multiplier);
+        if (f.team === team.id && f.spend_multiplier > 1) inputScale = f.spend_multiplier;
         continue;
       }
       if (!matches(f.match, spec, team)) continue;
@@ -129,7 +135,10 @@ export function generate(scenario: Scenario): Simulation {
         touched(index);
         plan.userPrompt = `${plan.userPrompt}\n\n${random.pick(INJECTIONS)}`;
         outputMultiplier = Math.max(outputMultiplier, f.output_multiplier);
-        if (f.degrade_quality) answer = random.pick(OFF_TOPIC_ANSWERS);
+        if (f.degrade_quality) {
+          answer = random.pick(OFF_TOPIC_ANSWERS);
+          offTopic = true;
+        }
         if (random.chance(f.guardrail_share)) plan.guardrail = guardrailRun(at, true);
       } else if (f.kind === 'response_corruption') {
         if (!random.chance(f.share)) continue;
@@ -147,6 +156,10 @@ export function generate(scenario: Scenario): Simulation {
     if (hallucinationShare !== null && topic) answer = random.chance(hallucinationShare) ? topic.hallucinated : topic.answer;
     if (hasGuardrail && plan.guardrail === null) plan.guardrail = guardrailRun(at, false);
     if (topic) plan.retrieval = retrieve(at, topic, touched);
+    // What the provider counts is the captured prompt (system prompt with any retrieved context,
+    // and the user turn), within a tokenizer's difference of the estimate; a budget fault's long
+    // prompts are counted, not captured.
+    const inputTokens = Math.round(promptTokens([systemPromptOf(plan), plan.userPrompt]) * tokenizerNoise * inputScale);
 
     // The proxy's own checks come before any attempt: a team over budget is refused.
     const proxyAt = (plan.retrieval ? plan.retrieval.startMs + plan.retrieval.durationMs : at) + 5;
@@ -201,6 +214,10 @@ export function generate(scenario: Scenario): Simulation {
             text = null;
           }
           attempt.outputText = text;
+          // Checked before drawing, so traffic without an evaluator keeps its random sequence.
+          if (traffic.evaluated_share > 0 && text !== null && random.chance(traffic.evaluated_share)) {
+            attempt.faithfulness = Math.round((offTopic ? random.uniform(0.05, 0.3) : random.uniform(0.82, 0.98)) * 100) / 100;
+          }
           const cost = costUsd(deployment, attempt.inputTokens, attempt.outputTokens).total;
           if (spend.has(team.id)) spend.set(team.id, (spend.get(team.id) ?? 0) + cost);
           limits.record(deployment, attempt.startMs, attempt.inputTokens + attempt.outputTokens);
@@ -224,6 +241,11 @@ export function generate(scenario: Scenario): Simulation {
   function guardrailRun(at: number, intervened: boolean): Guardrail {
     return { name: 'lakera-prompt-injection', intervened, categories: intervened ? ['prompt_injection'] : [], startMs: at, durationMs: random.lognormal(45, 0.3) };
   }
+}
+
+/** Chat-format tokens of these messages, as the quality checks predict them (4 per message, 3 to prime the reply). */
+function promptTokens(messages: readonly string[]): number {
+  return messages.reduce((n, m) => n + 4 + estimateTokens(m), 3);
 }
 
 /** What a weaker fallback model answers: the first sentence. */

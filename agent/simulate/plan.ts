@@ -39,6 +39,8 @@ export interface Attempt {
   finishReason: 'stop' | 'length' | 'content_filter';
   /** null: no text (errors, safety blocks). */
   outputText: string | null;
+  /** The online evaluator's faithfulness score of the answer; null: not evaluated. */
+  faithfulness: number | null;
   rateLimit: RateLimitHeaders | null;
 }
 

@@ -2,8 +2,8 @@
 // LangChain apps are): a root SERVER span, the query EMBEDDING span and the RETRIEVER span with
 // its documents (scores, text, and an `updated_at` in their metadata). The gateway's spans join
 // the same trace through traceparent propagation, under the root span.
-import type { OtlpSpan } from '../model/otlp.ts';
-import type { RequestPlan } from './plan.ts';
+import type { Attributes, OtlpSpan } from '../model/otlp.ts';
+import type { Attempt, RequestPlan } from './plan.ts';
 import { EMBEDDING_MODEL } from './price-table.ts';
 import { makeSpan, resource, scope, SpanKind, StatusCode } from './span-factory.ts';
 
@@ -90,6 +90,12 @@ export function renderAppSpans(plan: RequestPlan, endMs: number, content: boolea
 }
 
 /** The system prompt a RAG request sends: the instructions plus the retrieved context. */
+/** The online evaluator's score, as an OTel GenAI evaluation event on the evaluated call's span. */
+export function evaluationEvents(a: Attempt, endMs: number): { name: string; atMs: number; attributes: Attributes }[] {
+  if (a.faithfulness === null) return [];
+  return [{ name: 'gen_ai.evaluation.result', atMs: endMs, attributes: { 'gen_ai.evaluation.name': 'faithfulness', 'gen_ai.evaluation.score.value': a.faithfulness } }];
+}
+
 export function systemPromptOf(plan: RequestPlan): string {
   if (plan.retrieval === null) return plan.systemPrompt;
   const context = plan.retrieval.documents.map((d, i) => `[${i + 1}] ${d.content}`).join('\n');

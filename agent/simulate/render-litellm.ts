@@ -8,7 +8,7 @@ import type { Attributes, OtlpSpan } from '../model/otlp.ts';
 import type { Attempt, ErrorShape, RequestPlan } from './plan.ts';
 import { requestEndMs } from './plan.ts';
 import { costUsd } from './price-table.ts';
-import { appSpanIds, systemPromptOf } from './render-app.ts';
+import { appSpanIds, evaluationEvents, systemPromptOf } from './render-app.ts';
 import { makeSpan, messagesJson, resource, scope, SpanKind, StatusCode } from './span-factory.ts';
 
 export const LITELLM_RESOURCE = resource({ 'service.name': 'litellm', 'deployment.environment': 'production', model_id: 'litellm' });
@@ -195,7 +195,7 @@ function attemptSpan(plan: RequestPlan, a: Attempt, callId: string, o: RenderOpt
     startMs: a.startMs,
     endMs,
     attributes: attrs,
-    events: a.error ? [exceptionEvent(a.error, a.error.message + retried, endMs)] : [],
+    events: a.error ? [exceptionEvent(a.error, a.error.message + retried, endMs)] : evaluationEvents(a, endMs),
     status: { code: a.error ? StatusCode.ERROR : StatusCode.OK },
     resource: LITELLM_RESOURCE,
     scope: LITELLM_SCOPE,

@@ -7,7 +7,7 @@ import type { Attributes, OtlpSpan } from '../model/otlp.ts';
 import type { Attempt, RequestPlan } from './plan.ts';
 import { requestEndMs } from './plan.ts';
 import { costUsd, type ModelSpec } from './price-table.ts';
-import { APP_RESOURCE, appSpanIds, systemPromptOf } from './render-app.ts';
+import { APP_RESOURCE, appSpanIds, evaluationEvents, systemPromptOf } from './render-app.ts';
 import { litellmCallId, LITELLM_RESOURCE, responseId, type RenderOptions } from './render-litellm.ts';
 import { makeSpan, messagesJson, scope, SpanKind, StatusCode } from './span-factory.ts';
 
@@ -141,7 +141,7 @@ function clientSpan(plan: RequestPlan, a: Attempt, attrs: Attributes, parent: st
     startMs: a.startMs,
     endMs,
     attributes: attrs,
-    events: a.error ? [{ name: 'exception', atMs: endMs, attributes: { 'exception.type': a.error.type, 'exception.message': a.error.message } }] : [],
+    events: a.error ? [{ name: 'exception', atMs: endMs, attributes: { 'exception.type': a.error.type, 'exception.message': a.error.message } }] : evaluationEvents(a, endMs),
     status: a.error ? { code: StatusCode.ERROR, message: a.error.message } : undefined,
     resource: res,
     scope: sc,

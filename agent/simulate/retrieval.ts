@@ -25,7 +25,7 @@ export function createRetriever(random: Random, scenario: Scenario, window: Faul
     for (const [index, f] of scenario.faults.entries()) {
       if (!window.active(f, at)) continue;
       if (f.kind === 'retrieval_drift') {
-        const p = window.progress(f, at);
+        const p = f.ramp_secs === undefined ? window.progress(f, at) : f.ramp_secs === 0 ? 1 : Math.min(1, (window.elapsedSecs(at) - f.at_secs) / f.ramp_secs);
         scoreShift = (HEALTHY_SCORE - f.score_to) * p;
         embeddingShift = f.embedding_shift * p;
         touched(index);

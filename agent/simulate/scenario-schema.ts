@@ -83,8 +83,9 @@ export const Fault = z.discriminatedUnion('kind', [
   z.strictObject({
     kind: z.literal('retrieval_drift'),
     ...faultBase,
-    score_to: z.number().min(0).max(1).describe('Mean top-document score at until_secs (it falls linearly from normal).'),
-    embedding_shift: z.number().min(0).max(1).default(0).describe('How far query embeddings move from their usual centroid (0 none, 1 orthogonal).'),
+    score_to: z.number().min(0).max(1).describe('Mean top-document score at the end of the ramp (it falls linearly from normal), held until the fault ends.'),
+    embedding_shift: z.number().min(0).max(1).default(0).describe('How far query embeddings move from their usual centroid (0 none, 1 orthogonal), reached at the end of the ramp.'),
+    ramp_secs: secs('ramp').optional().describe('Seconds over which scores and embeddings slide; omitted: until the fault ends.'),
   }),
   z.strictObject({
     kind: z.literal('stale_index'),
@@ -114,6 +115,9 @@ export const Traffic = z
     json_share: share.default(0.15).describe('Share of requests asking for a JSON object response.'),
     rag_share: share.default(0).describe('Share of requests that retrieve documents first (RAG: embedding + retrieval spans).'),
     hallucination_share: share.default(0).describe('Baseline share of RAG answers stating facts absent from the context.'),
+    evaluated_share: share
+      .default(0)
+      .describe("Share of answers an online evaluator scores for faithfulness (a gen_ai.evaluation.result event on the call's span): about 0.9 for a faithful answer, under 0.3 for an off-topic one."),
     rate_limit_scale: z.number().positive().default(1).describe('Multiplies every deployment rate limit (RPM/TPM) of the price table.'),
   })
   .default({
@@ -128,6 +132,7 @@ export const Traffic = z
     json_share: 0.15,
     rag_share: 0,
     hallucination_share: 0,
+    evaluated_share: 0,
     rate_limit_scale: 1,
   });
 export type Traffic = z.infer<typeof Traffic>;
@@ -166,6 +171,12 @@ export const Scenario = z.strictObject({
   duration_secs: z.number().positive().max(6 * 3600).describe('How long the scenario runs (event time).'),
   traffic: Traffic,
   faults: z.array(Fault).default([]),
+  detectors: z
+    .record(z.string(), z.unknown())
+    .default({})
+    .describe(
+      "Detector settings this scenario's deployment relies on, as under processors.detectors in agent.yaml (e.g. a collection's stale-document age); replay merges them over its configuration.",
+    ),
   expectations: z
     .strictObject({
       detections: z.array(Detection).default([]),

@@ -76,7 +76,10 @@ export function inspectQuality(call: LlmCall, q: QualityConfig, documents: Trace
   if (context !== null) {
     const cappedAnswer = answer.slice(0, q.grounding.max_scan_chars);
     grounding = screenFacts(cappedAnswer, () => buildGroundingContext(context.text, documents?.count ?? 0));
-    job.entities = { answer: cappedAnswer, foldedContext: foldForEntities(context.text.toLowerCase()) };
+    // Names in an answer to a plain conversation come from the model's knowledge or its manners
+    // (greetings, product names); only a supplied source (documents, tool results, or text pasted
+    // into the conversation) grounds them.
+    if (context.sourced) job.entities = { answer: cappedAnswer, foldedContext: foldForEntities(context.text.toLowerCase()) };
   }
   return { signals, job: job.language === undefined && job.entities === undefined ? null : job, grounding, tokenCheck };
 }
@@ -112,17 +115,23 @@ function formatRequested(call: LlmCall, q: QualityConfig): FormatRequest | null 
   return null;
 }
 
-/** System prompt, every input part (user, tool results, earlier turns) and the trace's documents. */
-function groundingContext(call: LlmCall, documents: TraceDocuments | null, q: QualityConfig): { text: string } | null {
+/**
+ * System prompt, every input part (user, tool results, earlier turns) and the trace's documents;
+ * `sourced` when documents or tool results are among them, or the input parts alone (a pasted
+ * briefing, report or context block) reach min_context_chars.
+ */
+function groundingContext(call: LlmCall, documents: TraceDocuments | null, q: QualityConfig): { text: string; sourced: boolean } | null {
   const content = call.content!;
   const pieces: string[] = [];
   let hasToolOrDocs = documents !== null && documents.count > 0;
+  let inputChars = 0;
   if (content.systemPrompt !== null) pieces.push(content.systemPrompt);
   for (const m of content.inputMessages) {
     const role = m.role.toLowerCase();
     for (const p of m.parts) {
       if (p.content === null) continue;
       if (role === 'tool' || role === 'function' || p.type === 'tool_call_response') hasToolOrDocs = true;
+      if (role !== 'system' && role !== 'developer') inputChars += p.content.length;
       pieces.push(p.content);
     }
   }
@@ -130,7 +139,7 @@ function groundingContext(call: LlmCall, documents: TraceDocuments | null, q: Qu
   let text = pieces.join('\n');
   if (!hasToolOrDocs && text.length < q.grounding.min_context_chars) return null;
   if (text.length > q.grounding.max_context_chars) text = text.slice(0, q.grounding.max_context_chars);
-  return { text };
+  return { text, sourced: hasToolOrDocs || inputChars >= q.grounding.min_context_chars };
 }
 
 /** The most recent user turns, up to `max` characters. */

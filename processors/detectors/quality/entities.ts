@@ -6,10 +6,18 @@
 
 const WORD = /\p{Lu}[\p{L}\p{M}'’-]*/uy;
 const PARTICLES = new Set(['of', 'de', 'del', 'der', 'van', 'von', 'da', 'di', 'la', 'le', 'du', 'and', '&']);
-// Capitalised words that are not names (pronoun, weekdays, months are context-free and common).
+// Capitalised words that are not names (pronoun, weekdays, months are context-free and common),
+// and the greetings and sign-offs of a polite reply ("Dear …", "Kind Regards").
 const COMMON = new Set([
   'I', 'I’m', "I'm", 'I’ll', "I'll", 'I’ve', "I've", 'OK', 'Yes', 'No', 'Note', 'However', 'The', 'This', 'That', 'These', 'Those', 'It', 'In', 'On', 'For', 'And', 'But', 'If', 'As', 'At', 'To', 'A', 'An',
   'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday',
+  'Dear', 'Hi', 'Hello', 'Hey', 'Thanks', 'Thank', 'Please', 'Best', 'Kind', 'Warm', 'Regards', 'Sincerely', 'Cheers', 'Yours',
+]);
+// Upper-case SQL keywords ("GROUP BY", "ORDER BY") are code, not organisations.
+const SQL_KEYWORDS = new Set([
+  'SELECT', 'FROM', 'WHERE', 'GROUP', 'ORDER', 'BY', 'HAVING', 'LIMIT', 'OFFSET', 'JOIN', 'LEFT', 'RIGHT', 'INNER', 'OUTER', 'ON', 'AS', 'AND', 'OR', 'NOT', 'NULL', 'IS', 'IN',
+  'DESC', 'ASC', 'DISTINCT', 'COUNT', 'SUM', 'AVG', 'MIN', 'MAX', 'INSERT', 'INTO', 'VALUES', 'UPDATE', 'SET', 'DELETE', 'CREATE', 'TABLE', 'ALTER', 'DROP', 'UNION', 'ALL',
+  'CASE', 'WHEN', 'THEN', 'ELSE', 'END', 'WITH', 'OVER', 'PARTITION', 'RETURNING',
 ]);
 
 export function fold(text: string): string {
@@ -17,7 +25,8 @@ export function fold(text: string): string {
 }
 
 /** Entity strings of the answer, deduplicated, in order of appearance. */
-export function extractEntities(text: string): string[] {
+export function extractEntities(answer: string): string[] {
+  const text = prose(answer);
   const found = new Set<string>();
   let i = 0;
   while (i < text.length) {
@@ -25,6 +34,10 @@ export function extractEntities(text: string): string[] {
     const m = WORD.exec(text);
     if (m === null || (i > 0 && /[\p{L}\p{N}]/u.test(text[i - 1]))) {
       i++;
+      continue;
+    }
+    if (SQL_KEYWORDS.has(m[0])) {
+      i += m[0].length;
       continue;
     }
     const startsSentence = isSentenceStart(text, i);
@@ -38,7 +51,7 @@ export function extractEntities(text: string): string[] {
       const at = end + next[0].length - w.length;
       WORD.lastIndex = at;
       const cap = WORD.exec(text);
-      if (cap !== null && cap[0].length === w.replace(/[.,;:!?)]+$/, '').length) {
+      if (cap !== null && cap[0].length === w.replace(/[.,;:!?)]+$/, '').length && !SQL_KEYWORDS.has(cap[0])) {
         words.push(cap[0]);
         end = at + cap[0].length;
         continue;
@@ -80,5 +93,17 @@ function isSentenceStart(text: string, i: number): boolean {
   while (j >= 0 && (text[j] === ' ' || text[j] === '\t' || text[j] === '"' || text[j] === '“' || text[j] === '*' || text[j] === '(')) j--;
   return j < 0 || text[j] === '\n' || text[j] === '.' || text[j] === '!' || text[j] === '?' || text[j] === ':' || text[j] === '-' || /\d/.test(text[j]);
 }
+
+// Fenced blocks, inline code and URLs hold identifiers, not names; a block ends a line. A polite
+// reply's greeting ("Dear Ms Jones,") and sign-off ("Kind regards, Sarah") are manners, not facts.
+const GREETING = /^[ \t]*(?:dear|hi|hello|hey)\b[^,\n]{0,40},/gimu;
+const SIGN_OFF = /(?:^|[\s.!])(?:(?:kind|best|warm|warmest)\s+regards|regards|sincerely|yours\s+(?:truly|sincerely)|best\s+wishes|cheers)\s*,[\s\S]*$/iu;
+const prose = (text: string): string =>
+  text
+    .replace(/```[\s\S]*?(?:```|$)/g, '\n')
+    .replace(/`[^`\n]*`/g, ' ')
+    .replace(/https?:\/\/\S+/g, ' ')
+    .replace(GREETING, '')
+    .replace(SIGN_OFF, '');
 
 const isShortAcronym = (w: string): boolean => w.length <= 3 && w === w.toUpperCase();

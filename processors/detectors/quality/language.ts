@@ -1,7 +1,16 @@
 // language_drift: the answer's language differs from the user's (tinyld, reference §4e). Code and
-// JSON answers are skipped, as are texts too short to judge, and requests that ask for another
-// language (a translation, or a user or system prompt naming the answer's language).
-import { detect, langName, toISO3 } from 'tinyld';
+// JSON answers are skipped, as are texts too short to judge, texts tinyld cannot place with
+// confidence, and requests that ask for another language (a translation, or a user or system
+// prompt naming the answer's language).
+import { detectAll, langName, toISO3 } from 'tinyld';
+
+// tinyld's accuracy for its best guess. Terse label-style text ("Category: bug. Priority: high.",
+// "EMEA revenue grew 12% in Q3") gets a best guess of 0.02–0.04, often French or Latin, barely
+// ahead of the next; prose scores 0.5–1, and UI-heavy prose ("go to Home → Conditional
+// Formatting → …") about 0.07, three times its runner-up.
+const MIN_ACCURACY = 0.05;
+const CONFIDENT = 0.5;
+const MIN_LEAD = 2;
 
 export interface LanguageInput {
   /** The last user turns, most recent last, capped. */
@@ -27,14 +36,21 @@ export function compareLanguages(x: LanguageInput, limits: LanguageLimits): Lang
   const user = prose(x.userText.slice(-limits.sampleChars));
   const answer = prose(x.answer.slice(0, limits.sampleChars));
   if (letters(user) < limits.minLetters || letters(answer) < limits.minLetters) return { input: '', output: '', skipped: 'too_short' };
-  const input = detect(user);
-  const output = detect(answer);
+  const input = identify(user);
+  const output = identify(answer);
   if (input === '' || output === '') return { input, output, skipped: 'unknown' };
   if (input === output) return { input, output, skipped: null };
   const asked = `${x.userText} ${x.systemPrompt}`.toLowerCase();
   const name = langName(toISO3(output)).toLowerCase();
   if (/translat|übersetz|tradu/.test(asked) || (name !== '' && asked.includes(name))) return { input, output, skipped: 'requested' };
   return { input, output, skipped: null };
+}
+
+/** The language tinyld places the text in, or '' when its best guess is weak or barely ahead. */
+function identify(text: string): string {
+  const [best, next] = detectAll(text);
+  if (best === undefined || best.accuracy < MIN_ACCURACY) return '';
+  return best.accuracy >= CONFIDENT || next === undefined || best.accuracy >= MIN_LEAD * next.accuracy ? best.lang : '';
 }
 
 /** JSON, or mostly fenced code. */
@@ -46,7 +62,15 @@ function looksLikeCode(text: string): boolean {
   return fenced > text.length / 2;
 }
 
-// Code blocks, inline code and URLs say nothing about the language of the prose around them.
-const prose = (text: string): string => text.replace(/```[\s\S]*?(?:```|$)/g, ' ').replace(/`[^`]*`/g, ' ').replace(/https?:\/\/\S+/g, ' ');
+// Code blocks, inline code and URLs say nothing about the language of the prose around them; nor
+// do capitalised words inside a sentence (names, products, UI labels), which tinyld otherwise
+// reads as a language of their own ("… Marta Lindqvist of Frontier Logistics" scores Klingon).
+const MID_SENTENCE_CAPITALISED = /(?<![.!?:]\s|^)(?<=\s|["“(])\p{Lu}[\p{L}\p{M}'’-]*/gmu;
+const prose = (text: string): string =>
+  text
+    .replace(/```[\s\S]*?(?:```|$)/g, ' ')
+    .replace(/`[^`]*`/g, ' ')
+    .replace(/https?:\/\/\S+/g, ' ')
+    .replace(MID_SENTENCE_CAPITALISED, ' ');
 
 const letters = (text: string): number => text.match(/\p{L}/gu)?.length ?? 0;

@@ -48,6 +48,37 @@ describe('faultline replay', () => {
     expect(code).toBe(0);
   });
 
+  it("merges a scenario's detectors settings over the configuration: a collection's stale limit turns stale_index on", async () => {
+    const stale = (detectors: string) => `
+name: tiny-stale
+title: Tiny stale index
+story: The index stops refreshing after a minute.
+seed: 5
+duration_secs: 180
+traffic: { rate_per_sec: 2, rag_share: 1, models: [{ model: gpt-4o-mini }] }
+faults:
+  - { kind: stale_index, at_secs: 60, age_days: 40 }
+${detectors}
+expectations: { detections: [{ category: data, subtype: stale_index, within_secs: 30 }] }
+`;
+    const withLimit = join(dir, 'stale.yaml');
+    writeFileSync(withLimit, stale('detectors: { data: { stale_index: { collections: [{ collection: kb-articles, max_age_ms: 604800000 }] } } }'));
+    const on = await runCli(['replay', '--scenario', withLimit, '--check']);
+    expect(on.stdout).toMatch(/ok {4}data\/stale_index: MTTD \d+\.\ds/);
+    expect(on.code).toBe(0);
+    // Without the setting the check is off (how old is too old depends on the content).
+    const without = join(dir, 'stale-off.yaml');
+    writeFileSync(without, stale(''));
+    const off = await runCli(['replay', '--scenario', without, '--check']);
+    expect(off.stdout).toContain('MISS  data/stale_index: not detected');
+    expect(off.code).toBe(4);
+    const wrong = join(dir, 'stale-bad.yaml');
+    writeFileSync(wrong, stale('detectors: { data: { stale_index: { max_age_ms: -5 } } }'));
+    const bad = await runCli(['replay', '--scenario', wrong]);
+    expect(bad.stderr).toMatch(/tiny-stale: 1 configuration problem:\n {2}detectors\.data\.stale_index\.max_age_ms: /);
+    expect(bad.code).toBe(1);
+  });
+
   it('reports a bad scenario with the path and line of each problem', async () => {
     const file = join(dir, 'bad.yaml');
     writeFileSync(file, 'name: bad\ntitle: Bad\nstory: x\nduration_secs: 60\nfaults:\n  - kind: error\n    error: melted\n  - kind: volume\n    multiplier: 5\n    match: { model: gpt-9 }\n');

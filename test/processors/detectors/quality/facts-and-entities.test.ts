@@ -67,6 +67,18 @@ describe('extractEntities', () => {
   it('keeps a multi-word name at the start of a sentence', () => {
     expect(extractEntities('Acme Robotics GmbH grew fast.')).toEqual(['Acme Robotics GmbH']);
   });
+
+  it('reads no names in SQL keywords, fenced or inline code, or URLs, and still reads the prose around them', () => {
+    expect(extractEntities('SELECT customer_id, SUM(amount) AS ltv FROM orders GROUP BY customer_id ORDER BY ltv DESC LIMIT 10;')).toEqual([]);
+    expect(extractEntities('Here it is:\n```sql\nSELECT Name FROM Customers\n```\nRun it on the Reporting Replica, see `OrderService.Find` and https://Docs.Example.com/Api.')).toEqual(['Reporting Replica']);
+    // Outside code, an upper-case run that is not SQL is still a name.
+    expect(extractEntities('The audit was done by KPMG Audit Services last week.')).toEqual(['KPMG Audit Services']);
+  });
+
+  it('reads no names in the greeting and sign-off of a polite reply, and keeps those in its body', () => {
+    expect(extractEntities('Dear Ms Jones, thank you for your patience.\n\nKind regards,\nSarah Miller')).toEqual([]);
+    expect(extractEntities('Hi Tom,\nyour parcel left the Rotterdam Hub today.\n\nBest regards,\nSarah Miller\nNorthwind Support')).toEqual(['Rotterdam Hub']);
+  });
 });
 
 describe('estimateTokens', () => {

@@ -198,6 +198,25 @@ describe('hallucination (grounding screen and scores)', () => {
     expect(JSON.stringify(s)).not.toContain('Brandt');
   });
 
+  it('does not check the names of an answer to a plain conversation, which come from knowledge or manners', async () => {
+    const system = `You are the assistant of Northwind Support. ${'Answer briefly and politely, in the customer\'s language. '.repeat(8)}`;
+    const polite = 'Dear Ms Jones, we are sorry your order arrived late. Our Customer Care Team has asked the Rotterdam Warehouse to refund the shipping fee.\n\nKind regards,\nSarah Miller';
+    expect(await qualityOf({ system, user: 'Write a polite reply to a customer asking for a refund on a late delivery.', output: polite })).toEqual([]);
+    const knowledge = 'Apache Kafka and RabbitMQ both offer at-least-once delivery; Amazon SQS FIFO queues add exactly-once processing.';
+    expect(await qualityOf({ system, user: 'Explain the difference between at-least-once and exactly-once delivery.', output: knowledge })).toEqual([]);
+  });
+
+  it('checks numbers and names against text the user pasted into the conversation', async () => {
+    const report = `Incident report: the nightly export job failed at 02:10 after its retries exhausted the queue; orders placed after 02:00 were delayed by two hours. Owner: Data Platform. ${'Timeline and owner notes follow. '.repeat(8)}`;
+    const user = `Summarise this incident report: ${report}`;
+    const [numbers] = await qualityOf({ user, output: 'The export failed at 04:45 and 3,200 orders were delayed by 75 minutes.' });
+    expect(numbers).toMatchObject({ subtype: 'hallucination', evidence: { entities_checked: true, ungrounded: { number: 3 } } });
+    const [names] = await qualityOf({ user, output: 'The export was owned by Marta Lindqvist of Frontier Logistics, who paged Oskar Brenner.' });
+    // "Marta Lindqvist of Frontier Logistics" is one name (joined by "of"), "Oskar Brenner" the other.
+    expect(names).toMatchObject({ subtype: 'hallucination', evidence: { ungrounded: { entity: 2 } } });
+    expect(await qualityOf({ user, output: 'The nightly export job failed at 02:10; orders after 02:00 were delayed by two hours. Owner: the Data Platform team.' })).toEqual([]);
+  });
+
   it('does not screen an answer to a bare question with no supplied context', async () => {
     expect(await qualityOf({ user: 'When was the Eiffel Tower built?', output: 'It was completed in 1889 and is 330 metres tall, designed by Gustave Eiffel.' })).toEqual([]);
   });
@@ -233,6 +252,31 @@ describe('language_drift', () => {
     expect(await qualityOf({ user, system: 'Always answer in French.', output: 'Le musée est ouvert samedi et dimanche de dix heures à dix-huit heures, avec une nocturne le samedi.' })).toEqual([]);
     expect(await qualityOf({ user, output: '```python\ndef horaires():\n    return "samedi et dimanche de dix heures à dix-huit heures"\n```' })).toEqual([]);
     expect(await qualityOf({ user, output: 'Oui, bien sûr.' })).toEqual([]);
+  });
+
+  it('does not report a terse label-style answer that tinyld cannot place with confidence', async () => {
+    // tinyld's best guesses for these are French and Latin at accuracies of 0.02–0.03.
+    expect(await qualityOf({ user: 'Classify this ticket: "The app crashes when I upload a photo".', output: 'Category: bug. Component: mobile upload. Priority: high.' })).toEqual([]);
+    expect(await qualityOf({ user: 'Who owns the billing account for the Lisbon office, and what role do they have?', output: 'Name: Anna Berg. Role: admin. Team: billing.' })).toEqual([]);
+  });
+
+  it('does not read names inside a sentence as a language (tinyld places "… Marta Lindqvist of Frontier Logistics …" in Klingon)', async () => {
+    expect(await qualityOf({ user: 'Who owned the export job last night, and who was paged when it failed?', output: 'The export was owned by Marta Lindqvist of Frontier Logistics, who paged Oskar Brenner.' })).toEqual([]);
+  });
+
+  it('still reports UI-heavy English prose answering a German question (a weak guess, well ahead of the next)', async () => {
+    const [s] = await qualityOf({
+      user: 'Wie kann ich in Excel doppelte Einträge in einer Spalte farbig markieren?',
+      output: 'Select the column, go to Home → Conditional Formatting → Highlight Cells Rules → Duplicate Values, choose a colour and click OK.',
+    });
+    expect(s).toMatchObject({ subtype: 'language_drift', evidence: { input_language: 'de', output_language: 'en' } });
+  });
+
+  it('does not report an answer in the language the user asked for', async () => {
+    const output = 'Votre colis est en route et arrivera chez vous demain avant midi, comme prévu.';
+    expect(await qualityOf({ user: 'Translate "Your package is on its way and arrives tomorrow before noon" into French.', output })).toEqual([]);
+    expect(await qualityOf({ user: 'Tell the customer, in French, that the package is on its way and arrives tomorrow.', output })).toEqual([]);
+    expect(subtypes(await qualityOf({ user: 'Tell the customer that the package is on its way and arrives tomorrow before noon.', output }))).toEqual(['language_drift']);
   });
 
   it('is off with language.enabled false', async () => {
