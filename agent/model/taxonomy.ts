@@ -22,7 +22,7 @@ export const SUBTYPES = {
     // still a failure an operator must see, rather than nothing.
     'unknown_error',
   ],
-  cost: ['budget_exceeded', 'token_spike', 'cache_miss_storm', 'batch_cost_overrun', 'retry_storm', 'agent_loop'],
+  cost: ['budget_exceeded', 'token_spike', 'spend_spike', 'cache_miss_storm', 'batch_cost_overrun', 'retry_storm', 'agent_loop'],
   quality: ['hallucination', 'low_faithfulness', 'format_violation', 'language_drift', 'refusal', 'safety_block', 'truncation', 'empty_response', 'regression'],
   data: ['embedding_drift', 'retrieval_quality_drop', 'stale_index', 'ingestion_failure'],
 } as const;

@@ -19,7 +19,7 @@ import type { Category, Severity } from '../../agent/model/taxonomy.ts';
  * | provider | rate_limited, context_overflow, bad_request,         | P3   |
  * |          | unknown_error                                        |      |
  * | provider | rate_limit_headroom_low                              | P4   |
- * | cost     | budget_exceeded, retry_storm, agent_loop             | P2   |
+ * | cost     | budget_exceeded, spend_spike, retry_storm, agent_loop | P2  |
  * | cost     | token_spike, cache_miss_storm, batch_cost_overrun    | P3   |
  * | quality  | hallucination, regression                            | P2   |
  * | quality  | low_faithfulness, format_violation, refusal,         | P3   |
@@ -44,6 +44,7 @@ export const BASE_SEVERITY: Readonly<Record<string, Severity>> = {
   unknown_error: 'P3',
   rate_limit_headroom_low: 'P4',
   budget_exceeded: 'P2',
+  spend_spike: 'P2',
   retry_storm: 'P2',
   agent_loop: 'P2',
   token_spike: 'P3',

@@ -52,6 +52,16 @@ export const CacheMissStormConfig = z.strictObject({
   rearm_ratio: fraction('rearm_ratio').default(0.8).describe("After a storm, the hit ratio must climb back above this fraction of the storm's baseline before another is reported."),
 });
 
+export const SpendSpikeConfig = z.strictObject({
+  enabled: z.boolean().default(true).describe('spend_spike: a team (else key, else model) billing tokens at many times its usual rate — a runaway job or loop of ordinary requests.'),
+  window_ms: milliseconds().default(60_000).describe('Current window of event time whose billed-token rate is judged.'),
+  baseline_window_ms: milliseconds().default(1_800_000).describe('Window just before the current one that gives the usual rate (only the part the key has existed for).'),
+  factor: factor('factor').default(10).describe('A spike: the current rate is at least this multiple of the usual rate.'),
+  min_requests: count('requests').default(30).describe('Requests the current window needs before a spike is judged.'),
+  min_baseline_requests: count('requests').default(5).describe('Requests the baseline needs: a team never seen before has no usual rate.'),
+  rearm_ratio: fraction('rearm_ratio').default(0.5).describe('After a spike, the rate must fall below this fraction of the spike threshold before another is reported.'),
+});
+
 export const RetryStormConfig = z.strictObject({
   window_ms: milliseconds().default(300_000).describe('Current window of event time over which attempts per request are averaged.'),
   baseline_window_ms: milliseconds().default(3_600_000).describe('Window just before the current one that gives the normal attempts per request.'),
@@ -72,7 +82,7 @@ export const AgentLoopConfig = z.strictObject({
 });
 
 export const CostConfig = z.strictObject({
-  enabled: z.boolean().default(true).describe('Cost checks: budget_exceeded (configured budgets), token_spike, cache_miss_storm, batch_cost_overrun, retry_storm, agent_loop.'),
+  enabled: z.boolean().default(true).describe('Cost checks: budget_exceeded (configured budgets), token_spike, spend_spike, cache_miss_storm, batch_cost_overrun, retry_storm, agent_loop.'),
   budgets: z.array(Budget).default([]).describe('Spend budgets per key, team, user, route or model over a sliding window.'),
   budget_rearm_ratio: fraction('budget_rearm_ratio')
     .default(0.9)
@@ -87,6 +97,7 @@ export const CostConfig = z.strictObject({
   token_spike: TokenSpikeConfig.default(TokenSpikeConfig.parse({})).describe('token_spike: billed tokens per request against the rolling median of its route and model.'),
   cache_miss_storm: CacheMissStormConfig.default(CacheMissStormConfig.parse({})).describe('cache_miss_storm: the cache-hit ratio collapsing against its rolling level, per route and model.'),
   retry_storm: RetryStormConfig.default(RetryStormConfig.parse({})).describe('retry_storm: attempts per request far above normal, per model.'),
+  spend_spike: SpendSpikeConfig.default(SpendSpikeConfig.parse({})).describe('spend_spike: billed tokens per second far above the team\'s (key\'s, model\'s) usual rate.'),
   agent_loop: AgentLoopConfig.default(AgentLoopConfig.parse({})).describe('agent_loop: too many LLM calls in one trace, one prompt repeated, or one tool call requested again and again.'),
   max_keys: count('keys').default(10_000).describe('Keys (budget values, routes/models, batches) tracked per check; past it the least recently seen is forgotten.'),
 });

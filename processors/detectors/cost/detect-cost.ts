@@ -10,6 +10,7 @@ import { createBudgetCheck } from './budgets.ts';
 import { createCacheMissStormCheck } from './cache-miss-storm.ts';
 import type { CostConfig } from './config.ts';
 import { createRetryStormCheck } from './retry-storm.ts';
+import { createSpendSpikeCheck } from './spend-spike.ts';
 import { createTokenSpikeCheck } from './token-spike.ts';
 
 export interface CostDetectors {
@@ -24,11 +25,12 @@ export function createCostDetectors(config: CostConfig): CostDetectors {
   const cache = createCacheMissStormCheck(config);
   const retries = createRetryStormCheck(config);
   const loops = createAgentLoopCheck(config);
+  const spend = createSpendSpikeCheck(config);
   return {
     observe(call) {
       const tokens = billedTokens(call, separate);
       const out = [...budgets.observe(call, tokens), ...batches.observe(call, tokens)];
-      for (const s of [spikes.observe(call, tokens), cache.observe(call, tokens), retries.observe(call, tokens), loops.observe(call, tokens)]) if (s !== null) out.push(s);
+      for (const s of [spikes.observe(call, tokens), spend.observe(call, tokens), cache.observe(call, tokens), retries.observe(call, tokens), loops.observe(call, tokens)]) if (s !== null) out.push(s);
       return out;
     },
   };
