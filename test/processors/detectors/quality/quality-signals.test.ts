@@ -254,6 +254,13 @@ describe('language_drift', () => {
     expect(await qualityOf({ user, output: 'Oui, bien sûr.' })).toEqual([]);
   });
 
+  it('still reports a Spanish or German answer that quotes English names to an English question (the function-word shortcut is for plain English only)', async () => {
+    const spanish = await qualityOf({ user, output: 'El museo abre el sábado y el domingo de diez a seis; la exposición "The Art of the City" está en la segunda planta y la entrada es gratuita.' });
+    expect(spanish.map((s) => s.evidence.output_language)).toEqual(['es']);
+    const german = await qualityOf({ user, output: 'Das Museum ist am Samstag und Sonntag von zehn bis achtzehn Uhr geöffnet; die Ausstellung "Art for the People" ist im zweiten Stock.' });
+    expect(german.map((s) => s.evidence.output_language)).toEqual(['de']);
+  });
+
   it('does not report a terse label-style answer that tinyld cannot place with confidence', async () => {
     // tinyld's best guesses for these are French and Latin at accuracies of 0.02–0.03.
     expect(await qualityOf({ user: 'Classify this ticket: "The app crashes when I upload a photo".', output: 'Category: bug. Component: mobile upload. Priority: high.' })).toEqual([]);
