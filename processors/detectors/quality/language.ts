@@ -58,10 +58,10 @@ function identify(text: string): string {
 // English function words that are not also common words of another Latin-script language (no
 // "a", "in", "is", "on", "to", "die", "was", "will", "of", "as", "an").
 const ENGLISH_WORDS = new Set(['the', 'and', 'that', 'this', 'with', 'for', 'you', 'your', 'are', 'have', 'has', 'been', 'from', 'which', 'would', 'there', 'their', 'they', 'it', 'its', 'be', 'not', 'by', 'can', 'what', 'when', 'we', 'our', 'were', 'should', 'could', 'about']);
-const MIN_ENGLISH_WORDS = 4;
+const MIN_ENGLISH_WORDS = 2;
 const MIN_ENGLISH_SHARE = 0.15;
 
-/** At least a sixth-or-so of the words, and several of them, are English function words. */
+/** At least two words, and a sixth-or-so of all, are English function words. */
 function plainlyEnglish(text: string): boolean {
   const words = text.toLowerCase().match(/[a-z\u00c0-\u024f]+/g);
   if (words === null) return false;
