@@ -203,7 +203,12 @@ export function generate(scenario: Scenario): Simulation {
             attempt.outputTokens = Math.min(16_384, Math.round(attempt.outputTokens * outputMultiplier));
             plan.maxTokens = 16_384;
           }
-          if (deployment.tier === 2 && deployment !== spec) text = shorten(answer);
+          if (deployment !== spec) {
+            // A weaker fallback: shorter answers, and (when the scenario says) some that make facts up.
+            // Drawn only when asked for, so other scenarios keep their random sequence.
+            if (topic && traffic.fallback_hallucination_share > 0 && random.chance(traffic.fallback_hallucination_share)) text = topic.hallucinated;
+            else if (deployment.tier === 2) text = shorten(answer);
+          }
           if (corrupt) text = corruptedText(random);
           else if (plan.responseFormat === 'json_object') text = jsonAnswer(text, random);
           if (responseModel !== null && matches(responseModel.match, deployment, team)) attempt.responseModel = responseModel.model;

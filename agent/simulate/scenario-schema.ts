@@ -115,6 +115,9 @@ export const Traffic = z
     json_share: share.default(0.15).describe('Share of requests asking for a JSON object response.'),
     rag_share: share.default(0).describe('Share of requests that retrieve documents first (RAG: embedding + retrieval spans).'),
     hallucination_share: share.default(0).describe('Baseline share of RAG answers stating facts absent from the context.'),
+    fallback_hallucination_share: share
+      .default(0)
+      .describe('Share of RAG answers served by a fallback model group that state facts absent from the context (the weaker model a cascade falls back to).'),
     evaluated_share: share
       .default(0)
       .describe("Share of answers an online evaluator scores for faithfulness (a gen_ai.evaluation.result event on the call's span): about 0.9 for a faithful answer, under 0.3 for an off-topic one."),
@@ -132,6 +135,7 @@ export const Traffic = z
     json_share: 0.15,
     rag_share: 0,
     hallucination_share: 0,
+    fallback_hallucination_share: 0,
     evaluated_share: 0,
     rate_limit_scale: 1,
   });
