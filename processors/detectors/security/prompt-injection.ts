@@ -7,12 +7,10 @@ import { normalizeText } from './normalize-text.ts';
 
 export type InjectionFamily = 'override' | 'role' | 'delimiter' | 'extraction' | 'exfiltration';
 
-export interface PhraseRule {
+interface PhraseRule {
   readonly name: string;
   readonly family: InjectionFamily;
   readonly weight: number;
-  /** Literals (in normalised text) of which every match contains one: the regex runs only when one is in the text. */
-  readonly hints: readonly string[];
   readonly re: RegExp;
 }
 
@@ -20,70 +18,65 @@ const ADJ = '(?:previous|prior|above|earlier|preceding|foregoing|former|original
 const NOUN = '(?:instructions?|prompts?|rules|directions|directives|guidelines|guardrails|commands|context|messages)';
 const FILL = '(?:(?:all|any|the|your|my|of|these|those|its|every) ){0,3}';
 
-export const RULES: readonly PhraseRule[] = [
+const RULES: readonly PhraseRule[] = [
   // Instruction override.
-  { name: 'override.ignore_previous', family: 'override', weight: 0.9, hints: ['ignore', 'disregard', 'forget', 'bypass', 'skip', 'override', 'neglect'], re: new RegExp(`\\b(?:ignore|disregard|forget|bypass|skip|override|neglect)[,:]? ${FILL}${ADJ} ${NOUN}\\b`) },
-  { name: 'override.do_not_follow', family: 'override', weight: 0.85, hints: ['follow', 'obey'], re: new RegExp(`\\b(?:do not|don't|stop) (?:follow|obey)(?:ing)? ${FILL}${ADJ}? ?${NOUN}\\b`) },
+  { name: 'override.ignore_previous', family: 'override', weight: 0.9, re: new RegExp(`\\b(?:ignore|disregard|forget|bypass|skip|override|neglect)[,:]? ${FILL}${ADJ} ${NOUN}\\b`) },
+  { name: 'override.do_not_follow', family: 'override', weight: 0.85, re: new RegExp(`\\b(?:do not|don't|stop) (?:follow|obey)(?:ing)? ${FILL}${ADJ}? ?${NOUN}\\b`) },
   // Only when aimed at what the model was told: "forget everything (I said)" alone is a user
   // taking back their own words, an everyday correction.
   {
     name: 'override.forget_everything',
     family: 'override',
     weight: 0.8,
-    hints: ['forget'],
     re: /\bforget (?:everything|all)(?: of)? (?:(?:that )?you (?:were|have been|'ve been) told|(?:written )?above|before this|(?:your|the) (?:instructions|rules|guidelines|programming|training))\b/,
   },
-  { name: 'override.disregard_all', family: 'override', weight: 0.75, hints: ['disregard'], re: /\bdisregard (?:everything|all(?: of)? (?:that|the above|the text above))\b/ },
+  { name: 'override.disregard_all', family: 'override', weight: 0.75, re: /\bdisregard (?:everything|all(?: of)? (?:that|the above|the text above))\b/ },
   // The same override in the other languages users write to us in (diacritics optional).
   {
     name: 'override.ignore_previous_de',
     family: 'override',
     weight: 0.9,
-    hints: ['ignorier', 'vergiss', 'missachte'],
     re: /\b(?:ignoriere|ignorier|vergiss|missachte)(?:n sie)? (?:alle |die |deine |ihre |s[aä]mtliche )?(?:vorherigen|bisherigen|obigen|vorigen|urspr[uü]nglichen|system)[ -]?(?:anweisungen|instruktionen|regeln|vorgaben|befehle)\b/,
   },
   {
     name: 'override.ignore_previous_fr',
     family: 'override',
     weight: 0.9,
-    hints: ['ignore', 'oubli'],
     re: /\b(?:ignore|ignorez|oublie|oubliez)(?: toutes| tous)? (?:les|tes|vos) (?:instructions|consignes|r[eè]gles|directives) (?:pr[eé]c[eé]dentes|ant[eé]rieures|initiales|du syst[eè]me)\b/,
   },
   {
     name: 'override.ignore_previous_es',
     family: 'override',
     weight: 0.9,
-    hints: ['ignor', 'olvid'],
     re: /\b(?:ignora|ignore|olvida|olvide)(?: todas)? (?:las|tus|sus) (?:instrucciones|reglas|indicaciones|directrices) (?:anteriores|previas|iniciales|del sistema)\b/,
   },
-  { name: 'override.new_instructions', family: 'override', weight: 0.45, hints: ['instructions'], re: /\b(?:new|updated|real) instructions ?:/ },
+  { name: 'override.new_instructions', family: 'override', weight: 0.45, re: /\b(?:new|updated|real) instructions ?:/ },
   // Role manipulation and jailbreak personas.
-  { name: 'role.dan', family: 'role', weight: 0.9, hints: ['dan', 'do anything now'], re: /\b(?:act as|you are(?: now)?|pretend to be|become) (?:a |an )?dan\b|\bdo anything now\b|\bdan mode\b/ },
-  { name: 'role.you_are_now_unrestricted', family: 'role', weight: 0.85, hints: ['you are now'], re: /\byou are now (?:a |an )?(?:unrestricted|unfiltered|uncensored|jailbroken|evil|free from|no longer bound|without (?:any )?(?:restrictions|limits|rules))/ },
-  { name: 'role.developer_mode_enabled', family: 'role', weight: 0.8, hints: ['developer mode'], re: /\bdeveloper mode (?:enabled|activated|output)\b|\b(?:you are|you're|act) (?:now )?in developer mode\b/ },
-  { name: 'role.pretend_unrestricted', family: 'role', weight: 0.8, hints: ['pretend', 'imagine', 'act'], re: /\b(?:pretend|imagine|act) (?:that )?(?:you are|you're|to be|as) (?:a |an )?(?:unrestricted|unfiltered|uncensored|jailbroken|evil|rogue) /i },
+  { name: 'role.dan', family: 'role', weight: 0.9, re: /\b(?:act as|you are(?: now)?|pretend to be|become) (?:a |an )?dan\b|\bdo anything now\b|\bdan mode\b/ },
+  { name: 'role.you_are_now_unrestricted', family: 'role', weight: 0.85, re: /\byou are now (?:a |an )?(?:unrestricted|unfiltered|uncensored|jailbroken|evil|free from|no longer bound|without (?:any )?(?:restrictions|limits|rules))/ },
+  { name: 'role.developer_mode_enabled', family: 'role', weight: 0.8, re: /\bdeveloper mode (?:enabled|activated|output)\b|\b(?:you are|you're|act) (?:now )?in developer mode\b/ },
+  { name: 'role.pretend_unrestricted', family: 'role', weight: 0.8, re: /\b(?:pretend|imagine|act) (?:that )?(?:you are|you're|to be|as) (?:a |an )?(?:unrestricted|unfiltered|uncensored|jailbroken|evil|rogue) /i },
   // The "deceased grandmother" exploit: a dead relative's bedtime stories as cover for forbidden content.
-  { name: 'role.deceased_relative', family: 'role', weight: 0.75, hints: ['my deceased', 'my late', 'my dead'], re: /\b(?:act|pretend|roleplay|role-play|play) (?:as|to be) my (?:deceased|late|dead) (?:grand(?:mother|ma|father|pa)|granny|mother|father|mom|dad)\b/ },
-  { name: 'role.you_are_now', family: 'role', weight: 0.5, hints: ['you are now'], re: /\byou are now (?:a |an |the |my )?[a-z]/ },
-  { name: 'role.developer_mode', family: 'role', weight: 0.5, hints: ['developer mode'], re: /\bdeveloper mode\b/ },
-  { name: 'role.jailbreak_word', family: 'role', weight: 0.4, hints: ['jailbr'], re: /\bjailbr(?:eak|oken)\b/ },
-  { name: 'role.no_restrictions', family: 'role', weight: 0.4, hints: ['restrictions', 'filters', 'censorship', 'content policy', 'ethical guidelines'], re: /\b(?:without|no|free of) (?:any )?(?:restrictions|filters|censorship|content policy|ethical guidelines)\b/ },
+  { name: 'role.deceased_relative', family: 'role', weight: 0.75, re: /\b(?:act|pretend|roleplay|role-play|play) (?:as|to be) my (?:deceased|late|dead) (?:grand(?:mother|ma|father|pa)|granny|mother|father|mom|dad)\b/ },
+  { name: 'role.you_are_now', family: 'role', weight: 0.5, re: /\byou are now (?:a |an |the |my )?[a-z]/ },
+  { name: 'role.developer_mode', family: 'role', weight: 0.5, re: /\bdeveloper mode\b/ },
+  { name: 'role.jailbreak_word', family: 'role', weight: 0.4, re: /\bjailbr(?:eak|oken)\b/ },
+  { name: 'role.no_restrictions', family: 'role', weight: 0.4, re: /\b(?:without|no|free of) (?:any )?(?:restrictions|filters|censorship|content policy|ethical guidelines)\b/ },
   // Delimiters and chat-template special tokens.
-  { name: 'delimiter.chatml', family: 'delimiter', weight: 0.85, hints: ['<|'], re: /<\|(?:im_start|im_end|system|user|assistant|endoftext|start_header_id|end_header_id|eot_id)\|>/ },
-  { name: 'delimiter.llama_inst', family: 'delimiter', weight: 0.8, hints: ['inst]', '<<'], re: /\[\/?inst\]|<<\/?sys>>/ },
-  { name: 'delimiter.eos', family: 'delimiter', weight: 0.5, hints: ['</s>'], re: /<\/s>\s*(?:<s>|\[inst\]|system|assistant)/ },
+  { name: 'delimiter.chatml', family: 'delimiter', weight: 0.85, re: /<\|(?:im_start|im_end|system|user|assistant|endoftext|start_header_id|end_header_id|eot_id)\|>/ },
+  { name: 'delimiter.llama_inst', family: 'delimiter', weight: 0.8, re: /\[\/?inst\]|<<\/?sys>>/ },
+  { name: 'delimiter.eos', family: 'delimiter', weight: 0.5, re: /<\/s>\s*(?:<s>|\[inst\]|system|assistant)/ },
   // System-prompt extraction.
   {
     name: 'extraction.system_prompt',
     family: 'extraction',
     weight: 0.85,
-    hints: ['system prompt', 'system instructions', 'initial instructions', 'hidden instructions', 'original instructions', 'system message'],
     re: /\b(?:reveal|print|repeat|show|output|display|tell me|give me|leak|dump|write out|recite) (?:me )?(?:(?:your|the) (?:full |entire |exact |original |hidden |secret |initial )?(?:system prompt|system instructions|initial instructions|hidden instructions|original instructions)|your (?:full |entire |exact )?system message)\b/,
   },
-  { name: 'extraction.words_above', family: 'extraction', weight: 0.6, hints: ['above', 'before this'], re: /\b(?:repeat|print|output) (?:all |everything |the (?:words|text) )(?:above|before this)\b/ },
+  { name: 'extraction.words_above', family: 'extraction', weight: 0.6, re: /\b(?:repeat|print|output) (?:all |everything |the (?:words|text) )(?:above|before this)\b/ },
   // Exfiltration: sending data to a URL, or a markdown image whose URL carries data.
-  { name: 'exfiltration.send_to_url', family: 'exfiltration', weight: 0.8, hints: ['http', 'www.'], re: /\b(?:send|post|upload|forward|transmit|exfiltrate|leak)\b[^.\n]{0,80}? to (?:https?:\/\/|www\.)/ },
-  { name: 'exfiltration.markdown_image_query', family: 'exfiltration', weight: 0.8, hints: ['!['], re: /!\[[^\]\n]{0,100}\]\(https?:\/\/[^)\s?]{1,200}\?[^)\s=]{1,50}=/ },
+  { name: 'exfiltration.send_to_url', family: 'exfiltration', weight: 0.8, re: /\b(?:send|post|upload|forward|transmit|exfiltrate|leak)\b[^.\n]{0,80}? to (?:https?:\/\/|www\.)/ },
+  { name: 'exfiltration.markdown_image_query', family: 'exfiltration', weight: 0.8, re: /!\[[^\]\n]{0,100}\]\(https?:\/\/[^)\s?]{1,200}\?[^)\s=]{1,50}=/ },
 ];
 
 export interface InjectionScore {
@@ -115,8 +108,6 @@ function scoreNormalized(text: string, encoding: InjectionScore['encoding']): In
   const families: Partial<Record<InjectionFamily, number>> = {};
   const top: Partial<Record<InjectionFamily, { weight: number; rule: string; offset: number }>> = {};
   for (const rule of RULES) {
-    // A native substring search is far cheaper than a regex tried at every position.
-    if (!rule.hints.some((h) => text.includes(h))) continue;
     const m = rule.re.exec(text);
     if (m === null) continue;
     families[rule.family] = 1 - (1 - (families[rule.family] ?? 0)) * (1 - rule.weight);
