@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { defineExporter } from '../../agent/component.ts';
 import { ExportError } from '../../agent/errors.ts';
 import { createSampledWarning } from '../../agent/sampled-warning.ts';
-import { openSpillBuffer, RECORD_OVERHEAD_BYTES, SpillBufferFullError, SpillDiskFullError, type SpillBuffer } from '../../agent/spill/index.ts';
+import { openSpillBuffer, RECORD_OVERHEAD_BYTES, SpillBufferFullError, SpillDiskFullError, type SpillBuffer, type SpillStats } from '../../agent/spill/index.ts';
 import { PostgresExporterConfig } from './config.ts';
 import { insertDeadLetters, writeOrDeadLetter, type DeadLetter, type DeliveryResult } from './dead-letters.ts';
 import { runDrainLoop } from './drain-loop.ts';
@@ -56,8 +56,9 @@ export default defineExporter({
     };
     const room = createSpillRoom({ id, path: spillPath, maxBytes: config.spill.max_bytes, retryAfterSec: config.retry_after_sec, backpressure, onChange: reportHealth });
 
-    const syncLost = () => {
-      const lost = buffer?.stats().lostRecords ?? 0;
+    /** Counts losses the buffer found; pass stats already read, so a hot path reads them once. */
+    const syncLost = (stats: SpillStats | undefined = buffer?.stats()) => {
+      const lost = stats?.lostRecords ?? 0;
       metrics.lost(lost - lostSeen);
       lostSeen = Math.max(lostSeen, lost);
     };
@@ -106,8 +107,9 @@ export default defineExporter({
       for (;;) {
         try {
           buffer!.append(texts, Date.now());
-          room.afterAppend(buffer!.stats(), bytes);
-          syncLost(); // an append that found the file corrupt quarantined it
+          const held = buffer!.stats();
+          room.afterAppend(held, bytes);
+          syncLost(held); // an append that found the file corrupt quarantined it
           reportHealth();
           wake.notify();
           return;
@@ -161,8 +163,8 @@ export default defineExporter({
         if (buffer) return;
         const opened = openSpillBuffer({ path: spillPath, maxBytes: config.spill.max_bytes, synchronous: config.spill.synchronous, logger });
         buffer = opened.buffer;
-        syncLost();
         const held = buffer.stats();
+        syncLost(held);
         room.afterAppend(held, 0);
         reportHealth();
         logger.info({ spill: spillPath, records: held.records, bytes: held.bytes, database: database.redactedUrl }, 'PostgreSQL exporter started.');
@@ -179,12 +181,14 @@ export default defineExporter({
           },
           onDelivered: () => {
             markReachable();
-            room.afterAck(buffer!.stats());
-            syncLost();
+            const left = buffer!.stats();
+            room.afterAck(left);
+            syncLost(left);
           },
           onIdle: () => {
-            room.afterAck(buffer!.stats());
-            syncLost();
+            const left = buffer!.stats();
+            room.afterAck(left);
+            syncLost(left);
             if (!reachable) {
               reachable = true; // nothing left to keep in order: the next batch tries PostgreSQL directly
               reportHealth();
