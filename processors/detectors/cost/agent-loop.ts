@@ -18,12 +18,18 @@ const MAX_PROMPTS_PER_TRACE = 512;
 /** Characters of a tool call's arguments compared: enough to tell calls apart, bounded memory. */
 const TOOL_ARGS_CHARS = 512;
 
+interface SequentialCount {
+  count: number;
+  /** When the latest call with the key ended. */
+  lastEndMs: number;
+}
+
 interface TraceState {
   requests: number;
-  /** Per prompt hash: sequential sends, and when the latest ended. */
-  prompts: Map<string, { count: number; lastEndMs: number }>;
-  /** Per tool call (name + arguments): sequential answers that asked for it, and when the latest ended. */
-  toolCalls: Map<string, { count: number; lastEndMs: number }>;
+  /** Per prompt hash: sequential sends. */
+  prompts: Map<string, SequentialCount>;
+  /** Per tool call (name + arguments): sequential answers that asked for it. */
+  toolCalls: Map<string, SequentialCount>;
   lastMs: number;
   input: number;
   output: number;
@@ -53,17 +59,8 @@ export function createAgentLoopCheck(config: CostConfig): AgentLoopCheck {
       t.output += tokens?.output ?? 0;
       t.reasoning += tokens?.reasoning ?? 0;
       if (call.cost.totalUsd !== null && call.cost.totalUsd > 0) t.costUsd += call.cost.totalUsd;
-      let repeats = 0;
       const prompt = promptHash(call);
-      const seen = prompt === null ? undefined : t.prompts.get(prompt);
-      if (prompt !== null && (seen !== undefined || t.prompts.size < MAX_PROMPTS_PER_TRACE)) {
-        // A loop sends the prompt again after reading the answer; the same prompt sent in
-        // parallel (sampling n answers, fan-out) overlaps in time and is not a repeat.
-        const sequential = seen === undefined || call.timing.startMs >= seen.lastEndMs;
-        const entry = { count: (seen?.count ?? 0) + (sequential ? 1 : 0), lastEndMs: Math.max(seen?.lastEndMs ?? -Infinity, call.timing.endMs) };
-        t.prompts.set(prompt, entry);
-        repeats = sequential ? entry.count : 0;
-      }
+      const repeats = prompt === null ? 0 : countSequential(t.prompts, prompt, call);
       const toolRepeat = countToolCalls(t, call);
       if (t.reported) return null;
       const tooMany = t.requests > c.max_calls_per_trace;
@@ -99,16 +96,26 @@ function countToolCalls(t: TraceState, call: LlmCall): { tool: string; count: nu
       if (p.type !== 'tool_call' || p.name === null) continue;
       // Whitespace differs between SDKs' renderings of the same arguments; it is not a new call.
       const key = `${p.name}\u0000${(p.content ?? '').slice(0, TOOL_ARGS_CHARS).replace(/\s+/g, '')}`;
-      const seen = t.toolCalls.get(key);
-      if (seen === undefined && t.toolCalls.size >= MAX_PROMPTS_PER_TRACE) continue;
-      // As for prompts: calls in flight together (fan-out, sampling) are not a loop.
-      const sequential = seen === undefined || call.timing.startMs >= seen.lastEndMs;
-      const count = (seen?.count ?? 0) + (sequential ? 1 : 0);
-      t.toolCalls.set(key, { count, lastEndMs: Math.max(seen?.lastEndMs ?? -Infinity, call.timing.endMs) });
-      if (sequential && (most === null || count > most.count)) most = { tool: p.name, count };
+      const count = countSequential(t.toolCalls, key, call);
+      if (count > 0 && (most === null || count > most.count)) most = { tool: p.name, count };
     }
   }
   return most;
+}
+
+/**
+ * Counts `key` (a prompt, a tool call) once more when this call started after the last call with
+ * it ended: a loop sends it again after reading the answer, while calls in flight together
+ * (sampling n answers, fan-out) are not repeats. Returns the new count, or 0 when this call did
+ * not add one (in parallel, or the trace already holds MAX_PROMPTS_PER_TRACE distinct keys).
+ */
+function countSequential(seen: Map<string, SequentialCount>, key: string, call: LlmCall): number {
+  const prev = seen.get(key);
+  if (prev === undefined && seen.size >= MAX_PROMPTS_PER_TRACE) return 0;
+  const sequential = prev === undefined || call.timing.startMs >= prev.lastEndMs;
+  const count = (prev?.count ?? 0) + (sequential ? 1 : 0);
+  seen.set(key, { count, lastEndMs: Math.max(prev?.lastEndMs ?? -Infinity, call.timing.endMs) });
+  return sequential ? count : 0;
 }
 
 function promptHash(call: LlmCall): string | null {
