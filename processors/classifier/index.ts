@@ -6,6 +6,7 @@
 import { defineProcessor } from '../../agent/component.ts';
 import { createBatch } from '../../agent/model/batch.ts';
 import { createFailureEvent, InvalidFailureEventError, type FailureEvent } from '../../agent/model/failure-event.ts';
+import type { TelemetryItem } from '../../agent/model/llm-call.ts';
 import { createSampledWarning } from '../../agent/sampled-warning.ts';
 import { createBlastRadiusWindow } from './blast-radius.ts';
 import { draftFailureEvent } from './build-event.ts';
@@ -13,7 +14,7 @@ import { indexBatch, readCallFacts } from './call-facts.ts';
 import { ClassifierConfig } from './config.ts';
 import { createCriticality } from './criticality.ts';
 import { createEscalation } from './escalation.ts';
-import { verdictsOf } from './rank-signals.ts';
+import { verdictsOf, type RankedSignals } from './rank-signals.ts';
 import { assessSeverity, raiseOneLevel, type SeverityPolicy } from './severity.ts';
 
 export default defineProcessor({
@@ -33,43 +34,48 @@ export default defineProcessor({
     const warn = createSampledWarning(ctx.logger);
     let invalidEvents = 0;
 
+    /** The FailureEvent for one verdict on a call, or null when it fails validation (counted, warned). */
+    const eventFor = (item: TelemetryItem, index: ReturnType<typeof indexBatch>, { primary, secondary }: RankedSignals): FailureEvent | null => {
+      const facts = readCallFacts(item, index, primary.subtype === 'no_healthy_deployment');
+      const kind = `${primary.category}/${primary.subtype}/${facts.provider}/${facts.model ?? ''}`;
+      const blastRadius = window.record(kind, { timeMs: facts.endMs, request: facts.requestKey, user: facts.userHash, team: facts.team });
+      const critical = isCritical(facts.route, facts.team, item.identity.teamAlias);
+      const assessed = assessSeverity(primary, { blastRadius, recovery: facts.recovery, critical }, policy);
+      // Escalation counts every event of the kind, so a stream is judged on its own length
+      // and duration, not on how severe each member happened to be.
+      const sustained = escalation.observe(kind, facts.endMs);
+      const severity = sustained && assessed.severity !== 'P1' ? raiseOneLevel(assessed.severity) : assessed.severity;
+      const reasons: string[] = [...assessed.reasons, ...(sustained && assessed.severity !== 'P1' ? ['sustained'] : [])];
+      try {
+        return createFailureEvent(
+          draftFailureEvent({
+            item,
+            facts,
+            primary,
+            secondary,
+            severity,
+            impact: { ...blastRadius, team: facts.team, route: facts.route, recovered: facts.recovery === 'unknown' ? null : facts.recovery === 'recovered' },
+            severityEvidence: reasons.length > 0 ? { base_severity: assessed.base, severity_reasons: reasons } : {},
+          }),
+        );
+      } catch (err) {
+        if (!(err instanceof InvalidFailureEventError)) throw err;
+        // A bug upstream (a detector's subtype or field), not bad input: count, warn, drop.
+        invalidEvents++;
+        warn({ err, invalid_events: invalidEvents, subtype: primary.subtype }, 'Dropped a FailureEvent that failed validation.');
+        return null;
+      }
+    };
+
     return {
       process(batch) {
         let index: ReturnType<typeof indexBatch> | null = null;
         const events: FailureEvent[] = [];
         for (const item of batch.calls) {
-          for (const { primary, secondary } of verdictsOf(item.signals)) {
+          for (const verdict of verdictsOf(item.signals)) {
             index ??= indexBatch(batch.calls);
-            const facts = readCallFacts(item, index, primary.subtype === 'no_healthy_deployment');
-            const kind = `${primary.category}/${primary.subtype}/${facts.provider}/${facts.model ?? ''}`;
-            const blastRadius = window.record(kind, { timeMs: facts.endMs, request: facts.requestKey, user: facts.userHash, team: facts.team });
-            const critical = isCritical(facts.route, facts.team, item.identity.teamAlias);
-            const assessed = assessSeverity(primary, { blastRadius, recovery: facts.recovery, critical }, policy);
-            // Escalation counts every event of the kind, so a stream is judged on its own length
-            // and duration, not on how severe each member happened to be.
-            const sustained = escalation.observe(kind, facts.endMs);
-            const severity = sustained && assessed.severity !== 'P1' ? raiseOneLevel(assessed.severity) : assessed.severity;
-            const reasons: string[] = [...assessed.reasons, ...(sustained && assessed.severity !== 'P1' ? ['sustained'] : [])];
-            try {
-              events.push(
-                createFailureEvent(
-                  draftFailureEvent({
-                    item,
-                    facts,
-                    primary,
-                    secondary,
-                    severity,
-                    impact: { ...blastRadius, team: facts.team, route: facts.route, recovered: facts.recovery === 'unknown' ? null : facts.recovery === 'recovered' },
-                    severityEvidence: reasons.length > 0 ? { base_severity: assessed.base, severity_reasons: reasons } : {},
-                  }),
-                ),
-              );
-            } catch (err) {
-              if (!(err instanceof InvalidFailureEventError)) throw err;
-              // A bug upstream (a detector's subtype or field), not bad input: count, warn, drop.
-              invalidEvents++;
-              warn({ err, invalid_events: invalidEvents, subtype: primary.subtype }, 'Dropped a FailureEvent that failed validation.');
-            }
+            const event = eventFor(item, index, verdict);
+            if (event !== null) events.push(event);
           }
         }
         if (events.length === 0) return batch;
