@@ -4,7 +4,6 @@
 // receiver as "resolved".
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +15,7 @@ import { startExporter, type ExporterHarness } from '../support/exporter-harness
 import { failureEvent } from '../support/failure-event-builder.ts';
 import { startIncidents } from '../support/incidents-harness.ts';
 import { startRecordingReceiver, type RecordingReceiver } from '../support/recording-receiver.ts';
+import { pickFreePort } from '../../agent/store/tcp-port.ts';
 
 interface ApiAlert {
   labels: Record<string, string>;
@@ -23,17 +23,6 @@ interface ApiAlert {
   startsAt: string;
   endsAt: string;
   status: { state: string };
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 async function poll<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
@@ -75,7 +64,7 @@ describe('alertmanager exporter with a real Alertmanager', () => {
         '',
       ].join('\n'),
     );
-    const port = await freePort();
+    const port = await pickFreePort();
     amUrl = `http://127.0.0.1:${port}`;
     am = spawn(binary, [`--config.file=${config}`, `--storage.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--cluster.listen-address=', '--log.level=warn'], {
       stdio: ['ignore', 'ignore', 'pipe'],

@@ -1,19 +1,18 @@
 // The agent started while its PostgreSQL is down (a DaemonSet pod scheduled during a database
 // outage): it starts anyway, takes spans, keeps their events in the spill buffer, and once the
 // database answers applies the migrations and drains everything, losing nothing.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startAgentProcess, type AgentProcess } from '../support/agent-process.ts';
 import { runCli } from '../support/cli.ts';
 import { startStoppablePostgres, type StoppablePostgres } from '../support/stoppable-postgres.ts';
 
 let postgres: StoppablePostgres;
 let dir: string;
-let agent: ChildProcess | undefined;
-const logs: Record<string, unknown>[] = [];
+let agent: AgentProcess | undefined;
 
 beforeAll(async () => {
   postgres = await startStoppablePostgres();
@@ -22,23 +21,10 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  if (agent && agent.exitCode === null) agent.kill('SIGKILL');
+  if (agent && agent.child.exitCode === null) agent.child.kill('SIGKILL');
   await postgres?.destroy();
   rmSync(dir, { recursive: true, force: true });
 });
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (agent?.exitCode !== null) throw new Error(`the agent exited (${agent?.exitCode}) while waiting for ${what}: ${JSON.stringify(logs.slice(-5))}`);
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last logs: ${JSON.stringify(logs.slice(-5))}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-const logged = (msg: string) => logs.find((l) => l.msg === msg);
 
 async function count(sql: string): Promise<number | undefined> {
   const client = new pg.Client({ connectionString: postgres.url });
@@ -80,22 +66,16 @@ service:
     genai: { receivers: [otlp], processors: [normalize, trace_assembler, detectors, classifier, incidents], exporters: [postgres, ndjson/events] }
 `,
     );
-    agent = spawn(process.execPath, [resolve('bin/faultline.js'), 'run', '--config', config], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
-    let partial = '';
-    agent.stderr!.on('data', (chunk: Buffer) => {
-      const lines = (partial + chunk.toString('utf8')).split('\n');
-      partial = lines.pop()!;
-      for (const line of lines) if (line.startsWith('{')) logs.push(JSON.parse(line));
-    });
+    agent = startAgentProcess(config, { cwd: dir });
 
-    await waitFor('the agent to start without its database', () => logged('Agent started.'));
-    expect(logged('PostgreSQL does not answer; starting without it. Events wait in the spill buffer; migrations run and the buffer drains once it answers.')).toBeDefined();
-    const otlp = logged('OTLP receiver listening.')!;
+    await agent.waitFor('the agent to start without its database', () => agent!.logged('Agent started.'));
+    expect(agent.logged('PostgreSQL does not answer; starting without it. Events wait in the spill buffer; migrations run and the buffer drains once it answers.')).toBeDefined();
+    const otlp = agent.logged('OTLP receiver listening.')!;
 
     const sent = await runCli(['simulate', '--scenario', 'provider-outage', '--duration', '150', '--target', `http://${otlp.http as string}`]);
     expect(sent.code, sent.stderr).toBe(0);
     // Every event the pipeline put out is in the NDJSON file; the same ones must reach PostgreSQL.
-    const written = await waitFor('events in the NDJSON file', () => {
+    const written = await agent.waitFor('events in the NDJSON file', () => {
       const lines = readFileSync(eventsFile, 'utf8').split('\n').filter((l) => l !== '');
       return lines.length >= 10 ? lines : undefined;
     });
@@ -105,14 +85,13 @@ service:
     expect(await count('SELECT 1 AS n')).toBeUndefined(); // still down: all of it is in the buffer
 
     await postgres.start();
-    await waitFor('every event in PostgreSQL', async () => ((await count('SELECT count(DISTINCT failure_id)::int AS n FROM failure_events')) === ids.size ? true : undefined));
+    await agent.waitFor('every event in PostgreSQL', async () => ((await count('SELECT count(DISTINCT failure_id)::int AS n FROM failure_events')) === ids.size ? true : undefined));
     expect(await count('SELECT count(*)::int AS n FROM failure_events')).toBe(ids.size);
     expect(await count("SELECT count(*)::int AS n FROM incidents WHERE category = 'provider' AND subtype = 'outage'")).toBeGreaterThanOrEqual(1);
     expect(await count('SELECT count(*)::int AS n FROM dead_letters')).toBe(0);
-    expect(logged('PostgreSQL answers now; schema ready.')).toBeDefined();
+    expect(agent.logged('PostgreSQL answers now; schema ready.')).toBeDefined();
 
-    agent.kill('SIGTERM');
-    await new Promise<void>((r) => (agent!.exitCode !== null ? r() : agent!.once('exit', () => r())));
-    expect(agent.exitCode).toBe(0);
+    agent.child.kill('SIGTERM');
+    expect(await agent.exit).toBe(0);
   });
 });

@@ -1,8 +1,6 @@
 // The agent killed with SIGKILL while it drains its spill buffer into PostgreSQL, then restarted:
 // every event lands exactly once (the chunk in flight at the kill is delivered again and absorbed
 // by the idempotent writes). And a corrupted spill file does not stop the agent from starting.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,16 +9,11 @@ import pino from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openSpillBuffer } from '../../agent/spill/index.ts';
 import { encodeItem } from '../../exporters/postgres/export-item.ts';
-import { testDatabaseUrl } from '../support/database.ts';
+import { startAgentProcess, type AgentProcess } from '../support/agent-process.ts';
+import { createOwnDatabase } from '../support/database.ts';
 import { failureEvent } from '../support/failure-event-builder.ts';
 
-interface Running {
-  child: ChildProcess;
-  logs: Record<string, unknown>[];
-  exit: Promise<number | null>;
-}
-
-const running: Running[] = [];
+const running: AgentProcess[] = [];
 const dirs: string[] = [];
 afterEach(() => {
   for (const r of running.splice(0)) if (r.child.exitCode === null) r.child.kill('SIGKILL');
@@ -35,42 +28,24 @@ const tempDir = (prefix: string) => {
 };
 
 // A database of this file's own on the suite's server, so the row counts are only ours.
-const dbName = `e2e_spill_${randomBytes(4).toString('hex')}`;
+let database: Awaited<ReturnType<typeof createOwnDatabase>>;
 let url: string;
 let client: pg.Client;
 beforeAll(async () => {
-  const admin = new pg.Client({ connectionString: testDatabaseUrl() });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${dbName}`);
-  await admin.end();
-  const u = new URL(testDatabaseUrl());
-  u.pathname = `/${dbName}`;
-  url = u.toString();
+  database = await createOwnDatabase('e2e_spill');
+  url = database.url;
 });
 afterAll(async () => {
   await client?.end();
-  const admin = new pg.Client({ connectionString: testDatabaseUrl() });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-  await admin.end();
+  await database?.drop();
 });
 
-function startAgent(config: string): Running {
-  const dir = tempDir('faultline-e2e-spill-');
-  const file = join(dir, 'agent.yaml');
+function startAgent(config: string): AgentProcess {
+  const file = join(tempDir('faultline-e2e-spill-'), 'agent.yaml');
   writeFileSync(file, config);
-  const child = spawn(process.execPath, ['bin/faultline.js', 'run', '--config', file], { stdio: ['ignore', 'ignore', 'pipe'] });
-  const logs: Record<string, unknown>[] = [];
-  let partial = '';
-  child.stderr!.on('data', (chunk: Buffer) => {
-    const lines = (partial + chunk.toString('utf8')).split('\n');
-    partial = lines.pop()!;
-    for (const line of lines) if (line.startsWith('{')) logs.push(JSON.parse(line));
-  });
-  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const r = { child, logs, exit };
-  running.push(r);
-  return r;
+  const agent = startAgentProcess(file);
+  running.push(agent);
+  return agent;
 }
 
 function agentConfig(spillPath: string, drainRate: number): string {
@@ -88,16 +63,6 @@ service:
   pipelines:
     genai: { receivers: [otlp], processors: [normalize], exporters: [postgres] }
 `;
-}
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
 
 async function rows(): Promise<{ n: number; distinct_n: number }> {
@@ -126,7 +91,7 @@ describe('faultline run with the postgres exporter', () => {
 
     // Slow drain (500 records/s), so the kill lands in the middle of it.
     const first = startAgent(agentConfig(spillPath, 500));
-    await waitFor('part of the buffer to drain', async () => ((await rows()).n >= 300 ? true : undefined));
+    await first.waitFor('part of the buffer to drain', async () => ((await rows()).n >= 300 ? true : undefined), 30_000);
     first.child.kill('SIGKILL');
     expect(await first.exit).toBeNull();
     const atKill = await rows();
@@ -134,7 +99,7 @@ describe('faultline run with the postgres exporter', () => {
     expect(atKill.n).toBeLessThan(N);
 
     const second = startAgent(agentConfig(spillPath, 20_000));
-    await waitFor('the buffer to drain', () => second.logs.find((l) => l.msg === 'Spill buffer drained.'));
+    await second.waitFor('the buffer to drain', () => second.logged('Spill buffer drained.'), 30_000);
     expect(await rows()).toEqual({ n: N, distinct_n: N });
     expect((await client.query('SELECT count(*)::int AS n FROM dead_letters')).rows[0].n).toBe(0);
     // What the first run had not acked was delivered by the second: at least every row missing at the kill.
@@ -153,7 +118,7 @@ describe('faultline run with the postgres exporter', () => {
     const spillPath = join(tempDir('faultline-e2e-buffer-'), 'postgres.sqlite');
     writeFileSync(spillPath, 'torn write '.repeat(1000));
     const agent = startAgent(agentConfig(spillPath, 1000));
-    await waitFor('the agent to start', () => agent.logs.find((l) => l.msg === 'Agent started.'));
+    await agent.waitFor('the agent to start', () => agent.logged('Agent started.'), 30_000);
     const log = agent.logs.find((l) => l.quarantinedAs === `${spillPath}.corrupt-1`);
     expect(log).toMatchObject({ level: 50, component: 'postgres' });
     expect(String(log?.msg)).toContain('sqlite3');

@@ -11,7 +11,6 @@
 // call keeps the only detector worker busy while a burst of ordinary calls fills its queue.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Sqlite from 'better-sqlite3';
@@ -26,6 +25,7 @@ import { encodeItem } from '../../exporters/postgres/export-item.ts';
 import { failureEvent } from '../support/failure-event-builder.ts';
 import { DEFAULT_START_MS, span, type SpanInput } from '../support/span-builder.ts';
 import { startAgentUnderTest, type AgentUnderTest } from '../support/agent-under-test.ts';
+import { pickFreePort } from '../../agent/store/tcp-port.ts';
 
 const RULES = resolve('deploy/prometheus/faultline-alerts.yml');
 const DASHBOARDS = resolve('deploy/grafana/dashboards');
@@ -48,17 +48,6 @@ let prometheusLog = '';
 const refusedAnswers: number[] = [];
 /** The instant (Unix seconds) every expression is evaluated at: every alert rule was active then. */
 let evaluatedAt: number;
-
-function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolvePort(port));
-    });
-  });
-}
 
 async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -177,7 +166,7 @@ beforeAll(async () => {
   const spillPath = join(dir, 'spill', 'postgres.sqlite');
   leftoverSpillFile(spillPath);
   // PostgreSQL is down for the whole run: nothing listens on this port.
-  database = createDatabase({ url: `postgres://faultline@127.0.0.1:${await freePort()}/faultline`, logger: pino({ level: 'silent' }), connectTimeoutMs: 1_000 });
+  database = createDatabase({ url: `postgres://faultline@127.0.0.1:${await pickFreePort()}/faultline`, logger: pino({ level: 'silent' }), connectTimeoutMs: 1_000 });
   // One worker with the default queue (1,024 checks); content limits raised so one long call can
   // occupy it (defaults cap a call's checks at a fraction of a second).
   agent = await startAgentUnderTest(
@@ -197,8 +186,8 @@ service: { pipelines: { genai: { receivers: [otlp], processors: [normalize, trac
   );
 
   // A second target nobody serves: one node's agent is down (FaultlineAgentDown must see it).
-  const deadAgent = await freePort();
-  const port = await freePort();
+  const deadAgent = await pickFreePort();
+  const port = await pickFreePort();
   prometheusUrl = `http://127.0.0.1:${port}`;
   writeFileSync(
     join(dir, 'prometheus.yml'),

@@ -1,85 +1,48 @@
 // Issue 3's promise, end to end: `faultline simulate --scenario provider-outage --target …` against
 // the agent as `npm start` runs it (the shipped agent.yaml, its own process, the postgres exporter)
 // produces failure events and an incident that a user then reads through the REST API.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FailureEvent } from '../../agent/model/failure-event.ts';
+import { startAgentProcess, type AgentProcess } from '../support/agent-process.ts';
 import { runCli } from '../support/cli.ts';
-import { testDatabaseUrl } from '../support/database.ts';
+import { createOwnDatabase } from '../support/database.ts';
 
-const dbName = `e2e_simulate_${randomBytes(4).toString('hex')}`;
-let url: string;
+let database: Awaited<ReturnType<typeof createOwnDatabase>>;
 let workDir: string;
-let agent: ChildProcess | undefined;
-const logs: Record<string, unknown>[] = [];
+let agent: AgentProcess | undefined;
 
 beforeAll(async () => {
-  const admin = new pg.Client({ connectionString: testDatabaseUrl() });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${dbName}`);
-  await admin.end();
-  const u = new URL(testDatabaseUrl());
-  u.pathname = `/${dbName}`;
-  url = u.toString();
+  database = await createOwnDatabase('e2e_simulate');
   workDir = mkdtempSync(join(tmpdir(), 'faultline-e2e-simulate-'));
 });
 
 afterAll(async () => {
-  if (agent && agent.exitCode === null) agent.kill('SIGKILL');
+  if (agent && agent.child.exitCode === null) agent.child.kill('SIGKILL');
   rmSync(workDir, { recursive: true, force: true });
-  const admin = new pg.Client({ connectionString: testDatabaseUrl() });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-  await admin.end();
+  await database?.drop();
 });
-
-/** `npm start`: the shipped agent.yaml, every listener moved to a free loopback port through the env variables it reads. */
-function startShippedAgent(): void {
-  agent = spawn(process.execPath, [resolve('bin/faultline.js'), 'run', '--config', resolve('agent.yaml')], {
-    cwd: workDir, // ./data/… (spill buffer, NDJSON files) lands in the temp dir
-    stdio: ['ignore', 'ignore', 'pipe'],
-    env: {
-      ...process.env,
-      DATABASE_URL: url,
-      FAULTLINE_OTLP_HTTP_ENDPOINT: '127.0.0.1:0',
-      FAULTLINE_OTLP_GRPC_ENDPOINT: '127.0.0.1:0',
-      FAULTLINE_API_ENDPOINT: '127.0.0.1:0',
-      FAULTLINE_METRICS_ENDPOINT: '127.0.0.1:0',
-      FAULTLINE_API_TOKEN: '',
-      FAULTLINE_LOG_LEVEL: 'info',
-    },
-  });
-  let partial = '';
-  agent.stderr!.on('data', (chunk: Buffer) => {
-    const lines = (partial + chunk.toString('utf8')).split('\n');
-    partial = lines.pop()!;
-    for (const line of lines) if (line.startsWith('{')) logs.push(JSON.parse(line));
-  });
-}
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (agent?.exitCode !== null) throw new Error(`the agent exited (${agent?.exitCode}) while waiting for ${what}: ${JSON.stringify(logs.slice(-5))}`);
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last logs: ${JSON.stringify(logs.slice(-5))}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-const logged = (msg: string) => logs.find((l) => l.msg === msg);
 
 describe('faultline simulate --target against the shipped agent', () => {
   it('turns a simulated provider outage into failure events and an open P1 incident readable through the API', async () => {
-    startShippedAgent();
-    const otlp = await waitFor('the OTLP receiver', () => logged('OTLP receiver listening.'));
-    const api = await waitFor('the API', () => logged('API listening.'));
+    // `npm start`: the shipped agent.yaml, every listener moved to a free loopback port through the
+    // env variables it reads, ./data/… (spill buffer, NDJSON files) in the temp dir.
+    agent = startAgentProcess(resolve('agent.yaml'), {
+      cwd: workDir,
+      env: {
+        DATABASE_URL: database.url,
+        FAULTLINE_OTLP_HTTP_ENDPOINT: '127.0.0.1:0',
+        FAULTLINE_OTLP_GRPC_ENDPOINT: '127.0.0.1:0',
+        FAULTLINE_API_ENDPOINT: '127.0.0.1:0',
+        FAULTLINE_METRICS_ENDPOINT: '127.0.0.1:0',
+        FAULTLINE_API_TOKEN: '',
+        FAULTLINE_LOG_LEVEL: 'info',
+      },
+    });
+    const otlp = await agent.waitFor('the OTLP receiver', () => agent!.logged('OTLP receiver listening.'));
+    const api = await agent.waitFor('the API', () => agent!.logged('API listening.'));
     const otlpHttp = `http://${otlp.http as string}`;
     const apiBase = `http://${api.address as string}`;
 
@@ -89,7 +52,7 @@ describe('faultline simulate --target against the shipped agent', () => {
 
     // The scenario's outage: every call to OpenAI fails. Its events reach PostgreSQL through the
     // exporter (after the trace assembler's wait), then the API serves them.
-    const page = await waitFor('provider/outage events through the API', async () => {
+    const page = await agent.waitFor('provider/outage events through the API', async () => {
       const r = await fetch(`${apiBase}/api/v1/failures?category=provider&provider=openai&limit=50`);
       if (r.status !== 200) return undefined;
       const body = (await r.json()) as { data: unknown[]; next_cursor: string | null };
@@ -106,7 +69,7 @@ describe('faultline simulate --target against the shipped agent', () => {
     expect(FailureEvent.parse(await one.json()).failure_id).toBe(events[0].failure_id);
 
     // And the incident the outage opened, as the on-call reads it after the page.
-    const incidents = await waitFor('the outage incident through the API', async () => {
+    const incidents = await agent.waitFor('the outage incident through the API', async () => {
       const r = await fetch(`${apiBase}/api/v1/incidents?category=provider&state=open`);
       if (r.status !== 200) return undefined;
       const body = (await r.json()) as { data: { incident_id: string; subtype: string; provider: string; severity: string }[] };
@@ -120,8 +83,7 @@ describe('faultline simulate --target against the shipped agent', () => {
     expect(shown.member_count).toBeGreaterThanOrEqual(1);
     expect(shown.transitions[0].kind).toBe('opened');
 
-    agent!.kill('SIGTERM');
-    await new Promise<void>((r) => (agent!.exitCode !== null ? r() : agent!.once('exit', () => r())));
-    expect(agent!.exitCode).toBe(0);
+    agent.child.kill('SIGTERM');
+    expect(await agent.exit).toBe(0);
   });
 });

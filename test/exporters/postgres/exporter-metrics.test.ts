@@ -2,7 +2,6 @@
 // there (a closed loopback port): every counter exists at 0 before anything happens, so the first
 // failure or loss is an increase; and a record that fails its checksum during the outage is
 // counted while the outage lasts, not once PostgreSQL is back.
-import { createServer } from 'node:net';
 import Database from 'better-sqlite3';
 import pino from 'pino';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
@@ -11,6 +10,7 @@ import { createDatabase, type Database as PgDatabase } from '../../../agent/stor
 import { encodeItem } from '../../../exporters/postgres/export-item.ts';
 import { failureEvent } from '../../support/failure-event-builder.ts';
 import { buildExporter, eventually, removeTempSpillDirs, tempSpillPath, type ExporterUnderTest } from './exporter-under-test.ts';
+import { pickFreePort } from '../../../agent/store/tcp-port.ts';
 
 const started: ExporterUnderTest[] = [];
 const databases: PgDatabase[] = [];
@@ -20,20 +20,9 @@ afterEach(async () => {
 });
 afterAll(removeTempSpillDirs);
 
-/** A port nothing listens on: every connection is refused at once. */
-function closedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 async function startAgainstDeadDatabase(spillPath?: string): Promise<ExporterUnderTest> {
-  const database = createDatabase({ url: `postgres://faultline@127.0.0.1:${await closedPort()}/faultline`, logger: pino({ level: 'silent' }), connectTimeoutMs: 1_000 });
+  // A free port: nothing listens there, so every connection is refused at once.
+  const database = createDatabase({ url: `postgres://faultline@127.0.0.1:${await pickFreePort()}/faultline`, logger: pino({ level: 'silent' }), connectTimeoutMs: 1_000 });
   databases.push(database);
   const e = await buildExporter(database, {}, spillPath);
   started.push(e);

@@ -1,0 +1,56 @@
+// `faultline run` in a process of its own, as users run it: its JSON log lines collected from
+// stderr, and a poll that gives up early (saying so) when the agent exits while a test waits.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { resolve } from 'node:path';
+
+export interface AgentProcess {
+  child: ChildProcess;
+  /** Every JSON log line so far, parsed. */
+  logs: Record<string, unknown>[];
+  /** Resolves with the exit code (null when killed by a signal). */
+  exit: Promise<number | null>;
+  /** The first log line with this message, if any yet. */
+  logged(msg: string): Record<string, unknown> | undefined;
+  /** Polls `probe` until it returns a value; fails at the timeout or when the agent exits first. */
+  waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs?: number): Promise<T>;
+}
+
+export interface AgentProcessOptions {
+  /** Working directory: where ./data/… lands. Default: the repository. */
+  cwd?: string;
+  /** Added to this process's environment. */
+  env?: NodeJS.ProcessEnv;
+}
+
+export function startAgentProcess(configPath: string, options: AgentProcessOptions = {}): AgentProcess {
+  const child = spawn(process.execPath, [resolve('bin/faultline.js'), 'run', '--config', configPath], {
+    cwd: options.cwd,
+    env: options.env ? { ...process.env, ...options.env } : process.env,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  const logs: Record<string, unknown>[] = [];
+  let partial = '';
+  child.stderr!.on('data', (chunk: Buffer) => {
+    const lines = (partial + chunk.toString('utf8')).split('\n');
+    partial = lines.pop()!;
+    for (const line of lines) if (line.startsWith('{')) logs.push(JSON.parse(line));
+  });
+  const exit = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+  const lastLogs = () => JSON.stringify(logs.slice(-5));
+  return {
+    child,
+    logs,
+    exit,
+    logged: (msg) => logs.find((l) => l.msg === msg),
+    async waitFor(what, probe, timeoutMs = 60_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const v = await probe();
+        if (v !== undefined) return v;
+        if (child.exitCode !== null || child.signalCode !== null) throw new Error(`the agent exited (${child.exitCode ?? child.signalCode}) while waiting for ${what}: ${lastLogs()}`);
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last logs: ${lastLogs()}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    },
+  };
+}
