@@ -3,6 +3,7 @@
 // a sentence or a line (where every word is capitalised). Each is grounded when its case- and
 // diacritic-folded text occurs in the folded context. Only counts leave this file: an entity is
 // often a person's name.
+import { FENCED_BLOCK, URL_PATTERN } from './code-spans.ts';
 
 const WORD = /\p{Lu}[\p{L}\p{M}'’-]*/uy;
 const PARTICLES = new Set(['of', 'de', 'del', 'der', 'van', 'von', 'da', 'di', 'la', 'le', 'du', 'and', '&']);
@@ -100,9 +101,9 @@ const GREETING = /^[ \t]*(?:dear|hi|hello|hey)\b[^,\n]{0,40},/gimu;
 const SIGN_OFF = /(?:^|[\s.!])(?:(?:kind|best|warm|warmest)\s+regards|regards|sincerely|yours\s+(?:truly|sincerely)|best\s+wishes|cheers)\s*,[\s\S]*$/iu;
 const prose = (text: string): string =>
   text
-    .replace(/```[\s\S]*?(?:```|$)/g, '\n')
+    .replace(FENCED_BLOCK, '\n')
     .replace(/`[^`\n]*`/g, ' ')
-    .replace(/https?:\/\/\S+/g, ' ')
+    .replace(URL_PATTERN, ' ')
     .replace(GREETING, '')
     .replace(SIGN_OFF, '');
 

@@ -3,6 +3,7 @@
 // confidence, and requests that ask for another language (a translation, or a user or system
 // prompt naming the answer's language).
 import { detectAll, langName, toISO3 } from 'tinyld';
+import { FENCED_BLOCK, URL_PATTERN } from './code-spans.ts';
 
 // tinyld's accuracy for its best guess. Terse label-style text ("Category: bug. Priority: high.",
 // "EMEA revenue grew 12% in Q3") gets a best guess of 0.02–0.04, often French or Latin, barely
@@ -75,7 +76,7 @@ function looksLikeCode(text: string): boolean {
   const t = text.trimStart();
   if (t.startsWith('{') || t.startsWith('[')) return true;
   let fenced = 0;
-  for (const m of text.matchAll(/```[\s\S]*?(?:```|$)/g)) fenced += m[0].length;
+  for (const m of text.matchAll(FENCED_BLOCK)) fenced += m[0].length;
   return fenced > text.length / 2;
 }
 
@@ -85,9 +86,9 @@ function looksLikeCode(text: string): boolean {
 const MID_SENTENCE_CAPITALISED = /(?<![.!?:]\s|^)(?<=\s|["“(])\p{Lu}[\p{L}\p{M}'’-]*/gmu;
 const prose = (text: string): string =>
   text
-    .replace(/```[\s\S]*?(?:```|$)/g, ' ')
+    .replace(FENCED_BLOCK, ' ')
     .replace(/`[^`]*`/g, ' ')
-    .replace(/https?:\/\/\S+/g, ' ')
+    .replace(URL_PATTERN, ' ')
     .replace(MID_SENTENCE_CAPITALISED, ' ');
 
 const letters = (text: string): number => text.match(/\p{L}/gu)?.length ?? 0;
