@@ -26,3 +26,15 @@ export const endpoint = () =>
     .regex(/^(\[[0-9a-fA-F:.]+\]|[^\s:[\]]*):\d{1,5}$/, 'expected "host:port", e.g. "0.0.0.0:4318"')
     // Only judged when a port is there at all; the regex has already reported its absence.
     .refine((s) => !/:\d+$/.test(s) || Number(s.slice(s.lastIndexOf(':') + 1)) <= 65535, 'port must be between 0 and 65535');
+
+/** A ratio strictly between 0 and 1 (a share, a fraction of a level). */
+export const ratio = (what: string) =>
+  z
+    .number({ error: `expected a ratio between 0 and 1 (${what})` })
+    .gt(0, { error: `expected a ratio between 0 and 1 (${what})` })
+    .lt(1, { error: `expected a ratio between 0 and 1 (${what})` });
+
+/** A multiple above 1 (how many times a baseline). */
+export const factor = (what: string) => z.number({ error: `expected a number above 1 (${what})` }).gt(1, { error: `expected a number above 1 (${what})` });
+
+export const positiveNumber = (what: string) => z.number({ error: `expected a positive number (${what})` }).positive({ error: `expected a positive number (${what})` });

@@ -1,15 +1,10 @@
 import { z } from 'zod';
-import { count, milliseconds } from '../../config/units.ts';
+import { count, milliseconds, ratio } from '../../config/units.ts';
 import type { SecuritySettings } from './security/detect-security.ts';
 import { QualityConfig } from './quality/config.ts';
 import { CostConfig } from './cost/config.ts';
 import { DataConfig } from './data/config.ts';
 
-const ratio = (what: string) =>
-  z
-    .number({ error: `expected a ratio between 0 and 1 (${what})` })
-    .gt(0, { error: `expected a ratio between 0 and 1 (${what})` })
-    .lt(1, { error: `expected a ratio between 0 and 1 (${what})` });
 
 export const LatencySla = z.strictObject({
   provider: z.string().min(1).describe('Normalized provider name, as on the call (openai, anthropic, gcp.vertex_ai, …).'),

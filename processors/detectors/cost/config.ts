@@ -1,14 +1,8 @@
 // The `cost:` section of the detectors config: budgets, batch budgets and the rolling-window
 // checks (token spikes, cache-miss storms, retry storms, agent loops). Every window is event time.
 import { z } from 'zod';
-import { count, milliseconds } from '../../../config/units.ts';
+import { count, factor, milliseconds, ratio } from '../../../config/units.ts';
 
-const fraction = (what: string) =>
-  z
-    .number({ error: `expected a ratio between 0 and 1 (${what})` })
-    .gt(0, { error: `expected a ratio between 0 and 1 (${what})` })
-    .lt(1, { error: `expected a ratio between 0 and 1 (${what})` });
-const factor = (what: string) => z.number({ error: `expected a number above 1 (${what})` }).gt(1, { error: `expected a number above 1 (${what})` });
 const usd = () => z.number({ error: 'expected a positive amount in USD' }).positive({ error: 'expected a positive amount in USD' });
 
 export const BudgetScope = z.enum(['key', 'team', 'user', 'route', 'model']);
@@ -47,9 +41,9 @@ export const CacheMissStormConfig = z.strictObject({
   window_ms: milliseconds().default(300_000).describe('Current window of event time whose cache-hit ratio (cached input tokens / input tokens) is judged.'),
   baseline_window_ms: milliseconds().default(3_600_000).describe('Window just before the current one that gives the rolling level.'),
   min_calls: count('calls').default(20).describe('Calls reporting cached tokens needed in each of the two windows before a storm is judged.'),
-  min_baseline_ratio: fraction('min_baseline_ratio').default(0.2).describe('A route/model whose baseline hit ratio is below this has no cache worth watching.'),
-  collapse_ratio: fraction('collapse_ratio').default(0.5).describe('A storm: the current hit ratio falls below this fraction of the baseline ratio.'),
-  rearm_ratio: fraction('rearm_ratio').default(0.8).describe("After a storm, the hit ratio must climb back above this fraction of the storm's baseline before another is reported."),
+  min_baseline_ratio: ratio('min_baseline_ratio').default(0.2).describe('A route/model whose baseline hit ratio is below this has no cache worth watching.'),
+  collapse_ratio: ratio('collapse_ratio').default(0.5).describe('A storm: the current hit ratio falls below this fraction of the baseline ratio.'),
+  rearm_ratio: ratio('rearm_ratio').default(0.8).describe("After a storm, the hit ratio must climb back above this fraction of the storm's baseline before another is reported."),
 });
 
 export const SpendSpikeConfig = z.strictObject({
@@ -59,7 +53,7 @@ export const SpendSpikeConfig = z.strictObject({
   factor: factor('factor').default(10).describe('A spike: the current rate is at least this multiple of the usual rate.'),
   min_requests: count('requests').default(30).describe('Requests the current window needs before a spike is judged.'),
   min_baseline_requests: count('requests').default(5).describe('Requests the baseline needs: a team never seen before has no usual rate.'),
-  rearm_ratio: fraction('rearm_ratio').default(0.5).describe('After a spike, the rate must fall below this fraction of the spike threshold before another is reported.'),
+  rearm_ratio: ratio('rearm_ratio').default(0.5).describe('After a spike, the rate must fall below this fraction of the spike threshold before another is reported.'),
 });
 
 export const RetryStormConfig = z.strictObject({
@@ -68,7 +62,7 @@ export const RetryStormConfig = z.strictObject({
   min_requests: count('requests').default(10).describe('Requests a model needs in the current window before a storm is judged.'),
   min_mean_attempts: z.number().gt(1).default(2).describe('Mean attempts per request in the window that a storm needs at least.'),
   factor: factor('factor').default(2).describe('…and the multiple of the baseline mean it needs (the baseline is 1 attempt when unknown).'),
-  rearm_ratio: fraction('rearm_ratio').default(0.75).describe('After a storm, the mean must fall below this fraction of the storm threshold before another is reported.'),
+  rearm_ratio: ratio('rearm_ratio').default(0.75).describe('After a storm, the mean must fall below this fraction of the storm threshold before another is reported.'),
 });
 
 export const AgentLoopConfig = z.strictObject({
@@ -84,7 +78,7 @@ export const AgentLoopConfig = z.strictObject({
 export const CostConfig = z.strictObject({
   enabled: z.boolean().default(true).describe('Cost checks: budget_exceeded (configured budgets), token_spike, spend_spike, cache_miss_storm, batch_cost_overrun, retry_storm, agent_loop.'),
   budgets: z.array(Budget).default([]).describe('Spend budgets per key, team, user, route or model over a sliding window.'),
-  budget_rearm_ratio: fraction('budget_rearm_ratio')
+  budget_rearm_ratio: ratio('budget_rearm_ratio')
     .default(0.9)
     .describe('After a budget is exceeded, window spend must fall below this fraction of it (the window slides on) before it is reported again.'),
   batches: z.array(BatchBudget).default([]).describe('Total-cost budgets of batch jobs, whose calls are marked by a tag.'),

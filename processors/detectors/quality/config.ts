@@ -1,22 +1,17 @@
 // The `quality:` section of the detectors config. Kept beside the quality checks so the detectors'
 // config.ts only names it; route schemas are compiled here once, so a broken one fails at startup.
 import { z } from 'zod';
-import { count, milliseconds } from '../../../config/units.ts';
+import { count, factor, milliseconds, positiveNumber, ratio } from '../../../config/units.ts';
 import { SUBTYPES } from '../../../agent/model/taxonomy.ts';
 import { compileSchemaError } from './json-format.ts';
 
-const unitRatio = (what: string) =>
-  z
-    .number({ error: `expected a ratio between 0 and 1 (${what})` })
-    .gt(0, { error: `expected a ratio between 0 and 1 (${what})` })
-    .lt(1, { error: `expected a ratio between 0 and 1 (${what})` });
 
 export const GroundingConfig = z.strictObject({
   min_context_chars: count('characters')
     .default(400)
     .describe('Context (system prompt, user turns, tool results, retrieved documents) a call needs before its answer is screened; a bare question grounds nothing.'),
   min_ungrounded: count('facts').default(2).describe('Ungrounded facts (numbers, dates, currency, URLs, citations, named entities) an answer needs for a hallucination.'),
-  min_ungrounded_ratio: unitRatio('min_ungrounded_ratio').default(0.5).describe('Share of the answer\'s checked facts that must be ungrounded for a hallucination.'),
+  min_ungrounded_ratio: ratio('min_ungrounded_ratio').default(0.5).describe('Share of the answer\'s checked facts that must be ungrounded for a hallucination.'),
   max_scan_chars: count('characters').default(16_384).describe('Characters of the answer screened; the rest is not read.'),
   max_context_chars: count('characters').default(65_536).describe('Characters of context the answer is checked against; the rest is not read.'),
 });
@@ -49,20 +44,14 @@ export const RegressionConfig = z.strictObject({
   baseline_window_ms: milliseconds().default(1_800_000).describe('Event time just before the judged window whose failure rate is the recent level.'),
   min_calls_before: count('calls').default(50).describe('Successful chat calls the baseline needs before a rise is judged (an empty baseline never fires).'),
   min_calls_after: count('calls').default(40).describe('Successful chat calls the judged window needs before a rise is judged.'),
-  rate_ratio: z
-    .number({ error: 'expected a number above 1 (rate_ratio)' })
-    .gt(1, { error: 'expected a number above 1 (rate_ratio)' })
+  rate_ratio: factor('rate_ratio')
     .default(2)
     .describe('The judged failure rate must reach this multiple of the baseline rate…'),
-  min_rate_rise: unitRatio('min_rate_rise').default(0.05).describe('…and exceed it by at least this much (absolute share of calls).'),
-  min_z: z
-    .number({ error: 'expected a positive number (min_z)' })
-    .positive({ error: 'expected a positive number (min_z)' })
+  min_rate_rise: ratio('min_rate_rise').default(0.05).describe('…and exceed it by at least this much (absolute share of calls).'),
+  min_z: positiveNumber('min_z')
     .default(3)
     .describe('…and the rise must be this many standard errors (two-proportion z statistic), so a handful of calls is never a regression.'),
-  min_z_after_change: z
-    .number({ error: 'expected a positive number (min_z_after_change)' })
-    .positive({ error: 'expected a positive number (min_z_after_change)' })
+  min_z_after_change: positiveNumber('min_z_after_change')
     .default(2.5)
     .describe('The z statistic needed instead within window_ms of a change of answering model: a known change is judged once, not on every window, so it needs less evidence.'),
   cool_down_ms: milliseconds().default(1_800_000).describe('After a regression is reported for a model, event time before another can be: one finding per change, not per call.'),
@@ -88,13 +77,13 @@ export const QualityConfig = z
       .describe('Accept a JSON answer wrapped in a ``` code fence when JSON was asked; by default it is a format_violation (a strict JSON.parse fails on it).'),
     refusal_max_tokens: count('tokens').default(60).describe('Answers longer than this (output tokens, or estimated) are never judged refusals by phrase.'),
     refusal_scan_chars: count('characters').default(200).describe('A refusal phrase must start within this many characters of the answer.'),
-    hallucination_score_threshold: unitRatio('hallucination_score_threshold')
+    hallucination_score_threshold: ratio('hallucination_score_threshold')
       .default(0.7)
       .describe('A hallucination score on the span (hallucination_score, gen_ai.evaluation "hallucination…") above this is a hallucination.'),
-    faithfulness_threshold: unitRatio('faithfulness_threshold')
+    faithfulness_threshold: ratio('faithfulness_threshold')
       .default(0.5)
       .describe('A faithfulness or groundedness score on the span below this is low_faithfulness.'),
-    input_token_excess_ratio: unitRatio('input_token_excess_ratio')
+    input_token_excess_ratio: ratio('input_token_excess_ratio')
       .default(0.15)
       .describe('Reported input tokens more than this fraction above the count predicted from the captured prompt are noted in the call\'s signals\' evidence (prompt bloat or hidden injection).'),
     grounding: GroundingConfig.default(GroundingConfig.parse({})).describe('Model-free hallucination screen: facts in the answer that appear nowhere in the supplied context.'),
