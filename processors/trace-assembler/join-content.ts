@@ -22,10 +22,13 @@ export function joinContent(items: TelemetryItem[], events: ContentEvent[]): { i
 }
 
 function withContent(call: LlmCall, all: ContentEvent[]): LlmCall {
-  // A side span's response format completes content the call already has; alone it is no content.
   const format = all.find((e) => e.responseFormat)?.responseFormat ?? null;
   const events = all.filter((e) => e.inputMessages.length > 0 || e.outputMessages.length > 0 || e.systemPrompt !== null);
-  if (events.length === 0) return call.content === null || format === null || call.content.responseFormat !== null ? call : { ...call, content: { ...call.content, responseFormat: format } };
+  if (events.length === 0) {
+    // Only a side span's response format: it completes content the call already has; alone it is no content.
+    if (call.content === null || format === null || call.content.responseFormat !== null) return call;
+    return { ...call, content: { ...call.content, responseFormat: format } };
+  }
   const ordered = [...events].sort((a, b) => a.timeMs - b.timeMs);
   const input: Message[] = ordered.flatMap((e) => e.inputMessages);
   const output: Message[] = ordered.flatMap((e) => e.outputMessages);
