@@ -12,7 +12,7 @@ import { isRetryable } from './provider-errors.ts';
 import { Random } from './random.ts';
 import { systemPromptOf } from './render-app.ts';
 import { DeploymentLimits } from './rate-limits.ts';
-import { estimateTokens } from '../../processors/detectors/quality/token-estimate.ts';
+import { estimateChatTokens } from '../../processors/detectors/quality/token-estimate.ts';
 import { createRetriever } from './retrieval.ts';
 import type { Scenario } from './scenario-schema.ts';
 
@@ -159,7 +159,7 @@ export function generate(scenario: Scenario): Simulation {
     // What the provider counts is the captured prompt (system prompt with any retrieved context,
     // and the user turn), within a tokenizer's difference of the estimate; a budget fault's long
     // prompts are counted, not captured.
-    const inputTokens = Math.round(promptTokens([systemPromptOf(plan), plan.userPrompt]) * tokenizerNoise * inputScale);
+    const inputTokens = Math.round(estimateChatTokens([systemPromptOf(plan), plan.userPrompt]) * tokenizerNoise * inputScale);
 
     // The proxy's own checks come before any attempt: a team over budget is refused.
     const proxyAt = (plan.retrieval ? plan.retrieval.startMs + plan.retrieval.durationMs : at) + 5;
@@ -246,11 +246,6 @@ export function generate(scenario: Scenario): Simulation {
   function guardrailRun(at: number, intervened: boolean): Guardrail {
     return { name: 'lakera-prompt-injection', intervened, categories: intervened ? ['prompt_injection'] : [], startMs: at, durationMs: random.lognormal(45, 0.3) };
   }
-}
-
-/** Chat-format tokens of these messages, as the quality checks predict them (4 per message, 3 to prime the reply). */
-function promptTokens(messages: readonly string[]): number {
-  return messages.reduce((n, m) => n + 4 + estimateTokens(m), 3);
 }
 
 /** What a weaker fallback model answers: the first sentence. */

@@ -36,6 +36,15 @@ export function estimateTokens(text: string): number {
 const isCjk = (c: number): boolean => (c >= 0x3040 && c <= 0x30ff) || (c >= 0x3400 && c <= 0x9fff) || (c >= 0xac00 && c <= 0xd7af) || (c >= 0xf900 && c <= 0xfaff);
 const isSpace = (c: number): boolean => c === 0xa0 || c === 0x2028 || c === 0x2029 || c === 0x3000 || (c >= 0x2000 && c <= 0x200b);
 
+/** The chat format's overhead: per message, and once for the reply's primer. */
+const MESSAGE_TOKENS = 4;
+const REPLY_PRIMER_TOKENS = 3;
+
+/** Predicted input tokens of a chat request whose messages have these texts. */
+export function estimateChatTokens(messages: readonly string[]): number {
+  return messages.reduce((n, m) => n + MESSAGE_TOKENS + estimateTokens(m), REPLY_PRIMER_TOKENS);
+}
+
 export interface TokenCheck {
   readonly reported: number;
   readonly predicted: number;
@@ -48,17 +57,17 @@ export interface TokenCheck {
  */
 export function checkInputTokens(content: Content | null, reported: number | null, ratio: number): TokenCheck | null {
   if (content === null || reported === null || content.truncated === true || content.inputMessages.length === 0) return null;
-  let predicted = 3;
+  let predicted = REPLY_PRIMER_TOKENS;
   let hasSystem = false;
   for (const m of content.inputMessages) {
-    predicted += 4;
+    predicted += MESSAGE_TOKENS;
     if (m.role === 'system' || m.role === 'developer') hasSystem = true;
     for (const p of m.parts) {
       if (p.content === null) return null;
       predicted += estimateTokens(p.content);
     }
   }
-  if (!hasSystem && content.systemPrompt !== null) predicted += 4 + estimateTokens(content.systemPrompt);
+  if (!hasSystem && content.systemPrompt !== null) predicted += MESSAGE_TOKENS + estimateTokens(content.systemPrompt);
   const excessRatio = (reported - predicted) / predicted;
   if (excessRatio <= ratio) return null;
   return { reported, predicted, excessRatio: Math.round(excessRatio * 100) / 100 };
