@@ -16,7 +16,8 @@ export const tag = (field: number, wireType: number): number => (field << 3) | w
 
 const TWO_POW_32 = 4294967296;
 
-const utf8 = new TextDecoder('utf-8');
+// ignoreBOM: a string field may start with U+FEFF and must come back with it (TextDecoder strips it by default).
+const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
 const decodeUtf8 = (buf: Uint8Array, start: number, end: number): string => utf8.decode(buf.subarray(start, end));
 // Shared by all requests: keys in one cache so that unique short values cannot evict them.
 const keyCache = new ShortStringCache();

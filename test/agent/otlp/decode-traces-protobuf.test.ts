@@ -59,6 +59,15 @@ describe('decodeTracesProtobuf', () => {
     expect(decodeTracesProtobuf(request).spans[0].attributes).toEqual({ k: 'second' });
   });
 
+  it('keeps a leading byte-order mark in names, keys and values instead of stripping it', () => {
+    const bom = '\uFEFF';
+    const kv = (key: string, value: string) => field(9, lengthDelimited(field(1, bytes(key)), field(2, lengthDelimited(field(1, bytes(value))))));
+    const long = `${bom}${'x'.repeat(100)}`;
+    const span = decodeTracesProtobuf(wrapSpan(field(5, bytes(`${bom}name`)), kv(`${bom}k`, bom), kv('long', long))).spans[0];
+    expect(span.name).toBe(`${bom}name`);
+    expect(span.attributes).toEqual({ [`${bom}k`]: bom, long });
+  });
+
   it('stores a __proto__ attribute key as an own property, not as the prototype', () => {
     const kvlist = lengthDelimited(field(1, lengthDelimited(field(1, bytes('polluted')), field(2, lengthDelimited(field(1, bytes('yes')))))));
     const request = wrapSpan(field(9, lengthDelimited(field(1, bytes('__proto__')), field(2, lengthDelimited(field(6, kvlist))))));
