@@ -19,16 +19,45 @@ const LEET: readonly (readonly [string, string])[] = [
   ['$', 's'],
 ];
 
+const WHITESPACE = 0xff;
+// Byte → byte for ASCII text: lower case and leetspeak in one table, whitespace marked 0xff.
+const ASCII_FOLD = (() => {
+  const table = new Uint8Array(128);
+  for (let c = 0; c < 128; c++) table[c] = c >= 0x41 && c <= 0x5a ? c + 32 : c;
+  for (const [from, to] of LEET) table[from.charCodeAt(0)] = to.charCodeAt(0);
+  for (const ws of [0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x20]) table[ws] = WHITESPACE;
+  return table;
+})();
+
 /** The text as phrase rules see it; `maxChars` caps the input before normalising. */
 export function normalizeText(text: string, maxChars = Number.POSITIVE_INFINITY): string {
   const capped = text.length > maxChars ? text.slice(0, maxChars) : text;
-  // ASCII is already NFKC and has no zero-width characters: skip both for the common case.
+  // ASCII (most traffic) is already NFKC with no zero-width characters: one pass over a table.
+  if (!NON_ASCII.test(capped)) return foldAscii(capped);
   // Zero-width characters go before whitespace folding, so a space around one still collapses.
-  const folded = (NON_ASCII.test(capped) ? capped.normalize('NFKC').replace(ZERO_WIDTH, '') : capped).toLowerCase();
-  // Native passes, not a per-character loop or a callback per match: this runs on every user
-  // turn and tool result, and numbers make leet characters dense (a callback each was a third of
-  // the cost).
-  let out = folded.replace(WHITESPACE_TO_FOLD, ' ').trim();
+  // Native passes, not a per-character loop or a callback per match.
+  let out = capped.normalize('NFKC').replace(ZERO_WIDTH, '').toLowerCase().replace(WHITESPACE_TO_FOLD, ' ').trim();
   if (LEET_CHARS.test(out)) for (const [from, to] of LEET) out = out.replaceAll(from, to);
   return out;
+}
+
+// Eight replaceAll passes over digit-heavy text (every number has leet characters) cost several
+// times this loop.
+function foldAscii(text: string): string {
+  const out = Buffer.allocUnsafe(text.length);
+  let n = 0;
+  let pendingSpace = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = ASCII_FOLD[text.charCodeAt(i)];
+    if (c === WHITESPACE) {
+      pendingSpace = n > 0;
+      continue;
+    }
+    if (pendingSpace) {
+      out[n++] = 0x20;
+      pendingSpace = false;
+    }
+    out[n++] = c;
+  }
+  return out.latin1Slice(0, n);
 }

@@ -84,11 +84,12 @@ export function findPii(text: string): PiiHit[] {
     const context = near(text, m.index, SSN_CONTEXT);
     hits.push({ type: 'us_ssn', rule: 'pii:us_ssn.format', offset: m.index, masked: `***-**-${'*'.repeat(2)}${serial.slice(2)}`, confidence: context ? 0.95 : m[2] === '-' ? 0.6 : 0.4 });
   }
-  for (const m of text.matchAll(EMAIL)) {
+  // The email and E.164 patterns start at every word boundary; most texts have no '@' or '+'.
+  if (text.includes('@')) for (const m of text.matchAll(EMAIL)) {
     if (RESERVED_EMAIL_DOMAIN.test(m[0])) continue;
     hits.push({ type: 'email', rule: 'pii:email', offset: m.index, masked: maskEmail(m[0]), confidence: 0.8 });
   }
-  for (const m of text.matchAll(PHONE_E164)) {
+  if (text.includes('+')) for (const m of text.matchAll(PHONE_E164)) {
     if (TOLL_FREE_E164.test(m[0])) continue;
     hits.push({ type: 'phone', rule: 'pii:phone.e164', offset: m.index, masked: maskValue(m[0], 3, 2), confidence: near(text, m.index, PHONE_CONTEXT) ? 0.9 : 0.7 });
   }
