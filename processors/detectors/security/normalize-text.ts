@@ -59,5 +59,5 @@ function foldAscii(text: string): string {
     }
     out[n++] = c;
   }
-  return out.latin1Slice(0, n);
+  return out.toString('latin1', 0, n);
 }
