@@ -155,8 +155,9 @@ function userText(call: LlmCall, max: number): string {
 }
 
 // Entities are matched on case- and diacritic-folded text (entities.ts `fold`); the context is
-// folded once here so the worker receives it ready.
-const foldForEntities = (lower: string): string => lower.normalize('NFKD').replace(/\p{M}+/gu, '');
+// folded once here so the worker receives it ready. ASCII has nothing to fold.
+const NON_ASCII = /[^\x00-\x7f]/;
+const foldForEntities = (lower: string): string => (NON_ASCII.test(lower) ? lower.normalize('NFKD').replace(/\p{M}+/gu, '') : lower);
 
 export function qualitySignal(subtype: string, method: string, rule: string, confidence: number, evidence: Record<string, unknown>): Signal {
   return { category: 'quality', subtype, detection_method: method, confidence, evidence: { rule, ...evidence }, fields: { confidence } };
