@@ -12,6 +12,9 @@ interface PhraseRule {
   readonly family: InjectionFamily;
   readonly weight: number;
   readonly re: RegExp;
+  /** Literals one of which every match contains, when one is cheap to look for: the regex is not
+   *  run on text without them (a substring search costs a fraction of a regex scan). */
+  readonly hints?: readonly string[];
 }
 
 const ADJ = '(?:previous|prior|above|earlier|preceding|foregoing|former|original|initial|system|developer)';
@@ -55,7 +58,7 @@ const RULES: readonly PhraseRule[] = [
   { name: 'role.dan', family: 'role', weight: 0.9, re: /\b(?:act as|you are(?: now)?|pretend to be|become) (?:a |an )?dan\b|\bdo anything now\b|\bdan mode\b/ },
   { name: 'role.you_are_now_unrestricted', family: 'role', weight: 0.85, re: /\byou are now (?:a |an )?(?:unrestricted|unfiltered|uncensored|jailbroken|evil|free from|no longer bound|without (?:any )?(?:restrictions|limits|rules))/ },
   { name: 'role.developer_mode_enabled', family: 'role', weight: 0.8, re: /\bdeveloper mode (?:enabled|activated|output)\b|\b(?:you are|you're|act) (?:now )?in developer mode\b/ },
-  { name: 'role.pretend_unrestricted', family: 'role', weight: 0.8, re: /\b(?:pretend|imagine|act) (?:that )?(?:you are|you're|to be|as) (?:a |an )?(?:unrestricted|unfiltered|uncensored|jailbroken|evil|rogue) /i },
+  { name: 'role.pretend_unrestricted', family: 'role', weight: 0.8, re: /\b(?:pretend|imagine|act) (?:that )?(?:you are|you're|to be|as) (?:a |an )?(?:unrestricted|unfiltered|uncensored|jailbroken|evil|rogue) / },
   // The "deceased grandmother" exploit: a dead relative's bedtime stories as cover for forbidden content.
   { name: 'role.deceased_relative', family: 'role', weight: 0.75, re: /\b(?:act|pretend|roleplay|role-play|play) (?:as|to be) my (?:deceased|late|dead) (?:grand(?:mother|ma|father|pa)|granny|mother|father|mom|dad)\b/ },
   { name: 'role.you_are_now', family: 'role', weight: 0.5, re: /\byou are now (?:a |an |the |my )?[a-z]/ },
@@ -75,7 +78,8 @@ const RULES: readonly PhraseRule[] = [
   },
   { name: 'extraction.words_above', family: 'extraction', weight: 0.6, re: /\b(?:repeat|print|output) (?:all |everything |the (?:words|text) )(?:above|before this)\b/ },
   // Exfiltration: sending data to a URL, or a markdown image whose URL carries data.
-  { name: 'exfiltration.send_to_url', family: 'exfiltration', weight: 0.8, re: /\b(?:send|post|upload|forward|transmit|exfiltrate|leak)\b[^.\n]{0,80}? to (?:https?:\/\/|www\.)/ },
+  // Business text is full of "send … to the team": without a URL the lazy scan after every verb is wasted.
+  { name: 'exfiltration.send_to_url', family: 'exfiltration', weight: 0.8, hints: ['://', 'www.'], re: /\b(?:send|post|upload|forward|transmit|exfiltrate|leak)\b[^.\n]{0,80}? to (?:https?:\/\/|www\.)/ },
   { name: 'exfiltration.markdown_image_query', family: 'exfiltration', weight: 0.8, re: /!\[[^\]\n]{0,100}\]\(https?:\/\/[^)\s?]{1,200}\?[^)\s=]{1,50}=/ },
 ];
 
@@ -108,6 +112,7 @@ function scoreNormalized(text: string, encoding: InjectionScore['encoding']): In
   const families: Partial<Record<InjectionFamily, number>> = {};
   const top: Partial<Record<InjectionFamily, { weight: number; rule: string; offset: number }>> = {};
   for (const rule of RULES) {
+    if (rule.hints !== undefined && !rule.hints.some((h) => text.includes(h))) continue;
     const m = rule.re.exec(text);
     if (m === null) continue;
     families[rule.family] = 1 - (1 - (families[rule.family] ?? 0)) * (1 - rule.weight);
