@@ -5,7 +5,7 @@
 import type { Meter, ObservableResult } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import { Worker } from 'node:worker_threads';
-import { checksOf, type CheckName, type ExpensiveJob, type ExpensiveResult } from './expensive-checks.ts';
+import { checksOf, type CheckName, type ExpensiveJob, type ExpensiveResult, type JobList } from './expensive-checks.ts';
 
 export interface CheckPoolOptions {
   readonly threads: number;
@@ -154,9 +154,11 @@ export function createCheckPool(o: CheckPoolOptions): CheckPool {
         if (list === undefined) outgoing.set(slot, (list = []));
         list.push({ id, job });
       });
-      for (const [slot, list] of outgoing) slot.worker.postMessage(list);
       if (answers.length === 0) return results;
       // A compute budget, not event time: replay must not wait longer for a worker than live does.
+      // The worker skips what is still queued at the deadline (see answerJobs).
+      const deadline = performance.timeOrigin + performance.now() + budgetMs;
+      for (const [slot, list] of outgoing) slot.worker.postMessage({ deadline, jobs: list } satisfies JobList);
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([Promise.all(answers), new Promise<void>((resolve) => (timer = setTimeout(resolve, budgetMs)))]);
       clearTimeout(timer);

@@ -23,4 +23,32 @@ export function runExpensiveChecks(job: ExpensiveJob): ExpensiveResult {
   return out;
 }
 
+/** A list of jobs as the pool posts it to a worker: the batch waits for them until `deadline` (epoch ms). */
+export interface JobList {
+  readonly deadline: number;
+  readonly jobs: readonly { readonly id: number; readonly job: ExpensiveJob }[];
+}
+
+/**
+ * Each job's answer in turn, as soon as it is done; null for a job that failed, and for one still
+ * waiting when the deadline has passed: its batch has stopped waiting and counted it dropped, and
+ * running it anyway would push the next batch's checks past their budget too (under a burst every
+ * batch would then miss, not just the first).
+ */
+export function* answerJobs(list: JobList, now: () => number): Generator<{ id: number; result: ExpensiveResult | null }> {
+  for (const { id, job } of list.jobs) {
+    if (now() > list.deadline) {
+      yield { id, result: null };
+      continue;
+    }
+    let result: ExpensiveResult | null;
+    try {
+      result = runExpensiveChecks(job);
+    } catch {
+      result = null; // counted as dropped by the pool; one bad input must not end the worker
+    }
+    yield { id, result };
+  }
+}
+
 export const checksOf = (job: ExpensiveJob): CheckName[] => [...(job.language ? ['language' as const] : []), ...(job.entities ? ['entities' as const] : [])];

@@ -112,3 +112,30 @@ describe('a worker that cannot start', () => {
     await pool.shutdown();
   });
 });
+
+describe('answerJobs (the worker loop)', () => {
+  const job = { language: { userText: USER, systemPrompt: '', answer: FRENCH, minLetters: 40, sampleChars: 400 } };
+  const jobs = [1, 2, 3].map((id) => ({ id, job }));
+
+  it('answers every job while the deadline has not passed', async () => {
+    const { answerJobs } = await import('../../../../processors/detectors/quality/expensive-checks.ts');
+    const answers = [...answerJobs({ deadline: 1_000, jobs }, () => 999)];
+    expect(answers.map((a) => [a.id, a.result?.language?.output])).toEqual([
+      [1, 'fr'],
+      [2, 'fr'],
+      [3, 'fr'],
+    ]);
+  });
+
+  it('answers null, without running them, for the jobs still queued once the batch stopped waiting', async () => {
+    const { answerJobs } = await import('../../../../processors/detectors/quality/expensive-checks.ts');
+    let clock = 1_000;
+    // Time passes as jobs run: the first is started before the deadline, the rest after it.
+    const answers = [...answerJobs({ deadline: 1_000, jobs }, () => clock++)];
+    expect(answers.map((a) => [a.id, a.result === null ? null : a.result.language?.output])).toEqual([
+      [1, 'fr'],
+      [2, null],
+      [3, null],
+    ]);
+  });
+});
