@@ -19,34 +19,38 @@ export interface CallView {
   optional: Record<OptionalLabel, string | null>;
 }
 
+// Each view is one flat literal: spreading a shared part first and adding fields after it made
+// V8 (Node 20) build the object through a slow path, half of the exporter's CPU per call.
 export function viewCall(item: TelemetryItem): CallView | null {
-  if (item.kind !== 'llm' && item.kind !== 'embedding') return null;
-  const common = {
-    provider: item.provider || 'unknown',
-    outcome: item.outcome,
-    spanId: item.source.spanId,
-    endMs: item.timing.endMs,
-    durationSec: item.timing.durationMs / 1000,
-    signals: item.signals,
-  };
   if (item.kind === 'embedding') {
     return {
-      ...common,
+      provider: item.provider || 'unknown',
       operation: 'embeddings',
+      outcome: item.outcome,
+      spanId: item.source.spanId,
+      endMs: item.timing.endMs,
+      durationSec: item.timing.durationMs / 1000,
       inputTokens: item.inputTokens,
       outputTokens: null,
       costUsd: null,
       rateLimit: null,
+      signals: item.signals,
       optional: { requested_model: item.requestModel, model_id: null, api_base: null, api_provider: null, team: item.identity.team },
     };
   }
+  if (item.kind !== 'llm') return null;
   return {
-    ...common,
+    provider: item.provider || 'unknown',
     operation: item.operation,
+    outcome: item.outcome,
+    spanId: item.source.spanId,
+    endMs: item.timing.endMs,
+    durationSec: item.timing.durationMs / 1000,
     inputTokens: item.tokens.input,
     outputTokens: item.tokens.output,
     costUsd: item.cost.totalUsd,
     rateLimit: item.rateLimit,
+    signals: item.signals,
     optional: {
       // LiteLLM's requested_model is the model group the client asked for.
       requested_model: item.modelGroup ?? item.requestModel ?? item.responseModel,

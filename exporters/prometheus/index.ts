@@ -7,6 +7,7 @@ import { defineExporter } from '../../agent/component.ts';
 import { viewCall, type CallView } from './call-view.ts';
 import { OPTIONAL_LABELS, PrometheusExporterConfig, type OptionalLabel } from './config.ts';
 import { errorTypeOf } from './error-type.ts';
+import { createEventLabels } from './event-labels.ts';
 import { createGenAiInstruments } from './instruments.ts';
 import { createLabelLimiter, type LabelLimiter } from './label-limiter.ts';
 import { createLabelSets } from './label-sets.ts';
@@ -22,11 +23,7 @@ export default defineExporter({
   create(config, ctx) {
     const limitProvider = createLabelLimiter(config.limits.provider);
     const limiters = Object.fromEntries(OPTIONAL_LABELS.map((l) => [l, createLabelLimiter(config.limits[l])])) as Record<OptionalLabel, LabelLimiter>;
-    const optional = (raw: Record<OptionalLabel, string | null>, only: readonly OptionalLabel[] = config.labels): Attributes => {
-      const out: Attributes = {};
-      for (const l of config.labels) if (only.includes(l)) out[l] = limiters[l](raw[l] ?? 'unknown');
-      return out;
-    };
+    const eventLabels = createEventLabels(config.labels, limitProvider, limiters);
 
     const m = createGenAiInstruments(ctx.meter);
     const latency = createSlidingQuantiles({ windowMs: config.latency.window_ms, slices: config.latency.slices, relativeAccuracy: config.latency.relative_accuracy });
@@ -49,17 +46,17 @@ export default defineExporter({
     const labelSets = createLabelSets();
     const labelNames = ['provider', ...config.labels];
     const labelValues: string[] = [];
+    const count = (counts: Map<Attributes, number>, attributes: Attributes) => counts.set(attributes, (counts.get(attributes) ?? 0) + 1);
     const recordCall = (call: CallView, eventSubtype: string | undefined, counts: Map<Attributes, number>) => {
       const provider = limitProvider(call.provider);
       labelValues.length = 0;
       labelValues.push(provider);
       for (const l of config.labels) labelValues.push(limiters[l](call.optional[l] ?? 'unknown'));
       const set = labelSets(labelNames, labelValues, call.operation);
-      const count = (attributes: Attributes) => counts.set(attributes, (counts.get(attributes) ?? 0) + 1);
-      count(set.outcome[call.outcome]);
+      count(counts, set.outcome[call.outcome]);
       if (call.outcome === 'error') {
         const e = set.errorOf(errorTypeOf(call.signals, eventSubtype));
-        count(e.errors);
+        count(counts, e.errors);
         m.duration.record(call.durationSec, e.duration);
       } else {
         m.duration.record(call.durationSec, set.op);
@@ -76,18 +73,14 @@ export default defineExporter({
 
     return {
       async export(batch) {
+        // Counters are summed per batch and added once per label set.
         const subtypeBySpan = new Map<string, string>();
+        const failures = new Map<Attributes, number>();
         for (const e of batch.events) {
           if (e.span_id !== null) subtypeBySpan.set(e.span_id, e.subtype);
-          m.failures.add(1, {
-            category: e.category,
-            subtype: e.subtype,
-            severity: e.severity,
-            provider: limitProvider(e.provider),
-            ...optional({ requested_model: e.model, model_id: null, api_base: null, api_provider: null, team: e.impact_scope.team }, ['requested_model', 'team']),
-          });
+          count(failures, eventLabels(e));
         }
-        // Counters are summed per batch and added once per label set.
+        for (const [attributes, n] of failures) m.failures.add(n, attributes);
         const counts = new Map<Attributes, number>();
         for (const item of batch.calls) {
           const call = viewCall(item);

@@ -15,6 +15,10 @@ export interface CallLabelSet {
   errorOf(errorType: string): { errors: Attributes; duration: Attributes };
 }
 
+// Frozen because they are shared: the SDK keeps the first object it sees per series, and the
+// rate-limit gauges remember their series per object.
+const freeze = (a: Attributes): Attributes => Object.freeze(a);
+
 export function createLabelSets() {
   const sets = new Map<string, CallLabelSet>();
   /** `values` are already bounded by the label limits, so the cache is bounded too. */
@@ -23,19 +27,20 @@ export function createLabelSets() {
     for (const v of values) key += `\u0000${v}`;
     let set = sets.get(key);
     if (!set) {
-      const base: Attributes = {};
-      names.forEach((n, i) => (base[n] = values[i]));
-      const op = { ...base, gen_ai_operation_name: operation };
+      const built: Attributes = {};
+      names.forEach((n, i) => (built[n] = values[i]));
+      const base = freeze(built);
+      const op = freeze({ ...base, gen_ai_operation_name: operation });
       const errors = new Map<string, { errors: Attributes; duration: Attributes }>();
       set = {
         base,
-        outcome: { ok: { ...base, outcome: 'ok' }, error: { ...base, outcome: 'error' } },
+        outcome: { ok: freeze({ ...base, outcome: 'ok' }), error: freeze({ ...base, outcome: 'error' }) },
         op,
-        input: { ...op, gen_ai_token_type: 'input' },
-        output: { ...op, gen_ai_token_type: 'output' },
+        input: freeze({ ...op, gen_ai_token_type: 'input' }),
+        output: freeze({ ...op, gen_ai_token_type: 'output' }),
         errorOf(errorType) {
           let e = errors.get(errorType);
-          if (!e) errors.set(errorType, (e = { errors: { ...base, error_type: errorType }, duration: { ...op, error_type: errorType } }));
+          if (!e) errors.set(errorType, (e = { errors: freeze({ ...base, error_type: errorType }), duration: freeze({ ...op, error_type: errorType }) }));
           return e;
         },
       };

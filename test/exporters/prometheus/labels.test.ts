@@ -25,6 +25,19 @@ describe('rate-limit readings', () => {
     expect(g.current()).toEqual([{ labels: { provider: 'openai', limit_type: 'requests' }, atMs: 2_000, remaining: 5, ratio: 0.05 }]);
   });
 
+  it('keeps one reading per label set whether the same labels object or an equal one is passed', () => {
+    const g = createRateLimitGauges(60_000);
+    const openai = { provider: 'openai' };
+    g.record(openai, 1_000, rl(90));
+    g.record(openai, 2_000, rl(40));
+    g.record({ provider: 'openai' }, 3_000, rl(5));
+    g.record({ provider: 'anthropic' }, 3_000, rl(70));
+    expect(g.current().map((r) => [r.labels, r.remaining])).toEqual([
+      [{ provider: 'openai', limit_type: 'requests' }, 5],
+      [{ provider: 'anthropic', limit_type: 'requests' }, 70],
+    ]);
+  });
+
   it('drops readings a window older than the latest call seen', () => {
     const g = createRateLimitGauges(60_000);
     g.record({ provider: 'anthropic' }, 0, rl(5));
