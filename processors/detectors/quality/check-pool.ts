@@ -20,9 +20,21 @@ export interface CheckPool {
   /** Spawns the workers and waits until each has loaded its checks. */
   start(): Promise<void>;
   /** One result per job, null for a job dropped (queue full, or over budget). */
-  run(jobs: readonly ExpensiveJob[], budgetMs: number): Promise<(ExpensiveResult | null)[]>;
+  run(jobs: readonly ExpensiveJob[], wait: WaitLimits): Promise<(ExpensiveResult | null)[]>;
   /** Terminates the workers; safe without start and twice. */
   shutdown(): Promise<void>;
+}
+
+export interface WaitLimits {
+  /** Worker time the batch's checks get, counted from when the batches queued before it are due. */
+  readonly budgetMs: number;
+  /** The longest the batch waits from now, whatever is queued before it. */
+  readonly maxWaitMs: number;
+}
+
+/** When a batch sent at `now` stops waiting, given when the previous batch does (epoch ms). */
+export function batchDeadline(now: number, previous: number, wait: WaitLimits): number {
+  return Math.min(Math.max(now, previous) + wait.budgetMs, now + wait.maxWaitMs);
 }
 
 interface Slot {
@@ -49,6 +61,8 @@ export function createCheckPool(o: CheckPoolOptions): CheckPool {
   const waiting = new Map<number, Waiting>();
   const depth: Record<CheckName, number> = { language: 0, entities: 0 };
   let nextId = 1;
+  // When the last batch sent stops waiting (epoch ms): the next one's budget starts there.
+  let lastDeadline = 0;
   let stopped = false;
   let broken = false;
 
@@ -124,7 +138,7 @@ export function createCheckPool(o: CheckPoolOptions): CheckPool {
       await Promise.all(slots.map((s) => s.ready));
     },
 
-    async run(jobs, budgetMs) {
+    async run(jobs, wait) {
       const results: (ExpensiveResult | null)[] = jobs.map(() => null);
       ensureStarted();
       if (slots.length === 0) {
@@ -156,11 +170,14 @@ export function createCheckPool(o: CheckPoolOptions): CheckPool {
       });
       if (answers.length === 0) return results;
       // A compute budget, not event time: replay must not wait longer for a worker than live does.
-      // The worker skips what is still queued at the deadline (see answerJobs).
-      const deadline = performance.timeOrigin + performance.now() + budgetMs;
+      // Batches in flight together queue on the same workers: each one's budget starts when those
+      // sent before it are due, or all but the first would miss it in any burst. The worker skips
+      // what is still queued at the deadline (see answerJobs).
+      const now = performance.timeOrigin + performance.now();
+      const deadline = (lastDeadline = batchDeadline(now, lastDeadline, wait));
       for (const [slot, list] of outgoing) slot.worker.postMessage({ deadline, jobs: list } satisfies JobList);
       let timer: NodeJS.Timeout | undefined;
-      await Promise.race([Promise.all(answers), new Promise<void>((resolve) => (timer = setTimeout(resolve, budgetMs)))]);
+      await Promise.race([Promise.all(answers), new Promise<void>((resolve) => (timer = setTimeout(resolve, deadline - now)))]);
       clearTimeout(timer);
       for (const id of ids) {
         const w = waiting.get(id);

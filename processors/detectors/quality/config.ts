@@ -30,9 +30,15 @@ export const WorkersConfig = z.strictObject({
     .max(16, { error: 'expected at most 16 threads' })
     .default(1)
     .describe('Worker threads for the expensive checks (language identification, entity extraction); 0 runs them inline, deterministically (classify does).'),
-  budget_ms: milliseconds().default(50).describe('How long one batch waits for its expensive checks; a check not back by then is dropped and counted.'),
+  budget_ms: milliseconds()
+    .default(50)
+    .describe('Worker time one batch\'s expensive checks get; a check not back by then is dropped and counted. A batch queued behind others gets its budget after theirs (up to max_wait_ms), so batches in flight together do not use up each other\'s.'),
+  max_wait_ms: milliseconds()
+    .nullable()
+    .default(null)
+    .describe('The longest one batch waits for its expensive checks, counting the batches queued before it; null: the larger of 1,000 ms and budget_ms.'),
   max_queue: count('checks').default(1_024).describe('Expensive checks waiting or running at once; past it new ones are refused (dropped and counted), so intake never stalls.'),
-});
+}).refine((w) => w.max_wait_ms === null || w.max_wait_ms >= w.budget_ms, { path: ['max_wait_ms'], error: 'expected max_wait_ms to be at least budget_ms' });
 
 /** The per-call quality subtypes a regression can count (not regression itself). */
 const COUNTED = SUBTYPES.quality.filter((s) => s !== 'regression');

@@ -58,17 +58,35 @@ function identify(text: string): string {
 
 // English function words that are not also common words of another Latin-script language (no
 // "a", "in", "is", "on", "to", "die", "was", "will", "of", "as", "an").
-const ENGLISH_WORDS = new Set(['the', 'and', 'that', 'this', 'with', 'for', 'you', 'your', 'are', 'have', 'has', 'been', 'from', 'which', 'would', 'there', 'their', 'they', 'it', 'its', 'be', 'not', 'by', 'can', 'what', 'when', 'we', 'our', 'were', 'should', 'could', 'about']);
+// Short prompts ("Explain the difference between … in two sentences.") hold one or two of the
+// commonest, so common English-only verbs and adverbs of requests and answers count too.
+const ENGLISH_WORDS = new Set([
+  'the', 'and', 'that', 'this', 'with', 'for', 'you', 'your', 'are', 'have', 'has', 'been', 'from', 'which', 'would', 'there', 'their', 'they', 'it', 'its', 'be', 'not', 'by', 'can', 'what', 'when', 'we', 'our', 'were', 'should', 'could', 'about',
+  'how', 'why', 'who', 'does', 'did', 'please', 'between', 'into', 'than', 'then', 'them', 'these', 'those', 'some', 'more', 'only', 'also', 'just', 'each', 'every', 'after', 'before', 'because', 'but', 'if', 'two', 'three', 'explain', 'write', 'give', 'tell', 'describe', 'summarize', 'summarise', 'make', 'makes', 'using', 'usually', 'never', 'always', 'without', 'other', 'over', 'here', 'where',
+]);
 const MIN_ENGLISH_WORDS = 2;
-const MIN_ENGLISH_SHARE = 0.15;
+const MIN_ENGLISH_SHARE = 0.12;
+// Function words of the other Latin-script languages users write in, that English text does not
+// use: a German or Spanish sentence quoting an English title ("Art for the People") has several.
+const FOREIGN_WORDS = new Set([
+  'der', 'die', 'das', 'und', 'ist', 'nicht', 'ein', 'eine', 'mit', 'auf', 'sie', 'wir', 'ich', 'sind', 'aber', 'oder', 'auch', 'im',
+  'el', 'los', 'las', 'y', 'es', 'una', 'con', 'para', 'por', 'pero', 'del', 'muy', 'est', 'et', 'les', 'le', 'une', 'des', 'du', 'avec', 'pour', 'mais', 'nous', 'vous', 'sont', 'dans',
+  'il', 'che', 'di', 'della', 'sono', 'non', 'het', 'een', 'van', 'zijn', 'niet', 'não', 'os', 'uma', 'com', 'em',
+]);
+const MAX_FOREIGN_WORDS = 1;
 
-/** At least two words, and a sixth-or-so of all, are English function words. */
+/** At least two words, and an eighth or so of all, are common English-only words, and at most one
+ *  is a function word of another language (a name such as "El Paso"). */
 function plainlyEnglish(text: string): boolean {
   const words = text.toLowerCase().match(/[a-z\u00c0-\u024f]+/g);
   if (words === null) return false;
   let hits = 0;
-  for (const w of words) if (ENGLISH_WORDS.has(w)) hits++;
-  return hits >= MIN_ENGLISH_WORDS && hits / words.length >= MIN_ENGLISH_SHARE;
+  let foreign = 0;
+  for (const w of words) {
+    if (ENGLISH_WORDS.has(w)) hits++;
+    else if (FOREIGN_WORDS.has(w)) foreign++;
+  }
+  return hits >= MIN_ENGLISH_WORDS && hits / words.length >= MIN_ENGLISH_SHARE && foreign <= MAX_FOREIGN_WORDS;
 }
 
 /** JSON, or mostly fenced code. */

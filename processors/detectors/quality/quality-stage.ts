@@ -11,6 +11,8 @@ import { completeQuality, inspectQuality, withTokenCheck, type QualityInspection
 import { runExpensiveChecks, type ExpensiveResult } from './expensive-checks.ts';
 import { createRegressionCheck } from './regression.ts';
 
+const DEFAULT_MAX_WAIT_MS = 1_000;
+
 export interface QualityBatch {
   /** Adds the call's inline quality signals to `found` and remembers what is left to do. */
   inspect(index: number, call: LlmCall, found: Signal[]): void;
@@ -46,7 +48,7 @@ export function createQualityStage(q: QualityConfig, ctx: Pick<ComponentContext,
             regression?.observe(calls);
             return null;
           }
-          return pool.run(withJobs.map((o) => o.inspection.job!), q.workers.budget_ms).then((results) => {
+          return pool.run(withJobs.map((o) => o.inspection.job!), { budgetMs: q.workers.budget_ms, maxWaitMs: q.workers.max_wait_ms ?? Math.max(DEFAULT_MAX_WAIT_MS, q.workers.budget_ms) }).then((results) => {
             apply(calls, open, new Map(withJobs.map((o, i) => [o.index, results[i]])));
             regression?.observe(calls);
           });

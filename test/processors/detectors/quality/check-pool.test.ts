@@ -98,7 +98,7 @@ describe('a worker that cannot start', () => {
     const pool = createCheckPool({ threads: 2, maxQueue: 10, meter, logger, entry: new URL('./failing-worker.js', import.meta.url) });
     await pool.start();
     const job = { language: { userText: USER, systemPrompt: '', answer: FRENCH, minLetters: 40, sampleChars: 400 } };
-    expect(await pool.run([job, job], 5_000)).toEqual([null, null]);
+    expect(await pool.run([job, job], { budgetMs: 5_000, maxWaitMs: 5_000 })).toEqual([null, null]);
     const { resourceMetrics } = await reader.collect();
     const dropped = resourceMetrics.scopeMetrics.flatMap((s) => s.metrics).find((m) => m.descriptor.name === 'faultline_detector_queue_dropped_total');
     expect((dropped?.dataPoints as DataPoint<number>[]).map((p) => [p.attributes.check, p.value])).toEqual([
@@ -137,5 +137,36 @@ describe('answerJobs (the worker loop)', () => {
       [2, null],
       [3, null],
     ]);
+  });
+});
+
+describe('batchDeadline', () => {
+  const wait = { budgetMs: 50, maxWaitMs: 1_000 };
+
+  it('gives a batch its budget from now when the workers are idle', async () => {
+    const { batchDeadline } = await import('../../../../processors/detectors/quality/check-pool.ts');
+    expect(batchDeadline(10_000, 9_000, wait)).toBe(10_050);
+  });
+
+  it('starts the budget of a batch sent behind another when that one is due, so both get theirs', async () => {
+    const { batchDeadline } = await import('../../../../processors/detectors/quality/check-pool.ts');
+    const first = batchDeadline(10_000, 0, wait);
+    const second = batchDeadline(10_001, first, wait);
+    expect([first, second]).toEqual([10_050, 10_100]);
+  });
+
+  it('never makes a batch wait longer than max_wait_ms, however much is queued before it', async () => {
+    const { batchDeadline } = await import('../../../../processors/detectors/quality/check-pool.ts');
+    expect(batchDeadline(10_000, 50_000, wait)).toBe(11_000);
+  });
+});
+
+describe('quality.workers settings', () => {
+  it('rejects a max_wait_ms shorter than budget_ms, naming the field, and accepts it unset with any budget', async () => {
+    const { QualityConfig } = await import('../../../../processors/detectors/quality/config.ts');
+    const r = QualityConfig.safeParse({ workers: { budget_ms: 200, max_wait_ms: 100 } });
+    expect(r.success).toBe(false);
+    expect(r.error!.issues[0]).toMatchObject({ path: ['workers', 'max_wait_ms'], message: 'expected max_wait_ms to be at least budget_ms' });
+    expect(QualityConfig.parse({ workers: { budget_ms: 5_000 } }).workers).toMatchObject({ budget_ms: 5_000, max_wait_ms: null });
   });
 });

@@ -1,0 +1,25 @@
+import { readFileSync } from 'node:fs';
+import { MeterProvider, MetricReader, type DataPoint } from '@opentelemetry/sdk-metrics';
+import { createBatch } from '/work/main/agent/model/batch.ts';
+import { decodeTracesJson } from '/work/main/agent/otlp/decode-json.ts';
+import normalize from '/work/main/processors/normalize/index.ts';
+import detectors from '/work/main/processors/detectors/index.ts';
+import { makeProcessorContext } from '/work/main/test/support/component-context.ts';
+class Reader extends MetricReader { protected async onForceFlush() {} protected async onShutdown() {} }
+const reader = new Reader();
+const meter = new MeterProvider({ readers: [reader] }).getMeter('x');
+const n = await normalize.create(normalize.configSchema.parse({}), makeProcessorContext({ id: 'normalize' }));
+const d = await detectors.create(detectors.configSchema.parse({}), makeProcessorContext({ id: 'detectors', meter }));
+await d.start?.();
+const lines = readFileSync('/tmp/fl-load/sim.jsonl', 'utf8').split('\n').filter(Boolean);
+console.log('requests', lines.length, 'spans/request', Math.round(lines.reduce((a, l) => a + decodeTracesJson(l).spans.length, 0) / lines.length));
+const inflight = Number(process.env.INFLIGHT ?? 1);
+const t = performance.now();
+let next = 0;
+const lane = async () => { while (next < lines.length) { const l = lines[next++]; const b = await n.process(createBatch({ spans: decodeTracesJson(l).spans })); await d.process(b); } };
+await Promise.all(Array.from({ length: inflight }, lane));
+console.log('took', (performance.now() - t).toFixed(0), 'ms');
+const { resourceMetrics } = await reader.collect();
+const m = resourceMetrics.scopeMetrics.flatMap((s) => s.metrics).find((x) => x.descriptor.name === 'faultline_detector_queue_dropped_total');
+console.log((m!.dataPoints as DataPoint<number>[]).map((p) => `${p.attributes.check} ${p.value}`).join(', '));
+await d.shutdown?.();
