@@ -42,8 +42,11 @@ export const OtlpReceiverConfig = z.strictObject({
   memory_limit_mib: z
     .int()
     .nonnegative()
-    .default(1024)
-    .describe('Heap high-water mark: while the heap is above it, requests get 503 + Retry-After (gRPC UNAVAILABLE). 0 turns the check off.'),
+    .nullable()
+    .default(null)
+    .describe(
+      'Heap high-water mark: while the heap is above it, requests get 503 + Retry-After (gRPC UNAVAILABLE). null: 1024, or 80% of the V8 heap limit (--max-old-space-size) when that is lower; a value above that share is lowered to it, with a warning. 0 turns the check off.',
+    ),
 });
 export type OtlpReceiverConfig = z.infer<typeof OtlpReceiverConfig>;
 export type HttpProtocolConfig = z.infer<typeof HttpProtocolConfig>;

@@ -1,8 +1,9 @@
 // otlp: receives OTLP traces and logs over HTTP (protobuf or JSON) and gRPC, optionally gzipped,
 // from LLM gateways and apps. Each request's usable spans (or log records) go on as one batch in
 // the `spans` (or `logs`) lane; senders get the protocol's answers, including partial_success.
+import { getHeapStatistics } from 'node:v8';
 import { defineReceiver, type Receiver, type ReceiverContext } from '../../component.ts';
-import { createAdmission } from './admission.ts';
+import { createAdmission, HEAP_LIMIT_SHARE, memoryLimit } from './admission.ts';
 import { OtlpReceiverConfig } from './config.ts';
 import { formatAddress, type BoundAddress } from './endpoint.ts';
 import { createOtlpGrpcServer, type OtlpGrpcServer } from './grpc-server.ts';
@@ -33,7 +34,15 @@ export default defineReceiver({
 export function createOtlpReceiver(config: OtlpReceiverConfig, ctx: ReceiverContext): OtlpReceiver {
   const stats = createStats();
   const ingest = createIngest(ctx.next, stats, ctx.logger);
-  const admission = createAdmission(config.memory_limit_mib);
+  const heapLimit = getHeapStatistics().heap_size_limit;
+  const limit = memoryLimit(config.memory_limit_mib, heapLimit);
+  if (limit.loweredFrom !== null) {
+    ctx.logger.warn(
+      { memory_limit_mib: limit.loweredFrom, heap_limit_mib: Math.round(heapLimit / 2 ** 20), using_mib: limit.mib },
+      `receivers.otlp.memory_limit_mib (${limit.loweredFrom}) is above ${HEAP_LIMIT_SHARE * 100}% of the V8 heap limit; refusing from ${limit.mib} MiB instead, so the agent answers 503 before it runs out of heap. Raise --max-old-space-size or lower memory_limit_mib.`,
+    );
+  }
+  const admission = createAdmission(limit.mib);
   let shuttingDown = false;
   const deps = { ingest, admission, isShuttingDown: () => shuttingDown, logger: ctx.logger };
   const { http, grpc } = config.protocols;

@@ -15,7 +15,7 @@ describe('otlp receiver config', () => {
         http: { endpoint: '127.0.0.1:4318', max_request_body_bytes: 67108864 },
         grpc: { endpoint: '127.0.0.1:4317', max_recv_msg_size_bytes: 67108864 },
       },
-      memory_limit_mib: 1024,
+      memory_limit_mib: null,
     });
   });
 
