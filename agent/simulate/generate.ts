@@ -40,6 +40,8 @@ export function generate(scenario: Scenario): Simulation {
   const spend = new Map<string, number>();
   for (const f of scenario.faults) if (f.kind === 'budget') spend.set(f.team, f.starting_spend_usd);
   const hasGuardrail = scenario.faults.some((f) => f.kind === 'prompt_injection' && f.guardrail_share > 0);
+  /** Injected requests so far, per fault index: a campaign works through its phrases in turn. */
+  const injections = new Map<number, number>();
 
   const { active } = window;
   /** Share of normal traffic a match covers, so a volume multiple is of that traffic only. */
@@ -133,13 +135,21 @@ export function generate(scenario: Scenario): Simulation {
         if (!random.chance(f.share)) continue;
         injected = true;
         touched(index);
-        plan.userPrompt = `${plan.userPrompt}\n\n${random.pick(INJECTIONS)}`;
+        // In turn, the classic instruction override first (as red-team tools and campaigns probe),
+        // not a random pick: every kind of phrase then arrives within a few injected requests,
+        // where a random pick can leave one kind (the override, the DAN persona) out for minutes.
+        const sent = injections.get(index) ?? 0;
+        injections.set(index, sent + 1);
+        plan.userPrompt = `${plan.userPrompt}\n\n${INJECTIONS[sent % INJECTIONS.length]}`;
         outputMultiplier = Math.max(outputMultiplier, f.output_multiplier);
         if (f.degrade_quality) {
           answer = random.pick(OFF_TOPIC_ANSWERS);
           offTopic = true;
         }
-        if (random.chance(f.guardrail_share)) plan.guardrail = guardrailRun(at, true);
+        // The guardrail catches exactly its share of each phrase, spread evenly (a quarter: every
+        // fourth time it is sent), so each kind of phrase reaches the model the first time it is sent.
+        const round = Math.floor(sent / INJECTIONS.length);
+        if (Math.floor((round + 1) * f.guardrail_share) > Math.floor(round * f.guardrail_share)) plan.guardrail = guardrailRun(at, true);
       } else if (f.kind === 'response_corruption') {
         if (!random.chance(f.share)) continue;
         touched(index);

@@ -62,7 +62,7 @@ export const Fault = z.discriminatedUnion('kind', [
   z.strictObject({
     kind: z.literal('prompt_injection'),
     ...faultBase,
-    guardrail_share: share.default(0).describe('Share of injected requests a guardrail span intervenes on (and blocks).'),
+    guardrail_share: share.default(0).describe('Share of injected requests a guardrail span intervenes on (and blocks), spread evenly over them.'),
     output_multiplier: z.number().min(1).default(1).describe('Output tokens of injected requests, as a multiple of normal (cost inflation).'),
     degrade_quality: z.boolean().default(false).describe('Answers of injected requests go off topic and drop the context.'),
   }),

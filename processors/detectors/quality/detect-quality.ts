@@ -8,7 +8,8 @@ import type { QualityConfig } from './config.ts';
 import type { ExpensiveJob, ExpensiveResult } from './expensive-checks.ts';
 import { findEmptyResponse, findTruncation } from './finish.ts';
 import { buildGroundingContext, judgeGrounding, screenFacts, type GroundingTally } from './grounding.ts';
-import { checkJsonFormat, type FormatRequest } from './json-format.ts';
+import { readJsonAnswer, type FormatRequest } from './json-format.ts';
+import { jsonProse } from './json-prose.ts';
 import { findRefusal } from './refusal.ts';
 import { findScoreFindings } from './scores.ts';
 import { checkInputTokens, type TokenCheck } from './token-estimate.ts';
@@ -55,18 +56,24 @@ export function inspectQuality(call: LlmCall, q: QualityConfig, documents: Trace
   const format = formatRequested(call, q);
   // A turn that calls a tool is not the answer the format was asked for; the final turn is.
   const callsTool = call.finishReasons.includes('tool_call') || content.outputMessages.some((m) => m.parts.some((p) => p.type === 'tool_call'));
+  let json: unknown;
   if (format !== null && !callsTool) {
-    const violation = checkJsonFormat(answer, format, q.allow_code_fence);
+    const read = readJsonAnswer(answer, format, q.allow_code_fence);
+    const violation = read.violation;
+    json = read.value;
     // A cut-off answer explains its broken JSON: the truncation stays the primary verdict.
     if (violation !== null) signals.push(qualitySignal('format_violation', 'json_parse', violation.rule, truncation === null ? violation.confidence : Math.min(violation.confidence, 0.8), { ...violation.evidence, truncated: truncation !== null }));
   }
   const refusal = findRefusal(answer, hasRefusalField, call.tokens.output, { maxTokens: q.refusal_max_tokens, scanChars: q.refusal_scan_chars });
   if (refusal !== null) signals.push(qualitySignal('refusal', refusal.method, refusal.rule, refusal.confidence, refusal.evidence));
 
-  // A refusal or a JSON answer carries no prose facts or language worth screening.
-  if (refusal !== null || format !== null) return { signals, job: null, grounding: null, tokenCheck };
+  // A refusal carries no facts worth screening. A JSON answer states its facts in its string
+  // values, screened like prose; a broken one (already a format_violation) is not read further,
+  // nor its language (keys and short values say little about it).
+  if (refusal !== null || (format !== null && json === undefined)) return { signals, job: null, grounding: null, tokenCheck };
+  const prose = format === null ? answer : jsonProse(json, q.grounding.max_scan_chars);
   const job: { language?: ExpensiveJob['language']; entities?: ExpensiveJob['entities'] } = {};
-  if (q.language.enabled) {
+  if (q.language.enabled && format === null) {
     // Only what identification reads crosses to the worker (plus room to tell code from prose).
     const sample = q.language.sample_chars;
     job.language = { userText: userText(call, sample), systemPrompt: (content.systemPrompt ?? '').slice(0, 8 * sample), answer: answer.slice(0, 4 * sample), minLetters: q.language.min_letters, sampleChars: sample };
@@ -74,7 +81,7 @@ export function inspectQuality(call: LlmCall, q: QualityConfig, documents: Trace
   let grounding: GroundingTally | null = null;
   const context = groundingContext(call, documents, q);
   if (context !== null) {
-    const cappedAnswer = answer.slice(0, q.grounding.max_scan_chars);
+    const cappedAnswer = prose.slice(0, q.grounding.max_scan_chars);
     grounding = screenFacts(cappedAnswer, () => buildGroundingContext(context.text, documents?.count ?? 0));
     // Names in an answer to a plain conversation come from the model's knowledge or its manners
     // (greetings, product names); only a supplied source (documents, tool results, or text pasted

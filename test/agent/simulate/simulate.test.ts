@@ -13,6 +13,7 @@ import { encodeTracesProtobuf } from '../../../agent/otlp/encode-traces-protobuf
 import type { LlmCall, RetrievalCall } from '../../../agent/model/llm-call.ts';
 import { checkInputTokens } from '../../../processors/detectors/quality/token-estimate.ts';
 import type { OtlpSpan } from '../../../agent/model/otlp.ts';
+import { INJECTIONS } from '../../../agent/simulate/content-bank.ts';
 import { generate } from '../../../agent/simulate/generate.ts';
 import { loadBuiltInScenario } from '../../../agent/simulate/load-scenario.ts';
 import { renderSpans } from '../../../agent/simulate/render.ts';
@@ -139,6 +140,23 @@ describe('faultline simulate', () => {
     expect(scored.every(({ e }) => e.attributes['gen_ai.evaluation.name'] === 'faithfulness')).toBe(true);
     // Without evaluated_share, no span carries a score.
     expect(renderSpans(generate(short('provider-outage', 60))).some((s) => s.events.some((e) => e.name === 'gen_ai.evaluation.result'))).toBe(false);
+  });
+
+  it("sends an injection campaign's phrases in turn, the instruction override first, and its guardrail blocks its share of each phrase but never its first sending", () => {
+    const campaign = loadBuiltInScenario('injection-campaign');
+    for (const seed of [1, 6, 9]) {
+      const injected = generate({ ...campaign, seed }).plans.filter((p) => p.faults.length > 0);
+      expect(injected.length).toBeGreaterThan(40);
+      injected.forEach((p, i) => expect(p.userPrompt.endsWith(`\n\n${INJECTIONS[i % INJECTIONS.length]}`)).toBe(true));
+      INJECTIONS.forEach((_, phrase) => {
+        const sends = injected.filter((_, i) => i % INJECTIONS.length === phrase);
+        const blocked = sends.map((p) => p.guardrail?.intervened === true);
+        expect(blocked[0]).toBe(false);
+        // guardrail_share 0.25: every fourth sending of the phrase.
+        expect(blocked.filter(Boolean).length).toBe(Math.floor(sends.length / 4));
+        expect(blocked.every((b, k) => b === (k % 4 === 3))).toBe(true);
+      });
+    }
   });
 
   it('reports the input tokens of the prompt it captured (system prompt, retrieved context, user turn), in every engine', () => {

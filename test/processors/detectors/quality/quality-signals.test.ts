@@ -182,6 +182,19 @@ describe('hallucination (grounding screen and scores)', () => {
     expect(await qualityOf({ tool: ANNUAL_REPORT, output })).toEqual([]);
   });
 
+  it("screens the string values of a JSON answer like prose: invented figures are reported, its keys and its confidence field are not read", async () => {
+    const json = { type: 'json_object' };
+    const invented = JSON.stringify({ answer: 'Northwind Traders earned $5,100,000 in fiscal 2024, up 27%, and runs 40 stores.', confidence: 0.93 });
+    const [s, ...rest] = await qualityOf({ tool: ANNUAL_REPORT, output: invented, responseFormat: json });
+    expect(rest).toEqual([]);
+    expect(s).toMatchObject({ subtype: 'hallucination', detection_method: 'grounding', evidence: { ungrounded: { currency: 1, percent: 1, number: 1 } } });
+    // 40 and 2024 (grounded) are the numbers checked; 0.93 is not among them.
+    expect(s.evidence.checked).toEqual({ currency: 1, percent: 1, number: 2, entity: 1 });
+    // Nested strings are read too; a grounded answer with a score and a count beside it passes.
+    const grounded = JSON.stringify({ result: { summary: ['Revenue was $4.25 million in fiscal 2024, up 18%.', 'Northwind opened 12 new stores.'] }, confidence: 0.93, sources: 37 });
+    expect(await qualityOf({ tool: ANNUAL_REPORT, output: grounded, responseFormat: json })).toEqual([]);
+  });
+
   it('grounds answers in retrieved documents of the same trace, and citation markers in their count', async () => {
     const traceId = '7a000000000000000000000000000001';
     const items = await detectItems(
