@@ -1,27 +1,17 @@
 // `faultline run` serves /metrics as configured: self-telemetry and GenAI metrics from the same
 // process that received the spans, and the endpoint closes when the agent stops.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseScrape } from '../exporters/prometheus/parse-scrape.ts';
+import { startAgentProcess, type AgentProcess } from '../support/agent-process.ts';
 import { genAiTraceRequest } from '../support/otlp-fixtures.ts';
 
-const children: ReturnType<typeof spawn>[] = [];
+const agents: AgentProcess[] = [];
 afterEach(() => {
-  for (const c of children.splice(0)) c.kill('SIGKILL');
+  for (const a of agents.splice(0)) a.child.kill('SIGKILL');
 });
-
-async function waitFor<T>(what: string, probe: () => T | undefined, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('faultline run with metrics', () => {
   it('serves self-telemetry and GenAI metrics on service.telemetry.metrics.endpoint until it stops', async () => {
@@ -37,20 +27,12 @@ service:
   pipelines: { genai: { receivers: [otlp], processors: [normalize, trace_assembler, detectors, classifier], exporters: [prometheus] } }
 `,
     );
-    const child = spawn(process.execPath, ['bin/faultline.js', 'run', '--config', file], { stdio: ['ignore', 'ignore', 'pipe'] });
-    children.push(child);
-    const logs: Record<string, unknown>[] = [];
-    let partial = '';
-    child.stderr!.on('data', (chunk: Buffer) => {
-      const lines = (partial + chunk.toString('utf8')).split('\n');
-      partial = lines.pop()!;
-      for (const line of lines) if (line.startsWith('{')) logs.push(JSON.parse(line));
-    });
-    const exit = new Promise<number | null>((resolve) => child.on('exit', resolve));
-
-    const metrics = await waitFor('the metrics endpoint', () => logs.find((l) => l.msg === 'Metrics endpoint listening.'));
-    const otlp = await waitFor('the receiver', () => logs.find((l) => l.msg === 'OTLP receiver listening.'));
-    await waitFor('the agent', () => logs.find((l) => l.msg === 'Agent started.'));
+    const agent = startAgentProcess(file);
+    agents.push(agent);
+    const { child, exit } = agent;
+    const metrics = await agent.waitFor('the metrics endpoint', () => agent.logged('Metrics endpoint listening.'), 20_000);
+    const otlp = await agent.waitFor('the receiver', () => agent.logged('OTLP receiver listening.'), 20_000);
+    await agent.waitFor('the agent', () => agent.logged('Agent started.'), 20_000);
     const url = `http://${metrics.endpoint as string}/metrics`;
 
     const res = await fetch(`http://${otlp.http as string}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: genAiTraceRequest(10, { seed: 5, errorEvery: 5 }).json });
