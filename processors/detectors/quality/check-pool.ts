@@ -5,7 +5,7 @@
 import type { Meter, ObservableResult } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import { Worker } from 'node:worker_threads';
-import { checksOf, type CheckName, type ExpensiveJob, type ExpensiveResult, type JobList } from './expensive-checks.ts';
+import { checksOf, wallClockMs, type CheckName, type ExpensiveJob, type ExpensiveResult, type JobList } from './expensive-checks.ts';
 
 export interface CheckPoolOptions {
   readonly threads: number;
@@ -173,7 +173,7 @@ export function createCheckPool(o: CheckPoolOptions): CheckPool {
       // Batches in flight together queue on the same workers: each one's budget starts when those
       // sent before it are due, or all but the first would miss it in any burst. The worker skips
       // what is still queued at the deadline (see answerJobs).
-      const now = performance.timeOrigin + performance.now();
+      const now = wallClockMs();
       const deadline = (lastDeadline = batchDeadline(now, lastDeadline, wait));
       for (const [slot, list] of outgoing) slot.worker.postMessage({ deadline, jobs: list } satisfies JobList);
       let timer: NodeJS.Timeout | undefined;

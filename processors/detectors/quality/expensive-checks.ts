@@ -23,6 +23,9 @@ export function runExpensiveChecks(job: ExpensiveJob): ExpensiveResult {
   return out;
 }
 
+/** Wall-clock epoch milliseconds, comparable across threads (each has its own timeOrigin): what deadlines are in. */
+export const wallClockMs = (): number => performance.timeOrigin + performance.now();
+
 /** A list of jobs as the pool posts it to a worker: the batch waits for them until `deadline` (epoch ms). */
 export interface JobList {
   readonly deadline: number;

@@ -29,6 +29,7 @@ export interface QualityStage {
 export function createQualityStage(q: QualityConfig, ctx: Pick<ComponentContext, 'meter' | 'logger'>): QualityStage {
   const pool: CheckPool | null = q.workers.threads > 0 ? createCheckPool({ threads: q.workers.threads, maxQueue: q.workers.max_queue, meter: ctx.meter, logger: ctx.logger }) : null;
   const regression = q.regression.enabled ? createRegressionCheck(q.regression) : null;
+  const wait = { budgetMs: q.workers.budget_ms, maxWaitMs: q.workers.max_wait_ms ?? Math.max(DEFAULT_MAX_WAIT_MS, q.workers.budget_ms) };
 
   return {
     begin(items) {
@@ -48,7 +49,7 @@ export function createQualityStage(q: QualityConfig, ctx: Pick<ComponentContext,
             regression?.observe(calls);
             return null;
           }
-          return pool.run(withJobs.map((o) => o.inspection.job!), { budgetMs: q.workers.budget_ms, maxWaitMs: q.workers.max_wait_ms ?? Math.max(DEFAULT_MAX_WAIT_MS, q.workers.budget_ms) }).then((results) => {
+          return pool.run(withJobs.map((o) => o.inspection.job!), wait).then((results) => {
             apply(calls, open, new Map(withJobs.map((o, i) => [o.index, results[i]])));
             regression?.observe(calls);
           });
