@@ -12,7 +12,9 @@ for (const { file, report } of reports) {
   const s = report.numPendingTests + report.numTodoTests;
   if (s > 0) {
     const names = report.testResults.flatMap((f) =>
-      f.assertionResults.filter((a) => a.status === 'pending' || a.status === 'todo' || a.status === 'skipped').map((a) => `${f.name}: ${a.fullName}`),
+      f.assertionResults
+        .filter((a) => a.status === 'pending' || a.status === 'todo' || a.status === 'skipped')
+        .map((a) => `${f.name}: ${a.fullName}`),
     );
     console.error(`Skipped or todo tests are not allowed:\n  ${names.join('\n  ')}`);
   }

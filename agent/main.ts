@@ -10,7 +10,16 @@ import { simulateCommand } from './cli/simulate.ts';
 import { validateCommand } from './cli/validate.ts';
 import { version } from './version.ts';
 
-const COMMANDS: readonly Command[] = [runCommand, validateCommand, classifyCommand, simulateCommand, replayCommand, migrateCommand, componentsCommand, schemaCommand];
+const COMMANDS: readonly Command[] = [
+  runCommand,
+  validateCommand,
+  classifyCommand,
+  simulateCommand,
+  replayCommand,
+  migrateCommand,
+  componentsCommand,
+  schemaCommand,
+];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
@@ -24,7 +33,6 @@ ${COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n')}
 Run 'faultline <command> --help' for a command's options.
 Options: -h, --help (this text), -v, --version`;
 }
-
 
 /** Runs one CLI invocation and returns its exit code. */
 export async function dispatch(argv: string[], io: CommandIo): Promise<number> {

@@ -7,12 +7,7 @@ import type { ConfigIssue } from '../agent/errors.ts';
 const REFERENCE = /\$\$|\$\{env:([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}|\$\{([^}]*)\}/g;
 const WHOLE_REFERENCE = /^\$\{env:[A-Za-z_][A-Za-z0-9_]*(?::-[^}]*)?\}$/;
 
-export function expandEnv(
-  value: unknown,
-  env: NodeJS.ProcessEnv,
-  issues: ConfigIssue[],
-  path: (string | number)[] = [],
-): unknown {
+export function expandEnv(value: unknown, env: NodeJS.ProcessEnv, issues: ConfigIssue[], path: (string | number)[] = []): unknown {
   if (typeof value === 'string') return expandString(value, env, issues, path);
   if (Array.isArray(value)) return value.map((v, i) => expandEnv(v, env, issues, [...path, i]));
   if (value !== null && typeof value === 'object') {

@@ -32,11 +32,7 @@ export function componentKey(kind: ComponentKind, id: string): string {
   return `${kind}:${id}`;
 }
 
-export function resolveComponents(
-  shape: AgentConfigShape,
-  factories: readonly ComponentFactory[],
-  issues: ConfigIssue[],
-): ResolvedConfig {
+export function resolveComponents(shape: AgentConfigShape, factories: readonly ComponentFactory[], issues: ConfigIssue[]): ResolvedConfig {
   const components = new Map<string, ResolvedComponent>();
   for (const [section, kind] of Object.entries(SECTIONS) as [keyof typeof SECTIONS, ComponentKind][]) {
     for (const [id, settings] of Object.entries(shape[section])) {
@@ -81,13 +77,23 @@ export function resolveComponents(
       if (!used.has(componentKey(kind, id))) warnings.push(`${section}.${id} is defined but not used by any pipeline`);
     }
   }
-  return { components, pipelines: shape.service.pipelines, service: shape.service, storage: shape.storage, api: resolveApi(shape, issues), warnings };
+  return {
+    components,
+    pipelines: shape.service.pipelines,
+    service: shape.service,
+    storage: shape.storage,
+    api: resolveApi(shape, issues),
+    warnings,
+  };
 }
 
 function resolveApi(shape: AgentConfigShape, issues: ConfigIssue[]): ResolvedApiConfig {
   const api = shape.api ?? ApiConfig.parse({});
   if (api.enabled === true && shape.storage === undefined) {
-    issues.push({ path: 'api.enabled', message: 'the API reads failure events from the database; add a `storage:` section or set api.enabled: false' });
+    issues.push({
+      path: 'api.enabled',
+      message: 'the API reads failure events from the database; add a `storage:` section or set api.enabled: false',
+    });
   }
   return { ...api, enabled: api.enabled ?? shape.storage !== undefined };
 }

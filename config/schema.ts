@@ -20,7 +20,9 @@ export type PipelineConfig = z.infer<typeof PipelineConfig>;
 /** The Prometheus scrape endpoint: GenAI metrics (the prometheus exporter) and the agent's own. */
 export const MetricsTelemetryConfig = z.strictObject({
   enabled: z.boolean().default(true).describe('Serve Prometheus metrics (GET /metrics); false gives every component a no-op meter.'),
-  endpoint: endpoint().default('127.0.0.1:9464').describe('Address the /metrics endpoint listens on, "host:port"; port 0 picks a free port.'),
+  endpoint: endpoint()
+    .default('127.0.0.1:9464')
+    .describe('Address the /metrics endpoint listens on, "host:port"; port 0 picks a free port.'),
 });
 export type MetricsTelemetryConfig = z.infer<typeof MetricsTelemetryConfig>;
 const METRICS_DEFAULT: MetricsTelemetryConfig = { enabled: true, endpoint: '127.0.0.1:9464' };
@@ -48,10 +50,7 @@ export const ServiceConfig = z.strictObject({
 export type ServiceConfig = z.infer<typeof ServiceConfig>;
 
 export const StorageConfig = z.strictObject({
-  url: z
-    .string()
-    .default('')
-    .describe('PostgreSQL URL. Empty: start the bundled PostgreSQL (embedded).'),
+  url: z.string().default('').describe('PostgreSQL URL. Empty: start the bundled PostgreSQL (embedded).'),
   embedded: z
     .strictObject({
       data_dir: z.string().default('./data/postgres').describe('Where the bundled PostgreSQL keeps its files.'),
@@ -68,16 +67,28 @@ export const ApiConfig = z
       .boolean()
       .optional()
       .describe('Serve the REST API. Default: on when a `storage:` section is configured (the API reads the database), off otherwise.'),
-    endpoint: endpoint().default('127.0.0.1:8080').describe('Address the API listens on, "host:port"; port 0 picks a free port. Loopback by default.'),
+    endpoint: endpoint()
+      .default('127.0.0.1:8080')
+      .describe('Address the API listens on, "host:port"; port 0 picks a free port. Loopback by default.'),
     auth: z
       .strictObject({
         // Messages carry ", got …" themselves so the token is never echoed into an error.
         bearer_token: z
-          .string({ error: 'expected text, got a number or other non-text value (a token read as a number loses digits); use a token with letters' })
+          .string({
+            error: 'expected text, got a number or other non-text value (a token read as a number loses digits); use a token with letters',
+          })
           .default('')
-          .refine((t) => t === '' || t.length >= 16, 'expected at least 16 characters (a short token is guessable) or "" for no auth, got a shorter one')
-          .refine((t) => /^[\x21-\x7e]*$/.test(t), 'expected printable ASCII without spaces (an Authorization header carries it), got other characters')
-          .describe('Token clients send as "Authorization: Bearer <token>" on /api/v1/*; empty turns auth off. Use ${env:NAME} to keep it out of the file.'),
+          .refine(
+            (t) => t === '' || t.length >= 16,
+            'expected at least 16 characters (a short token is guessable) or "" for no auth, got a shorter one',
+          )
+          .refine(
+            (t) => /^[\x21-\x7e]*$/.test(t),
+            'expected printable ASCII without spaces (an Authorization header carries it), got other characters',
+          )
+          .describe(
+            'Token clients send as "Authorization: Bearer <token>" on /api/v1/*; empty turns auth off. Use ${env:NAME} to keep it out of the file.',
+          ),
       })
       .default({ bearer_token: '' })
       .describe('Authentication of /api/v1/* (/healthz and /readyz stay open for probes).'),
@@ -86,7 +97,11 @@ export const ApiConfig = z
   })
   .superRefine((c, ctx) => {
     if (c.default_page_size > c.max_page_size) {
-      ctx.addIssue({ code: 'custom', path: ['default_page_size'], message: `expected at most max_page_size (${c.max_page_size}), got ${c.default_page_size}` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['default_page_size'],
+        message: `expected at most max_page_size (${c.max_page_size}), got ${c.default_page_size}`,
+      });
     }
   });
 export type ApiConfig = z.infer<typeof ApiConfig>;

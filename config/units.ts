@@ -35,6 +35,8 @@ export const ratio = (what: string) =>
     .lt(1, { error: `expected a ratio between 0 and 1 (${what})` });
 
 /** A multiple above 1 (how many times a baseline). */
-export const factor = (what: string) => z.number({ error: `expected a number above 1 (${what})` }).gt(1, { error: `expected a number above 1 (${what})` });
+export const factor = (what: string) =>
+  z.number({ error: `expected a number above 1 (${what})` }).gt(1, { error: `expected a number above 1 (${what})` });
 
-export const positiveNumber = (what: string) => z.number({ error: `expected a positive number (${what})` }).positive({ error: `expected a positive number (${what})` });
+export const positiveNumber = (what: string) =>
+  z.number({ error: `expected a positive number (${what})` }).positive({ error: `expected a positive number (${what})` });

@@ -44,7 +44,10 @@ export interface DocumentedRoute {
 export function documentedRoute(route: RouteOptions): DocumentedRoute[] {
   const doc = (route.config as { openapi?: RouteDoc } | undefined)?.openapi;
   const methods = [route.method].flat();
-  if (!doc) throw new Error(`BUG: route ${methods.join(',')} ${route.url} has no config.openapi; describe it with a RouteDoc (agent/api/openapi.ts).`);
+  if (!doc)
+    throw new Error(
+      `BUG: route ${methods.join(',')} ${route.url} has no config.openapi; describe it with a RouteDoc (agent/api/openapi.ts).`,
+    );
   return methods.map((method) => ({ method, url: route.url, doc }));
 }
 
@@ -68,7 +71,9 @@ export function buildOpenApiDocument(routes: DocumentedRoute[], options: Documen
       registry.add(schema, { id: name });
     }
   }
-  const generated = z.toJSONSchema(registry, { io: 'output', uri: (id) => `#/components/schemas/${id}` }) as { schemas: Record<string, Record<string, unknown>> };
+  const generated = z.toJSONSchema(registry, { io: 'output', uri: (id) => `#/components/schemas/${id}` }) as {
+    schemas: Record<string, Record<string, unknown>>;
+  };
   const schemas = Object.fromEntries(Object.entries(generated.schemas).map(([id, s]) => [id, withoutRootKeys(s)]));
 
   const paths: Record<string, Record<string, unknown>> = {};
@@ -83,7 +88,10 @@ export function buildOpenApiDocument(routes: DocumentedRoute[], options: Documen
       };
     }
     if (isProtected) {
-      responses['401'] = { description: 'Missing or wrong bearer token.', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
+      responses['401'] = {
+        description: 'Missing or wrong bearer token.',
+        content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+      };
     }
     paths[path] ??= {};
     paths[path][r.method.toLowerCase()] = {
@@ -106,7 +114,9 @@ export function buildOpenApiDocument(routes: DocumentedRoute[], options: Documen
     paths,
     components: {
       schemas,
-      securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'The token set in agent.yaml under api.auth.bearer_token.' } },
+      securitySchemes: {
+        bearerAuth: { type: 'http', scheme: 'bearer', description: 'The token set in agent.yaml under api.auth.bearer_token.' },
+      },
     },
   };
 }

@@ -8,7 +8,9 @@ import type { Database } from '../store/database.ts';
 export const Readiness = z.strictObject({
   status: z.enum(['ready', 'not_ready']),
   message: z.string().describe('One line: what is not ready, or "ready".'),
-  checks: z.record(z.string(), z.strictObject({ ready: z.boolean(), detail: z.string() })).describe('Each check: pipeline, database and every component that reports health.'),
+  checks: z
+    .record(z.string(), z.strictObject({ ready: z.boolean(), detail: z.string() }))
+    .describe('Each check: pipeline, database and every component that reports health.'),
 });
 export type Readiness = z.infer<typeof Readiness>;
 

@@ -17,7 +17,12 @@ export function parseParameters<T extends z.ZodObject>(schema: T, input: unknown
   const parsed = schema.safeParse(raw);
   if (parsed.success) return parsed.data;
   const known = Object.keys(schema.shape);
-  const issues = toConfigIssues(parsed.error, raw, [], `unknown ${location} parameter; this endpoint accepts: ${known.join(', ') || 'none'}`);
+  const issues = toConfigIssues(
+    parsed.error,
+    raw,
+    [],
+    `unknown ${location} parameter; this endpoint accepts: ${known.join(', ') || 'none'}`,
+  );
   const message = issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ');
   throw invalid(issues[0]?.path ?? '', message);
 }
@@ -27,7 +32,11 @@ function invalid(parameter: string, message: string): ApiError {
 }
 
 /** An RFC 3339 timestamp with an offset or Z, e.g. 2026-11-22T08:00:00Z. */
-export const rfc3339 = () => z.iso.datetime({ offset: true, error: 'expected an RFC 3339 timestamp with a zone, e.g. 2026-11-22T08:00:00Z (in a URL, write a + offset as %2B)' });
+export const rfc3339 = () =>
+  z.iso.datetime({
+    offset: true,
+    error: 'expected an RFC 3339 timestamp with a zone, e.g. 2026-11-22T08:00:00Z (in a URL, write a + offset as %2B)',
+  });
 
 /** A page size: a whole number from 1 to `max`. */
 export const pageLimit = (max: number) =>
@@ -35,4 +44,9 @@ export const pageLimit = (max: number) =>
     .string()
     .regex(/^[0-9]{1,9}$/, { error: `expected a whole number from 1 to ${max}` })
     .transform(Number)
-    .pipe(z.int().min(1, { error: `expected a whole number from 1 to ${max}` }).max(max, { error: `expected at most ${max} (the largest page this API serves)` }));
+    .pipe(
+      z
+        .int()
+        .min(1, { error: `expected a whole number from 1 to ${max}` })
+        .max(max, { error: `expected at most ${max} (the largest page this API serves)` }),
+    );

@@ -17,7 +17,11 @@ import { buildOpenApiDocument, documentedRoute, type DocumentedRoute } from './o
 import { PROBE_PATHS, registerProbeRoutes } from './probes.ts';
 
 /** Every route module; later issues add theirs here (baselines, correlations, impact, predictions). */
-const ROUTE_MODULES: ((app: FastifyInstance, deps: ApiDeps) => void)[] = [registerProbeRoutes, registerFailureRoutes, registerIncidentRoutes];
+const ROUTE_MODULES: ((app: FastifyInstance, deps: ApiDeps) => void)[] = [
+  registerProbeRoutes,
+  registerFailureRoutes,
+  registerIncidentRoutes,
+];
 
 const OpenApiDocument = z.record(z.string(), z.unknown()).describe('An OpenAPI 3.1 document.');
 
@@ -52,14 +56,29 @@ export function createApiServer(config: ApiServerConfig, deps: ApiDeps): ApiServ
       reply.header('WWW-Authenticate', bearerChallenge(outcome));
       return reply
         .code(401)
-        .send(errorBody('unauthorized', outcome === 'missing' ? 'This API needs a bearer token: send "Authorization: Bearer <token>".' : 'The bearer token is not valid.'));
+        .send(
+          errorBody(
+            'unauthorized',
+            outcome === 'missing'
+              ? 'This API needs a bearer token: send "Authorization: Bearer <token>".'
+              : 'The bearer token is not valid.',
+          ),
+        );
     });
   }
 
   // Debug only, and only the route template: paths can hold ids and query strings team names.
   app.addHook('onResponse', async (request, reply) => {
     if (!logger.isLevelEnabled('debug')) return;
-    logger.debug({ method: request.method, route: request.routeOptions.url ?? 'unknown', status: reply.statusCode, duration_ms: Math.round(reply.elapsedTime) }, 'API request.');
+    logger.debug(
+      {
+        method: request.method,
+        route: request.routeOptions.url ?? 'unknown',
+        status: reply.statusCode,
+        duration_ms: Math.round(reply.elapsedTime),
+      },
+      'API request.',
+    );
   });
 
   app.setErrorHandler((err: FastifyError, request, reply) => {

@@ -83,7 +83,9 @@ Exit codes: 0 done, 1 invalid options or configuration, 2 a file could not be re
       for (const item of calls) io.stdout.write(toJsonLine(item));
     } else {
       // ISO timestamps of one format compare as strings; failure_id breaks ties deterministically.
-      const events = out.events.map((e) => e.event).sort((a, b) => compare(a.timestamp, b.timestamp) || compare(a.failure_id, b.failure_id));
+      const events = out.events
+        .map((e) => e.event)
+        .sort((a, b) => compare(a.timestamp, b.timestamp) || compare(a.failure_id, b.failure_id));
       for (const event of events) io.stdout.write(toJsonLine(event));
     }
     return EXIT.ok;

@@ -26,6 +26,14 @@ function toPlainText(markdown: string): string {
   return markdown
     .split('\n')
     .filter((l) => !/^\|---/.test(l) && l !== '| key | type | default | description |')
-    .map((l) => (l.startsWith('|') ? `  ${l.slice(2, -2).split(' | ').map((c) => c.replace(/`/g, '')).join('  ·  ')}` : l.replace(/^### /, '')))
+    .map((l) =>
+      l.startsWith('|')
+        ? `  ${l
+            .slice(2, -2)
+            .split(' | ')
+            .map((c) => c.replace(/`/g, ''))
+            .join('  ·  ')}`
+        : l.replace(/^### /, ''),
+    )
     .join('\n');
 }

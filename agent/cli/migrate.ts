@@ -55,4 +55,3 @@ Exit codes: 0 migrated or up to date, 1 invalid configuration, 3 migration faile
     }
   },
 };
-

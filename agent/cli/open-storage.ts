@@ -72,7 +72,8 @@ export async function openStorage(config: StorageConfig, logger: Logger, options
           () => logger.info({ database: database.redactedUrl }, 'PostgreSQL answers now; schema ready.'),
           (e: unknown) => {
             if (closed) return;
-            if (!isDatabaseUnavailable(e)) logger.error({ err: e }, 'Preparing the database failed; retrying. Events stay in the spill buffer meanwhile.');
+            if (!isDatabaseUnavailable(e))
+              logger.error({ err: e }, 'Preparing the database failed; retrying. Events stay in the spill buffer meanwhile.');
             attempt();
           },
         );
@@ -91,7 +92,11 @@ export async function openStorage(config: StorageConfig, logger: Logger, options
   return { database, embedded, close };
 }
 
-async function registerInstance(database: Database, logger: Logger, info: { version: string; configText: string }): Promise<NodeJS.Timeout> {
+async function registerInstance(
+  database: Database,
+  logger: Logger,
+  info: { version: string; configText: string },
+): Promise<NodeJS.Timeout> {
   const instanceId = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
   const configHash = createHash('sha256').update(info.configText).digest('hex').slice(0, 16);
   await database.pool.query(

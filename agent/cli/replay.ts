@@ -65,7 +65,8 @@ Exit codes: 0 done (and every check passed), 1 invalid options, scenario or conf
       io.stderr.write(`faultline replay: ${message}\n`);
       return code;
     };
-    if (!values.scenario && positionals.length === 0) return bad('give --scenario NAME|FILE or recorded FILEs (see faultline replay --help)');
+    if (!values.scenario && positionals.length === 0)
+      return bad('give --scenario NAME|FILE or recorded FILEs (see faultline replay --help)');
     if (values.scenario && positionals.length > 0) return bad('give either --scenario or FILEs, not both');
     if (values.check && !values.scenario) return bad('--check needs --scenario: recorded files declare no expectations');
     const speed = values.speed === 'max' ? null : Number(values.speed);
@@ -128,7 +129,10 @@ Exit codes: 0 done (and every check passed), 1 invalid options, scenario or conf
     }
     const progress = createProgress(io.stderr, 'replayed');
     const started = performance.now();
-    const report = await replay({ spans, logs, firstFailureMs, scenario }, config, { env: io.env, onProgress: (n, total) => progress.update(n, total) });
+    const report = await replay({ spans, logs, firstFailureMs, scenario }, config, {
+      env: io.env,
+      onProgress: (n, total) => progress.update(n, total),
+    });
     progress.done();
     io.stdout.write(formatReport(report, scenario, configName, performance.now() - started));
     if (report.check && report.check.failed > 0) return 4;
@@ -145,7 +149,8 @@ export function formatReport(r: ReplayReport, scenario: Scenario | null, configN
   const c = r.check;
   if (c) {
     out += `\ncheck: ${c.passed} passed, ${c.failed} failed\n${c.lines.join('\n')}${c.lines.length ? '\n' : ''}`;
-    if (c.pending.length > 0) out += `${c.pending.length} expectation${c.pending.length === 1 ? '' : 's'} pending (not evaluated):\n${c.pending.map((p) => `  pending  ${p}`).join('\n')}\n`;
+    if (c.pending.length > 0)
+      out += `${c.pending.length} expectation${c.pending.length === 1 ? '' : 's'} pending (not evaluated):\n${c.pending.map((p) => `  pending  ${p}`).join('\n')}\n`;
   }
   return out;
 }

@@ -64,7 +64,13 @@ Exit codes: 0 clean stop, 1 invalid configuration, 3 failed to start or to stop 
         });
       }
       await telemetry.start();
-      pipelines = await buildPipelines(config, { logger, clock: time.clock, scheduler: time.scheduler, database: storage?.database ?? null, meter: telemetry.meter });
+      pipelines = await buildPipelines(config, {
+        logger,
+        clock: time.clock,
+        scheduler: time.scheduler,
+        database: storage?.database ?? null,
+        meter: telemetry.meter,
+      });
       telemetry.observe(pipelines, [...new Set(Object.values(config.pipelines).flatMap((p) => p.receivers))]);
       await pipelines.start();
       running = pipelines;

@@ -73,7 +73,8 @@ Exit codes: 0 done, 1 invalid scenario or options, 2 unreadable input, 3 the tar
       return EXIT.invalid;
     };
     if (!values.scenario) return bad('give --scenario NAME|FILE (see faultline simulate --list)');
-    if (values.format !== 'json' && values.format !== 'protobuf') return bad(`--format must be "json" or "protobuf", got "${values.format}"`);
+    if (values.format !== 'json' && values.format !== 'protobuf')
+      return bad(`--format must be "json" or "protobuf", got "${values.format}"`);
     const speed = values.speed === 'max' ? null : Number(values.speed);
     if (speed !== null && !(speed > 0)) return bad(`--speed must be a positive number or "max", got "${values.speed}"`);
     let scenario: Scenario;
@@ -96,7 +97,9 @@ Exit codes: 0 done, 1 invalid scenario or options, 2 unreadable input, 3 the tar
       try {
         const sent = await sendSpans(spans, values.target, { speed, onProgress: (n, total) => progress.update(n, total) });
         progress.done();
-        io.stderr.write(`faultline simulate: ${scenario.name}: ${spans.length} spans (${sim.plans.length} requests) in ${sent.requests} requests to ${values.target}${sent.retries ? `, ${sent.retries} retried` : ''}\n`);
+        io.stderr.write(
+          `faultline simulate: ${scenario.name}: ${spans.length} spans (${sim.plans.length} requests) in ${sent.requests} requests to ${values.target}${sent.retries ? `, ${sent.retries} retried` : ''}\n`,
+        );
       } catch (err) {
         progress.done();
         if (err instanceof TargetError) {
@@ -110,18 +113,25 @@ Exit codes: 0 done, 1 invalid scenario or options, 2 unreadable input, 3 the tar
     const bytes = values.format === 'protobuf' ? encodeTracesProtobuf(spans) : jsonLines(spans);
     if (!values.output || values.output === '-') io.stdout.write(bytes);
     else writeFileSync(values.output, bytes);
-    if (values.output && values.output !== '-') io.stderr.write(`faultline simulate: ${scenario.name}: ${spans.length} spans (${sim.plans.length} requests) written to ${values.output}\n`);
+    if (values.output && values.output !== '-')
+      io.stderr.write(
+        `faultline simulate: ${scenario.name}: ${spans.length} spans (${sim.plans.length} requests) written to ${values.output}\n`,
+      );
     return EXIT.ok;
   },
 };
 
 class OverrideError extends Error {}
 
-function applyOverrides(s: Scenario, v: { seed?: string; rate?: string; duration?: string; engine?: string; 'no-content'?: boolean }): Scenario {
+function applyOverrides(
+  s: Scenario,
+  v: { seed?: string; rate?: string; duration?: string; engine?: string; 'no-content'?: boolean },
+): Scenario {
   const num = (name: string, raw: string | undefined, integer = false): number | undefined => {
     if (raw === undefined) return undefined;
     const n = Number(raw);
-    if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) throw new OverrideError(`--${name} must be a positive ${integer ? 'integer' : 'number'}, got "${raw}"`);
+    if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n)))
+      throw new OverrideError(`--${name} must be a positive ${integer ? 'integer' : 'number'}, got "${raw}"`);
     return n;
   };
   const engine = v.engine === undefined ? undefined : Engine.safeParse(v.engine);
@@ -152,7 +162,7 @@ function listBuiltIns(): string {
     const s = loadBuiltInScenario(name);
     out += `  ${name.padEnd(26)} ${s.group.padEnd(12)} ${s.title}\n`;
   }
-  out += '\nPrice table (USD per 1M tokens; median latency; one deployment\'s limits per minute):\n\n';
+  out += "\nPrice table (USD per 1M tokens; median latency; one deployment's limits per minute):\n\n";
   for (const m of PRICE_TABLE) {
     out += `  ${m.model.padEnd(24)} ${m.provider.padEnd(10)} in $${String(m.inputUsdPerM).padEnd(5)} out $${String(m.outputUsdPerM).padEnd(5)} ${String(m.medianMs).padStart(5)} ms  ${m.requestsPerMin} RPM  ${m.tokensPerMin} TPM\n`;
   }

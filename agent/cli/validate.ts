@@ -22,7 +22,9 @@ Options:
       const resolved = loadConfigFile(values.config!, registry, { env: io.env });
       for (const w of resolved.warnings) io.stderr.write(`warning: ${w}\n`);
       const pipelines = Object.keys(resolved.pipelines).length;
-      io.stdout.write(`${values.config}: valid (${pipelines} pipeline${pipelines === 1 ? '' : 's'}, ${resolved.components.size} components)\n`);
+      io.stdout.write(
+        `${values.config}: valid (${pipelines} pipeline${pipelines === 1 ? '' : 's'}, ${resolved.components.size} components)\n`,
+      );
       return EXIT.ok;
     } catch (err) {
       if (err instanceof ConfigError) {

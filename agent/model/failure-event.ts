@@ -8,7 +8,8 @@ import { Category, Severity, subtypeSchema } from './taxonomy.ts';
 
 export const SCHEMA_VERSION = 1;
 
-const hexId = (bytes: number) => z.string().regex(new RegExp(`^[0-9a-f]{${bytes * 2}}$`), { error: `expected ${bytes * 2} lowercase hex characters` });
+const hexId = (bytes: number) =>
+  z.string().regex(new RegExp(`^[0-9a-f]{${bytes * 2}}$`), { error: `expected ${bytes * 2} lowercase hex characters` });
 const count = z.number().int().nonnegative();
 
 export const ImpactScope = z.strictObject({
@@ -30,7 +31,12 @@ export type SecondaryMatch = z.infer<typeof SecondaryMatch>;
 
 // Category fields. Each is nullable where a detector may not know it.
 export const ProviderFields = z.strictObject({
-  http_status: z.number().int().min(400, { error: 'expected an HTTP error status (400–599)' }).max(599, { error: 'expected an HTTP error status (400–599)' }).nullable(),
+  http_status: z
+    .number()
+    .int()
+    .min(400, { error: 'expected an HTTP error status (400–599)' })
+    .max(599, { error: 'expected an HTTP error status (400–599)' })
+    .nullable(),
   retry_after_sec: z.number().nonnegative().nullable(),
   error_class: z.string().nullable(),
 });
@@ -73,10 +79,25 @@ const common = {
   secondary: z.array(SecondaryMatch).describe('Other categories that also matched, lower in priority.'),
 };
 
-export const ProviderFailure = z.strictObject({ ...common, category: z.literal('provider'), subtype: subtypeSchema('provider'), ...ProviderFields.shape });
-export const QualityFailure = z.strictObject({ ...common, category: z.literal('quality'), subtype: subtypeSchema('quality'), ...QualityFields.shape });
+export const ProviderFailure = z.strictObject({
+  ...common,
+  category: z.literal('provider'),
+  subtype: subtypeSchema('provider'),
+  ...ProviderFields.shape,
+});
+export const QualityFailure = z.strictObject({
+  ...common,
+  category: z.literal('quality'),
+  subtype: subtypeSchema('quality'),
+  ...QualityFields.shape,
+});
 export const CostFailure = z.strictObject({ ...common, category: z.literal('cost'), subtype: subtypeSchema('cost'), ...CostFields.shape });
-export const SecurityFailure = z.strictObject({ ...common, category: z.literal('security'), subtype: subtypeSchema('security'), ...SecurityFields.shape });
+export const SecurityFailure = z.strictObject({
+  ...common,
+  category: z.literal('security'),
+  subtype: subtypeSchema('security'),
+  ...SecurityFields.shape,
+});
 export const DataFailure = z.strictObject({ ...common, category: z.literal('data'), subtype: subtypeSchema('data'), ...DataFields.shape });
 
 export const FailureEvent = z.discriminatedUnion('category', [ProviderFailure, QualityFailure, CostFailure, SecurityFailure, DataFailure]);
@@ -99,7 +120,9 @@ export class InvalidFailureEventError extends Error {
 export function createFailureEvent(input: unknown): FailureEvent {
   const parsed = FailureEvent.safeParse(input);
   if (parsed.success) return parsed.data;
-  throw new InvalidFailureEventError(toConfigIssues(parsed.error, input, [], 'not a FailureEvent field').map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)));
+  throw new InvalidFailureEventError(
+    toConfigIssues(parsed.error, input, [], 'not a FailureEvent field').map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)),
+  );
 }
 
 /** The id of an event about one span: the same span and subtype always give the same id. */

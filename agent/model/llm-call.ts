@@ -77,7 +77,11 @@ export const ExceptionInfo = z.strictObject({
 export type ExceptionInfo = z.infer<typeof ExceptionInfo>;
 
 export const ErrorInfo = z.strictObject({
-  httpStatus: z.number().int().nullable().describe('From http.response.status_code, error.code, litellm.provider.error.code or the message.'),
+  httpStatus: z
+    .number()
+    .int()
+    .nullable()
+    .describe('From http.response.status_code, error.code, litellm.provider.error.code or the message.'),
   code: nullableString.describe('Provider or gateway error code as sent (e.g. "429", "insufficient_quota").'),
   type: nullableString.describe('Error class (error.type or the exception type).'),
   message: nullableString,
@@ -195,9 +199,7 @@ export const LlmCall = z.strictObject({
   content: Content.nullable().describe('null when content capture is off.'),
   retry: RetryInfo,
   attempt: AttemptInfo.nullable().optional(),
-  evaluation: z
-    .record(z.string(), z.number())
-    .describe('Scores on the span: gen_ai.evaluation.*, hallucination_score, faithfulness…'),
+  evaluation: z.record(z.string(), z.number()).describe('Scores on the span: gen_ai.evaluation.*, hallucination_score, faithfulness…'),
 });
 export type LlmCall = z.infer<typeof LlmCall>;
 
@@ -278,6 +280,8 @@ export const ContentEvent = z.strictObject({
   systemPrompt: nullableString,
   inputMessages: z.array(Message),
   outputMessages: z.array(Message),
-  responseFormat: nullableString.optional().describe('The response format the request asked for, when only a side span says (LiteLLM v1 raw_gen_ai_request).'),
+  responseFormat: nullableString
+    .optional()
+    .describe('The response format the request asked for, when only a side span says (LiteLLM v1 raw_gen_ai_request).'),
 });
 export type ContentEvent = z.infer<typeof ContentEvent>;

@@ -2,15 +2,7 @@
 // and what normalize reads. Field names follow the proto (camelCase); ids are lowercase hex.
 
 /** An OTLP AnyValue. int64 values outside ±2^53 stay exact as bigint; bytes stay bytes. */
-export type AttributeValue =
-  | string
-  | number
-  | bigint
-  | boolean
-  | Uint8Array
-  | null
-  | AttributeValue[]
-  | { [key: string]: AttributeValue };
+export type AttributeValue = string | number | bigint | boolean | Uint8Array | null | AttributeValue[] | { [key: string]: AttributeValue };
 
 /** KeyValue lists become plain objects; a repeated key keeps its last value. */
 export type Attributes = Record<string, AttributeValue>;

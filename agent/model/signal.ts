@@ -8,8 +8,11 @@ import { ProviderFields, QualityFields, CostFields, SecurityFields, DataFields }
 
 export const Signal = z.strictObject({
   category: Category,
-  subtype: z.string().describe('One of the category\'s subtypes (taxonomy.ts); checked when the event is built.'),
-  detection_method: z.string().regex(/^[a-z][a-z0-9_]*$/).describe('How it was detected, e.g. status_code, message_pattern, finish_reason, rate_limit_headers, latency_sla.'),
+  subtype: z.string().describe("One of the category's subtypes (taxonomy.ts); checked when the event is built."),
+  detection_method: z
+    .string()
+    .regex(/^[a-z][a-z0-9_]*$/)
+    .describe('How it was detected, e.g. status_code, message_pattern, finish_reason, rate_limit_headers, latency_sla.'),
   confidence: z.number().min(0).max(1).describe('1 for facts read off the wire (a 429), lower for heuristics.'),
   /** Why: the causal facts, already redacted (never raw secrets or PII). */
   evidence: z.record(z.string(), z.unknown()),

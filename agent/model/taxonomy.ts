@@ -23,7 +23,17 @@ export const SUBTYPES = {
     'unknown_error',
   ],
   cost: ['budget_exceeded', 'token_spike', 'spend_spike', 'cache_miss_storm', 'batch_cost_overrun', 'retry_storm', 'agent_loop'],
-  quality: ['hallucination', 'low_faithfulness', 'format_violation', 'language_drift', 'refusal', 'safety_block', 'truncation', 'empty_response', 'regression'],
+  quality: [
+    'hallucination',
+    'low_faithfulness',
+    'format_violation',
+    'language_drift',
+    'refusal',
+    'safety_block',
+    'truncation',
+    'empty_response',
+    'regression',
+  ],
   data: ['embedding_drift', 'retrieval_quality_drop', 'stale_index', 'ingestion_failure'],
 } as const;
 

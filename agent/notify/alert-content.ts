@@ -12,7 +12,12 @@ export const SEVERITY_LABEL: Record<Severity, string> = { P1: 'critical', P2: 'e
 const EVIDENCE_CHARS = 2_000;
 
 export function alertName(incident: Incident): string {
-  const pascal = (s: string) => s.split(/[^A-Za-z0-9]+/).filter(Boolean).map((w) => w[0].toUpperCase() + w.slice(1)).join('');
+  const pascal = (s: string) =>
+    s
+      .split(/[^A-Za-z0-9]+/)
+      .filter(Boolean)
+      .map((w) => w[0].toUpperCase() + w.slice(1))
+      .join('');
   return `GenAI${pascal(incident.category)}${incident.subtype === '*' ? 'Failures' : pascal(incident.subtype)}`;
 }
 

@@ -54,9 +54,14 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     synchronous: 'FULL',
     logger: log,
   });
-  if (quarantined) log.error({ quarantined }, 'The notification outbox was unreadable and was moved aside; notifications it held may be lost.');
+  if (quarantined)
+    log.error({ quarantined }, 'The notification outbox was unreadable and was moved aside; notifications it held may be lost.');
   const metrics = notifyMetrics(options.meter, labels, () => (closed ? 0 : buffer.stats().records));
-  const policy: RetryPolicy = { initialBackoffMs: config.initial_backoff_ms, maxBackoffMs: config.max_backoff_ms, maxRetryAfterMs: config.max_retry_after_ms };
+  const policy: RetryPolicy = {
+    initialBackoffMs: config.initial_backoff_ms,
+    maxBackoffMs: config.max_backoff_ms,
+    maxRetryAfterMs: config.max_retry_after_ms,
+  };
 
   const warnLog = createSampledWarning(log);
   // A misconfigured receiver refuses everything: the first refusal is logged in full, the
@@ -106,7 +111,10 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     if (!result.ok) return { kind: 'retry', reason: result.error.message, retryAfterMs: null };
     const outcome = classifyStatus(result.status, result.retryAfter, Date.now());
     if (outcome.kind === 'permanent') {
-      refused({ status: result.status, response: result.bodyStart, notification_id: notification.notification_id, action: notification.action }, 'The receiver refused a notification; it will not be retried. Check the exporter configuration.');
+      refused(
+        { status: result.status, response: result.bodyStart, notification_id: notification.notification_id, action: notification.action },
+        'The receiver refused a notification; it will not be retried. Check the exporter configuration.',
+      );
     }
     return outcome;
   }
@@ -144,7 +152,11 @@ export function createDelivery(options: DeliveryOptions): Delivery {
         failures += 1;
         metrics.retried();
         const delay = retryDelayMs(policy, failures, outcome.retryAfterMs);
-        if (failures === 1 || failures % 10 === 0) log.warn({ reason: outcome.reason, attempts: failures, retry_in_ms: delay, pending: buffer.stats().records }, 'Delivering a notification failed; retrying.');
+        if (failures === 1 || failures % 10 === 0)
+          log.warn(
+            { reason: outcome.reason, attempts: failures, retry_in_ms: delay, pending: buffer.stats().records },
+            'Delivering a notification failed; retrying.',
+          );
         await sleep(delay);
       }
     }
@@ -177,7 +189,10 @@ export function createDelivery(options: DeliveryOptions): Delivery {
         );
       } catch (err) {
         for (const n of notifications) metrics.failed();
-        log.error({ err, dropped: notifications.length }, 'The notification outbox refused new notifications (full or unwritable); they are lost. Check the receiver and buffer_max_bytes.');
+        log.error(
+          { err, dropped: notifications.length },
+          'The notification outbox refused new notifications (full or unwritable); they are lost. Check the receiver and buffer_max_bytes.',
+        );
         for (const n of notifications) logNotification(n, 'failed', 0, 'outbox full or unwritable');
         return;
       }
@@ -230,8 +245,14 @@ function metricLabels(receiver: string, target: string): Record<string, string> 
 
 function notifyMetrics(meter: Meter, labels: Record<string, string>, pending: () => number): NotifyMetrics {
   const sent = meter.createCounter('faultline_notifications_sent_total', { description: 'Notifications a receiver accepted (2xx).' });
-  const failed = meter.createCounter('faultline_notifications_failed_total', { description: 'Notifications given up: refused by the receiver (4xx other than 429) or dropped because the outbox was full.' });
-  const retries = meter.createCounter('faultline_notifications_retries_total', { description: 'Delivery attempts that failed and will be retried (429, 5xx, network).' });
-  meter.createObservableGauge('faultline_notifications_pending', { description: 'Notifications waiting in the outbox.' }).addCallback((r) => r.observe(pending(), labels));
+  const failed = meter.createCounter('faultline_notifications_failed_total', {
+    description: 'Notifications given up: refused by the receiver (4xx other than 429) or dropped because the outbox was full.',
+  });
+  const retries = meter.createCounter('faultline_notifications_retries_total', {
+    description: 'Delivery attempts that failed and will be retried (429, 5xx, network).',
+  });
+  meter
+    .createObservableGauge('faultline_notifications_pending', { description: 'Notifications waiting in the outbox.' })
+    .addCallback((r) => r.observe(pending(), labels));
   return { sent: () => sent.add(1, labels), failed: () => failed.add(1, labels), retried: () => retries.add(1, labels) };
 }

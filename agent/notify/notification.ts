@@ -17,5 +17,10 @@ export function notificationId(receiver: string, key: string): string {
 }
 
 export function notificationFor(receiver: string, update: IncidentUpdate, action: Notification['action'], body: unknown): Notification {
-  return { notification_id: notificationId(receiver, update.transition.transition_id), incident_id: update.incident.incident_id, action, body };
+  return {
+    notification_id: notificationId(receiver, update.transition.transition_id),
+    incident_id: update.incident.incident_id,
+    action,
+    body,
+  };
 }

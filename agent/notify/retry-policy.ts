@@ -9,7 +9,8 @@ export interface RetryPolicy {
   readonly maxRetryAfterMs: number;
 }
 
-export type AttemptOutcome = { kind: 'delivered' } | { kind: 'retry'; reason: string; retryAfterMs: number | null } | { kind: 'permanent'; reason: string };
+export type AttemptOutcome =
+  { kind: 'delivered' } | { kind: 'retry'; reason: string; retryAfterMs: number | null } | { kind: 'permanent'; reason: string };
 
 export function classifyStatus(status: number, retryAfter: string | null, nowMs: number): AttemptOutcome {
   if (status >= 200 && status < 300) return { kind: 'delivered' };
@@ -31,7 +32,12 @@ export function parseRetryAfter(value: string | null, nowMs: number): number | n
  * else exponential backoff with "equal jitter" (half fixed, half random) so many agents that
  * failed together do not retry together.
  */
-export function retryDelayMs(policy: RetryPolicy, attempt: number, retryAfterMs: number | null, random: () => number = Math.random): number {
+export function retryDelayMs(
+  policy: RetryPolicy,
+  attempt: number,
+  retryAfterMs: number | null,
+  random: () => number = Math.random,
+): number {
   if (retryAfterMs !== null) return Math.min(retryAfterMs, policy.maxRetryAfterMs);
   const ceiling = Math.min(policy.maxBackoffMs, policy.initialBackoffMs * 2 ** Math.min(attempt - 1, 30));
   return Math.round(ceiling / 2 + random() * (ceiling / 2));

@@ -14,7 +14,11 @@ const ALL_CATEGORIES: Category[] = ['security', 'provider', 'cost', 'quality', '
 
 export const RouteConfig = z
   .strictObject({
-    severities: z.array(Severity).min(1).default(ALL_SEVERITIES).describe('Incident severities this receiver gets (e.g. [P1, P2] for paging).'),
+    severities: z
+      .array(Severity)
+      .min(1)
+      .default(ALL_SEVERITIES)
+      .describe('Incident severities this receiver gets (e.g. [P1, P2] for paging).'),
     categories: z.array(Category).min(1).default(ALL_CATEGORIES).describe('Incident categories this receiver gets.'),
   })
   .default({ severities: ALL_SEVERITIES, categories: ALL_CATEGORIES })

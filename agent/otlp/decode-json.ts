@@ -2,7 +2,16 @@
 // protobuf decoders. JSON.parse first, then one normalising walk that checks every field's type
 // and reports the JSON path of the first wrong one. Unknown keys are ignored, as the spec asks.
 
-import type { DecodedLogs, DecodedTraces, OtlpLogRecord, OtlpResource, OtlpScope, OtlpSpan, OtlpSpanEvent, OtlpSpanLink } from '../model/otlp.ts';
+import type {
+  DecodedLogs,
+  DecodedTraces,
+  OtlpLogRecord,
+  OtlpResource,
+  OtlpScope,
+  OtlpSpan,
+  OtlpSpanEvent,
+  OtlpSpanLink,
+} from '../model/otlp.ts';
 import { OtlpDecodeError } from './decode-error.ts';
 import { readJsonAnyValue, readJsonAttributes, readJsonResource, readJsonScope } from './json-attributes.ts';
 import {
@@ -107,7 +116,10 @@ function readSpan(s: JsonObject, c: JsonCursor, resource: OtlpResource, scope: O
   let status = { code: 0, message: '' };
   if (statusObject !== null) {
     c.enter('status', -1);
-    status = { code: readJsonEnum(statusObject, 'code', c, STATUS_CODE_NAMES, 'STATUS_CODE_'), message: readJsonString(statusObject, 'message', c) };
+    status = {
+      code: readJsonEnum(statusObject, 'code', c, STATUS_CODE_NAMES, 'STATUS_CODE_'),
+      message: readJsonString(statusObject, 'message', c),
+    };
     c.leave();
   }
   return {

@@ -36,7 +36,12 @@ const R_SPAN_ID = tag(10, LEN);
 const R_OBSERVED_TIME = tag(11, 1);
 const R_EVENT_NAME = tag(12, LEN);
 
-const NAMES: EnvelopeNames = { resourceGroup: 'resource_logs', scopeGroup: 'scope_logs', item: 'log_records', itemFields: LOG_RECORD_FIELDS };
+const NAMES: EnvelopeNames = {
+  resourceGroup: 'resource_logs',
+  scopeGroup: 'scope_logs',
+  item: 'log_records',
+  itemFields: LOG_RECORD_FIELDS,
+};
 
 /** Decodes an ExportLogsServiceRequest; throws OtlpDecodeError naming the path of any problem. */
 export function decodeLogsProtobuf(buf: Uint8Array): DecodedLogs {

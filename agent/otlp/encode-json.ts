@@ -46,7 +46,10 @@ export function groupByResourceAndScope<T extends { resource: OtlpResource; scop
 }
 
 function encodeResource(r: OtlpResource): Record<string, unknown> {
-  return { attributes: encodeAttributes(r.attributes), ...(r.droppedAttributesCount ? { droppedAttributesCount: r.droppedAttributesCount } : {}) };
+  return {
+    attributes: encodeAttributes(r.attributes),
+    ...(r.droppedAttributesCount ? { droppedAttributesCount: r.droppedAttributesCount } : {}),
+  };
 }
 
 function encodeScope(s: OtlpScope): Record<string, unknown> {
@@ -68,7 +71,14 @@ function encodeSpan(s: OtlpSpan): Record<string, unknown> {
     ...(s.droppedAttributesCount ? { droppedAttributesCount: s.droppedAttributesCount } : {}),
     events: s.events.map((e) => ({ timeUnixNano: e.timeUnixNano.toString(), name: e.name, attributes: encodeAttributes(e.attributes) })),
     ...(s.links.length
-      ? { links: s.links.map((l) => ({ traceId: l.traceId, spanId: l.spanId, ...(l.traceState ? { traceState: l.traceState } : {}), attributes: encodeAttributes(l.attributes) })) }
+      ? {
+          links: s.links.map((l) => ({
+            traceId: l.traceId,
+            spanId: l.spanId,
+            ...(l.traceState ? { traceState: l.traceState } : {}),
+            attributes: encodeAttributes(l.attributes),
+          })),
+        }
       : {}),
     status: { code: s.status.code, ...(s.status.message ? { message: s.status.message } : {}) },
   };

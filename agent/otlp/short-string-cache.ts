@@ -18,7 +18,13 @@ export class ShortStringCache {
    * The string for the bytes [start, end) of `buf` (`view` over the same bytes), at most
    * MAX_CACHED_BYTES long; `decode` makes it on a miss. Hashes and compares 4 bytes at a time.
    */
-  get(buf: Uint8Array, view: DataView, start: number, end: number, decode: (buf: Uint8Array, start: number, end: number) => string): string {
+  get(
+    buf: Uint8Array,
+    view: DataView,
+    start: number,
+    end: number,
+    decode: (buf: Uint8Array, start: number, end: number) => string,
+  ): string {
     const len = end - start;
     const wordsEnd = start + (len & ~3);
     let h = 0x811c9dc5 ^ len;

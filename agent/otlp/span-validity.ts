@@ -7,7 +7,11 @@ const ALL_ZERO = /^0+$/;
 
 /** null when the span is usable, else why not (sent back in partial_success.error_message). */
 export function spanRejectionReason(span: OtlpSpan): string | null {
-  return idProblem('trace_id', span.traceId, 16, false) ?? idProblem('span_id', span.spanId, 8, false) ?? idProblem('parent_span_id', span.parentSpanId, 8, true);
+  return (
+    idProblem('trace_id', span.traceId, 16, false) ??
+    idProblem('span_id', span.spanId, 8, false) ??
+    idProblem('parent_span_id', span.parentSpanId, 8, true)
+  );
 }
 
 function idProblem(field: string, hex: string, bytes: number, optional: boolean): string | null {

@@ -160,11 +160,26 @@ export async function buildPipelines(config: ResolvedConfig, deps: BuildDeps): P
   return {
     async start() {
       const steps: Stoppable[] = [
-        ...[...exporters].map(([id, e]) => ({ phase: 'exporter' as const, name: `exporter ${id}`, start: e.start?.bind(e), stop: e.shutdown?.bind(e) })),
+        ...[...exporters].map(([id, e]) => ({
+          phase: 'exporter' as const,
+          name: `exporter ${id}`,
+          start: e.start?.bind(e),
+          stop: e.shutdown?.bind(e),
+        })),
         ...[...pipelines.values()].flatMap((p) =>
-          p.processors.map(({ id, processor }) => ({ phase: 'processor' as const, name: `processor ${id} (${p.name})`, start: processor.start?.bind(processor), stop: processor.shutdown?.bind(processor) })),
+          p.processors.map(({ id, processor }) => ({
+            phase: 'processor' as const,
+            name: `processor ${id} (${p.name})`,
+            start: processor.start?.bind(processor),
+            stop: processor.shutdown?.bind(processor),
+          })),
         ),
-        ...[...receivers].map(([id, r]) => ({ phase: 'receiver' as const, name: `receiver ${id}`, start: r.start.bind(r), stop: r.shutdown.bind(r) })),
+        ...[...receivers].map(([id, r]) => ({
+          phase: 'receiver' as const,
+          name: `receiver ${id}`,
+          start: r.start.bind(r),
+          stop: r.shutdown.bind(r),
+        })),
       ];
       for (const step of steps) {
         try {

@@ -24,7 +24,10 @@ export async function shutdownInOrder(steps: Stoppable[], deadlineMs: number): P
       const result = await Promise.race([step.stop().then(() => 'done' as const), timedOut]);
       if (result === 'timeout') {
         throw new ShutdownTimeoutError(
-          steps.slice(i).filter((s) => s.stop).map((s) => s.name),
+          steps
+            .slice(i)
+            .filter((s) => s.stop)
+            .map((s) => s.name),
           deadlineMs,
         );
       }

@@ -62,7 +62,12 @@ export function defaultOfflineConfig(): ResolvedConfig {
   return resolved;
 }
 
-export async function runOffline(spans: readonly OtlpSpan[], logs: readonly OtlpLogRecord[], config: ResolvedConfig, options: OfflineOptions = {}): Promise<OfflineOutput> {
+export async function runOffline(
+  spans: readonly OtlpSpan[],
+  logs: readonly OtlpLogRecord[],
+  config: ResolvedConfig,
+  options: OfflineOptions = {},
+): Promise<OfflineOutput> {
   const sorted = [...spans].sort((a, b) => (a.endTimeUnixNano < b.endTimeUnixNano ? -1 : a.endTimeUnixNano > b.endTimeUnixNano ? 1 : 0));
   const startMs = sorted.length > 0 ? endMs(sorted[0]) : 0;
   const time = createManualTime(startMs);
@@ -113,13 +118,24 @@ export async function runOffline(spans: readonly OtlpSpan[], logs: readonly Otlp
 /** The configuration's processors, every pipeline ending in the capture exporter; no receivers, no storage. */
 function withCapture(config: ResolvedConfig, capture: ComponentFactory): ResolvedConfig {
   const components = new Map(
-    [...config.components].filter(([, c]) => c.kind === 'processor').map(([key, c]) => [key, c.factory.type === 'detectors' ? { ...c, config: withInlineChecks(c.config) } : c]),
+    [...config.components]
+      .filter(([, c]) => c.kind === 'processor')
+      .map(([key, c]) => [key, c.factory.type === 'detectors' ? { ...c, config: withInlineChecks(c.config) } : c]),
   );
   components.set(componentKey('exporter', 'offline_capture'), { id: 'offline_capture', kind: 'exporter', factory: capture, config: {} });
   const pipelines = Object.fromEntries(
-    Object.entries(config.pipelines).map(([name, p]) => [name, { receivers: [], processors: p.processors, exporters: ['offline_capture'] }]),
+    Object.entries(config.pipelines).map(([name, p]) => [
+      name,
+      { receivers: [], processors: p.processors, exporters: ['offline_capture'] },
+    ]),
   );
-  return { ...config, components, pipelines, storage: undefined, service: { ...config.service, max_inflight_items: Number.MAX_SAFE_INTEGER } };
+  return {
+    ...config,
+    components,
+    pipelines,
+    storage: undefined,
+    service: { ...config.service, max_inflight_items: Number.MAX_SAFE_INTEGER },
+  };
 }
 
 /**

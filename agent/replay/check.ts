@@ -42,7 +42,12 @@ export function checkExpectations(
   for (const a of scenario.expectations.absent) {
     const hits = found.events.filter((e) => matchesAbsence(a, e));
     const what = `no ${[a.category ?? '*', a.subtype ?? '*'].join('/')}${a.provider ? ` from ${a.provider}` : ''}`;
-    record(hits.length === 0, hits.length === 0 ? what : `${what}: ${hits.length} event${hits.length === 1 ? '' : 's'}, first ${hits[0].category}/${hits[0].subtype} ${hits[0].provider} at ${hits[0].timestamp}${a.why ? ` (${a.why})` : ''}`);
+    record(
+      hits.length === 0,
+      hits.length === 0
+        ? what
+        : `${what}: ${hits.length} event${hits.length === 1 ? '' : 's'}, first ${hits[0].category}/${hits[0].subtype} ${hits[0].provider} at ${hits[0].timestamp}${a.why ? ` (${a.why})` : ''}`,
+    );
   }
   for (const p of scenario.pending_expectations) result.pending.push(`${label(p)}: needs ${p.needs}`);
   return result;
@@ -55,19 +60,29 @@ function judge(d: Detection, candidates: readonly Detected[], firstFailureMs: nu
   const mttdMs = firstFailureMs === null ? null : first.detectedAtMs - firstFailureMs;
   const worst = matching.reduce((s, c) => (SEVERITY_RANK[c.severity] < SEVERITY_RANK[s] ? c.severity : s), matching[0].severity);
   const problems: string[] = [];
-  if (d.within_secs !== undefined && mttdMs !== null && mttdMs > d.within_secs * 1000) problems.push(`detected after ${formatDuration(mttdMs)}, expected within ${d.within_secs}s`);
-  if (d.severity !== undefined && first.secondaryOf) problems.push(`found only as a secondary match of ${first.secondaryOf}, which has no severity of its own`);
-  else if (d.severity !== undefined && SEVERITY_RANK[worst] > SEVERITY_RANK[d.severity]) problems.push(`reached ${worst}, expected ${d.severity} or more severe`);
+  if (d.within_secs !== undefined && mttdMs !== null && mttdMs > d.within_secs * 1000)
+    problems.push(`detected after ${formatDuration(mttdMs)}, expected within ${d.within_secs}s`);
+  if (d.severity !== undefined && first.secondaryOf)
+    problems.push(`found only as a secondary match of ${first.secondaryOf}, which has no severity of its own`);
+  else if (d.severity !== undefined && SEVERITY_RANK[worst] > SEVERITY_RANK[d.severity])
+    problems.push(`reached ${worst}, expected ${d.severity} or more severe`);
   const facts = `${mttdMs === null ? 'detected' : `MTTD ${formatDuration(mttdMs)}`}${d.within_secs !== undefined ? ` (≤ ${d.within_secs}s)` : ''}, ${first.secondaryOf ? `secondary on ${first.secondaryOf} events` : `${worst}${d.severity ? ` (≥ ${d.severity})` : ''}`}`;
   if (problems.length > 0) return { ok: false, line: `${label(d)}: ${problems.join('; ')}${d.why ? ` (${d.why})` : ''}` };
   return { ok: true, line: `${label(d)}: ${facts}` };
 }
 
 const sameKind = (d: Detection, c: Detected): boolean =>
-  c.category === d.category && c.subtype === d.subtype && (d.provider === undefined || c.provider === d.provider) && (d.model === undefined || c.model === d.model);
+  c.category === d.category &&
+  c.subtype === d.subtype &&
+  (d.provider === undefined || c.provider === d.provider) &&
+  (d.model === undefined || c.model === d.model);
 
 function matchesAbsence(a: Absence, e: FailureEvent): boolean {
-  return (a.category === undefined || e.category === a.category) && (a.subtype === undefined || e.subtype === a.subtype) && (a.provider === undefined || e.provider === a.provider);
+  return (
+    (a.category === undefined || e.category === a.category) &&
+    (a.subtype === undefined || e.subtype === a.subtype) &&
+    (a.provider === undefined || e.provider === a.provider)
+  );
 }
 
 function label(d: Detection): string {

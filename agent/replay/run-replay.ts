@@ -6,7 +6,14 @@ import { StatusCode, type OtlpLogRecord, type OtlpSpan } from '../model/otlp.ts'
 import { runOffline } from '../pipeline/offline.ts';
 import type { Scenario } from '../simulate/scenario-schema.ts';
 import { checkExpectations, type CheckResult } from './check.ts';
-import { episodesFromEvents, fromIncidents, secondaryEpisodesFromEvents, timelineOf, type Detected, type TimelineEntry } from './timeline.ts';
+import {
+  episodesFromEvents,
+  fromIncidents,
+  secondaryEpisodesFromEvents,
+  timelineOf,
+  type Detected,
+  type TimelineEntry,
+} from './timeline.ts';
 
 export interface ReplayInput {
   spans: readonly OtlpSpan[];
@@ -31,7 +38,11 @@ export interface ReplayReport {
 /** Event time after the last span, so holds release and quiet episodes can end. */
 const TAIL_MS = 60_000;
 
-export async function replay(input: ReplayInput, config: ResolvedConfig, options: { env?: NodeJS.ProcessEnv; onProgress?: (fed: number, total: number) => void } = {}): Promise<ReplayReport> {
+export async function replay(
+  input: ReplayInput,
+  config: ResolvedConfig,
+  options: { env?: NodeJS.ProcessEnv; onProgress?: (fed: number, total: number) => void } = {},
+): Promise<ReplayReport> {
   const out = await runOffline(input.spans, input.logs, config, { env: options.env, onProgress: options.onProgress, tailMs: TAIL_MS });
   let startMs = Infinity;
   let endMs = -Infinity;
@@ -60,6 +71,8 @@ export async function replay(input: ReplayInput, config: ResolvedConfig, options
     hasIncidents,
     detected,
     timeline: timelineOf(detected),
-    check: input.scenario ? checkExpectations(input.scenario, { episodes, secondary, incidents, hasIncidents, events }, firstFailureMs) : null,
+    check: input.scenario
+      ? checkExpectations(input.scenario, { episodes, secondary, incidents, hasIncidents, events }, firstFailureMs)
+      : null,
   };
 }

@@ -101,12 +101,22 @@ export function secondaryEpisodesFromEvents(events: readonly { event: FailureEve
   const carriers = new Map<string, string>();
   const expanded = events.flatMap(({ event, emittedAtMs }) =>
     event.secondary.map((s) => {
-      const episode: EpisodeEvent = { category: s.category, subtype: s.subtype, provider: event.provider, model: event.model, timestamp: event.timestamp, severity: event.severity };
+      const episode: EpisodeEvent = {
+        category: s.category,
+        subtype: s.subtype,
+        provider: event.provider,
+        model: event.model,
+        timestamp: event.timestamp,
+        severity: event.severity,
+      };
       carriers.set(`${s.category}/${s.subtype}/${event.provider}/${event.model ?? ''}`, `${event.category}/${event.subtype}`);
       return { event: episode, emittedAtMs };
     }),
   );
-  return episodesFromEvents(expanded, endMs).map((d) => ({ ...d, secondaryOf: carriers.get(`${d.category}/${d.subtype}/${d.provider}/${d.model ?? ''}`) }));
+  return episodesFromEvents(expanded, endMs).map((d) => ({
+    ...d,
+    secondaryOf: carriers.get(`${d.category}/${d.subtype}/${d.provider}/${d.model ?? ''}`),
+  }));
 }
 
 export function fromIncidents(updates: readonly { update: IncidentUpdate; emittedAtMs: number }[]): Detected[] {

@@ -17,7 +17,15 @@ export interface AttemptContext {
   limits: DeploymentLimits;
 }
 
-export function runAttempt(ctx: AttemptContext, spec: ModelSpec, startAt: number, plan: RequestPlan, team: Team, inputTokens: number, touched: (i: number) => void): Attempt {
+export function runAttempt(
+  ctx: AttemptContext,
+  spec: ModelSpec,
+  startAt: number,
+  plan: RequestPlan,
+  team: Team,
+  inputTokens: number,
+  touched: (i: number) => void,
+): Attempt {
   const { random, scenario, window, limits } = ctx;
   const timeoutMs = scenario.traffic.timeout_ms;
   // A healthy answer ends on its own: the lognormal's far tail (about 1 in 200 past 1,024 tokens)
@@ -41,7 +49,8 @@ export function runAttempt(ctx: AttemptContext, spec: ModelSpec, startAt: number
   const h = limits.headroom(spec, startAt);
   let error: ErrorShape | null = null;
   if (h.usedRequests + 1 > h.limitRequests) error = rateLimitError(spec, 'requests', h.usedRequests, 1);
-  else if (h.usedTokens + inputTokens + outputTokens > h.limitTokens) error = rateLimitError(spec, 'tokens', h.usedTokens, inputTokens + outputTokens);
+  else if (h.usedTokens + inputTokens + outputTokens > h.limitTokens)
+    error = rateLimitError(spec, 'tokens', h.usedTokens, inputTokens + outputTokens);
   let extraMs = 0;
   for (const [index, f] of scenario.faults.entries()) {
     if (!window.active(f, startAt) || !matches(f.match, spec, team)) continue;
@@ -74,7 +83,8 @@ export function runAttempt(ctx: AttemptContext, spec: ModelSpec, startAt: number
 
 function failed(attempt: Attempt, error: ErrorShape, random: Random, timeoutMs: number): Attempt {
   attempt.error = error;
-  attempt.durationMs = error.type === 'Timeout' ? timeoutMs * random.uniform(1, 1.01) : random.lognormal(error.status === 429 ? 120 : 300, 0.3);
+  attempt.durationMs =
+    error.type === 'Timeout' ? timeoutMs * random.uniform(1, 1.01) : random.lognormal(error.status === 429 ? 120 : 300, 0.3);
   attempt.outputTokens = 0;
   return attempt;
 }

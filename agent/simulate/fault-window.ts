@@ -28,5 +28,9 @@ export function createFaultWindow(scenario: Scenario): FaultWindow {
 }
 
 export function matches(m: Match, spec: ModelSpec, team: Team): boolean {
-  return (m.provider === undefined || m.provider === spec.provider) && (m.model === undefined || m.model === spec.model) && (m.team === undefined || m.team === team.id);
+  return (
+    (m.provider === undefined || m.provider === spec.provider) &&
+    (m.model === undefined || m.model === spec.model) &&
+    (m.team === undefined || m.team === team.id)
+  );
 }

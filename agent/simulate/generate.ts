@@ -47,7 +47,9 @@ export function generate(scenario: Scenario): Simulation {
   /** Share of normal traffic a match covers, so a volume multiple is of that traffic only. */
   const matchFraction = (m: Match) => {
     const total = mix.reduce((s, x) => s + x.weight, 0);
-    const models = mix.filter((x) => (m.provider === undefined || m.provider === x.spec.provider) && (m.model === undefined || m.model === x.spec.model)).reduce((s, x) => s + x.weight, 0);
+    const models = mix
+      .filter((x) => (m.provider === undefined || m.provider === x.spec.provider) && (m.model === undefined || m.model === x.spec.model))
+      .reduce((s, x) => s + x.weight, 0);
     return (models / total) * (m.team === undefined ? 1 : 1 / teams.length);
   };
   const volumes = scenario.faults.flatMap((f, index) => (f.kind === 'volume' ? [{ f, index, fraction: matchFraction(f.match) }] : []));
@@ -80,7 +82,9 @@ export function generate(scenario: Scenario): Simulation {
   function planRequest(at: number, forced: { match: Match; index: number } | null): RequestPlan {
     const m = forced?.match ?? {};
     const team = m.team !== undefined ? (teams.find((x) => x.id === m.team) ?? random.pick(teams)) : random.pick(teams);
-    const candidates = mix.filter((x) => (m.provider === undefined || m.provider === x.spec.provider) && (m.model === undefined || m.model === x.spec.model));
+    const candidates = mix.filter(
+      (x) => (m.provider === undefined || m.provider === x.spec.provider) && (m.model === undefined || m.model === x.spec.model),
+    );
     const spec = random.weighted(candidates.length > 0 ? candidates : mix).spec;
     const faults: number[] = forced ? [forced.index] : [];
     const touched = (index: number) => {
@@ -192,7 +196,12 @@ export function generate(scenario: Scenario): Simulation {
       }
     }
     if (plan.guardrail?.intervened) {
-      plan.proxyError = { status: 400, type: 'HTTPException', code: '400', message: "{'error': 'Violated guardrail policy', 'guardrail': 'lakera-prompt-injection'}" };
+      plan.proxyError = {
+        status: 400,
+        type: 'HTTPException',
+        code: '400',
+        message: "{'error': 'Violated guardrail policy', 'guardrail': 'lakera-prompt-injection'}",
+      };
       plan.faultedAtMs = plan.guardrail.startMs + plan.guardrail.durationMs;
       return plan;
     }
@@ -216,7 +225,8 @@ export function generate(scenario: Scenario): Simulation {
           if (deployment !== spec) {
             // A weaker fallback: shorter answers, and (when the scenario says) some that make facts up.
             // Drawn only when asked for, so other scenarios keep their random sequence.
-            if (topic && traffic.fallback_hallucination_share > 0 && random.chance(traffic.fallback_hallucination_share)) text = topic.hallucinated;
+            if (topic && traffic.fallback_hallucination_share > 0 && random.chance(traffic.fallback_hallucination_share))
+              text = topic.hallucinated;
             else if (deployment.tier === 2) text = shorten(answer);
           }
           if (corrupt) text = corruptedText(random);
@@ -254,7 +264,13 @@ export function generate(scenario: Scenario): Simulation {
   }
 
   function guardrailRun(at: number, intervened: boolean): Guardrail {
-    return { name: 'lakera-prompt-injection', intervened, categories: intervened ? ['prompt_injection'] : [], startMs: at, durationMs: random.lognormal(45, 0.3) };
+    return {
+      name: 'lakera-prompt-injection',
+      intervened,
+      categories: intervened ? ['prompt_injection'] : [],
+      startMs: at,
+      durationMs: random.lognormal(45, 0.3),
+    };
   }
 }
 

@@ -7,7 +7,11 @@ import type { ERROR_KINDS } from './scenario-schema.ts';
 
 export type ErrorKind = (typeof ERROR_KINDS)[number];
 
-const PREFIX: Record<ModelSpec['provider'], string> = { openai: 'OpenAIException', anthropic: 'AnthropicException', gemini: 'GeminiException' };
+const PREFIX: Record<ModelSpec['provider'], string> = {
+  openai: 'OpenAIException',
+  anthropic: 'AnthropicException',
+  gemini: 'GeminiException',
+};
 
 export function providerError(kind: ErrorKind, spec: ModelSpec, timeoutMs: number): ErrorShape {
   const p = PREFIX[spec.provider];
@@ -16,18 +20,53 @@ export function providerError(kind: ErrorKind, spec: ModelSpec, timeoutMs: numbe
       return rateLimitError(spec, 'tokens');
     case 'quota_exhausted':
       return spec.provider === 'openai'
-        ? { status: 429, type: 'RateLimitError', code: '429', message: `litellm.RateLimitError: RateLimitError: ${p} - You exceeded your current quota, please check your plan and billing details. (insufficient_quota)` }
+        ? {
+            status: 429,
+            type: 'RateLimitError',
+            code: '429',
+            message: `litellm.RateLimitError: RateLimitError: ${p} - You exceeded your current quota, please check your plan and billing details. (insufficient_quota)`,
+          }
         : spec.provider === 'anthropic'
-          ? { status: 400, type: 'BadRequestError', code: '400', message: `litellm.BadRequestError: ${p} - {"type":"error","error":{"type":"invalid_request_error","message":"Your credit balance is too low to access the Anthropic API."}}` }
-          : { status: 429, type: 'RateLimitError', code: '429', message: `litellm.RateLimitError: ${p} - {"error":{"code":429,"message":"Quota exceeded for quota metric 'Generate Content requests per day' (limit: 0)","status":"RESOURCE_EXHAUSTED"}}` };
+          ? {
+              status: 400,
+              type: 'BadRequestError',
+              code: '400',
+              message: `litellm.BadRequestError: ${p} - {"type":"error","error":{"type":"invalid_request_error","message":"Your credit balance is too low to access the Anthropic API."}}`,
+            }
+          : {
+              status: 429,
+              type: 'RateLimitError',
+              code: '429',
+              message: `litellm.RateLimitError: ${p} - {"error":{"code":429,"message":"Quota exceeded for quota metric 'Generate Content requests per day' (limit: 0)","status":"RESOURCE_EXHAUSTED"}}`,
+            };
     case 'overloaded':
       return spec.provider === 'anthropic'
-        ? { status: 500, type: 'InternalServerError', code: '500', message: `litellm.InternalServerError: AnthropicError - {"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}` }
-        : { status: 503, type: 'ServiceUnavailableError', code: '503', message: `litellm.ServiceUnavailableError: ${p} - The model is overloaded. Please try again later.` };
+        ? {
+            status: 500,
+            type: 'InternalServerError',
+            code: '500',
+            message: `litellm.InternalServerError: AnthropicError - {"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}`,
+          }
+        : {
+            status: 503,
+            type: 'ServiceUnavailableError',
+            code: '503',
+            message: `litellm.ServiceUnavailableError: ${p} - The model is overloaded. Please try again later.`,
+          };
     case 'outage':
-      return { status: 503, type: 'ServiceUnavailableError', code: '503', message: `litellm.ServiceUnavailableError: ${p} - Service Unavailable` };
+      return {
+        status: 503,
+        type: 'ServiceUnavailableError',
+        code: '503',
+        message: `litellm.ServiceUnavailableError: ${p} - Service Unavailable`,
+      };
     case 'timeout':
-      return { status: 408, type: 'Timeout', code: '408', message: `litellm.Timeout: APITimeoutError - Request timed out. Error_str: Request timed out. (timeout=${Math.round(timeoutMs / 1000)}s)` };
+      return {
+        status: 408,
+        type: 'Timeout',
+        code: '408',
+        message: `litellm.Timeout: APITimeoutError - Request timed out. Error_str: Request timed out. (timeout=${Math.round(timeoutMs / 1000)}s)`,
+      };
     case 'connection_error':
       return { status: 500, type: 'APIConnectionError', code: '500', message: `litellm.APIConnectionError: ${p} - Connection error.` };
     case 'context_overflow':
@@ -52,7 +91,12 @@ export function rateLimitError(spec: ModelSpec, scope: 'tokens' | 'requests', us
     };
   }
   if (spec.provider === 'gemini') {
-    return { status: 429, type: 'RateLimitError', code: '429', message: `litellm.RateLimitError: ${p} - {"error":{"code":429,"message":"Resource has been exhausted (e.g. check quota).","status":"RESOURCE_EXHAUSTED"}}` };
+    return {
+      status: 429,
+      type: 'RateLimitError',
+      code: '429',
+      message: `litellm.RateLimitError: ${p} - {"error":{"code":429,"message":"Resource has been exhausted (e.g. check quota).","status":"RESOURCE_EXHAUSTED"}}`,
+    };
   }
   const limit = scope === 'tokens' ? spec.tokensPerMin : spec.requestsPerMin;
   const unit = scope === 'tokens' ? 'tokens per min (TPM)' : 'requests per min (RPM)';

@@ -7,7 +7,11 @@ import type { Attempt, RequestPlan } from './plan.ts';
 import { EMBEDDING_MODEL } from './price-table.ts';
 import { makeSpan, resource, scope, SpanKind, StatusCode } from './span-factory.ts';
 
-export const APP_RESOURCE = resource({ 'service.name': 'support-assistant', 'deployment.environment.name': 'production', 'k8s.namespace.name': 'assistant' });
+export const APP_RESOURCE = resource({
+  'service.name': 'support-assistant',
+  'deployment.environment.name': 'production',
+  'k8s.namespace.name': 'assistant',
+});
 const APP_SCOPE = scope('openinference.instrumentation.llama_index', '3.4.0');
 const HTTP_SCOPE = scope('opentelemetry.instrumentation.fastapi', '0.55b0');
 
@@ -44,7 +48,11 @@ export function renderAppSpans(plan: RequestPlan, endMs: number, content: boolea
       kind: SpanKind.SERVER,
       startMs: r.startMs - 2,
       endMs: endMs + 2,
-      attributes: { 'http.request.method': 'POST', 'http.route': '/ask', 'http.response.status_code': plan.proxyError ? plan.proxyError.status : 200 },
+      attributes: {
+        'http.request.method': 'POST',
+        'http.route': '/ask',
+        'http.response.status_code': plan.proxyError ? plan.proxyError.status : 200,
+      },
       resource: APP_RESOURCE,
       scope: HTTP_SCOPE,
     }),
@@ -93,7 +101,13 @@ export function renderAppSpans(plan: RequestPlan, endMs: number, content: boolea
 /** The online evaluator's score, as an OTel GenAI evaluation event on the evaluated call's span. */
 export function evaluationEvents(a: Attempt, endMs: number): { name: string; atMs: number; attributes: Attributes }[] {
   if (a.faithfulness === null) return [];
-  return [{ name: 'gen_ai.evaluation.result', atMs: endMs, attributes: { 'gen_ai.evaluation.name': 'faithfulness', 'gen_ai.evaluation.score.value': a.faithfulness } }];
+  return [
+    {
+      name: 'gen_ai.evaluation.result',
+      atMs: endMs,
+      attributes: { 'gen_ai.evaluation.name': 'faithfulness', 'gen_ai.evaluation.score.value': a.faithfulness },
+    },
+  ];
 }
 
 export function systemPromptOf(plan: RequestPlan): string {

@@ -27,7 +27,10 @@ export function renderLitellm(plan: RequestPlan, o: RenderOptions): OtlpSpan[] {
   const team = { 'metadata.user_api_key_team_id': plan.team.id, 'metadata.user_api_key_team_alias': plan.team.alias };
   const parent = plan.retrieval ? appSpanIds(plan).rootSpanId : undefined;
   const failure = plan.proxyError ?? lastError(plan);
-  const retried = plan.attempts.length > 1 || o.numRetries > 0 ? ` LiteLLM Retried: ${Math.max(0, plan.attempts.length - 1)} times, LiteLLM Max Retries: ${o.numRetries}` : '';
+  const retried =
+    plan.attempts.length > 1 || o.numRetries > 0
+      ? ` LiteLLM Retried: ${Math.max(0, plan.attempts.length - 1)} times, LiteLLM Max Retries: ${o.numRetries}`
+      : '';
 
   spans.push(
     makeSpan({

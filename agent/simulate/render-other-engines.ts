@@ -58,16 +58,35 @@ export function renderLitellmV2(plan: RequestPlan, o: RenderOptions): OtlpSpan[]
         kind: SpanKind.INTERNAL,
         startMs: g.startMs,
         endMs: g.startMs + g.durationMs,
-        attributes: { ...baggage, guardrail_name: g.name, guardrail_mode: 'pre_call', guardrail_status: g.intervened ? 'guardrail_intervened' : 'success', guardrail_violation_categories: JSON.stringify(g.categories) },
+        attributes: {
+          ...baggage,
+          guardrail_name: g.name,
+          guardrail_mode: 'pre_call',
+          guardrail_status: g.intervened ? 'guardrail_intervened' : 'success',
+          guardrail_violation_categories: JSON.stringify(g.categories),
+        },
         resource: LITELLM_RESOURCE,
         scope: V2_SCOPE,
       }),
     );
   }
   for (const a of plan.attempts) {
-    const attrs: Attributes = { ...baggage, ...genAiAttributes(plan, a, o), 'gen_ai.system': a.spec.provider, 'litellm.call_id': callId, 'litellm.call_type': 'acompletion', 'litellm.request.streaming': false, 'litellm.provider.model': a.spec.model };
+    const attrs: Attributes = {
+      ...baggage,
+      ...genAiAttributes(plan, a, o),
+      'gen_ai.system': a.spec.provider,
+      'litellm.call_id': callId,
+      'litellm.call_type': 'acompletion',
+      'litellm.request.streaming': false,
+      'litellm.provider.model': a.spec.model,
+    };
     if (a.error) {
-      Object.assign(attrs, { 'error.type': a.error.type, 'error.message': a.error.message, 'litellm.provider.error.code': a.error.code, 'litellm.provider.error.llm_provider': a.spec.provider });
+      Object.assign(attrs, {
+        'error.type': a.error.type,
+        'error.message': a.error.message,
+        'litellm.provider.error.code': a.error.code,
+        'litellm.provider.error.llm_provider': a.spec.provider,
+      });
     } else {
       const cost = costUsd(a.spec, a.inputTokens, a.outputTokens);
       Object.assign(attrs, { 'litellm.cost.total': cost.total, 'litellm.cost.input': cost.input, 'litellm.cost.output': cost.output });
@@ -89,7 +108,12 @@ export function renderOtelGenAi(plan: RequestPlan, o: RenderOptions): OtlpSpan[]
         kind: SpanKind.SERVER,
         startMs: plan.startMs - 2,
         endMs: requestEndMs(plan) + 2,
-        attributes: { 'http.request.method': 'POST', 'http.route': '/ask', 'http.response.status_code': plan.attempts.at(-1)?.error ? 502 : 200, 'enduser.id': plan.user },
+        attributes: {
+          'http.request.method': 'POST',
+          'http.route': '/ask',
+          'http.response.status_code': plan.attempts.at(-1)?.error ? 502 : 200,
+          'enduser.id': plan.user,
+        },
         resource: APP_RESOURCE,
         scope: scope('opentelemetry.instrumentation.fastapi', '0.55b0'),
       }),
@@ -130,7 +154,14 @@ function genAiAttributes(plan: RequestPlan, a: Attempt, o: RenderOptions): Attri
   return attrs;
 }
 
-function clientSpan(plan: RequestPlan, a: Attempt, attrs: Attributes, parent: string, res: typeof APP_RESOURCE, sc: typeof GENAI_SCOPE): OtlpSpan {
+function clientSpan(
+  plan: RequestPlan,
+  a: Attempt,
+  attrs: Attributes,
+  parent: string,
+  res: typeof APP_RESOURCE,
+  sc: typeof GENAI_SCOPE,
+): OtlpSpan {
   const endMs = a.startMs + a.durationMs;
   return makeSpan({
     traceId: plan.traceId,
@@ -141,7 +172,9 @@ function clientSpan(plan: RequestPlan, a: Attempt, attrs: Attributes, parent: st
     startMs: a.startMs,
     endMs,
     attributes: attrs,
-    events: a.error ? [{ name: 'exception', atMs: endMs, attributes: { 'exception.type': a.error.type, 'exception.message': a.error.message } }] : evaluationEvents(a, endMs),
+    events: a.error
+      ? [{ name: 'exception', atMs: endMs, attributes: { 'exception.type': a.error.type, 'exception.message': a.error.message } }]
+      : evaluationEvents(a, endMs),
     status: a.error ? { code: StatusCode.ERROR, message: a.error.message } : undefined,
     resource: res,
     scope: sc,

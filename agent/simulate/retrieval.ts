@@ -25,7 +25,12 @@ export function createRetriever(random: Random, scenario: Scenario, window: Faul
     for (const [index, f] of scenario.faults.entries()) {
       if (!window.active(f, at)) continue;
       if (f.kind === 'retrieval_drift') {
-        const p = f.ramp_secs === undefined ? window.progress(f, at) : f.ramp_secs === 0 ? 1 : Math.min(1, (window.elapsedSecs(at) - f.at_secs) / f.ramp_secs);
+        const p =
+          f.ramp_secs === undefined
+            ? window.progress(f, at)
+            : f.ramp_secs === 0
+              ? 1
+              : Math.min(1, (window.elapsedSecs(at) - f.at_secs) / f.ramp_secs);
         scoreShift = (HEALTHY_SCORE - f.score_to) * p;
         embeddingShift = f.embedding_shift * p;
         touched(index);
@@ -35,13 +40,18 @@ export function createRetriever(random: Random, scenario: Scenario, window: Faul
       }
     }
     const others = RAG_TOPICS.filter((x) => x !== topic);
-    const texts = [...topic.documents.map((d) => ({ d, relevant: true })), ...random.pick(others).documents.map((d) => ({ d, relevant: false }))];
+    const texts = [
+      ...topic.documents.map((d) => ({ d, relevant: true })),
+      ...random.pick(others).documents.map((d) => ({ d, relevant: false })),
+    ];
     const documents = texts
       .map(({ d, relevant }, i) => ({
         id: `kb-${hashText(d)}-${i}`,
         score: round(Math.min(0.99, Math.max(0.05, random.normal() * 0.04 + (relevant ? HEALTHY_SCORE - scoreShift : 0.52))), 1000),
         content: d,
-        updatedAtMs: Math.round(at - (staleDays !== null ? staleDays * DAY_MS + random.uniform(0, DAY_MS) : random.uniform(3_600_000, 3 * DAY_MS))),
+        updatedAtMs: Math.round(
+          at - (staleDays !== null ? staleDays * DAY_MS + random.uniform(0, DAY_MS) : random.uniform(3_600_000, 3 * DAY_MS)),
+        ),
       }))
       .sort((a, b) => b.score - a.score);
     const embedding = centroid.map((c, i) => round(c * (1 - embeddingShift) + drift[i] * embeddingShift + random.normal() * 0.03, 10_000));

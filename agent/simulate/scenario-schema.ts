@@ -4,7 +4,8 @@
 import { z } from 'zod';
 import { Category, Severity } from '../model/taxonomy.ts';
 
-const secs = (what: string) => z.number({ error: `expected a number of seconds (${what})` }).nonnegative({ error: `expected seconds >= 0 (${what})` });
+const secs = (what: string) =>
+  z.number({ error: `expected a number of seconds (${what})` }).nonnegative({ error: `expected seconds >= 0 (${what})` });
 const share = z.number().min(0, { error: 'expected a share between 0 and 1' }).max(1, { error: 'expected a share between 0 and 1' });
 
 export const Engine = z.enum(['litellm', 'litellm_v2', 'otel_genai']);
@@ -26,7 +27,15 @@ const faultBase = {
   share: share.default(1).describe('Share of matching requests (or attempts) affected.'),
 };
 
-export const ERROR_KINDS = ['outage', 'rate_limited', 'overloaded', 'timeout', 'quota_exhausted', 'connection_error', 'context_overflow'] as const;
+export const ERROR_KINDS = [
+  'outage',
+  'rate_limited',
+  'overloaded',
+  'timeout',
+  'quota_exhausted',
+  'connection_error',
+  'context_overflow',
+] as const;
 
 export const Fault = z.discriminatedUnion('kind', [
   z.strictObject({
@@ -62,8 +71,14 @@ export const Fault = z.discriminatedUnion('kind', [
   z.strictObject({
     kind: z.literal('prompt_injection'),
     ...faultBase,
-    guardrail_share: share.default(0).describe('Share of injected requests a guardrail span intervenes on (and blocks), spread evenly over them.'),
-    output_multiplier: z.number().min(1).default(1).describe('Output tokens of injected requests, as a multiple of normal (cost inflation).'),
+    guardrail_share: share
+      .default(0)
+      .describe('Share of injected requests a guardrail span intervenes on (and blocks), spread evenly over them.'),
+    output_multiplier: z
+      .number()
+      .min(1)
+      .default(1)
+      .describe('Output tokens of injected requests, as a multiple of normal (cost inflation).'),
     degrade_quality: z.boolean().default(false).describe('Answers of injected requests go off topic and drop the context.'),
   }),
   z.strictObject({
@@ -78,13 +93,26 @@ export const Fault = z.discriminatedUnion('kind', [
     team: z.string().describe('Team whose budget is breached.'),
     budget_usd: z.number().positive().describe("The team's max budget."),
     starting_spend_usd: z.number().nonnegative().describe('Spend already booked when the scenario starts.'),
-    spend_multiplier: z.number().min(1).default(1).describe('Cost of the team\'s requests as a multiple of normal (long prompts) while the fault is active.'),
+    spend_multiplier: z
+      .number()
+      .min(1)
+      .default(1)
+      .describe("Cost of the team's requests as a multiple of normal (long prompts) while the fault is active."),
   }),
   z.strictObject({
     kind: z.literal('retrieval_drift'),
     ...faultBase,
-    score_to: z.number().min(0).max(1).describe('Mean top-document score at the end of the ramp (it falls linearly from normal), held until the fault ends.'),
-    embedding_shift: z.number().min(0).max(1).default(0).describe('How far query embeddings move from their usual centroid (0 none, 1 orthogonal), reached at the end of the ramp.'),
+    score_to: z
+      .number()
+      .min(0)
+      .max(1)
+      .describe('Mean top-document score at the end of the ramp (it falls linearly from normal), held until the fault ends.'),
+    embedding_shift: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(0)
+      .describe('How far query embeddings move from their usual centroid (0 none, 1 orthogonal), reached at the end of the ramp.'),
     ramp_secs: secs('ramp').optional().describe('Seconds over which scores and embeddings slide; omitted: until the fault ends.'),
   }),
   z.strictObject({
@@ -117,10 +145,14 @@ export const Traffic = z
     hallucination_share: share.default(0).describe('Baseline share of RAG answers stating facts absent from the context.'),
     fallback_hallucination_share: share
       .default(0)
-      .describe('Share of RAG answers served by a fallback model group that state facts absent from the context (the weaker model a cascade falls back to).'),
+      .describe(
+        'Share of RAG answers served by a fallback model group that state facts absent from the context (the weaker model a cascade falls back to).',
+      ),
     evaluated_share: share
       .default(0)
-      .describe("Share of answers an online evaluator scores for faithfulness (a gen_ai.evaluation.result event on the call's span): about 0.9 for a faithful answer, under 0.3 for an off-topic one."),
+      .describe(
+        "Share of answers an online evaluator scores for faithfulness (a gen_ai.evaluation.result event on the call's span): about 0.9 for a faithful answer, under 0.3 for an off-topic one.",
+      ),
     rate_limit_scale: z.number().positive().default(1).describe('Multiplies every deployment rate limit (RPM/TPM) of the price table.'),
   })
   .default({
@@ -172,7 +204,11 @@ export const Scenario = z.strictObject({
   story: z.string().min(1).describe('What happens, in a few sentences.'),
   seed: z.number().int().nonnegative().default(1),
   start: z.iso.datetime({ offset: true }).default('2026-01-05T09:00:00Z').describe('Event time of the first request.'),
-  duration_secs: z.number().positive().max(6 * 3600).describe('How long the scenario runs (event time).'),
+  duration_secs: z
+    .number()
+    .positive()
+    .max(6 * 3600)
+    .describe('How long the scenario runs (event time).'),
   traffic: Traffic,
   faults: z.array(Fault).default([]),
   detectors: z
@@ -184,7 +220,10 @@ export const Scenario = z.strictObject({
   expectations: z
     .strictObject({
       detections: z.array(Detection).default([]),
-      incidents: z.array(Detection).default([]).describe('Incidents the incidents processor must open (checked when the pipeline has one).'),
+      incidents: z
+        .array(Detection)
+        .default([])
+        .describe('Incidents the incidents processor must open (checked when the pipeline has one).'),
       absent: z.array(Absence).default([]),
     })
     .default({ detections: [], incidents: [], absent: [] }),

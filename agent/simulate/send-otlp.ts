@@ -65,7 +65,10 @@ async function post(url: string, body: Uint8Array, sleep: (ms: number) => Promis
     try {
       res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-protobuf' }, body });
     } catch (err) {
-      throw new TargetError(`cannot reach ${url} (${(err as Error).cause ? String((err as { cause: Error }).cause.message) : (err as Error).message}); is the agent running?`, { cause: err });
+      throw new TargetError(
+        `cannot reach ${url} (${(err as Error).cause ? String((err as { cause: Error }).cause.message) : (err as Error).message}); is the agent running?`,
+        { cause: err },
+      );
     }
     await res.arrayBuffer();
     if (res.ok) return attempt;

@@ -1,6 +1,14 @@
 // Builds OtlpSpan values (the decoded model the receiver produces) for the renderers. Spans of
 // one emitter share one resource and one scope object, as a decoder would give them.
-import { SpanKind, StatusCode, type Attributes, type OtlpResource, type OtlpScope, type OtlpSpan, type OtlpSpanEvent } from '../model/otlp.ts';
+import {
+  SpanKind,
+  StatusCode,
+  type Attributes,
+  type OtlpResource,
+  type OtlpScope,
+  type OtlpSpan,
+  type OtlpSpanEvent,
+} from '../model/otlp.ts';
 
 export { SpanKind, StatusCode };
 
@@ -30,7 +38,12 @@ export interface SpanSpec {
 }
 
 export function makeSpan(s: SpanSpec): OtlpSpan {
-  const events: OtlpSpanEvent[] = (s.events ?? []).map((e) => ({ name: e.name, timeUnixNano: msToNs(e.atMs), attributes: e.attributes, droppedAttributesCount: 0 }));
+  const events: OtlpSpanEvent[] = (s.events ?? []).map((e) => ({
+    name: e.name,
+    timeUnixNano: msToNs(e.atMs),
+    attributes: e.attributes,
+    droppedAttributesCount: 0,
+  }));
   return {
     traceId: s.traceId,
     spanId: s.spanId,

@@ -108,7 +108,8 @@ export function openSpillBuffer(options: SpillBufferOptions): OpenedSpillBuffer 
 
   const insertAll = (texts: readonly string[], appendedAtMs: number, sizes: number[]) => {
     db.transaction(() => {
-      for (let i = 0; i < texts.length; i++) statements.insert.run(appendedAtMs, sizes[i], recordChecksum(texts[i], appendedAtMs), texts[i]);
+      for (let i = 0; i < texts.length; i++)
+        statements.insert.run(appendedAtMs, sizes[i], recordChecksum(texts[i], appendedAtMs), texts[i]);
     })();
   };
 
@@ -211,7 +212,9 @@ function prepare(db: Database.Database) {
     remove: db.prepare('DELETE FROM records WHERE seq = ?'),
     removeUpTo: db.prepare('DELETE FROM records WHERE seq <= ?'),
     totalsUpTo: db.prepare('SELECT count(*) AS n, coalesce(sum(bytes), 0) AS b FROM records WHERE seq <= ?'),
-    keepCorrupt: db.prepare('INSERT OR REPLACE INTO corrupt_records (seq, appended_at_ms, checksum, record, found_at_ms) VALUES (?, ?, ?, ?, ?)'),
+    keepCorrupt: db.prepare(
+      'INSERT OR REPLACE INTO corrupt_records (seq, appended_at_ms, checksum, record, found_at_ms) VALUES (?, ?, ?, ?, ?)',
+    ),
     totals: db.prepare('SELECT count(*) AS n, coalesce(sum(bytes), 0) AS b FROM records'),
     oldest: db.prepare('SELECT appended_at_ms FROM records ORDER BY seq LIMIT 1'),
   };
@@ -222,7 +225,9 @@ function openOrQuarantine(options: SpillBufferOptions): { db: Database.Database;
     return { db: openChecked(options), quarantined: null };
   } catch (err) {
     if (!existsSync(options.path) || !isQuarantinable(err)) {
-      throw new Error(`Cannot open the spill buffer ${options.path}: ${(err as Error).message}. Check the path and its permissions.`, { cause: err });
+      throw new Error(`Cannot open the spill buffer ${options.path}: ${(err as Error).message}. Check the path and its permissions.`, {
+        cause: err,
+      });
     }
     const quarantined = quarantineFile(options.path);
     options.logger.error(

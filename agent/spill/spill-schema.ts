@@ -46,5 +46,6 @@ export function createSpillSchema(db: Database.Database, synchronous: 'FULL' | '
     throw new SpillFileError(`the file has layout version ${version}, this agent reads version ${VERSION}`);
   }
   const columns = (db.pragma('table_info(records)') as { name: string }[]).map((c) => c.name).join(',');
-  if (columns !== 'seq,appended_at_ms,bytes,checksum,record') throw new SpillFileError(`the records table has unexpected columns (${columns})`);
+  if (columns !== 'seq,appended_at_ms,bytes,checksum,record')
+    throw new SpillFileError(`the records table has unexpected columns (${columns})`);
 }

@@ -19,7 +19,11 @@ export async function prepareDataDir(dataDir: string, user: PostgresOsUser, majo
       if (err.code !== 'EEXIST') throw err;
     });
   } catch (cause) {
-    throw new EmbeddedPostgresError('FL_PG_DATA_DIR_INACCESSIBLE', `Cannot create the PostgreSQL data dir ${dataDir}: ${messageOf(cause)}. Choose a writable location.`, { dataDir, cause });
+    throw new EmbeddedPostgresError(
+      'FL_PG_DATA_DIR_INACCESSIBLE',
+      `Cannot create the PostgreSQL data dir ${dataDir}: ${messageOf(cause)}. Choose a writable location.`,
+      { dataDir, cause },
+    );
   }
   const info = await stat(dataDir);
   const entries = await readdir(dataDir);

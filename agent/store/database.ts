@@ -42,7 +42,9 @@ export function createDatabase(options: DatabaseOptions): Database {
   const { url, logger, schema } = options;
   const redactedUrl = redactUrl(url);
   if (schema !== undefined && !SCHEMA_NAME.test(schema)) {
-    throw new Error(`Database schema "${schema}" is not a plain lower-case identifier (letters, digits, underscores); choose another name.`);
+    throw new Error(
+      `Database schema "${schema}" is not a plain lower-case identifier (letters, digits, underscores); choose another name.`,
+    );
   }
   const pool = new pg.Pool({
     connectionString: url,
@@ -53,7 +55,9 @@ export function createDatabase(options: DatabaseOptions): Database {
   });
   // An idle client whose server goes away emits 'error' on the pool; unhandled, that would crash
   // the agent. The next query gets a fresh connection (or its own error), so a warning is enough.
-  pool.on('error', (err) => logger.warn({ err: scrub(err, url, redactedUrl), database: redactedUrl }, 'An idle PostgreSQL connection failed; it will be replaced.'));
+  pool.on('error', (err) =>
+    logger.warn({ err: scrub(err, url, redactedUrl), database: redactedUrl }, 'An idle PostgreSQL connection failed; it will be replaced.'),
+  );
 
   let closing: Promise<void> | undefined;
 

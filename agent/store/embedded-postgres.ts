@@ -130,8 +130,21 @@ async function initCluster(binaries: PostgresBinaries, osUser: PostgresOsUser, s
   await writeFile(passwordFile, `${settings.password}\n`, { mode: 0o600, flag: 'wx' });
   try {
     if (osUser.isSwitched) await chown(passwordFile, osUser.uid, osUser.gid);
-    const args = [`--pgdata=${dataDir}`, `--username=${settings.user}`, `--pwfile=${passwordFile}`, '--auth=scram-sha-256', '--encoding=UTF8', '--locale=C', ...(settings.fsync ? [] : ['--no-sync'])];
-    const child = spawn(binaries.initdb, args, { ...spawnIdentity(osUser), cwd: path.dirname(dataDir), env: serverEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const args = [
+      `--pgdata=${dataDir}`,
+      `--username=${settings.user}`,
+      `--pwfile=${passwordFile}`,
+      '--auth=scram-sha-256',
+      '--encoding=UTF8',
+      '--locale=C',
+      ...(settings.fsync ? [] : ['--no-sync']),
+    ];
+    const child = spawn(binaries.initdb, args, {
+      ...spawnIdentity(osUser),
+      cwd: path.dirname(dataDir),
+      env: serverEnv(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const output: string[] = [];
     child.stdout?.on('data', (chunk: Buffer) => output.push(chunk.toString('utf8')));
     child.stderr?.on('data', (chunk: Buffer) => output.push(chunk.toString('utf8')));
@@ -150,15 +163,25 @@ async function initCluster(binaries: PostgresBinaries, osUser: PostgresOsUser, s
 
 function spawnServer(binaries: PostgresBinaries, osUser: PostgresOsUser, settings: Settings, port: number, logger: Logger): RunningServer {
   const args = [
-    '-D', settings.dataDir,
-    '-p', String(port),
-    '-c', `listen_addresses=${LISTEN_HOST}`,
-    '-c', 'unix_socket_directories=', // TCP only: no socket or lock files in /tmp to go stale
+    '-D',
+    settings.dataDir,
+    '-p',
+    String(port),
+    '-c',
+    `listen_addresses=${LISTEN_HOST}`,
+    '-c',
+    'unix_socket_directories=', // TCP only: no socket or lock files in /tmp to go stale
     ...(settings.fsync ? [] : ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']),
   ];
   // detached: its own process group, so a Ctrl-C in the terminal reaches only the agent, which
   // flushes its exporters into this database and then stops it.
-  const child = spawn(binaries.postgres, args, { ...spawnIdentity(osUser), cwd: settings.dataDir, env: serverEnv(), detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(binaries.postgres, args, {
+    ...spawnIdentity(osUser),
+    cwd: settings.dataDir,
+    env: serverEnv(),
+    detached: true,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   const recentOutput: string[] = [];
   let isStopping = false;
   let hasExited = false;
@@ -183,7 +206,11 @@ function spawnServer(binaries: PostgresBinaries, osUser: PostgresOsUser, setting
     stop: async () => {
       isStopping = true;
       if (hasExited || child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
-      for (const [signal, waitMs] of [['SIGINT', settings.stopTimeoutMs], ['SIGQUIT', 5_000], ['SIGKILL', 5_000]] as const) {
+      for (const [signal, waitMs] of [
+        ['SIGINT', settings.stopTimeoutMs],
+        ['SIGQUIT', 5_000],
+        ['SIGKILL', 5_000],
+      ] as const) {
         child.kill(signal); // SIGINT = fast shutdown; SIGQUIT = immediate (recovery at next start)
         if (await Promise.race([exited.then(() => true), sleep(waitMs, false, { ref: false })])) break;
         logger.warn({ signal, waitMs }, 'Bundled PostgreSQL did not stop in time; escalating.');
@@ -206,7 +233,14 @@ async function waitUntilAccepting(server: RunningServer, settings: Settings, por
         { dataDir, port },
       );
     }
-    const client = new pg.Client({ host: LISTEN_HOST, port, user: settings.user, password: settings.password, database: 'postgres', connectionTimeoutMillis: 2_000 });
+    const client = new pg.Client({
+      host: LISTEN_HOST,
+      port,
+      user: settings.user,
+      password: settings.password,
+      database: 'postgres',
+      connectionTimeoutMillis: 2_000,
+    });
     try {
       await client.connect();
       // Something else could answer on a port picked moments ago: make sure it is our server.

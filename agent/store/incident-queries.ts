@@ -74,7 +74,10 @@ export async function getIncident(db: Database, incidentId: string, memberLimit:
   const found = await db.pool.query(`${SELECT_INCIDENT} WHERE incident_id = $1`, [incidentId]);
   if (found.rows.length === 0) return null;
   const [transitions, members, total] = await Promise.all([
-    db.pool.query('SELECT transition_id, kind, severity, at, detail FROM incident_transitions WHERE incident_id = $1 ORDER BY at, transition_id', [incidentId]),
+    db.pool.query(
+      'SELECT transition_id, kind, severity, at, detail FROM incident_transitions WHERE incident_id = $1 ORDER BY at, transition_id',
+      [incidentId],
+    ),
     db.pool.query(
       `SELECT m.failure_id AS member_id, m.occurred_at AS member_at, e.*
          FROM incident_events m LEFT JOIN failure_events e ON e.failure_id = m.failure_id
@@ -85,7 +88,13 @@ export async function getIncident(db: Database, incidentId: string, memberLimit:
   ]);
   return {
     incident: rowToIncident(found.rows[0]),
-    transitions: transitions.rows.map((r) => ({ transition_id: r.transition_id, kind: r.kind, severity: r.severity, at: (r.at as Date).toISOString(), detail: r.detail })),
+    transitions: transitions.rows.map((r) => ({
+      transition_id: r.transition_id,
+      kind: r.kind,
+      severity: r.severity,
+      at: (r.at as Date).toISOString(),
+      detail: r.detail,
+    })),
     members: members.rows.map((r) => ({
       failure_id: r.member_id,
       occurred_at: (r.member_at as Date).toISOString(),

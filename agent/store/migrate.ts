@@ -67,7 +67,10 @@ export async function migrate(options: MigrateOptions): Promise<number[]> {
 
     const unknown = applied.filter((row) => !files.some((f) => f.version === row.version));
     if (unknown.length > 0) {
-      logger.warn({ schema: target, versions: unknown.map((r) => r.version) }, 'The database has migrations this agent does not know; a newer agent applied them.');
+      logger.warn(
+        { schema: target, versions: unknown.map((r) => r.version) },
+        'The database has migrations this agent does not know; a newer agent applied them.',
+      );
     }
 
     const pending = files.filter((f) => !applied.some((row) => row.version === f.version));
@@ -75,7 +78,10 @@ export async function migrate(options: MigrateOptions): Promise<number[]> {
       await applyOne(client, migration);
       logger.info({ schema: target, version: migration.version, migration: migration.file }, 'Applied migration.');
     }
-    logger.info({ schema: target, applied: pending.length, version: files.at(-1)?.version ?? 0 }, pending.length ? 'Database schema migrated.' : 'Database schema is up to date.');
+    logger.info(
+      { schema: target, applied: pending.length, version: files.at(-1)?.version ?? 0 },
+      pending.length ? 'Database schema migrated.' : 'Database schema is up to date.',
+    );
     return pending.map((m) => m.version);
   } finally {
     if (heldLockKey) await client.query('SELECT pg_advisory_unlock($1::bigint)', [heldLockKey]).catch(() => undefined);
@@ -109,7 +115,11 @@ async function applyOne(client: pg.PoolClient, migration: MigrationFile): Promis
   await client.query('BEGIN');
   try {
     await client.query(migration.sql);
-    await client.query('INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)', [migration.version, migration.name, migration.checksum]);
+    await client.query('INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)', [
+      migration.version,
+      migration.name,
+      migration.checksum,
+    ]);
     await client.query('COMMIT');
   } catch (cause) {
     await client.query('ROLLBACK').catch(() => undefined);
@@ -126,7 +136,11 @@ async function applyOne(client: pg.PoolClient, migration: MigrationFile): Promis
 async function currentSchema(client: pg.PoolClient): Promise<string> {
   const { rows } = await client.query<{ schema: string | null }>('SELECT current_schema() AS schema');
   const schema = rows[0]?.schema;
-  if (!schema) throw new MigrationError('FL_MIGRATION_FAILED', 'The connection has no usable schema on its search_path; set search_path or pass a schema to migrate into.');
+  if (!schema)
+    throw new MigrationError(
+      'FL_MIGRATION_FAILED',
+      'The connection has no usable schema on its search_path; set search_path or pass a schema to migrate into.',
+    );
   return schema;
 }
 

@@ -25,7 +25,12 @@ export async function readMigrationFiles(dir: string): Promise<MigrationFile[]> 
   try {
     entries = await readdir(dir);
   } catch (cause) {
-    throw new MigrationError('FL_MIGRATION_DIR_UNREADABLE', `Cannot read the migrations folder ${dir}: ${(cause as Error).message}.`, undefined, { cause });
+    throw new MigrationError(
+      'FL_MIGRATION_DIR_UNREADABLE',
+      `Cannot read the migrations folder ${dir}: ${(cause as Error).message}.`,
+      undefined,
+      { cause },
+    );
   }
   const folder = path.basename(dir);
   const migrations: MigrationFile[] = [];
@@ -33,13 +38,21 @@ export async function readMigrationFiles(dir: string): Promise<MigrationFile[]> 
     const file = `${folder}/${entry}`;
     const match = FILE_NAME.exec(entry);
     if (!match) {
-      throw new MigrationError('FL_MIGRATION_BAD_FILE_NAME', `${file}: migration files are named NNNN_lower_snake_name.sql (e.g. 0002_failure_events.sql); rename it.`, file);
+      throw new MigrationError(
+        'FL_MIGRATION_BAD_FILE_NAME',
+        `${file}: migration files are named NNNN_lower_snake_name.sql (e.g. 0002_failure_events.sql); rename it.`,
+        file,
+      );
     }
     const sql = await readFile(path.join(dir, entry), 'utf8');
     const version = Number(match[1]);
     const clash = migrations.find((m) => m.version === version);
     if (clash) {
-      throw new MigrationError('FL_MIGRATION_DUPLICATE_VERSION', `${file} and ${clash.file} both claim version ${version}; give the newer one the next free number.`, file);
+      throw new MigrationError(
+        'FL_MIGRATION_DUPLICATE_VERSION',
+        `${file} and ${clash.file} both claim version ${version}; give the newer one the next free number.`,
+        file,
+      );
     }
     migrations.push({ version, name: match[2] ?? '', file, sql, checksum: checksumOf(sql) });
   }

@@ -40,6 +40,11 @@ export async function locatePostgresBinaries(dataDir: string): Promise<PostgresB
   }
   const { stdout } = await promisify(execFile)(paths.postgres, ['--version']);
   const match = /(\d+)(?:\.\d+)?/.exec(stdout);
-  if (!match) throw new EmbeddedPostgresError('FL_PG_START_FAILED', `Could not read the version of ${paths.postgres} (it printed "${stdout.trim()}"). Reinstall node_modules with \`npm ci\`.`, { dataDir });
+  if (!match)
+    throw new EmbeddedPostgresError(
+      'FL_PG_START_FAILED',
+      `Could not read the version of ${paths.postgres} (it printed "${stdout.trim()}"). Reinstall node_modules with \`npm ci\`.`,
+      { dataDir },
+    );
   return { initdb: paths.initdb, postgres: paths.postgres, majorVersion: Number(match[1]) };
 }

@@ -18,7 +18,11 @@ export interface PostgresOsUser {
 
 const ACCOUNT = 'postgres';
 
-export async function resolvePostgresOsUser(options: { createPostgresUser: boolean; dataDir: string; logger: Logger }): Promise<PostgresOsUser> {
+export async function resolvePostgresOsUser(options: {
+  createPostgresUser: boolean;
+  dataDir: string;
+  logger: Logger;
+}): Promise<PostgresOsUser> {
   const { createPostgresUser, dataDir, logger } = options;
   const uid = process.getuid?.() ?? -1;
   if (uid !== 0) return { uid, gid: process.getgid?.() ?? -1, name: 'current user', isSwitched: false };
@@ -45,7 +49,8 @@ export async function resolvePostgresOsUser(options: { createPostgresUser: boole
     );
   }
   const created = await lookupAccount(ACCOUNT);
-  if (!created) throw new EmbeddedPostgresError('FL_PG_NO_OS_USER', `Created the '${ACCOUNT}' account but cannot look it up with \`id\`.`, { dataDir });
+  if (!created)
+    throw new EmbeddedPostgresError('FL_PG_NO_OS_USER', `Created the '${ACCOUNT}' account but cannot look it up with \`id\`.`, { dataDir });
   logger.info({ user: ACCOUNT, uid: created.uid }, 'Created an operating-system account for the bundled PostgreSQL.');
   return { ...created, name: ACCOUNT, isSwitched: true };
 }

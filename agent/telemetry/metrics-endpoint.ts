@@ -75,7 +75,11 @@ export function createMetricsEndpoint(config: MetricsTelemetryConfig, logger: Lo
       await new Promise<void>((resolve, reject) => {
         s.once('error', (err: NodeJS.ErrnoException) => {
           const why = err.code === 'EADDRINUSE' ? 'the address is already in use; stop the other process or change it' : err.message;
-          reject(new Error(`The metrics endpoint cannot listen on ${config.endpoint} (service.telemetry.metrics.endpoint): ${why}.`, { cause: err }));
+          reject(
+            new Error(`The metrics endpoint cannot listen on ${config.endpoint} (service.telemetry.metrics.endpoint): ${why}.`, {
+              cause: err,
+            }),
+          );
         });
         s.listen({ host, port }, () => resolve());
       });

@@ -19,7 +19,10 @@ export function registerPipelineMetrics(meter: Meter, source: PipelineMetricsSou
   const counter = (name: string, description: string, unit?: string) => meter.createObservableCounter(name, { description, unit });
 
   const itemsIn = counter('faultline_component_items_in_total', 'Items (across all batch lanes) handed to a processor or exporter.');
-  const itemsOut = counter('faultline_component_items_out_total', 'Items a processor passed on (returned or emitted later), or an exporter delivered.');
+  const itemsOut = counter(
+    'faultline_component_items_out_total',
+    'Items a processor passed on (returned or emitted later), or an exporter delivered.',
+  );
   const errors = counter('faultline_component_errors_total', 'Batches a processor or exporter failed (threw).');
   const busy = counter('faultline_component_duration_seconds_total', 'Time spent inside a processor or exporter.', 's');
   const batches = counter('faultline_component_batches_total', 'Batches handed to a processor or exporter.');
@@ -38,15 +41,29 @@ export function registerPipelineMetrics(meter: Meter, source: PipelineMetricsSou
   );
 
   meter
-    .createObservableGauge('faultline_pipeline_inflight_items', { description: 'Items accepted by receivers and not yet through every pipeline (service.max_inflight_items caps it).' })
+    .createObservableGauge('faultline_pipeline_inflight_items', {
+      description: 'Items accepted by receivers and not yet through every pipeline (service.max_inflight_items caps it).',
+    })
     .addCallback((r: ObservableResult) => r.observe(source.inflightItems()));
 
   const accepted = counter('faultline_receiver_accepted_spans_total', 'Spans a receiver handed to the pipeline.');
-  const refused = counter('faultline_receiver_refused_spans_total', 'Decoded spans not delivered because the pipeline refused or failed the request (the sender was told to retry), by reason.');
-  const rejected = counter('faultline_receiver_rejected_spans_total', 'Unusable spans left out of an accepted request and reported in partial_success.');
+  const refused = counter(
+    'faultline_receiver_refused_spans_total',
+    'Decoded spans not delivered because the pipeline refused or failed the request (the sender was told to retry), by reason.',
+  );
+  const rejected = counter(
+    'faultline_receiver_rejected_spans_total',
+    'Unusable spans left out of an accepted request and reported in partial_success.',
+  );
   const acceptedLogs = counter('faultline_receiver_accepted_log_records_total', 'Log records a receiver handed to the pipeline.');
-  const refusedLogs = counter('faultline_receiver_refused_log_records_total', 'Decoded log records not delivered because the pipeline refused or failed the request, by reason.');
-  const requests = counter('faultline_receiver_requests_total', 'Export requests answered, by outcome: success, or the reason of the error answer.');
+  const refusedLogs = counter(
+    'faultline_receiver_refused_log_records_total',
+    'Decoded log records not delivered because the pipeline refused or failed the request, by reason.',
+  );
+  const requests = counter(
+    'faultline_receiver_requests_total',
+    'Export requests answered, by outcome: success, or the reason of the error answer.',
+  );
   meter.addBatchObservableCallback(
     (r) => {
       for (const id of receiverIds) {

@@ -20,16 +20,25 @@ export function registerProcessMetrics(meter: Meter): ProcessMetrics {
     .createObservableGauge('faultline_process_rss_bytes', { description: 'Resident set size of the agent process.', unit: 'By' })
     .addCallback((r) => r.observe(process.memoryUsage.rss()));
   meter
-    .createObservableGauge('faultline_process_heap_used_bytes', { description: 'V8 heap in use (what receivers.otlp.memory_limit_mib is compared with).', unit: 'By' })
+    .createObservableGauge('faultline_process_heap_used_bytes', {
+      description: 'V8 heap in use (what receivers.otlp.memory_limit_mib is compared with).',
+      unit: 'By',
+    })
     .addCallback((r) => r.observe(process.memoryUsage().heapUsed));
   meter
-    .createObservableCounter('faultline_process_cpu_seconds_total', { description: 'CPU time (user + system) used by the agent process.', unit: 's' })
+    .createObservableCounter('faultline_process_cpu_seconds_total', {
+      description: 'CPU time (user + system) used by the agent process.',
+      unit: 's',
+    })
     .addCallback((r) => {
       const { user, system } = process.cpuUsage();
       r.observe((user + system) / 1e6);
     });
   meter
-    .createObservableGauge('faultline_process_uptime_seconds', { description: 'Time since the agent process started its telemetry.', unit: 's' })
+    .createObservableGauge('faultline_process_uptime_seconds', {
+      description: 'Time since the agent process started its telemetry.',
+      unit: 's',
+    })
     .addCallback((r) => r.observe((performance.now() - startedAt) / 1000));
 
   const histogram: IntervalHistogram = monitorEventLoopDelay({ resolution: 10 });
@@ -53,12 +62,18 @@ export function registerProcessMetrics(meter: Meter): ProcessMetrics {
     description: `Event-loop delay of the agent process, quantiles over the last ${LAG_WINDOW_MS / 1000} s window (quantile 1 is the maximum).`,
     unit: 's',
   });
-  const lagSum = meter.createObservableGauge('faultline_event_loop_lag_seconds_sum', { description: 'Event-loop delay, summed over every sample.' });
-  const lagCount = meter.createObservableGauge('faultline_event_loop_lag_seconds_count', { description: 'Event-loop delay samples taken.' });
+  const lagSum = meter.createObservableGauge('faultline_event_loop_lag_seconds_sum', {
+    description: 'Event-loop delay, summed over every sample.',
+  });
+  const lagCount = meter.createObservableGauge('faultline_event_loop_lag_seconds_count', {
+    description: 'Event-loop delay samples taken.',
+  });
   meter.addBatchObservableCallback(
     (r) => {
       // Before the first window closes, report what the current one has seen so far.
-      const quantiles = window?.quantiles ?? (histogram.count > 0 ? LAG_QUANTILES.map((q) => (q === 1 ? histogram.max : histogram.percentile(q * 100)) / 1e9) : null);
+      const quantiles =
+        window?.quantiles ??
+        (histogram.count > 0 ? LAG_QUANTILES.map((q) => (q === 1 ? histogram.max : histogram.percentile(q * 100)) / 1e9) : null);
       if (!quantiles) return;
       LAG_QUANTILES.forEach((q, i) => r.observe(lag, quantiles[i], { quantile: String(q) }));
       r.observe(lagSum, sumSec + (window ? 0 : (histogram.mean * histogram.count) / 1e9));

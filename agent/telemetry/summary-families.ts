@@ -74,7 +74,9 @@ export function renderSummaryFamilies(families: readonly SummaryFamily[]): strin
 }
 
 function renderLabels(labels: Attributes): string {
-  const parts = Object.entries(labels).map(([k, v]) => `${k.replace(/[^a-zA-Z0-9_]/g, '_')}="${escapeLabel(typeof v === 'string' ? v : JSON.stringify(v))}"`);
+  const parts = Object.entries(labels).map(
+    ([k, v]) => `${k.replace(/[^a-zA-Z0-9_]/g, '_')}="${escapeLabel(typeof v === 'string' ? v : JSON.stringify(v))}"`,
+  );
   return parts.length === 0 ? '' : `{${parts.join(',')}}`;
 }
 

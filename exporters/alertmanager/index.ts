@@ -27,11 +27,17 @@ export default defineExporter({
     let deliveries: Delivery[] = [];
     let cancelResend: Cancel | null = null;
     const endsAhead = () => ctx.clock.now() + 4 * config.resend_interval_ms;
-    const alertFor = (incident: Incident, endsAtMs: number, severity?: Severity) => postableAlert(incident, endsAtMs, config.external_url, severity);
-    const resolvedAlert = (incident: Incident) => alertFor(incident, Date.parse(incident.resolved_at ?? new Date(ctx.clock.now()).toISOString()));
+    const alertFor = (incident: Incident, endsAtMs: number, severity?: Severity) =>
+      postableAlert(incident, endsAtMs, config.external_url, severity);
+    const resolvedAlert = (incident: Incident) =>
+      alertFor(incident, Date.parse(incident.resolved_at ?? new Date(ctx.clock.now()).toISOString()));
 
     const send = (notifications: Notification[]) => {
-      if (deliveries.length === 0) throw new ExportError(`${ctx.id} received incidents before it started or after it stopped; ${notifications.length} notifications were not queued.`, false);
+      if (deliveries.length === 0)
+        throw new ExportError(
+          `${ctx.id} received incidents before it started or after it stopped; ${notifications.length} notifications were not queued.`,
+          false,
+        );
       for (const d of deliveries) d.enqueue(notifications);
     };
 
@@ -66,13 +72,31 @@ export default defineExporter({
           // Incidents opened before a restart keep firing instead of expiring at their endsAt.
           try {
             for (const incident of await selectOpenIncidents(ctx.database)) {
-              if (routeAction({ incident, transition: { transition_id: 'restore', kind: 'opened', severity: incident.severity, at: incident.opened_at, detail: {} }, new_members: [] }, config.route) === 'trigger') {
+              if (
+                routeAction(
+                  {
+                    incident,
+                    transition: {
+                      transition_id: 'restore',
+                      kind: 'opened',
+                      severity: incident.severity,
+                      at: incident.opened_at,
+                      detail: {},
+                    },
+                    new_members: [],
+                  },
+                  config.route,
+                ) === 'trigger'
+              ) {
                 firing.set(incident.incident_id, { incident, severity: incident.severity });
               }
             }
           } catch (err) {
             if (!isStoreNotReady(err)) throw err;
-            ctx.logger.warn({ err }, 'The database cannot be read: alerts of incidents opened before this start are not re-sent; they expire at their endsAt unless the incident changes.');
+            ctx.logger.warn(
+              { err },
+              'The database cannot be read: alerts of incidents opened before this start are not re-sent; they expire at their endsAt unless the incident changes.',
+            );
           }
         }
         cancelResend = ctx.scheduler.every(config.resend_interval_ms, resend);
@@ -94,7 +118,8 @@ export default defineExporter({
             firing.delete(id);
             resolved.set(id, { incident, untilMs: ctx.clock.now() + config.resolved_resend_ms });
             const alerts = [resolvedAlert(incident)];
-            if (held && held.severity !== incident.severity) alerts.push(alertFor(held.incident, Date.parse(incident.resolved_at ?? incident.last_seen_at), held.severity));
+            if (held && held.severity !== incident.severity)
+              alerts.push(alertFor(held.incident, Date.parse(incident.resolved_at ?? incident.last_seen_at), held.severity));
             out.push(notificationFor(ctx.id, update, 'resolve', alerts));
           } else if (held) {
             // New counts and evidence ride along with the next re-send.

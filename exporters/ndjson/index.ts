@@ -24,7 +24,9 @@ export default defineExporter({
     };
     const write = (stream: Writable, text: string) =>
       new Promise<void>((resolve, reject) => {
-        const ok = stream.write(text, (err) => (err ? reject(new ExportError(`Cannot write to ${config.path}: ${err.message}`, true, { cause: err })) : undefined));
+        const ok = stream.write(text, (err) =>
+          err ? reject(new ExportError(`Cannot write to ${config.path}: ${err.message}`, true, { cause: err })) : undefined,
+        );
         if (ok) resolve();
         else stream.once('drain', resolve);
       });

@@ -24,7 +24,11 @@ export default defineExporter({
           logger: ctx.logger,
           meter: ctx.meter,
           database: ctx.database,
-          prepare: (n) => ({ url: config.url, headers: {}, body: JSON.stringify({ routing_key: config.routing_key, ...(n.body as PagerdutyEvent) }) }),
+          prepare: (n) => ({
+            url: config.url,
+            headers: {},
+            body: JSON.stringify({ routing_key: config.routing_key, ...(n.body as PagerdutyEvent) }),
+          }),
         });
       },
       async export(batch) {
@@ -32,11 +36,18 @@ export default defineExporter({
         for (const update of batch.incidents) {
           const action = routeAction(update, config.route);
           if (action === null) continue;
-          const event = pagerdutyEvent(update.incident, action, update.transition.at, { source: config.source, externalUrl: config.external_url });
+          const event = pagerdutyEvent(update.incident, action, update.transition.at, {
+            source: config.source,
+            externalUrl: config.external_url,
+          });
           out.push(notificationFor(ctx.id, update, action, event));
         }
         if (out.length === 0) return;
-        if (!delivery) throw new ExportError(`${ctx.id} received incidents before it started or after it stopped; ${out.length} notifications were not queued.`, false);
+        if (!delivery)
+          throw new ExportError(
+            `${ctx.id} received incidents before it started or after it stopped; ${out.length} notifications were not queued.`,
+            false,
+          );
         delivery.enqueue(out);
       },
       async shutdown() {

@@ -6,7 +6,12 @@ import type { Incident } from '../../agent/model/incident.ts';
 import type { Severity } from '../../agent/model/taxonomy.ts';
 import { describeIncident, impactLine, truncate } from '../../agent/notify/alert-content.ts';
 
-export const PD_SEVERITY: Record<Severity, 'critical' | 'error' | 'warning' | 'info'> = { P1: 'critical', P2: 'error', P3: 'warning', P4: 'info' };
+export const PD_SEVERITY: Record<Severity, 'critical' | 'error' | 'warning' | 'info'> = {
+  P1: 'critical',
+  P2: 'error',
+  P3: 'warning',
+  P4: 'info',
+};
 export const MAX_EVENT_BYTES = 512_000;
 const MAX_SUMMARY_CHARS = 1_024;
 
@@ -28,7 +33,12 @@ export interface PagerdutyEvent {
   client_url?: string;
 }
 
-export function pagerdutyEvent(incident: Incident, action: 'trigger' | 'resolve', at: string, options: { source: string; externalUrl: string | null }): PagerdutyEvent {
+export function pagerdutyEvent(
+  incident: Incident,
+  action: 'trigger' | 'resolve',
+  at: string,
+  options: { source: string; externalUrl: string | null },
+): PagerdutyEvent {
   const dedup_key = incident.incident_id;
   if (action === 'resolve') return { event_action: 'resolve', dedup_key };
   const incidentUrl = options.externalUrl ? `${options.externalUrl.replace(/\/+$/, '')}/api/v1/incidents/${incident.incident_id}` : null;
@@ -71,7 +81,13 @@ function withinLimit(event: PagerdutyEvent): PagerdutyEvent {
   const size = (e: PagerdutyEvent) => Buffer.byteLength(JSON.stringify(e)) + 64;
   if (size(event) <= MAX_EVENT_BYTES || !event.payload) return event;
   const { evidence_sample: _dropped, ...rest } = event.payload.custom_details;
-  const lighter = { ...event, payload: { ...event.payload, custom_details: { ...rest, evidence_sample: 'omitted: the event exceeded 512 KB' } } };
+  const lighter = {
+    ...event,
+    payload: { ...event.payload, custom_details: { ...rest, evidence_sample: 'omitted: the event exceeded 512 KB' } },
+  };
   if (size(lighter) <= MAX_EVENT_BYTES) return lighter;
-  return { ...event, payload: { ...event.payload, custom_details: { incident_id: event.dedup_key, note: 'details omitted: the event exceeded 512 KB' } } };
+  return {
+    ...event,
+    payload: { ...event.payload, custom_details: { incident_id: event.dedup_key, note: 'details omitted: the event exceeded 512 KB' } },
+  };
 }

@@ -48,7 +48,13 @@ export async function writeOrDeadLetter(
 }
 
 /** Inserts dead letters; the id is derived from the content, so a re-delivered failure is kept once. */
-export async function insertDeadLetters(pool: pg.Pool, source: string, agentInstance: string | null, letters: DeadLetter[], logger: Logger): Promise<void> {
+export async function insertDeadLetters(
+  pool: pg.Pool,
+  source: string,
+  agentInstance: string | null,
+  letters: DeadLetter[],
+  logger: Logger,
+): Promise<void> {
   for (const letter of letters) {
     const { recordType, recordKey, record } = describe(letter);
     const id = uuidFrom(`${source}\n${recordType}\n${recordKey ?? ''}\n${letter.errorCode ?? ''}\n${record}`);
@@ -67,7 +73,11 @@ export async function insertDeadLetters(pool: pg.Pool, source: string, agentInst
 function describe(letter: DeadLetter): { recordType: string; recordKey: string | null; record: string } {
   const { item } = letter;
   if (item.kind === 'unreadable') return { recordType: 'spill_record', recordKey: null, record: storableJson({ text: item.text }) };
-  return { recordType: item.kind === 'event' ? 'failure_event' : 'incident_update', recordKey: itemKey(item), record: storableJson(item.value) };
+  return {
+    recordType: item.kind === 'event' ? 'failure_event' : 'incident_update',
+    recordKey: itemKey(item),
+    record: storableJson(item.value),
+  };
 }
 
 // jsonb refuses NUL characters and lone surrogates, which are often exactly why a record was

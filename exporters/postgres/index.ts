@@ -7,7 +7,14 @@ import { join } from 'node:path';
 import { defineExporter } from '../../agent/component.ts';
 import { ExportError } from '../../agent/errors.ts';
 import { createSampledWarning } from '../../agent/sampled-warning.ts';
-import { openSpillBuffer, RECORD_OVERHEAD_BYTES, SpillBufferFullError, SpillDiskFullError, type SpillBuffer, type SpillStats } from '../../agent/spill/index.ts';
+import {
+  openSpillBuffer,
+  RECORD_OVERHEAD_BYTES,
+  SpillBufferFullError,
+  SpillDiskFullError,
+  type SpillBuffer,
+  type SpillStats,
+} from '../../agent/spill/index.ts';
 import { PostgresExporterConfig } from './config.ts';
 import { insertDeadLetters, writeOrDeadLetter, type DeadLetter, type DeliveryResult } from './dead-letters.ts';
 import { runDrainLoop } from './drain-loop.ts';
@@ -25,7 +32,9 @@ export default defineExporter({
   create(config, ctx) {
     const { id, logger, database, backpressure, health } = ctx;
     if (!database) {
-      throw new Error(`exporters.${id}: the postgres exporter needs \`storage:\` in agent.yaml (storage.url, or an empty url for the bundled PostgreSQL).`);
+      throw new Error(
+        `exporters.${id}: the postgres exporter needs \`storage:\` in agent.yaml (storage.url, or an empty url for the bundled PostgreSQL).`,
+      );
     }
     const spillPath = config.spill.path || join('data', 'spill', `${id.replaceAll('/', '-')}.sqlite`);
     const agentInstance = hostname();
@@ -49,12 +58,22 @@ export default defineExporter({
       if (room.holding) return health.report(id, { ready: false, detail: `Intake closed: ${room.holding}.` });
       const held = buffer?.stats().records ?? 0;
       if (reachable) {
-        health.report(id, { ready: true, detail: held > 0 ? `Writing to PostgreSQL; draining ${held} buffered records.` : 'Writing to PostgreSQL.' });
+        health.report(id, {
+          ready: true,
+          detail: held > 0 ? `Writing to PostgreSQL; draining ${held} buffered records.` : 'Writing to PostgreSQL.',
+        });
       } else {
         health.report(id, { ready: true, detail: `PostgreSQL unreachable (${lastFailure}); buffering to ${spillPath} (${held} records).` });
       }
     };
-    const room = createSpillRoom({ id, path: spillPath, maxBytes: config.spill.max_bytes, retryAfterSec: config.retry_after_sec, backpressure, onChange: reportHealth });
+    const room = createSpillRoom({
+      id,
+      path: spillPath,
+      maxBytes: config.spill.max_bytes,
+      retryAfterSec: config.retry_after_sec,
+      backpressure,
+      onChange: reportHealth,
+    });
 
     /** Counts losses the buffer found; pass stats already read, so a hot path reads them once. */
     const syncLost = (stats: SpillStats | undefined = buffer?.stats()) => {
@@ -89,7 +108,8 @@ export default defineExporter({
     const markUnreachable = (err: unknown) => {
       const failure = classifyWriteError(err);
       lastFailure = failure.code ? `${failure.code}: ${failure.message}` : failure.message;
-      if (reachable) logger.warn({ err, spill: spillPath }, 'Writing to PostgreSQL failed; batches go to the spill buffer until it is back.');
+      if (reachable)
+        logger.warn({ err, spill: spillPath }, 'Writing to PostgreSQL failed; batches go to the spill buffer until it is back.');
       else warn({ err }, 'PostgreSQL is still failing writes; retrying with backoff.');
       reachable = false;
       reportHealth();
@@ -115,8 +135,16 @@ export default defineExporter({
           return;
         } catch (err) {
           const isCap = err instanceof SpillBufferFullError;
-          const message = isCap ? `${err.message}` : err instanceof SpillDiskFullError ? err.message : `the spill buffer ${spillPath} cannot be written: ${(err as Error).message}`;
-          if (!room.holding) logger[isCap ? 'warn' : 'error']({ err, items: items.length }, 'The spill buffer refused a batch; intake is closed (503 + Retry-After) until there is room.');
+          const message = isCap
+            ? `${err.message}`
+            : err instanceof SpillDiskFullError
+              ? err.message
+              : `the spill buffer ${spillPath} cannot be written: ${(err as Error).message}`;
+          if (!room.holding)
+            logger[isCap ? 'warn' : 'error'](
+              { err, items: items.length },
+              'The spill buffer refused a batch; intake is closed (503 + Retry-After) until there is room.',
+            );
           room.refused(message.replace(/\.$/, ''), !isCap);
         }
         if (stopping) break;
@@ -139,8 +167,13 @@ export default defineExporter({
         markReachable();
       } catch (err) {
         metrics.lost(items.length);
-        logger.error({ err, items: items.length }, 'Lost a batch at shutdown: the spill buffer had no room and PostgreSQL did not take it.');
-        throw new ExportError(`${id}: a batch of ${items.length} items could not be delivered or buffered before shutdown.`, false, { cause: err });
+        logger.error(
+          { err, items: items.length },
+          'Lost a batch at shutdown: the spill buffer had no room and PostgreSQL did not take it.',
+        );
+        throw new ExportError(`${id}: a batch of ${items.length} items could not be delivered or buffered before shutdown.`, false, {
+          cause: err,
+        });
       }
     };
 
@@ -161,13 +194,21 @@ export default defineExporter({
     return {
       async start() {
         if (buffer) return;
-        const opened = openSpillBuffer({ path: spillPath, maxBytes: config.spill.max_bytes, synchronous: config.spill.synchronous, logger });
+        const opened = openSpillBuffer({
+          path: spillPath,
+          maxBytes: config.spill.max_bytes,
+          synchronous: config.spill.synchronous,
+          logger,
+        });
         buffer = opened.buffer;
         const held = buffer.stats();
         syncLost(held);
         room.afterAppend(held, 0);
         reportHealth();
-        logger.info({ spill: spillPath, records: held.records, bytes: held.bytes, database: database.redactedUrl }, 'PostgreSQL exporter started.');
+        logger.info(
+          { spill: spillPath, records: held.records, bytes: held.bytes, database: database.redactedUrl },
+          'PostgreSQL exporter started.',
+        );
         drainDone = runDrainLoop({
           buffer,
           config: config.spill,
@@ -176,7 +217,13 @@ export default defineExporter({
           wake,
           deliver,
           deadLetterUnreadable: async (texts) => {
-            await deadLetter(texts.map((text) => ({ item: { kind: 'unreadable', text }, reason: 'the spill record is not a failure event or incident update', errorCode: 'FL_SPILL_UNREADABLE' })));
+            await deadLetter(
+              texts.map((text) => ({
+                item: { kind: 'unreadable', text },
+                reason: 'the spill record is not a failure event or incident update',
+                errorCode: 'FL_SPILL_UNREADABLE',
+              })),
+            );
             metrics.deadLettered(texts.length);
           },
           onDelivered: () => {
@@ -234,7 +281,11 @@ export default defineExporter({
             syncLost();
             const left = buffer.stats().records;
             buffer.close();
-            if (left > 0) logger.info({ records: left, spill: spillPath }, 'Undelivered records stay in the spill buffer; the next start delivers them.');
+            if (left > 0)
+              logger.info(
+                { records: left, spill: spillPath },
+                'Undelivered records stay in the spill buffer; the next start delivers them.',
+              );
           }
         })();
         return shutdownPromise;

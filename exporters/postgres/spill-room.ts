@@ -25,7 +25,14 @@ export interface SpillRoom {
   release(): void;
 }
 
-export function createSpillRoom(options: { id: string; path: string; maxBytes: number; retryAfterSec: number; backpressure: Backpressure; onChange: () => void }): SpillRoom {
+export function createSpillRoom(options: {
+  id: string;
+  path: string;
+  maxBytes: number;
+  retryAfterSec: number;
+  backpressure: Backpressure;
+  onChange: () => void;
+}): SpillRoom {
   const { id, path, maxBytes, retryAfterSec, backpressure, onChange } = options;
   let holding: string | null = null;
   let refusedByDisk = false;

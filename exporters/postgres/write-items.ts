@@ -109,7 +109,14 @@ async function writeIncidentUpdates(client: pg.PoolClient, updates: IncidentUpda
     client,
     'incident_transitions',
     ['transition_id', 'incident_id', 'kind', 'severity', 'at', 'detail'],
-    updates.map((u) => [u.transition.transition_id, u.incident.incident_id, u.transition.kind, u.transition.severity, u.transition.at, JSON.stringify(u.transition.detail)]),
+    updates.map((u) => [
+      u.transition.transition_id,
+      u.incident.incident_id,
+      u.transition.kind,
+      u.transition.severity,
+      u.transition.at,
+      JSON.stringify(u.transition.detail),
+    ]),
     'ON CONFLICT (transition_id) DO NOTHING',
     maxRows,
   );
@@ -124,7 +131,14 @@ async function writeIncidentUpdates(client: pg.PoolClient, updates: IncidentUpda
 }
 
 /** Multi-row INSERT … VALUES ($1,…),(…) in chunks of maxRows; always parameterized. */
-async function insertRows(client: pg.PoolClient, table: string, columns: readonly string[], rows: unknown[][], conflict: string, maxRows: number): Promise<void> {
+async function insertRows(
+  client: pg.PoolClient,
+  table: string,
+  columns: readonly string[],
+  rows: unknown[][],
+  conflict: string,
+  maxRows: number,
+): Promise<void> {
   const width = columns.length;
   for (let start = 0; start < rows.length; start += maxRows) {
     const chunk = rows.slice(start, start + maxRows);

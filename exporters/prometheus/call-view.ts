@@ -13,7 +13,12 @@ export interface CallView {
   inputTokens: number | null;
   outputTokens: number | null;
   costUsd: number | null;
-  rateLimit: { remainingRequests: number | null; limitRequests: number | null; remainingTokens: number | null; limitTokens: number | null } | null;
+  rateLimit: {
+    remainingRequests: number | null;
+    limitRequests: number | null;
+    remainingTokens: number | null;
+    limitTokens: number | null;
+  } | null;
   signals: readonly Signal[];
   /** Raw values of the optional labels, before limits; null when the call does not say. */
   optional: Record<OptionalLabel, string | null>;

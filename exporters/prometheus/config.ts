@@ -9,7 +9,12 @@ const limit = (maxValues: number, what: string) =>
   z
     .strictObject({
       allow: z.array(z.string()).default([]).describe(`${what} always kept as they are.`),
-      max_values: z.number().int().nonnegative().default(maxValues).describe(`Other distinct ${what} kept, first seen first; past it they are reported as "other".`),
+      max_values: z
+        .number()
+        .int()
+        .nonnegative()
+        .default(maxValues)
+        .describe(`Other distinct ${what} kept, first seen first; past it they are reported as "other".`),
     })
     .default({ allow: [], max_values: maxValues })
     .describe(`Values of this label: an allow-list, then the first ${maxValues} others, then "other".`);
@@ -41,9 +46,22 @@ export const PrometheusExporterConfig = z.strictObject({
     .describe('Cardinality bound per label: an allow-list plus the first max_values other values; the rest become "other".'),
   latency: z
     .strictObject({
-      window_ms: milliseconds().default(300_000).describe('Sliding window of event time (call end times) for llm_provider_latency_seconds quantiles.'),
-      slices: z.number().int().min(1).max(60).default(10).describe('Sub-windows the window is cut into; the window advances one slice at a time.'),
-      relative_accuracy: z.number().gt(0).lt(0.5).default(0.01).describe('Relative error of the quantile sketch (0.01: within 1% of a true sample).'),
+      window_ms: milliseconds()
+        .default(300_000)
+        .describe('Sliding window of event time (call end times) for llm_provider_latency_seconds quantiles.'),
+      slices: z
+        .number()
+        .int()
+        .min(1)
+        .max(60)
+        .default(10)
+        .describe('Sub-windows the window is cut into; the window advances one slice at a time.'),
+      relative_accuracy: z
+        .number()
+        .gt(0)
+        .lt(0.5)
+        .default(0.01)
+        .describe('Relative error of the quantile sketch (0.01: within 1% of a true sample).'),
     })
     .default({ window_ms: 300_000, slices: 10, relative_accuracy: 0.01 })
     .describe('Latency quantiles (p50, p95, p99) of successful calls per provider.'),

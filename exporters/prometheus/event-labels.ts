@@ -9,7 +9,11 @@ import type { LabelLimiter } from './label-limiter.ts';
 /** The optional labels an event can fill; the others are about a call. */
 const EVENT_LABELS: readonly OptionalLabel[] = ['requested_model', 'team'];
 
-export function createEventLabels(labels: readonly OptionalLabel[], limitProvider: LabelLimiter, limiters: Record<OptionalLabel, LabelLimiter>) {
+export function createEventLabels(
+  labels: readonly OptionalLabel[],
+  limitProvider: LabelLimiter,
+  limiters: Record<OptionalLabel, LabelLimiter>,
+) {
   const optional = labels.filter((l) => EVENT_LABELS.includes(l));
   const sets = new Map<string, Attributes>();
   const values: string[] = [];

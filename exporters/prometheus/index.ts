@@ -18,15 +18,23 @@ export const LATENCY_QUANTILES = [0.5, 0.95, 0.99] as const;
 
 export default defineExporter({
   type: 'prometheus',
-  description: 'GenAI metrics (provider errors, latency quantiles, rate-limit headroom, failure events, OTel GenAI histograms, cost) on the /metrics endpoint.',
+  description:
+    'GenAI metrics (provider errors, latency quantiles, rate-limit headroom, failure events, OTel GenAI histograms, cost) on the /metrics endpoint.',
   configSchema: PrometheusExporterConfig,
   create(config, ctx) {
     const limitProvider = createLabelLimiter(config.limits.provider);
-    const limiters = Object.fromEntries(OPTIONAL_LABELS.map((l) => [l, createLabelLimiter(config.limits[l])])) as Record<OptionalLabel, LabelLimiter>;
+    const limiters = Object.fromEntries(OPTIONAL_LABELS.map((l) => [l, createLabelLimiter(config.limits[l])])) as Record<
+      OptionalLabel,
+      LabelLimiter
+    >;
     const eventLabels = createEventLabels(config.labels, limitProvider, limiters);
 
     const m = createGenAiInstruments(ctx.meter);
-    const latency = createSlidingQuantiles({ windowMs: config.latency.window_ms, slices: config.latency.slices, relativeAccuracy: config.latency.relative_accuracy });
+    const latency = createSlidingQuantiles({
+      windowMs: config.latency.window_ms,
+      slices: config.latency.slices,
+      relativeAccuracy: config.latency.relative_accuracy,
+    });
     const rateLimits = createRateLimitGauges(config.latency.window_ms);
     ctx.meter.addBatchObservableCallback(
       (r) => {

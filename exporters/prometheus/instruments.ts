@@ -11,9 +11,15 @@ export const THROUGHPUT_BUCKETS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 200
 
 export function createGenAiInstruments(meter: Meter) {
   return {
-    requests: meter.createCounter('llm_provider_requests_total', { description: 'LLM and embedding calls (each attempt), by outcome (ok or error).' }),
-    errors: meter.createCounter('llm_provider_errors_total', { description: 'Failed calls, by error_type: the failure subtype (rate_limited, overloaded, timeout, …).' }),
-    failures: meter.createCounter('genai_failure_events_total', { description: 'FailureEvents produced by the classifier, by category, subtype, severity and provider.' }),
+    requests: meter.createCounter('llm_provider_requests_total', {
+      description: 'LLM and embedding calls (each attempt), by outcome (ok or error).',
+    }),
+    errors: meter.createCounter('llm_provider_errors_total', {
+      description: 'Failed calls, by error_type: the failure subtype (rate_limited, overloaded, timeout, …).',
+    }),
+    failures: meter.createCounter('genai_failure_events_total', {
+      description: 'FailureEvents produced by the classifier, by category, subtype, severity and provider.',
+    }),
     duration: meter.createHistogram('gen_ai_client_operation_duration_seconds', {
       description: 'gen_ai.client.operation.duration: call duration; error_type is set on failed calls.',
       unit: 's',
@@ -42,7 +48,9 @@ export function createGenAiInstruments(meter: Meter) {
       description: 'Latency quantiles (p50, p95, p99) of successful calls per provider over a sliding window of event time.',
       unit: 's',
     }),
-    latencySum: meter.createObservableGauge('llm_provider_latency_seconds_sum', { description: 'Total duration of every successful call observed.' }),
+    latencySum: meter.createObservableGauge('llm_provider_latency_seconds_sum', {
+      description: 'Total duration of every successful call observed.',
+    }),
     latencyCount: meter.createObservableGauge('llm_provider_latency_seconds_count', { description: 'Successful calls observed.' }),
   };
 }

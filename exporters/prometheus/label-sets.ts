@@ -40,7 +40,11 @@ export function createLabelSets() {
         output: freeze({ ...op, gen_ai_token_type: 'output' }),
         errorOf(errorType) {
           let e = errors.get(errorType);
-          if (!e) errors.set(errorType, (e = { errors: freeze({ ...base, error_type: errorType }), duration: freeze({ ...op, error_type: errorType }) }));
+          if (!e)
+            errors.set(
+              errorType,
+              (e = { errors: freeze({ ...base, error_type: errorType }), duration: freeze({ ...op, error_type: errorType }) }),
+            );
           return e;
         },
       };

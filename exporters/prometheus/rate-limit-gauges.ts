@@ -12,7 +12,11 @@ interface Reading {
 
 export interface RateLimitGauges {
   /** `labels` is read once per object and must not change after (the exporter's are frozen). */
-  record(labels: Attributes, atMs: number, rl: { remainingRequests: number | null; limitRequests: number | null; remainingTokens: number | null; limitTokens: number | null }): void;
+  record(
+    labels: Attributes,
+    atMs: number,
+    rl: { remainingRequests: number | null; limitRequests: number | null; remainingTokens: number | null; limitTokens: number | null },
+  ): void;
   current(): Reading[];
 }
 

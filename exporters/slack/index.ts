@@ -25,7 +25,14 @@ export default defineExporter({
       const items = [...digest.values()];
       digest.clear();
       const key = `digest/${ctx.clock.now()}/${items.map((i) => i.incident.incident_id).join(',')}`;
-      delivery.enqueue([{ notification_id: notificationId(ctx.id, key), incident_id: null, action: 'digest', body: digestMessage(items, config.digest.max_items) }]);
+      delivery.enqueue([
+        {
+          notification_id: notificationId(ctx.id, key),
+          incident_id: null,
+          action: 'digest',
+          body: digestMessage(items, config.digest.max_items),
+        },
+      ]);
     };
 
     return {
@@ -60,7 +67,11 @@ export default defineExporter({
           }
         }
         if (out.length === 0) return;
-        if (!delivery) throw new ExportError(`${ctx.id} received incidents before it started or after it stopped; ${out.length} notifications were not queued.`, false);
+        if (!delivery)
+          throw new ExportError(
+            `${ctx.id} received incidents before it started or after it stopped; ${out.length} notifications were not queued.`,
+            false,
+          );
         delivery.enqueue(out);
       },
       async shutdown() {

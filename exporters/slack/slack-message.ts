@@ -18,10 +18,14 @@ function links(incident: Incident, externalUrl: string | null): string {
 
 export function incidentMessage(incident: Incident, action: 'trigger' | 'resolve', externalUrl: string | null): SlackMessage {
   if (action === 'resolve') {
-    return { text: `:white_check_mark: *Resolved:* ${escape(incident.title)}\n${escape(impactLine(incident))}; resolved ${incident.resolved_at ?? ''}${links(incident, externalUrl)}` };
+    return {
+      text: `:white_check_mark: *Resolved:* ${escape(incident.title)}\n${escape(impactLine(incident))}; resolved ${incident.resolved_at ?? ''}${links(incident, externalUrl)}`,
+    };
   }
   const icon = incident.severity === 'P1' || incident.severity === 'P2' ? ':rotating_light:' : ':warning:';
-  return { text: `${icon} *${escape(incident.title)}*\n${escape(impactLine(incident))}; first seen ${incident.first_seen_at}${links(incident, externalUrl)}` };
+  return {
+    text: `${icon} *${escape(incident.title)}*\n${escape(impactLine(incident))}; first seen ${incident.first_seen_at}${links(incident, externalUrl)}`,
+  };
 }
 
 export interface DigestItem {

@@ -53,7 +53,11 @@ export default defineExporter({
           out.push(notificationFor(ctx.id, update, action, webhookPayload(ctx.id, alerts, config.external_url)));
         }
         if (out.length === 0) return;
-        if (!delivery) throw new ExportError(`${ctx.id} received incidents before it started or after it stopped; ${out.length} notifications were not queued.`, false);
+        if (!delivery)
+          throw new ExportError(
+            `${ctx.id} received incidents before it started or after it stopped; ${out.length} notifications were not queued.`,
+            false,
+          );
         delivery.enqueue(out);
       },
       async shutdown() {

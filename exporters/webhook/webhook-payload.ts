@@ -31,7 +31,12 @@ export interface WebhookPayload {
   alerts: WebhookAlert[];
 }
 
-export function webhookAlert(incident: Incident, status: 'firing' | 'resolved', externalUrl: string | null, options: { severity?: Severity; endsAt?: string } = {}): WebhookAlert {
+export function webhookAlert(
+  incident: Incident,
+  status: 'firing' | 'resolved',
+  externalUrl: string | null,
+  options: { severity?: Severity; endsAt?: string } = {},
+): WebhookAlert {
   const labels = alertLabels(incident, options.severity);
   return {
     status,

@@ -40,7 +40,8 @@ export function createBlastRadiusWindow(options: { windowMs: number; maxKinds: n
   return {
     record(kind, occurrence) {
       let w = kinds.get(kind);
-      if (w) kinds.delete(kind); // re-inserted below: Map order is least recently seen first
+      if (w)
+        kinds.delete(kind); // re-inserted below: Map order is least recently seen first
       else w = { entries: [], head: 0, requests: new Map(), users: new Map(), teams: new Map(), latestMs: -Infinity };
       kinds.set(kind, w);
       while (kinds.size > options.maxKinds) kinds.delete(kinds.keys().next().value as string);

@@ -2,7 +2,13 @@
 // signal, category fields from the signal (then from call facts), nulls for what nobody knows.
 // Evidence carries the primary signal's facts plus retries and attempt info; user ids and message
 // text never enter it.
-import { failureIdForSpan, failureIdForWindow, SCHEMA_VERSION, type ImpactScope, type SecondaryMatch } from '../../agent/model/failure-event.ts';
+import {
+  failureIdForSpan,
+  failureIdForWindow,
+  SCHEMA_VERSION,
+  type ImpactScope,
+  type SecondaryMatch,
+} from '../../agent/model/failure-event.ts';
 import type { TelemetryItem } from '../../agent/model/llm-call.ts';
 import type { Signal } from '../../agent/model/signal.ts';
 import type { Severity } from '../../agent/model/taxonomy.ts';

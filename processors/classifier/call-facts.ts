@@ -44,7 +44,8 @@ export function readCallFacts(item: TelemetryItem, index: BatchIndex, noFallback
     provider: subject.provider,
     model: subject.model,
     team: item.identity.team ?? item.identity.teamAlias ?? gateway?.identity.team ?? null,
-    route: item.identity.route ?? (item.kind === 'gateway_request' ? item.route : null) ?? gateway?.route ?? gateway?.identity.route ?? null,
+    route:
+      item.identity.route ?? (item.kind === 'gateway_request' ? item.route : null) ?? gateway?.route ?? gateway?.identity.route ?? null,
     userHash: user ? hashUser(user) : null,
     requestKey: requestKeyOf(item, gateway),
     recovery: recoveryOf(item, gateway, noFallbackSubtype),

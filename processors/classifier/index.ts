@@ -24,7 +24,11 @@ export default defineProcessor({
   create(config, ctx) {
     const policy: SeverityPolicy = { blastRadius: config.blast_radius, overrides: config.severity_overrides };
     const isCritical = createCriticality(config.critical_routes, config.critical_teams);
-    const window = createBlastRadiusWindow({ windowMs: config.window_ms, maxKinds: config.max_kinds, maxEntries: config.max_window_entries });
+    const window = createBlastRadiusWindow({
+      windowMs: config.window_ms,
+      maxKinds: config.max_kinds,
+      maxEntries: config.max_window_entries,
+    });
     const escalation = createEscalation({
       minEvents: config.escalation.min_events,
       minDurationMs: config.escalation.min_duration_ms,
@@ -35,7 +39,11 @@ export default defineProcessor({
     let invalidEvents = 0;
 
     /** The FailureEvent for one verdict on a call, or null when it fails validation (counted, warned). */
-    const eventFor = (item: TelemetryItem, index: ReturnType<typeof indexBatch>, { primary, secondary }: RankedSignals): FailureEvent | null => {
+    const eventFor = (
+      item: TelemetryItem,
+      index: ReturnType<typeof indexBatch>,
+      { primary, secondary }: RankedSignals,
+    ): FailureEvent | null => {
       const facts = readCallFacts(item, index, primary.subtype === 'no_healthy_deployment');
       const kind = `${primary.category}/${primary.subtype}/${facts.provider}/${facts.model ?? ''}`;
       const blastRadius = window.record(kind, { timeMs: facts.endMs, request: facts.requestKey, user: facts.userHash, team: facts.team });
@@ -54,7 +62,12 @@ export default defineProcessor({
             primary,
             secondary,
             severity,
-            impact: { ...blastRadius, team: facts.team, route: facts.route, recovered: facts.recovery === 'unknown' ? null : facts.recovery === 'recovered' },
+            impact: {
+              ...blastRadius,
+              team: facts.team,
+              route: facts.route,
+              recovered: facts.recovery === 'unknown' ? null : facts.recovery === 'recovered',
+            },
             severityEvidence: reasons.length > 0 ? { base_severity: assessed.base, severity_reasons: reasons } : {},
           }),
         );

@@ -110,7 +110,11 @@ export function severityOf(event: SeverityEvent, snapshot: SeveritySnapshot, pol
 export type SeverityReason = 'recovered' | 'blast_radius' | 'critical';
 
 /** severityOf with the adjustments that applied, for the event's evidence. */
-export function assessSeverity(event: SeverityEvent, snapshot: SeveritySnapshot, policy: SeverityPolicy = DEFAULT_POLICY): { severity: Severity; base: Severity; reasons: SeverityReason[] } {
+export function assessSeverity(
+  event: SeverityEvent,
+  snapshot: SeveritySnapshot,
+  policy: SeverityPolicy = DEFAULT_POLICY,
+): { severity: Severity; base: Severity; reasons: SeverityReason[] } {
   const base = baseSeverity(event, policy);
   const reasons: SeverityReason[] = [];
   let level = LEVELS.indexOf(base);
@@ -132,7 +136,10 @@ export function assessSeverity(event: SeverityEvent, snapshot: SeveritySnapshot,
 }
 
 export function baseSeverity(event: SeverityEvent, policy: SeverityPolicy = DEFAULT_POLICY): Severity {
-  return policy.overrides[event.subtype] ?? (event.category === 'security' ? 'P1' : (BASE_SEVERITY[event.subtype] ?? CATEGORY_DEFAULT[event.category]));
+  return (
+    policy.overrides[event.subtype] ??
+    (event.category === 'security' ? 'P1' : (BASE_SEVERITY[event.subtype] ?? CATEGORY_DEFAULT[event.category]))
+  );
 }
 
 /** One level more urgent, never above P1. */

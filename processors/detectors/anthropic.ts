@@ -28,8 +28,12 @@ export function detectAnthropic(call: LlmCall, settings: DetectorSettings): Sign
   if (rl === null) return [];
   const dimensions: HeadroomDimension[] = DIMENSIONS.map((d) => ({
     name: d.replace('-', '_'),
-    remaining: headerNumber(rl.headers[`anthropic-ratelimit-${d}-remaining`]) ?? (d === 'requests' ? rl.remainingRequests : d === 'tokens' ? rl.remainingTokens : null),
-    limit: headerNumber(rl.headers[`anthropic-ratelimit-${d}-limit`]) ?? (d === 'requests' ? rl.limitRequests : d === 'tokens' ? rl.limitTokens : null),
+    remaining:
+      headerNumber(rl.headers[`anthropic-ratelimit-${d}-remaining`]) ??
+      (d === 'requests' ? rl.remainingRequests : d === 'tokens' ? rl.remainingTokens : null),
+    limit:
+      headerNumber(rl.headers[`anthropic-ratelimit-${d}-limit`]) ??
+      (d === 'requests' ? rl.limitRequests : d === 'tokens' ? rl.limitTokens : null),
   }));
   return headroomSignal(call, dimensions, settings.headroomRatio, 'headers:anthropic-ratelimit');
 }

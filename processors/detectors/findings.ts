@@ -44,9 +44,14 @@ export const anyOf =
   (facts) =>
     firstFinding(rules, facts);
 
-export function statusRule(subtype: string, statuses: readonly number[] | ((status: number) => boolean), category: Category = 'provider'): Rule {
+export function statusRule(
+  subtype: string,
+  statuses: readonly number[] | ((status: number) => boolean),
+  category: Category = 'provider',
+): Rule {
   const matches = typeof statuses === 'function' ? statuses : (s: number) => statuses.includes(s);
-  return (f) => (f.status !== null && matches(f.status) ? { category, subtype, method: 'status_code', confidence: 1, rule: `status:${f.status}` } : null);
+  return (f) =>
+    f.status !== null && matches(f.status) ? { category, subtype, method: 'status_code', confidence: 1, rule: `status:${f.status}` } : null;
 }
 
 export function classRule(subtype: string, classes: readonly string[], category: Category = 'provider'): Rule {
@@ -58,14 +63,22 @@ export function classRule(subtype: string, classes: readonly string[], category:
 }
 
 export function codeRule(subtype: string, codes: readonly string[], category: Category = 'provider'): Rule {
-  return (f) => (f.code !== null && codes.includes(f.code) ? { category, subtype, method: 'error_code', confidence: 1, rule: `code:${f.code}` } : null);
+  return (f) =>
+    f.code !== null && codes.includes(f.code) ? { category, subtype, method: 'error_code', confidence: 1, rule: `code:${f.code}` } : null;
 }
 
-export function patternRule(subtype: string, names: readonly PatternName[], when: (f: ErrorFacts) => boolean = () => true, category: Category = 'provider'): Rule {
+export function patternRule(
+  subtype: string,
+  names: readonly PatternName[],
+  when: (f: ErrorFacts) => boolean = () => true,
+  category: Category = 'provider',
+): Rule {
   return (f) => {
     if (!when(f)) return null;
     const name = matchPattern(f.text, names);
-    return name === null ? null : { category, subtype, method: 'message_pattern', confidence: PATTERNS[name].confidence, rule: `pattern:${name}` };
+    return name === null
+      ? null
+      : { category, subtype, method: 'message_pattern', confidence: PATTERNS[name].confidence, rule: `pattern:${name}` };
   };
 }
 

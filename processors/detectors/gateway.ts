@@ -43,7 +43,12 @@ const accessDenied = anyOf(
 const proxyAuthMessage = patternRule('unauthorized_model_access', ['proxy_auth'], (f) => !isProviderReported(f), 'security');
 /** On the gateway's own span, an auth refusal no provider reported is the proxy's. */
 const proxyAuthStatus: Rule = (f) =>
-  isProviderReported(f) ? null : anyOf(statusRule('unauthorized_model_access', [401, 403], 'security'), classRule('unauthorized_model_access', ['AuthenticationError', 'PermissionDeniedError', 'ProxyException'], 'security'))(f);
+  isProviderReported(f)
+    ? null
+    : anyOf(
+        statusRule('unauthorized_model_access', [401, 403], 'security'),
+        classRule('unauthorized_model_access', ['AuthenticationError', 'PermissionDeniedError', 'ProxyException'], 'security'),
+      )(f);
 
 const CALL_RULES: readonly Rule[] = [
   noHealthyDeployment,
@@ -121,7 +126,10 @@ export function detectGuardrail(g: GuardrailCall): Signal[] {
     guardrail: safeToken(g.name),
     mode: safeToken(g.mode),
     action: safeToken(g.action),
-    violation_categories: g.violationCategories.map(safeToken).filter((c) => c !== null).slice(0, 10),
+    violation_categories: g.violationCategories
+      .map(safeToken)
+      .filter((c) => c !== null)
+      .slice(0, 10),
     masked_entity_count: g.maskedEntityCount,
   };
   if (unmapped) evidence.unmapped = true;

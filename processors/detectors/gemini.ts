@@ -13,11 +13,24 @@ import { signalOf } from './signals.ts';
 const exhausted: Rule = (f) => {
   if (matchPattern(f.text, ['gemini_exhausted']) === null) return null;
   const daily = matchPattern(f.text, ['gemini_daily_quota']) !== null;
-  if (daily) return { category: 'provider', subtype: 'quota_exhausted', method: 'message_pattern', confidence: PATTERNS.gemini_daily_quota.confidence, rule: 'pattern:gemini_daily_quota' };
+  if (daily)
+    return {
+      category: 'provider',
+      subtype: 'quota_exhausted',
+      method: 'message_pattern',
+      confidence: PATTERNS.gemini_daily_quota.confidence,
+      rule: 'pattern:gemini_daily_quota',
+    };
   const found: Finding =
     f.status === 429
       ? { category: 'provider', subtype: 'rate_limited', method: 'status_code', confidence: 1, rule: 'status:429' }
-      : { category: 'provider', subtype: 'rate_limited', method: 'message_pattern', confidence: PATTERNS.gemini_exhausted.confidence, rule: 'pattern:gemini_exhausted' };
+      : {
+          category: 'provider',
+          subtype: 'rate_limited',
+          method: 'message_pattern',
+          confidence: PATTERNS.gemini_exhausted.confidence,
+          rule: 'pattern:gemini_exhausted',
+        };
   return found;
 };
 

@@ -5,7 +5,17 @@
 import type { LlmCall } from '../../agent/model/llm-call.ts';
 import type { Signal } from '../../agent/model/signal.ts';
 import { readErrorFacts } from './error-facts.ts';
-import { anyOf, classRule, firstFinding, patternRule, statusRule, statusUnknownOrClient, statusUnknownOrServer, type Finding, type Rule } from './findings.ts';
+import {
+  anyOf,
+  classRule,
+  firstFinding,
+  patternRule,
+  statusRule,
+  statusUnknownOrClient,
+  statusUnknownOrServer,
+  type Finding,
+  type Rule,
+} from './findings.ts';
 import { signalOf } from './signals.ts';
 
 export const rateLimitedByStatus = statusRule('rate_limited', [429]);
@@ -38,11 +48,20 @@ export const GENERIC_RULES: readonly Rule[] = [
   // What is left: the status class, or a class that only names it.
   statusRule('outage', (s) => s >= 500 && s <= 599),
   statusRule('bad_request', [400, 404, 413, 422]),
-  anyOf(classRule('outage', ['InternalServerError', 'ServiceUnavailableError', 'BadGatewayError']), classRule('bad_request', ['BadRequestError', 'NotFoundError', 'UnprocessableEntityError'])),
+  anyOf(
+    classRule('outage', ['InternalServerError', 'ServiceUnavailableError', 'BadGatewayError']),
+    classRule('bad_request', ['BadRequestError', 'NotFoundError', 'UnprocessableEntityError']),
+  ),
 ];
 
 /** No rule explains it, but the span says the call failed: report that, at low confidence. */
-const UNEXPLAINED: Finding = { category: 'provider', subtype: 'unknown_error', method: 'span_status', confidence: 0.5, rule: 'status:error' };
+const UNEXPLAINED: Finding = {
+  category: 'provider',
+  subtype: 'unknown_error',
+  method: 'span_status',
+  confidence: 0.5,
+  rule: 'status:error',
+};
 
 export function detectGeneric(call: LlmCall): Signal[] {
   if (call.outcome !== 'error') return [];

@@ -28,5 +28,7 @@ export function headroomSignal(call: LlmCall, dimensions: readonly HeadroomDimen
   const fields: Signal['fields'] = {};
   const retryAfter = call.rateLimit?.retryAfterSec ?? null;
   if (retryAfter !== null) fields.retry_after_sec = retryAfter;
-  return [{ category: 'provider', subtype: 'rate_limit_headroom_low', detection_method: 'rate_limit_headers', confidence: 1, evidence, fields }];
+  return [
+    { category: 'provider', subtype: 'rate_limit_headroom_low', detection_method: 'rate_limit_headers', confidence: 1, evidence, fields },
+  ];
 }

@@ -14,7 +14,8 @@ import { createDataDetectors } from './data/detect-data.ts';
 
 export default defineProcessor({
   type: 'detectors',
-  description: 'Attaches failure signals to calls: provider-family, gateway and generic error rules, safety finishes, rate-limit headroom, latency SLAs, cost budgets and storms, retrieval/embedding drift, stale indexes, ingestion failures.',
+  description:
+    'Attaches failure signals to calls: provider-family, gateway and generic error rules, safety finishes, rate-limit headroom, latency SLAs, cost budgets and storms, retrieval/embedding drift, stale indexes, ingestion failures.',
   configSchema: DetectorsConfig,
   create(config, ctx) {
     const settings = toSettings(config);

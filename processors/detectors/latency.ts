@@ -48,7 +48,8 @@ export function createLatencyWindow(config: LatencyConfig): LatencyWindow {
       const model = call.requestModel ?? call.responseModel ?? '';
       const key = `${call.provider}\u0000${model}`;
       let w = keys.get(key);
-      if (w) keys.delete(key); // re-inserted: Map order is least recently seen first
+      if (w)
+        keys.delete(key); // re-inserted: Map order is least recently seen first
       else w = { fifo: [], head: 0, sorted: [], latestMs: -Infinity, armed: true };
       keys.set(key, w);
       while (keys.size > config.max_keys) keys.delete(keys.keys().next().value as string);

@@ -10,13 +10,19 @@ export interface MessagePattern {
 
 export const PATTERNS = {
   // Throttling and quota (reference §4.2).
-  rate_limit: { regex: /rate[ _-]?limit|too many requests|requests per min|tokens per min|\b[RT]PM\b|throttl|service tier capacity exceeded/i, confidence: 0.8 },
+  rate_limit: {
+    regex: /rate[ _-]?limit|too many requests|requests per min|tokens per min|\b[RT]PM\b|throttl|service tier capacity exceeded/i,
+    confidence: 0.8,
+  },
   openai_quota: {
     regex: /insufficient_quota|exceeded your current quota|billing_hard_limit_reached|billing_not_active|check your plan and billing/i,
     confidence: 0.95,
   },
   spend_limit: { regex: /enforced_spend_limit_reached|credit balance is too low|spend(?:ing)? limit/i, confidence: 0.95 },
-  gemini_exhausted: { regex: /RESOURCE_EXHAUSTED|resource (?:has been )?exhausted|quota exceeded|temporarily out of capacity/i, confidence: 0.9 },
+  gemini_exhausted: {
+    regex: /RESOURCE_EXHAUSTED|resource (?:has been )?exhausted|quota exceeded|temporarily out of capacity/i,
+    confidence: 0.9,
+  },
   gemini_daily_quota: { regex: /per ?day|PerDay|\blimit: 0\b/i, confidence: 0.9 },
   tokens_per_minute: { regex: /tokens per min|\bTPM\b/i, confidence: 0.9 },
   requests_per_minute: { regex: /requests per min|\bRPM\b/i, confidence: 0.9 },
@@ -25,14 +31,19 @@ export const PATTERNS = {
   overloaded: { regex: /overloaded|over capacity|at capacity|insufficient capacity/i, confidence: 0.9 },
   timeout: { regex: /timed out|timeout|deadline exceeded/i, confidence: 0.8 },
   connection: {
-    regex: /connection error|connection (?:refused|reset|aborted|closed)|ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|socket hang up|getaddrinfo|network error/i,
+    regex:
+      /connection error|connection (?:refused|reset|aborted|closed)|ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|socket hang up|getaddrinfo|network error/i,
     confidence: 0.8,
   },
-  malformed_response: { regex: /invalid response|unable to parse (?:the )?response|invalid json (?:in|from) (?:the )?response/i, confidence: 0.7 },
+  malformed_response: {
+    regex: /invalid response|unable to parse (?:the )?response|invalid json (?:in|from) (?:the )?response/i,
+    confidence: 0.7,
+  },
 
   // Request side.
   context_overflow: {
-    regex: /maximum context length|context[ _]length[ _]exceeded|context window|exceeds the maximum number of tokens|prompt is too long|input is too long|too many tokens|input token count.{0,40}exceeds/i,
+    regex:
+      /maximum context length|context[ _]length[ _]exceeded|context window|exceeds the maximum number of tokens|prompt is too long|input is too long|too many tokens|input token count.{0,40}exceeds/i,
     confidence: 0.9,
   },
   gemini_payload_size: { regex: /Request payload size exceeds/i, confidence: 0.9 },
@@ -40,8 +51,14 @@ export const PATTERNS = {
 
   // LiteLLM itself (reference §4.1).
   no_healthy_deployment: { regex: /No healthy deployments? available|No deployments available/i, confidence: 0.95 },
-  budget_exceeded: { regex: /Budget has been exceeded|ExceededBudget|exceeded (?:its|the|your) (?:max )?budget|over budget/i, confidence: 0.95 },
-  proxy_access_denied: { regex: /key_model_access_denied|team_model_access_denied|not allowed to access model|expired_key/i, confidence: 0.95 },
+  budget_exceeded: {
+    regex: /Budget has been exceeded|ExceededBudget|exceeded (?:its|the|your) (?:max )?budget|over budget/i,
+    confidence: 0.95,
+  },
+  proxy_access_denied: {
+    regex: /key_model_access_denied|team_model_access_denied|not allowed to access model|expired_key/i,
+    confidence: 0.95,
+  },
   proxy_auth: { regex: /Authentication Error\b|Invalid proxy server token|LiteLLM Virtual Key|Expired Key/i, confidence: 0.9 },
   /** "OpenAIException - …", "AnthropicError - …", "vertex_aiException - …": the provider answered. */
   provider_prefix: { regex: /\b(?!Proxy)[A-Za-z_]+(?:Exception|Error) - /, confidence: 0.9 },

@@ -7,7 +7,10 @@ import { safeToken } from './error-facts.ts';
 
 export function detectSafetyFinish(call: LlmCall): Signal[] {
   if (!call.finishReasons.includes('content_filter')) return [];
-  const raw = call.finishReasonsRaw.map(safeToken).filter((r): r is string => r !== null).slice(0, 8);
+  const raw = call.finishReasonsRaw
+    .map(safeToken)
+    .filter((r): r is string => r !== null)
+    .slice(0, 8);
   return [
     {
       category: 'quality',

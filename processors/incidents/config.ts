@@ -20,29 +20,38 @@ export const IncidentsConfig = z.strictObject({
   quiet_period_ms: milliseconds()
     .default(300_000)
     .describe('An open incident resolves once no event has joined it for this long (event time).'),
-  check_interval_ms: milliseconds()
-    .default(10_000)
-    .describe('How often open incidents are checked for auto-resolution and escalation.'),
+  check_interval_ms: milliseconds().default(10_000).describe('How often open incidents are checked for auto-resolution and escalation.'),
   escalation: z
     .strictObject({
       enabled: z.boolean().default(true).describe('Whether a sustained incident escalates one level.'),
-      after_ms: milliseconds().default(1_800_000).describe('How long an incident below P1 must have been open, with events still arriving, before it escalates one level.'),
+      after_ms: milliseconds()
+        .default(1_800_000)
+        .describe('How long an incident below P1 must have been open, with events still arriving, before it escalates one level.'),
       min_events: count('events').default(10).describe('Events an incident needs before it can escalate, so a trickle does not page.'),
     })
     .default({ enabled: true, after_ms: 1_800_000, min_events: 10 })
     .describe('Escalation of sustained lower-severity incidents (once per incident).'),
-  evidence_samples: count('samples').default(5).describe('Representative evidence objects kept per incident (distinct evidence, first seen first).'),
+  evidence_samples: count('samples')
+    .default(5)
+    .describe('Representative evidence objects kept per incident (distinct evidence, first seen first).'),
   runbooks: z
     .partialRecord(Category, z.url({ error: 'expected an absolute URL' }))
     .default({})
-    .describe('Runbook URL per category (provider → failover, quality → evaluation, cost → circuit breaker/budget, security → lockdown, data → reindex).'),
+    .describe(
+      'Runbook URL per category (provider → failover, quality → evaluation, cost → circuit breaker/budget, security → lockdown, data → reindex).',
+    ),
   runbook_base_url: z
     .url({ error: 'expected an absolute URL' })
     .nullable()
     .default(null)
-    .describe('When set, a category without an entry in runbooks gets <base>/<runbook name>, e.g. https://wiki.example.com/runbooks/failover.'),
+    .describe(
+      'When set, a category without an entry in runbooks gets <base>/<runbook name>, e.g. https://wiki.example.com/runbooks/failover.',
+    ),
   max_open: count('incidents').default(10_000).describe('Open incidents held at once; past it the least recently seen is resolved early.'),
-  restore: z.boolean().default(true).describe('Load open incidents from the database at start, so a restart neither forgets nor re-opens them.'),
+  restore: z
+    .boolean()
+    .default(true)
+    .describe('Load open incidents from the database at start, so a restart neither forgets nor re-opens them.'),
   min_severity: Severity.default('P4').describe('Events less severe than this do not open or join incidents (P4 keeps everything).'),
 });
 export type IncidentsConfig = z.infer<typeof IncidentsConfig>;

@@ -38,6 +38,10 @@ function fieldValue(event: FailureEvent, field: GroupField): string | null {
   }
 }
 
-export function groupFieldsFor(category: Category, groupBy: readonly GroupField[], perCategory: Partial<Record<Category, GroupField[]>>): readonly GroupField[] {
+export function groupFieldsFor(
+  category: Category,
+  groupBy: readonly GroupField[],
+  perCategory: Partial<Record<Category, GroupField[]>>,
+): readonly GroupField[] {
   return perCategory[category] ?? groupBy;
 }

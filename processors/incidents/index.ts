@@ -11,7 +11,16 @@ import { isStoreNotReady } from '../../agent/store/database-unavailable.ts';
 import { selectOpenIncidents } from '../../agent/store/incident-queries.ts';
 import { IncidentsConfig } from './config.ts';
 import { fingerprintOf, groupFieldsFor } from './fingerprint.ts';
-import { escalate, isMoreSevere, joinEvent, openIncident, restoreLive, takeUpdate, type IncidentSettings, type LiveIncident } from './live-incident.ts';
+import {
+  escalate,
+  isMoreSevere,
+  joinEvent,
+  openIncident,
+  restoreLive,
+  takeUpdate,
+  type IncidentSettings,
+  type LiveIncident,
+} from './live-incident.ts';
 import { runbookUrl } from './runbooks.ts';
 
 export default defineProcessor({
@@ -22,7 +31,10 @@ export default defineProcessor({
     /** Open incidents by fingerprint; Map order is least recently seen first. */
     const open = new Map<string, LiveIncident>();
     const settings = Object.fromEntries(
-      Category.options.map((c) => [c, { evidenceSamples: config.evidence_samples, runbookUrl: runbookUrl(c, config.runbooks, config.runbook_base_url) }]),
+      Category.options.map((c) => [
+        c,
+        { evidenceSamples: config.evidence_samples, runbookUrl: runbookUrl(c, config.runbooks, config.runbook_base_url) },
+      ]),
     ) as Record<Category, IncidentSettings>;
     const settingsFor = (category: Category): IncidentSettings => settings[category];
     let cancelTimer: Cancel | null = null;
@@ -47,7 +59,13 @@ export default defineProcessor({
         }
         const i = live.incident;
         const escalateAt = Date.parse(i.opened_at) + config.escalation.after_ms;
-        if (config.escalation.enabled && i.escalated_at === null && i.severity !== 'P1' && i.event_count >= config.escalation.min_events && escalateAt <= nowMs) {
+        if (
+          config.escalation.enabled &&
+          i.escalated_at === null &&
+          i.severity !== 'P1' &&
+          i.event_count >= config.escalation.min_events &&
+          escalateAt <= nowMs
+        ) {
           escalate(live);
           out.push(takeUpdate(live, 'escalated', escalateAt, { reason: 'sustained', after_ms: config.escalation.after_ms }));
         }
@@ -71,14 +89,18 @@ export default defineProcessor({
     };
 
     const tick = async () => {
-      if (restorePending) await restore().catch((err: unknown) => ctx.logger.error({ err }, 'Restoring open incidents failed; retrying at the next check.'));
+      if (restorePending)
+        await restore().catch((err: unknown) => ctx.logger.error({ err }, 'Restoring open incidents failed; retrying at the next check.'));
       const updates = dueTransitions(ctx.clock.now());
       if (updates.length === 0) return;
       try {
         await ctx.emit(createBatch({ incidents: updates }));
       } catch (err) {
         // A timer has nobody to throw to; the steps after this one failed to take the batch.
-        ctx.logger.error({ err, transitions: updates.length }, 'Passing on resolved or escalated incidents failed; the store and receivers may miss these transitions.');
+        ctx.logger.error(
+          { err, transitions: updates.length },
+          'Passing on resolved or escalated incidents failed; the store and receivers may miss these transitions.',
+        );
       }
     };
 
@@ -86,7 +108,10 @@ export default defineProcessor({
       async start() {
         if (restorePending) {
           await restore();
-          if (restorePending) ctx.logger.warn('The database cannot be read yet: starting with no open incidents restored; they are restored once it can (until then an incident already open may open again).');
+          if (restorePending)
+            ctx.logger.warn(
+              'The database cannot be read yet: starting with no open incidents restored; they are restored once it can (until then an incident already open may open again).',
+            );
         }
         cancelTimer = ctx.scheduler.every(config.check_interval_ms, tick);
       },

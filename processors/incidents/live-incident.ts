@@ -118,7 +118,16 @@ export function joinEvent(live: LiveIncident, event: FailureEvent, eventMs: numb
     if (!live.sampleKeys.has(sampleKey)) {
       live.sampleKeys.add(sampleKey);
       // A new array: earlier snapshots share the old one.
-      i.evidence_sample = [...i.evidence_sample, { failure_id: event.failure_id, timestamp: event.timestamp, severity: event.severity, trace_id: event.trace_id, evidence: event.evidence }];
+      i.evidence_sample = [
+        ...i.evidence_sample,
+        {
+          failure_id: event.failure_id,
+          timestamp: event.timestamp,
+          severity: event.severity,
+          trace_id: event.trace_id,
+          evidence: event.evidence,
+        },
+      ];
     }
   }
   live.pending.push({ failure_id: event.failure_id, occurred_at: event.timestamp });
@@ -142,7 +151,11 @@ export function takeUpdate(live: LiveIncident, kind: TransitionKind, atMs: numbe
   }
   w.title = titleOf(w);
   const i: Incident = { ...w };
-  const fullDetail = { ...detail, event_count: i.event_count, ...(live.severityBefore !== null ? { severity_from: live.severityBefore } : {}) };
+  const fullDetail = {
+    ...detail,
+    event_count: i.event_count,
+    ...(live.severityBefore !== null ? { severity_from: live.severityBefore } : {}),
+  };
   const suffix = kind === 'updated' ? `/${i.revision}` : '';
   const update: IncidentUpdate = {
     incident: i,

@@ -17,7 +17,9 @@ export const NormalizeConfig = z.strictObject({
   ingestion_span_names: z
     .array(z.string().min(1))
     .default([])
-    .describe('Span names read as ingestion runs besides the built-in convention (gen_ai.operation.name "ingest", faultline.ingestion.* attributes); a trailing "*" matches a prefix.'),
+    .describe(
+      'Span names read as ingestion runs besides the built-in convention (gen_ai.operation.name "ingest", faultline.ingestion.* attributes); a trailing "*" matches a prefix.',
+    ),
 });
 export type NormalizeConfig = z.infer<typeof NormalizeConfig>;
 

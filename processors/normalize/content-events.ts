@@ -90,9 +90,23 @@ export function readRawRequestEvent(span: OtlpSpan): ContentEvent | null {
   for (const [key, value] of Object.entries(span.attributes)) {
     if (!key.startsWith('llm.') || !key.endsWith('.response_format') || typeof value !== 'string') continue;
     const parsed = value.charCodeAt(0) === 0x7b ? parsePythonLiteral(value) : value;
-    const type = typeof parsed === 'string' ? parsed : isObject(parsed as AttributeValue) ? readString((parsed as Record<string, AttributeValue>).type) : null;
+    const type =
+      typeof parsed === 'string'
+        ? parsed
+        : isObject(parsed as AttributeValue)
+          ? readString((parsed as Record<string, AttributeValue>).type)
+          : null;
     if (type === null || type === '') return null;
-    return { traceId: span.traceId, spanId: span.parentSpanId, timeMs: nanosToMs(span.startTimeUnixNano), eventName: RAW_REQUEST_SPAN_NAME, systemPrompt: null, inputMessages: [], outputMessages: [], responseFormat: type };
+    return {
+      traceId: span.traceId,
+      spanId: span.parentSpanId,
+      timeMs: nanosToMs(span.startTimeUnixNano),
+      eventName: RAW_REQUEST_SPAN_NAME,
+      systemPrompt: null,
+      inputMessages: [],
+      outputMessages: [],
+      responseFormat: type,
+    };
   }
   return null;
 }

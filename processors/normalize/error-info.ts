@@ -27,17 +27,27 @@ export function readFailure(span: OtlpSpan): Failure {
   const isError = span.status.code === StatusCode.ERROR || errorType !== null || (statusAttr !== null && statusAttr >= 400);
   if (!isError && exceptions.length === 0) return { outcome: 'ok', error: null, retry: noRetry() };
 
-  const message = readString(attrs['error.message']) ?? (span.status.message || null) ?? exceptions.find((e) => e.message !== null)?.message ?? null;
+  const message =
+    readString(attrs['error.message']) ?? (span.status.message || null) ?? exceptions.find((e) => e.message !== null)?.message ?? null;
   const code = firstString(attrs, CODE_KEYS);
   const error: ErrorInfo = {
-    httpStatus: statusAttr ?? httpStatusFromCode(code) ?? leadingHttpStatus(span.status.message) ?? leadingHttpStatus(message) ?? leadingHttpStatus(exceptions[0]?.message ?? null),
+    httpStatus:
+      statusAttr ??
+      httpStatusFromCode(code) ??
+      leadingHttpStatus(span.status.message) ??
+      leadingHttpStatus(message) ??
+      leadingHttpStatus(exceptions[0]?.message ?? null),
     code,
     type: errorType ?? exceptions.find((e) => e.type !== null)?.type ?? null,
     message,
     provider: firstString(attrs, PROVIDER_KEYS),
     exceptions,
   };
-  return { outcome: isError ? 'error' : 'ok', error, retry: readRetries([message, span.status.message, ...exceptions.map((e) => e.message)]) };
+  return {
+    outcome: isError ? 'error' : 'ok',
+    error,
+    retry: readRetries([message, span.status.message, ...exceptions.map((e) => e.message)]),
+  };
 }
 
 function readHttpStatusAttribute(attrs: Attributes): number | null {

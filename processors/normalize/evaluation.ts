@@ -7,7 +7,11 @@ import { readNumber, readString } from './attribute-readers.ts';
 const PLAIN_KEYS = ['hallucination_score', 'faithfulness', 'faithfulness_score', 'relevance_score', 'groundedness'] as const;
 
 /** `prefixed` holds the numeric `gen_ai.evaluation.*` attributes by suffix (prefixed-attributes.ts). */
-export function readEvaluation(attrs: Attributes, events: readonly OtlpSpanEvent[], prefixed: Record<string, number>): Record<string, number> {
+export function readEvaluation(
+  attrs: Attributes,
+  events: readonly OtlpSpanEvent[],
+  prefixed: Record<string, number>,
+): Record<string, number> {
   const scores: Record<string, number> = {};
   for (const key in prefixed) if (key !== 'score.value') scores[key] = prefixed[key];
   addNamedScore(scores, attrs);

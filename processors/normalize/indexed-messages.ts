@@ -28,7 +28,8 @@ export function readOpenLlmetryMessages(attrs: Attributes, prefix: string, defau
       parts.push({ type: 'tool_call', content: truncate(toText(attrs[`${p}tool_calls.${j}.arguments`]), maxChars), name });
     }
     const fnName = readString(attrs[`${p}function_call.name`]);
-    if (fnName !== null) parts.push({ type: 'tool_call', content: truncate(toText(attrs[`${p}function_call.arguments`]), maxChars), name: fnName });
+    if (fnName !== null)
+      parts.push({ type: 'tool_call', content: truncate(toText(attrs[`${p}function_call.arguments`]), maxChars), name: fnName });
     out.push({ role: role ?? defaultRole, parts, finishReason: finish });
   }
   return out;

@@ -82,7 +82,11 @@ function pushContent(parts: MessagePart[], content: AttributeValue | undefined, 
       else if (isObject(item)) {
         const type = readString(item.type) ?? 'text';
         const text = item.text ?? item.content ?? item.refusal;
-        parts.push({ type: type === 'input_text' || type === 'output_text' ? 'text' : type, content: truncate(toText(text), maxChars), name: null });
+        parts.push({
+          type: type === 'input_text' || type === 'output_text' ? 'text' : type,
+          content: truncate(toText(text), maxChars),
+          name: null,
+        });
       }
     }
     return;

@@ -20,7 +20,20 @@ export function parsePythonLiteral(text: string): PythonValue | undefined {
   }
 }
 
-const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', b: '\b', f: '\f', v: '\v', a: '\x07', '0': '\0', '\\': '\\', "'": "'", '"': '"', '\n': '' };
+const ESCAPES: Record<string, string> = {
+  n: '\n',
+  t: '\t',
+  r: '\r',
+  b: '\b',
+  f: '\f',
+  v: '\v',
+  a: '\x07',
+  '0': '\0',
+  '\\': '\\',
+  "'": "'",
+  '"': '"',
+  '\n': '',
+};
 const MAX_DEPTH = 64;
 
 class LiteralReader {
@@ -46,7 +59,10 @@ class LiteralReader {
     if (c === "'" || c === '"') return this.string();
     if (c === '-' || c === '+' || c === '.' || (c >= '0' && c <= '9')) return this.number();
     const word = this.identifier();
-    if ((word === 'b' || word === 'u' || word === 'r' || word === 'rb' || word === 'br') && (this.s[this.pos] === "'" || this.s[this.pos] === '"')) {
+    if (
+      (word === 'b' || word === 'u' || word === 'r' || word === 'rb' || word === 'br') &&
+      (this.s[this.pos] === "'" || this.s[this.pos] === '"')
+    ) {
       return this.string(word.includes('r'));
     }
     switch (word) {

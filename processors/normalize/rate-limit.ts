@@ -20,11 +20,35 @@ export function readRateLimit(additionalHeaders: AttributeValue | undefined, end
   }
   if (!seen) return null;
   return {
-    limitRequests: headerNumber(additionalHeaders, headers, 'x_ratelimit_limit_requests', 'x-ratelimit-limit-requests', 'anthropic-ratelimit-requests-limit'),
-    remainingRequests: headerNumber(additionalHeaders, headers, 'x_ratelimit_remaining_requests', 'x-ratelimit-remaining-requests', 'anthropic-ratelimit-requests-remaining'),
+    limitRequests: headerNumber(
+      additionalHeaders,
+      headers,
+      'x_ratelimit_limit_requests',
+      'x-ratelimit-limit-requests',
+      'anthropic-ratelimit-requests-limit',
+    ),
+    remainingRequests: headerNumber(
+      additionalHeaders,
+      headers,
+      'x_ratelimit_remaining_requests',
+      'x-ratelimit-remaining-requests',
+      'anthropic-ratelimit-requests-remaining',
+    ),
     resetRequests: headers['x-ratelimit-reset-requests'] ?? headers['anthropic-ratelimit-requests-reset'] ?? null,
-    limitTokens: headerNumber(additionalHeaders, headers, 'x_ratelimit_limit_tokens', 'x-ratelimit-limit-tokens', 'anthropic-ratelimit-tokens-limit'),
-    remainingTokens: headerNumber(additionalHeaders, headers, 'x_ratelimit_remaining_tokens', 'x-ratelimit-remaining-tokens', 'anthropic-ratelimit-tokens-remaining'),
+    limitTokens: headerNumber(
+      additionalHeaders,
+      headers,
+      'x_ratelimit_limit_tokens',
+      'x-ratelimit-limit-tokens',
+      'anthropic-ratelimit-tokens-limit',
+    ),
+    remainingTokens: headerNumber(
+      additionalHeaders,
+      headers,
+      'x_ratelimit_remaining_tokens',
+      'x-ratelimit-remaining-tokens',
+      'anthropic-ratelimit-tokens-remaining',
+    ),
     resetTokens: headers['x-ratelimit-reset-tokens'] ?? headers['anthropic-ratelimit-tokens-reset'] ?? null,
     retryAfterSec: retryAfterSeconds(headers['retry-after-ms'] ?? null, headers['retry-after'] ?? null, endMs),
     headers,
@@ -32,7 +56,13 @@ export function readRateLimit(additionalHeaders: AttributeValue | undefined, end
 }
 
 /** LiteLLM's parsed int when present, else the first provider header that holds a number. */
-function headerNumber(parsed: Record<string, AttributeValue>, headers: Record<string, string>, parsedKey: string, openAiHeader: string, anthropicHeader: string): number | null {
+function headerNumber(
+  parsed: Record<string, AttributeValue>,
+  headers: Record<string, string>,
+  parsedKey: string,
+  openAiHeader: string,
+  anthropicHeader: string,
+): number | null {
   return readNumber(parsed[parsedKey]) ?? readNumber(headers[openAiHeader]) ?? readNumber(headers[anthropicHeader]);
 }
 

@@ -13,14 +13,52 @@ export interface Recognized {
   vocabulary: Vocabulary;
 }
 
-const LLM_KEYS = ['gen_ai.request.model', 'gen_ai.system', 'gen_ai.provider.name', 'llm.model_name', 'llm.request.model_name', 'llm.request.type'] as const;
+const LLM_KEYS = [
+  'gen_ai.request.model',
+  'gen_ai.system',
+  'gen_ai.provider.name',
+  'llm.model_name',
+  'llm.request.model_name',
+  'llm.request.type',
+] as const;
 const EMBEDDING_OPERATIONS = new Set(['embeddings', 'embedding', 'aembedding', 'create_embedding']);
 const INGESTION_OPERATIONS = new Set(['ingest', 'ingestion']);
-const INGESTION_KEYS = ['faultline.ingestion.documents_processed', 'faultline.ingestion.data_source', 'ingestion.documents_processed'] as const;
-const V2_KEYS = ['litellm.call_type', 'litellm.request.streaming', 'litellm.cost.total', 'litellm.provider.error.code', 'litellm.api_key.hash', 'litellm.team.id'] as const;
-const V1_KEYS = ['hidden_params', 'metadata.user_api_key_hash', 'metadata.usage_object', 'metadata.user_api_key_team_id', 'litellm.model_group'] as const;
-const OPENLLMETRY_KEYS = ['traceloop.span.kind', 'traceloop.workflow.name', 'traceloop.entity.name', 'gen_ai.prompt.0.content', 'gen_ai.completion.0.content', 'llm.usage.total_tokens'] as const;
-const GATEWAY_MARKERS = ['litellm.call_id', 'litellm.request.route', 'litellm.preprocessing.duration_ms', 'metadata.user_api_key_hash', 'metadata.user_api_key_team_id', ...V2_KEYS] as const;
+const INGESTION_KEYS = [
+  'faultline.ingestion.documents_processed',
+  'faultline.ingestion.data_source',
+  'ingestion.documents_processed',
+] as const;
+const V2_KEYS = [
+  'litellm.call_type',
+  'litellm.request.streaming',
+  'litellm.cost.total',
+  'litellm.provider.error.code',
+  'litellm.api_key.hash',
+  'litellm.team.id',
+] as const;
+const V1_KEYS = [
+  'hidden_params',
+  'metadata.user_api_key_hash',
+  'metadata.usage_object',
+  'metadata.user_api_key_team_id',
+  'litellm.model_group',
+] as const;
+const OPENLLMETRY_KEYS = [
+  'traceloop.span.kind',
+  'traceloop.workflow.name',
+  'traceloop.entity.name',
+  'gen_ai.prompt.0.content',
+  'gen_ai.completion.0.content',
+  'llm.usage.total_tokens',
+] as const;
+const GATEWAY_MARKERS = [
+  'litellm.call_id',
+  'litellm.request.route',
+  'litellm.preprocessing.duration_ms',
+  'metadata.user_api_key_hash',
+  'metadata.user_api_key_team_id',
+  ...V2_KEYS,
+] as const;
 
 export const PROXY_SPAN_NAME = 'Received Proxy Server Request';
 
@@ -37,7 +75,8 @@ function recognizeKind(span: OtlpSpan, isIngestionName: (name: string) => boolea
   const requestType = readString(attrs['llm.request.type'])?.toLowerCase() ?? null;
 
   if (oiKind === 'GUARDRAIL' || attrs['guardrail_name'] !== undefined || span.name.startsWith('execute_guardrail')) return 'guardrail';
-  if ((operation !== null && INGESTION_OPERATIONS.has(operation)) || hasAny(attrs, INGESTION_KEYS) || isIngestionName(span.name)) return 'ingestion';
+  if ((operation !== null && INGESTION_OPERATIONS.has(operation)) || hasAny(attrs, INGESTION_KEYS) || isIngestionName(span.name))
+    return 'ingestion';
   if (operation === 'retrieval' || oiKind === 'RETRIEVER') return 'retrieval';
   if (
     (operation !== null && EMBEDDING_OPERATIONS.has(operation)) ||
@@ -61,10 +100,13 @@ function isGatewaySpan(span: OtlpSpan): boolean {
 function recognizeVocabulary(span: OtlpSpan): Vocabulary {
   const attrs = span.attributes;
   if (hasAny(attrs, V2_KEYS)) return 'litellm_v2';
-  if (span.scope.name === 'litellm' || span.name === 'litellm_request' || span.name === PROXY_SPAN_NAME || hasAny(attrs, V1_KEYS)) return 'litellm';
+  if (span.scope.name === 'litellm' || span.name === 'litellm_request' || span.name === PROXY_SPAN_NAME || hasAny(attrs, V1_KEYS))
+    return 'litellm';
   if (attrs['openinference.span.kind'] !== undefined || attrs['llm.model_name'] !== undefined) return 'openinference';
-  if (hasAny(attrs, OPENLLMETRY_KEYS) || (attrs['llm.request.type'] !== undefined && attrs['gen_ai.operation.name'] === undefined)) return 'openllmetry';
-  if (attrs['gen_ai.system'] !== undefined || attrs['gen_ai.provider.name'] !== undefined || attrs['gen_ai.operation.name'] !== undefined) return 'otel_genai';
+  if (hasAny(attrs, OPENLLMETRY_KEYS) || (attrs['llm.request.type'] !== undefined && attrs['gen_ai.operation.name'] === undefined))
+    return 'openllmetry';
+  if (attrs['gen_ai.system'] !== undefined || attrs['gen_ai.provider.name'] !== undefined || attrs['gen_ai.operation.name'] !== undefined)
+    return 'otel_genai';
   return 'unknown';
 }
 

@@ -53,7 +53,9 @@ export function readEmbeddingCall(span: OtlpSpan, vocabulary: Vocabulary, settin
       firstCount(attrs, ['gen_ai.usage.input_tokens', 'gen_ai.usage.prompt_tokens', 'llm.token_count.prompt', 'llm.usage.prompt_tokens']) ??
       readUsageObject(attrs, null)?.input ??
       null,
-    dimensions: firstCount(attrs, ['gen_ai.embeddings.dimension.count', 'gen_ai.request.embedding.dimensions']) ?? (vectors.length > 0 ? vectors[0].length : null),
+    dimensions:
+      firstCount(attrs, ['gen_ai.embeddings.dimension.count', 'gen_ai.request.embedding.dimensions']) ??
+      (vectors.length > 0 ? vectors[0].length : null),
     vectors,
   };
 }
@@ -100,7 +102,8 @@ export function readIngestionRun(span: OtlpSpan, vocabulary: Vocabulary): Ingest
   return {
     kind: 'ingestion',
     ...baseFields(span, vocabulary),
-    dataSource: firstString(attrs, ['faultline.ingestion.data_source', 'ingestion.data_source', 'gen_ai.data_source.id']) ?? (span.name || null),
+    dataSource:
+      firstString(attrs, ['faultline.ingestion.data_source', 'ingestion.data_source', 'gen_ai.data_source.id']) ?? (span.name || null),
     documentsProcessed: firstCount(attrs, ['faultline.ingestion.documents_processed', 'ingestion.documents_processed']),
     documentsFailed: firstCount(attrs, ['faultline.ingestion.documents_failed', 'ingestion.documents_failed']),
   };
@@ -114,7 +117,9 @@ export function readGatewayRequest(span: OtlpSpan, vocabulary: Vocabulary): Gate
     kind: 'gateway_request',
     ...baseFields(span, vocabulary, failure),
     httpStatus: status,
-    route: firstString(attrs, ['http.route', 'url.path', 'metadata.user_api_key_request_route', 'litellm.request.route']) ?? routeFromName(span.name),
+    route:
+      firstString(attrs, ['http.route', 'url.path', 'metadata.user_api_key_request_route', 'litellm.request.route']) ??
+      routeFromName(span.name),
     retry: failure.retry,
   };
 }

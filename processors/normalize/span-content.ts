@@ -13,7 +13,12 @@ export interface ContentLimits {
   maxChars: number;
 }
 
-export function readSpanContent(span: OtlpSpan, responseFormat: string | null, limits: ContentLimits, responseSchema: Record<string, unknown> | null = null): Content | null {
+export function readSpanContent(
+  span: OtlpSpan,
+  responseFormat: string | null,
+  limits: ContentLimits,
+  responseSchema: Record<string, unknown> | null = null,
+): Content | null {
   const attrs = span.attributes;
   const max = limits.maxChars;
   const details = findEvent(span.events, 'gen_ai.client.inference.operation.details')?.attributes;
@@ -64,7 +69,11 @@ function readInput(attrs: Attributes, details: Attributes | undefined, events: r
 function readOutput(attrs: Attributes, details: Attributes | undefined, events: readonly OtlpSpanEvent[], max: number): Message[] {
   const semconv = attrs['gen_ai.output.messages'] ?? details?.['gen_ai.output.messages'];
   if (semconv !== undefined) return toMessages(structuredOrText(semconv), 'assistant', max);
-  if (attrs['gen_ai.completion.0.content'] !== undefined || attrs['gen_ai.completion.0.role'] !== undefined || attrs['gen_ai.completion.0.finish_reason'] !== undefined) {
+  if (
+    attrs['gen_ai.completion.0.content'] !== undefined ||
+    attrs['gen_ai.completion.0.role'] !== undefined ||
+    attrs['gen_ai.completion.0.finish_reason'] !== undefined
+  ) {
     return readOpenLlmetryMessages(attrs, 'gen_ai.completion', 'assistant', max);
   }
   if (attrs['llm.output_messages.0.message.role'] !== undefined || attrs['llm.output_messages.0.message.content'] !== undefined) {

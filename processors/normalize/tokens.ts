@@ -6,7 +6,12 @@ import { firstCount } from './attribute-readers.ts';
 import { readUsageObject, type HiddenParams } from './litellm.ts';
 
 const INPUT = ['gen_ai.usage.input_tokens', 'gen_ai.usage.prompt_tokens', 'llm.token_count.prompt', 'llm.usage.prompt_tokens'] as const;
-const OUTPUT = ['gen_ai.usage.output_tokens', 'gen_ai.usage.completion_tokens', 'llm.token_count.completion', 'llm.usage.completion_tokens'] as const;
+const OUTPUT = [
+  'gen_ai.usage.output_tokens',
+  'gen_ai.usage.completion_tokens',
+  'llm.token_count.completion',
+  'llm.usage.completion_tokens',
+] as const;
 const TOTAL = ['gen_ai.usage.total_tokens', 'llm.usage.total_tokens', 'llm.token_count.total'] as const;
 const REASONING = [
   'gen_ai.usage.reasoning.output_tokens',
@@ -35,7 +40,13 @@ export function readTokens(attrs: Attributes, hidden: HiddenParams | null): Toke
     cacheRead: firstCount(attrs, CACHE_READ),
     cacheWrite: firstCount(attrs, CACHE_WRITE),
   };
-  if (tokens.input === null || tokens.output === null || tokens.reasoning === null || tokens.cacheRead === null || tokens.cacheWrite === null) {
+  if (
+    tokens.input === null ||
+    tokens.output === null ||
+    tokens.reasoning === null ||
+    tokens.cacheRead === null ||
+    tokens.cacheWrite === null
+  ) {
     const usage = readUsageObject(attrs, hidden);
     if (usage !== null) {
       tokens.input ??= usage.input;

@@ -11,11 +11,7 @@ export function markAttempts(items: TelemetryItem[]): TelemetryItem[] {
   const groups = new Map<string, LlmCall[]>();
   for (const item of items) {
     if (item.kind !== 'llm') continue;
-    const key = gateways.has(item.source.parentSpanId)
-      ? `parent:${item.source.parentSpanId}`
-      : item.callId
-        ? `call:${item.callId}`
-        : null;
+    const key = gateways.has(item.source.parentSpanId) ? `parent:${item.source.parentSpanId}` : item.callId ? `call:${item.callId}` : null;
     if (!key) continue;
     const group = groups.get(key);
     if (group) group.push(item);

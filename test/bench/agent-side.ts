@@ -39,7 +39,11 @@ service:
   { env: {} },
 );
 const time = createLiveTime();
-const pipelines = await buildPipelines(config, { logger: pino({ level: 'warn' }, pino.destination(2)), clock: time.clock, scheduler: time.scheduler });
+const pipelines = await buildPipelines(config, {
+  logger: pino({ level: 'warn' }, pino.destination(2)),
+  clock: time.clock,
+  scheduler: time.scheduler,
+});
 await pipelines.start();
 const receiver = pipelines.receiver('otlp') as OtlpReceiver;
 const port = receiver.addresses().http!.port;

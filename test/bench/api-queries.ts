@@ -68,7 +68,10 @@ try {
 
   const health = createHealth();
   health.report('pipeline', { ready: true, detail: 'started' });
-  const server = createApiServer({ endpoint: '127.0.0.1:0', auth: { bearer_token: 'bench-token-0123456789' } }, { database, health, logger, pageSizes: { default: 100, max: 1000 } });
+  const server = createApiServer(
+    { endpoint: '127.0.0.1:0', auth: { bearer_token: 'bench-token-0123456789' } },
+    { database, health, logger, pageSizes: { default: 100, max: 1000 } },
+  );
   const { port } = await server.listen();
   const base = `http://127.0.0.1:${port}`;
   const headers = { authorization: 'Bearer bench-token-0123456789' };
@@ -91,7 +94,9 @@ try {
     }
     times.sort((a, b) => a - b);
     const q = (p: number) => times[Math.min(times.length - 1, Math.floor(p * times.length))].toFixed(2);
-    log(`  ${name.padEnd(44)} p50 ${q(0.5)} ms  p99 ${q(0.99)} ms  (${(items / REQUESTS).toFixed(0)} items/response, ${REQUESTS} requests)`);
+    log(
+      `  ${name.padEnd(44)} p50 ${q(0.5)} ms  p99 ${q(0.99)} ms  (${(items / REQUESTS).toFixed(0)} items/response, ${REQUESTS} requests)`,
+    );
   };
 
   const hour = (h: number) => new Date(START + h * 3600_000).toISOString();

@@ -37,20 +37,47 @@ function rate(observe: (i: number) => void): { median: number; all: number[] } {
 }
 
 const fmt = (x: number) => `${Math.round(x / 1000)}k/s`;
-const report = (name: string, r: { median: number; all: number[] }) => log(`  ${name.padEnd(44)} ${fmt(r.median).padStart(9)}   (rounds ${r.all.map(fmt).join(', ')})`);
+const report = (name: string, r: { median: number; all: number[] }) =>
+  log(`  ${name.padEnd(44)} ${fmt(r.median).padStart(9)}   (rounds ${r.all.map(fmt).join(', ')})`);
 
 // ~20 calls per ms of event time: 20k calls/s of traffic.
 const calls: LlmCall[] = Array.from({ length: 4_096 }, (_, i) => {
-  const c = llmCall({ spanId: i.toString(16).padStart(16, '0'), traceId: (i % 512).toString(16).padStart(32, '0'), model: i % 3 === 0 ? 'gpt-4o' : 'gpt-4o-mini' });
+  const c = llmCall({
+    spanId: i.toString(16).padStart(16, '0'),
+    traceId: (i % 512).toString(16).padStart(32, '0'),
+    model: i % 3 === 0 ? 'gpt-4o' : 'gpt-4o-mini',
+  });
   const prompt = `You are a support assistant. Ticket ${i % 97}: ${'the customer asks about a refund for an order that arrived damaged. '.repeat(20)}`;
   return {
     ...c,
-    identity: { ...c.identity, team: `team-${i % 200}`, route: `/v1/route-${i % 20}`, user: `user-${i % 1_000}`, tags: i % 10 === 0 ? ['batch:nightly'] : [] },
-    tokens: { input: 1_200 + (i % 300), output: 200, total: 1_400 + (i % 300), reasoning: i % 4 === 0 ? 120 : 0, cacheRead: 800, cacheWrite: 0 },
-    content: { systemPrompt: 'Answer politely.', inputMessages: [{ role: 'user', parts: [{ type: 'text', content: prompt, name: null }], finishReason: null }], outputMessages: [], outputText: 'ok', responseFormat: null },
+    identity: {
+      ...c.identity,
+      team: `team-${i % 200}`,
+      route: `/v1/route-${i % 20}`,
+      user: `user-${i % 1_000}`,
+      tags: i % 10 === 0 ? ['batch:nightly'] : [],
+    },
+    tokens: {
+      input: 1_200 + (i % 300),
+      output: 200,
+      total: 1_400 + (i % 300),
+      reasoning: i % 4 === 0 ? 120 : 0,
+      cacheRead: 800,
+      cacheWrite: 0,
+    },
+    content: {
+      systemPrompt: 'Answer politely.',
+      inputMessages: [{ role: 'user', parts: [{ type: 'text', content: prompt, name: null }], finishReason: null }],
+      outputMessages: [],
+      outputText: 'ok',
+      responseFormat: null,
+    },
   };
 });
-const withTime = <T extends { timing: LlmCall['timing'] }>(item: T, i: number): T => ({ ...item, timing: { ...item.timing, startMs: T0 + i / 20 - 500, endMs: T0 + i / 20 } });
+const withTime = <T extends { timing: LlmCall['timing'] }>(item: T, i: number): T => ({
+  ...item,
+  timing: { ...item.timing, startMs: T0 + i / 20 - 500, endMs: T0 + i / 20 },
+});
 
 const cost = createCostDetectors(
   CostConfig.parse({
@@ -75,7 +102,12 @@ const retrievals: RetrievalCall[] = Array.from({ length: 1_024 }, (_, i) => {
     signals: [],
     dataSource: `collection-${i % 10}`,
     query: null,
-    documents: Array.from({ length: 5 }, (_, k) => ({ id: `d${k}`, score: 0.9 - k * 0.05 - (i % 7) * 0.01, content: null, timestampMs: T0 - (k + 1) * 86_400_000 })),
+    documents: Array.from({ length: 5 }, (_, k) => ({
+      id: `d${k}`,
+      score: 0.9 - k * 0.05 - (i % 7) * 0.01,
+      content: null,
+      timestampMs: T0 - (k + 1) * 86_400_000,
+    })),
   };
 });
 const embeddings: EmbeddingCall[] = Array.from({ length: 256 }, (_, i) => {
@@ -99,6 +131,15 @@ const embeddings: EmbeddingCall[] = Array.from({ length: 256 }, (_, i) => {
 const data = createDataDetectors(DataConfig.parse({}), T0);
 
 log('Cost and data detectors, one thread, items handled per second (median of rounds):');
-report('cost: LLM call (budgets, batch, spike, cache, retry, loop)', rate((i) => void cost.observe(withTime(calls[i % calls.length], i))));
-report('data: retrieval, 5 documents (drift + staleness)', rate((i) => void data.observe(withTime(retrievals[i % retrievals.length], i))));
-report('data: embedding, one 1536-d vector', rate((i) => void data.observe(withTime(embeddings[i % embeddings.length], i))));
+report(
+  'cost: LLM call (budgets, batch, spike, cache, retry, loop)',
+  rate((i) => void cost.observe(withTime(calls[i % calls.length], i))),
+);
+report(
+  'data: retrieval, 5 documents (drift + staleness)',
+  rate((i) => void data.observe(withTime(retrievals[i % retrievals.length], i))),
+);
+report(
+  'data: embedding, one 1536-d vector',
+  rate((i) => void data.observe(withTime(embeddings[i % embeddings.length], i))),
+);

@@ -50,7 +50,12 @@ function answerFor(doc: string, kind: string): string {
   const numbers = doc.match(/\$[\d,]+|\d+%/g) ?? [];
   switch (kind) {
     case 'json':
-      return JSON.stringify({ summary: 'Revenue grew in most regions.', figures: numbers.slice(0, 6), cities: CITIES.slice(0, 4), notes: 'x'.repeat(600) });
+      return JSON.stringify({
+        summary: 'Revenue grew in most regions.',
+        figures: numbers.slice(0, 6),
+        cities: CITIES.slice(0, 4),
+        notes: 'x'.repeat(600),
+      });
     case 'refusal':
       return "I'm sorry, but I can't help with that request.";
     case 'french':
@@ -66,7 +71,10 @@ function benchSpan(i: number): OtlpSpan {
   const kind = i % 20 === 0 ? 'refusal' : i % 20 === 1 ? 'french' : i % 20 === 2 ? 'invented' : i % 5 === 3 ? 'json' : 'normal';
   const doc = contextDoc(i);
   const messages = [
-    { role: 'system', parts: [{ type: 'text', content: 'You are the reporting assistant. Answer only from the documents given by the tool.' }] },
+    {
+      role: 'system',
+      parts: [{ type: 'text', content: 'You are the reporting assistant. Answer only from the documents given by the tool.' }],
+    },
     { role: 'user', parts: [{ type: 'text', content: `Summarise the regional revenue figures for request ${i}, please.` }] },
     { role: 'tool', parts: [{ type: 'tool_call_response', id: 'c1', response: doc }] },
   ];
@@ -86,14 +94,31 @@ function benchSpan(i: number): OtlpSpan {
   };
   if (kind === 'json') attributes['gen_ai.openai.request.response_format'] = JSON.stringify({ type: 'json_object' });
   const hex = i.toString(16).padStart(12, '0');
-  return span({ name: 'litellm_request', traceId: `be${hex}${'0'.repeat(18)}`, spanId: `bf00${hex}`, startMs: 1_767_225_600_000 + i, attributes, scope: 'litellm', resource: { 'service.name': 'litellm' } });
+  return span({
+    name: 'litellm_request',
+    traceId: `be${hex}${'0'.repeat(18)}`,
+    spanId: `bf00${hex}`,
+    startMs: 1_767_225_600_000 + i,
+    attributes,
+    scope: 'litellm',
+    resource: { 'service.name': 'litellm' },
+  });
 }
 
 const N = 1_000;
 const spans = Array.from({ length: N }, (_, i) => benchSpan(i));
-const contentBytes = spans.map((s) => String(s.attributes['gen_ai.input.messages']).length + String(s.attributes['gen_ai.output.messages']).length);
-log(`  load average ${(await import('node:os')).loadavg().map((l) => l.toFixed(1)).join(' ')} on ${(await import('node:os')).availableParallelism()} cores (wall-clock figures suffer when it is high)`);
-log(`  ${N} calls, captured content ${Math.min(...contentBytes)}–${Math.max(...contentBytes)} bytes (mean ${Math.round(contentBytes.reduce((a, b) => a + b) / N)})`);
+const contentBytes = spans.map(
+  (s) => String(s.attributes['gen_ai.input.messages']).length + String(s.attributes['gen_ai.output.messages']).length,
+);
+log(
+  `  load average ${(await import('node:os'))
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')} on ${(await import('node:os')).availableParallelism()} cores (wall-clock figures suffer when it is high)`,
+);
+log(
+  `  ${N} calls, captured content ${Math.min(...contentBytes)}–${Math.max(...contentBytes)} bytes (mean ${Math.round(contentBytes.reduce((a, b) => a + b) / N)})`,
+);
 
 const normalizer = await normalize.create(normalize.configSchema.parse({}), makeProcessorContext({ id: 'normalize' }));
 const calls = (await normalizer.process(createBatch({ spans }))).calls.filter((c): c is LlmCall => c.kind === 'llm');
@@ -129,12 +154,17 @@ function percentiles(name: string, fn: (call: LlmCall) => unknown, note = ''): n
 const q = QualityConfig.parse({});
 const settings = toSettings(DetectorsConfig.parse({}));
 const answer = (c: LlmCall) => c.content?.outputText ?? '';
-const contextOf = (c: LlmCall) => [c.content?.systemPrompt ?? '', ...(c.content?.inputMessages ?? []).flatMap((m) => m.parts.map((p) => p.content ?? ''))].join('\n');
+const contextOf = (c: LlmCall) =>
+  [c.content?.systemPrompt ?? '', ...(c.content?.inputMessages ?? []).flatMap((m) => m.parts.map((p) => p.content ?? ''))].join('\n');
 
 log('\nCost per call (2–4 KB content), target inline p99 ≤ 1000 µs:');
-percentiles('format_violation (json answers: parse)', (c) => (c.content?.responseFormat === 'json_object' ? checkJsonFormat(answer(c), { format: 'json_object', schema: null }, false) : null));
+percentiles('format_violation (json answers: parse)', (c) =>
+  c.content?.responseFormat === 'json_object' ? checkJsonFormat(answer(c), { format: 'json_object', schema: null }, false) : null,
+);
 percentiles('refusal', (c) => findRefusal(answer(c), false, c.tokens.output, { maxTokens: 60, scanChars: 200 }));
-percentiles('grounding screen (numbers, dates, URLs…)', (c) => screenFacts(answer(c).slice(0, 16_384), buildGroundingContext(contextOf(c), 0)));
+percentiles('grounding screen (numbers, dates, URLs…)', (c) =>
+  screenFacts(answer(c).slice(0, 16_384), buildGroundingContext(contextOf(c), 0)),
+);
 percentiles('input-token check', (c) => checkInputTokens(c.content, c.tokens.input, 0.15));
 const qualityP99 = percentiles('quality inline, all (inspectQuality)', (c) => inspectQuality(c, q, null));
 percentiles('security, all (detectSecurity)', (c) => detectSecurity(c, settings.security!));
@@ -145,7 +175,10 @@ const allP99 = percentiles('detectors inline, all (detectItem + quality)', (c) =
 log(`  inline CPU p99: quality ${qualityP99.toFixed(0)} µs, all detectors ${allP99.toFixed(0)} µs (target ≤ 1000 µs)`);
 log('\nOff the event loop (worker threads), per call:');
 percentiles('language identification (tinyld)', (c) =>
-  compareLanguages({ userText: c.content!.inputMessages[1].parts[0].content ?? '', systemPrompt: '', answer: answer(c) }, { minLetters: q.language.min_letters, sampleChars: q.language.sample_chars }),
+  compareLanguages(
+    { userText: c.content!.inputMessages[1].parts[0].content ?? '', systemPrompt: '', answer: answer(c) },
+    { minLetters: q.language.min_letters, sampleChars: q.language.sample_chars },
+  ),
 );
 percentiles('entity grounding', (c) => screenEntities(answer(c).slice(0, 16_384), contextOf(c).toLowerCase()));
 
@@ -189,11 +222,17 @@ async function endToEnd(label: string, detectorSettings: Record<string, unknown>
   const cpu = process.cpuUsage(cpu0);
   const mainCpu = (cpu.user + cpu.system) / 1e6;
   const { resourceMetrics } = await reader.collect();
-  const dropped = resourceMetrics.scopeMetrics.flatMap((s) => s.metrics).find((m) => m.descriptor.name === 'faultline_detector_queue_dropped_total');
+  const dropped = resourceMetrics.scopeMetrics
+    .flatMap((s) => s.metrics)
+    .find((m) => m.descriptor.name === 'faultline_detector_queue_dropped_total');
   const drops = ((dropped?.dataPoints ?? []) as DataPoint<number>[]).map((p) => `${p.attributes.check} ${p.value}`).join(', ') || 'none';
   for (const p of chain) await p.shutdown?.();
   log(
-    `  ${label.padEnd(52)} ${Math.round(done / secs).toLocaleString('en-US').padStart(7)} spans/s wall, ${Math.round(done / mainCpu).toLocaleString('en-US').padStart(7)} spans per CPU-second ` +
+    `  ${label.padEnd(52)} ${Math.round(done / secs)
+      .toLocaleString('en-US')
+      .padStart(7)} spans/s wall, ${Math.round(done / mainCpu)
+      .toLocaleString('en-US')
+      .padStart(7)} spans per CPU-second ` +
       `(${events} events; ${(mainCpu / secs).toFixed(2)} cores used, workers included; dropped checks: ${drops})`,
   );
 }

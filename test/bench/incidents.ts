@@ -37,7 +37,11 @@ function events(n: number, fingerprints: number): FailureEvent[] {
   const subtypes = ['outage', 'timeout', 'overloaded', 'rate_limited'];
   return Array.from({ length: n }, (_, i) => {
     const f = i % fingerprints;
-    return failureEvent(i + 1, { timestamp: new Date(T0 + i).toISOString(), subtype: subtypes[f % 4], model: `model-${Math.floor(f / 4)}` });
+    return failureEvent(i + 1, {
+      timestamp: new Date(T0 + i).toISOString(),
+      subtype: subtypes[f % 4],
+      model: `model-${Math.floor(f / 4)}`,
+    });
   });
 }
 
@@ -63,4 +67,6 @@ const before = process.memoryUsage().heapUsed;
 const p = await processor();
 await p.process(createBatch({ events: events(20_000, 20_000) }));
 (globalThis as { gc?: () => void }).gc?.();
-log(`  heap per open incident                   ${fmt((process.memoryUsage().heapUsed - before) / 20_000)} bytes (20,000 open, one event each)`);
+log(
+  `  heap per open incident                   ${fmt((process.memoryUsage().heapUsed - before) / 20_000)} bytes (20,000 open, one event each)`,
+);

@@ -125,7 +125,11 @@ async function drainRate(db: Database, dir: string): Promise<number> {
   await truncate(db);
   const path = join(dir, 'drain.sqlite');
   const { buffer } = openSpillBuffer({ path, maxBytes: 4e9, synchronous: 'FULL', logger: silent });
-  for (let b = 0; b < EVENTS / BATCH; b++) buffer.append(freshEvents(BATCH).map((value) => encodeItem({ kind: 'event', value })), Date.now());
+  for (let b = 0; b < EVENTS / BATCH; b++)
+    buffer.append(
+      freshEvents(BATCH).map((value) => encodeItem({ kind: 'event', value })),
+      Date.now(),
+    );
   buffer.close();
   const exporter = await makeExporter(db, path, { drain_rate_per_sec: 1_000_000, drain_batch_items: BATCH });
   const secs = await timeIt(async () => {
@@ -147,17 +151,32 @@ const db = createDatabase({ url: server.url, logger: silent, maxConnections: 8 }
 try {
   await migrate({ pool: db.pool, logger: silent });
   const sample = Buffer.byteLength(encodeItem({ kind: 'event', value: failureEvent(1) }));
-  log(`load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cpus().length} cores (figures scale with what else runs)`);
-  log(`PostgreSQL ${server.dataDir} (bundled, fsync on); ${EVENTS} events of ~${sample} B JSON, ${BATCH} per transaction; target ≥ ${TARGET.toLocaleString('en-US')} events/s`);
+  log(
+    `load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')} on ${cpus().length} cores (figures scale with what else runs)`,
+  );
+  log(
+    `PostgreSQL ${server.dataDir} (bundled, fsync on); ${EVENTS} events of ~${sample} B JSON, ${BATCH} per transaction; target ≥ ${TARGET.toLocaleString('en-US')} events/s`,
+  );
   log('insert into failure_events (one connection, sequential transactions):');
   // Interleaved rounds, so a burst of load from elsewhere on the machine hits every variant alike.
   const variants: [string, (events: FailureEvent[]) => Promise<void>][] = [
-    ['INSERT … SELECT unnest (exporter)', (events) => writeItems(db.pool, events.map((value) => ({ kind: 'event', value })), { agentInstance: 'bench', maxRowsPerStatement: BATCH, statementTimeoutMs: 60_000 })],
+    [
+      'INSERT … SELECT unnest (exporter)',
+      (events) =>
+        writeItems(
+          db.pool,
+          events.map((value) => ({ kind: 'event', value })),
+          { agentInstance: 'bench', maxRowsPerStatement: BATCH, statementTimeoutMs: 60_000 },
+        ),
+    ],
     ['multi-row INSERT … VALUES', (events) => insertValues(db, events, false)],
     ['multi-row VALUES, prepared', (events) => insertValues(db, events, true)],
   ];
   const rates = new Map<string, number[]>(variants.map(([name]) => [name, []]));
-  for (let round = 0; round < ROUNDS; round++) for (const [name, insert] of variants) rates.get(name)!.push(await sequentialRate(db, insert));
+  for (let round = 0; round < ROUNDS; round++)
+    for (const [name, insert] of variants) rates.get(name)!.push(await sequentialRate(db, insert));
   for (const [name, all] of rates) {
     const median = [...all].sort((a, b) => a - b)[Math.floor(all.length / 2)];
     log(`  ${name.padEnd(36)} ${fmt(median)} events/s   ${mark(median)}   (rounds ${all.map((r) => Math.round(r)).join(', ')})`);
@@ -168,7 +187,8 @@ try {
     log(`  ${c} concurrent export() call${c > 1 ? 's' : ' '}            ${fmt(rate)} events/s   ${mark(rate)}`);
   }
   log('spill buffer append (PostgreSQL down):');
-  for (const s of ['FULL', 'NORMAL'] as const) log(`  synchronous ${s.padEnd(6)}                   ${fmt(spillAppendRate(dir, s))} events/s`);
+  for (const s of ['FULL', 'NORMAL'] as const)
+    log(`  synchronous ${s.padEnd(6)}                   ${fmt(spillAppendRate(dir, s))} events/s`);
   const drain = await drainRate(db, dir);
   log(`drain of a ${EVENTS}-record backlog (rate limit off, ${BATCH} per transaction): ${fmt(drain).trim()} events/s   ${mark(drain)}`);
 } finally {

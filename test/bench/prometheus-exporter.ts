@@ -19,7 +19,10 @@ const T0 = Date.UTC(2026, 10, 22, 8, 0, 0);
 
 const endpoint = createMetricsEndpoint({ enabled: true, endpoint: '127.0.0.1:0' }, pino({ level: 'silent' }));
 await endpoint.start();
-const exporter = await prometheus.create(PrometheusExporterConfig.parse({}), { ...makeProcessorContext({ id: 'prometheus' }), meter: endpoint.meter });
+const exporter = await prometheus.create(PrometheusExporterConfig.parse({}), {
+  ...makeProcessorContext({ id: 'prometheus' }),
+  meter: endpoint.meter,
+});
 
 const batches = [];
 for (let b = 0; b < CALLS / BATCH; b++) {
@@ -29,9 +32,19 @@ for (let b = 0; b < CALLS / BATCH; b++) {
     const n = b * BATCH + i;
     const failed = n % 10 === 0;
     const start = T0 + n * 5;
-    const call = llmCall({ spanId: n.toString(16).padStart(16, '0'), startMs: start, endMs: start + 200 + ((n * 7919) % 5000), provider: `provider-${n % 5}`, model: `model-${n % 20}`, outcome: failed ? 'error' : 'ok' });
+    const call = llmCall({
+      spanId: n.toString(16).padStart(16, '0'),
+      startMs: start,
+      endMs: start + 200 + ((n * 7919) % 5000),
+      provider: `provider-${n % 5}`,
+      model: `model-${n % 20}`,
+      outcome: failed ? 'error' : 'ok',
+    });
     calls.push(call);
-    if (failed) events.push(failureEvent(n, { subtype: 'rate_limited', severity: 'P3', provider: call.provider, model: call.requestModel, http_status: 429 }));
+    if (failed)
+      events.push(
+        failureEvent(n, { subtype: 'rate_limited', severity: 'P3', provider: call.provider, model: call.requestModel, http_status: 429 }),
+      );
   }
   batches.push(createBatch({ calls, events }));
 }
@@ -61,6 +74,15 @@ scrapesCpu.sort((a, b) => a - b);
 await endpoint.shutdown();
 
 const cpuUsPerCall = (recordCpuMs * 1000) / CALLS;
-console.log(`load average ${(await import('node:os')).loadavg().map((l) => l.toFixed(1)).join(' ')} on ${(await import('node:os')).availableParallelism()} cores`);
-console.log(`record: ${CALLS} calls in ${recordMs.toFixed(0)} ms wall (${Math.round(CALLS / (recordMs / 1000))} calls/s), ${recordCpuMs.toFixed(0)} ms CPU = ${cpuUsPerCall.toFixed(1)} µs CPU per call (target ≤ 20) ${cpuUsPerCall <= 20 ? 'meets target' : 'MISSES target'}`);
-console.log(`scrape: ${(size / 1024).toFixed(0)} KiB; median ${scrapes[2].toFixed(1)} ms wall, ${scrapesCpu[2].toFixed(1)} ms CPU (target < 100 ms CPU) ${scrapesCpu[2] < 100 ? 'meets target' : 'MISSES target'}`);
+console.log(
+  `load average ${(await import('node:os'))
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')} on ${(await import('node:os')).availableParallelism()} cores`,
+);
+console.log(
+  `record: ${CALLS} calls in ${recordMs.toFixed(0)} ms wall (${Math.round(CALLS / (recordMs / 1000))} calls/s), ${recordCpuMs.toFixed(0)} ms CPU = ${cpuUsPerCall.toFixed(1)} µs CPU per call (target ≤ 20) ${cpuUsPerCall <= 20 ? 'meets target' : 'MISSES target'}`,
+);
+console.log(
+  `scrape: ${(size / 1024).toFixed(0)} KiB; median ${scrapes[2].toFixed(1)} ms wall, ${scrapesCpu[2].toFixed(1)} ms CPU (target < 100 ms CPU) ${scrapesCpu[2] < 100 ? 'meets target' : 'MISSES target'}`,
+);

@@ -39,7 +39,9 @@ async function measureDecode(name: string, body: Uint8Array, spans: number, deco
     }
     return (runs * spans) / ((performance.now() - start) / 1000);
   });
-  log(`  ${name.padEnd(34)} ${fmt(median)} spans/s   (${(body.byteLength / spans).toFixed(0)} B/span; rounds ${all.map((r) => Math.round(r / 1000) + 'k').join(', ')})`);
+  log(
+    `  ${name.padEnd(34)} ${fmt(median)} spans/s   (${(body.byteLength / spans).toFixed(0)} B/span; rounds ${all.map((r) => Math.round(r / 1000) + 'k').join(', ')})`,
+  );
   return median;
 }
 
@@ -72,7 +74,14 @@ async function startAgent(): Promise<{ child: ChildProcess; port: number; ask: (
 function post(agent: Agent, port: number, body: Uint8Array, contentType: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const req = request(
-      { host: '127.0.0.1', port, path: '/v1/traces', method: 'POST', agent, headers: { 'content-type': contentType, 'content-length': body.byteLength } },
+      {
+        host: '127.0.0.1',
+        port,
+        path: '/v1/traces',
+        method: 'POST',
+        agent,
+        headers: { 'content-type': contentType, 'content-length': body.byteLength },
+      },
       (res) => {
         res.resume();
         res.on('end', () => (res.statusCode === 200 ? resolve(res.statusCode) : reject(new Error(`HTTP ${res.statusCode}`))));
@@ -127,7 +136,9 @@ const verdict = (ok: boolean) => (ok ? 'meets target' : 'MISSES target');
 log(`faultline bench — Node ${process.version}, ${ROUNDS} rounds of ${SECONDS} s per throughput figure (median shown)`);
 const big = genAiTraceRequest(BIG);
 const small = genAiTraceRequest(SMALL, { seed: 9 });
-log(`payload: ${BIG}-span request, ${(big.protobuf.byteLength / 1024).toFixed(0)} KiB protobuf, ${(big.json.byteLength / 1024).toFixed(0)} KiB JSON`);
+log(
+  `payload: ${BIG}-span request, ${(big.protobuf.byteLength / 1024).toFixed(0)} KiB protobuf, ${(big.json.byteLength / 1024).toFixed(0)} KiB JSON`,
+);
 
 log('\nBare decode (one core, in process)');
 const decodePb = await measureDecode('protobuf decode', big.protobuf, BIG, decodeTracesProtobuf);
@@ -149,7 +160,9 @@ try {
     });
     const wallMedian = [...wall].sort((a, b) => a - b)[Math.floor(wall.length / 2)];
     log(`  ${name.padEnd(34)} ${fmt(median)} spans per agent CPU-second, ratio to bare decode ${(median / bare).toFixed(2)}`);
-    log(`  ${''.padEnd(34)} ${fmt(wallMedian)} spans/s wall clock (rounds ${all.map((r) => Math.round(r / 1000) + 'k').join(', ')} per CPU-s)`);
+    log(
+      `  ${''.padEnd(34)} ${fmt(wallMedian)} spans/s wall clock (rounds ${all.map((r) => Math.round(r / 1000) + 'k').join(', ')} per CPU-s)`,
+    );
     return median;
   };
   const pathPb = await path('protobuf, 2 connections', big.protobuf, 'application/x-protobuf', decodePb);
@@ -162,13 +175,17 @@ try {
   const p50 = quantile(lat, 0.5);
   const p99 = quantile(lat, 0.99);
   log(`  p50 ${p50.toFixed(2)} ms   p99 ${p99.toFixed(2)} ms   max ${lat[lat.length - 1].toFixed(2)} ms   (${lat.length} requests)`);
-  log(`  agent RSS ${(stats.rss / 2 ** 20).toFixed(0)} MiB now, peak ${(stats.peakRss / 2 ** 20).toFixed(0)} MiB during the run; ${stats.calls.toLocaleString('en-US')} calls normalized in all`);
+  log(
+    `  agent RSS ${(stats.rss / 2 ** 20).toFixed(0)} MiB now, peak ${(stats.peakRss / 2 ** 20).toFixed(0)} MiB during the run; ${stats.calls.toLocaleString('en-US')} calls normalized in all`,
+  );
 
   log('\nTargets (issue 2)');
   log(`  decode ≥ 100,000 spans/s on one core:        ${fmt(decodePb)}  ${verdict(decodePb >= 100_000)}`);
   log(`  receive+normalize ≥ 50% of bare decode:      ${(pathPb / decodePb).toFixed(2).padStart(9)}  ${verdict(pathPb / decodePb >= 0.5)}`);
   log(`  p99 receive-to-ack ≤ 10 ms at 10k spans/s:   ${p99.toFixed(2).padStart(9)}  ${verdict(p99 <= 10)}`);
-  log(`  RSS ≤ 256 MiB:                               ${(stats.peakRss / 2 ** 20).toFixed(0).padStart(9)}  ${verdict(stats.peakRss <= 256 * 2 ** 20)}`);
+  log(
+    `  RSS ≤ 256 MiB:                               ${(stats.peakRss / 2 ** 20).toFixed(0).padStart(9)}  ${verdict(stats.peakRss <= 256 * 2 ** 20)}`,
+  );
 } finally {
   child.send({ type: 'stop' });
   await new Promise((r) => child.once('exit', r));

@@ -29,7 +29,13 @@ function problems(yaml: string, env: NodeJS.ProcessEnv = {}): string[] {
 describe('the api: section', () => {
   it('turns the API on by default when storage is configured, on loopback:8080 without auth', () => {
     const config = parseConfig(PIPELINE + STORAGE, factories, { env: {} });
-    expect(config.api).toEqual({ enabled: true, endpoint: '127.0.0.1:8080', auth: { bearer_token: '' }, default_page_size: 100, max_page_size: 1000 });
+    expect(config.api).toEqual({
+      enabled: true,
+      endpoint: '127.0.0.1:8080',
+      auth: { bearer_token: '' },
+      default_page_size: 100,
+      max_page_size: 1000,
+    });
   });
 
   it('leaves the API off by default without storage', () => {
@@ -47,7 +53,9 @@ describe('the api: section', () => {
   });
 
   it('reads the token from the environment', () => {
-    const config = parseConfig(PIPELINE + STORAGE + 'api: { auth: { bearer_token: "${env:API_TOKEN}" } }\n', factories, { env: { API_TOKEN: 'tok_abcdefghijklmnop' } });
+    const config = parseConfig(PIPELINE + STORAGE + 'api: { auth: { bearer_token: "${env:API_TOKEN}" } }\n', factories, {
+      env: { API_TOKEN: 'tok_abcdefghijklmnop' },
+    });
     expect(config.api.auth.bearer_token).toBe('tok_abcdefghijklmnop');
   });
 
@@ -67,7 +75,10 @@ describe('the api: section', () => {
 
   it('is reported by faultline validate with its path and line, like every other section', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'faultline-api-')), 'agent.yaml');
-    writeFileSync(file, `receivers:\n  otlp: {}\nexporters:\n  ndjson: {}\nservice:\n  pipelines:\n    main: { receivers: [otlp], exporters: [ndjson] }\napi:\n  endpoint: "127.0.0.1:99999"\n`);
+    writeFileSync(
+      file,
+      `receivers:\n  otlp: {}\nexporters:\n  ndjson: {}\nservice:\n  pipelines:\n    main: { receivers: [otlp], exporters: [ndjson] }\napi:\n  endpoint: "127.0.0.1:99999"\n`,
+    );
     const r = await runCli(['validate', '--config', file]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('api.endpoint: port must be between 0 and 65535, got "127.0.0.1:99999" (line 9)');

@@ -57,16 +57,25 @@ service:
         expect.stringMatching(/^receivers\.bogus: unknown receiver type "bogus"; known types: test_receiver/),
         expect.stringMatching(/^processors\.trace_assembler\.wait_ms: expected a positive integer \(milliseconds\), got -1/),
         expect.stringMatching(/^processors\.trace_assembler\.colour: unknown key/),
-        expect.stringMatching(/^exporters\.ndjson\.lanes\[1\]: expected one of "events", "incidents", "calls", "content", "spans", "logs", got "nonsense"/),
-        expect.stringMatching(/^service\.pipelines\.main\.processors\[1\]: references processor "correlator", which is not defined under processors/),
-        expect.stringMatching(/^service\.pipelines\.main\.exporters\[1\]: references exporter "postgres", which is not defined under exporters/),
+        expect.stringMatching(
+          /^exporters\.ndjson\.lanes\[1\]: expected one of "events", "incidents", "calls", "content", "spans", "logs", got "nonsense"/,
+        ),
+        expect.stringMatching(
+          /^service\.pipelines\.main\.processors\[1\]: references processor "correlator", which is not defined under processors/,
+        ),
+        expect.stringMatching(
+          /^service\.pipelines\.main\.exporters\[1\]: references exporter "postgres", which is not defined under exporters/,
+        ),
       ]),
     );
   });
 
   it('rejects unknown top-level keys and a missing service section', () => {
     expect(problems('recievers: {}\n')).toEqual(
-      expect.arrayContaining([expect.stringMatching(/^recievers: unknown key/), expect.stringMatching(/^service: required: expected a mapping/)]),
+      expect.arrayContaining([
+        expect.stringMatching(/^recievers: unknown key/),
+        expect.stringMatching(/^service: required: expected a mapping/),
+      ]),
     );
   });
 
@@ -99,7 +108,11 @@ service:
   });
 
   it('warns about components no pipeline uses', () => {
-    const config = parseConfig(VALID.replace('exporters: { ndjson: { path: "-" } }', 'exporters: { ndjson: { path: "-" }, ndjson/spare: {} }'), factories, { env: {} });
+    const config = parseConfig(
+      VALID.replace('exporters: { ndjson: { path: "-" } }', 'exporters: { ndjson: { path: "-" }, ndjson/spare: {} }'),
+      factories,
+      { env: {} },
+    );
     expect(config.warnings).toEqual(['exporters.ndjson/spare is defined but not used by any pipeline']);
   });
 });

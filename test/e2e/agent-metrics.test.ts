@@ -35,7 +35,11 @@ service:
     await agent.waitFor('the agent', () => agent.logged('Agent started.'), 20_000);
     const url = `http://${metrics.endpoint as string}/metrics`;
 
-    const res = await fetch(`http://${otlp.http as string}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: genAiTraceRequest(10, { seed: 5, errorEvery: 5 }).json });
+    const res = await fetch(`http://${otlp.http as string}/v1/traces`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: genAiTraceRequest(10, { seed: 5, errorEvery: 5 }).json,
+    });
     expect(res.status).toBe(200);
 
     // The assembler releases on its timer, so the GenAI series appear shortly after.

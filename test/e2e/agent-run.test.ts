@@ -91,7 +91,9 @@ service:
     for (const [name, make] of exporters) {
       for (const gzip of [false, true]) {
         const exporter = make(gzip);
-        const result = await new Promise<{ code: number; error?: Error }>((resolve) => exporter.export(makeGenAiSpans(5, { seed: seed++ }), resolve));
+        const result = await new Promise<{ code: number; error?: Error }>((resolve) =>
+          exporter.export(makeGenAiSpans(5, { seed: seed++ }), resolve),
+        );
         expect({ name, gzip, code: result.code, error: result.error?.message }).toEqual({ name, gzip, code: 0, error: undefined });
         await exporter.shutdown();
       }
@@ -102,7 +104,10 @@ service:
     agent.child.kill('SIGTERM');
     expect(await agent.exit).toBe(0);
 
-    const calls = readFileSync(out, 'utf8').trim().split('\n').map((l) => TelemetryItem.parse(JSON.parse(l)));
+    const calls = readFileSync(out, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => TelemetryItem.parse(JSON.parse(l)));
     expect(calls).toHaveLength(30);
     expect(new Set(calls.map((c) => c.source.spanId)).size).toBe(30);
     for (const call of calls) {
@@ -110,7 +115,9 @@ service:
       if (call.kind === 'llm') expect(call.requestModel).toMatch(/^(gpt-4o|gpt-4o-mini|claude-sonnet-4-5|gemini-2\.5-pro)$/);
     }
     expect(agent.logs.map((l) => l.msg)).toEqual(expect.arrayContaining(['Shutting down.', 'Agent stopped.']));
-    const stopped = agent.logs.find((l) => l.msg === 'Agent stopped.') as { components: { id: string; itemsIn: number; itemsOut: number }[] };
+    const stopped = agent.logs.find((l) => l.msg === 'Agent stopped.') as {
+      components: { id: string; itemsIn: number; itemsOut: number }[];
+    };
     expect(stopped.components.find((c) => c.id === 'normalize')).toMatchObject({ itemsIn: 30, itemsOut: 30 });
 
     // The agent registered itself in the shared database.
@@ -143,7 +150,10 @@ service: { pipelines: { genai: { receivers: [otlp], processors: [normalize], exp
     expect((await fetch(`${base}/api/v1/failures`)).status).toBe(401);
     const page = await fetch(`${base}/api/v1/failures?limit=5`, { headers: { authorization: `Bearer ${token}` } });
     expect(page.status).toBe(200);
-    expect(await page.json()).toEqual({ data: expect.any(Array), next_cursor: expect.toSatisfy((c: unknown) => c === null || typeof c === 'string') });
+    expect(await page.json()).toEqual({
+      data: expect.any(Array),
+      next_cursor: expect.toSatisfy((c: unknown) => c === null || typeof c === 'string'),
+    });
 
     agent.child.kill('SIGTERM');
     expect(await agent.exit).toBe(0);

@@ -66,14 +66,28 @@ describe('alertmanager exporter with a real Alertmanager', () => {
     );
     const port = await pickFreePort();
     amUrl = `http://127.0.0.1:${port}`;
-    am = spawn(binary, [`--config.file=${config}`, `--storage.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--cluster.listen-address=', '--log.level=warn'], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    am = spawn(
+      binary,
+      [
+        `--config.file=${config}`,
+        `--storage.path=${join(dir, 'data')}`,
+        `--web.listen-address=127.0.0.1:${port}`,
+        '--cluster.listen-address=',
+        '--log.level=warn',
+      ],
+      {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
     am.stderr!.on('data', (c: Buffer) => (amLog += c.toString()));
     await poll('Alertmanager to be ready', async () => ((await fetch(`${amUrl}/-/ready`)).ok ? true : undefined)).catch((err) => {
       throw new Error(`${(err as Error).message}\nAlertmanager said:\n${amLog}`);
     });
-    h = await startExporter(alertmanager, { endpoints: [amUrl], resend_interval_ms: 60_000, external_url: 'http://127.0.0.1:8080' }, { startMs: Date.now() });
+    h = await startExporter(
+      alertmanager,
+      { endpoints: [amUrl], resend_interval_ms: 60_000, external_url: 'http://127.0.0.1:8080' },
+      { startMs: Date.now() },
+    );
   }, 900_000);
 
   afterAll(async () => {
@@ -85,8 +99,14 @@ describe('alertmanager exporter with a real Alertmanager', () => {
   it('posts an incident that Alertmanager then lists with stable labels, and resolves it', async () => {
     // A real incident from the processor: events a few seconds ago, resolved after a 1 s quiet period.
     const start = Date.now() - 10_000;
-    const inc = await startIncidents({ quiet_period_ms: 1_000, check_interval_ms: 500, runbook_base_url: 'https://runbooks.example.com' }, { startMs: start });
-    await inc.feed([failureEvent(1, { timestamp: new Date(start).toISOString() }), failureEvent(2, { timestamp: new Date(start + 100).toISOString() })]);
+    const inc = await startIncidents(
+      { quiet_period_ms: 1_000, check_interval_ms: 500, runbook_base_url: 'https://runbooks.example.com' },
+      { startMs: start },
+    );
+    await inc.feed([
+      failureEvent(1, { timestamp: new Date(start).toISOString() }),
+      failureEvent(2, { timestamp: new Date(start + 100).toISOString() }),
+    ]);
     const [opened] = inc.updates;
     const id = opened.incident.incident_id;
 
@@ -95,11 +115,26 @@ describe('alertmanager exporter with a real Alertmanager', () => {
       const alerts = (await (await fetch(`${amUrl}/api/v2/alerts`)).json()) as ApiAlert[];
       return alerts.find((a) => a.labels.incident_id === id);
     });
-    expect(listed.labels).toEqual({ alertname: 'GenAIProviderOutage', severity: 'error', priority: 'P2', category: 'provider', subtype: 'outage', provider: 'openai', model: 'gpt-4o', incident_id: id });
-    expect(listed.annotations).toMatchObject({ summary: opened.incident.title, runbook_url: 'https://runbooks.example.com/failover', impact: '2 events, 2 requests, 1 users, 1 teams' });
+    expect(listed.labels).toEqual({
+      alertname: 'GenAIProviderOutage',
+      severity: 'error',
+      priority: 'P2',
+      category: 'provider',
+      subtype: 'outage',
+      provider: 'openai',
+      model: 'gpt-4o',
+      incident_id: id,
+    });
+    expect(listed.annotations).toMatchObject({
+      summary: opened.incident.title,
+      runbook_url: 'https://runbooks.example.com/failover',
+      impact: '2 events, 2 requests, 1 users, 1 teams',
+    });
     expect(listed.status.state).toBe('active');
     expect(Date.parse(listed.endsAt)).toBeGreaterThan(Date.now() + 60_000);
-    const firing = await poll('the firing notification from Alertmanager', async () => hook.requests.find((r) => (r.body as { status: string }).status === 'firing'));
+    const firing = await poll('the firing notification from Alertmanager', async () =>
+      hook.requests.find((r) => (r.body as { status: string }).status === 'firing'),
+    );
     expect((firing.body as { alerts: { labels: Record<string, string> }[] }).alerts[0].labels.incident_id).toBe(id);
 
     const resolved: IncidentUpdate[] = await inc.advanceTo(start + 5_000);
@@ -109,7 +144,11 @@ describe('alertmanager exporter with a real Alertmanager', () => {
       const alerts = (await (await fetch(`${amUrl}/api/v2/alerts?active=true`)).json()) as ApiAlert[];
       return alerts.some((a) => a.labels.incident_id === id) ? undefined : true;
     });
-    const note = await poll('the resolved notification from Alertmanager', async () => hook.requests.find((r) => (r.body as { status: string }).status === 'resolved'));
-    expect((note.body as { alerts: { status: string; labels: Record<string, string> }[] }).alerts).toEqual([expect.objectContaining({ status: 'resolved', labels: listed.labels })]);
+    const note = await poll('the resolved notification from Alertmanager', async () =>
+      hook.requests.find((r) => (r.body as { status: string }).status === 'resolved'),
+    );
+    expect((note.body as { alerts: { status: string; labels: Record<string, string> }[] }).alerts).toEqual([
+      expect.objectContaining({ status: 'resolved', labels: listed.labels }),
+    ]);
   });
 });

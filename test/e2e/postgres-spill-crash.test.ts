@@ -85,7 +85,10 @@ describe('faultline run with the postgres exporter', () => {
     const spillPath = join(tempDir('faultline-e2e-buffer-'), 'postgres.sqlite');
     const { buffer } = openSpillBuffer({ path: spillPath, maxBytes: 1e9, synchronous: 'FULL', logger: pino({ level: 'silent' }) });
     for (let b = 0; b < N / 500; b++) {
-      buffer.append(Array.from({ length: 500 }, (_, i) => encodeItem({ kind: 'event', value: failureEvent(b * 500 + i) })), Date.now());
+      buffer.append(
+        Array.from({ length: 500 }, (_, i) => encodeItem({ kind: 'event', value: failureEvent(b * 500 + i) })),
+        Date.now(),
+      );
     }
     buffer.close();
 

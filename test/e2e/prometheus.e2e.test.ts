@@ -62,7 +62,11 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, timeo
 async function promQuery(expr: string, time?: number): Promise<{ metric: Record<string, string>; value: [number, string] }[]> {
   const at = time === undefined ? '' : `&time=${time}`;
   const res = await fetch(`${prometheusUrl}/api/v1/query?query=${encodeURIComponent(expr)}${at}`);
-  const body = (await res.json()) as { status: string; error?: string; data: { resultType: string; result: { metric: Record<string, string>; value: [number, string] }[] } };
+  const body = (await res.json()) as {
+    status: string;
+    error?: string;
+    data: { resultType: string; result: { metric: Record<string, string>; value: [number, string] }[] };
+  };
   if (body.status !== 'success') throw new Error(`${expr}: ${body.error}`);
   return body.data.result;
 }
@@ -74,7 +78,12 @@ const outageSpan = (i: number): SpanInput => {
   return {
     ...s,
     spanId: `0a7a6e00000000${i.toString(16).padStart(2, '0')}`,
-    attributes: { ...s.attributes, 'gen_ai.system': 'mistral', 'error.llm_provider': 'mistral', 'gen_ai.request.model': 'mistral-large-latest' },
+    attributes: {
+      ...s.attributes,
+      'gen_ai.system': 'mistral',
+      'error.llm_provider': 'mistral',
+      'gen_ai.request.model': 'mistral-large-latest',
+    },
   };
 };
 
@@ -82,12 +91,19 @@ const outageSpan = (i: number): SpanInput => {
 function round(n: number): string {
   const cases = [...FAILURE_CASES.map((c) => c.spans), Array.from({ length: 6 }, (_, i) => outageSpan(i))];
   const spans = cases.flatMap((caseSpans, i) =>
-    caseSpans.map((s: SpanInput) => span({ ...s, traceId: `e2e0${n.toString(16).padStart(4, '0')}${i.toString(16).padStart(24, '0')}`, startMs: (s.startMs ?? DEFAULT_START_MS) + n * 10_000 })),
+    caseSpans.map((s: SpanInput) =>
+      span({
+        ...s,
+        traceId: `e2e0${n.toString(16).padStart(4, '0')}${i.toString(16).padStart(24, '0')}`,
+        startMs: (s.startMs ?? DEFAULT_START_MS) + n * 10_000,
+      }),
+    ),
   );
   return JSON.stringify(encodeTracesJson(spans));
 }
 
-const post = (body: string) => fetch(`${agent.otlpHttp}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+const post = (body: string) =>
+  fetch(`${agent.otlpHttp}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
 
 /** A successful chat call with captured content, as LiteLLM reports it; its answer is checked in the worker. */
 function chatSpan(traceNo: number, context: string, answer: string): SpanInput {
@@ -123,27 +139,35 @@ function chatSpan(traceNo: number, context: string, answer: string): SpanInput {
  */
 function longCall(): SpanInput {
   const letters = 'bcdfghjklmnpqrstvwxz';
-  const surname = (i: number) => Array.from({ length: 4 }, (_, k) => letters[Math.floor(i / letters.length ** k) % letters.length]).join('');
+  const surname = (i: number) =>
+    Array.from({ length: 4 }, (_, k) => letters[Math.floor(i / letters.length ** k) % letters.length]).join('');
   const answer = Array.from({ length: 12_000 }, (_, i) => `met Zora ${surname(i).replace(/^./, (c) => c.toUpperCase())}`).join(', ');
   return chatSpan(0, 'zora zora '.repeat(100_000), `According to the records, the team ${answer}.`);
 }
 
 /** Ordinary calls, each a language and an entity check for the worker (the tool result is their context). */
 function ordinaryCalls(n: number): SpanInput[] {
-  return Array.from({ length: n }, (_, i) => chatSpan(i + 1, 'Revenue grew in every region last year.', 'Revenue grew in every region last year, the report says.'));
+  return Array.from({ length: n }, (_, i) =>
+    chatSpan(i + 1, 'Revenue grew in every region last year.', 'Revenue grew in every region last year, the report says.'),
+  );
 }
 
 /** The spill file an earlier run left: records appended 20 minutes ago, still waiting for PostgreSQL. */
 function leftoverSpillFile(path: string): void {
   const { buffer } = openSpillBuffer({ path, maxBytes: 1e8, synchronous: 'FULL', logger: pino({ level: 'silent' }) });
-  buffer.append(Array.from({ length: 40 }, (_, i) => encodeItem({ kind: 'event', value: failureEvent(i) })), Date.now() - 20 * 60_000);
+  buffer.append(
+    Array.from({ length: 40 }, (_, i) => encodeItem({ kind: 'event', value: failureEvent(i) })),
+    Date.now() - 20 * 60_000,
+  );
   buffer.close();
 }
 
 /** Bit rot under the running agent: the oldest buffered record no longer matches its checksum. */
 function rotOldestRecord(path: string): void {
   const raw = new Sqlite(path);
-  const changed = raw.prepare(`UPDATE records SET record = replace(record, '"k":"e"', '"k":"E"') WHERE seq = (SELECT min(seq) FROM records)`).run().changes;
+  const changed = raw
+    .prepare(`UPDATE records SET record = replace(record, '"k":"e"', '"k":"E"') WHERE seq = (SELECT min(seq) FROM records)`)
+    .run().changes;
   raw.close();
   expect(changed).toBe(1);
 }
@@ -160,13 +184,18 @@ const settledNow = () => Date.now() / 1000 - 1;
 beforeAll(async () => {
   for (const tool of ['prometheus', 'promtool']) {
     const found = spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0;
-    if (!found) throw new Error(`${tool} is not installed: run this test through \`npm run test:e2e\`, which installs Debian's prometheus package.`);
+    if (!found)
+      throw new Error(`${tool} is not installed: run this test through \`npm run test:e2e\`, which installs Debian's prometheus package.`);
   }
   const dir = (workDir = mkdtempSync(join(tmpdir(), 'faultline-prometheus-')));
   const spillPath = join(dir, 'spill', 'postgres.sqlite');
   leftoverSpillFile(spillPath);
   // PostgreSQL is down for the whole run: nothing listens on this port.
-  database = createDatabase({ url: `postgres://faultline@127.0.0.1:${await pickFreePort()}/faultline`, logger: pino({ level: 'silent' }), connectTimeoutMs: 1_000 });
+  database = createDatabase({
+    url: `postgres://faultline@127.0.0.1:${await pickFreePort()}/faultline`,
+    logger: pino({ level: 'silent' }),
+    connectTimeoutMs: 1_000,
+  });
   // One worker with the default queue (1,024 checks); content limits raised so one long call can
   // occupy it (defaults cap a call's checks at a fraction of a second).
   agent = await startAgentUnderTest(
@@ -198,7 +227,11 @@ scrape_configs:
     static_configs: [{ targets: ["${new URL(agent.metricsUrl).host}", "127.0.0.1:${deadAgent}"] }]
 `,
   );
-  prometheus = spawn('prometheus', [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`], { stdio: ['ignore', 'pipe', 'pipe'] });
+  prometheus = spawn(
+    'prometheus',
+    [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   prometheus.stdout!.on('data', (c: Buffer) => (prometheusLog += c.toString('utf8')));
   prometheus.stderr!.on('data', (c: Buffer) => (prometheusLog += c.toString('utf8')));
   await until('Prometheus to be ready', async () => ((await fetch(`${prometheusUrl}/-/ready`)).ok ? true : undefined));
@@ -226,7 +259,9 @@ scrape_configs:
   const long = await post(JSON.stringify(encodeTracesJson([span(longCall())])));
   expect(long.status).toBe(200);
   await long.arrayBuffer();
-  await until('the long call to be in the worker', async () => ((await scrapeValue('faultline_detector_queue_depth{check="entities"}')) === 1 ? true : undefined));
+  await until('the long call to be in the worker', async () =>
+    (await scrapeValue('faultline_detector_queue_depth{check="entities"}')) === 1 ? true : undefined,
+  );
   const burst = await post(JSON.stringify(encodeTracesJson(ordinaryCalls(1_100).map((s) => span(s)))));
   expect(burst.status).toBe(200);
   await burst.arrayBuffer();
@@ -258,7 +293,9 @@ afterAll(async () => {
 function dashboardQueries(): Query[] {
   const out: Query[] = [];
   for (const file of readdirSync(DASHBOARDS).filter((f) => f.endsWith('.json'))) {
-    const d = JSON.parse(readFileSync(join(DASHBOARDS, file), 'utf8')) as { panels: { title: string; type: string; targets?: { expr: string }[] }[] };
+    const d = JSON.parse(readFileSync(join(DASHBOARDS, file), 'utf8')) as {
+      panels: { title: string; type: string; targets?: { expr: string }[] }[];
+    };
     for (const p of d.panels) for (const t of p.targets ?? []) out.push({ where: `${file}: ${p.title}`, expr: t.expr });
   }
   return out;
@@ -300,7 +337,9 @@ describe('metrics, dashboards and alert rules against a real Prometheus', () => 
 
   it('returns data for every dashboard variable query', async () => {
     for (const file of readdirSync(DASHBOARDS).filter((f) => f.endsWith('.json'))) {
-      const d = JSON.parse(readFileSync(join(DASHBOARDS, file), 'utf8')) as { templating: { list: { type: string; name: string; query: unknown }[] } };
+      const d = JSON.parse(readFileSync(join(DASHBOARDS, file), 'utf8')) as {
+        templating: { list: { type: string; name: string; query: unknown }[] };
+      };
       for (const v of d.templating.list.filter((x) => x.type === 'query')) {
         const m = /^label_values\((\w+), (\w+)\)$/.exec((v.query as { query: string }).query)!;
         const res = (await (await fetch(`${prometheusUrl}/api/v1/label/${m[2]}/values?match[]=${m[1]}`)).json()) as { data: string[] };
@@ -316,7 +355,9 @@ describe('metrics, dashboards and alert rules against a real Prometheus', () => 
   });
 
   it('loads every rule group with healthy rules, every alert pending or firing at once', async () => {
-    const res = (await (await fetch(`${prometheusUrl}/api/v1/rules`)).json()) as { data: { groups: { name: string; rules: { name: string; health: string; lastError?: string }[] }[] } };
+    const res = (await (await fetch(`${prometheusUrl}/api/v1/rules`)).json()) as {
+      data: { groups: { name: string; rules: { name: string; health: string; lastError?: string }[] }[] };
+    };
     const rules = res.data.groups.flatMap((g) => g.rules);
     expect(rules.length).toBe(ruleQueries().length);
     expect(rules.filter((r) => r.health !== 'ok').map((r) => `${r.name}: ${r.lastError}`)).toEqual([]);

@@ -49,7 +49,14 @@ interface AgentOptions {
   startMs?: number;
 }
 
-async function agent(options: AgentOptions = {}): Promise<{ r: Receivers; pipelines: AgentPipelines; replay(events: FailureEvent[], batchSize: number): Promise<void>; advanceTo(ms: number): Promise<void> }> {
+async function agent(
+  options: AgentOptions = {},
+): Promise<{
+  r: Receivers;
+  pipelines: AgentPipelines;
+  replay(events: FailureEvent[], batchSize: number): Promise<void>;
+  advanceTo(ms: number): Promise<void>;
+}> {
   const r = options.receivers ?? ({} as Receivers);
   if (!options.receivers) {
     for (const name of ['webhook', 'pagerduty', 'slack', 'alertmanager'] as const) {
@@ -76,7 +83,12 @@ service:
 `;
   const config = parseConfig(yaml, [...registry, incidentStore]);
   const time = createManualTime(options.startMs ?? T0);
-  const pipelines = await buildPipelines(config, { logger: pino({ level: 'silent' }), clock: time.clock, scheduler: time.scheduler, database: options.database ?? null });
+  const pipelines = await buildPipelines(config, {
+    logger: pino({ level: 'silent' }),
+    clock: time.clock,
+    scheduler: time.scheduler,
+    database: options.database ?? null,
+  });
   await pipelines.start();
   cleanup.push(() => pipelines.shutdown(5_000));
   return {
@@ -93,7 +105,8 @@ service:
   };
 }
 
-const statusOf = (req: { body: unknown }) => (req.body as { status?: string; event_action?: string }).status ?? (req.body as { event_action: string }).event_action;
+const statusOf = (req: { body: unknown }) =>
+  (req.body as { status?: string; event_action?: string }).status ?? (req.body as { event_action: string }).event_action;
 
 describe('incident alerting, replayed', () => {
   const db = withTestSchema();
@@ -141,7 +154,9 @@ describe('incident alerting, replayed', () => {
       ['provider', 'outage', 'P1'],
     ]);
     expect(a.r.pagerduty.requests.map((q) => (q.body as { payload: { class: string } }).payload.class)).toEqual(['provider/outage']);
-    expect(a.r.slack.requests.map((q) => (q.body as { text: string }).text)).toEqual([expect.stringContaining('P3 cost token spike on openai gpt-4o')]);
+    expect(a.r.slack.requests.map((q) => (q.body as { text: string }).text)).toEqual([
+      expect.stringContaining('P3 cost token spike on openai gpt-4o'),
+    ]);
   });
 
   it('pages once and resolves once across an agent restart in the middle of the incident', async () => {

@@ -47,7 +47,8 @@ export function startAgentProcess(configPath: string, options: AgentProcessOptio
       for (;;) {
         const v = await probe();
         if (v !== undefined) return v;
-        if (child.exitCode !== null || child.signalCode !== null) throw new Error(`the agent exited (${child.exitCode ?? child.signalCode}) while waiting for ${what}: ${lastLogs()}`);
+        if (child.exitCode !== null || child.signalCode !== null)
+          throw new Error(`the agent exited (${child.exitCode ?? child.signalCode}) while waiting for ${what}: ${lastLogs()}`);
         if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last logs: ${lastLogs()}`);
         await new Promise((r) => setTimeout(r, 50));
       }

@@ -29,7 +29,13 @@ export async function startAgentUnderTest(yaml: string, options: { database?: Da
   const time = createLiveTime();
   const telemetry = createAgentTelemetry({ enabled: true, endpoint: '127.0.0.1:0' }, logger);
   await telemetry.start();
-  const pipelines = await buildPipelines(config, { logger, clock: time.clock, scheduler: time.scheduler, meter: telemetry.meter, database: options.database });
+  const pipelines = await buildPipelines(config, {
+    logger,
+    clock: time.clock,
+    scheduler: time.scheduler,
+    meter: telemetry.meter,
+    database: options.database,
+  });
   telemetry.observe(pipelines, [...new Set(Object.values(config.pipelines).flatMap((p) => p.receivers))]);
   await pipelines.start();
   const http = (pipelines.receiver('otlp') as OtlpReceiver).addresses().http!;

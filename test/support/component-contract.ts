@@ -37,7 +37,11 @@ export function componentContract(factory: ComponentFactory, services: () => Par
       const result = factory.configSchema.safeParse({});
       expect(result.success).toBe(false);
       const missing = result.error!.issues.map((i) => i.path.join('.'));
-      expect(missing.sort()).toEqual(Object.keys(factory.exampleConfig!).filter((k) => !factory.configSchema.safeParse({ ...factory.exampleConfig, [k]: undefined }).success).sort());
+      expect(missing.sort()).toEqual(
+        Object.keys(factory.exampleConfig!)
+          .filter((k) => !factory.configSchema.safeParse({ ...factory.exampleConfig, [k]: undefined }).success)
+          .sort(),
+      );
     });
   }
 
@@ -46,7 +50,9 @@ export function componentContract(factory: ComponentFactory, services: () => Par
   });
 
   it('describes every setting', () => {
-    const undocumented = configFields(factory.configSchema).filter((f) => f.description === '').map((f) => f.path);
+    const undocumented = configFields(factory.configSchema)
+      .filter((f) => f.description === '')
+      .map((f) => f.path);
     expect(undocumented).toEqual([]);
   });
 
@@ -74,4 +80,3 @@ export function componentContract(factory: ComponentFactory, services: () => Par
     });
   }
 }
-

@@ -35,7 +35,10 @@ export interface TestSchema {
 /** The suite's database URL (from DATABASE_URL or the bundled server). */
 export function testDatabaseUrl(): string {
   const url = inject('databaseUrl');
-  if (!url) throw new Error('No test database: test/support/global-setup.ts did not provide databaseUrl. Is it listed as globalSetup in vitest.config.ts?');
+  if (!url)
+    throw new Error(
+      'No test database: test/support/global-setup.ts did not provide databaseUrl. Is it listed as globalSetup in vitest.config.ts?',
+    );
   return url;
 }
 

@@ -24,8 +24,10 @@ export function ensureBinary(binary: string, aptPackage: string): string {
   const found = findOnPath(binary);
   if (found) return found;
   const hint = `Install it with: apt-get update && apt-get install -y ${aptPackage}`;
-  if (process.getuid?.() !== 0) throw new Error(`${binary} is not installed and the tests are not running as root, so they cannot install it. ${hint}`);
-  if (!findOnPath('apt-get')) throw new Error(`${binary} is not installed and apt-get is not available here. ${hint} (or your system's equivalent).`);
+  if (process.getuid?.() !== 0)
+    throw new Error(`${binary} is not installed and the tests are not running as root, so they cannot install it. ${hint}`);
+  if (!findOnPath('apt-get'))
+    throw new Error(`${binary} is not installed and apt-get is not available here. ${hint} (or your system's equivalent).`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   try {
     execFileSync('apt-get', ['update'], { env, stdio: 'pipe', timeout: 300_000 });

@@ -50,7 +50,13 @@ export async function startExporter<C>(
   );
   const reader = new CollectingReader();
   const provider = new MeterProvider({ readers: [reader] });
-  const delivery = { initial_backoff_ms: 20, max_backoff_ms: 200, timeout_ms: 2_000, ...(config.delivery as object | undefined), buffer_dir: bufferDir };
+  const delivery = {
+    initial_backoff_ms: 20,
+    max_backoff_ms: 200,
+    timeout_ms: 2_000,
+    ...(config.delivery as object | undefined),
+    buffer_dir: bufferDir,
+  };
   const exporter = await factory.create(factory.configSchema.parse({ ...config, delivery }), {
     id,
     logger,

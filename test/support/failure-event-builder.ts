@@ -9,8 +9,14 @@ const hex = (n: number, width: number) => n.toString(16).padStart(width, '0').sl
 const categoryFields: Record<Category, { subtype: string; fields: Record<string, unknown> }> = {
   provider: { subtype: 'outage', fields: { http_status: 503, retry_after_sec: null, error_class: 'ServiceUnavailableError' } },
   quality: { subtype: 'refusal', fields: { confidence: 0.8 } },
-  cost: { subtype: 'token_spike', fields: { input_tokens: 12000, output_tokens: 800, total_tokens: 12800, cost_usd: 0.42, budget_usd: null, overage_usd: null } },
-  security: { subtype: 'prompt_injection', fields: { threat_type: 'instruction_override', blocked: false, matched_pattern: 'ignore_previous_instructions', confidence: 0.9 } },
+  cost: {
+    subtype: 'token_spike',
+    fields: { input_tokens: 12000, output_tokens: 800, total_tokens: 12800, cost_usd: 0.42, budget_usd: null, overage_usd: null },
+  },
+  security: {
+    subtype: 'prompt_injection',
+    fields: { threat_type: 'instruction_override', blocked: false, matched_pattern: 'ignore_previous_instructions', confidence: 0.9 },
+  },
   data: { subtype: 'stale_index', fields: { drift_score: null, collection: 'docs', documents_affected: 3 } },
 };
 

@@ -8,8 +8,16 @@ import { writeItems } from '../../exporters/postgres/write-items.ts';
 
 // The exporter's defaults, so these writes batch and time out as a default-configured agent's do.
 const defaults = PostgresExporterConfig.parse({});
-const WRITE_OPTIONS = { agentInstance: null, maxRowsPerStatement: defaults.max_rows_per_statement, statementTimeoutMs: defaults.write_timeout_ms };
+const WRITE_OPTIONS = {
+  agentInstance: null,
+  maxRowsPerStatement: defaults.max_rows_per_statement,
+  statementTimeoutMs: defaults.write_timeout_ms,
+};
 
 export async function writeIncidentUpdates(db: Database, updates: readonly IncidentUpdate[]): Promise<void> {
-  await writeItems(db.pool, updates.map((value) => ({ kind: 'incident' as const, value })), WRITE_OPTIONS);
+  await writeItems(
+    db.pool,
+    updates.map((value) => ({ kind: 'incident' as const, value })),
+    WRITE_OPTIONS,
+  );
 }

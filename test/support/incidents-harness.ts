@@ -21,7 +21,10 @@ export interface IncidentsHarness {
   advanceTo(ms: number): Promise<IncidentUpdate[]>;
 }
 
-export async function startIncidents(config: Record<string, unknown> = {}, options: { startMs?: number; database?: Database | null; onUpdates?: (u: IncidentUpdate[]) => Promise<void> } = {}): Promise<IncidentsHarness> {
+export async function startIncidents(
+  config: Record<string, unknown> = {},
+  options: { startMs?: number; database?: Database | null; onUpdates?: (u: IncidentUpdate[]) => Promise<void> } = {},
+): Promise<IncidentsHarness> {
   const time = createManualTime(options.startMs ?? Date.UTC(2026, 10, 22, 8, 0, 0));
   const updates: IncidentUpdate[] = [];
   const record = async (u: readonly IncidentUpdate[]) => {

@@ -2,10 +2,29 @@
 import type { GatewayRequest, LlmCall } from '../../agent/model/llm-call.ts';
 
 const base = (traceId: string, spanId: string, parentSpanId: string, startMs: number, endMs: number, kind: number) => ({
-  source: { traceId, spanId, parentSpanId, spanName: 'litellm_request', spanKind: kind, scopeName: 'litellm', vocabulary: 'litellm' as const },
+  source: {
+    traceId,
+    spanId,
+    parentSpanId,
+    spanName: 'litellm_request',
+    spanKind: kind,
+    scopeName: 'litellm',
+    vocabulary: 'litellm' as const,
+  },
   resource: { serviceName: 'litellm', environment: 'production', k8sNamespace: null, k8sPod: null, k8sNode: null },
   timing: { startMs, endMs, durationMs: endMs - startMs, timeToFirstTokenMs: null },
-  identity: { user: null, endUser: null, team: 'team-42', teamAlias: null, org: null, keyAlias: null, keyHash: null, route: null, sessionId: null, tags: [] },
+  identity: {
+    user: null,
+    endUser: null,
+    team: 'team-42',
+    teamAlias: null,
+    org: null,
+    keyAlias: null,
+    keyHash: null,
+    route: null,
+    sessionId: null,
+    tags: [],
+  },
   signals: [],
 });
 
@@ -28,7 +47,10 @@ export function llmCall(spec: CallSpec): LlmCall {
     kind: 'llm',
     ...base(spec.traceId ?? 'a'.repeat(32), spec.spanId, spec.parentSpanId ?? '', start, spec.endMs ?? start + 500, 1),
     outcome,
-    error: outcome === 'error' ? { httpStatus: 429, code: '429', type: 'RateLimitError', message: 'Rate limit reached', provider: 'openai', exceptions: [] } : null,
+    error:
+      outcome === 'error'
+        ? { httpStatus: 429, code: '429', type: 'RateLimitError', message: 'Rate limit reached', provider: 'openai', exceptions: [] }
+        : null,
     callId: spec.callId ?? null,
     responseId: null,
     provider: spec.provider ?? 'openai',
@@ -53,7 +75,13 @@ export function llmCall(spec: CallSpec): LlmCall {
   };
 }
 
-export function gatewayRequest(spec: { traceId?: string; spanId: string; outcome?: 'ok' | 'error'; startMs?: number; endMs?: number }): GatewayRequest {
+export function gatewayRequest(spec: {
+  traceId?: string;
+  spanId: string;
+  outcome?: 'ok' | 'error';
+  startMs?: number;
+  endMs?: number;
+}): GatewayRequest {
   const start = spec.startMs ?? 900;
   const outcome = spec.outcome ?? 'ok';
   return {

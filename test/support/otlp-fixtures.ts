@@ -64,10 +64,19 @@ export function makeGenAiSpans(n: number, options: GenAiSpanOptions = {}): Reada
     const m = i % MODELS.length;
     const failed = errorEvery > 0 && i % errorEvery === errorEvery - 1;
     const startMs = i * 37;
-    const span = tracer.startSpan('litellm_request', { kind: SpanKind.CLIENT, startTime: hrTime(startMs), attributes: genAiAttributes(i, m, failed, random) });
+    const span = tracer.startSpan('litellm_request', {
+      kind: SpanKind.CLIENT,
+      startTime: hrTime(startMs),
+      attributes: genAiAttributes(i, m, failed, random),
+    });
     if (failed) {
       span.recordException(
-        { name: 'RateLimitError', message: `litellm.RateLimitError: ${PROVIDERS[m]}Exception - Rate limit reached for requests`, stack: 'Traceback (most recent call last):\n  File "litellm/main.py", line 512, in acompletion\n    response = await init_response\nlitellm.exceptions.RateLimitError' },
+        {
+          name: 'RateLimitError',
+          message: `litellm.RateLimitError: ${PROVIDERS[m]}Exception - Rate limit reached for requests`,
+          stack:
+            'Traceback (most recent call last):\n  File "litellm/main.py", line 512, in acompletion\n    response = await init_response\nlitellm.exceptions.RateLimitError',
+        },
         hrTime(startMs + 200),
       );
       span.setStatus({ code: SpanStatusCode.ERROR });
@@ -106,7 +115,13 @@ function genAiAttributes(i: number, m: number, failed: boolean, random: () => nu
     'metadata.model_group': MODELS[m],
     'metadata.deployment': `${PROVIDERS[m]}/${MODELS[m]}`,
     'metadata.api_base': 'https://api.openai.com/v1',
-    'hidden_params': JSON.stringify({ model_id: `deployment-${m}`, cache_key: null, api_base: 'https://api.openai.com/v1', response_cost: 0.00042, litellm_overhead_time_ms: 3.1 }),
+    hidden_params: JSON.stringify({
+      model_id: `deployment-${m}`,
+      cache_key: null,
+      api_base: 'https://api.openai.com/v1',
+      response_cost: 0.00042,
+      litellm_overhead_time_ms: 3.1,
+    }),
   };
   if (failed) {
     attributes['error.type'] = 'RateLimitError';
@@ -168,7 +183,10 @@ export const serializeLogsProtobuf = (logs: ReadableLogRecord[]): Uint8Array => 
 export const serializeLogsJson = (logs: ReadableLogRecord[]): Uint8Array => serialized(JsonLogsSerializer.serializeRequest(logs));
 
 /** An ExportTraceServiceRequest of `n` GenAI spans in both encodings. */
-export function genAiTraceRequest(n: number, options: GenAiSpanOptions = {}): { spans: ReadableSpan[]; protobuf: Uint8Array; json: Uint8Array } {
+export function genAiTraceRequest(
+  n: number,
+  options: GenAiSpanOptions = {},
+): { spans: ReadableSpan[]; protobuf: Uint8Array; json: Uint8Array } {
   const spans = makeGenAiSpans(n, options);
   return { spans, protobuf: serializeTracesProtobuf(spans), json: serializeTracesJson(spans) };
 }

@@ -33,7 +33,9 @@ export interface RecordingReceiver {
   close(): Promise<void>;
 }
 
-export async function startRecordingReceiver(defaultResponse: ScriptedResponse = { status: 202, body: '{"status":"success"}' }): Promise<RecordingReceiver> {
+export async function startRecordingReceiver(
+  defaultResponse: ScriptedResponse = { status: 202, body: '{"status":"success"}' },
+): Promise<RecordingReceiver> {
   const requests: RecordedRequest[] = [];
   const script: ScriptedResponse[] = [];
   let down = false;

@@ -1,7 +1,15 @@
 // Builds full OTLP spans and log records (the decoded form normalize reads) from the few fields a
 // test cares about. Fixture modules in test/fixtures/spans/ export SpanInput values, so receiver
 // and CLI tests can build the same spans.
-import type { Attributes, AttributeValue, OtlpLogRecord, OtlpResource, OtlpScope, OtlpSpan, OtlpSpanEvent } from '../../agent/model/otlp.ts';
+import type {
+  Attributes,
+  AttributeValue,
+  OtlpLogRecord,
+  OtlpResource,
+  OtlpScope,
+  OtlpSpan,
+  OtlpSpanEvent,
+} from '../../agent/model/otlp.ts';
 import { SpanKind, StatusCode } from '../../agent/model/otlp.ts';
 
 export interface EventInput {

@@ -34,7 +34,9 @@ export function failureListSql(filter: FailureFilter, limit: number): { text: st
   }
   if (filter.after) {
     // Row comparison matches the index order, so PostgreSQL seeks straight to the next page.
-    where.push(`(occurred_at, failure_id) < (timestamptz 'epoch' + ${param(filter.after.atMicros)}::bigint * interval '1 microsecond', ${param(filter.after.id)})`);
+    where.push(
+      `(occurred_at, failure_id) < (timestamptz 'epoch' + ${param(filter.after.atMicros)}::bigint * interval '1 microsecond', ${param(filter.after.id)})`,
+    );
   }
   const text = `SELECT ${FAILURE_EVENT_COLUMNS.join(', ')}, (extract(epoch FROM occurred_at) * 1000000)::bigint::text AS cursor_micros
   FROM failure_events

@@ -79,6 +79,10 @@ function toEvent(row: FailureEventRow) {
     return rowToFailureEvent(row);
   } catch (cause) {
     // Written rows are validated on the way in, so this is a bug or a hand-edited row; say which.
-    throw new ApiError(500, 'invalid_stored_event', `The stored event ${row.failure_id} is not a valid FailureEvent (${(cause as Error).message}); fix or delete the row.`);
+    throw new ApiError(
+      500,
+      'invalid_stored_event',
+      `The stored event ${row.failure_id} is not a valid FailureEvent (${(cause as Error).message}); fix or delete the row.`,
+    );
   }
 }

@@ -16,12 +16,17 @@ export function failureListQuery(maxPageSize: number) {
       from: rfc3339().optional().describe('Only events at or after this time (RFC 3339).'),
       to: rfc3339().optional().describe('Only events before this time (RFC 3339).'),
       category: Category.optional().describe('Only this category.'),
-      subtype: z.enum(ALL_SUBTYPES).optional().describe('Only this subtype (from the taxonomy; with `category`, one of that category\'s subtypes).'),
+      subtype: z
+        .enum(ALL_SUBTYPES)
+        .optional()
+        .describe("Only this subtype (from the taxonomy; with `category`, one of that category's subtypes)."),
       severity: Severity.optional().describe('Only this severity.'),
       provider: name('Only this provider (normalized name, e.g. openai).').optional(),
       model: name('Only this model (as reported, e.g. gpt-4o).').optional(),
       team: name('Only events of this team.').optional(),
-      limit: pageLimit(maxPageSize).optional().describe(`Events per page, 1 to ${maxPageSize}; the server's default page size when omitted.`),
+      limit: pageLimit(maxPageSize)
+        .optional()
+        .describe(`Events per page, 1 to ${maxPageSize}; the server's default page size when omitted.`),
       cursor: cursorParameter().optional(),
     })
     .superRefine((q, ctx) => {
@@ -43,7 +48,7 @@ export const FailureIdParams = z.strictObject({
   id: z
     .string()
     .regex(/^[0-9a-f]{32}$/, { error: 'expected a failure id: 32 lowercase hex characters' })
-    .describe('The event\'s failure_id.'),
+    .describe("The event's failure_id."),
 });
 
 export const FAILURE_EVENT: NamedSchema = { name: 'FailureEvent', schema: FailureEvent };

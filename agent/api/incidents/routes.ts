@@ -22,7 +22,8 @@ export function registerIncidentRoutes(app: FastifyInstance, deps: ApiDeps): voi
         openapi: {
           operationId: 'listIncidents',
           summary: 'List incidents, newest opened first.',
-          description: 'Filters combine with AND. Follow next_cursor until it is null. An unknown or malformed parameter is a 400 naming it.',
+          description:
+            'Filters combine with AND. Follow next_cursor until it is null. An unknown or malformed parameter is a 400 naming it.',
           tags: ['incidents'],
           query: listQuery,
           responses: {
@@ -39,11 +40,23 @@ export function registerIncidentRoutes(app: FastifyInstance, deps: ApiDeps): voi
       // The schema has already checked the cursor decodes. Incident times are whole milliseconds,
       // so the cursor's microseconds convert back exactly.
       const position = q.cursor === undefined ? null : decodeCursor(q.cursor);
-      const after = position ? { openedAt: new Date(Number(BigInt(position.atMicros) / 1000n)).toISOString(), incidentId: position.id } : undefined;
-      const page = await listIncidents(deps.database, { state: q.state, category: q.category, severity: q.severity, since: q.since, until: q.until, limit, after });
+      const after = position
+        ? { openedAt: new Date(Number(BigInt(position.atMicros) / 1000n)).toISOString(), incidentId: position.id }
+        : undefined;
+      const page = await listIncidents(deps.database, {
+        state: q.state,
+        category: q.category,
+        severity: q.severity,
+        since: q.since,
+        until: q.until,
+        limit,
+        after,
+      });
       return {
         data: page.incidents,
-        next_cursor: page.next ? encodeCursor({ atMicros: (BigInt(Date.parse(page.next.openedAt)) * 1000n).toString(), id: page.next.incidentId }) : null,
+        next_cursor: page.next
+          ? encodeCursor({ atMicros: (BigInt(Date.parse(page.next.openedAt)) * 1000n).toString(), id: page.next.incidentId })
+          : null,
       };
     },
   );

@@ -16,7 +16,9 @@ export function incidentListQuery(maxPageSize: number) {
       severity: Severity.optional().describe('Only this current severity.'),
       since: rfc3339().optional().describe('Only incidents still active at or after this time (last event at or after it).'),
       until: rfc3339().optional().describe('Only incidents that began at or before this time (first event at or before it).'),
-      limit: pageLimit(maxPageSize).optional().describe(`Incidents per page, 1 to ${maxPageSize}; the server's default page size when omitted.`),
+      limit: pageLimit(maxPageSize)
+        .optional()
+        .describe(`Incidents per page, 1 to ${maxPageSize}; the server's default page size when omitted.`),
       cursor: cursorParameter().optional(),
     })
     .superRefine((q, ctx) => {
@@ -35,7 +37,9 @@ export const IncidentIdParams = z.strictObject({ id: incidentId });
 
 export const incidentDetailQuery = (maxMembers: number) =>
   z.strictObject({
-    member_limit: pageLimit(maxMembers).optional().describe(`Member events to include, 1 to ${maxMembers} (oldest first); default ${maxMembers}.`),
+    member_limit: pageLimit(maxMembers)
+      .optional()
+      .describe(`Member events to include, 1 to ${maxMembers} (oldest first); default ${maxMembers}.`),
   });
 
 export const IncidentPage = z.strictObject({
@@ -52,7 +56,9 @@ export const IncidentDetail = z.strictObject({
       z.strictObject({
         failure_id: z.string(),
         occurred_at: z.string().describe('Event time of the member event.'),
-        event: FailureEvent.nullable().describe('The event itself, or null when the failure store does not hold it (the tables are written independently).'),
+        event: FailureEvent.nullable().describe(
+          'The event itself, or null when the failure store does not hold it (the tables are written independently).',
+        ),
       }),
     )
     .describe('Member events, oldest first, up to member_limit.'),

@@ -10,7 +10,9 @@ const enabledWhenNull = (v: unknown) => (v === null ? {} : v);
 
 export const HttpProtocolConfig = z
   .strictObject({
-    endpoint: Endpoint.default('127.0.0.1:4318').describe('Address the OTLP/HTTP server listens on, "host:port"; port 0 picks a free port.'),
+    endpoint: Endpoint.default('127.0.0.1:4318').describe(
+      'Address the OTLP/HTTP server listens on, "host:port"; port 0 picks a free port.',
+    ),
     max_request_body_bytes: z
       .int()
       .positive()
@@ -21,7 +23,9 @@ export const HttpProtocolConfig = z
 
 export const GrpcProtocolConfig = z
   .strictObject({
-    endpoint: Endpoint.default('127.0.0.1:4317').describe('Address the OTLP/gRPC server listens on, "host:port"; port 0 picks a free port.'),
+    endpoint: Endpoint.default('127.0.0.1:4317').describe(
+      'Address the OTLP/gRPC server listens on, "host:port"; port 0 picks a free port.',
+    ),
     max_recv_msg_size_bytes: z
       .int()
       .positive()

@@ -71,7 +71,8 @@ export function createOtlpGrpcServer(config: GrpcProtocolConfig, deps: GrpcServe
           if (outcome.kind === 'refused') return callback(unavailable(outcome.error.message, outcome.error.retryAfterSec));
           callback({ code: grpc.status.INTERNAL, details: outcome.message });
         },
-        (err: unknown) => callback({ code: grpc.status.INTERNAL, details: `The agent failed to handle the request: ${(err as Error).message}` }),
+        (err: unknown) =>
+          callback({ code: grpc.status.INTERNAL, details: `The agent failed to handle the request: ${(err as Error).message}` }),
       );
     };
   }

@@ -104,7 +104,8 @@ export function createOtlpHttpServer(config: HttpProtocolConfig, deps: HttpServe
       return sendStatus(res, replyAs, 400, `The body is not a valid ${kind} ${signal} request: ${(err as Error).message}`);
     }
 
-    const outcome = signal === 'traces' ? await ingest.traces('http', decoded as DecodedTraces) : await ingest.logs('http', decoded as DecodedLogs);
+    const outcome =
+      signal === 'traces' ? await ingest.traces('http', decoded as DecodedTraces) : await ingest.logs('http', decoded as DecodedLogs);
     if (isShuttingDown()) res.setHeader('Connection', 'close');
     sendOutcome(res, encoding, signal, outcome);
   }

@@ -12,9 +12,7 @@ import type { FailureReason, OtlpReceiverStats, Signal, Transport } from './stat
 
 export type IngestOutcome =
   /** `rejected` items were left out; `message` says why (partial_success), '' when none. */
-  | { kind: 'ok'; rejected: number; message: string }
-  | { kind: 'refused'; error: RefusedError }
-  | { kind: 'failed'; message: string };
+  { kind: 'ok'; rejected: number; message: string } | { kind: 'refused'; error: RefusedError } | { kind: 'failed'; message: string };
 
 export interface Ingest {
   traces(transport: Transport, decoded: DecodedTraces): Promise<IngestOutcome>;

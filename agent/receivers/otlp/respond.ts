@@ -1,7 +1,13 @@
 // Writing OTLP/HTTP answers: the export response (empty, `{}` or partial_success) and error
 // answers carrying a google.rpc.Status, both in the request's encoding.
 import type { ServerResponse } from 'node:http';
-import { encodeExportResponseJson, encodeExportResponseProtobuf, encodeStatusJson, encodeStatusProtobuf, type OtlpSignal } from '../../otlp/encode-response.ts';
+import {
+  encodeExportResponseJson,
+  encodeExportResponseProtobuf,
+  encodeStatusJson,
+  encodeStatusProtobuf,
+  type OtlpSignal,
+} from '../../otlp/encode-response.ts';
 
 export type BodyEncoding = 'protobuf' | 'json';
 
@@ -11,13 +17,25 @@ const CONTENT_TYPE: Record<BodyEncoding, string> = { protobuf: 'application/x-pr
 // status keeps the body meaningful anyway (as the Collector does).
 const GRPC_CODE: Record<number, number> = { 400: 3, 404: 5, 405: 12, 413: 8, 415: 3, 429: 8, 500: 13, 503: 14 };
 
-export function sendExportResponse(res: ServerResponse, encoding: BodyEncoding, signal: OtlpSignal, rejected: number, message: string): void {
+export function sendExportResponse(
+  res: ServerResponse,
+  encoding: BodyEncoding,
+  signal: OtlpSignal,
+  rejected: number,
+  message: string,
+): void {
   const partial = { rejected, errorMessage: message };
   const body = encoding === 'json' ? encodeExportResponseJson(signal, partial) : encodeExportResponseProtobuf(partial);
   send(res, 200, encoding, body);
 }
 
-export function sendStatus(res: ServerResponse, encoding: BodyEncoding, httpStatus: number, message: string, options: { retryAfterSec?: number } = {}): void {
+export function sendStatus(
+  res: ServerResponse,
+  encoding: BodyEncoding,
+  httpStatus: number,
+  message: string,
+  options: { retryAfterSec?: number } = {},
+): void {
   const code = GRPC_CODE[httpStatus] ?? 2;
   const { retryAfterSec } = options;
   if (retryAfterSec !== undefined) res.setHeader('Retry-After', String(Math.max(0, Math.ceil(retryAfterSec))));

@@ -17,7 +17,17 @@ export type FailureReason =
   | 'shutting_down' // 503 / UNAVAILABLE
   | 'internal'; // the pipeline failed otherwise: 500 / INTERNAL
 
-export const FAILURE_REASONS: readonly FailureReason[] = ['malformed', 'too_large', 'unsupported_media_type', 'not_found', 'memory', 'queue', 'backpressure', 'shutting_down', 'internal'];
+export const FAILURE_REASONS: readonly FailureReason[] = [
+  'malformed',
+  'too_large',
+  'unsupported_media_type',
+  'not_found',
+  'memory',
+  'queue',
+  'backpressure',
+  'shutting_down',
+  'internal',
+];
 
 export interface SignalStats {
   /** Items handed to the pipeline. */

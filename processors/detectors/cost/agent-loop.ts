@@ -52,7 +52,17 @@ export function createAgentLoopCheck(config: CostConfig): AgentLoopCheck {
       const now = call.timing.endMs;
       latest = Math.max(latest, now);
       forgetIdle(latest - c.trace_ttl_ms);
-      const t = traces.touch(call.source.traceId, () => ({ requests: 0, prompts: new Map(), toolCalls: new Map(), lastMs: now, input: 0, output: 0, reasoning: 0, costUsd: 0, reported: false }));
+      const t = traces.touch(call.source.traceId, () => ({
+        requests: 0,
+        prompts: new Map(),
+        toolCalls: new Map(),
+        lastMs: now,
+        input: 0,
+        output: 0,
+        reasoning: 0,
+        costUsd: 0,
+        reported: false,
+      }));
       t.requests++;
       t.lastMs = Math.max(t.lastMs, now);
       t.input += tokens?.input ?? 0;
@@ -68,12 +78,28 @@ export function createAgentLoopCheck(config: CostConfig): AgentLoopCheck {
       const toolLoop = toolRepeat !== null && toolRepeat.count >= c.max_tool_call_repeats;
       if (!tooMany && !repeated && !toolLoop) return null;
       t.reported = true;
-      const traceTokens: BilledTokens = { input: t.input, output: t.output, reasoning: t.reasoning, total: t.input + t.output, reasoningRule: tokens?.reasoningRule ?? 'none' };
+      const traceTokens: BilledTokens = {
+        input: t.input,
+        output: t.output,
+        reasoning: t.reasoning,
+        total: t.input + t.output,
+        reasoningRule: tokens?.reasoningRule ?? 'none',
+      };
       const trace = { key_kind: 'trace', key: call.source.traceId, window: 'trace' };
       const [method, evidence] = repeated
         ? ['prompt_repeat', { rule: 'same_prompt', ...trace, baseline: c.max_prompt_repeats, observed: repeats, llm_requests: t.requests }]
         : toolLoop
-          ? ['tool_call_repeat', { rule: 'same_tool_call', ...trace, tool: toolRepeat.tool, baseline: c.max_tool_call_repeats, observed: toolRepeat.count, llm_requests: t.requests }]
+          ? [
+              'tool_call_repeat',
+              {
+                rule: 'same_tool_call',
+                ...trace,
+                tool: toolRepeat.tool,
+                baseline: c.max_tool_call_repeats,
+                observed: toolRepeat.count,
+                llm_requests: t.requests,
+              },
+            ]
           : ['trace_call_count', { rule: 'calls_per_trace', ...trace, baseline: c.max_calls_per_trace, observed: t.requests }];
       return costSignal('agent_loop', method, traceTokens, evidence, { cost_usd: t.costUsd });
     },

@@ -20,7 +20,14 @@ export function billedTokens(call: LlmCall, separateProviders: ReadonlySet<strin
   const input = t.input ?? 0;
   const output = t.output ?? 0;
   const reasoning = t.reasoning ?? 0;
-  if (reasoning === 0) return { input, output, reasoning, total: t.input === null || t.output === null ? (t.total ?? input + output) : input + output, reasoningRule: 'none' };
+  if (reasoning === 0)
+    return {
+      input,
+      output,
+      reasoning,
+      total: t.input === null || t.output === null ? (t.total ?? input + output) : input + output,
+      reasoningRule: 'none',
+    };
   let separate = separateProviders.has(call.provider);
   if (t.total !== null && t.input !== null && t.output !== null) {
     if (t.total === input + output + reasoning) separate = true;
@@ -29,5 +36,11 @@ export function billedTokens(call: LlmCall, separateProviders: ReadonlySet<strin
   // Reasoning larger than the output count cannot be a subset of it.
   if (!separate && t.output !== null && reasoning > output) separate = true;
   const billedOutput = separate ? output + reasoning : output;
-  return { input, output: billedOutput, reasoning, total: input + billedOutput, reasoningRule: separate ? 'billed_separately' : 'subset_of_output' };
+  return {
+    input,
+    output: billedOutput,
+    reasoning,
+    total: input + billedOutput,
+    reasoningRule: separate ? 'billed_separately' : 'subset_of_output',
+  };
 }

@@ -9,7 +9,13 @@ export interface Money {
   overage_usd?: number;
 }
 
-export function costSignal(subtype: string, method: string, tokens: BilledTokens | null, evidence: Record<string, unknown>, money: Money = {}): Signal {
+export function costSignal(
+  subtype: string,
+  method: string,
+  tokens: BilledTokens | null,
+  evidence: Record<string, unknown>,
+  money: Money = {},
+): Signal {
   const fields: Signal['fields'] = {};
   if (tokens !== null) {
     if (tokens.input > 0) fields.input_tokens = tokens.input;

@@ -30,7 +30,14 @@ export function createCostDetectors(config: CostConfig): CostDetectors {
     observe(call) {
       const tokens = billedTokens(call, separate);
       const out = [...budgets.observe(call, tokens), ...batches.observe(call, tokens)];
-      for (const s of [spikes.observe(call, tokens), spend.observe(call, tokens), cache.observe(call, tokens), retries.observe(call, tokens), loops.observe(call, tokens)]) if (s !== null) out.push(s);
+      for (const s of [
+        spikes.observe(call, tokens),
+        spend.observe(call, tokens),
+        cache.observe(call, tokens),
+        retries.observe(call, tokens),
+        loops.observe(call, tokens),
+      ])
+        if (s !== null) out.push(s);
       return out;
     },
   };

@@ -31,7 +31,10 @@ export function createRetryStormCheck(config: CostConfig): RetryStormCheck {
       if (call.attempt && call.attempt.number < call.attempt.of) return null;
       const attempts = Math.max(call.attempt?.of ?? 1, 1 + (call.retry.retries ?? 0));
       const model = call.modelGroup ?? call.requestModel ?? call.responseModel ?? 'unknown';
-      const state = states.touch(`${call.provider}\u0000${model}`, () => ({ sums: createBucketSums(2, c.window_ms + c.baseline_window_ms, bucketMs), stormThreshold: null }));
+      const state = states.touch(`${call.provider}\u0000${model}`, () => ({
+        sums: createBucketSums(2, c.window_ms + c.baseline_window_ms, bucketMs),
+        stormThreshold: null,
+      }));
       state.sums.add(call.timing.endMs, [attempts, 1]);
       const [curAttempts, curRequests] = state.sums.recent(c.window_ms);
       if (curRequests < c.min_requests) return null;

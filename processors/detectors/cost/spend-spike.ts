@@ -33,7 +33,11 @@ export function createSpendSpikeCheck(config: CostConfig): SpendSpikeCheck {
       if (!c.enabled || tokens === null || tokens.total <= 0) return null;
       const [kind, value] = keyOf(call);
       const now = call.timing.endMs;
-      const state = states.touch(`${kind}\u0000${value}`, () => ({ sums: createBucketSums(3, c.window_ms + c.baseline_window_ms, bucketMs), firstMs: now, spikeThreshold: null }));
+      const state = states.touch(`${kind}\u0000${value}`, () => ({
+        sums: createBucketSums(3, c.window_ms + c.baseline_window_ms, bucketMs),
+        firstMs: now,
+        spikeThreshold: null,
+      }));
       state.sums.add(now, [tokens.total, 1, call.cost.totalUsd !== null && call.cost.totalUsd > 0 ? call.cost.totalUsd : 0]);
       const [curTokens, curRequests, curUsd] = state.sums.recent(c.window_ms);
       const [baseTokens, baseRequests] = state.sums.recent(c.baseline_window_ms, c.window_ms);

@@ -40,16 +40,21 @@ export function createTokenSpikeCheck(config: CostConfig): TokenSpikeCheck {
       }
       if (!state.armed) return null;
       state.armed = false;
-      return costSignal('token_spike', 'rolling_median', tokens, {
-        rule: `median_x${c.factor}`,
-        key_kind: route === null ? 'model' : 'route_model',
-        key: route === null ? model : `${route} ${model}`,
-        window_ms: c.window_ms,
-        baseline: median,
-        observed: tokens.total,
-        threshold,
-        samples,
-      }, { cost_usd: call.cost.totalUsd ?? undefined },
+      return costSignal(
+        'token_spike',
+        'rolling_median',
+        tokens,
+        {
+          rule: `median_x${c.factor}`,
+          key_kind: route === null ? 'model' : 'route_model',
+          key: route === null ? model : `${route} ${model}`,
+          window_ms: c.window_ms,
+          baseline: median,
+          observed: tokens.total,
+          threshold,
+          samples,
+        },
+        { cost_usd: call.cost.totalUsd ?? undefined },
       );
     },
   };

@@ -37,34 +37,53 @@ export function inspectQuality(call: LlmCall, q: QualityConfig, documents: Trace
   const tokenCheck = checkInputTokens(call.content, call.tokens.input, q.input_token_excess_ratio);
   if (call.outcome !== 'ok' || !CHAT_OPERATIONS.has(call.operation)) return { signals: [], job: null, grounding: null, tokenCheck };
   const signals: Signal[] = [];
-  for (const f of findScoreFindings(call.evaluation, { hallucination: q.hallucination_score_threshold, faithfulness: q.faithfulness_threshold })) {
+  for (const f of findScoreFindings(call.evaluation, {
+    hallucination: q.hallucination_score_threshold,
+    faithfulness: q.faithfulness_threshold,
+  })) {
     signals.push(qualitySignal(f.subtype, 'evaluation_score', f.rule, f.confidence, f.evidence));
   }
   const truncation = findTruncation(call);
-  if (truncation !== null) signals.push(qualitySignal(truncation.subtype, truncation.method, truncation.rule, truncation.confidence, truncation.evidence));
+  if (truncation !== null)
+    signals.push(qualitySignal(truncation.subtype, truncation.method, truncation.rule, truncation.confidence, truncation.evidence));
   const empty = findEmptyResponse(call);
   if (empty !== null) signals.push(qualitySignal(empty.subtype, empty.method, empty.rule, empty.confidence, empty.evidence));
 
   const content = call.content;
   if (content === null || empty !== null) return { signals, job: null, grounding: null, tokenCheck };
   const answer = content.outputText ?? '';
-  const hasRefusalField = content.outputMessages.some((m) => m.parts.some((p) => p.type === 'refusal' && p.content !== null && p.content !== ''));
+  const hasRefusalField = content.outputMessages.some((m) =>
+    m.parts.some((p) => p.type === 'refusal' && p.content !== null && p.content !== ''),
+  );
   if (answer.trim() === '') {
     if (hasRefusalField) signals.push(qualitySignal('refusal', 'provider_field', 'refusal:provider_field', 1, { source: 'refusal_field' }));
     return { signals, job: null, grounding: null, tokenCheck };
   }
   const format = formatRequested(call, q);
   // A turn that calls a tool is not the answer the format was asked for; the final turn is.
-  const callsTool = call.finishReasons.includes('tool_call') || content.outputMessages.some((m) => m.parts.some((p) => p.type === 'tool_call'));
+  const callsTool =
+    call.finishReasons.includes('tool_call') || content.outputMessages.some((m) => m.parts.some((p) => p.type === 'tool_call'));
   let json: unknown;
   if (format !== null && !callsTool) {
     const read = readJsonAnswer(answer, format, q.allow_code_fence);
     const violation = read.violation;
     json = read.value;
     // A cut-off answer explains its broken JSON: the truncation stays the primary verdict.
-    if (violation !== null) signals.push(qualitySignal('format_violation', 'json_parse', violation.rule, truncation === null ? violation.confidence : Math.min(violation.confidence, 0.8), { ...violation.evidence, truncated: truncation !== null }));
+    if (violation !== null)
+      signals.push(
+        qualitySignal(
+          'format_violation',
+          'json_parse',
+          violation.rule,
+          truncation === null ? violation.confidence : Math.min(violation.confidence, 0.8),
+          { ...violation.evidence, truncated: truncation !== null },
+        ),
+      );
   }
-  const refusal = findRefusal(answer, hasRefusalField, call.tokens.output, { maxTokens: q.refusal_max_tokens, scanChars: q.refusal_scan_chars });
+  const refusal = findRefusal(answer, hasRefusalField, call.tokens.output, {
+    maxTokens: q.refusal_max_tokens,
+    scanChars: q.refusal_scan_chars,
+  });
   if (refusal !== null) signals.push(qualitySignal('refusal', refusal.method, refusal.rule, refusal.confidence, refusal.evidence));
 
   // A refusal carries no facts worth screening. A JSON answer states its facts in its string
@@ -76,7 +95,13 @@ export function inspectQuality(call: LlmCall, q: QualityConfig, documents: Trace
   if (q.language.enabled && format === null) {
     // Only what identification reads crosses to the worker (plus room to tell code from prose).
     const sample = q.language.sample_chars;
-    job.language = { userText: userText(call, sample), systemPrompt: (content.systemPrompt ?? '').slice(0, 8 * sample), answer: answer.slice(0, 4 * sample), minLetters: q.language.min_letters, sampleChars: sample };
+    job.language = {
+      userText: userText(call, sample),
+      systemPrompt: (content.systemPrompt ?? '').slice(0, 8 * sample),
+      answer: answer.slice(0, 4 * sample),
+      minLetters: q.language.min_letters,
+      sampleChars: sample,
+    };
   }
   let grounding: GroundingTally | null = null;
   const context = groundingContext(call, documents, q);
@@ -96,11 +121,20 @@ export function completeQuality(inspection: QualityInspection, result: Expensive
   const out: Signal[] = [];
   const lang = result?.language;
   if (lang !== undefined && lang.skipped === null && lang.input !== lang.output) {
-    out.push(qualitySignal('language_drift', 'language_id', 'language:mismatch', 0.7, { input_language: lang.input, output_language: lang.output }));
+    out.push(
+      qualitySignal('language_drift', 'language_id', 'language:mismatch', 0.7, {
+        input_language: lang.input,
+        output_language: lang.output,
+      }),
+    );
   }
   if (inspection.grounding !== null) {
-    const verdict = judgeGrounding(inspection.grounding, result?.entities ?? null, { minUngrounded: q.grounding.min_ungrounded, minRatio: q.grounding.min_ungrounded_ratio });
-    if (verdict !== null) out.push(qualitySignal('hallucination', 'grounding', 'grounding:ungrounded_facts', verdict.confidence, verdict.evidence));
+    const verdict = judgeGrounding(inspection.grounding, result?.entities ?? null, {
+      minUngrounded: q.grounding.min_ungrounded,
+      minRatio: q.grounding.min_ungrounded_ratio,
+    });
+    if (verdict !== null)
+      out.push(qualitySignal('hallucination', 'grounding', 'grounding:ungrounded_facts', verdict.confidence, verdict.evidence));
   }
   return out;
 }
@@ -108,7 +142,11 @@ export function completeQuality(inspection: QualityInspection, result: Expensive
 /** Adds the input-token comparison to every signal of a call whose reported input is too high. */
 export function withTokenCheck(signals: readonly Signal[], check: TokenCheck | null): Signal[] {
   if (check === null || signals.length === 0) return [...signals];
-  const note = { input_tokens_reported: check.reported, input_tokens_predicted: check.predicted, input_tokens_excess_ratio: check.excessRatio };
+  const note = {
+    input_tokens_reported: check.reported,
+    input_tokens_predicted: check.predicted,
+    input_tokens_excess_ratio: check.excessRatio,
+  };
   return signals.map((s) => ({ ...s, evidence: { ...s.evidence, ...note } }));
 }
 
@@ -117,7 +155,8 @@ function formatRequested(call: LlmCall, q: QualityConfig): FormatRequest | null 
   const route = call.identity.route;
   const routeSchema = route !== null ? q.route_schemas[route] : undefined;
   const requested = content?.responseFormat ?? null;
-  if (requested !== null && JSON_FORMATS.has(requested)) return { format: requested, schema: content?.responseSchema ?? routeSchema ?? null };
+  if (requested !== null && JSON_FORMATS.has(requested))
+    return { format: requested, schema: content?.responseSchema ?? routeSchema ?? null };
   if (routeSchema !== undefined) return { format: 'route_schema', schema: routeSchema };
   return null;
 }
@@ -166,6 +205,12 @@ function userText(call: LlmCall, max: number): string {
 const NON_ASCII = /[^\x00-\x7f]/;
 const foldForEntities = (lower: string): string => (NON_ASCII.test(lower) ? lower.normalize('NFKD').replace(/\p{M}+/gu, '') : lower);
 
-export function qualitySignal(subtype: string, method: string, rule: string, confidence: number, evidence: Record<string, unknown>): Signal {
+export function qualitySignal(
+  subtype: string,
+  method: string,
+  rule: string,
+  confidence: number,
+  evidence: Record<string, unknown>,
+): Signal {
   return { category: 'quality', subtype, detection_method: method, confidence, evidence: { rule, ...evidence }, fields: { confidence } };
 }

@@ -10,19 +10,117 @@ const PARTICLES = new Set(['of', 'de', 'del', 'der', 'van', 'von', 'da', 'di', '
 // Capitalised words that are not names (pronoun, weekdays, months are context-free and common),
 // and the greetings and sign-offs of a polite reply ("Dear …", "Kind Regards").
 const COMMON = new Set([
-  'I', 'I’m', "I'm", 'I’ll', "I'll", 'I’ve', "I've", 'OK', 'Yes', 'No', 'Note', 'However', 'The', 'This', 'That', 'These', 'Those', 'It', 'In', 'On', 'For', 'And', 'But', 'If', 'As', 'At', 'To', 'A', 'An',
-  'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday',
-  'Dear', 'Hi', 'Hello', 'Hey', 'Thanks', 'Thank', 'Please', 'Best', 'Kind', 'Warm', 'Regards', 'Sincerely', 'Cheers', 'Yours',
+  'I',
+  'I’m',
+  "I'm",
+  'I’ll',
+  "I'll",
+  'I’ve',
+  "I've",
+  'OK',
+  'Yes',
+  'No',
+  'Note',
+  'However',
+  'The',
+  'This',
+  'That',
+  'These',
+  'Those',
+  'It',
+  'In',
+  'On',
+  'For',
+  'And',
+  'But',
+  'If',
+  'As',
+  'At',
+  'To',
+  'A',
+  'An',
+  'Monday',
+  'Tuesday',
+  'Wednesday',
+  'Thursday',
+  'Friday',
+  'Saturday',
+  'Sunday',
+  'Dear',
+  'Hi',
+  'Hello',
+  'Hey',
+  'Thanks',
+  'Thank',
+  'Please',
+  'Best',
+  'Kind',
+  'Warm',
+  'Regards',
+  'Sincerely',
+  'Cheers',
+  'Yours',
 ]);
 // Upper-case SQL keywords ("GROUP BY", "ORDER BY") are code, not organisations.
 const SQL_KEYWORDS = new Set([
-  'SELECT', 'FROM', 'WHERE', 'GROUP', 'ORDER', 'BY', 'HAVING', 'LIMIT', 'OFFSET', 'JOIN', 'LEFT', 'RIGHT', 'INNER', 'OUTER', 'ON', 'AS', 'AND', 'OR', 'NOT', 'NULL', 'IS', 'IN',
-  'DESC', 'ASC', 'DISTINCT', 'COUNT', 'SUM', 'AVG', 'MIN', 'MAX', 'INSERT', 'INTO', 'VALUES', 'UPDATE', 'SET', 'DELETE', 'CREATE', 'TABLE', 'ALTER', 'DROP', 'UNION', 'ALL',
-  'CASE', 'WHEN', 'THEN', 'ELSE', 'END', 'WITH', 'OVER', 'PARTITION', 'RETURNING',
+  'SELECT',
+  'FROM',
+  'WHERE',
+  'GROUP',
+  'ORDER',
+  'BY',
+  'HAVING',
+  'LIMIT',
+  'OFFSET',
+  'JOIN',
+  'LEFT',
+  'RIGHT',
+  'INNER',
+  'OUTER',
+  'ON',
+  'AS',
+  'AND',
+  'OR',
+  'NOT',
+  'NULL',
+  'IS',
+  'IN',
+  'DESC',
+  'ASC',
+  'DISTINCT',
+  'COUNT',
+  'SUM',
+  'AVG',
+  'MIN',
+  'MAX',
+  'INSERT',
+  'INTO',
+  'VALUES',
+  'UPDATE',
+  'SET',
+  'DELETE',
+  'CREATE',
+  'TABLE',
+  'ALTER',
+  'DROP',
+  'UNION',
+  'ALL',
+  'CASE',
+  'WHEN',
+  'THEN',
+  'ELSE',
+  'END',
+  'WITH',
+  'OVER',
+  'PARTITION',
+  'RETURNING',
 ]);
 
 export function fold(text: string): string {
-  return text.normalize('NFKD').replace(/\p{M}+/gu, '').toLowerCase();
+  return text
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase();
 }
 
 /** Entity strings of the answer, deduplicated, in order of appearance. */
@@ -92,13 +190,23 @@ export function screenEntities(answer: string, foldedContext: string): EntityTal
 function isSentenceStart(text: string, i: number): boolean {
   let j = i - 1;
   while (j >= 0 && (text[j] === ' ' || text[j] === '\t' || text[j] === '"' || text[j] === '“' || text[j] === '*' || text[j] === '(')) j--;
-  return j < 0 || text[j] === '\n' || text[j] === '.' || text[j] === '!' || text[j] === '?' || text[j] === ':' || text[j] === '-' || /\d/.test(text[j]);
+  return (
+    j < 0 ||
+    text[j] === '\n' ||
+    text[j] === '.' ||
+    text[j] === '!' ||
+    text[j] === '?' ||
+    text[j] === ':' ||
+    text[j] === '-' ||
+    /\d/.test(text[j])
+  );
 }
 
 // Fenced blocks, inline code and URLs hold identifiers, not names; a block ends a line. A polite
 // reply's greeting ("Dear Ms Jones,") and sign-off ("Kind regards, Sarah") are manners, not facts.
 const GREETING = /^[ \t]*(?:dear|hi|hello|hey)\b[^,\n]{0,40},/gimu;
-const SIGN_OFF = /(?:^|[\s.!])(?:(?:kind|best|warm|warmest)\s+regards|regards|sincerely|yours\s+(?:truly|sincerely)|best\s+wishes|cheers)\s*,[\s\S]*$/iu;
+const SIGN_OFF =
+  /(?:^|[\s.!])(?:(?:kind|best|warm|warmest)\s+regards|regards|sincerely|yours\s+(?:truly|sincerely)|best\s+wishes|cheers)\s*,[\s\S]*$/iu;
 const prose = (text: string): string =>
   text
     .replace(FENCED_BLOCK, '\n')

@@ -54,4 +54,7 @@ export function* answerJobs(list: JobList, now: () => number): Generator<{ id: n
   }
 }
 
-export const checksOf = (job: ExpensiveJob): CheckName[] => [...(job.language ? ['language' as const] : []), ...(job.entities ? ['entities' as const] : [])];
+export const checksOf = (job: ExpensiveJob): CheckName[] => [
+  ...(job.language ? ['language' as const] : []),
+  ...(job.entities ? ['entities' as const] : []),
+];

@@ -15,7 +15,13 @@ export interface EndingFinding {
 export function findTruncation(call: LlmCall): EndingFinding | null {
   const evidence = { output_tokens: call.tokens.output, max_tokens: call.request.maxTokens };
   if (call.finishReasons.includes('length')) {
-    return { subtype: 'truncation', rule: 'finish:length', method: 'finish_reason', confidence: 1, evidence: { ...evidence, finish_reasons_raw: rawReasons(call) } };
+    return {
+      subtype: 'truncation',
+      rule: 'finish:length',
+      method: 'finish_reason',
+      confidence: 1,
+      evidence: { ...evidence, finish_reasons_raw: rawReasons(call) },
+    };
   }
   const { output } = call.tokens;
   const max = call.request.maxTokens;
@@ -31,7 +37,13 @@ export function findEmptyResponse(call: LlmCall): EndingFinding | null {
   const parts = content?.outputMessages.flatMap((m) => m.parts) ?? [];
   if (parts.some((p) => p.type === 'tool_call' || p.type === 'refusal')) return null;
   if (call.tokens.output === 0) {
-    return { subtype: 'empty_response', rule: 'tokens:zero_output', method: 'token_count', confidence: 1, evidence: { output_tokens: 0, finish_reasons_raw: rawReasons(call) } };
+    return {
+      subtype: 'empty_response',
+      rule: 'tokens:zero_output',
+      method: 'token_count',
+      confidence: 1,
+      evidence: { output_tokens: 0, finish_reasons_raw: rawReasons(call) },
+    };
   }
   // Only when the span captured the output side at all: no output messages means "not captured".
   if (content !== null && content.outputMessages.length > 0 && (content.outputText ?? '').trim() === '') {

@@ -51,7 +51,8 @@ export function screenFacts(answer: string, context: GroundingContext | (() => G
     checked[fact.kind] = (checked[fact.kind] ?? 0) + 1;
     if (isGrounded(fact, ctx)) continue;
     ungrounded[fact.kind] = (ungrounded[fact.kind] ?? 0) + 1;
-    if ((fact.kind === 'number' || fact.kind === 'percent' || fact.kind === 'currency') && examples.length < 5) examples.push(maskDigitRuns(fact.value));
+    if ((fact.kind === 'number' || fact.kind === 'percent' || fact.kind === 'currency') && examples.length < 5)
+      examples.push(maskDigitRuns(fact.value));
   }
   return { checked, ungrounded, examples };
 }
@@ -67,7 +68,11 @@ export interface GroundingVerdict {
 }
 
 /** Entities from the worker (or null when that check did not run) join the answer's own tally. */
-export function judgeGrounding(tally: GroundingTally, entities: { checked: number; ungrounded: number } | null, t: GroundingThresholds): GroundingVerdict | null {
+export function judgeGrounding(
+  tally: GroundingTally,
+  entities: { checked: number; ungrounded: number } | null,
+  t: GroundingThresholds,
+): GroundingVerdict | null {
   const checked = { ...tally.checked };
   const ungrounded = { ...tally.ungrounded };
   if (entities !== null && entities.checked > 0) {
@@ -80,7 +85,13 @@ export function judgeGrounding(tally: GroundingTally, entities: { checked: numbe
   const ratio = missing / total;
   return {
     confidence: Math.round(Math.min(0.9, 0.5 + 0.4 * ratio) * 100) / 100,
-    evidence: { checked, ungrounded, ungrounded_ratio: Math.round(ratio * 100) / 100, ungrounded_values: tally.examples, entities_checked: entities !== null },
+    evidence: {
+      checked,
+      ungrounded,
+      ungrounded_ratio: Math.round(ratio * 100) / 100,
+      ungrounded_values: tally.examples,
+      entities_checked: entities !== null,
+    },
   };
 }
 

@@ -55,7 +55,11 @@ export function checkJsonFormat(answer: string, request: FormatRequest, allowCod
 }
 
 /** The format verdict and, when there is none, the parsed answer (for the checks that read its content). */
-export function readJsonAnswer(answer: string, request: FormatRequest, allowCodeFence: boolean): { violation: FormatViolation | null; value: unknown } {
+export function readJsonAnswer(
+  answer: string,
+  request: FormatRequest,
+  allowCodeFence: boolean,
+): { violation: FormatViolation | null; value: unknown } {
   const trimmed = answer.trim();
   const fence = FENCE.exec(trimmed);
   const body = fence === null ? trimmed : fence[1].trim();
@@ -63,9 +67,12 @@ export function readJsonAnswer(answer: string, request: FormatRequest, allowCode
   const parsed = parse(body);
   if (!parsed.ok) return broken({ rule: 'format:invalid_json', confidence: 1, evidence: { ...base, parse_error_offset: parsed.offset } });
   const validate = request.schema === null ? undefined : validatorFor(request.schema);
-  if (validate === null) return fence !== null && !allowCodeFence ? broken(fenced(base, 'unchecked')) : { violation: null, value: parsed.value };
+  if (validate === null)
+    return fence !== null && !allowCodeFence ? broken(fenced(base, 'unchecked')) : { violation: null, value: parsed.value };
   if (validate !== undefined && !validate(parsed.value)) {
-    const errors = (validate.errors ?? []).slice(0, 5).map((e) => ({ keyword: e.keyword, instance_path: maskDigitRuns(e.instancePath), schema_path: e.schemaPath }));
+    const errors = (validate.errors ?? [])
+      .slice(0, 5)
+      .map((e) => ({ keyword: e.keyword, instance_path: maskDigitRuns(e.instancePath), schema_path: e.schemaPath }));
     return broken({ rule: 'format:schema', confidence: 1, evidence: { ...base, schema_errors: errors } });
   }
   if (fence !== null && !allowCodeFence) return broken(fenced(base, validate === undefined ? 'parses' : 'valid'));
@@ -75,7 +82,11 @@ export function readJsonAnswer(answer: string, request: FormatRequest, allowCode
 const broken = (violation: FormatViolation): { violation: FormatViolation; value: undefined } => ({ violation, value: undefined });
 
 // The body inside the fence is fine, so this is a wrapping problem: less certain than a parse error.
-const fenced = (base: Record<string, unknown>, inner: string): FormatViolation => ({ rule: 'format:code_fence', confidence: 0.7, evidence: { ...base, fenced_body: inner } });
+const fenced = (base: Record<string, unknown>, inner: string): FormatViolation => ({
+  rule: 'format:code_fence',
+  confidence: 0.7,
+  evidence: { ...base, fenced_body: inner },
+});
 
 function parse(text: string): { ok: true; value: unknown } | { ok: false; offset: number | null } {
   try {

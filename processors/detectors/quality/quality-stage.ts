@@ -27,7 +27,10 @@ export interface QualityStage {
 }
 
 export function createQualityStage(q: QualityConfig, ctx: Pick<ComponentContext, 'meter' | 'logger'>): QualityStage {
-  const pool: CheckPool | null = q.workers.threads > 0 ? createCheckPool({ threads: q.workers.threads, maxQueue: q.workers.max_queue, meter: ctx.meter, logger: ctx.logger }) : null;
+  const pool: CheckPool | null =
+    q.workers.threads > 0
+      ? createCheckPool({ threads: q.workers.threads, maxQueue: q.workers.max_queue, meter: ctx.meter, logger: ctx.logger })
+      : null;
   const regression = q.regression.enabled ? createRegressionCheck(q.regression) : null;
   const wait = { budgetMs: q.workers.budget_ms, maxWaitMs: q.workers.max_wait_ms ?? Math.max(DEFAULT_MAX_WAIT_MS, q.workers.budget_ms) };
 
@@ -49,10 +52,15 @@ export function createQualityStage(q: QualityConfig, ctx: Pick<ComponentContext,
             regression?.observe(calls);
             return null;
           }
-          return pool.run(withJobs.map((o) => o.inspection.job!), wait).then((results) => {
-            apply(calls, open, new Map(withJobs.map((o, i) => [o.index, results[i]])));
-            regression?.observe(calls);
-          });
+          return pool
+            .run(
+              withJobs.map((o) => o.inspection.job!),
+              wait,
+            )
+            .then((results) => {
+              apply(calls, open, new Map(withJobs.map((o, i) => [o.index, results[i]])));
+              regression?.observe(calls);
+            });
         },
       };
     },
@@ -64,7 +72,11 @@ export function createQualityStage(q: QualityConfig, ctx: Pick<ComponentContext,
     },
   };
 
-  function apply(calls: TelemetryItem[], open: readonly { index: number; inspection: QualityInspection }[], results: ReadonlyMap<number, ExpensiveResult | null>): void {
+  function apply(
+    calls: TelemetryItem[],
+    open: readonly { index: number; inspection: QualityInspection }[],
+    results: ReadonlyMap<number, ExpensiveResult | null>,
+  ): void {
     for (const { index, inspection } of open) {
       const item = calls[index];
       const added = completeQuality(inspection, results.get(index) ?? null, q);

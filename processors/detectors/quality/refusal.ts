@@ -16,14 +16,75 @@ const p = (language: string, rule: string, confidence: number, ...texts: string[
 
 // Lower-case, straight apostrophes (the answer is folded the same way before matching).
 const PHRASES: readonly Phrase[] = [
-  ...p('en', 'cannot_help', 0.9, "i can't help with", 'i cannot help with', "i can't assist with", 'i cannot assist with', "i can't help you with", 'i cannot help you with'),
-  ...p('en', 'cannot_comply', 0.9, "i can't comply", 'i cannot comply', "i can't fulfill", 'i cannot fulfill', "i can't provide", 'i cannot provide', "i can't share", 'i cannot share'),
-  ...p('en', 'unable', 0.85, "i'm unable to", 'i am unable to', "i'm not able to", 'i am not able to', "i won't be able to", "i'm not allowed to", 'i am not allowed to'),
-  ...p('en', 'sorry_but', 0.9, "i'm sorry, but i can", "i'm sorry, but i won't", 'i am sorry, but i can', 'sorry, but i can', 'i apologize, but i can', "i apologize, but i won't"),
-  ...p('en', 'decline', 0.9, 'i must decline', 'i have to decline', "i won't help with", 'i will not help with', "i can't do that", 'i cannot do that'),
+  ...p(
+    'en',
+    'cannot_help',
+    0.9,
+    "i can't help with",
+    'i cannot help with',
+    "i can't assist with",
+    'i cannot assist with',
+    "i can't help you with",
+    'i cannot help you with',
+  ),
+  ...p(
+    'en',
+    'cannot_comply',
+    0.9,
+    "i can't comply",
+    'i cannot comply',
+    "i can't fulfill",
+    'i cannot fulfill',
+    "i can't provide",
+    'i cannot provide',
+    "i can't share",
+    'i cannot share',
+  ),
+  ...p(
+    'en',
+    'unable',
+    0.85,
+    "i'm unable to",
+    'i am unable to',
+    "i'm not able to",
+    'i am not able to',
+    "i won't be able to",
+    "i'm not allowed to",
+    'i am not allowed to',
+  ),
+  ...p(
+    'en',
+    'sorry_but',
+    0.9,
+    "i'm sorry, but i can",
+    "i'm sorry, but i won't",
+    'i am sorry, but i can',
+    'sorry, but i can',
+    'i apologize, but i can',
+    "i apologize, but i won't",
+  ),
+  ...p(
+    'en',
+    'decline',
+    0.9,
+    'i must decline',
+    'i have to decline',
+    "i won't help with",
+    'i will not help with',
+    "i can't do that",
+    'i cannot do that',
+  ),
   ...p('en', 'as_an_ai', 0.7, 'as an ai language model', 'as a language model, i', 'as an ai, i can', 'as an ai assistant, i can'),
   ...p('de', 'cannot_help', 0.9, 'ich kann dabei nicht helfen', 'ich kann ihnen dabei nicht helfen', 'es tut mir leid, aber ich kann'),
-  ...p('fr', 'cannot_help', 0.9, 'je ne peux pas vous aider', 'je ne peux pas répondre', 'je suis désolé, mais je ne peux pas', 'désolé, mais je ne peux pas'),
+  ...p(
+    'fr',
+    'cannot_help',
+    0.9,
+    'je ne peux pas vous aider',
+    'je ne peux pas répondre',
+    'je suis désolé, mais je ne peux pas',
+    'désolé, mais je ne peux pas',
+  ),
   ...p('es', 'cannot_help', 0.9, 'no puedo ayudarte con', 'no puedo ayudar con', 'lo siento, pero no puedo'),
 ];
 
@@ -40,11 +101,20 @@ export interface RefusalLimits {
 }
 
 /** `outputTokens`: as reported, or null (then estimated from the words). */
-export function findRefusal(answer: string, hasRefusalField: boolean, outputTokens: number | null, limits: RefusalLimits): RefusalFinding | null {
-  if (hasRefusalField) return { rule: 'refusal:provider_field', method: 'provider_field', confidence: 1, evidence: { source: 'refusal_field' } };
+export function findRefusal(
+  answer: string,
+  hasRefusalField: boolean,
+  outputTokens: number | null,
+  limits: RefusalLimits,
+): RefusalFinding | null {
+  if (hasRefusalField)
+    return { rule: 'refusal:provider_field', method: 'provider_field', confidence: 1, evidence: { source: 'refusal_field' } };
   const tokens = outputTokens ?? estimateTokens(answer);
   if (tokens > limits.maxTokens || answer.includes('```') || isList(answer)) return null;
-  const head = answer.slice(0, limits.scanChars + 64).toLowerCase().replace(/[\u2018\u2019\u02bc]/g, "'");
+  const head = answer
+    .slice(0, limits.scanChars + 64)
+    .toLowerCase()
+    .replace(/[\u2018\u2019\u02bc]/g, "'");
   let best: { phrase: Phrase; at: number } | null = null;
   for (const phrase of PHRASES) {
     const at = head.indexOf(phrase.text);
@@ -52,7 +122,12 @@ export function findRefusal(answer: string, hasRefusalField: boolean, outputToke
   }
   if (best === null) return null;
   const { phrase, at } = best;
-  return { rule: phrase.rule, method: 'phrase_pattern', confidence: phrase.confidence, evidence: { language: phrase.language, offset: at, output_tokens: tokens } };
+  return {
+    rule: phrase.rule,
+    method: 'phrase_pattern',
+    confidence: phrase.confidence,
+    evidence: { language: phrase.language, offset: at, output_tokens: tokens },
+  };
 }
 
 // Two or more lines that start a bullet or a numbered item: a structured answer, not a refusal.

@@ -94,7 +94,13 @@ export function createRegressionCheck(c: RegressionConfig): RegressionCheck {
     if (responseModel === null || responseModel === '') return;
     const lastSeen = state.seen.get(responseModel)?.lastMs;
     if (state.current !== null && responseModel !== state.current && (lastSeen === undefined || atMs - lastSeen > c.baseline_window_ms)) {
-      state.change = { from: state.current, to: responseModel, atMs, before: state.sums.recent(c.baseline_window_ms), after: new Array<number>(2 + counted.size).fill(0) };
+      state.change = {
+        from: state.current,
+        to: responseModel,
+        atMs,
+        before: state.sums.recent(c.baseline_window_ms),
+        after: new Array<number>(2 + counted.size).fill(0),
+      };
     }
     state.current = responseModel;
     state.seen.touch(responseModel, () => ({ lastMs: atMs })).lastMs = atMs;
@@ -120,30 +126,46 @@ export function createRegressionCheck(c: RegressionConfig): RegressionCheck {
     if (z < (change !== null ? c.min_z_after_change : c.min_z)) return null;
     state.reportedMs = nowMs;
     const rising = c.subtypes
-      .map((subtype, k) => ({ subtype, failures_before: before[2 + k], failures_after: after[2 + k], rate_before: round3(before[2 + k] / callsBefore), rate_after: round3(after[2 + k] / callsAfter) }))
+      .map((subtype, k) => ({
+        subtype,
+        failures_before: before[2 + k],
+        failures_after: after[2 + k],
+        rate_before: round3(before[2 + k] / callsBefore),
+        rate_after: round3(after[2 + k] / callsAfter),
+      }))
       .filter((s) => s.rate_after > s.rate_before)
       .sort((a, b) => b.rate_after - b.rate_before - (a.rate_after - a.rate_before));
-    const signal = qualitySignal('regression', change !== null ? 'response_model_change' : 'failure_rate', `quality_failure_rate_x${c.rate_ratio}`, 0.9, {
-      key_kind: 'model',
-      key: `${provider}/${model}`,
-      window_ms: change !== null ? Math.round(nowMs - change.atMs) : c.window_ms,
-      baseline_window_ms: c.baseline_window_ms,
-      baseline: round3(rateBefore),
-      observed: round3(rateAfter),
-      failure_rate_before: round3(rateBefore),
-      failures_before: failuresBefore,
-      calls_before: callsBefore,
-      failure_rate_after: round3(rateAfter),
-      failures_after: failuresAfter,
-      calls_after: callsAfter,
-      rate_ratio: rateBefore > 0 ? round3(rateAfter / rateBefore) : null,
-      z: round3(z),
-      response_model_before: change?.from ?? null,
-      response_model_after: change?.to ?? null,
-      model_changed_at: change !== null ? new Date(change.atMs).toISOString() : null,
-      rising_subtypes: rising,
-    });
-    signal.window = { scope: `quality/${provider}/${model}`, start_ms: startMs, member_spans: state.failing.filter((f) => f.atMs >= startMs).map((f) => f.spanId) };
+    const signal = qualitySignal(
+      'regression',
+      change !== null ? 'response_model_change' : 'failure_rate',
+      `quality_failure_rate_x${c.rate_ratio}`,
+      0.9,
+      {
+        key_kind: 'model',
+        key: `${provider}/${model}`,
+        window_ms: change !== null ? Math.round(nowMs - change.atMs) : c.window_ms,
+        baseline_window_ms: c.baseline_window_ms,
+        baseline: round3(rateBefore),
+        observed: round3(rateAfter),
+        failure_rate_before: round3(rateBefore),
+        failures_before: failuresBefore,
+        calls_before: callsBefore,
+        failure_rate_after: round3(rateAfter),
+        failures_after: failuresAfter,
+        calls_after: callsAfter,
+        rate_ratio: rateBefore > 0 ? round3(rateAfter / rateBefore) : null,
+        z: round3(z),
+        response_model_before: change?.from ?? null,
+        response_model_after: change?.to ?? null,
+        model_changed_at: change !== null ? new Date(change.atMs).toISOString() : null,
+        rising_subtypes: rising,
+      },
+    );
+    signal.window = {
+      scope: `quality/${provider}/${model}`,
+      start_ms: startMs,
+      member_spans: state.failing.filter((f) => f.atMs >= startMs).map((f) => f.spanId),
+    };
     return signal;
   }
 }

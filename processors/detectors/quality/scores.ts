@@ -33,11 +33,21 @@ export function findScoreFindings(scores: Readonly<Record<string, number>>, t: S
   const out: ScoreFinding[] = [];
   if (worstHallucination !== null) {
     const [key, v] = worstHallucination;
-    out.push({ subtype: 'hallucination', rule: 'score:hallucination', confidence: round(v), evidence: { score_name: safeName(key), score: v, threshold: t.hallucination } });
+    out.push({
+      subtype: 'hallucination',
+      rule: 'score:hallucination',
+      confidence: round(v),
+      evidence: { score_name: safeName(key), score: v, threshold: t.hallucination },
+    });
   }
   if (worstFaithfulness !== null) {
     const [key, v] = worstFaithfulness;
-    out.push({ subtype: 'low_faithfulness', rule: 'score:faithfulness', confidence: round(1 - v), evidence: { score_name: safeName(key), score: v, threshold: t.faithfulness } });
+    out.push({
+      subtype: 'low_faithfulness',
+      rule: 'score:faithfulness',
+      confidence: round(1 - v),
+      evidence: { score_name: safeName(key), score: v, threshold: t.faithfulness },
+    });
   }
   return out;
 }

@@ -52,7 +52,11 @@ export function detectSecurity(call: LlmCall, s: SecuritySettings): Signal[] {
   const secrets = detectSecrets(output, content.systemPrompt, content.inputMessages, s);
   if (secrets !== null) signals.push(secrets);
   if (content.systemPrompt !== null && output !== '') {
-    const leak = findSystemPromptLeak(content.systemPrompt, output, { shingleWords: s.leakShingleWords, minOverlapWords: s.leakMinOverlapWords, maxChars: s.maxScanChars });
+    const leak = findSystemPromptLeak(content.systemPrompt, output, {
+      shingleWords: s.leakShingleWords,
+      minOverlapWords: s.leakMinOverlapWords,
+      maxChars: s.maxScanChars,
+    });
     if (leak !== null) {
       const confidence = Math.min(1, Math.round((0.6 + (0.4 * leak.overlapWords) / leak.systemPromptWords) * 100) / 100);
       signals.push(

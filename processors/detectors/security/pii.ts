@@ -14,7 +14,8 @@ export interface PiiHit {
 }
 
 const CONTEXT_WINDOW = 48;
-const near = (text: string, offset: number, re: RegExp): boolean => re.test(text.slice(Math.max(0, offset - CONTEXT_WINDOW), offset).toLowerCase());
+const near = (text: string, offset: number, re: RegExp): boolean =>
+  re.test(text.slice(Math.max(0, offset - CONTEXT_WINDOW), offset).toLowerCase());
 
 const CARD = /(?<![\d-])[1-6](?:[ -]?\d){12,18}(?![\d-])/g;
 const CARD_CONTEXT = /\b(?:credit|card|visa|mastercard|master card|cc|amex|american express|discover|jcb|diners|maestro|payment)\b/;
@@ -64,7 +65,13 @@ export function findPii(text: string): PiiHit[] {
   for (const m of text.matchAll(CARD)) {
     const digits = m[0].replace(/\D/g, '');
     if (digits.length < 13 || digits.length > 19 || allSame(digits) || !luhnValid(digits)) continue;
-    hits.push({ type: 'credit_card', rule: 'pii:credit_card.luhn', offset: m.index, masked: maskDigits(digits), confidence: near(text, m.index, CARD_CONTEXT) ? 1 : 0.85 });
+    hits.push({
+      type: 'credit_card',
+      rule: 'pii:credit_card.luhn',
+      offset: m.index,
+      masked: maskDigits(digits),
+      confidence: near(text, m.index, CARD_CONTEXT) ? 1 : 0.85,
+    });
   }
   for (const m of text.matchAll(IBAN)) {
     const groups = m[0].split(' ');
@@ -82,24 +89,44 @@ export function findPii(text: string): PiiHit[] {
     if (area === '000' || area === '666' || area[0] === '9' || group === '00' || serial === '0000' || allSame(digits)) continue;
     if (digits === '123456789' || digits === '078051120' || digits.startsWith('98765432')) continue;
     const context = near(text, m.index, SSN_CONTEXT);
-    hits.push({ type: 'us_ssn', rule: 'pii:us_ssn.format', offset: m.index, masked: `***-**-${'*'.repeat(2)}${serial.slice(2)}`, confidence: context ? 0.95 : m[2] === '-' ? 0.6 : 0.4 });
+    hits.push({
+      type: 'us_ssn',
+      rule: 'pii:us_ssn.format',
+      offset: m.index,
+      masked: `***-**-${'*'.repeat(2)}${serial.slice(2)}`,
+      confidence: context ? 0.95 : m[2] === '-' ? 0.6 : 0.4,
+    });
   }
   // The email and E.164 patterns start at every word boundary; most texts have no '@' or '+'.
-  if (text.includes('@')) for (const m of text.matchAll(EMAIL)) {
-    if (RESERVED_EMAIL_DOMAIN.test(m[0])) continue;
-    hits.push({ type: 'email', rule: 'pii:email', offset: m.index, masked: maskEmail(m[0]), confidence: 0.8 });
-  }
-  if (text.includes('+')) for (const m of text.matchAll(PHONE_E164)) {
-    if (TOLL_FREE_E164.test(m[0])) continue;
-    hits.push({ type: 'phone', rule: 'pii:phone.e164', offset: m.index, masked: maskValue(m[0], 3, 2), confidence: near(text, m.index, PHONE_CONTEXT) ? 0.9 : 0.7 });
-  }
+  if (text.includes('@'))
+    for (const m of text.matchAll(EMAIL)) {
+      if (RESERVED_EMAIL_DOMAIN.test(m[0])) continue;
+      hits.push({ type: 'email', rule: 'pii:email', offset: m.index, masked: maskEmail(m[0]), confidence: 0.8 });
+    }
+  if (text.includes('+'))
+    for (const m of text.matchAll(PHONE_E164)) {
+      if (TOLL_FREE_E164.test(m[0])) continue;
+      hits.push({
+        type: 'phone',
+        rule: 'pii:phone.e164',
+        offset: m.index,
+        masked: maskValue(m[0], 3, 2),
+        confidence: near(text, m.index, PHONE_CONTEXT) ? 0.9 : 0.7,
+      });
+    }
   for (const m of text.matchAll(PHONE_NATIONAL)) {
     if (!near(text, m.index, PHONE_CONTEXT) || TOLL_FREE_NANP.has(m[0].replace(/\D/g, '').slice(0, 3))) continue;
     hits.push({ type: 'phone', rule: 'pii:phone.national_with_context', offset: m.index, masked: maskValue(m[0], 0, 2), confidence: 0.75 });
   }
   for (const m of text.matchAll(IPV4)) {
     if (!publicIpv4(m[0])) continue;
-    hits.push({ type: 'ip_address', rule: 'pii:ip_address.public', offset: m.index, masked: maskIp(m[0]), confidence: near(text, m.index, IP_CONTEXT) ? 0.7 : 0.4 });
+    hits.push({
+      type: 'ip_address',
+      rule: 'pii:ip_address.public',
+      offset: m.index,
+      masked: maskIp(m[0]),
+      confidence: near(text, m.index, IP_CONTEXT) ? 0.7 : 0.4,
+    });
   }
   return hits.sort((a, b) => a.offset - b.offset);
 }
@@ -107,7 +134,8 @@ export function findPii(text: string): PiiHit[] {
 function publicIpv4(ip: string): boolean {
   const [a, b] = ip.split('.').map(Number);
   if (a === 0 || a === 10 || a === 127 || a >= 224) return false;
-  if ((a === 169 && b === 254) || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127)) return false;
+  if ((a === 169 && b === 254) || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127))
+    return false;
   return true;
 }
 

@@ -23,8 +23,18 @@ const FILL = '(?:(?:all|any|the|your|my|of|these|those|its|every) ){0,3}';
 
 const RULES: readonly PhraseRule[] = [
   // Instruction override.
-  { name: 'override.ignore_previous', family: 'override', weight: 0.9, re: new RegExp(`\\b(?:ignore|disregard|forget|bypass|skip|override|neglect)[,:]? ${FILL}${ADJ} ${NOUN}\\b`) },
-  { name: 'override.do_not_follow', family: 'override', weight: 0.85, re: new RegExp(`\\b(?:do not|don't|stop) (?:follow|obey)(?:ing)? ${FILL}${ADJ}? ?${NOUN}\\b`) },
+  {
+    name: 'override.ignore_previous',
+    family: 'override',
+    weight: 0.9,
+    re: new RegExp(`\\b(?:ignore|disregard|forget|bypass|skip|override|neglect)[,:]? ${FILL}${ADJ} ${NOUN}\\b`),
+  },
+  {
+    name: 'override.do_not_follow',
+    family: 'override',
+    weight: 0.85,
+    re: new RegExp(`\\b(?:do not|don't|stop) (?:follow|obey)(?:ing)? ${FILL}${ADJ}? ?${NOUN}\\b`),
+  },
   // Only when aimed at what the model was told: "forget everything (I said)" alone is a user
   // taking back their own words, an everyday correction.
   {
@@ -33,7 +43,12 @@ const RULES: readonly PhraseRule[] = [
     weight: 0.8,
     re: /\bforget (?:everything|all)(?: of)? (?:(?:that )?you (?:were|have been|'ve been) told|(?:written )?above|before this|(?:your|the) (?:instructions|rules|guidelines|programming|training))\b/,
   },
-  { name: 'override.disregard_all', family: 'override', weight: 0.75, re: /\bdisregard (?:everything|all(?: of)? (?:that|the above|the text above))\b/ },
+  {
+    name: 'override.disregard_all',
+    family: 'override',
+    weight: 0.75,
+    re: /\bdisregard (?:everything|all(?: of)? (?:that|the above|the text above))\b/,
+  },
   // The same override in the other languages users write to us in (diacritics optional).
   {
     name: 'override.ignore_previous_de',
@@ -55,18 +70,53 @@ const RULES: readonly PhraseRule[] = [
   },
   { name: 'override.new_instructions', family: 'override', weight: 0.45, re: /\b(?:new|updated|real) instructions ?:/ },
   // Role manipulation and jailbreak personas.
-  { name: 'role.dan', family: 'role', weight: 0.9, re: /\b(?:act as|you are(?: now)?|pretend to be|become) (?:a |an )?dan\b|\bdo anything now\b|\bdan mode\b/ },
-  { name: 'role.you_are_now_unrestricted', family: 'role', weight: 0.85, re: /\byou are now (?:a |an )?(?:unrestricted|unfiltered|uncensored|jailbroken|evil|free from|no longer bound|without (?:any )?(?:restrictions|limits|rules))/ },
-  { name: 'role.developer_mode_enabled', family: 'role', weight: 0.8, re: /\bdeveloper mode (?:enabled|activated|output)\b|\b(?:you are|you're|act) (?:now )?in developer mode\b/ },
-  { name: 'role.pretend_unrestricted', family: 'role', weight: 0.8, re: /\b(?:pretend|imagine|act) (?:that )?(?:you are|you're|to be|as) (?:a |an )?(?:unrestricted|unfiltered|uncensored|jailbroken|evil|rogue) / },
+  {
+    name: 'role.dan',
+    family: 'role',
+    weight: 0.9,
+    re: /\b(?:act as|you are(?: now)?|pretend to be|become) (?:a |an )?dan\b|\bdo anything now\b|\bdan mode\b/,
+  },
+  {
+    name: 'role.you_are_now_unrestricted',
+    family: 'role',
+    weight: 0.85,
+    re: /\byou are now (?:a |an )?(?:unrestricted|unfiltered|uncensored|jailbroken|evil|free from|no longer bound|without (?:any )?(?:restrictions|limits|rules))/,
+  },
+  {
+    name: 'role.developer_mode_enabled',
+    family: 'role',
+    weight: 0.8,
+    re: /\bdeveloper mode (?:enabled|activated|output)\b|\b(?:you are|you're|act) (?:now )?in developer mode\b/,
+  },
+  {
+    name: 'role.pretend_unrestricted',
+    family: 'role',
+    weight: 0.8,
+    re: /\b(?:pretend|imagine|act) (?:that )?(?:you are|you're|to be|as) (?:a |an )?(?:unrestricted|unfiltered|uncensored|jailbroken|evil|rogue) /,
+  },
   // The "deceased grandmother" exploit: a dead relative's bedtime stories as cover for forbidden content.
-  { name: 'role.deceased_relative', family: 'role', weight: 0.75, re: /\b(?:act|pretend|roleplay|role-play|play) (?:as|to be) my (?:deceased|late|dead) (?:grand(?:mother|ma|father|pa)|granny|mother|father|mom|dad)\b/ },
+  {
+    name: 'role.deceased_relative',
+    family: 'role',
+    weight: 0.75,
+    re: /\b(?:act|pretend|roleplay|role-play|play) (?:as|to be) my (?:deceased|late|dead) (?:grand(?:mother|ma|father|pa)|granny|mother|father|mom|dad)\b/,
+  },
   { name: 'role.you_are_now', family: 'role', weight: 0.5, re: /\byou are now (?:a |an |the |my )?[a-z]/ },
   { name: 'role.developer_mode', family: 'role', weight: 0.5, re: /\bdeveloper mode\b/ },
   { name: 'role.jailbreak_word', family: 'role', weight: 0.4, re: /\bjailbr(?:eak|oken)\b/ },
-  { name: 'role.no_restrictions', family: 'role', weight: 0.4, re: /\b(?:without|no|free of) (?:any )?(?:restrictions|filters|censorship|content policy|ethical guidelines)\b/ },
+  {
+    name: 'role.no_restrictions',
+    family: 'role',
+    weight: 0.4,
+    re: /\b(?:without|no|free of) (?:any )?(?:restrictions|filters|censorship|content policy|ethical guidelines)\b/,
+  },
   // Delimiters and chat-template special tokens.
-  { name: 'delimiter.chatml', family: 'delimiter', weight: 0.85, re: /<\|(?:im_start|im_end|system|user|assistant|endoftext|start_header_id|end_header_id|eot_id)\|>/ },
+  {
+    name: 'delimiter.chatml',
+    family: 'delimiter',
+    weight: 0.85,
+    re: /<\|(?:im_start|im_end|system|user|assistant|endoftext|start_header_id|end_header_id|eot_id)\|>/,
+  },
   { name: 'delimiter.llama_inst', family: 'delimiter', weight: 0.8, re: /\[\/?inst\]|<<\/?sys>>/ },
   { name: 'delimiter.eos', family: 'delimiter', weight: 0.5, re: /<\/s>\s*(?:<s>|\[inst\]|system|assistant)/ },
   // System-prompt extraction.
@@ -76,11 +126,27 @@ const RULES: readonly PhraseRule[] = [
     weight: 0.85,
     re: /\b(?:reveal|print|repeat|show|output|display|tell me|give me|leak|dump|write out|recite) (?:me )?(?:(?:your|the) (?:full |entire |exact |original |hidden |secret |initial )?(?:system prompt|system instructions|initial instructions|hidden instructions|original instructions)|your (?:full |entire |exact )?system message)\b/,
   },
-  { name: 'extraction.words_above', family: 'extraction', weight: 0.6, re: /\b(?:repeat|print|output) (?:all |everything |the (?:words|text) )(?:above|before this)\b/ },
+  {
+    name: 'extraction.words_above',
+    family: 'extraction',
+    weight: 0.6,
+    re: /\b(?:repeat|print|output) (?:all |everything |the (?:words|text) )(?:above|before this)\b/,
+  },
   // Exfiltration: sending data to a URL, or a markdown image whose URL carries data.
   // Business text is full of "send … to the team": without a URL the lazy scan after every verb is wasted.
-  { name: 'exfiltration.send_to_url', family: 'exfiltration', weight: 0.8, hints: ['://', 'www.'], re: /\b(?:send|post|upload|forward|transmit|exfiltrate|leak)\b[^.\n]{0,80}? to (?:https?:\/\/|www\.)/ },
-  { name: 'exfiltration.markdown_image_query', family: 'exfiltration', weight: 0.8, re: /!\[[^\]\n]{0,100}\]\(https?:\/\/[^)\s?]{1,200}\?[^)\s=]{1,50}=/ },
+  {
+    name: 'exfiltration.send_to_url',
+    family: 'exfiltration',
+    weight: 0.8,
+    hints: ['://', 'www.'],
+    re: /\b(?:send|post|upload|forward|transmit|exfiltrate|leak)\b[^.\n]{0,80}? to (?:https?:\/\/|www\.)/,
+  },
+  {
+    name: 'exfiltration.markdown_image_query',
+    family: 'exfiltration',
+    weight: 0.8,
+    re: /!\[[^\]\n]{0,100}\]\(https?:\/\/[^)\s?]{1,200}\?[^)\s=]{1,50}=/,
+  },
 ];
 
 export interface InjectionScore {
@@ -127,7 +193,14 @@ function scoreNormalized(text: string, encoding: InjectionScore['encoding']): In
   if (family === null) return null;
   const t = top[family]!;
   const rounded = Object.fromEntries(Object.entries(families).map(([k, v]) => [k, Math.round(v * 1000) / 1000]));
-  return { score: Math.round(families[family]! * 1000) / 1000, family, rule: `injection:${t.rule}`, offset: t.offset, families: rounded, encoding };
+  return {
+    score: Math.round(families[family]! * 1000) / 1000,
+    family,
+    rule: `injection:${t.rule}`,
+    offset: t.offset,
+    families: rounded,
+    encoding,
+  };
 }
 
 const BASE64_RUN = /[A-Za-z0-9+/]{24,}={0,2}|[A-Za-z0-9_-]{24,}/g;
@@ -139,7 +212,14 @@ function hasLongRun(text: string): boolean {
   let run = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    const inRun = (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x2b || c === 0x2f || c === 0x5f || c === 0x2d;
+    const inRun =
+      (c >= 0x61 && c <= 0x7a) ||
+      (c >= 0x41 && c <= 0x5a) ||
+      (c >= 0x30 && c <= 0x39) ||
+      c === 0x2b ||
+      c === 0x2f ||
+      c === 0x5f ||
+      c === 0x2d;
     run = inRun ? run + 1 : 0;
     if (run >= 24) return true;
   }

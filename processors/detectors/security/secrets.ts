@@ -22,21 +22,54 @@ interface SecretRule {
 }
 
 const keyLike = (tail: string): boolean => /\d/.test(tail) && /[A-Za-z]/.test(tail) && !/^(?:x+|\*+|\.+)$/i.test(tail);
-const prefixed = (prefixRe: RegExp) => (m: RegExpMatchArray): string | null => {
-  const prefix = prefixRe.exec(m[0])?.[0] ?? '';
-  return keyLike(m[0].slice(prefix.length)) ? maskSecret(m[0], prefix) : null;
-};
+const prefixed =
+  (prefixRe: RegExp) =>
+  (m: RegExpMatchArray): string | null => {
+    const prefix = prefixRe.exec(m[0])?.[0] ?? '';
+    return keyLike(m[0].slice(prefix.length)) ? maskSecret(m[0], prefix) : null;
+  };
 
-const PLACEHOLDER_PASSWORD = /^(?:password|passwd|pass|pwd|secret|changeme|\*+|x+|\.+|<[^>]*>|\$\{?[A-Za-z_][^}]*\}?|\{\{?[^}]*\}\}?|%[a-z_]*%?)$/i;
+const PLACEHOLDER_PASSWORD =
+  /^(?:password|passwd|pass|pwd|secret|changeme|\*+|x+|\.+|<[^>]*>|\$\{?[A-Za-z_][^}]*\}?|\{\{?[^}]*\}\}?|%[a-z_]*%?)$/i;
 
 const RULES: readonly SecretRule[] = [
-  { type: 'anthropic_api_key', confidence: 0.95, hints: ['sk-ant-'], re: /\bsk-ant-[A-Za-z0-9_-]{20,200}/g, mask: prefixed(/^sk-ant-(?:[a-z]{3}\d\d-)?/) },
-  { type: 'openai_api_key', confidence: 0.95, hints: ['sk-'], re: /\bsk-(?!ant-)(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,200}/g, mask: prefixed(/^sk-(?:proj-|svcacct-|admin-)?/) },
-  { type: 'aws_access_key_id', confidence: 0.95, hints: ['AKIA', 'ASIA'], re: /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/g, mask: prefixed(/^(?:AKIA|ASIA)/) },
-  { type: 'github_token', confidence: 0.95, hints: ['ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_', 'github_pat_'], re: /\b(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})\b/g, mask: prefixed(/^(?:gh[pousr]_|github_pat_)/) },
+  {
+    type: 'anthropic_api_key',
+    confidence: 0.95,
+    hints: ['sk-ant-'],
+    re: /\bsk-ant-[A-Za-z0-9_-]{20,200}/g,
+    mask: prefixed(/^sk-ant-(?:[a-z]{3}\d\d-)?/),
+  },
+  {
+    type: 'openai_api_key',
+    confidence: 0.95,
+    hints: ['sk-'],
+    re: /\bsk-(?!ant-)(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,200}/g,
+    mask: prefixed(/^sk-(?:proj-|svcacct-|admin-)?/),
+  },
+  {
+    type: 'aws_access_key_id',
+    confidence: 0.95,
+    hints: ['AKIA', 'ASIA'],
+    re: /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/g,
+    mask: prefixed(/^(?:AKIA|ASIA)/),
+  },
+  {
+    type: 'github_token',
+    confidence: 0.95,
+    hints: ['ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_', 'github_pat_'],
+    re: /\b(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})\b/g,
+    mask: prefixed(/^(?:gh[pousr]_|github_pat_)/),
+  },
   { type: 'slack_token', confidence: 0.95, hints: ['xox'], re: /\bxox[baprs]-[A-Za-z0-9-]{10,200}/g, mask: prefixed(/^xox[baprs]-/) },
   { type: 'google_api_key', confidence: 0.95, hints: ['AIza'], re: /\bAIza[0-9A-Za-z_-]{35}(?![0-9A-Za-z_-])/g, mask: prefixed(/^AIza/) },
-  { type: 'stripe_secret_key', confidence: 0.95, hints: ['k_live_', 'k_test_'], re: /\b[sr]k_(?:live|test)_[A-Za-z0-9]{20,200}/g, mask: prefixed(/^[sr]k_(?:live|test)_/) },
+  {
+    type: 'stripe_secret_key',
+    confidence: 0.95,
+    hints: ['k_live_', 'k_test_'],
+    re: /\b[sr]k_(?:live|test)_[A-Za-z0-9]{20,200}/g,
+    mask: prefixed(/^[sr]k_(?:live|test)_/),
+  },
   {
     // Azure storage / Service Bus / Event Hubs connection strings carry the key itself.
     type: 'azure_shared_key',
@@ -60,7 +93,10 @@ const RULES: readonly SecretRule[] = [
     confidence: 0.85,
     hints: ['://'],
     re: /\b(postgres(?:ql)?|mysql|mariadb|mongodb(?:\+srv)?|rediss?|amqps?|mssql|sqlserver):\/\/([^\s:/@]{1,64}):([^\s@/]{1,128})@([^\s/?#]{1,253})/g,
-    mask: (m) => (PLACEHOLDER_PASSWORD.test(m[3]) ? null : `${m[1]}://${maskValue(m[2], 1, 0)}:${'*'.repeat(Math.min(m[3].length, 12))}@${maskValue(m[4], 0, 4)}`),
+    mask: (m) =>
+      PLACEHOLDER_PASSWORD.test(m[3])
+        ? null
+        : `${m[1]}://${maskValue(m[2], 1, 0)}:${'*'.repeat(Math.min(m[3].length, 12))}@${maskValue(m[4], 0, 4)}`,
   },
   {
     type: 'bearer_token',

@@ -26,10 +26,16 @@ describe('faultline classify on the failure-case fixture', () => {
 
   it('prints exactly the expected category and subtype for each failing span and nothing for each clean one', () => {
     const expected = Object.fromEntries(
-      FAILURE_CASES.map((c) => [c.name, c.expected ? [`${c.expected.category}/${c.expected.subtype} @ ${c.spanId ?? c.spans[0].spanId}`] : []]),
+      FAILURE_CASES.map((c) => [
+        c.name,
+        c.expected ? [`${c.expected.category}/${c.expected.subtype} @ ${c.spanId ?? c.spans[0].spanId}`] : [],
+      ]),
     );
     const actual = Object.fromEntries(
-      FAILURE_CASES.map((c, i) => [c.name, events.filter((e) => e.trace_id === caseTraceId(i)).map((e) => `${e.category}/${e.subtype} @ ${e.span_id}`)]),
+      FAILURE_CASES.map((c, i) => [
+        c.name,
+        events.filter((e) => e.trace_id === caseTraceId(i)).map((e) => `${e.category}/${e.subtype} @ ${e.span_id}`),
+      ]),
     );
     expect(actual).toEqual(expected);
   });
@@ -48,6 +54,11 @@ describe('faultline classify on the failure-case fixture', () => {
 
   it('gives the same output twice (deterministic ids and order)', async () => {
     const again = await runCli(['classify', FAILURE_CASES_JSON]);
-    expect(again.stdout.split('\n').filter((l) => l !== '').map((l) => JSON.parse(l).failure_id)).toEqual(events.map((e) => e.failure_id));
+    expect(
+      again.stdout
+        .split('\n')
+        .filter((l) => l !== '')
+        .map((l) => JSON.parse(l).failure_id),
+    ).toEqual(events.map((e) => e.failure_id));
   });
 });

@@ -47,7 +47,8 @@ describe('the labelled evaluation set', () => {
     expect(labels.length).toBeGreaterThanOrEqual(200);
     const clean = labels.filter((l) => l.expected === null).length;
     expect(clean / labels.length).toBeGreaterThanOrEqual(0.4);
-    for (const category of Object.keys(SUBTYPES) as Category[]) expect(labels.filter((l) => l.expected?.category === category).length, category).toBeGreaterThanOrEqual(10);
+    for (const category of Object.keys(SUBTYPES) as Category[])
+      expect(labels.filter((l) => l.expected?.category === category).length, category).toBeGreaterThanOrEqual(10);
     for (const vocabulary of VOCABULARIES) {
       expect(labels.filter((l) => l.vocabulary === vocabulary && l.expected !== null).length, vocabulary).toBeGreaterThanOrEqual(10);
       expect(labels.filter((l) => l.vocabulary === vocabulary && l.expected === null).length, vocabulary).toBeGreaterThanOrEqual(10);
@@ -55,7 +56,8 @@ describe('the labelled evaluation set', () => {
   });
 
   it('labels only subtypes of the taxonomy, and gives every span exactly one owner', () => {
-    for (const l of labels) if (l.expected) expect(SUBTYPES[l.expected.category] as readonly string[], l.name).toContain(l.expected.subtype);
+    for (const l of labels)
+      if (l.expected) expect(SUBTYPES[l.expected.category] as readonly string[], l.name).toContain(l.expected.subtype);
     const owners = new Map<string, string>();
     for (const l of labels) {
       expect(l.spans.length, l.name).toBeGreaterThan(0);
@@ -67,7 +69,7 @@ describe('the labelled evaluation set', () => {
     for (const l of labels) for (const id of l.related ?? []) expect(owners.has(id), `${l.name} relates to ${id}`).toBe(true);
   });
 
-  it("gives windowed labels history before them that no label owns, and the windowed cost and data labels have it", () => {
+  it('gives windowed labels history before them that no label owns, and the windowed cost and data labels have it', () => {
     const owned = new Set(labels.flatMap((l) => l.spans.map((s) => s.spanId!)));
     const historyIds = new Set<string>();
     for (const l of labels) {
@@ -104,14 +106,17 @@ describe('the labelled evaluation set', () => {
     }
   });
 
-  it.each(Object.entries(THRESHOLDS) as [Category, Floor][])(
-    'reaches the thresholds for %s',
-    (category, t) => {
-      const s = scores.categories.find((c) => c.category === category)!;
-      expect(s.precision, `${category} precision (false alarms: ${scores.falsePositives.filter((f) => f.startsWith(category)).join('; ')})`).toBeGreaterThanOrEqual(t.precision);
-      expect(s.recall, `${category} recall (missed: ${scores.falseNegatives.filter((f) => f.startsWith(category)).join('; ')})`).toBeGreaterThanOrEqual(t.recall);
-    },
-  );
+  it.each(Object.entries(THRESHOLDS) as [Category, Floor][])('reaches the thresholds for %s', (category, t) => {
+    const s = scores.categories.find((c) => c.category === category)!;
+    expect(
+      s.precision,
+      `${category} precision (false alarms: ${scores.falsePositives.filter((f) => f.startsWith(category)).join('; ')})`,
+    ).toBeGreaterThanOrEqual(t.precision);
+    expect(
+      s.recall,
+      `${category} recall (missed: ${scores.falseNegatives.filter((f) => f.startsWith(category)).join('; ')})`,
+    ).toBeGreaterThanOrEqual(t.recall);
+  });
 
   it('keeps every PII and secret value of the fixture inputs out of the events and the printed table', () => {
     const values = [

@@ -40,7 +40,15 @@ describe('faultline classify', () => {
   it('prints the LiteLLM 429 fixture as a rate_limited event with its retries in evidence', async () => {
     const r = await runCli(['classify', 'test/fixtures/otlp/litellm-rate-limit.json']);
     const [event] = lines(r.stdout).map((l) => FailureEvent.parse(JSON.parse(l)));
-    expect(event).toMatchObject({ category: 'provider', subtype: 'rate_limited', http_status: 429, provider: 'openai', model: 'gpt-4o', impact_scope: { team: 'team-42' }, evidence: { retries: 2 } });
+    expect(event).toMatchObject({
+      category: 'provider',
+      subtype: 'rate_limited',
+      http_status: 429,
+      provider: 'openai',
+      model: 'gpt-4o',
+      impact_scope: { team: 'team-42' },
+      evidence: { retries: 2 },
+    });
   });
 
   it('normalizes every LLM span of a protobuf file, in event-time order', async () => {
@@ -79,10 +87,26 @@ describe('faultline classify', () => {
 
   it.each([
     ['a missing file', () => join(dir, 'nope.json'), /nope\.json: file not found/],
-    ['bytes that are neither JSON nor protobuf', () => file('garbage.bin', Buffer.from([0x0f, 0xff, 0xff, 0xff, 0xff])), /garbage\.bin: neither JSON nor an OTLP protobuf trace request/],
-    ['a JSON-lines file with a broken line', () => file('broken.jsonl', '{"resourceSpans":[]}\n{"resourceSpans":\n'), /broken\.jsonl: line 2 is not valid JSON/],
-    ['JSON that is not an OTLP request', () => file('other.json', '{"hello":"world"}'), /other\.json: the request: expected an OTLP\/JSON request/],
-    ['a span with a malformed trace id', () => file('badid.json', '{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"xyz"}]}]}]}'), /badid\.json: the request: .*traceId/],
+    [
+      'bytes that are neither JSON nor protobuf',
+      () => file('garbage.bin', Buffer.from([0x0f, 0xff, 0xff, 0xff, 0xff])),
+      /garbage\.bin: neither JSON nor an OTLP protobuf trace request/,
+    ],
+    [
+      'a JSON-lines file with a broken line',
+      () => file('broken.jsonl', '{"resourceSpans":[]}\n{"resourceSpans":\n'),
+      /broken\.jsonl: line 2 is not valid JSON/,
+    ],
+    [
+      'JSON that is not an OTLP request',
+      () => file('other.json', '{"hello":"world"}'),
+      /other\.json: the request: expected an OTLP\/JSON request/,
+    ],
+    [
+      'a span with a malformed trace id',
+      () => file('badid.json', '{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"xyz"}]}]}]}'),
+      /badid\.json: the request: .*traceId/,
+    ],
   ])('exits 2 naming the file for %s', async (_name, path, message) => {
     const good = file('good.pb', request.protobuf);
     const r = await runCli(['classify', good, path()]);
@@ -116,7 +140,9 @@ describe('faultline classify', () => {
       const path = spans();
       const byDefault = await runCli(['classify', path]);
       expect(byDefault).toMatchObject({ code: 0, stdout: '', stderr: '' });
-      const yearLimit = config('  normalize: {}\n  trace_assembler: {}\n  detectors:\n    data:\n      stale_index:\n        max_age_ms: 31536000000\n  classifier: {}');
+      const yearLimit = config(
+        '  normalize: {}\n  trace_assembler: {}\n  detectors:\n    data:\n      stale_index:\n        max_age_ms: 31536000000\n  classifier: {}',
+      );
       const r = await runCli(['classify', '-c', yearLimit, path]);
       expect(r.stderr).toBe('');
       expect(r.code).toBe(0);
@@ -126,7 +152,9 @@ describe('faultline classify', () => {
     });
 
     it('exits 1 naming the problem for an invalid configuration, before reading any file', async () => {
-      const bad = config('  normalize: {}\n  trace_assembler: {}\n  detectors:\n    data:\n      stale_index:\n        max_age_ms: -5\n  classifier: {}');
+      const bad = config(
+        '  normalize: {}\n  trace_assembler: {}\n  detectors:\n    data:\n      stale_index:\n        max_age_ms: -5\n  classifier: {}',
+      );
       const r = await runCli(['classify', '--config', bad, join(dir, 'nope.json')]);
       expect(r.code).toBe(1);
       expect(r.stdout).toBe('');

@@ -39,12 +39,16 @@ service:
     expect(r.stderr).toContain('receivers.otlp.protocols.http.endpoint: expected "host:port"');
     expect(r.stderr).toContain('processors.trace_assembler.wait_ms: expected a positive integer (milliseconds), got "30s"');
     expect(r.stderr).toContain('exporters.ndjson.pth: unknown key');
-    expect(r.stderr).toContain('service.pipelines.main.processors[1]: references processor "correlator", which is not defined under processors');
+    expect(r.stderr).toContain(
+      'service.pipelines.main.processors[1]: references processor "correlator", which is not defined under processors',
+    );
   });
 
   it('says plainly when the file does not exist', async () => {
     const r = await runCli(['validate', '--config', '/no/such/agent.yaml']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('/no/such/agent.yaml: 1 configuration problem:\n  cannot read the configuration (file not found); pass --config FILE');
+    expect(r.stderr).toContain(
+      '/no/such/agent.yaml: 1 configuration problem:\n  cannot read the configuration (file not found); pass --config FILE',
+    );
   });
 });

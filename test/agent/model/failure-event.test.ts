@@ -27,7 +27,14 @@ const base = {
   secondary: [],
 };
 
-const provider = { ...base, category: 'provider', subtype: 'rate_limited', http_status: 429, retry_after_sec: 1.5, error_class: 'RateLimitError' };
+const provider = {
+  ...base,
+  category: 'provider',
+  subtype: 'rate_limited',
+  http_status: 429,
+  retry_after_sec: 1.5,
+  error_class: 'RateLimitError',
+};
 
 function problems(input: unknown): string[] {
   try {
@@ -45,7 +52,9 @@ describe('FailureEvent', () => {
   });
 
   it('rejects a quality failure with confidence 1.5, naming the field', () => {
-    expect(problems({ ...base, category: 'quality', subtype: 'hallucination', confidence: 1.5 })).toEqual(['confidence: expected a number at most 1, got 1.5']);
+    expect(problems({ ...base, category: 'quality', subtype: 'hallucination', confidence: 1.5 })).toEqual([
+      'confidence: expected a number at most 1, got 1.5',
+    ]);
   });
 
   it('rejects a provider failure with HTTP status 200', () => {
@@ -57,8 +66,21 @@ describe('FailureEvent', () => {
   });
 
   it('rejects negative overage, zero token counts and a drift score above 1', () => {
-    const cost = { ...base, category: 'cost', subtype: 'budget_exceeded', input_tokens: 0, output_tokens: null, total_tokens: null, cost_usd: 1, budget_usd: 1, overage_usd: -1 };
-    expect(problems(cost)).toEqual(['input_tokens: expected a number more than 0, got 0', 'overage_usd: expected a number at least 0, got -1']);
+    const cost = {
+      ...base,
+      category: 'cost',
+      subtype: 'budget_exceeded',
+      input_tokens: 0,
+      output_tokens: null,
+      total_tokens: null,
+      cost_usd: 1,
+      budget_usd: 1,
+      overage_usd: -1,
+    };
+    expect(problems(cost)).toEqual([
+      'input_tokens: expected a number more than 0, got 0',
+      'overage_usd: expected a number at least 0, got -1',
+    ]);
     const data = { ...base, category: 'data', subtype: 'embedding_drift', drift_score: 1.2, collection: 'docs', documents_affected: 3 };
     expect(problems(data)).toEqual(['drift_score: expected a number at most 1, got 1.2']);
   });

@@ -38,6 +38,9 @@ describe('routing', () => {
   });
 
   it('routes every incident by default', () => {
-    expect(RouteConfig.parse(undefined)).toEqual({ severities: ['P1', 'P2', 'P3', 'P4'], categories: ['security', 'provider', 'cost', 'quality', 'data'] });
+    expect(RouteConfig.parse(undefined)).toEqual({
+      severities: ['P1', 'P2', 'P3', 'P4'],
+      categories: ['security', 'provider', 'cost', 'quality', 'data'],
+    });
   });
 });

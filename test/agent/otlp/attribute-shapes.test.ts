@@ -21,7 +21,8 @@ function build(shapes: AttributeShapes, pairs: Pairs): Attributes {
 /** Same own keys in the same order, same values, same prototype. */
 function expectSame(actual: Attributes, expected: Attributes): void {
   expect(Reflect.ownKeys(actual)).toEqual(Reflect.ownKeys(expected));
-  for (const k of Object.keys(expected)) expect(Object.getOwnPropertyDescriptor(actual, k)).toEqual(Object.getOwnPropertyDescriptor(expected, k));
+  for (const k of Object.keys(expected))
+    expect(Object.getOwnPropertyDescriptor(actual, k)).toEqual(Object.getOwnPropertyDescriptor(expected, k));
   expect(Object.getPrototypeOf(actual)).toBe(Object.prototype);
 }
 
@@ -41,12 +42,21 @@ describe('AttributeShapes', () => {
 
   it('gives each span its own values and its own object', () => {
     const shapes = new AttributeShapes();
-    const first = build(shapes, many(30, 'a.', (i) => `first-${i}`));
-    const second = build(shapes, many(30, 'a.', (i) => `second-${i}`));
+    const first = build(
+      shapes,
+      many(30, 'a.', (i) => `first-${i}`),
+    );
+    const second = build(
+      shapes,
+      many(30, 'a.', (i) => `second-${i}`),
+    );
     expect(first['a.7']).toBe('first-7');
     expect(second['a.7']).toBe('second-7');
     second['a.7'] = 'changed';
-    const third = build(shapes, many(30, 'a.', (i) => i));
+    const third = build(
+      shapes,
+      many(30, 'a.', (i) => i),
+    );
     expect(first['a.7']).toBe('first-7');
     expect(third['a.7']).toBe(7);
   });

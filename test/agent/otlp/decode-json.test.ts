@@ -36,7 +36,8 @@ describe('decodeTracesJson', () => {
   });
 
   it('accepts upper-case hex ids and returns them lowercase', () => {
-    const span = decodeTracesJson(oneSpan({ traceId: 'ABCDEF0123456789ABCDEF0123456789', spanId: 'ABCDEF0123456789', parentSpanId: '' })).spans[0];
+    const span = decodeTracesJson(oneSpan({ traceId: 'ABCDEF0123456789ABCDEF0123456789', spanId: 'ABCDEF0123456789', parentSpanId: '' }))
+      .spans[0];
     expect(span.traceId).toBe('abcdef0123456789abcdef0123456789');
     expect(span.spanId).toBe('abcdef0123456789');
     expect(span.parentSpanId).toBe('');
@@ -84,14 +85,18 @@ describe('decodeTracesJson', () => {
     expect(decodeError(() => decodeTracesJson(oneSpan({ traceId: 'abc' }))).message).toBe(
       'resourceSpans[0].scopeSpans[0].spans[0].traceId: expected 32 hex characters (16 bytes) or an empty string, got "abc"',
     );
-    expect(decodeError(() => decodeTracesJson(oneSpan({ spanId: 'zzzzzzzzzzzzzzzz' }))).path).toBe('resourceSpans[0].scopeSpans[0].spans[0].spanId');
+    expect(decodeError(() => decodeTracesJson(oneSpan({ spanId: 'zzzzzzzzzzzzzzzz' }))).path).toBe(
+      'resourceSpans[0].scopeSpans[0].spans[0].spanId',
+    );
   });
 
   it('rejects a timestamp of the wrong type, naming the path', () => {
     expect(decodeError(() => decodeTracesJson(oneSpan({ startTimeUnixNano: true }))).message).toBe(
       'resourceSpans[0].scopeSpans[0].spans[0].startTimeUnixNano: expected a decimal string or integer (unsigned 64-bit nanoseconds), got true',
     );
-    expect(decodeError(() => decodeTracesJson(oneSpan({ endTimeUnixNano: '-5' }))).path).toBe('resourceSpans[0].scopeSpans[0].spans[0].endTimeUnixNano');
+    expect(decodeError(() => decodeTracesJson(oneSpan({ endTimeUnixNano: '-5' }))).path).toBe(
+      'resourceSpans[0].scopeSpans[0].spans[0].endTimeUnixNano',
+    );
   });
 
   it('rejects wrong-typed nested fields with their full path', () => {
@@ -100,9 +105,18 @@ describe('decodeTracesJson', () => {
       [{ name: 5 }, 'resourceSpans[0].scopeSpans[0].spans[0].name'],
       [{ attributes: {} }, 'resourceSpans[0].scopeSpans[0].spans[0].attributes'],
       [{ attributes: [{ key: 'k', value: { intValue: '1.5' } }] }, 'resourceSpans[0].scopeSpans[0].spans[0].attributes[0].value.intValue'],
-      [{ attributes: [{ key: 'k', value: { boolValue: 'yes' } }] }, 'resourceSpans[0].scopeSpans[0].spans[0].attributes[0].value.boolValue'],
-      [{ attributes: [{ key: 'k', value: { bytesValue: '***' } }] }, 'resourceSpans[0].scopeSpans[0].spans[0].attributes[0].value.bytesValue'],
-      [{ attributes: [{ key: 'k', value: { arrayValue: { values: [{ stringValue: 1 }] } } }] }, 'resourceSpans[0].scopeSpans[0].spans[0].attributes[0].value.arrayValue.values[0].stringValue'],
+      [
+        { attributes: [{ key: 'k', value: { boolValue: 'yes' } }] },
+        'resourceSpans[0].scopeSpans[0].spans[0].attributes[0].value.boolValue',
+      ],
+      [
+        { attributes: [{ key: 'k', value: { bytesValue: '***' } }] },
+        'resourceSpans[0].scopeSpans[0].spans[0].attributes[0].value.bytesValue',
+      ],
+      [
+        { attributes: [{ key: 'k', value: { arrayValue: { values: [{ stringValue: 1 }] } } }] },
+        'resourceSpans[0].scopeSpans[0].spans[0].attributes[0].value.arrayValue.values[0].stringValue',
+      ],
       [{ events: [{ name: 'e' }, { timeUnixNano: 1.5 }] }, 'resourceSpans[0].scopeSpans[0].spans[0].events[1].timeUnixNano'],
       [{ links: [{ traceId: 'x' }] }, 'resourceSpans[0].scopeSpans[0].spans[0].links[0].traceId'],
       [{ status: { code: 1.5 } }, 'resourceSpans[0].scopeSpans[0].spans[0].status.code'],
@@ -117,15 +131,31 @@ describe('decodeTracesJson', () => {
   });
 
   it('accepts 32 nested kvlists and rejects 33, naming where', () => {
-    const nest = (depth: number): unknown => (depth === 0 ? { stringValue: 'leaf' } : { kvlistValue: { values: [{ key: 'k', value: nest(depth - 1) }] } });
+    const nest = (depth: number): unknown =>
+      depth === 0 ? { stringValue: 'leaf' } : { kvlistValue: { values: [{ key: 'k', value: nest(depth - 1) }] } };
     expect(() => decodeTracesJson(oneSpan({ attributes: [{ key: 'deep', value: nest(32) }] }))).not.toThrow();
     const err = decodeError(() => decodeTracesJson(oneSpan({ attributes: [{ key: 'deep', value: nest(33) }] })));
-    expect(err.path).toMatch(/^resourceSpans\[0\]\.scopeSpans\[0\]\.spans\[0\]\.attributes\[0\]\.value(\.kvlistValue\.values\[0\]\.value){32}\.kvlistValue$/);
+    expect(err.path).toMatch(
+      /^resourceSpans\[0\]\.scopeSpans\[0\]\.spans\[0\]\.attributes\[0\]\.value(\.kvlistValue\.values\[0\]\.value){32}\.kvlistValue$/,
+    );
     expect(err.problem).toBe('AnyValue nested deeper than 32 arrays/kvlists');
   });
 
   it('either decodes or throws OtlpDecodeError whatever JSON sits in any span field', () => {
-    const keys = ['traceId', 'spanId', 'parentSpanId', 'name', 'kind', 'flags', 'startTimeUnixNano', 'attributes', 'events', 'links', 'status', 'droppedAttributesCount'];
+    const keys = [
+      'traceId',
+      'spanId',
+      'parentSpanId',
+      'name',
+      'kind',
+      'flags',
+      'startTimeUnixNano',
+      'attributes',
+      'events',
+      'links',
+      'status',
+      'droppedAttributesCount',
+    ];
     fc.assert(
       fc.property(fc.constantFrom(...keys), fc.jsonValue({ maxDepth: 4 }), (key, value) => {
         try {

@@ -61,15 +61,18 @@ describe('decoding malformed protobuf', () => {
   it('either decodes a request with flipped bytes or throws OtlpDecodeError', () => {
     const { protobuf } = genAiTraceRequest(1);
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.nat(protobuf.length - 1), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 4 }), (flips) => {
-        const mutated = protobuf.slice();
-        for (const [at, value] of flips) mutated[at] = value;
-        try {
-          decodeTracesProtobuf(mutated);
-        } catch (err) {
-          expect(err).toBeInstanceOf(OtlpDecodeError);
-        }
-      }),
+      fc.property(
+        fc.array(fc.tuple(fc.nat(protobuf.length - 1), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 4 }),
+        (flips) => {
+          const mutated = protobuf.slice();
+          for (const [at, value] of flips) mutated[at] = value;
+          try {
+            decodeTracesProtobuf(mutated);
+          } catch (err) {
+            expect(err).toBeInstanceOf(OtlpDecodeError);
+          }
+        },
+      ),
       { numRuns: 500 },
     );
   });
@@ -92,7 +95,9 @@ describe('decoding malformed protobuf', () => {
 
   it('rejects AnyValue nesting of 33 kvlists, naming where', () => {
     const err = decodeError(() => decodeTracesProtobuf(nestedKvlistRequest(33)));
-    expect(err.path).toMatch(/^resource_spans\[0\]\.scope_spans\[0\]\.spans\[0\]\.attributes\[0\]\.value(\.kvlist_value\.values\[0\]\.value){32}\.kvlist_value$/);
+    expect(err.path).toMatch(
+      /^resource_spans\[0\]\.scope_spans\[0\]\.spans\[0\]\.attributes\[0\]\.value(\.kvlist_value\.values\[0\]\.value){32}\.kvlist_value$/,
+    );
     expect(err.message).toContain('AnyValue nested deeper than 32 arrays/kvlists');
   });
 
@@ -107,6 +112,8 @@ describe('decoding malformed protobuf', () => {
   it('names the scalar field that is truncated', () => {
     const span = concat(field(5, bytes('span')), new Uint8Array([(7 << 3) | 1, 1, 2, 3]));
     const err = decodeError(() => decodeTracesProtobuf(field(1, field(2, field(2, span)))));
-    expect(err.message).toMatch(/^resource_spans\[0\]\.scope_spans\[0\]\.spans\[0\]\.start_time_unix_nano: truncated fixed64: needs 8 bytes, 3 left/);
+    expect(err.message).toMatch(
+      /^resource_spans\[0\]\.scope_spans\[0\]\.spans\[0\]\.start_time_unix_nano: truncated fixed64: needs 8 bytes, 3 left/,
+    );
   });
 });

@@ -54,14 +54,16 @@ describe('decodeTracesProtobuf', () => {
   });
 
   it('keeps the last value of a repeated attribute key', () => {
-    const kv = (key: string, value: string) => field(9, lengthDelimited(field(1, bytes(key)), field(2, lengthDelimited(field(1, bytes(value))))));
+    const kv = (key: string, value: string) =>
+      field(9, lengthDelimited(field(1, bytes(key)), field(2, lengthDelimited(field(1, bytes(value))))));
     const request = wrapSpan(field(5, bytes('s')), kv('k', 'first'), kv('k', 'second'));
     expect(decodeTracesProtobuf(request).spans[0].attributes).toEqual({ k: 'second' });
   });
 
   it('keeps a leading byte-order mark in names, keys and values instead of stripping it', () => {
     const bom = '\uFEFF';
-    const kv = (key: string, value: string) => field(9, lengthDelimited(field(1, bytes(key)), field(2, lengthDelimited(field(1, bytes(value))))));
+    const kv = (key: string, value: string) =>
+      field(9, lengthDelimited(field(1, bytes(key)), field(2, lengthDelimited(field(1, bytes(value))))));
     const long = `${bom}${'x'.repeat(100)}`;
     const span = decodeTracesProtobuf(wrapSpan(field(5, bytes(`${bom}name`)), kv(`${bom}k`, bom), kv('long', long))).spans[0];
     expect(span.name).toBe(`${bom}name`);
@@ -69,7 +71,9 @@ describe('decodeTracesProtobuf', () => {
   });
 
   it('stores a __proto__ attribute key as an own property, not as the prototype', () => {
-    const kvlist = lengthDelimited(field(1, lengthDelimited(field(1, bytes('polluted')), field(2, lengthDelimited(field(1, bytes('yes')))))));
+    const kvlist = lengthDelimited(
+      field(1, lengthDelimited(field(1, bytes('polluted')), field(2, lengthDelimited(field(1, bytes('yes')))))),
+    );
     const request = wrapSpan(field(9, lengthDelimited(field(1, bytes('__proto__')), field(2, lengthDelimited(field(6, kvlist))))));
     const attributes = decodeTracesProtobuf(request).spans[0].attributes;
     expect(Object.getPrototypeOf(attributes)).toBe(Object.prototype);
@@ -106,8 +110,20 @@ describe('decodeTracesProtobuf', () => {
     const nan = new Uint8Array(9);
     nan[0] = (4 << 3) | 1;
     new DataView(nan.buffer).setFloat64(1, NaN, true);
-    const request = wrapSpan(kv('neg', anyInt(-5n)), kv('min', anyInt(-(2n ** 63n))), kv('big', anyInt(2n ** 60n + 1n)), kv('safe', anyInt(2n ** 53n - 1n)), kv('nan', lengthDelimited(nan)));
-    expect(decodeTracesProtobuf(request).spans[0].attributes).toEqual({ neg: -5, min: -(2n ** 63n), big: 2n ** 60n + 1n, safe: 2 ** 53 - 1, nan: NaN });
+    const request = wrapSpan(
+      kv('neg', anyInt(-5n)),
+      kv('min', anyInt(-(2n ** 63n))),
+      kv('big', anyInt(2n ** 60n + 1n)),
+      kv('safe', anyInt(2n ** 53n - 1n)),
+      kv('nan', lengthDelimited(nan)),
+    );
+    expect(decodeTracesProtobuf(request).spans[0].attributes).toEqual({
+      neg: -5,
+      min: -(2n ** 63n),
+      big: 2n ** 60n + 1n,
+      safe: 2 ** 53 - 1,
+      nan: NaN,
+    });
   });
 });
 

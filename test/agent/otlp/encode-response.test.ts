@@ -36,7 +36,9 @@ describe('encodeExportResponseProtobuf', () => {
   });
 
   it('sends a warning (0 rejected, a message) without a rejected count', () => {
-    const partial = fields(fields(encodeExportResponseProtobuf({ rejected: 0, errorMessage: 'attributes truncated' })).get(1) as Uint8Array);
+    const partial = fields(
+      fields(encodeExportResponseProtobuf({ rejected: 0, errorMessage: 'attributes truncated' })).get(1) as Uint8Array,
+    );
     expect(partial.has(1)).toBe(false);
     expect(text(partial.get(2))).toBe('attributes truncated');
   });
@@ -54,7 +56,9 @@ describe('encodeExportResponseJson', () => {
   });
 
   it('names the rejected count per signal, as a decimal string', () => {
-    expect(encodeExportResponseJson('traces', { rejected: 3, errorMessage: 'bad ids' })).toBe('{"partialSuccess":{"rejectedSpans":"3","errorMessage":"bad ids"}}');
+    expect(encodeExportResponseJson('traces', { rejected: 3, errorMessage: 'bad ids' })).toBe(
+      '{"partialSuccess":{"rejectedSpans":"3","errorMessage":"bad ids"}}',
+    );
     expect(encodeExportResponseJson('logs', { rejected: 1, errorMessage: '' })).toBe('{"partialSuccess":{"rejectedLogRecords":"1"}}');
   });
 });

@@ -13,14 +13,21 @@ type RawAttributes = Record<string, RawValue>;
 
 const TWO_POW_63 = 2 ** 63;
 
-export const textArb = fc.oneof(fc.string({ unit: 'binary', maxLength: 12 }), fc.string({ unit: 'grapheme', maxLength: 12 }), fc.constantFrom('', 'gen_ai.request.model', '😀𝄞 astral', '__proto__'));
+export const textArb = fc.oneof(
+  fc.string({ unit: 'binary', maxLength: 12 }),
+  fc.string({ unit: 'grapheme', maxLength: 12 }),
+  fc.constantFrom('', 'gen_ai.request.model', '😀𝄞 astral', '__proto__'),
+);
 const hexArb = (chars: number) => fc.stringMatching(new RegExp(`^[0-9a-f]{${chars}}$`));
 const hrTimeArb: fc.Arbitrary<HrTime> = fc.tuple(fc.integer({ min: 0, max: 4_000_000_000 }), fc.integer({ min: 0, max: 999_999_999 }));
 
 const intArb = fc.oneof(
   fc.integer(),
   fc.constantFrom(0, -1, 2 ** 53 - 1, -(2 ** 53 - 1), 2 ** 53, -(2 ** 53), -TWO_POW_63, 2 ** 62),
-  fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }).map(Number).filter((n) => n < TWO_POW_63),
+  fc
+    .bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n })
+    .map(Number)
+    .filter((n) => n < TWO_POW_63),
 );
 const doubleArb = fc.double({ noNaN: true, noDefaultInfinity: true });
 
@@ -38,7 +45,9 @@ export const rawValueArb: fc.Arbitrary<RawValue> = fc.letrec<{ value: RawValue }
   ),
 })).value;
 
-export const attributesArb: fc.Arbitrary<RawAttributes> = fc.uniqueArray(fc.tuple(textArb, rawValueArb), { maxLength: 6, selector: ([k]) => k }).map(toObject);
+export const attributesArb: fc.Arbitrary<RawAttributes> = fc
+  .uniqueArray(fc.tuple(textArb, rawValueArb), { maxLength: 6, selector: ([k]) => k })
+  .map(toObject);
 
 function toObject(entries: [string, RawValue][]): { [key: string]: RawValue } {
   const out: { [key: string]: RawValue } = {};
@@ -60,7 +69,8 @@ export function expectedValue(v: RawValue | undefined): AttributeValue {
 
 export function expectedAttributes(attributes: RawAttributes | undefined): Attributes {
   const out: Attributes = {};
-  for (const k of Object.keys(attributes ?? {})) Object.defineProperty(out, k, { value: expectedValue(attributes![k]), enumerable: true, writable: true, configurable: true });
+  for (const k of Object.keys(attributes ?? {}))
+    Object.defineProperty(out, k, { value: expectedValue(attributes![k]), enumerable: true, writable: true, configurable: true });
   return out;
 }
 
@@ -79,9 +89,20 @@ interface RawScope {
 
 const resourceArb = fc.record({ attributes: attributesArb, schemaUrl: fc.option(textArb, { nil: undefined }) });
 // Scope names are made unique per request below: the JSON serializer groups scopes by name.
-const scopeArb = fc.record({ name: textArb, version: fc.option(textArb, { nil: undefined }), schemaUrl: fc.option(textArb, { nil: undefined }), attributes: fc.option(attributesArb, { nil: undefined }) });
+const scopeArb = fc.record({
+  name: textArb,
+  version: fc.option(textArb, { nil: undefined }),
+  schemaUrl: fc.option(textArb, { nil: undefined }),
+  attributes: fc.option(attributesArb, { nil: undefined }),
+});
 
-const spanContextArb = fc.record({ traceId: hexArb(32), spanId: hexArb(16), traceFlags: fc.integer({ min: 0, max: 255 }), isRemote: fc.option(fc.boolean(), { nil: undefined }), traceState: fc.option(fc.stringMatching(/^[a-z]{1,8}=[a-z0-9]{1,8}$/), { nil: undefined }) });
+const spanContextArb = fc.record({
+  traceId: hexArb(32),
+  spanId: hexArb(16),
+  traceFlags: fc.integer({ min: 0, max: 255 }),
+  isRemote: fc.option(fc.boolean(), { nil: undefined }),
+  traceState: fc.option(fc.stringMatching(/^[a-z]{1,8}=[a-z0-9]{1,8}$/), { nil: undefined }),
+});
 
 const rawSpanArb = fc.record({
   name: textArb,
@@ -92,8 +113,23 @@ const rawSpanArb = fc.record({
   endTime: hrTimeArb,
   status: fc.record({ code: fc.integer({ min: 0, max: 2 }), message: fc.option(textArb, { nil: undefined }) }),
   attributes: attributesArb,
-  events: fc.array(fc.record({ name: textArb, time: hrTimeArb, attributes: fc.option(attributesArb, { nil: undefined }), droppedAttributesCount: fc.option(fc.nat(1000), { nil: undefined }) }), { maxLength: 3 }),
-  links: fc.array(fc.record({ context: spanContextArb, attributes: fc.option(attributesArb, { nil: undefined }), droppedAttributesCount: fc.option(fc.nat(1000), { nil: undefined }) }), { maxLength: 2 }),
+  events: fc.array(
+    fc.record({
+      name: textArb,
+      time: hrTimeArb,
+      attributes: fc.option(attributesArb, { nil: undefined }),
+      droppedAttributesCount: fc.option(fc.nat(1000), { nil: undefined }),
+    }),
+    { maxLength: 3 },
+  ),
+  links: fc.array(
+    fc.record({
+      context: spanContextArb,
+      attributes: fc.option(attributesArb, { nil: undefined }),
+      droppedAttributesCount: fc.option(fc.nat(1000), { nil: undefined }),
+    }),
+    { maxLength: 2 },
+  ),
   droppedAttributesCount: fc.nat(1000),
   droppedEventsCount: fc.nat(1000),
   droppedLinksCount: fc.nat(1000),
@@ -118,11 +154,27 @@ export const spanBatchArb: fc.Arbitrary<{ spans: ReadableSpan[]; expected: OtlpS
     scopes: fc.array(scopeArb, { minLength: 1, maxLength: 3 }),
     spans: fc.array(rawSpanArb, { minLength: 1, maxLength: 6 }),
   })
-  .map(({ resources, scopes, spans }) => buildSpans(resources, scopes.map((s, i) => ({ ...s, name: `${s.name}#${i}` })), spans));
+  .map(({ resources, scopes, spans }) =>
+    buildSpans(
+      resources,
+      scopes.map((s, i) => ({ ...s, name: `${s.name}#${i}` })),
+      spans,
+    ),
+  );
 
 function buildSpans(resources: RawResource[], scopes: RawScope[], raw: RawSpan[]) {
-  const expectedResources = resources.map((r): OtlpResource => ({ attributes: expectedAttributes(r.attributes), droppedAttributesCount: 0, schemaUrl: r.schemaUrl ?? '' }));
-  const expectedScopes = scopes.map((s): OtlpScope => ({ name: s.name, version: s.version ?? '', attributes: expectedAttributes(s.attributes), droppedAttributesCount: 0, schemaUrl: s.schemaUrl ?? '' }));
+  const expectedResources = resources.map((r): OtlpResource => ({
+    attributes: expectedAttributes(r.attributes),
+    droppedAttributesCount: 0,
+    schemaUrl: r.schemaUrl ?? '',
+  }));
+  const expectedScopes = scopes.map((s): OtlpScope => ({
+    name: s.name,
+    version: s.version ?? '',
+    attributes: expectedAttributes(s.attributes),
+    droppedAttributesCount: 0,
+    schemaUrl: s.schemaUrl ?? '',
+  }));
   const spans = raw.map((r) => {
     const span = {
       name: r.name,
@@ -157,7 +209,12 @@ function buildSpans(resources: RawResource[], scopes: RawScope[], raw: RawSpan[]
     endTimeUnixNano: hrToNanos(r.endTime),
     attributes: expectedAttributes(r.attributes),
     droppedAttributesCount: r.droppedAttributesCount,
-    events: r.events.map((e) => ({ timeUnixNano: hrToNanos(e.time), name: e.name, attributes: expectedAttributes(e.attributes), droppedAttributesCount: e.droppedAttributesCount ?? 0 })),
+    events: r.events.map((e) => ({
+      timeUnixNano: hrToNanos(e.time),
+      name: e.name,
+      attributes: expectedAttributes(e.attributes),
+      droppedAttributesCount: e.droppedAttributesCount ?? 0,
+    })),
     droppedEventsCount: r.droppedEventsCount,
     links: r.links.map((l) => ({
       traceId: l.context.traceId,
@@ -192,7 +249,9 @@ export function groupLikeSerializer<T>(keys: { resource: number; scope: number }
 const rawLogArb = fc.record({
   hrTime: hrTimeArb,
   hrTimeObserved: hrTimeArb,
-  spanContext: fc.option(fc.record({ traceId: hexArb(32), spanId: hexArb(16), traceFlags: fc.integer({ min: 0, max: 255 }) }), { nil: undefined }),
+  spanContext: fc.option(fc.record({ traceId: hexArb(32), spanId: hexArb(16), traceFlags: fc.integer({ min: 0, max: 255 }) }), {
+    nil: undefined,
+  }),
   severityText: fc.option(textArb, { nil: undefined }),
   severityNumber: fc.option(fc.integer({ min: 0, max: 24 }), { nil: undefined }),
   body: fc.option(rawValueArb, { nil: undefined }),
@@ -212,26 +271,37 @@ export const logBatchArb: fc.Arbitrary<{ logs: ReadableLogRecord[]; expected: Ot
   })
   .map(({ resources, scopes: rawScopes, logs: raw }) => {
     const scopes = rawScopes.map((s, i) => ({ ...s, name: `${s.name}#${i}` }));
-    const expectedResources = resources.map((r): OtlpResource => ({ attributes: expectedAttributes(r.attributes), droppedAttributesCount: 0, schemaUrl: r.schemaUrl ?? '' }));
-    const expectedScopes = scopes.map((s): OtlpScope => ({ name: s.name, version: s.version ?? '', attributes: expectedAttributes(s.attributes), droppedAttributesCount: 0, schemaUrl: s.schemaUrl ?? '' }));
+    const expectedResources = resources.map((r): OtlpResource => ({
+      attributes: expectedAttributes(r.attributes),
+      droppedAttributesCount: 0,
+      schemaUrl: r.schemaUrl ?? '',
+    }));
+    const expectedScopes = scopes.map((s): OtlpScope => ({
+      name: s.name,
+      version: s.version ?? '',
+      attributes: expectedAttributes(s.attributes),
+      droppedAttributesCount: 0,
+      schemaUrl: s.schemaUrl ?? '',
+    }));
     const keys = raw.map((r) => ({ resource: r.resourceIndex % resources.length, scope: r.scopeIndex % scopes.length }));
-    const logs = raw.map((r, i) => ({ ...r, resource: resources[keys[i].resource], instrumentationScope: scopes[keys[i].scope] }) as unknown as ReadableLogRecord);
-    const expected = raw.map(
-      (r, i): OtlpLogRecord => ({
-        timeUnixNano: hrToNanos(r.hrTime),
-        observedTimeUnixNano: hrToNanos(r.hrTimeObserved),
-        severityNumber: r.severityNumber ?? 0,
-        severityText: r.severityText ?? '',
-        body: expectedValue(r.body),
-        attributes: expectedAttributes(r.attributes),
-        droppedAttributesCount: r.droppedAttributesCount,
-        flags: r.spanContext?.traceFlags ?? 0,
-        traceId: r.spanContext?.traceId ?? '',
-        spanId: r.spanContext?.spanId ?? '',
-        eventName: r.eventName ?? '',
-        resource: expectedResources[keys[i].resource],
-        scope: expectedScopes[keys[i].scope],
-      }),
+    const logs = raw.map(
+      (r, i) =>
+        ({ ...r, resource: resources[keys[i].resource], instrumentationScope: scopes[keys[i].scope] }) as unknown as ReadableLogRecord,
     );
+    const expected = raw.map((r, i): OtlpLogRecord => ({
+      timeUnixNano: hrToNanos(r.hrTime),
+      observedTimeUnixNano: hrToNanos(r.hrTimeObserved),
+      severityNumber: r.severityNumber ?? 0,
+      severityText: r.severityText ?? '',
+      body: expectedValue(r.body),
+      attributes: expectedAttributes(r.attributes),
+      droppedAttributesCount: r.droppedAttributesCount,
+      flags: r.spanContext?.traceFlags ?? 0,
+      traceId: r.spanContext?.traceId ?? '',
+      spanId: r.spanContext?.spanId ?? '',
+      eventName: r.eventName ?? '',
+      resource: expectedResources[keys[i].resource],
+      scope: expectedScopes[keys[i].scope],
+    }));
     return { logs, expected: groupLikeSerializer(keys, expected) };
   });

@@ -7,7 +7,7 @@ const FIELDS = ['', 'first', 'second'];
 const reader = (bytes: number[]) => new ProtobufReader(new Uint8Array(bytes), FIELDS);
 
 describe('ProtobufReader', () => {
-  it('reads int64 varints of every length, negatives as 10-byte two\'s complement', () => {
+  it("reads int64 varints of every length, negatives as 10-byte two's complement", () => {
     for (const n of [0n, 1n, 127n, 128n, 300n, 2n ** 31n, 2n ** 32n + 5n, 2n ** 53n - 1n, -1n, -(2n ** 53n) + 1n]) {
       expect(reader(varint(n)).readInt64()).toBe(Number(n));
     }
@@ -39,7 +39,14 @@ describe('ProtobufReader', () => {
     const encoded = [...new TextEncoder().encode(text)];
     const long = 'x'.repeat(100) + text;
     const longEncoded = [...new TextEncoder().encode(long)];
-    const r = reader([...varint(encoded.length), ...encoded, ...varint(encoded.length), ...encoded, ...varint(longEncoded.length), ...longEncoded]);
+    const r = reader([
+      ...varint(encoded.length),
+      ...encoded,
+      ...varint(encoded.length),
+      ...encoded,
+      ...varint(longEncoded.length),
+      ...longEncoded,
+    ]);
     expect(r.readString()).toBe(text);
     expect(r.readString()).toBe(text);
     expect(r.readString()).toBe(long);
@@ -67,7 +74,9 @@ describe('ProtobufReader', () => {
   it('rejects a length that runs past the end of the message', () => {
     const r = reader([(1 << 3) | 2, 50, 1, 2, 3]);
     r.readTag();
-    expect(() => r.readString()).toThrowError(new OtlpDecodeError('first', 'length 50 runs past the end of the message (3 bytes left) (at byte 2)'));
+    expect(() => r.readString()).toThrowError(
+      new OtlpDecodeError('first', 'length 50 runs past the end of the message (3 bytes left) (at byte 2)'),
+    );
   });
 
   it('rejects a truncated fixed64', () => {
@@ -90,6 +99,8 @@ describe('ProtobufReader', () => {
     r.readTag();
     r.enter('outer', 3, ['', 'a', 'inner']);
     r.readTag();
-    expect(() => r.enter('inner', -1, FIELDS)).toThrowError(new OtlpDecodeError('outer[3].inner', 'length 9 runs past the end of the message (2 bytes left) (at byte 4)'));
+    expect(() => r.enter('inner', -1, FIELDS)).toThrowError(
+      new OtlpDecodeError('outer[3].inner', 'length 9 runs past the end of the message (2 bytes left) (at byte 4)'),
+    );
   });
 });

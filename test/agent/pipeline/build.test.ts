@@ -125,10 +125,18 @@ service: { pipelines: { main: { receivers: [test_receiver], exporters: [test_exp
     await pipelines.start();
     pipelines.backpressure.hold('postgres', 'the spill buffer is at its 1 MiB cap', 7);
     const refused = consumer('test_receiver')(createBatch({ calls: [call(1)] }));
-    await expect(refused).rejects.toMatchObject({ reason: 'backpressure', retryAfterSec: 7, message: 'postgres: the spill buffer is at its 1 MiB cap' });
+    await expect(refused).rejects.toMatchObject({
+      reason: 'backpressure',
+      retryAfterSec: 7,
+      message: 'postgres: the spill buffer is at its 1 MiB cap',
+    });
     pipelines.backpressure.release('postgres');
     await consumer('test_receiver')(createBatch({ calls: [call(2)] }));
-    expect(exported('test_exporter').flatMap((b) => b.calls).map((c) => c.source.spanId)).toEqual([call(2).source.spanId]);
+    expect(
+      exported('test_exporter')
+        .flatMap((b) => b.calls)
+        .map((c) => c.source.spanId),
+    ).toEqual([call(2).source.spanId]);
     await pipelines.shutdown();
   });
 

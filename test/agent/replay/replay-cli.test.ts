@@ -22,7 +22,10 @@ ${expectations}
 describe('faultline replay', () => {
   it('prints the timeline with the MTTD of each detection, from the first failing span', async () => {
     const file = join(dir, 'ok.yaml');
-    writeFileSync(file, scenario('expectations: { detections: [{ category: provider, subtype: outage, provider: openai, within_secs: 10 }] }'));
+    writeFileSync(
+      file,
+      scenario('expectations: { detections: [{ category: provider, subtype: outage, provider: openai, within_secs: 10 }] }'),
+    );
     const { code, stdout } = await runCli(['replay', '--scenario', file, '--check']);
     expect(stdout).toMatch(/first failing span at \+3\d\.\ds/);
     expect(stdout).toMatch(/opened\s+provider\/outage\s+openai gpt-4o\s+P\d {2}MTTD \d+\.\ds/);
@@ -32,7 +35,12 @@ describe('faultline replay', () => {
 
   it('exits 4 and names the miss when an expectation is not met', async () => {
     const file = join(dir, 'miss.yaml');
-    writeFileSync(file, scenario('expectations: { detections: [{ category: provider, subtype: rate_limited, provider: openai }], absent: [{ category: provider, subtype: outage }] }'));
+    writeFileSync(
+      file,
+      scenario(
+        'expectations: { detections: [{ category: provider, subtype: rate_limited, provider: openai }], absent: [{ category: provider, subtype: outage }] }',
+      ),
+    );
     const { code, stdout } = await runCli(['replay', '--scenario', file, '--check']);
     expect(stdout).toContain('MISS  provider/rate_limited openai: not detected');
     expect(stdout).toMatch(/MISS {2}no provider\/outage: \d+ events/);
@@ -62,7 +70,10 @@ ${detectors}
 expectations: { detections: [{ category: data, subtype: stale_index, within_secs: 30 }] }
 `;
     const withLimit = join(dir, 'stale.yaml');
-    writeFileSync(withLimit, stale('detectors: { data: { stale_index: { collections: [{ collection: kb-articles, max_age_ms: 604800000 }] } } }'));
+    writeFileSync(
+      withLimit,
+      stale('detectors: { data: { stale_index: { collections: [{ collection: kb-articles, max_age_ms: 604800000 }] } } }'),
+    );
     const on = await runCli(['replay', '--scenario', withLimit, '--check']);
     expect(on.stdout).toMatch(/ok {4}data\/stale_index: MTTD \d+\.\ds/);
     expect(on.code).toBe(0);
@@ -81,7 +92,10 @@ expectations: { detections: [{ category: data, subtype: stale_index, within_secs
 
   it('reports a bad scenario with the path and line of each problem', async () => {
     const file = join(dir, 'bad.yaml');
-    writeFileSync(file, 'name: bad\ntitle: Bad\nstory: x\nduration_secs: 60\nfaults:\n  - kind: error\n    error: melted\n  - kind: volume\n    multiplier: 5\n    match: { model: gpt-9 }\n');
+    writeFileSync(
+      file,
+      'name: bad\ntitle: Bad\nstory: x\nduration_secs: 60\nfaults:\n  - kind: error\n    error: melted\n  - kind: volume\n    multiplier: 5\n    match: { model: gpt-9 }\n',
+    );
     const { code, stderr } = await runCli(['replay', '--scenario', file]);
     expect(stderr).toMatch(/faults\[0\]\.error: expected one of .*"outage".*got "melted" \(line 7\)/);
     expect(code).toBe(1);

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { IncidentUpdate } from '../../../agent/model/incident.ts';
 import { checkExpectations } from '../../../agent/replay/check.ts';
-import { episodesFromEvents, EPISODE_GAP_MS, formatDuration, fromIncidents, secondaryEpisodesFromEvents, timelineOf } from '../../../agent/replay/timeline.ts';
+import {
+  episodesFromEvents,
+  EPISODE_GAP_MS,
+  formatDuration,
+  fromIncidents,
+  secondaryEpisodesFromEvents,
+  timelineOf,
+} from '../../../agent/replay/timeline.ts';
 import { parseScenario } from '../../../agent/simulate/load-scenario.ts';
 import { failureEvent } from '../../support/failure-event-builder.ts';
 
@@ -49,7 +56,14 @@ describe('replay timeline', () => {
     ];
     const episodes = episodesFromEvents(events, T0 + 3_600_000);
     expect(episodes).toHaveLength(2);
-    expect(episodes[0]).toMatchObject({ detectedAtMs: T0 + 2_000, initialSeverity: 'P3', severity: 'P1', escalatedAtMs: T0 + 7_000, resolvedAtMs: T0 + 5_000 + EPISODE_GAP_MS, events: 2 });
+    expect(episodes[0]).toMatchObject({
+      detectedAtMs: T0 + 2_000,
+      initialSeverity: 'P3',
+      severity: 'P1',
+      escalatedAtMs: T0 + 7_000,
+      resolvedAtMs: T0 + 5_000 + EPISODE_GAP_MS,
+      events: 2,
+    });
     expect(timelineOf(episodes).map((e) => e.kind)).toEqual(['opened', 'escalated', 'resolved', 'opened', 'resolved']);
   });
 
@@ -59,7 +73,17 @@ describe('replay timeline', () => {
       { update: update('escalated', T0 + 60_000, 'P1', 30), emittedAtMs: T0 + 60_000 },
       { update: update('resolved', T0 + 900_000, 'P1', 31), emittedAtMs: T0 + 900_000 },
     ]);
-    expect(detected).toEqual([expect.objectContaining({ source: 'incident', subtype: 'outage', detectedAtMs: T0 + 3_000, severity: 'P1', escalatedAtMs: T0 + 60_000, resolvedAtMs: T0 + 900_000, events: 31 })]);
+    expect(detected).toEqual([
+      expect.objectContaining({
+        source: 'incident',
+        subtype: 'outage',
+        detectedAtMs: T0 + 3_000,
+        severity: 'P1',
+        escalatedAtMs: T0 + 60_000,
+        resolvedAtMs: T0 + 900_000,
+        events: 31,
+      }),
+    ]);
   });
 
   it('checks incident expectations only when there are incidents, and says what they need otherwise', () => {
@@ -73,21 +97,56 @@ describe('replay timeline', () => {
     const late = checkExpectations(scenario, { episodes: [], incidents, hasIncidents: true, events: [] }, T0 - 10_000);
     expect(late.lines[0]).toContain('detected after 13.0s, expected within 5s');
     const without = checkExpectations(scenario, { episodes: [], incidents: [], hasIncidents: false, events: [] }, T0);
-    expect(without).toMatchObject({ passed: 0, failed: 0, pending: ['incident provider/outage openai: needs an incidents processor in the pipeline'] });
+    expect(without).toMatchObject({
+      passed: 0,
+      failed: 0,
+      pending: ['incident provider/outage openai: needs an incidents processor in the pipeline'],
+    });
   });
 
   it('counts a detection found only as a secondary match on other events, says so, and gives it no severity of its own', () => {
     const events = [
-      { event: failureEvent(10, { category: 'security', severity: 'P1', secondary: [{ category: 'cost', subtype: 'token_spike', detection_method: 'rolling_median' }] }), emittedAtMs: T0 + 12_000 },
+      {
+        event: failureEvent(10, {
+          category: 'security',
+          severity: 'P1',
+          secondary: [{ category: 'cost', subtype: 'token_spike', detection_method: 'rolling_median' }],
+        }),
+        emittedAtMs: T0 + 12_000,
+      },
     ];
-    const args = { episodes: episodesFromEvents(events, T0 + 600_000), secondary: secondaryEpisodesFromEvents(events, T0 + 600_000), incidents: [], hasIncidents: false, events: events.map((e) => e.event) };
-    const ok = checkExpectations(parseScenario('name: s\ntitle: S\nstory: x\nduration_secs: 60\nexpectations:\n  detections:\n    - { category: cost, subtype: token_spike, within_secs: 30 }\n', 's.yaml'), args, T0);
+    const args = {
+      episodes: episodesFromEvents(events, T0 + 600_000),
+      secondary: secondaryEpisodesFromEvents(events, T0 + 600_000),
+      incidents: [],
+      hasIncidents: false,
+      events: events.map((e) => e.event),
+    };
+    const ok = checkExpectations(
+      parseScenario(
+        'name: s\ntitle: S\nstory: x\nduration_secs: 60\nexpectations:\n  detections:\n    - { category: cost, subtype: token_spike, within_secs: 30 }\n',
+        's.yaml',
+      ),
+      args,
+      T0,
+    );
     expect(ok).toMatchObject({ passed: 1, failed: 0 });
     expect(ok.lines[0]).toBe('  ok    cost/token_spike: MTTD 12.0s (≤ 30s), secondary on security/prompt_injection events');
-    const withSeverity = checkExpectations(parseScenario('name: s\ntitle: S\nstory: x\nduration_secs: 60\nexpectations:\n  detections:\n    - { category: cost, subtype: token_spike, severity: P3 }\n', 's.yaml'), args, T0);
+    const withSeverity = checkExpectations(
+      parseScenario(
+        'name: s\ntitle: S\nstory: x\nduration_secs: 60\nexpectations:\n  detections:\n    - { category: cost, subtype: token_spike, severity: P3 }\n',
+        's.yaml',
+      ),
+      args,
+      T0,
+    );
     expect(withSeverity.lines[0]).toContain('MISS  cost/token_spike: found only as a secondary match of security/prompt_injection');
     // A secondary match never satisfies an absence: absences are about the events themselves.
-    const absent = checkExpectations(parseScenario('name: s\ntitle: S\nstory: x\nduration_secs: 60\nexpectations:\n  absent:\n    - { category: cost }\n', 's.yaml'), args, T0);
+    const absent = checkExpectations(
+      parseScenario('name: s\ntitle: S\nstory: x\nduration_secs: 60\nexpectations:\n  absent:\n    - { category: cost }\n', 's.yaml'),
+      args,
+      T0,
+    );
     expect(absent).toMatchObject({ passed: 1, failed: 0 });
   });
 

@@ -25,7 +25,12 @@ import { startReceiver } from '../receivers/otlp/receiver-under-test.ts';
 
 const short = (name: string, secs = 120): Scenario => ({ ...loadBuiltInScenario(name), duration_secs: secs });
 const comparable = (spans: readonly OtlpSpan[]) =>
-  spans.map((s) => ({ ...s, resource: s.resource.attributes, scope: [s.scope.name, s.scope.version], events: s.events.map((e) => ({ ...e })) }));
+  spans.map((s) => ({
+    ...s,
+    resource: s.resource.attributes,
+    scope: [s.scope.name, s.scope.version],
+    events: s.events.map((e) => ({ ...e })),
+  }));
 const settings = toSettings(NormalizeConfig.parse({}));
 
 describe('faultline simulate', () => {
@@ -42,7 +47,9 @@ describe('faultline simulate', () => {
   it('writes protobuf that decodes to the spans it generated', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'faultline-sim-'));
     const file = join(dir, 'spans.pb');
-    expect((await runCli(['simulate', '--scenario', 'anthropic-overload', '--duration', '60', '--format', 'protobuf', '--output', file])).code).toBe(0);
+    expect(
+      (await runCli(['simulate', '--scenario', 'anthropic-overload', '--duration', '60', '--format', 'protobuf', '--output', file])).code,
+    ).toBe(0);
     const decoded = decodeTracesProtobuf(readFileSync(file)).spans;
     expect(comparable(decoded)).toEqual(comparable(renderSpans(generate(short('anthropic-overload', 60)))));
   });
@@ -67,7 +74,12 @@ describe('faultline simulate', () => {
   });
 
   it('emits the LiteLLM v1 proxy shapes: a SERVER span, one litellm_request per attempt, hidden_params with rate-limit headers, cost and content', () => {
-    const spans = renderSpans(generate({ ...short('provider-outage', 200), faults: [{ kind: 'error', error: 'outage', at_secs: 0, match: { model: 'gpt-4o' }, share: 1 }] }));
+    const spans = renderSpans(
+      generate({
+        ...short('provider-outage', 200),
+        faults: [{ kind: 'error', error: 'outage', at_secs: 0, match: { model: 'gpt-4o' }, share: 1 }],
+      }),
+    );
     const server = spans.filter((s) => s.name === 'Received Proxy Server Request');
     const attempts = spans.filter((s) => s.name === 'litellm_request');
     expect(server.length).toBeGreaterThan(100);
@@ -77,7 +89,9 @@ describe('faultline simulate', () => {
     const siblings = attempts.filter((s) => s.parentSpanId === failed[0].parentSpanId);
     expect(siblings).toHaveLength(2);
     expect(new Set(siblings.map((s) => s.attributes['litellm.call_id'])).size).toBe(1);
-    expect(String(failed.at(-1)!.attributes['error.message'])).toMatch(/^litellm\.ServiceUnavailableError: OpenAIException - Service Unavailable/);
+    expect(String(failed.at(-1)!.attributes['error.message'])).toMatch(
+      /^litellm\.ServiceUnavailableError: OpenAIException - Service Unavailable/,
+    );
     const ok = attempts.find((s) => s.status.code === 1 && s.attributes['gen_ai.request.model'] === 'gpt-4o-mini')!;
     const hidden = JSON.parse(String(ok.attributes.hidden_params));
     expect(hidden.additional_headers.x_ratelimit_remaining_requests).toBeGreaterThan(0);
@@ -115,7 +129,11 @@ describe('faultline simulate', () => {
 
   it("holds retrieval scores at score_to once a drift's ramp_secs are over", () => {
     const drift = loadBuiltInScenario('retrieval-drift');
-    const scenario: Scenario = { ...drift, duration_secs: 400, faults: [{ kind: 'retrieval_drift', at_secs: 60, ramp_secs: 120, score_to: 0.3, embedding_shift: 0, match: {}, share: 1 }] };
+    const scenario: Scenario = {
+      ...drift,
+      duration_secs: 400,
+      faults: [{ kind: 'retrieval_drift', at_secs: 60, ramp_secs: 120, score_to: 0.3, embedding_shift: 0, match: {}, share: 1 }],
+    };
     const retrievals = renderSpans(generate(scenario))
       .map((s) => normalizeSpan(s, settings))
       .filter((c): c is RetrievalCall => c?.kind === 'retrieval');
@@ -139,7 +157,9 @@ describe('faultline simulate', () => {
     expect(scored.filter((x) => !offTopic.includes(x)).every(({ e }) => score(e) > 0.8)).toBe(true);
     expect(scored.every(({ e }) => e.attributes['gen_ai.evaluation.name'] === 'faithfulness')).toBe(true);
     // Without evaluated_share, no span carries a score.
-    expect(renderSpans(generate(short('provider-outage', 60))).some((s) => s.events.some((e) => e.name === 'gen_ai.evaluation.result'))).toBe(false);
+    expect(
+      renderSpans(generate(short('provider-outage', 60))).some((s) => s.events.some((e) => e.name === 'gen_ai.evaluation.result')),
+    ).toBe(false);
   });
 
   it("sends an injection campaign's phrases in turn, the instruction override first, and its guardrail blocks its share of each phrase but never its first sending", () => {
@@ -190,7 +210,15 @@ describe('faultline simulate --target', () => {
   it('streams a scenario to a running receiver and reports what it sent', async () => {
     const receiver = await startReceiver({ grpc: false });
     try {
-      const { code, stderr } = await runCli(['simulate', '--scenario', 'gemini-safety-blocks', '--duration', '60', '--target', receiver.httpUrl]);
+      const { code, stderr } = await runCli([
+        'simulate',
+        '--scenario',
+        'gemini-safety-blocks',
+        '--duration',
+        '60',
+        '--target',
+        receiver.httpUrl,
+      ]);
       expect(stderr).toMatch(/gemini-safety-blocks: (\d+) spans \(\d+ requests\) in \d+ requests to http:\/\/127\.0\.0\.1:\d+/);
       const sentSpans = Number(/: (\d+) spans/.exec(stderr)![1]);
       expect(receiver.sink.spans()).toHaveLength(sentSpans);
@@ -201,7 +229,15 @@ describe('faultline simulate --target', () => {
   });
 
   it('fails with exit 3 and a clear message when nothing listens', async () => {
-    const { code, stderr } = await runCli(['simulate', '--scenario', 'provider-outage', '--duration', '10', '--target', 'http://127.0.0.1:1']);
+    const { code, stderr } = await runCli([
+      'simulate',
+      '--scenario',
+      'provider-outage',
+      '--duration',
+      '10',
+      '--target',
+      'http://127.0.0.1:1',
+    ]);
     expect(stderr).toMatch(/cannot reach http:\/\/127\.0\.0\.1:1\/v1\/traces .*is the agent running\?/);
     expect(code).toBe(3);
   });

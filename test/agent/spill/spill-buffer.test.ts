@@ -144,7 +144,10 @@ describe('spill buffer', () => {
   it('quarantines a damaged database, counting the records it can still read', () => {
     const path = tempPath();
     const first = openBuffer(path).buffer;
-    first.append(Array.from({ length: 200 }, (_, i) => `record ${i} `.repeat(20)), 1);
+    first.append(
+      Array.from({ length: 200 }, (_, i) => `record ${i} `.repeat(20)),
+      1,
+    );
     first.close();
     // Damage an interior page (not the header): SQLite opens the file, the integrity check fails.
     const raw = new Database(path);

@@ -38,7 +38,12 @@ service: { pipelines: { genai: { receivers: [otlp], processors: [normalize], exp
 afterAll(() => agent?.stop());
 
 const value = (name: string, labels: Record<string, string>) => {
-  const hits = samples.filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v) && Object.keys(s.labels).length === Object.keys(labels).length);
+  const hits = samples.filter(
+    (s) =>
+      s.name === name &&
+      Object.entries(labels).every(([k, v]) => s.labels[k] === v) &&
+      Object.keys(s.labels).length === Object.keys(labels).length,
+  );
   expect(hits, `${name}${JSON.stringify(labels)}`).toHaveLength(1);
   return hits[0].value;
 };

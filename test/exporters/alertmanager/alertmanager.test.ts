@@ -52,7 +52,11 @@ describe('alertmanager exporter', () => {
 
   it('re-sends firing alerts every interval with endsAt four intervals ahead, and the resolve for a while after', async () => {
     const [am] = await receivers(1);
-    const h = await startExporter(alertmanager, { endpoints: [am.url], resend_interval_ms: 60_000, resolved_resend_ms: 120_000 }, { startMs: T0 });
+    const h = await startExporter(
+      alertmanager,
+      { endpoints: [am.url], resend_interval_ms: 60_000, resolved_resend_ms: 120_000 },
+      { startMs: T0 },
+    );
     cleanup.push(async () => h.exporter.shutdown?.());
     const inc = await startIncidents({ quiet_period_ms: 90_000 });
     await inc.feed([failureEvent(1, { timestamp: at(0) })]);
@@ -90,8 +94,15 @@ describe('alertmanager exporter', () => {
   it('keeps firing, after a restart, the open incidents the store holds', async () => {
     const [am] = await receivers(1);
     const inc = await startIncidents({}, { database: db.database, onUpdates: (u) => writeIncidentUpdates(db.database, u) });
-    await inc.feed([failureEvent(1, { timestamp: at(0), severity: 'P1' }), failureEvent(2, { timestamp: at(0), severity: 'P4', subtype: 'rate_limit_headroom_low' })]);
-    const h = await startExporter(alertmanager, { endpoints: [am.url], route: { severities: ['P1', 'P2'] } }, { database: db.database, startMs: T0 + 30_000 });
+    await inc.feed([
+      failureEvent(1, { timestamp: at(0), severity: 'P1' }),
+      failureEvent(2, { timestamp: at(0), severity: 'P4', subtype: 'rate_limit_headroom_low' }),
+    ]);
+    const h = await startExporter(
+      alertmanager,
+      { endpoints: [am.url], route: { severities: ['P1', 'P2'] } },
+      { database: db.database, startMs: T0 + 30_000 },
+    );
     cleanup.push(async () => h.exporter.shutdown?.());
     await h.time.advanceTo(T0 + 90_000);
     const [resend] = await am.waitForRequests(1);

@@ -15,7 +15,13 @@ import { logRecord } from '../../support/span-builder.ts';
 
 function exporterFor(settings: Record<string, unknown>) {
   const time = createManualTime(0);
-  return fileExporter.create(fileExporter.configSchema.parse(settings), { id: 'file', logger: pino({ level: 'silent' }), clock: time.clock, scheduler: time.scheduler, ...makeServices() });
+  return fileExporter.create(fileExporter.configSchema.parse(settings), {
+    id: 'file',
+    logger: pino({ level: 'silent' }),
+    clock: time.clock,
+    scheduler: time.scheduler,
+    ...makeServices(),
+  });
 }
 
 const spans = renderSpans(generate({ ...loadBuiltInScenario('provider-outage'), duration_secs: 150 }));
@@ -30,7 +36,9 @@ describe('file exporter', () => {
     expect(readFileSync(path, 'utf8').trim().split('\n')).toHaveLength(3);
     const back = readTelemetryFile(path);
     expect(back.spans).toHaveLength(spans.length);
-    expect(back.spans.map((s) => [s.spanId, s.name, s.endTimeUnixNano, s.attributes])).toEqual(spans.map((s) => [s.spanId, s.name, s.endTimeUnixNano, s.attributes]));
+    expect(back.spans.map((s) => [s.spanId, s.name, s.endTimeUnixNano, s.attributes])).toEqual(
+      spans.map((s) => [s.spanId, s.name, s.endTimeUnixNano, s.attributes]),
+    );
     expect(back.logs.map((l) => [l.eventName, l.body])).toEqual([['gen_ai.user.message', 'hi']]);
   });
 

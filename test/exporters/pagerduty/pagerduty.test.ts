@@ -29,7 +29,11 @@ async function setup(config: Record<string, unknown> = {}): Promise<{ receiver: 
   // PagerDuty answers 202 Accepted with a small JSON body.
   const receiver = await startRecordingReceiver({ status: 202, body: '{"status":"success","message":"Event processed","dedup_key":"x"}' });
   cleanup.push(() => receiver.close());
-  const h = await startExporter(pagerduty, { routing_key: ROUTING_KEY, url: `${receiver.url}/v2/enqueue`, ...config }, { id: 'pagerduty/oncall' });
+  const h = await startExporter(
+    pagerduty,
+    { routing_key: ROUTING_KEY, url: `${receiver.url}/v2/enqueue`, ...config },
+    { id: 'pagerduty/oncall' },
+  );
   cleanup.push(async () => h.exporter.shutdown?.());
   return { receiver, h };
 }
@@ -56,7 +60,12 @@ describe('pagerduty exporter', () => {
         component: 'gpt-4o',
         group: 'openai',
         class: 'provider/outage',
-        custom_details: expect.objectContaining({ incident_id: id, priority: 'P1', impact: '2 events, 2 requests, 1 users, 1 teams', evidence_sample: expect.any(Array) }),
+        custom_details: expect.objectContaining({
+          incident_id: id,
+          priority: 'P1',
+          impact: '2 events, 2 requests, 1 users, 1 teams',
+          evidence_sample: expect.any(Array),
+        }),
       },
       client: 'faultline',
       client_url: `http://faultline.internal:8080/api/v1/incidents/${id}`,
@@ -72,7 +81,9 @@ describe('pagerduty exporter', () => {
     const severities: string[] = [];
     for (const s of ['P1', 'P2', 'P3', 'P4']) {
       const [opened] = await lifecycle(s);
-      severities.push(pagerdutyEvent(opened.incident, 'trigger', opened.transition.at, { source: 'faultline', externalUrl: null }).payload!.severity);
+      severities.push(
+        pagerdutyEvent(opened.incident, 'trigger', opened.transition.at, { source: 'faultline', externalUrl: null }).payload!.severity,
+      );
     }
     expect(severities).toEqual(['critical', 'error', 'warning', 'info']);
   });
@@ -88,7 +99,11 @@ describe('pagerduty exporter', () => {
 
   it('retries a 429 after its Retry-After and does not retry a 400', async () => {
     const { receiver, h } = await setup();
-    receiver.respondWith({ status: 429, headers: { 'retry-after': '1' } }, { status: 202 }, { status: 400, body: '{"status":"invalid event","errors":["Length of \'routing_key\' is incorrect"]}' });
+    receiver.respondWith(
+      { status: 429, headers: { 'retry-after': '1' } },
+      { status: 202 },
+      { status: 400, body: '{"status":"invalid event","errors":["Length of \'routing_key\' is incorrect"]}' },
+    );
     const updates = await lifecycle();
     await h.exporter.export(createBatch({ incidents: updates }));
     const [first, second, third] = await receiver.waitForRequests(3, 5_000);

@@ -22,7 +22,11 @@ afterAll(removeTempSpillDirs);
 
 async function startAgainstDeadDatabase(spillPath?: string): Promise<ExporterUnderTest> {
   // A free port: nothing listens there, so every connection is refused at once.
-  const database = createDatabase({ url: `postgres://faultline@127.0.0.1:${await pickFreePort()}/faultline`, logger: pino({ level: 'silent' }), connectTimeoutMs: 1_000 });
+  const database = createDatabase({
+    url: `postgres://faultline@127.0.0.1:${await pickFreePort()}/faultline`,
+    logger: pino({ level: 'silent' }),
+    connectTimeoutMs: 1_000,
+  });
   databases.push(database);
   const e = await buildExporter(database, {}, spillPath);
   started.push(e);
@@ -45,18 +49,25 @@ describe('postgres exporter metrics', () => {
   it('counts a buffered record that fails its checksum while PostgreSQL is still down', async () => {
     const spillPath = tempSpillPath();
     const { buffer } = openSpillBuffer({ path: spillPath, maxBytes: 1e8, synchronous: 'FULL', logger: pino({ level: 'silent' }) });
-    buffer.append([0, 1, 2].map((i) => encodeItem({ kind: 'event', value: failureEvent(i) })), Date.now());
+    buffer.append(
+      [0, 1, 2].map((i) => encodeItem({ kind: 'event', value: failureEvent(i) })),
+      Date.now(),
+    );
     buffer.close();
     const e = await startAgainstDeadDatabase(spillPath);
-    await eventually('a failed drain attempt', async () => ((await e.metrics()).faultline_exporter_send_failed_items_total! > 0 ? true : undefined));
+    await eventually('a failed drain attempt', async () =>
+      (await e.metrics()).faultline_exporter_send_failed_items_total! > 0 ? true : undefined,
+    );
     expect((await e.metrics()).faultline_buffer_lost_records_total).toBe(0);
 
     // bit rot under the running agent: the oldest record no longer matches its checksum
     const raw = new Database(spillPath);
-    raw.prepare("UPDATE records SET record = replace(record, '\"k\":\"e\"', '\"k\":\"E\"') WHERE seq = (SELECT min(seq) FROM records)").run();
+    raw.prepare('UPDATE records SET record = replace(record, \'"k":"e"\', \'"k":"E"\') WHERE seq = (SELECT min(seq) FROM records)').run();
     raw.close();
 
-    await eventually('the loss to be counted', async () => ((await e.metrics()).faultline_buffer_lost_records_total === 1 ? true : undefined));
+    await eventually('the loss to be counted', async () =>
+      (await e.metrics()).faultline_buffer_lost_records_total === 1 ? true : undefined,
+    );
     expect(await e.metrics()).toMatchObject({ faultline_buffer_records: 2 });
   });
 });

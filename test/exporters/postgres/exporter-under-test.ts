@@ -37,7 +37,11 @@ export function removeTempSpillDirs(): void {
   for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
 
-export async function buildExporter(database: Database | null, config: Record<string, unknown> = {}, spillPath = tempSpillPath()): Promise<ExporterUnderTest> {
+export async function buildExporter(
+  database: Database | null,
+  config: Record<string, unknown> = {},
+  spillPath = tempSpillPath(),
+): Promise<ExporterUnderTest> {
   const logs: Record<string, unknown>[] = [];
   const { meter, read } = createTestMeter();
   const time = createManualTime(0);

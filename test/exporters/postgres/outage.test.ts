@@ -39,7 +39,9 @@ beforeEach(async () => {
 });
 
 const rowCounts = async () => {
-  const { rows } = await database.pool.query('SELECT count(*)::int AS n, count(DISTINCT failure_id)::int AS distinct_n FROM failure_events');
+  const { rows } = await database.pool.query(
+    'SELECT count(*)::int AS n, count(DISTINCT failure_id)::int AS distinct_n FROM failure_events',
+  );
   return rows[0] as { n: number; distinct_n: number };
 };
 
@@ -71,7 +73,10 @@ describe('postgres exporter through an outage', () => {
 
   it('keeps a batch that finds the buffer full waiting, intake closed, until the drain makes room for it', async () => {
     const batch = (k: number) => createBatch({ events: Array.from({ length: 20 }, (_, i) => failureEvent(k * 20 + i)) });
-    const batchBytes = batch(0).events.reduce((sum, value) => sum + Buffer.byteLength(encodeItem({ kind: 'event', value })) + RECORD_OVERHEAD_BYTES, 0);
+    const batchBytes = batch(0).events.reduce(
+      (sum, value) => sum + Buffer.byteLength(encodeItem({ kind: 'event', value })) + RECORD_OVERHEAD_BYTES,
+      0,
+    );
     // Room for two batches and a half: the third does not fit.
     const e = await buildExporter(database, { spill: { max_bytes: Math.round(batchBytes * 2.5) } });
     await e.exporter.start?.();
@@ -118,7 +123,13 @@ service:
       registry,
     );
     const time = createLiveTime();
-    const pipelines = await buildPipelines(config, { logger: pino({ level: 'silent' }), clock: time.clock, scheduler: time.scheduler, database, meter });
+    const pipelines = await buildPipelines(config, {
+      logger: pino({ level: 'silent' }),
+      clock: time.clock,
+      scheduler: time.scheduler,
+      database,
+      meter,
+    });
     await pipelines.start();
     const { port } = (pipelines.receiver('otlp') as OtlpReceiver).addresses().http!;
     // Each request: 10 failed LiteLLM calls → 10 FailureEvents with ids of their own.
@@ -152,12 +163,21 @@ service:
         expect((await send(s)).status).toBe(200);
         accepted.push(s);
       }
-      await eventually('the buffer to drain', async () => ((await read({ exporter: 'postgres' })).faultline_buffer_records === 0 ? true : undefined), 30_000);
+      await eventually(
+        'the buffer to drain',
+        async () => ((await read({ exporter: 'postgres' })).faultline_buffer_records === 0 ? true : undefined),
+        30_000,
+      );
     } finally {
       await pipelines.shutdown();
       time.stop();
     }
-    const exported = new Set(readFileSync(eventsFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l).failure_id as string));
+    const exported = new Set(
+      readFileSync(eventsFile, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).failure_id as string),
+    );
     expect(exported.size).toBe(10 * accepted.length);
     expect(await rowCounts()).toEqual({ n: exported.size, distinct_n: exported.size });
     const { rows } = await database.pool.query('SELECT failure_id FROM failure_events');

@@ -61,7 +61,13 @@ function incidentUpdate(revision: number, overrides: Partial<IncidentUpdate['inc
       revision,
       ...overrides,
     },
-    transition: { transition_id: `inc-1/${revision === 1 ? 'opened' : 'updated'}/${revision}`, kind: revision === 1 ? 'opened' : 'updated', severity: 'P2', at, detail: {} },
+    transition: {
+      transition_id: `inc-1/${revision === 1 ? 'opened' : 'updated'}/${revision}`,
+      kind: revision === 1 ? 'opened' : 'updated',
+      severity: 'P2',
+      at,
+      detail: {},
+    },
     new_members: [{ failure_id: failureEvent(revision).failure_id, occurred_at: at }],
   };
 }
@@ -99,7 +105,13 @@ describe('postgres exporter', () => {
     await e.exporter.export(createBatch({ incidents: [incidentUpdate(1)] }));
     const next: IncidentUpdate = {
       ...incidentUpdate(1, { incident_id: 'inc-2' }),
-      transition: { transition_id: 'inc-2/opened', kind: 'opened', severity: 'P2', at: new Date(Date.UTC(2026, 10, 22, 9)).toISOString(), detail: {} },
+      transition: {
+        transition_id: 'inc-2/opened',
+        kind: 'opened',
+        severity: 'P2',
+        at: new Date(Date.UTC(2026, 10, 22, 9)).toISOString(),
+        detail: {},
+      },
     };
     const resolved = incidentUpdate(2, { state: 'resolved', resolved_at: new Date(Date.UTC(2026, 10, 22, 8, 30)).toISOString() });
     await e.exporter.export(createBatch({ incidents: [next, resolved] }));
@@ -121,7 +133,9 @@ describe('postgres exporter', () => {
     await e.exporter.export(createBatch({ events: batch }));
 
     expect(await count('failure_events')).toBe(18);
-    const letters = (await db.pool.query('SELECT source, record_type, record_key, record, reason, error_code FROM dead_letters ORDER BY record_key')).rows;
+    const letters = (
+      await db.pool.query('SELECT source, record_type, record_key, record, reason, error_code FROM dead_letters ORDER BY record_key')
+    ).rows;
     expect(letters).toHaveLength(2);
     const byKey = Object.fromEntries(letters.map((l) => [l.record_key, l]));
     expect(byKey[bad.failure_id]).toMatchObject({ source: 'postgres', record_type: 'failure_event', error_code: '23514' });
@@ -164,7 +178,10 @@ describe('postgres exporter', () => {
   it('delivers records left in the spill file by an earlier run when it starts', async () => {
     const spillPath = tempSpillPath();
     const { buffer } = openSpillBuffer({ path: spillPath, maxBytes: 1e8, synchronous: 'FULL', logger: pino({ level: 'silent' }) });
-    buffer.append(events(0, 120).map((value) => encodeItem({ kind: 'event', value })), Date.now());
+    buffer.append(
+      events(0, 120).map((value) => encodeItem({ kind: 'event', value })),
+      Date.now(),
+    );
     buffer.close();
     const e = await start({}, spillPath);
     await eventually('the buffer to drain', async () => ((await count('failure_events')) === 120 ? true : undefined));
@@ -174,7 +191,10 @@ describe('postgres exporter', () => {
   it('quarantines a corrupted spill file on start, reports the loss in its log and counter, and keeps working', async () => {
     const spillPath = tempSpillPath();
     const { buffer } = openSpillBuffer({ path: spillPath, maxBytes: 1e8, synchronous: 'FULL', logger: pino({ level: 'silent' }) });
-    buffer.append(events(0, 40).map((value) => encodeItem({ kind: 'event', value })), Date.now());
+    buffer.append(
+      events(0, 40).map((value) => encodeItem({ kind: 'event', value })),
+      Date.now(),
+    );
     buffer.close();
     damageEmptyTable(spillPath); // the records stay countable, the file fails its integrity check
 

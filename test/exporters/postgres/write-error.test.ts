@@ -9,9 +9,12 @@ describe('classifyWriteError', () => {
     expect(classifyWriteError(pgError(code))).toMatchObject({ retryable: false, code });
   });
 
-  it.each(['57P01', '40001', '40P01', '53300', '08006', '57014', '42P01', 'XX000'])('treats SQLSTATE %s (the server, not the data) as retryable', (code) => {
-    expect(classifyWriteError(pgError(code))).toMatchObject({ retryable: true, code });
-  });
+  it.each(['57P01', '40001', '40P01', '53300', '08006', '57014', '42P01', 'XX000'])(
+    'treats SQLSTATE %s (the server, not the data) as retryable',
+    (code) => {
+      expect(classifyWriteError(pgError(code))).toMatchObject({ retryable: true, code });
+    },
+  );
 
   it.each(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE'])('treats the network error %s as retryable', (code) => {
     expect(classifyWriteError(pgError(code)).retryable).toBe(true);

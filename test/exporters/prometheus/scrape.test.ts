@@ -14,7 +14,10 @@ import { parseScrape, type Sample } from './parse-scrape.ts';
 
 const T0 = Date.UTC(2026, 10, 22, 8, 0, 0);
 
-function call(spanId: string, over: Partial<LlmCall> & { durationMs: number; provider?: string; model?: string; outcome?: 'ok' | 'error' }): LlmCall {
+function call(
+  spanId: string,
+  over: Partial<LlmCall> & { durationMs: number; provider?: string; model?: string; outcome?: 'ok' | 'error' },
+): LlmCall {
   const { durationMs, provider, model, outcome, ...rest } = over;
   return { ...llmCall({ spanId, startMs: T0, endMs: T0 + durationMs, provider, model, outcome }), ...rest };
 }
@@ -27,19 +30,46 @@ let contentType: string | null;
 beforeAll(async () => {
   endpoint = createMetricsEndpoint({ enabled: true, endpoint: '127.0.0.1:0' }, pino({ level: 'silent' }));
   await endpoint.start();
-  const exporter = await prometheus.create(PrometheusExporterConfig.parse({ labels: ['requested_model', 'team'] }), { ...makeProcessorContext({ id: 'prometheus' }), meter: endpoint.meter });
+  const exporter = await prometheus.create(PrometheusExporterConfig.parse({ labels: ['requested_model', 'team'] }), {
+    ...makeProcessorContext({ id: 'prometheus' }),
+    meter: endpoint.meter,
+  });
   const rateLimited = failureEvent(3, { subtype: 'rate_limited', severity: 'P3', http_status: 429 });
   await exporter.export(
     createBatch({
       calls: [
         call('00000000000000a1', {
           durationMs: 500,
-          rateLimit: { limitRequests: 1000, remainingRequests: 50, resetRequests: null, limitTokens: 30000, remainingTokens: 20000, resetTokens: null, retryAfterSec: null, headers: {} },
+          rateLimit: {
+            limitRequests: 1000,
+            remainingRequests: 50,
+            resetRequests: null,
+            limitTokens: 30000,
+            remainingTokens: 20000,
+            resetTokens: null,
+            retryAfterSec: null,
+            headers: {},
+          },
         }),
-        call('00000000000000a2', { durationMs: 2000, tokens: { input: 100, output: 400, total: 500, reasoning: null, cacheRead: null, cacheWrite: null }, cost: { totalUsd: 0.02, inputUsd: null, outputUsd: null, breakdown: {} } }),
+        call('00000000000000a2', {
+          durationMs: 2000,
+          tokens: { input: 100, output: 400, total: 500, reasoning: null, cacheRead: null, cacheWrite: null },
+          cost: { totalUsd: 0.02, inputUsd: null, outputUsd: null, breakdown: {} },
+        }),
         // The failed call the rate_limited event is about (same span id).
-        call(rateLimited.span_id!, { durationMs: 200, outcome: 'error', tokens: { input: null, output: null, total: null, reasoning: null, cacheRead: null, cacheWrite: null }, cost: { totalUsd: null, inputUsd: null, outputUsd: null, breakdown: {} } }),
-        call('00000000000000b1', { durationMs: 1000, provider: 'anthropic', model: 'claude-sonnet-4-5', modelGroup: 'claude', identity: { ...llmCall({ spanId: 'x' }).identity, team: 'ml', user: 'alice@example.com' } }),
+        call(rateLimited.span_id!, {
+          durationMs: 200,
+          outcome: 'error',
+          tokens: { input: null, output: null, total: null, reasoning: null, cacheRead: null, cacheWrite: null },
+          cost: { totalUsd: null, inputUsd: null, outputUsd: null, breakdown: {} },
+        }),
+        call('00000000000000b1', {
+          durationMs: 1000,
+          provider: 'anthropic',
+          model: 'claude-sonnet-4-5',
+          modelGroup: 'claude',
+          identity: { ...llmCall({ spanId: 'x' }).identity, team: 'ml', user: 'alice@example.com' },
+        }),
       ],
       events: [rateLimited, failureEvent(4, { category: 'security', severity: 'P1' })],
     }),
@@ -91,7 +121,10 @@ describe('GET /metrics after a fixture batch', () => {
         `llm_provider_latency_seconds_count{"provider":"openai"}`,
         `llm_provider_latency_seconds_sum{"provider":"anthropic"}`,
         `llm_provider_latency_seconds_sum{"provider":"openai"}`,
-        ...['0.5', '0.95', '0.99'].flatMap((q) => [`llm_provider_latency_seconds{"provider":"anthropic","quantile":"${q}"}`, `llm_provider_latency_seconds{"provider":"openai","quantile":"${q}"}`]),
+        ...['0.5', '0.95', '0.99'].flatMap((q) => [
+          `llm_provider_latency_seconds{"provider":"anthropic","quantile":"${q}"}`,
+          `llm_provider_latency_seconds{"provider":"openai","quantile":"${q}"}`,
+        ]),
         `llm_provider_rate_limit_remaining${JSON.stringify({ ...openai, limit_type: 'requests' })}`,
         `llm_provider_rate_limit_remaining${JSON.stringify({ ...openai, limit_type: 'tokens' })}`,
         `llm_provider_rate_limit_remaining_ratio${JSON.stringify({ ...openai, limit_type: 'requests' })}`,
@@ -110,22 +143,68 @@ describe('GET /metrics after a fixture batch', () => {
     expect(value('llm_provider_requests_total', { ...openai, outcome: 'error' })).toBe(1);
     expect(value('llm_provider_requests_total', { ...anthropic, outcome: 'ok' })).toBe(1);
     expect(value('llm_provider_errors_total', { ...openai, error_type: 'rate_limited' })).toBe(1);
-    expect(value('genai_failure_events_total', { category: 'security', subtype: 'prompt_injection', severity: 'P1', provider: 'openai', requested_model: 'gpt-4o', team: 'search' })).toBe(1);
+    expect(
+      value('genai_failure_events_total', {
+        category: 'security',
+        subtype: 'prompt_injection',
+        severity: 'P1',
+        provider: 'openai',
+        requested_model: 'gpt-4o',
+        team: 'search',
+      }),
+    ).toBe(1);
   });
 
-  it('fills the GenAI duration histogram with the semantic conventions\' advised buckets', () => {
+  it("fills the GenAI duration histogram with the semantic conventions' advised buckets", () => {
     const ok = { ...openai, gen_ai_operation_name: 'chat' };
-    const buckets = samples.filter((s) => s.name === 'gen_ai_client_operation_duration_seconds_bucket' && s.labels.error_type === undefined && s.labels.provider === 'openai');
-    expect(buckets.map((b) => `${b.labels.le}=${b.value}`)).toEqual(
-      ['0.01=0', '0.02=0', '0.04=0', '0.08=0', '0.16=0', '0.32=0', '0.64=1', '1.28=1', '2.56=2', '5.12=2', '10.24=2', '20.48=2', '40.96=2', '81.92=2', '+Inf=2'],
+    const buckets = samples.filter(
+      (s) =>
+        s.name === 'gen_ai_client_operation_duration_seconds_bucket' && s.labels.error_type === undefined && s.labels.provider === 'openai',
     );
+    expect(buckets.map((b) => `${b.labels.le}=${b.value}`)).toEqual([
+      '0.01=0',
+      '0.02=0',
+      '0.04=0',
+      '0.08=0',
+      '0.16=0',
+      '0.32=0',
+      '0.64=1',
+      '1.28=1',
+      '2.56=2',
+      '5.12=2',
+      '10.24=2',
+      '20.48=2',
+      '40.96=2',
+      '81.92=2',
+      '+Inf=2',
+    ]);
     expect(value('gen_ai_client_operation_duration_seconds_count', ok)).toBe(2);
     expect(value('gen_ai_client_operation_duration_seconds_sum', ok)).toBe(2.5);
     expect(value('gen_ai_client_operation_duration_seconds_sum', { ...ok, error_type: 'rate_limited' })).toBe(0.2);
     expect(value('gen_ai_client_token_usage_sum', { ...ok, gen_ai_token_type: 'input' })).toBe(112);
     expect(value('gen_ai_client_token_usage_sum', { ...ok, gen_ai_token_type: 'output' })).toBe(409);
-    const tokenBounds = samples.filter((s) => s.name === 'gen_ai_client_token_usage_bucket' && s.labels.provider === 'anthropic' && s.labels.gen_ai_token_type === 'input').map((b) => b.labels.le);
-    expect(tokenBounds).toEqual(['1', '4', '16', '64', '256', '1024', '4096', '16384', '65536', '262144', '1048576', '4194304', '16777216', '67108864', '+Inf']);
+    const tokenBounds = samples
+      .filter(
+        (s) => s.name === 'gen_ai_client_token_usage_bucket' && s.labels.provider === 'anthropic' && s.labels.gen_ai_token_type === 'input',
+      )
+      .map((b) => b.labels.le);
+    expect(tokenBounds).toEqual([
+      '1',
+      '4',
+      '16',
+      '64',
+      '256',
+      '1024',
+      '4096',
+      '16384',
+      '65536',
+      '262144',
+      '1048576',
+      '4194304',
+      '16777216',
+      '67108864',
+      '+Inf',
+    ]);
   });
 
   it('reports cost per request and output tokens per second per provider and model', () => {
@@ -159,5 +238,9 @@ describe('GET /metrics after a fixture batch', () => {
 });
 
 function histogram(name: string, series: Record<string, string>[]): string[] {
-  return series.flatMap((labels) => [`${name}_bucket${JSON.stringify(labels)}`, `${name}_count${JSON.stringify(labels)}`, `${name}_sum${JSON.stringify(labels)}`]);
+  return series.flatMap((labels) => [
+    `${name}_bucket${JSON.stringify(labels)}`,
+    `${name}_count${JSON.stringify(labels)}`,
+    `${name}_sum${JSON.stringify(labels)}`,
+  ]);
 }

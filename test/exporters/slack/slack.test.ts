@@ -30,7 +30,9 @@ describe('slack exporter', () => {
     await inc.advanceTo(T0 + 120_000);
     await h.exporter.export(createBatch({ incidents: inc.updates }));
     const [trigger, resolve] = await receiver.waitForRequests(2);
-    expect((trigger.body as { text: string }).text).toMatch(/^:rotating_light: \*P1 provider outage on openai gpt-4o: 1 event, 1 request\*/);
+    expect((trigger.body as { text: string }).text).toMatch(
+      /^:rotating_light: \*P1 provider outage on openai gpt-4o: 1 event, 1 request\*/,
+    );
     expect((resolve.body as { text: string }).text).toMatch(/^:white_check_mark: \*Resolved:\* /);
     expect((trigger.body as { text: string }).text.split('\n').at(-1)).toBe('Runbook: failover');
   });
@@ -59,7 +61,11 @@ describe('slack exporter', () => {
   it('leaves at least min_interval_ms between two messages', async () => {
     const { receiver, h } = await setup({ min_interval_ms: 300, digest: { severities: [] } });
     const inc = await startIncidents();
-    await inc.feed([failureEvent(1, { timestamp: at(0), severity: 'P1' }), failureEvent(2, { timestamp: at(0), severity: 'P1', subtype: 'timeout' }), failureEvent(3, { timestamp: at(0), severity: 'P1', subtype: 'overloaded' })]);
+    await inc.feed([
+      failureEvent(1, { timestamp: at(0), severity: 'P1' }),
+      failureEvent(2, { timestamp: at(0), severity: 'P1', subtype: 'timeout' }),
+      failureEvent(3, { timestamp: at(0), severity: 'P1', subtype: 'overloaded' }),
+    ]);
     await h.exporter.export(createBatch({ incidents: inc.updates }));
     const got = await receiver.waitForRequests(3, 5_000);
     expect(got[1].atMs - got[0].atMs).toBeGreaterThanOrEqual(290);

@@ -24,7 +24,10 @@ describe('notification log', () => {
     const receiver = await startRecordingReceiver({ status: 200 });
     cleanup.push(() => receiver.close());
     receiver.respondWith({ status: 503 }, { status: 200 }, { status: 400, body: 'bad' });
-    const inc = await startIncidents({ quiet_period_ms: 60_000 }, { database: db.database, onUpdates: (u) => writeIncidentUpdates(db.database, u) });
+    const inc = await startIncidents(
+      { quiet_period_ms: 60_000 },
+      { database: db.database, onUpdates: (u) => writeIncidentUpdates(db.database, u) },
+    );
     await inc.feed([failureEvent(1, { timestamp: at(0) })]);
     await inc.advanceTo(T0 + 120_000);
     const h = await startExporter(webhook, { url: receiver.url }, { id: 'webhook/ops', database: db.database });
@@ -32,12 +35,25 @@ describe('notification log', () => {
     await h.exporter.export(createBatch({ incidents: inc.updates }));
     await receiver.waitForRequests(3, 5_000);
 
-    const rows = async () => (await db.pool.query('SELECT incident_id, receiver, action, status, attempts, last_error, sent_at IS NOT NULL AS has_sent_at FROM notification_log ORDER BY action DESC')).rows;
+    const rows = async () =>
+      (
+        await db.pool.query(
+          'SELECT incident_id, receiver, action, status, attempts, last_error, sent_at IS NOT NULL AS has_sent_at FROM notification_log ORDER BY action DESC',
+        )
+      ).rows;
     await expect.poll(async () => (await rows()).map((r) => r.status)).toEqual(['sent', 'failed']);
     const id = inc.updates[0].incident.incident_id;
     expect(await rows()).toEqual([
       { incident_id: id, receiver: 'webhook/ops', action: 'trigger', status: 'sent', attempts: 2, last_error: null, has_sent_at: true },
-      { incident_id: id, receiver: 'webhook/ops', action: 'resolve', status: 'failed', attempts: 1, last_error: 'HTTP 400', has_sent_at: false },
+      {
+        incident_id: id,
+        receiver: 'webhook/ops',
+        action: 'resolve',
+        status: 'failed',
+        attempts: 1,
+        last_error: 'HTTP 400',
+        has_sent_at: false,
+      },
     ]);
   });
 });

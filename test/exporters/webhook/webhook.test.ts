@@ -25,7 +25,10 @@ afterEach(async () => {
   for (const c of cleanup.splice(0).reverse()) await c();
 });
 
-async function setup(config: Record<string, unknown> = {}, bufferDir?: string): Promise<{ receiver: RecordingReceiver; h: ExporterHarness }> {
+async function setup(
+  config: Record<string, unknown> = {},
+  bufferDir?: string,
+): Promise<{ receiver: RecordingReceiver; h: ExporterHarness }> {
   const receiver = await startRecordingReceiver({ status: 200 });
   cleanup.push(() => receiver.close());
   const h = await startExporter(webhook, { url: `${receiver.url}/alerts`, ...config }, { id: 'webhook/ops', bufferDir });
@@ -52,8 +55,21 @@ describe('webhook exporter', () => {
       status: 'firing',
       receiver: 'webhook/ops',
       groupLabels: { incident_id: id },
-      commonLabels: { alertname: 'GenAIProviderOutage', severity: 'error', priority: 'P2', category: 'provider', subtype: 'outage', provider: 'openai', model: 'gpt-4o', incident_id: id },
-      commonAnnotations: expect.objectContaining({ summary: opened.incident.title, runbook: 'failover', runbook_url: 'https://runbooks.example.com/failover' }),
+      commonLabels: {
+        alertname: 'GenAIProviderOutage',
+        severity: 'error',
+        priority: 'P2',
+        category: 'provider',
+        subtype: 'outage',
+        provider: 'openai',
+        model: 'gpt-4o',
+        incident_id: id,
+      },
+      commonAnnotations: expect.objectContaining({
+        summary: opened.incident.title,
+        runbook: 'failover',
+        runbook_url: 'https://runbooks.example.com/failover',
+      }),
       externalURL: 'http://faultline.internal:8080',
       alerts: [
         {
@@ -68,7 +84,9 @@ describe('webhook exporter', () => {
       ],
     });
     expect(done.body).toMatchObject({ status: 'resolved', alerts: [{ status: 'resolved', endsAt: at(61_000) }] });
-    expect((done.body as { alerts: { fingerprint: string }[] }).alerts[0].fingerprint).toBe((firing.body as { alerts: { fingerprint: string }[] }).alerts[0].fingerprint);
+    expect((done.body as { alerts: { fingerprint: string }[] }).alerts[0].fingerprint).toBe(
+      (firing.body as { alerts: { fingerprint: string }[] }).alerts[0].fingerprint,
+    );
     expect(firing.headers['x-faultline-notification-id']).not.toBe(done.headers['x-faultline-notification-id']);
     await expect.poll(() => h.metric('faultline_notifications_sent_total')).toBe(2);
   });
@@ -106,7 +124,9 @@ describe('webhook exporter', () => {
     expect(receiver.requests.map((r) => (r.body as { status: string }).status)).toEqual(['firing', 'resolved']);
     expect(await h.metric('faultline_notifications_failed_total')).toBe(1);
     expect(await h.metric('faultline_notifications_retries_total')).toBe(0);
-    const warning = h.logs.find((l) => l.msg === 'The receiver refused a notification; it will not be retried. Check the exporter configuration.');
+    const warning = h.logs.find(
+      (l) => l.msg === 'The receiver refused a notification; it will not be retried. Check the exporter configuration.',
+    );
     expect(warning).toMatchObject({ status: 400, response: '{"error":"unknown field foo"}', action: 'trigger' });
   });
 
@@ -133,7 +153,11 @@ describe('webhook exporter', () => {
     first.receiver.setDown(false);
     expect(first.receiver.requests).toHaveLength(0);
 
-    const restarted = await startExporter(webhook, { url: `${first.receiver.url}/alerts` }, { id: 'webhook/ops', bufferDir: first.h.bufferDir });
+    const restarted = await startExporter(
+      webhook,
+      { url: `${first.receiver.url}/alerts` },
+      { id: 'webhook/ops', bufferDir: first.h.bufferDir },
+    );
     cleanup.push(async () => restarted.exporter.shutdown?.());
     await first.receiver.waitForRequests(2, 5_000);
     expect(first.receiver.requests.map((r) => (r.body as { status: string }).status)).toEqual(['firing', 'resolved']);
@@ -150,7 +174,11 @@ describe('webhook exporter', () => {
     expect(Date.now() - started).toBeLessThan(2_000);
 
     first.receiver.setHanging(false);
-    const restarted = await startExporter(webhook, { url: `${first.receiver.url}/alerts` }, { id: 'webhook/ops', bufferDir: first.h.bufferDir });
+    const restarted = await startExporter(
+      webhook,
+      { url: `${first.receiver.url}/alerts` },
+      { id: 'webhook/ops', bufferDir: first.h.bufferDir },
+    );
     cleanup.push(async () => restarted.exporter.shutdown?.());
     const [, again] = await first.receiver.waitForRequests(2, 5_000);
     expect(again.text).toBe(first.receiver.requests[0].text);
@@ -171,7 +199,9 @@ describe('webhook exporter', () => {
     const [raised] = await inc.feed([failureEvent(2, { timestamp: at(1_000), severity: 'P1' })]);
     await h.exporter.export(createBatch({ incidents: [opened, raised] }));
     const [, second] = await receiver.waitForRequests(2);
-    expect((second.body as { alerts: { status: string; labels: { severity: string } }[] }).alerts.map((a) => [a.status, a.labels.severity])).toEqual([
+    expect(
+      (second.body as { alerts: { status: string; labels: { severity: string } }[] }).alerts.map((a) => [a.status, a.labels.severity]),
+    ).toEqual([
       ['firing', 'critical'],
       ['resolved', 'warning'],
     ]);

@@ -45,6 +45,9 @@ export async function startApi(
 export async function insertEvents(database: Database, events: FailureEvent[]): Promise<void> {
   for (const event of events) {
     const placeholders = FAILURE_EVENT_COLUMNS.map((_, i) => `$${i + 1}`).join(', ');
-    await database.pool.query(`INSERT INTO failure_events (${FAILURE_EVENT_COLUMNS.join(', ')}) VALUES (${placeholders})`, failureEventToParams(event, 'test-agent'));
+    await database.pool.query(
+      `INSERT INTO failure_events (${FAILURE_EVENT_COLUMNS.join(', ')}) VALUES (${placeholders})`,
+      failureEventToParams(event, 'test-agent'),
+    );
   }
 }

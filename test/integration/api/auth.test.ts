@@ -13,7 +13,9 @@ describe('bearer-token auth', () => {
     const res = await api.get('/api/v1/failures');
     expect(res.status).toBe(401);
     expect(res.headers.get('www-authenticate')).toBe('Bearer realm="faultline"');
-    expect(res.body).toEqual({ error: { code: 'unauthorized', message: 'This API needs a bearer token: send "Authorization: Bearer <token>".' } });
+    expect(res.body).toEqual({
+      error: { code: 'unauthorized', message: 'This API needs a bearer token: send "Authorization: Bearer <token>".' },
+    });
   });
 
   it('answers 401 invalid_token for a wrong token, one of another length, or another scheme', async () => {
@@ -37,7 +39,13 @@ describe('bearer-token auth', () => {
 
   it('protects every /api/v1 path, the OpenAPI document and unknown paths included', async () => {
     const api = await startApi(db.database, { token: TOKEN });
-    for (const path of ['/api/v1/openapi.json', `/api/v1/failures/${'a'.repeat(32)}`, '/api/v1/unknown', '//api/v1/failures', '/API/v1/failures']) {
+    for (const path of [
+      '/api/v1/openapi.json',
+      `/api/v1/failures/${'a'.repeat(32)}`,
+      '/api/v1/unknown',
+      '//api/v1/failures',
+      '/API/v1/failures',
+    ]) {
       expect((await api.get(path)).status, path).toBe(401);
     }
   });

@@ -23,7 +23,11 @@ async function rejected(query: string) {
 
 describe('bad query parameters on /api/v1/failures', () => {
   it('names `from` when it is not an RFC 3339 timestamp', async () => {
-    expect(await rejected('from=yesterday')).toEqual({ parameter: 'from', message: 'from: expected an RFC 3339 timestamp with a zone, e.g. 2026-11-22T08:00:00Z (in a URL, write a + offset as %2B), got "yesterday"' });
+    expect(await rejected('from=yesterday')).toEqual({
+      parameter: 'from',
+      message:
+        'from: expected an RFC 3339 timestamp with a zone, e.g. 2026-11-22T08:00:00Z (in a URL, write a + offset as %2B), got "yesterday"',
+    });
   });
 
   it('names `to` when it has no time zone', async () => {
@@ -52,7 +56,8 @@ describe('bad query parameters on /api/v1/failures', () => {
     const e = await rejected('category=cost&subtype=rate_limited');
     expect(e).toEqual({
       parameter: 'subtype',
-      message: 'subtype: expected a subtype of cost (budget_exceeded, token_spike, spend_spike, cache_miss_storm, batch_cost_overrun, retry_storm, agent_loop), got "rate_limited"',
+      message:
+        'subtype: expected a subtype of cost (budget_exceeded, token_spike, spend_spike, cache_miss_storm, batch_cost_overrun, retry_storm, agent_loop), got "rate_limited"',
     });
   });
 
@@ -61,7 +66,10 @@ describe('bad query parameters on /api/v1/failures', () => {
   });
 
   it('names `limit` when it is over the configured maximum', async () => {
-    expect(await rejected('limit=501')).toEqual({ parameter: 'limit', message: 'limit: expected at most 500 (the largest page this API serves), got "501"' });
+    expect(await rejected('limit=501')).toEqual({
+      parameter: 'limit',
+      message: 'limit: expected at most 500 (the largest page this API serves), got "501"',
+    });
   });
 
   it('names `limit` when it is zero, negative or not a whole number', async () => {
@@ -80,11 +88,16 @@ describe('bad query parameters on /api/v1/failures', () => {
   it('names an unknown parameter and lists the accepted ones', async () => {
     const e = await rejected('serverity=P1');
     expect(e.parameter).toBe('serverity');
-    expect(e.message).toContain('unknown query parameter; this endpoint accepts: from, to, category, subtype, severity, provider, model, team, limit, cursor');
+    expect(e.message).toContain(
+      'unknown query parameter; this endpoint accepts: from, to, category, subtype, severity, provider, model, team, limit, cursor',
+    );
   });
 
   it('names a parameter given twice', async () => {
-    expect(await rejected('category=cost&category=data')).toEqual({ parameter: 'category', message: 'category: given more than once; give it once' });
+    expect(await rejected('category=cost&category=data')).toEqual({
+      parameter: 'category',
+      message: 'category: given more than once; give it once',
+    });
   });
 
   it('accepts a cursor from a previous page even when nothing is after it', async () => {
@@ -109,7 +122,9 @@ describe('GET /api/v1/failures/{id}', () => {
     const id = 'f'.repeat(32);
     const res = await api.get(`/api/v1/failures/${id}`);
     expect(res.status).toBe(404);
-    expect(res.body).toEqual({ error: { code: 'not_found', message: `No failure event has id ${id}; list events with GET /api/v1/failures.` } });
+    expect(res.body).toEqual({
+      error: { code: 'not_found', message: `No failure event has id ${id}; list events with GET /api/v1/failures.` },
+    });
   });
 
   it('answers 400 naming `id` when it is not a failure id', async () => {
@@ -126,7 +141,9 @@ describe('GET /api/v1/failures/{id}', () => {
     const api = await startApi(db.database);
     const res = await api.get('/api/v1/nothing-here?team=secret');
     expect(res.status).toBe(404);
-    expect(res.body).toEqual({ error: { code: 'not_found', message: 'No route GET /api/v1/nothing-here; the routes are listed at /api/v1/openapi.json.' } });
+    expect(res.body).toEqual({
+      error: { code: 'not_found', message: 'No route GET /api/v1/nothing-here; the routes are listed at /api/v1/openapi.json.' },
+    });
   });
 });
 
@@ -135,7 +152,10 @@ describe('a stored row that is not a valid FailureEvent', () => {
     const broken = failureEvent(9);
     const params = failureEventToParams(broken, 'hand-edited');
     params[FAILURE_EVENT_COLUMNS.indexOf('details')] = JSON.stringify({ http_status: 'teapot', retry_after_sec: null, error_class: null });
-    await db.pool.query(`INSERT INTO failure_events (${FAILURE_EVENT_COLUMNS.join(', ')}) VALUES (${FAILURE_EVENT_COLUMNS.map((_, i) => `$${i + 1}`).join(', ')})`, params);
+    await db.pool.query(
+      `INSERT INTO failure_events (${FAILURE_EVENT_COLUMNS.join(', ')}) VALUES (${FAILURE_EVENT_COLUMNS.map((_, i) => `$${i + 1}`).join(', ')})`,
+      params,
+    );
     const api = await startApi(db.database);
     const res = await api.get(`/api/v1/failures/${broken.failure_id}`);
     expect(res.status).toBe(500);

@@ -14,7 +14,12 @@ const events: FailureEvent[] = [
   failureEvent(2, { timestamp: at(1), provider: 'anthropic', model: 'claude-sonnet-4-5' }),
   failureEvent(3, { timestamp: at(2), subtype: 'rate_limited', http_status: 429 }),
   failureEvent(4, { timestamp: at(3), category: 'security', severity: 'P1' }),
-  failureEvent(5, { timestamp: at(4), category: 'quality', severity: 'P3', impact_scope: { requests: 1, users: 1, teams: 1, team: 'checkout', route: '/v1/chat/completions', recovered: false } }),
+  failureEvent(5, {
+    timestamp: at(4),
+    category: 'quality',
+    severity: 'P3',
+    impact_scope: { requests: 1, users: 1, teams: 1, team: 'checkout', route: '/v1/chat/completions', recovered: false },
+  }),
   failureEvent(6, { timestamp: at(5), category: 'cost', severity: 'P4', model: 'gpt-4o-mini' }),
 ];
 const idOf = (n: number) => events[n - 1].failure_id;

@@ -9,7 +9,9 @@ const db = withTestSchema();
 // 25 events, three at a time sharing one occurred_at, so pages must break ties on failure_id; and
 // two pairs that differ only below a millisecond, which a millisecond cursor would skip or repeat.
 const base = Date.UTC(2026, 10, 22, 10, 0, 0);
-const events: FailureEvent[] = Array.from({ length: 25 }, (_, i) => failureEvent(100 + i, { timestamp: new Date(base + Math.floor(i / 3) * 1000).toISOString() }));
+const events: FailureEvent[] = Array.from({ length: 25 }, (_, i) =>
+  failureEvent(100 + i, { timestamp: new Date(base + Math.floor(i / 3) * 1000).toISOString() }),
+);
 const subMillisecond: FailureEvent[] = [
   failureEvent(200, { timestamp: '2026-11-22T11:00:00.000100Z' }),
   failureEvent(201, { timestamp: '2026-11-22T11:00:00.000900Z' }),

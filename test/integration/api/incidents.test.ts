@@ -18,10 +18,17 @@ describe('incident API', () => {
   const idOf = (category: string) => updates.find((u) => u.incident.category === category)!.incident.incident_id;
 
   beforeAll(async () => {
-    const h = await startIncidents({ quiet_period_ms: 60_000 }, { database: db.database, onUpdates: (u) => writeIncidentUpdates(db.database, u) });
+    const h = await startIncidents(
+      { quiet_period_ms: 60_000 },
+      { database: db.database, onUpdates: (u) => writeIncidentUpdates(db.database, u) },
+    );
     const outage = [1, 2, 3].map((n) => failureEvent(n, { timestamp: at(n * 1_000), severity: 'P1' }));
     // Only the outage's events reach failure_events here; the members of the others have no row.
-    for (const e of outage) await db.pool.query(`INSERT INTO failure_events (${FAILURE_EVENT_COLUMNS.join(', ')}) VALUES (${FAILURE_EVENT_COLUMNS.map((_, i) => `$${i + 1}`).join(', ')})`, failureEventToParams(e, null));
+    for (const e of outage)
+      await db.pool.query(
+        `INSERT INTO failure_events (${FAILURE_EVENT_COLUMNS.join(', ')}) VALUES (${FAILURE_EVENT_COLUMNS.map((_, i) => `$${i + 1}`).join(', ')})`,
+        failureEventToParams(e, null),
+      );
     await h.feed(outage);
     await h.feed([failureEvent(10, { timestamp: at(5_000), category: 'cost', subtype: 'token_spike', severity: 'P3' })]);
     await h.advanceTo(T0 + 120_000); // both resolve
@@ -63,15 +70,42 @@ describe('incident API', () => {
   });
 
   it('answers 400 naming the bad parameter', async () => {
-    expect(await get('/api/v1/incidents?severity=P9')).toMatchObject({ status: 400, body: { error: { code: 'invalid_parameter', parameter: 'severity' } } });
-    expect(await get('/api/v1/incidents?since=yesterday')).toMatchObject({ status: 400, body: { error: { parameter: 'since', message: expect.stringContaining('RFC 3339') } } });
-    expect(await get('/api/v1/incidents?limit=0')).toMatchObject({ status: 400, body: { error: { code: 'invalid_parameter', parameter: 'limit' } } });
-    expect(await get('/api/v1/incidents?state=closed')).toMatchObject({ status: 400, body: { error: { code: 'invalid_parameter', parameter: 'state' } } });
-    expect(await get('/api/v1/incidents?colour=red')).toMatchObject({ status: 400, body: { error: { code: 'invalid_parameter', parameter: 'colour' } } });
-    expect(await get('/api/v1/incidents?cursor=nonsense')).toMatchObject({ status: 400, body: { error: { code: 'invalid_parameter', parameter: 'cursor' } } });
-    expect(await get('/api/v1/incidents?since=2026-11-22T09:00:00Z&until=2026-11-22T08:00:00Z')).toMatchObject({ status: 400, body: { error: { parameter: 'until' } } });
-    expect(await get(`/api/v1/incidents/${idOf('provider')}?member_limit=0`)).toMatchObject({ status: 400, body: { error: { parameter: 'member_limit' } } });
-    expect(await get('/api/v1/incidents/not-an-id')).toMatchObject({ status: 400, body: { error: { code: 'invalid_parameter', parameter: 'id' } } });
+    expect(await get('/api/v1/incidents?severity=P9')).toMatchObject({
+      status: 400,
+      body: { error: { code: 'invalid_parameter', parameter: 'severity' } },
+    });
+    expect(await get('/api/v1/incidents?since=yesterday')).toMatchObject({
+      status: 400,
+      body: { error: { parameter: 'since', message: expect.stringContaining('RFC 3339') } },
+    });
+    expect(await get('/api/v1/incidents?limit=0')).toMatchObject({
+      status: 400,
+      body: { error: { code: 'invalid_parameter', parameter: 'limit' } },
+    });
+    expect(await get('/api/v1/incidents?state=closed')).toMatchObject({
+      status: 400,
+      body: { error: { code: 'invalid_parameter', parameter: 'state' } },
+    });
+    expect(await get('/api/v1/incidents?colour=red')).toMatchObject({
+      status: 400,
+      body: { error: { code: 'invalid_parameter', parameter: 'colour' } },
+    });
+    expect(await get('/api/v1/incidents?cursor=nonsense')).toMatchObject({
+      status: 400,
+      body: { error: { code: 'invalid_parameter', parameter: 'cursor' } },
+    });
+    expect(await get('/api/v1/incidents?since=2026-11-22T09:00:00Z&until=2026-11-22T08:00:00Z')).toMatchObject({
+      status: 400,
+      body: { error: { parameter: 'until' } },
+    });
+    expect(await get(`/api/v1/incidents/${idOf('provider')}?member_limit=0`)).toMatchObject({
+      status: 400,
+      body: { error: { parameter: 'member_limit' } },
+    });
+    expect(await get('/api/v1/incidents/not-an-id')).toMatchObject({
+      status: 400,
+      body: { error: { code: 'invalid_parameter', parameter: 'id' } },
+    });
   });
 
   it('shows one incident with its transitions and member events', async () => {
@@ -80,7 +114,11 @@ describe('incident API', () => {
     expect(body.incident).toMatchObject({ incident_id: idOf('provider'), state: 'resolved', event_count: 3 });
     expect(body.transitions.map((t: { kind: string }) => t.kind)).toEqual(['opened', 'resolved']);
     expect(body.member_count).toBe(3);
-    expect(body.members.map((m: { failure_id: string; event: { subtype: string } | null }) => m.event?.subtype)).toEqual(['outage', 'outage', 'outage']);
+    expect(body.members.map((m: { failure_id: string; event: { subtype: string } | null }) => m.event?.subtype)).toEqual([
+      'outage',
+      'outage',
+      'outage',
+    ]);
     const cost = await get(`/api/v1/incidents/${idOf('cost')}`);
     expect(cost.body.members).toEqual([{ failure_id: expect.any(String), occurred_at: at(5_000), event: null }]);
   });

@@ -5,7 +5,13 @@ import { failureEvent } from '../../support/failure-event-builder.ts';
 import { insertEvents, startApi } from './api-under-test.ts';
 
 const db = withTestSchema();
-const stored = [failureEvent(1), failureEvent(2, { category: 'security' }), failureEvent(3, { category: 'cost' }), failureEvent(4, { category: 'quality' }), failureEvent(5, { category: 'data' })];
+const stored = [
+  failureEvent(1),
+  failureEvent(2, { category: 'security' }),
+  failureEvent(3, { category: 'cost' }),
+  failureEvent(4, { category: 'quality' }),
+  failureEvent(5, { category: 'data' }),
+];
 
 beforeAll(async () => {
   await insertEvents(db.database, stored);
@@ -38,8 +44,24 @@ describe('/api/v1/openapi.json', () => {
 
   it('documents every query parameter of /api/v1/failures with the configured maximum page size', async () => {
     const { doc } = await fetchDocument();
-    const params = doc.paths['/api/v1/failures'].get.parameters as { name: string; in: string; required: boolean; schema: Record<string, unknown> }[];
-    expect(params.map((p) => p.name)).toEqual(['from', 'to', 'category', 'subtype', 'severity', 'provider', 'model', 'team', 'limit', 'cursor']);
+    const params = doc.paths['/api/v1/failures'].get.parameters as {
+      name: string;
+      in: string;
+      required: boolean;
+      schema: Record<string, unknown>;
+    }[];
+    expect(params.map((p) => p.name)).toEqual([
+      'from',
+      'to',
+      'category',
+      'subtype',
+      'severity',
+      'provider',
+      'model',
+      'team',
+      'limit',
+      'cursor',
+    ]);
     expect(params.every((p) => p.in === 'query' && p.required === false)).toBe(true);
     expect(params.find((p) => p.name === 'limit')!.schema).toMatchObject({ type: 'integer', minimum: 1, maximum: 1000 });
     expect(params.find((p) => p.name === 'category')!.schema).toMatchObject({ enum: ['security', 'provider', 'cost', 'quality', 'data'] });

@@ -49,14 +49,18 @@ service:
     genai: { receivers: [otlp], processors: [normalize, trace_assembler, detectors, classifier], exporters: [event_rows] }
 `;
 
-
 beforeAll(async () => {
   const config = parseConfig(CONFIG, [...registry, eventRows], { env: {} });
   const { spans } = readTelemetryFile(FAILURE_CASES_JSON);
   const firstMs = Math.min(...spans.map((s) => Number(s.endTimeUnixNano / 1_000_000n)));
   const lastMs = Math.max(...spans.map((s) => Number(s.endTimeUnixNano / 1_000_000n)));
   const time = createManualTime(firstMs);
-  pipelines = await buildPipelines(config, { logger: pino({ level: 'silent' }), clock: time.clock, scheduler: time.scheduler, database: db.database });
+  pipelines = await buildPipelines(config, {
+    logger: pino({ level: 'silent' }),
+    clock: time.clock,
+    scheduler: time.scheduler,
+    database: db.database,
+  });
   await pipelines.start();
   await pipelines.consume('genai', createBatch({ spans }));
   // Past trace_assembler's wait, so every held trace is released through the classifier.

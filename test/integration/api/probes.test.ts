@@ -62,7 +62,10 @@ describe('/readyz', () => {
       api.health.report('postgres', { ready: true, detail: 'buffering to ./data/spill.db' });
       const res = await api.get('/readyz');
       expect(res.status).toBe(200);
-      expect(res.body.checks.database).toEqual({ ready: true, detail: 'not reachable; postgres is buffering (buffering to ./data/spill.db)' });
+      expect(res.body.checks.database).toEqual({
+        ready: true,
+        detail: 'not reachable; postgres is buffering (buffering to ./data/spill.db)',
+      });
     } finally {
       await down.close();
     }
@@ -76,7 +79,9 @@ describe('/readyz', () => {
       api.health.report('postgres/main', { ready: false, detail: 'spill buffer full' });
       const res = await api.get('/readyz');
       expect(res.status).toBe(503);
-      expect(res.body.message).toBe('not ready: database (not reachable and no postgres exporter is buffering), postgres/main (spill buffer full)');
+      expect(res.body.message).toBe(
+        'not ready: database (not reachable and no postgres exporter is buffering), postgres/main (spill buffer full)',
+      );
     } finally {
       await down.close();
     }
@@ -106,7 +111,9 @@ describe('a failing database during a request', () => {
       const res = await api.get('/api/v1/failures');
       expect(res.status).toBe(503);
       expect(res.headers.get('retry-after')).toBe('5');
-      expect(res.body).toEqual({ error: { code: 'database_unavailable', message: 'The database is not reachable right now; retry in a few seconds.' } });
+      expect(res.body).toEqual({
+        error: { code: 'database_unavailable', message: 'The database is not reachable right now; retry in a few seconds.' },
+      });
     } finally {
       await down.close();
     }

@@ -16,7 +16,9 @@ describe('the API server lifecycle', () => {
     const { port } = blocker.address() as { port: number };
     const server = createApiServer({ endpoint: `127.0.0.1:${port}`, auth: { bearer_token: '' } }, deps());
     try {
-      await expect(server.listen()).rejects.toThrow(`The API cannot listen on 127.0.0.1:${port}: the address is already in use; stop the other process or change api.endpoint.`);
+      await expect(server.listen()).rejects.toThrow(
+        `The API cannot listen on 127.0.0.1:${port}: the address is already in use; stop the other process or change api.endpoint.`,
+      );
     } finally {
       await server.close();
       await new Promise((resolve) => blocker.close(resolve));

@@ -15,7 +15,11 @@ describe('createDatabase', () => {
   });
 
   it('reports an unreachable server without revealing the password', async () => {
-    const database = createDatabase({ url: 'postgres://agent:s3cret-pw@127.0.0.1:1/faultline', logger: quietLogger(), connectTimeoutMs: 1_000 });
+    const database = createDatabase({
+      url: 'postgres://agent:s3cret-pw@127.0.0.1:1/faultline',
+      logger: quietLogger(),
+      connectTimeoutMs: 1_000,
+    });
     try {
       const error = await database.checkReady().catch((err: unknown) => err);
       expect(error).toBeInstanceOf(DatabaseUnavailableError);
@@ -37,12 +41,16 @@ describe('createDatabase', () => {
   it('gives a test file its own migrated schema as search_path', async () => {
     const { rows } = await db.pool.query<{ schema: string }>('SELECT current_schema() AS schema');
     expect(rows[0]?.schema).toBe(db.schema);
-    await db.pool.query("INSERT INTO agent_instances (instance_id, hostname, version, config_hash) VALUES ('a1', 'node-1', '0.1.0', 'abc')");
+    await db.pool.query(
+      "INSERT INTO agent_instances (instance_id, hostname, version, config_hash) VALUES ('a1', 'node-1', '0.1.0', 'abc')",
+    );
     const stored = await db.pool.query('SELECT instance_id, started_at <= last_seen_at AS is_ordered FROM agent_instances');
     expect(stored.rows).toEqual([{ instance_id: 'a1', is_ordered: true }]);
   });
 
   it('rejects a schema name that is not a plain identifier', () => {
-    expect(() => createDatabase({ url: testDatabaseUrl(), logger: quietLogger(), schema: 'x; DROP TABLE y' })).toThrow(/plain lower-case identifier/);
+    expect(() => createDatabase({ url: testDatabaseUrl(), logger: quietLogger(), schema: 'x; DROP TABLE y' })).toThrow(
+      /plain lower-case identifier/,
+    );
   });
 });

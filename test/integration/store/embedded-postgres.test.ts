@@ -88,10 +88,12 @@ describe('startEmbeddedPostgres', () => {
   it('stops an orphaned server left by an agent that was SIGKILLed, then starts its own', async () => {
     const dataDir = await tempDataDir();
     const fixture = path.join(import.meta.dirname, 'fixtures', 'start-and-die.ts');
-    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', fixture, dataDir]).catch((err: { stdout: string; signal?: string }) => {
-      if (err.signal !== 'SIGKILL') throw err;
-      return err; // the fixture kills itself once its server is up
-    });
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', fixture, dataDir]).catch(
+      (err: { stdout: string; signal?: string }) => {
+        if (err.signal !== 'SIGKILL') throw err;
+        return err; // the fixture kills itself once its server is up
+      },
+    );
     const orphanPid = Number(stdout.trim());
     expect(orphanPid).toBeGreaterThan(0);
     process.kill(orphanPid, 0); // the orphan is still running

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { FAILURE_EVENT_COLUMNS, failureEventToParams, rowToFailureEvent, type FailureEventRow } from '../../../agent/store/failure-event-row.ts';
+import {
+  FAILURE_EVENT_COLUMNS,
+  failureEventToParams,
+  rowToFailureEvent,
+  type FailureEventRow,
+} from '../../../agent/store/failure-event-row.ts';
 import { withTestSchema } from '../../support/database.ts';
 import { failureEvent } from '../../support/failure-event-builder.ts';
 

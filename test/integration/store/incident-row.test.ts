@@ -44,6 +44,8 @@ describe('incidents row mapping', () => {
     const cols = INCIDENT_COLUMNS.join(', ');
     const params = INCIDENT_COLUMNS.map((_, i) => `$${i + 1}`).join(', ');
     const second = { ...incident, incident_id: 'inc-provider-outage-openai-gpt-4o-2' };
-    await expect(db.pool.query(`INSERT INTO incidents (${cols}) VALUES (${params})`, incidentToParams(second))).rejects.toThrow(/incidents_one_open_per_fingerprint/);
+    await expect(db.pool.query(`INSERT INTO incidents (${cols}) VALUES (${params})`, incidentToParams(second))).rejects.toThrow(
+      /incidents_one_open_per_fingerprint/,
+    );
   });
 });

@@ -20,12 +20,18 @@ async function arrange(files: Record<string, string>): Promise<{ dir: string; ta
   await mkdir(dir);
   for (const [name, sql] of Object.entries(files)) await writeFile(path.join(dir, name), sql);
   const target = await createTestSchema({ migrate: false });
-  cleanups.push(() => rm(root, { recursive: true, force: true }), () => target.drop());
+  cleanups.push(
+    () => rm(root, { recursive: true, force: true }),
+    () => target.drop(),
+  );
   return { dir, target, run: () => migrate({ pool: target.pool, logger: quietLogger(), schema: target.schema, migrationsDir: dir }) };
 }
 
 async function tablesIn(target: Pick<TestSchema, 'pool' | 'schema'>): Promise<string[]> {
-  const { rows } = await target.pool.query<{ name: string }>('SELECT table_name AS name FROM information_schema.tables WHERE table_schema = $1 ORDER BY 1', [target.schema]);
+  const { rows } = await target.pool.query<{ name: string }>(
+    'SELECT table_name AS name FROM information_schema.tables WHERE table_schema = $1 ORDER BY 1',
+    [target.schema],
+  );
   return rows.map((r) => r.name);
 }
 
@@ -44,8 +50,19 @@ describe('migrate with the repository migrations', () => {
 
   it('creates the failure store tables', async () => {
     expect(await tablesIn(db)).toEqual([
-      'agent_instances', 'correlation_clusters', 'correlation_edges', 'dead_letters', 'failure_events', 'failure_impacts',
-      'failure_predictions', 'incident_events', 'incident_transitions', 'incidents', 'notification_log', 'provider_baselines', 'schema_migrations',
+      'agent_instances',
+      'correlation_clusters',
+      'correlation_edges',
+      'dead_letters',
+      'failure_events',
+      'failure_impacts',
+      'failure_predictions',
+      'incident_events',
+      'incident_transitions',
+      'incidents',
+      'notification_log',
+      'provider_baselines',
+      'schema_migrations',
     ]);
   });
 
@@ -85,10 +102,12 @@ describe('migrate', () => {
   });
 
   it('does not count line-ending changes as an edit', () => {
-    expect(checksumOf('CREATE TABLE a (id int);\r\nCREATE TABLE b (id int);\r\n')).toBe(checksumOf('CREATE TABLE a (id int);\nCREATE TABLE b (id int);\n'));
+    expect(checksumOf('CREATE TABLE a (id int);\r\nCREATE TABLE b (id int);\r\n')).toBe(
+      checksumOf('CREATE TABLE a (id int);\nCREATE TABLE b (id int);\n'),
+    );
   });
 
-  it('rolls back a failing migration, records nothing, and names the file and line with PostgreSQL\'s message', async () => {
+  it("rolls back a failing migration, records nothing, and names the file and line with PostgreSQL's message", async () => {
     const { target, run } = await arrange({
       '0001_first.sql': 'CREATE TABLE first (id int);',
       '0002_broken.sql': 'CREATE TABLE half_done (id int);\nINSERT INTO half_done SELECT id FROM no_such_table;\n',
@@ -114,7 +133,9 @@ describe('migrate', () => {
     cleanups.push(async () => {
       await Promise.all(agents.map((a) => a.close()));
     });
-    const results = await Promise.all(agents.map((a) => migrate({ pool: a.pool, logger: quietLogger(), schema: target.schema, migrationsDir: dir })));
+    const results = await Promise.all(
+      agents.map((a) => migrate({ pool: a.pool, logger: quietLogger(), schema: target.schema, migrationsDir: dir })),
+    );
     expect(results.map((r) => r.join(',')).sort()).toEqual(['', '1,2']);
     const { rows } = await target.pool.query('SELECT version FROM schema_migrations ORDER BY version');
     expect(rows).toEqual([{ version: 1 }, { version: 2 }]);
@@ -126,7 +147,13 @@ describe('migrate', () => {
     await writeFile(path.join(dir, '0002_sleepy.sql'), 'SELECT pg_sleep(1.5);');
     const slow = migrate({ pool: target.pool, logger: quietLogger(), schema: target.schema, migrationsDir: dir });
     await new Promise((resolve) => setTimeout(resolve, 300));
-    const error = await migrate({ pool: target.pool, logger: quietLogger(), schema: target.schema, migrationsDir: dir, lockTimeoutMs: 200 }).catch((err: unknown) => err);
+    const error = await migrate({
+      pool: target.pool,
+      logger: quietLogger(),
+      schema: target.schema,
+      migrationsDir: dir,
+      lockTimeoutMs: 200,
+    }).catch((err: unknown) => err);
     expect(error).toMatchObject({ code: 'FL_MIGRATION_LOCK_TIMEOUT' });
     expect((error as Error).message).toContain(`migration lock for schema "${target.schema}"`);
     await expect(slow).resolves.toEqual([1, 2]);

@@ -3,7 +3,9 @@ import { redactUrl } from '../../../agent/store/redact-url.ts';
 
 describe('redactUrl', () => {
   it('hides the password of a postgres URL and keeps the rest', () => {
-    expect(redactUrl('postgres://agent:s3cret@db.internal:5432/faultline?sslmode=require')).toBe('postgres://agent:***@db.internal:5432/faultline?sslmode=require');
+    expect(redactUrl('postgres://agent:s3cret@db.internal:5432/faultline?sslmode=require')).toBe(
+      'postgres://agent:***@db.internal:5432/faultline?sslmode=require',
+    );
   });
 
   it('hides a password that needed percent-encoding', () => {
@@ -17,7 +19,9 @@ describe('redactUrl', () => {
   });
 
   it('hides the password in a libpq keyword/value string', () => {
-    expect(redactUrl("host=localhost user=agent password='s3 cret' dbname=faultline")).toBe('host=localhost user=agent password=*** dbname=faultline');
+    expect(redactUrl("host=localhost user=agent password='s3 cret' dbname=faultline")).toBe(
+      'host=localhost user=agent password=*** dbname=faultline',
+    );
   });
 
   it('hides the password of a URL it cannot parse', () => {

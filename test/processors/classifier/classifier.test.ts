@@ -86,7 +86,10 @@ describe('classifier', () => {
   it('prefers the more confident signal within a category, whatever the order detectors ran in', async () => {
     const a = signal('provider', 'outage', { confidence: 0.6, detection_method: 'message_pattern' });
     const b = signal('provider', 'overloaded', { confidence: 0.9, detection_method: 'message_pattern' });
-    for (const signals of [[a, b], [b, a]]) {
+    for (const signals of [
+      [a, b],
+      [b, a],
+    ]) {
       const out = await classify([failing('1'.repeat(16), signals)]);
       expect(out.events[0].subtype).toBe('overloaded');
       expect(out.events[0].secondary).toEqual([{ category: 'provider', subtype: 'outage', detection_method: 'message_pattern' }]);
@@ -94,13 +97,22 @@ describe('classifier', () => {
   });
 
   it('lists a (category, subtype) in secondary once, and never the primary again', async () => {
-    const signals = [rateLimited(), rateLimited({ detection_method: 'message_pattern', confidence: 0.8 }), signal('cost', 'retry_storm'), signal('cost', 'retry_storm', { detection_method: 'x' })];
+    const signals = [
+      rateLimited(),
+      rateLimited({ detection_method: 'message_pattern', confidence: 0.8 }),
+      signal('cost', 'retry_storm'),
+      signal('cost', 'retry_storm', { detection_method: 'x' }),
+    ];
     const out = await classify([failing('1'.repeat(16), signals)]);
     expect(out.events[0].secondary).toEqual([{ category: 'cost', subtype: 'retry_storm', detection_method: 'status_code' }]);
   });
 
   it('gives the same ids for the same input twice, and different ids per span and subtype', async () => {
-    const calls = [failing('1'.repeat(16), [rateLimited()]), failing('2'.repeat(16), [rateLimited()]), failing('3'.repeat(16), [serverError()])];
+    const calls = [
+      failing('1'.repeat(16), [rateLimited()]),
+      failing('2'.repeat(16), [rateLimited()]),
+      failing('3'.repeat(16), [serverError()]),
+    ];
     const a = await classify(calls);
     const b = await classify(calls);
     expect(a.events.map((e) => e.failure_id)).toEqual(b.events.map((e) => e.failure_id));
@@ -138,7 +150,10 @@ describe('classifier', () => {
 
   it('reads the route from the gateway parent and raises severity on a critical route', async () => {
     const gateway = { ...gatewayRequest({ traceId: TRACE, spanId: 'f'.repeat(16), outcome: 'error' }) };
-    const call = { ...failing('1'.repeat(16), [rateLimited()]), source: { ...llmCall({ traceId: TRACE, spanId: '1'.repeat(16) }).source, parentSpanId: 'f'.repeat(16) } };
+    const call = {
+      ...failing('1'.repeat(16), [rateLimited()]),
+      source: { ...llmCall({ traceId: TRACE, spanId: '1'.repeat(16) }).source, parentSpanId: 'f'.repeat(16) },
+    };
     const plain = await classify([gateway, call]);
     const critical = await classify([gateway, call], { critical_routes: ['/chat/*'] });
     expect(plain.events[0]).toMatchObject({ severity: 'P3', impact_scope: { route: '/chat/completions', recovered: false } });
@@ -172,7 +187,10 @@ describe('classifier', () => {
   });
 
   it('forgets occurrences that fall out of the window', async () => {
-    const at = (spanId: string, endMs: number) => ({ ...failing(spanId, [rateLimited()]), timing: { startMs: endMs - 100, endMs, durationMs: 100, timeToFirstTokenMs: null } });
+    const at = (spanId: string, endMs: number) => ({
+      ...failing(spanId, [rateLimited()]),
+      timing: { startMs: endMs - 100, endMs, durationMs: 100, timeToFirstTokenMs: null },
+    });
     const out = await classify([at('1'.repeat(16), 10_000), at('2'.repeat(16), 15_000), at('3'.repeat(16), 21_000)], { window_ms: 10_000 });
     expect(out.events.map((e) => e.impact_scope.requests)).toEqual([1, 2, 2]);
   });
@@ -181,7 +199,11 @@ describe('classifier', () => {
     const lines: string[] = [];
     const logger = pino({ level: 'warn' }, { write: (l: string) => lines.push(l) });
     const out = await classify(
-      [failing('1'.repeat(16), [signal('provider', 'not_a_subtype')]), failing('2'.repeat(16), [signal('provider', 'also_not')]), failing('3'.repeat(16), [rateLimited()])],
+      [
+        failing('1'.repeat(16), [signal('provider', 'not_a_subtype')]),
+        failing('2'.repeat(16), [signal('provider', 'also_not')]),
+        failing('3'.repeat(16), [rateLimited()]),
+      ],
       {},
       makeProcessorContext({ logger }),
     );
@@ -210,7 +232,12 @@ describe('classifier', () => {
     };
     const out = await classify([guardrail, llm]);
     expect(out.events).toHaveLength(1);
-    expect(out.events[0]).toMatchObject({ span_id: '2'.repeat(16), category: 'security', provider: 'anthropic', model: 'claude-3-5-sonnet' });
+    expect(out.events[0]).toMatchObject({
+      span_id: '2'.repeat(16),
+      category: 'security',
+      provider: 'anthropic',
+      model: 'claude-3-5-sonnet',
+    });
   });
 
   it('uses call time, not the clock, for the event timestamp', async () => {

@@ -16,7 +16,11 @@ describe('classifier config', () => {
   });
 
   it('fills in the rest of a partly given section', () => {
-    expect(ClassifierConfig.parse({ escalation: { min_events: 5 } }).escalation).toEqual({ min_events: 5, min_duration_ms: 600_000, max_gap_ms: 300_000 });
+    expect(ClassifierConfig.parse({ escalation: { min_events: 5 } }).escalation).toEqual({
+      min_events: 5,
+      min_duration_ms: 600_000,
+      max_gap_ms: 300_000,
+    });
   });
 
   it.each([

@@ -15,12 +15,18 @@ const T0 = 1_767_225_600_000;
 /** A throttled call ending at endMs, from its own trace so each is its own request. */
 function throttledAt(i: number, endMs: number, model = 'gpt-4o'): LlmCall {
   const id = (i + 1).toString(16).padStart(16, '0');
-  return { ...llmCall({ traceId: id.repeat(2), spanId: id, outcome: 'error', startMs: endMs - 200, endMs, model }), signals: [rateLimited()] };
+  return {
+    ...llmCall({ traceId: id.repeat(2), spanId: id, outcome: 'error', startMs: endMs - 200, endMs, model }),
+    signals: [rateLimited()],
+  };
 }
 
 async function severitiesOver(calls: LlmCall[], config: Record<string, unknown>) {
   const time = createManualTime(T0);
-  const processor = await classifier.create(classifier.configSchema.parse(config), makeProcessorContext({ clock: time.clock, scheduler: time.scheduler }));
+  const processor = await classifier.create(
+    classifier.configSchema.parse(config),
+    makeProcessorContext({ clock: time.clock, scheduler: time.scheduler }),
+  );
   const out: string[] = [];
   for (const call of calls) {
     await time.advanceTo(call.timing.endMs);
@@ -49,14 +55,20 @@ describe('escalation', () => {
 
   it('does not escalate a slow trickle with too few events', async () => {
     const calls = Array.from({ length: 4 }, (_, i) => throttledAt(i, T0 + i * 3 * MINUTE));
-    const severities = await severitiesOver(calls, { ...quiet, escalation: { min_events: 5, min_duration_ms: 5 * MINUTE, max_gap_ms: 10 * MINUTE } });
+    const severities = await severitiesOver(calls, {
+      ...quiet,
+      escalation: { min_events: 5, min_duration_ms: 5 * MINUTE, max_gap_ms: 10 * MINUTE },
+    });
     expect(severities).toEqual(['P3', 'P3', 'P3', 'P3']);
   });
 
   it('starts a new stream after a gap longer than max_gap_ms', async () => {
     const early = Array.from({ length: 5 }, (_, i) => throttledAt(i, T0 + i * MINUTE));
     const late = throttledAt(5, T0 + 4 * MINUTE + 11 * MINUTE);
-    const severities = await severitiesOver([...early, late], { ...quiet, escalation: { min_events: 5, min_duration_ms: 4 * MINUTE, max_gap_ms: 10 * MINUTE } });
+    const severities = await severitiesOver([...early, late], {
+      ...quiet,
+      escalation: { min_events: 5, min_duration_ms: 4 * MINUTE, max_gap_ms: 10 * MINUTE },
+    });
     expect(severities).toEqual(['P3', 'P3', 'P3', 'P3', 'P2', 'P3']);
   });
 
@@ -79,7 +91,9 @@ describe('escalation', () => {
       classifier.configSchema.parse({ ...quiet, escalation: { min_events: 3, min_duration_ms: 2 * MINUTE } }),
       makeProcessorContext({ clock: time.clock, scheduler: time.scheduler }),
     );
-    const batch = await processor.process(createBatch({ calls: [throttledAt(0, T0), throttledAt(1, T0 + MINUTE), throttledAt(2, T0 + 3 * MINUTE)] }));
+    const batch = await processor.process(
+      createBatch({ calls: [throttledAt(0, T0), throttledAt(1, T0 + MINUTE), throttledAt(2, T0 + 3 * MINUTE)] }),
+    );
     expect(batch.events.map((e) => e.severity)).toEqual(['P3', 'P3', 'P2']);
   });
 });

@@ -18,8 +18,16 @@ import { makeServices } from '../../support/component-context.ts';
 async function eventsFor(inputs: SpanInput[]): Promise<FailureEvent[]> {
   const time = createManualTime(BASE_MS);
   const events: FailureEvent[] = [];
-  const ctx = (id: string, emit: ProcessorContext['emit'] = async () => {}): ProcessorContext => ({ id, logger: pino({ level: 'silent' }), clock: time.clock, scheduler: time.scheduler, ...makeServices(), emit });
-  const make = async (f: typeof normalize | typeof detectors | typeof classifier, id: string): Promise<Processor> => f.create(f.configSchema.parse({}) as never, ctx(id));
+  const ctx = (id: string, emit: ProcessorContext['emit'] = async () => {}): ProcessorContext => ({
+    id,
+    logger: pino({ level: 'silent' }),
+    clock: time.clock,
+    scheduler: time.scheduler,
+    ...makeServices(),
+    emit,
+  });
+  const make = async (f: typeof normalize | typeof detectors | typeof classifier, id: string): Promise<Processor> =>
+    f.create(f.configSchema.parse({}) as never, ctx(id));
   const norm = await make(normalize, 'normalize');
   const detect = await make(detectors, 'detectors');
   const classify = await make(classifier, 'classifier');
@@ -41,19 +49,31 @@ async function eventsFor(inputs: SpanInput[]): Promise<FailureEvent[]> {
 const failedAttempt = e3Overloaded.input; // Anthropic 529 reported as 500, under the proxy span
 const fallback: SpanInput = { ...e1Success.input, spanId: '1000000000000011', startMs: BASE_MS + 870, durationMs: 25 };
 const gatewayOk: SpanInput = proxyServerSuccess;
-const gatewayFailed: SpanInput = { ...proxyServerSuccess, status: { code: StatusCode.ERROR }, attributes: { ...proxyServerSuccess.attributes, 'http.response.status_code': 500 } };
+const gatewayFailed: SpanInput = {
+  ...proxyServerSuccess,
+  status: { code: StatusCode.ERROR },
+  attributes: { ...proxyServerSuccess.attributes, 'http.response.status_code': 500 },
+};
 
 describe('severity of a failed attempt, through the trace assembler', () => {
   it('is lower when the request succeeded by fallback than for the same failure with no fallback', async () => {
     const [alone] = await eventsFor([failedAttempt]);
     const [recovered] = await eventsFor([gatewayOk, failedAttempt, fallback]);
-    expect(alone).toMatchObject({ subtype: 'overloaded', span_id: failedAttempt.spanId, severity: 'P1', impact_scope: { recovered: null } });
+    expect(alone).toMatchObject({
+      subtype: 'overloaded',
+      span_id: failedAttempt.spanId,
+      severity: 'P1',
+      impact_scope: { recovered: null },
+    });
     expect(recovered).toMatchObject({
       subtype: 'overloaded',
       span_id: failedAttempt.spanId,
       severity: 'P2',
       impact_scope: { recovered: true },
-      evidence: { attempt: { number: 1, of: 2, request_outcome: 'ok', recovered: true, recovered_by_model: 'gpt-4o-2024-08-06' }, severity_reasons: ['recovered'] },
+      evidence: {
+        attempt: { number: 1, of: 2, request_outcome: 'ok', recovered: true, recovered_by_model: 'gpt-4o-2024-08-06' },
+        severity_reasons: ['recovered'],
+      },
     });
   });
 

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { SUBTYPES, type Category } from '../../../agent/model/taxonomy.ts';
-import { BASE_SEVERITY, DEFAULT_POLICY, assessSeverity, severityOf, type SeveritySnapshot } from '../../../processors/classifier/severity.ts';
+import {
+  BASE_SEVERITY,
+  DEFAULT_POLICY,
+  assessSeverity,
+  severityOf,
+  type SeveritySnapshot,
+} from '../../../processors/classifier/severity.ts';
 
 const isolated: SeveritySnapshot = { blastRadius: { requests: 1, users: 1, teams: 1 }, recovery: 'unknown', critical: false };
 const failed: SeveritySnapshot = { ...isolated, recovery: 'failed' };
@@ -31,7 +37,9 @@ describe('severityOf', () => {
   });
 
   it('gives every subtype of the taxonomy a base severity', () => {
-    const missing = (['provider', 'cost', 'quality', 'data'] as Category[]).flatMap((c) => SUBTYPES[c].filter((s) => !(s in BASE_SEVERITY)));
+    const missing = (['provider', 'cost', 'quality', 'data'] as Category[]).flatMap((c) =>
+      SUBTYPES[c].filter((s) => !(s in BASE_SEVERITY)),
+    );
     expect(missing).toEqual([]);
   });
 
@@ -44,7 +52,12 @@ describe('severityOf', () => {
     ]) {
       expect(severityOf({ category: 'provider', subtype: 'rate_limited' }, { ...failed, blastRadius })).toBe('P2');
     }
-    expect(severityOf({ category: 'provider', subtype: 'rate_limited' }, { ...failed, blastRadius: { requests: t.requests - 1, users: t.users - 1, teams: t.teams - 1 } })).toBe('P3');
+    expect(
+      severityOf(
+        { category: 'provider', subtype: 'rate_limited' },
+        { ...failed, blastRadius: { requests: t.requests - 1, users: t.users - 1, teams: t.teams - 1 } },
+      ),
+    ).toBe('P3');
   });
 
   it('raises one level for a critical route or team, and once more for a wide blast radius', () => {
@@ -63,7 +76,9 @@ describe('severityOf', () => {
   });
 
   it('treats unknown recovery as no working fallback', () => {
-    expect(severityOf({ category: 'provider', subtype: 'outage' }, isolated)).toBe(severityOf({ category: 'provider', subtype: 'outage' }, failed));
+    expect(severityOf({ category: 'provider', subtype: 'outage' }, isolated)).toBe(
+      severityOf({ category: 'provider', subtype: 'outage' }, failed),
+    );
   });
 
   it('takes the base from an override before adjusting', () => {
@@ -74,7 +89,9 @@ describe('severityOf', () => {
   });
 
   it('names the adjustments it applied', () => {
-    expect(assessSeverity({ category: 'provider', subtype: 'outage' }, { ...recovered, blastRadius: wide.blastRadius, critical: true })).toEqual({
+    expect(
+      assessSeverity({ category: 'provider', subtype: 'outage' }, { ...recovered, blastRadius: wide.blastRadius, critical: true }),
+    ).toEqual({
       severity: 'P1',
       base: 'P1',
       reasons: ['recovered', 'blast_radius', 'critical'],

@@ -7,7 +7,15 @@ export function signal(category: Category, subtype: string, overrides: Partial<S
 }
 
 export const rateLimited = (overrides: Partial<Signal> = {}) =>
-  signal('provider', 'rate_limited', { fields: { http_status: 429, error_class: 'RateLimitError' }, evidence: { status: 429 }, ...overrides });
+  signal('provider', 'rate_limited', {
+    fields: { http_status: 429, error_class: 'RateLimitError' },
+    evidence: { status: 429 },
+    ...overrides,
+  });
 export const serverError = () => signal('provider', 'outage', { fields: { http_status: 500 } });
 export const injection = () =>
-  signal('security', 'prompt_injection', { detection_method: 'guardrail', fields: { threat_type: 'prompt_injection', blocked: true, matched_pattern: 'lakera', confidence: 0.97 }, confidence: 0.97 });
+  signal('security', 'prompt_injection', {
+    detection_method: 'guardrail',
+    fields: { threat_type: 'prompt_injection', blocked: true, matched_pattern: 'lakera', confidence: 0.97 },
+    confidence: 0.97,
+  });

@@ -60,14 +60,19 @@ describe('classifier: window-level events', () => {
   });
 });
 
-describe('classifier: a window signal beside a call\'s own signals', () => {
+describe("classifier: a window signal beside a call's own signals", () => {
   it('gives the call its own event from its span-level signals and the window signal an event of its own', async () => {
     const window = { scope: 'quality/openai/gpt-4o', start_ms: 2_000, member_spans: ['1'.repeat(16)] };
     const call = {
       ...base,
       signals: [
         signal('quality', 'hallucination', { detection_method: 'grounding', confidence: 0.95, fields: { confidence: 0.95 } }),
-        signal('quality', 'regression', { detection_method: 'response_model_change', confidence: 0.9, fields: { confidence: 0.9 }, window }),
+        signal('quality', 'regression', {
+          detection_method: 'response_model_change',
+          confidence: 0.9,
+          fields: { confidence: 0.9 },
+          window,
+        }),
       ],
     };
     const processor = await classifier.create(classifier.configSchema.parse({}), makeProcessorContext());
@@ -76,6 +81,12 @@ describe('classifier: a window signal beside a call\'s own signals', () => {
     expect(events.map((e) => e.subtype)).toEqual(['hallucination', 'regression']);
     // Neither hides the other: the call's event lists no regression, the window event no hallucination.
     expect(events[0]).toMatchObject({ span_id: '1'.repeat(16), secondary: [] });
-    expect(events[1]).toMatchObject({ failure_id: failureIdForWindow('quality', 'regression', 'quality/openai/gpt-4o', 2_000), span_id: null, trace_id: 'c'.repeat(32), member_spans: ['1'.repeat(16)], secondary: [] });
+    expect(events[1]).toMatchObject({
+      failure_id: failureIdForWindow('quality', 'regression', 'quality/openai/gpt-4o', 2_000),
+      span_id: null,
+      trace_id: 'c'.repeat(32),
+      member_spans: ['1'.repeat(16)],
+      secondary: [],
+    });
   });
 });

@@ -22,16 +22,35 @@ const calls = (from: number, count: number, every: number, spec: Omit<LiteLlmCal
 describe('budget_exceeded (configured budgets)', () => {
   const budgets = [{ scope: 'team', match: 'team-42', window_ms: 10 * MIN, budget_usd: 1 }];
 
-  it('reports once when a team\'s spend in the window goes over its budget, with budget, spend and overage', async () => {
+  it("reports once when a team's spend in the window goes over its budget, with budget, spend and overage", async () => {
     const { events } = await run({ cost: { budgets } }, calls(1, 14, 30_000, { costUsd: 0.1 }));
     expect(subtypes(events)).toEqual(['cost/budget_exceeded']);
     const e = events[0];
-    expect(e).toMatchObject({ category: 'cost', budget_usd: 1, cost_usd: 1.1, overage_usd: 0.1, input_tokens: 500, output_tokens: 100, total_tokens: 600 });
-    expect(e.evidence).toMatchObject({ rule: 'budget:team', key_kind: 'team', key: 'team-42', window_ms: 600_000, baseline: 1, observed: 1.1, calls_in_window: 11 });
+    expect(e).toMatchObject({
+      category: 'cost',
+      budget_usd: 1,
+      cost_usd: 1.1,
+      overage_usd: 0.1,
+      input_tokens: 500,
+      output_tokens: 100,
+      total_tokens: 600,
+    });
+    expect(e.evidence).toMatchObject({
+      rule: 'budget:team',
+      key_kind: 'team',
+      key: 'team-42',
+      window_ms: 600_000,
+      baseline: 1,
+      observed: 1.1,
+      calls_in_window: 11,
+    });
   });
 
-  it('does not report spend that reaches the budget exactly, nor another team\'s spend', async () => {
-    const { events } = await run({ cost: { budgets } }, [...calls(1, 10, 30_000, { costUsd: 0.1 }), ...calls(100, 30, 10_000, { costUsd: 0.1, team: 'team-7' })]);
+  it("does not report spend that reaches the budget exactly, nor another team's spend", async () => {
+    const { events } = await run({ cost: { budgets } }, [
+      ...calls(1, 10, 30_000, { costUsd: 0.1 }),
+      ...calls(100, 30, 10_000, { costUsd: 0.1, team: 'team-7' }),
+    ]);
     expect(events).toEqual([]);
   });
 
@@ -43,9 +62,15 @@ describe('budget_exceeded (configured budgets)', () => {
 
   it('gives every value its own budget with match "*", and names a user only by a hash', async () => {
     const perUser = [{ scope: 'user', window_ms: 10 * MIN, budget_usd: 0.25 }];
-    const { events } = await run({ cost: { budgets: perUser } }, [...calls(1, 3, 1_000, { costUsd: 0.1, user: 'alice@example.com' }), ...calls(50, 2, 1_000, { costUsd: 0.1, user: 'bob@example.com' })]);
+    const { events } = await run({ cost: { budgets: perUser } }, [
+      ...calls(1, 3, 1_000, { costUsd: 0.1, user: 'alice@example.com' }),
+      ...calls(50, 2, 1_000, { costUsd: 0.1, user: 'bob@example.com' }),
+    ]);
     expect(subtypes(events)).toEqual(['cost/budget_exceeded']);
-    expect(events[0].evidence).toMatchObject({ key_kind: 'user', key: createHash('sha256').update('alice@example.com').digest('hex').slice(0, 16) });
+    expect(events[0].evidence).toMatchObject({
+      key_kind: 'user',
+      key: createHash('sha256').update('alice@example.com').digest('hex').slice(0, 16),
+    });
     expect(JSON.stringify(events)).not.toContain('alice');
   });
 });
@@ -53,7 +78,10 @@ describe('budget_exceeded (configured budgets)', () => {
 describe('batch_cost_overrun', () => {
   it('reports once when the calls tagged with one batch cost more than its budget', async () => {
     const cost = { batches: [{ tag_prefix: 'batch:', budget_usd: 1 }] };
-    const { events } = await run({ cost }, [...calls(1, 6, 5_000, { costUsd: 0.3, tags: ['batch:nightly-42', 'eval'] }), ...calls(50, 3, 5_000, { costUsd: 0.3, tags: ['batch:small-7'] })]);
+    const { events } = await run({ cost }, [
+      ...calls(1, 6, 5_000, { costUsd: 0.3, tags: ['batch:nightly-42', 'eval'] }),
+      ...calls(50, 3, 5_000, { costUsd: 0.3, tags: ['batch:small-7'] }),
+    ]);
     expect(subtypes(events)).toEqual(['cost/batch_cost_overrun']);
     expect(events[0]).toMatchObject({ budget_usd: 1, cost_usd: 1.2, overage_usd: 0.2 });
     expect(events[0].evidence).toMatchObject({ key_kind: 'batch', key: 'batch:nightly-42', baseline: 1, observed: 1.2, calls: 4 });
@@ -61,7 +89,10 @@ describe('batch_cost_overrun', () => {
 
   it('leaves untagged calls and batches under budget alone', async () => {
     const cost = { batches: [{ tag: 'batch:weekly', budget_usd: 1 }] };
-    const { events } = await run({ cost }, [...calls(1, 20, 5_000, { costUsd: 0.3 }), ...calls(50, 3, 5_000, { costUsd: 0.3, tags: ['batch:weekly'] })]);
+    const { events } = await run({ cost }, [
+      ...calls(1, 20, 5_000, { costUsd: 0.3 }),
+      ...calls(50, 3, 5_000, { costUsd: 0.3, tags: ['batch:weekly'] }),
+    ]);
     expect(events).toEqual([]);
   });
 });
@@ -80,17 +111,30 @@ describe('token_spike', () => {
     const { events } = await run({ cost: spike }, spans);
     expect(subtypes(events)).toEqual(['cost/token_spike', 'cost/token_spike']);
     expect(events[0]).toMatchObject({ total_tokens: 10_000, input_tokens: 9_000 });
-    expect(events[0].evidence).toMatchObject({ key_kind: 'route_model', key: '/summarize gpt-4o', baseline: 500, observed: 10_000, threshold: 2_500, samples: 25 });
+    expect(events[0].evidence).toMatchObject({
+      key_kind: 'route_model',
+      key: '/summarize gpt-4o',
+      baseline: 500,
+      observed: 10_000,
+      threshold: 2_500,
+      samples: 25,
+    });
   });
 
   it('does not report a large request on a route whose requests are always large', async () => {
-    const spans = [...calls(1, 25, 10_000, { route: '/long-context', input: 60_000, output: 2_000 }), litellmCall({ n: 40, startMs: BASE_MS + 300_000, route: '/long-context', input: 110_000, output: 4_000 })];
+    const spans = [
+      ...calls(1, 25, 10_000, { route: '/long-context', input: 60_000, output: 2_000 }),
+      litellmCall({ n: 40, startMs: BASE_MS + 300_000, route: '/long-context', input: 110_000, output: 4_000 }),
+    ];
     const { events } = await run({ cost: spike }, spans);
     expect(events).toEqual([]);
   });
 
   it('counts OpenAI reasoning tokens once, as part of the output they are already in', async () => {
-    const spans = [...calls(1, 25, 10_000, { input: 300, output: 200 }), litellmCall({ n: 40, startMs: BASE_MS + 300_000, input: 300, output: 5_000, reasoning: 4_500 })];
+    const spans = [
+      ...calls(1, 25, 10_000, { input: 300, output: 200 }),
+      litellmCall({ n: 40, startMs: BASE_MS + 300_000, input: 300, output: 5_000, reasoning: 4_500 }),
+    ];
     const { events } = await run({ cost: spike }, spans);
     expect(subtypes(events)).toEqual(['cost/token_spike']);
     expect(events[0]).toMatchObject({ output_tokens: 5_000, total_tokens: 5_300 });
@@ -105,14 +149,24 @@ describe('cache_miss_storm', () => {
   it('reports once when the cached share of input collapses against its rolling level', async () => {
     const { events } = await run({ cost: cache }, [...steady(1, 800), ...steady(200, 0, 20, 35 * MIN)]);
     expect(subtypes(events)).toEqual(['cost/cache_miss_storm']);
-    expect(events[0].evidence).toMatchObject({ key_kind: 'route_model', key: '/chat/completions gpt-4o', window_ms: 300_000, baseline: 0.8 });
+    expect(events[0].evidence).toMatchObject({
+      key_kind: 'route_model',
+      key: '/chat/completions gpt-4o',
+      window_ms: 300_000,
+      baseline: 0.8,
+    });
     expect(events[0].evidence.observed).toBeLessThan(0.4);
   });
 
   it('does not report a dip that stays above the collapse ratio, nor a route that never cached much', async () => {
     const dip = [...steady(1, 800), ...steady(200, 500, 20, 35 * MIN)];
     const uncached = calls(500, 90, 30_000, { input: 1_000, cached: 100, route: '/embed-like' });
-    const { events } = await run({ cost: cache }, [...dip, ...uncached.map((s, i) => (i >= 70 ? litellmCall({ n: 900 + i, startMs: s.startMs!, input: 1_000, cached: 0, route: '/embed-like' }) : s))]);
+    const { events } = await run({ cost: cache }, [
+      ...dip,
+      ...uncached.map((s, i) =>
+        i >= 70 ? litellmCall({ n: 900 + i, startMs: s.startMs!, input: 1_000, cached: 0, route: '/embed-like' }) : s,
+      ),
+    ]);
     expect(events).toEqual([]);
   });
 });
@@ -151,17 +205,30 @@ describe('retry_storm', () => {
 describe('agent_loop', () => {
   const loop = { agent_loop: { max_calls_per_trace: 25, max_prompt_repeats: 3 } };
   const inTrace = (trace: number, count: number, prompt: (i: number) => string, first = 0) =>
-    Array.from({ length: count }, (_, i) => litellmCall({ n: trace * 100 + i, traceId: traceIdOf(trace, 'c9'), startMs: BASE_MS + first + i * 2_000, prompt: prompt(i) }));
+    Array.from({ length: count }, (_, i) =>
+      litellmCall({ n: trace * 100 + i, traceId: traceIdOf(trace, 'c9'), startMs: BASE_MS + first + i * 2_000, prompt: prompt(i) }),
+    );
 
   it('reports a trace making more LLM calls than allowed once, though they arrive over several releases', async () => {
-    const { events } = await run({ cost: loop }, inTrace(1, 40, (i) => `step ${i}`));
+    const { events } = await run(
+      { cost: loop },
+      inTrace(1, 40, (i) => `step ${i}`),
+    );
     expect(subtypes(events)).toEqual(['cost/agent_loop']);
-    expect(events[0]).toMatchObject({ detection_method: 'trace_call_count', trace_id: traceIdOf(1, 'c9'), input_tokens: 13_000, cost_usd: 0.026 });
+    expect(events[0]).toMatchObject({
+      detection_method: 'trace_call_count',
+      trace_id: traceIdOf(1, 'c9'),
+      input_tokens: 13_000,
+      cost_usd: 0.026,
+    });
     expect(events[0].evidence).toMatchObject({ key_kind: 'trace', baseline: 25, observed: 26 });
   });
 
   it('reports the same prompt sent again and again in one trace', async () => {
-    const { events } = await run({ cost: loop }, inTrace(2, 5, (i) => (i < 2 ? `plan ${i}` : 'call the search tool again')));
+    const { events } = await run(
+      { cost: loop },
+      inTrace(2, 5, (i) => (i < 2 ? `plan ${i}` : 'call the search tool again')),
+    );
     expect(events.map((e) => `${e.subtype}/${e.detection_method}`)).toEqual(['agent_loop/prompt_repeat']);
     expect(events[0].evidence).toMatchObject({ rule: 'same_prompt', baseline: 3, observed: 3 });
   });
@@ -170,7 +237,13 @@ describe('agent_loop', () => {
     const search = { name: 'search_flights', arguments: '{"from": "OSL", "to": "LIS"}' };
     // Each step's prompt carries the previous tool results, so no prompt repeats; the ask does.
     const steps = Array.from({ length: 7 }, (_, i) =>
-      litellmCall({ n: 700 + i, traceId: traceIdOf(7, 'c9'), startMs: BASE_MS + i * 2_000, prompt: `book a flight; results so far: ${'timeout; '.repeat(i)}`, toolCalls: [i % 2 === 0 ? search : { ...search, arguments: '{"from":"OSL","to":"LIS"}' }] }),
+      litellmCall({
+        n: 700 + i,
+        traceId: traceIdOf(7, 'c9'),
+        startMs: BASE_MS + i * 2_000,
+        prompt: `book a flight; results so far: ${'timeout; '.repeat(i)}`,
+        toolCalls: [i % 2 === 0 ? search : { ...search, arguments: '{"from":"OSL","to":"LIS"}' }],
+      }),
     );
     const { events } = await run({ cost: { agent_loop: { max_tool_call_repeats: 5 } } }, steps);
     expect(events.map((e) => `${e.subtype}/${e.detection_method}`)).toEqual(['agent_loop/tool_call_repeat']);
@@ -181,27 +254,51 @@ describe('agent_loop', () => {
   it('does not report an agent using several tools once each, one tool with changing arguments, or one tool call fanned out in parallel', async () => {
     const tools = ['search_flights', 'get_fare_rules', 'get_profile', 'book_offer', 'send_receipt', 'search_flights'];
     const varied = tools.map((name, i) =>
-      litellmCall({ n: 800 + i, traceId: traceIdOf(8, 'c9'), startMs: BASE_MS + i * 2_000, prompt: `step ${i}`, toolCalls: [{ name, arguments: `{"step": ${i}}` }] }),
+      litellmCall({
+        n: 800 + i,
+        traceId: traceIdOf(8, 'c9'),
+        startMs: BASE_MS + i * 2_000,
+        prompt: `step ${i}`,
+        toolCalls: [{ name, arguments: `{"step": ${i}}` }],
+      }),
     );
     const polling = Array.from({ length: 8 }, (_, i) =>
-      litellmCall({ n: 900 + i, traceId: traceIdOf(9, 'c9'), startMs: BASE_MS + i * 2_000, prompt: `page ${i}`, toolCalls: [{ name: 'list_orders', arguments: `{"page": ${i}}` }] }),
+      litellmCall({
+        n: 900 + i,
+        traceId: traceIdOf(9, 'c9'),
+        startMs: BASE_MS + i * 2_000,
+        prompt: `page ${i}`,
+        toolCalls: [{ name: 'list_orders', arguments: `{"page": ${i}}` }],
+      }),
     );
     // The same tool call asked by calls in flight together (fan-out) is not a loop either.
     const fanOut = Array.from({ length: 8 }, (_, i) =>
-      litellmCall({ n: 950 + i, traceId: traceIdOf(10, 'c9'), startMs: BASE_MS + i * 100, durationMs: 5_000, prompt: 'where is order 123?', toolCalls: [{ name: 'get_order', arguments: '{"id": "123"}' }] }),
+      litellmCall({
+        n: 950 + i,
+        traceId: traceIdOf(10, 'c9'),
+        startMs: BASE_MS + i * 100,
+        durationMs: 5_000,
+        prompt: 'where is order 123?',
+        toolCalls: [{ name: 'get_order', arguments: '{"id": "123"}' }],
+      }),
     );
     const { events } = await run({ cost: { agent_loop: { max_tool_call_repeats: 5 } } }, [...varied, ...polling, ...fanOut]);
     expect(events).toEqual([]);
   });
 
   it('does not count the same prompt sent in parallel (sampling several answers) as a loop', async () => {
-    const parallel = Array.from({ length: 6 }, (_, i) => litellmCall({ n: 500 + i, traceId: traceIdOf(5, 'c9'), startMs: BASE_MS + i * 100, durationMs: 5_000, prompt: 'write a haiku' }));
+    const parallel = Array.from({ length: 6 }, (_, i) =>
+      litellmCall({ n: 500 + i, traceId: traceIdOf(5, 'c9'), startMs: BASE_MS + i * 100, durationMs: 5_000, prompt: 'write a haiku' }),
+    );
     const { events } = await run({ cost: loop }, parallel);
     expect(events).toEqual([]);
   });
 
   it('does not report a long but bounded agent run, nor a prompt sent twice', async () => {
-    const { events } = await run({ cost: loop }, [...inTrace(3, 25, (i) => `step ${i}`), ...inTrace(4, 4, (i) => (i % 2 === 0 ? 'same question' : `other ${i}`))]);
+    const { events } = await run({ cost: loop }, [
+      ...inTrace(3, 25, (i) => `step ${i}`),
+      ...inTrace(4, 4, (i) => (i % 2 === 0 ? 'same question' : `other ${i}`)),
+    ]);
     expect(events).toEqual([]);
   });
 });

@@ -3,7 +3,14 @@
 // once per episode, with near misses that stay quiet.
 import { describe, expect, it } from 'vitest';
 import { failureIdForWindow, type DataFailure, type FailureEvent } from '../../../agent/model/failure-event.ts';
-import { BASE_MS, embeddingSpan, genAiRetrievalSpan, ingestSpan, retrieverSpan, type RetrievedDoc } from '../../fixtures/spans/cost-data.ts';
+import {
+  BASE_MS,
+  embeddingSpan,
+  genAiRetrievalSpan,
+  ingestSpan,
+  retrieverSpan,
+  type RetrievedDoc,
+} from '../../fixtures/spans/cost-data.ts';
 import { SpanKind, StatusCode, type SpanInput } from '../../support/span-builder.ts';
 import { startChain, subtypes } from './run-pipeline.ts';
 
@@ -33,7 +40,8 @@ function noise(seed: number): () => number {
 describe('retrieval_quality_drop', () => {
   const config = { data: { retrieval_quality: { window_ms: 10 * MIN, baseline_window_ms: 60 * MIN, min_samples: 15 } } };
   /** Five documents, top score around `top`, the rest stepping down. */
-  const docs = (top: number, r: () => number): RetrievedDoc[] => Array.from({ length: 5 }, (_, k) => ({ score: Math.round((top - k * 0.05 + r() * 0.03) * 1000) / 1000 }));
+  const docs = (top: number, r: () => number): RetrievedDoc[] =>
+    Array.from({ length: 5 }, (_, k) => ({ score: Math.round((top - k * 0.05 + r() * 0.03) * 1000) / 1000 }));
   const retrievals = (from: number, count: number, top: number, first: number, seed: number, make = retrieverSpan) => {
     const r = noise(seed);
     return Array.from({ length: count }, (_, i) => make(from + i, BASE_MS + first + i * 30_000, docs(top, r)));
@@ -46,7 +54,13 @@ describe('retrieval_quality_drop', () => {
     expect(e).toMatchObject({ category: 'data', detection_method: 'score_drift', collection: 'product-docs' });
     expect(e.drift_score).toBe(e.evidence.ks_d);
     expect(e.evidence.ks_d as number).toBeGreaterThan(e.evidence.ks_critical as number);
-    expect(e.evidence).toMatchObject({ key_kind: 'collection', key: 'product-docs', window_ms: 600_000, baseline_window_ms: 3_600_000, rule: 'psi+ks' });
+    expect(e.evidence).toMatchObject({
+      key_kind: 'collection',
+      key: 'product-docs',
+      window_ms: 600_000,
+      baseline_window_ms: 3_600_000,
+      rule: 'psi+ks',
+    });
     expect(e.evidence.baseline as number).toBeCloseTo(0.88, 1);
     // Judged as soon as the window holds min_samples, so the window still mixes in the last good ones.
     expect(e.evidence.observed as number).toBeLessThan((e.evidence.baseline as number) * 0.9);
@@ -55,7 +69,10 @@ describe('retrieval_quality_drop', () => {
   });
 
   it('reads OTel GenAI retrieval spans (gen_ai.retrieval.documents) the same way', async () => {
-    const { events } = await run(config, [...retrievals(1, 120, 0.88, 0, 3, genAiRetrievalSpan), ...retrievals(500, 20, 0.6, 60 * MIN, 4, genAiRetrievalSpan)]);
+    const { events } = await run(config, [
+      ...retrievals(1, 120, 0.88, 0, 3, genAiRetrievalSpan),
+      ...retrievals(500, 20, 0.6, 60 * MIN, 4, genAiRetrievalSpan),
+    ]);
     expect(subtypes(events)).toEqual(['data/retrieval_quality_drop']);
   });
 
@@ -73,14 +90,26 @@ describe('embedding_drift', () => {
   const around = (axis: number, r: () => number) => Array.from({ length: 8 }, (_, k) => (k === axis ? 1 : 0) + r() * 0.3);
   const embeddings = (from: number, count: number, axis: number, first: number, seed: number) => {
     const r = noise(seed);
-    return Array.from({ length: count }, (_, i) => embeddingSpan(from + i, BASE_MS + first + i * 20_000, [around(axis, r), around(axis, r)]));
+    return Array.from({ length: count }, (_, i) =>
+      embeddingSpan(from + i, BASE_MS + first + i * 20_000, [around(axis, r), around(axis, r)]),
+    );
   };
 
   it('reports once when the window centroid moves past the threshold calibrated from the baseline', async () => {
-    const { events } = await run(config, [...embeddings(1, 30, 0, 0, 11), ...embeddings(100, 20, 0, 20 * MIN, 12), ...embeddings(200, 30, 3, 40 * MIN, 13)]);
+    const { events } = await run(config, [
+      ...embeddings(1, 30, 0, 0, 11),
+      ...embeddings(100, 20, 0, 20 * MIN, 12),
+      ...embeddings(200, 30, 3, 40 * MIN, 13),
+    ]);
     expect(subtypes(events)).toEqual(['data/embedding_drift']);
     const e = asData(events[0]);
-    expect(e.evidence).toMatchObject({ key_kind: 'model', key: 'openai/text-embedding-3-small', baseline_vectors: 60, window_ms: 600_000, dimensions: 8 });
+    expect(e.evidence).toMatchObject({
+      key_kind: 'model',
+      key: 'openai/text-embedding-3-small',
+      baseline_vectors: 60,
+      window_ms: 600_000,
+      dimensions: 8,
+    });
     expect(e.evidence.observed as number).toBeGreaterThan(e.evidence.baseline as number);
     expect(e.drift_score).toBeGreaterThan(0);
   });
@@ -94,7 +123,8 @@ describe('embedding_drift', () => {
 describe('stale_index', () => {
   const config = { data: { stale_index: { max_age_ms: 30 * DAY, collections: [{ collection: 'news', max_age_ms: 2 * DAY }] } } };
   const at = (i: number) => BASE_MS + i * MIN;
-  const aged = (i: number, ...ageDays: number[]): RetrievedDoc[] => ageDays.map((d, k) => ({ score: 0.9 - k * 0.1, updatedMs: at(i) - d * DAY }));
+  const aged = (i: number, ...ageDays: number[]): RetrievedDoc[] =>
+    ageDays.map((d, k) => ({ score: 0.9 - k * 0.1, updatedMs: at(i) - d * DAY }));
 
   it('reports retrieved documents older than the age limit once, and again after fresh results re-arm it', async () => {
     const spans = [
@@ -106,11 +136,21 @@ describe('stale_index', () => {
     const { events } = await run(config, spans);
     expect(subtypes(events)).toEqual(['data/stale_index', 'data/stale_index']);
     expect(events[0]).toMatchObject({ collection: 'product-docs', documents_affected: 3, detection_method: 'document_age' });
-    expect(events[0].evidence).toMatchObject({ key_kind: 'collection', key: 'product-docs', baseline: 30 * DAY, stale_documents: 3, dated_documents: 3 });
+    expect(events[0].evidence).toMatchObject({
+      key_kind: 'collection',
+      key: 'product-docs',
+      baseline: 30 * DAY,
+      stale_documents: 3,
+      dated_documents: 3,
+    });
   });
 
   it('does not report fresh documents, a minority of old ones, or documents without timestamps', async () => {
-    const spans = [retrieverSpan(1, at(1), aged(1, 1, 5, 29)), retrieverSpan(2, at(2), aged(2, 90, 1, 2, 3)), retrieverSpan(3, at(3), [{ score: 0.9 }, { score: 0.8 }])];
+    const spans = [
+      retrieverSpan(1, at(1), aged(1, 1, 5, 29)),
+      retrieverSpan(2, at(2), aged(2, 90, 1, 2, 3)),
+      retrieverSpan(3, at(3), [{ score: 0.9 }, { score: 0.8 }]),
+    ];
     const { events } = await run(config, spans);
     expect(events).toEqual([]);
   });
@@ -120,8 +160,11 @@ describe('stale_index', () => {
     expect(events).toEqual([]);
   });
 
-  it('applies a collection\'s own age limit', async () => {
-    const { events } = await run(config, [retrieverSpan(1, at(1), aged(1, 3, 4), 'news'), retrieverSpan(2, at(2), aged(2, 3, 4), 'product-docs')]);
+  it("applies a collection's own age limit", async () => {
+    const { events } = await run(config, [
+      retrieverSpan(1, at(1), aged(1, 3, 4), 'news'),
+      retrieverSpan(2, at(2), aged(2, 3, 4), 'product-docs'),
+    ]);
     expect(events.map((e) => asData(e).collection)).toEqual(['news']);
   });
 });
@@ -135,13 +178,19 @@ describe('ingestion_failure', () => {
       ingestSpan(4, BASE_MS + 30 * MIN, { ok: true, processed: 90, failed: 10 }),
     ];
     const { events } = await run({}, spans);
-    expect(events.map((e) => `${e.subtype}/${e.detection_method}`)).toEqual(['ingestion_failure/run_status', 'ingestion_failure/failed_documents']);
+    expect(events.map((e) => `${e.subtype}/${e.detection_method}`)).toEqual([
+      'ingestion_failure/run_status',
+      'ingestion_failure/failed_documents',
+    ]);
     expect(events[1]).toMatchObject({ collection: 'product-docs', documents_affected: 10, span_id: ingestSpan(4, 0, { ok: true }).spanId });
     expect(events[1].evidence).toMatchObject({ key_kind: 'data_source', key: 'product-docs', observed: 0.1 });
   });
 
   it('does not report successful runs', async () => {
-    const { events } = await run({}, [ingestSpan(1, BASE_MS, { ok: true, processed: 10, failed: 0 }), ingestSpan(2, BASE_MS + MIN, { ok: true })]);
+    const { events } = await run({}, [
+      ingestSpan(1, BASE_MS, { ok: true, processed: 10, failed: 0 }),
+      ingestSpan(2, BASE_MS + MIN, { ok: true }),
+    ]);
     expect(events).toEqual([]);
   });
 
@@ -172,7 +221,12 @@ describe('ingestion_failure', () => {
       collection: 'product-docs',
       failure_id: failureIdForWindow('data', 'ingestion_failure', 'ingestion/product-docs', lastSuccessMs),
     });
-    expect(e.evidence).toMatchObject({ rule: 'no_success_within_interval', key_kind: 'data_source', window_ms: 3_600_000, baseline: 3_600_000 });
+    expect(e.evidence).toMatchObject({
+      rule: 'no_success_within_interval',
+      key_kind: 'data_source',
+      window_ms: 3_600_000,
+      baseline: 3_600_000,
+    });
     expect(Date.parse(e.timestamp) - lastSuccessMs).toBeGreaterThan(60 * MIN);
     expect(Date.parse(e.timestamp) - lastSuccessMs).toBeLessThanOrEqual(62 * MIN);
     expect(overdue[1].failure_id).not.toBe(e.failure_id);
@@ -190,8 +244,17 @@ describe('ingestion_failure', () => {
     expect(events).toEqual([]);
   });
 
-  it('reads spans named in normalize\'s ingestion_span_names as ingestion runs, known by their name', async () => {
-    const job: SpanInput = { name: 'nightly_ingest', kind: SpanKind.INTERNAL, traceId: 'f1'.repeat(16), spanId: 'f1'.repeat(8), startMs: BASE_MS, durationMs: 1_000, status: { code: StatusCode.ERROR, message: 'boom' }, attributes: {} };
+  it("reads spans named in normalize's ingestion_span_names as ingestion runs, known by their name", async () => {
+    const job: SpanInput = {
+      name: 'nightly_ingest',
+      kind: SpanKind.INTERNAL,
+      traceId: 'f1'.repeat(16),
+      spanId: 'f1'.repeat(8),
+      startMs: BASE_MS,
+      durationMs: 1_000,
+      status: { code: StatusCode.ERROR, message: 'boom' },
+      attributes: {},
+    };
     const without = await run({}, [job]);
     expect(without.events).toEqual([]);
     const { events } = await run({}, [job], { ingestion_span_names: ['nightly_*'] });

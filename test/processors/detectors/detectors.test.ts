@@ -24,14 +24,31 @@ describe('detectors processor', () => {
   });
 
   it('keeps signals earlier processors attached and appends its own', async () => {
-    const earlier: Signal = { category: 'quality', subtype: 'refusal', detection_method: 'message_pattern', confidence: 0.6, evidence: {}, fields: {} };
+    const earlier: Signal = {
+      category: 'quality',
+      subtype: 'refusal',
+      detection_method: 'message_pattern',
+      confidence: 0.6,
+      evidence: {},
+      fields: {},
+    };
     const [call] = (await runNormalize([e2RateLimited.input])).calls;
     const out = await (await createDetectors()).process(createBatch({ calls: [{ ...call, signals: [earlier] }] }));
     expect(out.calls[0].signals.map((s) => s.subtype)).toEqual(['refusal', 'rate_limited']);
   });
 
   it('passes the other lanes through untouched', async () => {
-    const content = [{ traceId: 'a'.repeat(32), spanId: 'b'.repeat(16), timeMs: 1, eventName: 'gen_ai.choice', systemPrompt: null, inputMessages: [], outputMessages: [] }];
+    const content = [
+      {
+        traceId: 'a'.repeat(32),
+        spanId: 'b'.repeat(16),
+        timeMs: 1,
+        eventName: 'gen_ai.choice',
+        systemPrompt: null,
+        inputMessages: [],
+        outputMessages: [],
+      },
+    ];
     const batch = createBatch({ calls: [llmCall({ spanId: '1'.repeat(16) })], content });
     const out = await (await createDetectors()).process(batch);
     expect(out.content).toBe(batch.content);
@@ -39,7 +56,13 @@ describe('detectors processor', () => {
   });
 
   it('emits only valid signals whose subtype belongs to their category', async () => {
-    const spans = [e2RateLimited.input, e3Overloaded.input, e4SafetyBlock.input, guardrailIntervened, ...Object.values(f).filter((v): v is typeof e1Success.input => typeof v === 'object' && v !== null && 'attributes' in v)];
+    const spans = [
+      e2RateLimited.input,
+      e3Overloaded.input,
+      e4SafetyBlock.input,
+      guardrailIntervened,
+      ...Object.values(f).filter((v): v is typeof e1Success.input => typeof v === 'object' && v !== null && 'attributes' in v),
+    ];
     const items = await detectItems(spans);
     const signals = items.flatMap((i) => i.signals);
     expect(signals.length).toBeGreaterThan(30);
@@ -63,7 +86,13 @@ describe('detectors processor', () => {
   });
 
   it('drops an error code shaped like a key from evidence', async () => {
-    const input = f.litellmFailure({ provider: 'openai', status: 401, code: f.PROXY_KEY, type: 'AuthenticationError', message: 'OpenAIException - bad key' });
+    const input = f.litellmFailure({
+      provider: 'openai',
+      status: 401,
+      code: f.PROXY_KEY,
+      type: 'AuthenticationError',
+      message: 'OpenAIException - bad key',
+    });
     const [item] = await detectItems([input]);
     expect(item.signals).toHaveLength(1);
     expect(JSON.stringify(item.signals)).not.toContain('sk-');
@@ -73,8 +102,19 @@ describe('detectors processor', () => {
 describe('detectors config', () => {
   it('works out of the box with documented defaults', () => {
     const config = detectors.configSchema.parse({});
-    expect(config).toMatchObject({ headroom_ratio: 0.1, families: { openai: true, anthropic: true, gemini: true, gateway: true, latency: true } });
-    expect(config.latency).toEqual({ window_ms: 300_000, min_samples: 20, default_p99_ms: 30_000, rearm_ratio: 0.9, slas: [], max_samples_per_key: 1_000, max_keys: 1_000 });
+    expect(config).toMatchObject({
+      headroom_ratio: 0.1,
+      families: { openai: true, anthropic: true, gemini: true, gateway: true, latency: true },
+    });
+    expect(config.latency).toEqual({
+      window_ms: 300_000,
+      min_samples: 20,
+      default_p99_ms: 30_000,
+      rearm_ratio: 0.9,
+      slas: [],
+      max_samples_per_key: 1_000,
+      max_keys: 1_000,
+    });
   });
 
   it('rejects unknown keys, also inside latency and families', () => {
@@ -95,7 +135,14 @@ describe('detectors config', () => {
   });
 
   it('rejects two SLAs for the same provider and model, pointing at the second', () => {
-    const r = detectors.configSchema.safeParse({ latency: { slas: [{ provider: 'openai', p99_ms: 1 }, { provider: 'openai', p99_ms: 2 }] } });
+    const r = detectors.configSchema.safeParse({
+      latency: {
+        slas: [
+          { provider: 'openai', p99_ms: 1 },
+          { provider: 'openai', p99_ms: 2 },
+        ],
+      },
+    });
     expect(r.error?.issues[0]).toMatchObject({ path: ['latency', 'slas', 1], message: 'duplicate SLA for openai/*' });
   });
 
@@ -104,6 +151,8 @@ describe('detectors config', () => {
     const out = await processor.process(createBatch({ calls: [llmCall({ spanId: '2'.repeat(16) })] }));
     expect(out.calls[0].signals).toEqual([]);
     const on = await createDetectors({ latency: { min_samples: 1, default_p99_ms: 1 } });
-    expect((await on.process(createBatch({ calls: [llmCall({ spanId: '2'.repeat(16) })] }))).calls[0].signals.map((s) => s.subtype)).toEqual(['latency_degradation']);
+    expect(
+      (await on.process(createBatch({ calls: [llmCall({ spanId: '2'.repeat(16) })] }))).calls[0].signals.map((s) => s.subtype),
+    ).toEqual(['latency_degradation']);
   });
 });

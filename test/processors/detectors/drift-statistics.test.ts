@@ -46,7 +46,17 @@ describe('population stability index', () => {
 
   it('grows with the shift: small below 0.1, a large one above 0.25', () => {
     const ref = range(0, 999).map((i) => i / 1000);
-    expect(psi(ref, ref.map((x) => Math.min(0.999, x + 0.01)))).toBeLessThan(0.1);
-    expect(psi(ref, ref.map((x) => x * 0.5))).toBeGreaterThan(0.25);
+    expect(
+      psi(
+        ref,
+        ref.map((x) => Math.min(0.999, x + 0.01)),
+      ),
+    ).toBeLessThan(0.1);
+    expect(
+      psi(
+        ref,
+        ref.map((x) => x * 0.5),
+      ),
+    ).toBeGreaterThan(0.25);
   });
 });

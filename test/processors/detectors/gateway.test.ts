@@ -12,7 +12,12 @@ import { normalizeOne } from '../normalize/run-normalize.ts';
 describe('LiteLLM gateway rules', () => {
   it('reads "No healthy deployment available" as no_healthy_deployment although it is a 429 RateLimitError', async () => {
     const [s] = await signalsOf(f.noHealthyDeployment);
-    expect(s).toMatchObject({ category: 'provider', subtype: 'no_healthy_deployment', detection_method: 'message_pattern', evidence: { rule: 'pattern:no_healthy_deployment', retries: 3, max_retries: 3 } });
+    expect(s).toMatchObject({
+      category: 'provider',
+      subtype: 'no_healthy_deployment',
+      detection_method: 'message_pattern',
+      evidence: { rule: 'pattern:no_healthy_deployment', retries: 3, max_retries: 3 },
+    });
   });
 
   it('reports "No deployments available" on the proxy span, where no attempt was made', async () => {
@@ -21,7 +26,13 @@ describe('LiteLLM gateway rules', () => {
 
   it('reads BudgetExceededError as cost budget_exceeded with cost, budget and overage from the message', async () => {
     const [s] = await signalsOf(f.budgetExceeded);
-    expect(s).toMatchObject({ category: 'cost', subtype: 'budget_exceeded', detection_method: 'error_class', confidence: 1, fields: { cost_usd: 10.75, budget_usd: 10, overage_usd: 0.75 } });
+    expect(s).toMatchObject({
+      category: 'cost',
+      subtype: 'budget_exceeded',
+      detection_method: 'error_class',
+      confidence: 1,
+      fields: { cost_usd: 10.75, budget_usd: 10, overage_usd: 0.75 },
+    });
   });
 
   it('reads a budget refusal on an attempt as budget_exceeded, not rate_limited', async () => {
@@ -112,7 +123,9 @@ describe('guardrails', () => {
   });
 
   it('reads a content-moderation category as a quality safety_block, not an attack', async () => {
-    expect(kinds(await guardrail({ violationCategories: ['hate_speech'], maskedEntityCount: 0 }))).toEqual(['quality/safety_block/guardrail']);
+    expect(kinds(await guardrail({ violationCategories: ['hate_speech'], maskedEntityCount: 0 }))).toEqual([
+      'quality/safety_block/guardrail',
+    ]);
   });
 
   it('falls back to the guardrail name, then to prompt_injection at confidence 0.5 marked unmapped', async () => {
@@ -136,12 +149,24 @@ describe('generic fallback for providers no family knows', () => {
     ['"timed out" without a status → timeout', f.unknownProviderFailure('upstream request timed out'), 'provider/timeout/message_pattern'],
     ['5xx → outage', f.bedrockOutage, 'provider/outage/status_code'],
     ['503 saying overloaded → overloaded', f.unknownProviderFailure('503 The model is overloaded'), 'provider/overloaded/message_pattern'],
-    ['connection refused → connection_error', f.unknownProviderFailure('connect ECONNREFUSED 10.0.0.7:443'), 'provider/connection_error/message_pattern'],
+    [
+      'connection refused → connection_error',
+      f.unknownProviderFailure('connect ECONNREFUSED 10.0.0.7:443'),
+      'provider/connection_error/message_pattern',
+    ],
     ['401 → auth_error', f.unknownProviderFailure('401 Unauthorized'), 'provider/auth_error/status_code'],
     ['403 → auth_error', f.unknownProviderFailure('403 Forbidden'), 'provider/auth_error/status_code'],
     ['422 → bad_request', f.unknownProviderFailure('422 Unprocessable Entity'), 'provider/bad_request/status_code'],
-    ['400 with a context phrase → context_overflow', f.unknownProviderFailure('400 input is too long for this model'), 'provider/context_overflow/message_pattern'],
-    ['"rate limit" without a status → rate_limited', f.unknownProviderFailure('rate limit exceeded, slow down'), 'provider/rate_limited/message_pattern'],
+    [
+      '400 with a context phrase → context_overflow',
+      f.unknownProviderFailure('400 input is too long for this model'),
+      'provider/context_overflow/message_pattern',
+    ],
+    [
+      '"rate limit" without a status → rate_limited',
+      f.unknownProviderFailure('rate limit exceeded, slow down'),
+      'provider/rate_limited/message_pattern',
+    ],
   ];
 
   it.each(cases)('%s', async (_name, input, expected) => {
@@ -149,7 +174,9 @@ describe('generic fallback for providers no family knows', () => {
   });
 
   it('does not read "timeout" in a 400 as a timeout', async () => {
-    expect(kinds(await signalsOf(f.unknownProviderFailure('400 Unrecognized request argument supplied: timeout')))).toEqual(['provider/bad_request/status_code']);
+    expect(kinds(await signalsOf(f.unknownProviderFailure('400 Unrecognized request argument supplied: timeout')))).toEqual([
+      'provider/bad_request/status_code',
+    ]);
   });
 
   it('reports a failure that says nothing about its cause as unknown_error, at low confidence', async () => {

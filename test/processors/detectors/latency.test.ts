@@ -12,12 +12,16 @@ let span = 0;
 const call = (endMs: number, durationMs: number, provider = 'openai', model = 'gpt-4o', outcome: 'ok' | 'error' = 'ok'): LlmCall =>
   llmCall({ spanId: (++span).toString(16).padStart(16, '0'), startMs: endMs - durationMs, endMs, provider, model, outcome });
 
-const latencyConfig = (latency: Record<string, unknown>) => DetectorsConfig.parse({ latency: { min_samples: 5, window_ms: 60_000, default_p99_ms: 1_000, ...latency } }).latency;
+const latencyConfig = (latency: Record<string, unknown>) =>
+  DetectorsConfig.parse({ latency: { min_samples: 5, window_ms: 60_000, default_p99_ms: 1_000, ...latency } }).latency;
 
 describe('latency SLA', () => {
   it('reports latency_degradation once when p99 crosses the SLA, though every call returned 200', async () => {
     const time = createManualTime(0);
-    const processor = await createDetectors({ latency: { min_samples: 5, window_ms: 60_000, slas: [{ provider: 'openai', model: 'gpt-4o', p99_ms: 1_000 }] } }, { clock: time.clock, scheduler: time.scheduler });
+    const processor = await createDetectors(
+      { latency: { min_samples: 5, window_ms: 60_000, slas: [{ provider: 'openai', model: 'gpt-4o', p99_ms: 1_000 }] } },
+      { clock: time.clock, scheduler: time.scheduler },
+    );
     const flagged: number[] = [];
     for (let i = 0; i < 20; i++) {
       const t = 1_000 + i * 1_000;

@@ -7,18 +7,32 @@ import { kinds, signalsOf } from './run-detectors.ts';
 /** A successful LiteLLM span carrying the given hidden_params.additional_headers. */
 const withHeaders = (provider: string, headers: Record<string, unknown>, extra: Record<string, unknown> = {}): SpanInput => ({
   ...e1Success.input,
-  attributes: { ...e1Success.input.attributes, 'gen_ai.system': provider, hidden_params: JSON.stringify({ additional_headers: headers }), ...extra },
+  attributes: {
+    ...e1Success.input.attributes,
+    'gen_ai.system': provider,
+    hidden_params: JSON.stringify({ additional_headers: headers }),
+    ...extra,
+  },
 });
 
 describe('OpenAI family', () => {
   it('reads a 429 saying "exceeded your current quota" as quota_exhausted, not rate_limited', async () => {
     const [s] = await signalsOf(f.openAiQuota);
-    expect(s).toMatchObject({ subtype: 'quota_exhausted', detection_method: 'message_pattern', evidence: { rule: 'pattern:openai_quota', http_status: 429 } });
+    expect(s).toMatchObject({
+      subtype: 'quota_exhausted',
+      detection_method: 'message_pattern',
+      evidence: { rule: 'pattern:openai_quota', http_status: 429 },
+    });
   });
 
   it('reads error.code insufficient_quota as quota_exhausted at full confidence, for Azure too', async () => {
     const [s] = await signalsOf(f.openAiQuotaByCode);
-    expect(s).toMatchObject({ subtype: 'quota_exhausted', detection_method: 'error_code', confidence: 1, evidence: { rule: 'code:insufficient_quota', error_code: 'insufficient_quota' } });
+    expect(s).toMatchObject({
+      subtype: 'quota_exhausted',
+      detection_method: 'error_code',
+      confidence: 1,
+      evidence: { rule: 'code:insufficient_quota', error_code: 'insufficient_quota' },
+    });
   });
 
   it('flags rate_limit_headroom_low when remaining requests fall under 10% of the limit on a successful call', async () => {
@@ -28,7 +42,14 @@ describe('OpenAI family', () => {
       subtype: 'rate_limit_headroom_low',
       detection_method: 'rate_limit_headers',
       confidence: 1,
-      evidence: { scarcest: 'requests', requests_remaining: 3, requests_limit: 600, requests_ratio: 0.005, tokens_ratio: 0.0133, threshold: 0.1 },
+      evidence: {
+        scarcest: 'requests',
+        requests_remaining: 3,
+        requests_limit: 600,
+        requests_ratio: 0.005,
+        tokens_ratio: 0.0133,
+        threshold: 0.1,
+      },
       fields: { retry_after_sec: 1.5 },
     });
   });
@@ -38,7 +59,12 @@ describe('OpenAI family', () => {
   });
 
   it('judges headroom on tokens as well as requests', async () => {
-    const input = withHeaders('openai', { x_ratelimit_limit_requests: 100, x_ratelimit_remaining_requests: 90, x_ratelimit_limit_tokens: 10_000, x_ratelimit_remaining_tokens: 500 });
+    const input = withHeaders('openai', {
+      x_ratelimit_limit_requests: 100,
+      x_ratelimit_remaining_requests: 90,
+      x_ratelimit_limit_tokens: 10_000,
+      x_ratelimit_remaining_tokens: 500,
+    });
     const [s] = await signalsOf(input);
     expect(s.evidence).toMatchObject({ scarcest: 'tokens', tokens_ratio: 0.05, requests_ratio: 0.9 });
   });
@@ -68,7 +94,12 @@ describe('OpenAI family', () => {
 
   it('turns the provider’s own 401 into auth_error', async () => {
     const [s] = await signalsOf(f.providerBadKey);
-    expect(s).toMatchObject({ category: 'provider', subtype: 'auth_error', detection_method: 'status_code', fields: { http_status: 401, error_class: 'AuthenticationError' } });
+    expect(s).toMatchObject({
+      category: 'provider',
+      subtype: 'auth_error',
+      detection_method: 'status_code',
+      fields: { http_status: 401, error_class: 'AuthenticationError' },
+    });
   });
 });
 
@@ -96,7 +127,14 @@ describe('Anthropic', () => {
     const [s] = await signalsOf(reasoningWithProviderHeaders);
     expect(s).toMatchObject({
       subtype: 'rate_limit_headroom_low',
-      evidence: { rule: 'headers:anthropic-ratelimit', scarcest: 'requests', requests_remaining: 12, requests_limit: 4000, reasoning_tokens: 256, output_tokens: 420 },
+      evidence: {
+        rule: 'headers:anthropic-ratelimit',
+        scarcest: 'requests',
+        requests_remaining: 12,
+        requests_limit: 4000,
+        reasoning_tokens: 256,
+        output_tokens: 420,
+      },
       fields: { retry_after_sec: 7 },
     });
   });
@@ -130,7 +168,12 @@ describe('Gemini and Vertex AI', () => {
 
   it('reads a per-day quota with limit 0 as quota_exhausted, with the retryDelay as retry_after_sec', async () => {
     const [s] = await signalsOf(f.geminiDailyQuota);
-    expect(s).toMatchObject({ subtype: 'quota_exhausted', detection_method: 'message_pattern', evidence: { rule: 'pattern:gemini_daily_quota' }, fields: { retry_after_sec: 38 } });
+    expect(s).toMatchObject({
+      subtype: 'quota_exhausted',
+      detection_method: 'message_pattern',
+      evidence: { rule: 'pattern:gemini_daily_quota' },
+      fields: { retry_after_sec: 38 },
+    });
   });
 
   it('reads "temporarily out of capacity" as rate_limited even on a 503', async () => {
@@ -139,7 +182,12 @@ describe('Gemini and Vertex AI', () => {
 
   it('reads "The response was blocked." as a quality safety_block', async () => {
     const [s] = await signalsOf(f.geminiResponseBlocked);
-    expect(s).toMatchObject({ category: 'quality', subtype: 'safety_block', detection_method: 'message_pattern', fields: { confidence: 0.95 } });
+    expect(s).toMatchObject({
+      category: 'quality',
+      subtype: 'safety_block',
+      detection_method: 'message_pattern',
+      fields: { confidence: 0.95 },
+    });
   });
 
   it('reads "Request payload size exceeds" as context_overflow', async () => {
@@ -149,7 +197,12 @@ describe('Gemini and Vertex AI', () => {
   it('reads a raw Gemini finish reason such as PROHIBITED_CONTENT as a safety block', async () => {
     const input: SpanInput = {
       ...e1Success.input,
-      attributes: { 'gen_ai.system': 'gemini', 'gen_ai.request.model': 'gemini-2.0-flash', 'gen_ai.response.finish_reasons': ['PROHIBITED_CONTENT'], 'gen_ai.usage.output_tokens': 0 },
+      attributes: {
+        'gen_ai.system': 'gemini',
+        'gen_ai.request.model': 'gemini-2.0-flash',
+        'gen_ai.response.finish_reasons': ['PROHIBITED_CONTENT'],
+        'gen_ai.usage.output_tokens': 0,
+      },
     };
     const [s] = await signalsOf(input);
     expect(s).toMatchObject({ subtype: 'safety_block', evidence: { finish_reasons_raw: ['PROHIBITED_CONTENT'] } });
@@ -164,6 +217,8 @@ describe('family toggles', () => {
   it('judges a provider named in openai_compatible_providers by the OpenAI rules', async () => {
     const input = f.litellmFailure({ provider: 'my_vllm', status: 429, type: 'RateLimitError', message: 'insufficient_quota' });
     expect(kinds(await signalsOf(input))).toEqual(['provider/rate_limited/status_code']);
-    expect(kinds(await signalsOf(input, { openai_compatible_providers: ['my_vllm'] }))).toEqual(['provider/quota_exhausted/message_pattern']);
+    expect(kinds(await signalsOf(input, { openai_compatible_providers: ['my_vllm'] }))).toEqual([
+      'provider/quota_exhausted/message_pattern',
+    ]);
   });
 });

@@ -41,7 +41,10 @@ describe('spend_spike', () => {
     const steady = calls(1, 2_100, 1_000, 0, { ...analytics, team: 'team-busy' }); // one a second for 35 minutes
     const newcomer = calls(5_000, 100, 500, 10 * MIN, { ...analytics, team: 'team-new' });
     // 0.5 a second for 30 minutes, then 1.5 a second: enough requests, but only three times as many.
-    const modest = [...calls(7_000, 900, 2_000, 0, { ...analytics, team: 'team-modest' }), ...calls(9_000, 120, 667, 30 * MIN, { ...analytics, team: 'team-modest' })];
+    const modest = [
+      ...calls(7_000, 900, 2_000, 0, { ...analytics, team: 'team-modest' }),
+      ...calls(9_000, 120, 667, 30 * MIN, { ...analytics, team: 'team-modest' }),
+    ];
     const { events } = await run([...steady, ...newcomer, ...modest]);
     expect(events).toEqual([]);
   });

@@ -29,7 +29,8 @@ const EXPECTED: Record<keyof CoreScenarios, (vocabulary: string) => string[]> = 
   overloaded: () => ['provider/overloaded/message_pattern'],
   safetyBlock: () => ['quality/safety_block/finish_reason'],
   timeout: () => ['provider/timeout/status_code'],
-  contextOverflow: (v) => (v.startsWith('LiteLLM') ? ['provider/context_overflow/error_class'] : ['provider/context_overflow/message_pattern']),
+  contextOverflow: (v) =>
+    v.startsWith('LiteLLM') ? ['provider/context_overflow/error_class'] : ['provider/context_overflow/message_pattern'],
 };
 
 describe.each(Object.entries(VOCABULARIES))('%s spans', (vocabulary, scenarios) => {
@@ -59,21 +60,39 @@ describe('LiteLLM reference examples E1–E6', () => {
 
   it('E3, an Anthropic 529 reported as 500 InternalServerError, is overloaded, not an outage', async () => {
     const [s] = await signalsOf(litellmV1.e3Overloaded.input);
-    expect(s).toMatchObject({ subtype: 'overloaded', evidence: { rule: 'pattern:overloaded', http_status: 500, provider_reported: 'anthropic' }, fields: { http_status: 500 } });
+    expect(s).toMatchObject({
+      subtype: 'overloaded',
+      evidence: { rule: 'pattern:overloaded', http_status: 500, provider_reported: 'anthropic' },
+      fields: { http_status: 500 },
+    });
   });
 
   it('E4, a Gemini safety block with span status OK, is a quality safety_block', async () => {
     const [s] = await signalsOf(litellmV1.e4SafetyBlock.input);
-    expect(s).toMatchObject({ category: 'quality', subtype: 'safety_block', confidence: 1, evidence: { rule: 'finish:content_filter', outcome: 'ok' }, fields: { confidence: 1 } });
+    expect(s).toMatchObject({
+      category: 'quality',
+      subtype: 'safety_block',
+      confidence: 1,
+      evidence: { rule: 'finish:content_filter', outcome: 'ok' },
+      fields: { confidence: 1 },
+    });
   });
 
   it('E5 is a timeout by its 408', async () => {
     const [s] = await signalsOf(litellmV1.e5Timeout.input);
-    expect(s).toMatchObject({ subtype: 'timeout', evidence: { rule: 'status:408', error_class: 'Timeout' }, fields: { http_status: 408, error_class: 'Timeout' } });
+    expect(s).toMatchObject({
+      subtype: 'timeout',
+      evidence: { rule: 'status:408', error_class: 'Timeout' },
+      fields: { http_status: 408, error_class: 'Timeout' },
+    });
   });
 
   it('E6 is a context_overflow by LiteLLM’s ContextWindowExceededError class, not a bad_request', async () => {
     const [s] = await signalsOf(litellmV1.e6ContextOverflow.input);
-    expect(s).toMatchObject({ subtype: 'context_overflow', confidence: 1, evidence: { rule: 'class:ContextWindowExceededError', http_status: 400 } });
+    expect(s).toMatchObject({
+      subtype: 'context_overflow',
+      confidence: 1,
+      evidence: { rule: 'class:ContextWindowExceededError', http_status: 400 },
+    });
   });
 });

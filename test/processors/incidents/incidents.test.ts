@@ -101,7 +101,11 @@ describe('incidents processor', () => {
   });
 
   it('escalates a sustained lower-severity stream one level after the configured duration, once', async () => {
-    const h = await startIncidents({ quiet_period_ms: 120_000, check_interval_ms: 10_000, escalation: { after_ms: 600_000, min_events: 10 } });
+    const h = await startIncidents({
+      quiet_period_ms: 120_000,
+      check_interval_ms: 10_000,
+      escalation: { after_ms: 600_000, min_events: 10 },
+    });
     for (const batch of stream(120, 0, 10_000, 6, { severity: 'P3' })) await h.feed(batch);
     const escalations = h.updates.filter((u) => u.transition.kind === 'escalated');
     expect(escalations).toHaveLength(1);
@@ -118,8 +122,17 @@ describe('incidents processor', () => {
 
   it('groups by the configured fields: per team for cost when asked', async () => {
     const h = await startIncidents({ group_by_category: { cost: ['subtype', 'team'] } });
-    const team = (t: string) => ({ category: 'cost', subtype: 'token_spike', impact_scope: { requests: 1, users: 1, teams: 1, team: t, route: null, recovered: null } });
-    await h.feed([outage(1, 0, team('search')), outage(2, 10, team('ads')), outage(3, 20, team('search')), outage(4, 30, { model: 'gpt-4o-mini', ...team('ads') })]);
+    const team = (t: string) => ({
+      category: 'cost',
+      subtype: 'token_spike',
+      impact_scope: { requests: 1, users: 1, teams: 1, team: t, route: null, recovered: null },
+    });
+    await h.feed([
+      outage(1, 0, team('search')),
+      outage(2, 10, team('ads')),
+      outage(3, 20, team('search')),
+      outage(4, 30, { model: 'gpt-4o-mini', ...team('ads') }),
+    ]);
     const opened = h.updates.filter((u) => u.transition.kind === 'opened');
     expect(opened.map((u) => u.incident.scope)).toEqual([
       { subtype: 'token_spike', team: 'search' },
@@ -130,15 +143,29 @@ describe('incidents processor', () => {
   });
 
   it('names the runbook of the category: configured URL, or base URL + runbook name', async () => {
-    const h = await startIncidents({ runbooks: { provider: 'https://wiki.example.com/llm-failover' }, runbook_base_url: 'https://runbooks.example.com/genai/' });
-    await h.feed([outage(1, 0), outage(2, 0, { category: 'security', subtype: 'prompt_injection', severity: 'P1' }), outage(3, 0, { category: 'data', subtype: 'stale_index', severity: 'P3' })]);
+    const h = await startIncidents({
+      runbooks: { provider: 'https://wiki.example.com/llm-failover' },
+      runbook_base_url: 'https://runbooks.example.com/genai/',
+    });
+    await h.feed([
+      outage(1, 0),
+      outage(2, 0, { category: 'security', subtype: 'prompt_injection', severity: 'P1' }),
+      outage(3, 0, { category: 'data', subtype: 'stale_index', severity: 'P3' }),
+    ]);
     const urls = Object.fromEntries(h.updates.map((u) => [u.incident.category, u.incident.runbook_url]));
-    expect(urls).toEqual({ provider: 'https://wiki.example.com/llm-failover', security: 'https://runbooks.example.com/genai/lockdown', data: 'https://runbooks.example.com/genai/reindex' });
+    expect(urls).toEqual({
+      provider: 'https://wiki.example.com/llm-failover',
+      security: 'https://runbooks.example.com/genai/lockdown',
+      data: 'https://runbooks.example.com/genai/reindex',
+    });
   });
 
   it('ignores events less severe than min_severity and passes every event through', async () => {
     const h = await startIncidents({ min_severity: 'P3' });
-    const events = [outage(1, 0, { severity: 'P4', subtype: 'rate_limit_headroom_low' }), outage(2, 0, { severity: 'P3', subtype: 'rate_limited' })];
+    const events = [
+      outage(1, 0, { severity: 'P4', subtype: 'rate_limit_headroom_low' }),
+      outage(2, 0, { severity: 'P3', subtype: 'rate_limited' }),
+    ];
     const out = await h.processor.process(createBatch({ events }));
     expect(out.events).toEqual(events);
     expect(out.incidents.map((u) => u.incident.subtype)).toEqual(['rate_limited']);

@@ -13,7 +13,10 @@ describe('incidents processor across a restart', () => {
   const db = withTestSchema();
 
   it('neither duplicates nor loses an open incident, and resolves it once after the restart', async () => {
-    const options = { database: db.database, onUpdates: (u: Parameters<typeof writeIncidentUpdates>[1]) => writeIncidentUpdates(db.database, u) };
+    const options = {
+      database: db.database,
+      onUpdates: (u: Parameters<typeof writeIncidentUpdates>[1]) => writeIncidentUpdates(db.database, u),
+    };
     const config = { quiet_period_ms: 300_000 };
     const first = await startIncidents(config, { ...options, startMs: T0 });
     for (let i = 0; i < 5; i++) await first.feed([failureEvent(i + 1, { timestamp: at(i * 1_000) })]);
@@ -28,10 +31,19 @@ describe('incidents processor across a restart', () => {
     expect(new Set(second.updates.map((u) => u.incident.incident_id))).toEqual(new Set([id]));
 
     const incidents = await db.pool.query('SELECT incident_id, state, event_count, revision, opened_at, resolved_at FROM incidents');
-    expect(incidents.rows).toEqual([{ incident_id: id, state: 'resolved', event_count: '10', revision: '11', opened_at: new Date(at(0)), resolved_at: new Date(at(69_000 + 300_000)) }]);
+    expect(incidents.rows).toEqual([
+      {
+        incident_id: id,
+        state: 'resolved',
+        event_count: '10',
+        revision: '11',
+        opened_at: new Date(at(0)),
+        resolved_at: new Date(at(69_000 + 300_000)),
+      },
+    ]);
     const members = await db.pool.query('SELECT count(*)::int AS n FROM incident_events WHERE incident_id = $1', [id]);
     expect(members.rows[0].n).toBe(10);
-    const transitions = await db.pool.query("SELECT kind, count(*)::int AS n FROM incident_transitions GROUP BY kind ORDER BY kind");
+    const transitions = await db.pool.query('SELECT kind, count(*)::int AS n FROM incident_transitions GROUP BY kind ORDER BY kind');
     expect(transitions.rows).toEqual([
       { kind: 'opened', n: 1 },
       { kind: 'resolved', n: 1 },
@@ -40,14 +52,19 @@ describe('incidents processor across a restart', () => {
   });
 
   it('resolves at start an incident that went quiet while the agent was down', async () => {
-    const options = { database: db.database, onUpdates: (u: Parameters<typeof writeIncidentUpdates>[1]) => writeIncidentUpdates(db.database, u) };
+    const options = {
+      database: db.database,
+      onUpdates: (u: Parameters<typeof writeIncidentUpdates>[1]) => writeIncidentUpdates(db.database, u),
+    };
     const first = await startIncidents({}, { ...options, startMs: T0 + 10_000_000 });
     await first.feed([failureEvent(500, { timestamp: at(10_000_000), subtype: 'timeout' })]);
     await first.processor.shutdown?.();
 
     const second = await startIncidents({ check_interval_ms: 1_000 }, { ...options, startMs: T0 + 20_000_000 });
     await second.advanceTo(T0 + 20_001_000);
-    expect(second.updates.map((u) => [u.transition.kind, u.incident.incident_id, u.incident.resolved_at])).toEqual([['resolved', first.updates[0].incident.incident_id, at(10_000_000 + 300_000)]]);
+    expect(second.updates.map((u) => [u.transition.kind, u.incident.incident_id, u.incident.resolved_at])).toEqual([
+      ['resolved', first.updates[0].incident.incident_id, at(10_000_000 + 300_000)],
+    ]);
     const open = await db.pool.query("SELECT count(*)::int AS n FROM incidents WHERE state = 'open'");
     expect(open.rows[0].n).toBe(0);
   });

@@ -1,10 +1,24 @@
 import { describe, expect, it } from 'vitest';
-import { readBoolean, readCount, readNumber, readString, readStringArray, readStructured } from '../../../processors/normalize/attribute-readers.ts';
+import {
+  readBoolean,
+  readCount,
+  readNumber,
+  readString,
+  readStringArray,
+  readStructured,
+} from '../../../processors/normalize/attribute-readers.ts';
 import { classSuffix, leadingHttpStatus, readRetries } from '../../../processors/normalize/error-info.ts';
 
 describe('attribute readers', () => {
   it('read numbers sent as numbers, strings or bigints', () => {
-    expect([readNumber(5), readNumber('5.5'), readNumber(7n), readNumber(''), readNumber('abc'), readNumber(true)]).toEqual([5, 5.5, 7, null, null, null]);
+    expect([readNumber(5), readNumber('5.5'), readNumber(7n), readNumber(''), readNumber('abc'), readNumber(true)]).toEqual([
+      5,
+      5.5,
+      7,
+      null,
+      null,
+      null,
+    ]);
   });
 
   it('read counts as non-negative integers', () => {
@@ -12,7 +26,13 @@ describe('attribute readers', () => {
   });
 
   it('read booleans from Python and JSON spellings', () => {
-    expect([readBoolean('True'), readBoolean('False'), readBoolean('true'), readBoolean(true), readBoolean('maybe')]).toEqual([true, false, true, true, null]);
+    expect([readBoolean('True'), readBoolean('False'), readBoolean('true'), readBoolean(true), readBoolean('maybe')]).toEqual([
+      true,
+      false,
+      true,
+      true,
+      null,
+    ]);
   });
 
   it('read LiteLLM’s empty string as absent', () => {
@@ -27,7 +47,12 @@ describe('attribute readers', () => {
   });
 
   it('read string arrays from arrays, JSON strings and single strings', () => {
-    expect([readStringArray(['a', 'b']), readStringArray('["a"]'), readStringArray('stop'), readStringArray(undefined)]).toEqual([['a', 'b'], ['a'], ['stop'], null]);
+    expect([readStringArray(['a', 'b']), readStringArray('["a"]'), readStringArray('stop'), readStringArray(undefined)]).toEqual([
+      ['a', 'b'],
+      ['a'],
+      ['stop'],
+      null,
+    ]);
   });
 });
 
@@ -45,11 +70,19 @@ describe('error facts', () => {
   });
 
   it('takes the class name after the module prefix', () => {
-    expect([classSuffix('litellm.exceptions.RateLimitError'), classSuffix('RateLimitError'), classSuffix(null)]).toEqual(['RateLimitError', 'RateLimitError', null]);
+    expect([classSuffix('litellm.exceptions.RateLimitError'), classSuffix('RateLimitError'), classSuffix(null)]).toEqual([
+      'RateLimitError',
+      'RateLimitError',
+      null,
+    ]);
   });
 
   it('reads LiteLLM’s retry suffix from the first message that has it', () => {
-    expect(readRetries([null, 'x LiteLLM Retried: 3 times, LiteLLM Max Retries: 5'])).toEqual({ retries: 3, maxRetries: 5, fallbacks: null });
+    expect(readRetries([null, 'x LiteLLM Retried: 3 times, LiteLLM Max Retries: 5'])).toEqual({
+      retries: 3,
+      maxRetries: 5,
+      fallbacks: null,
+    });
     expect(readRetries(['no retries here'])).toEqual({ retries: null, maxRetries: null, fallbacks: null });
   });
 });

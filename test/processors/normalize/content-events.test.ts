@@ -13,17 +13,27 @@ async function contentOf(...records: LogInput[]) {
 describe('normalize reads GenAI content log records', () => {
   it('reads JS message events named by the event.name attribute, keyed by their span', async () => {
     const events = await contentOf(...jsChatEvents);
-    expect(events.map((e) => e.eventName)).toEqual(['gen_ai.system.message', 'gen_ai.user.message', 'gen_ai.assistant.message', 'gen_ai.tool.message', 'gen_ai.choice']);
+    expect(events.map((e) => e.eventName)).toEqual([
+      'gen_ai.system.message',
+      'gen_ai.user.message',
+      'gen_ai.assistant.message',
+      'gen_ai.tool.message',
+      'gen_ai.choice',
+    ]);
     expect(events.every((e) => e.spanId === JS_SPAN_ID && e.timeMs === DEFAULT_START_MS)).toBe(true);
     expect(events[0]).toMatchObject({ systemPrompt: 'You are terse.', inputMessages: [{ role: 'system' }] });
-    expect(events[1].inputMessages).toEqual([{ role: 'user', parts: [{ type: 'text', content: 'Weather in Paris?', name: null }], finishReason: null }]);
+    expect(events[1].inputMessages).toEqual([
+      { role: 'user', parts: [{ type: 'text', content: 'Weather in Paris?', name: null }], finishReason: null },
+    ]);
     expect(events[2].inputMessages[0].parts).toEqual([{ type: 'tool_call', content: '{"city":"Paris"}', name: 'get_weather' }]);
     expect(events[3].inputMessages[0]).toMatchObject({ role: 'tool', parts: [{ content: '{"temp_c": 18}' }] });
   });
 
   it('reads gen_ai.choice as an assistant output message with its finish reason', async () => {
     const [choice] = await contentOf(jsChatEvents[4]);
-    expect(choice.outputMessages).toEqual([{ role: 'assistant', parts: [{ type: 'text', content: 'It is 18°C in Paris.', name: null }], finishReason: 'stop' }]);
+    expect(choice.outputMessages).toEqual([
+      { role: 'assistant', parts: [{ type: 'text', content: 'It is 18°C in Paris.', name: null }], finishReason: 'stop' },
+    ]);
     expect(choice.inputMessages).toEqual([]);
   });
 
@@ -40,7 +50,10 @@ describe('normalize reads GenAI content log records', () => {
   });
 
   it('reads v1.26–1.27 gen_ai.content.prompt records', async () => {
-    const [event] = await contentOf({ eventName: 'gen_ai.content.prompt', attributes: { 'gen_ai.prompt': '[{"role":"user","content":"hello"}]' } });
+    const [event] = await contentOf({
+      eventName: 'gen_ai.content.prompt',
+      attributes: { 'gen_ai.prompt': '[{"role":"user","content":"hello"}]' },
+    });
     expect(event.inputMessages[0].parts[0].content).toBe('hello');
   });
 

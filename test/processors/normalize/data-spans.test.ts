@@ -8,7 +8,9 @@ import { normalizeOne, runNormalize } from './run-normalize.ts';
 
 describe('normalize reads OTel GenAI retrieval documents', () => {
   it('reads gen_ai.retrieval.documents sent as a JSON string: ids, scores and metadata timestamps', async () => {
-    const item = RetrievalCall.parse(await normalizeOne(genAiRetrievalSpan(1, BASE_MS, [{ score: 0.93, updatedMs: 1_735_689_600_000 }, { score: 0.71 }])));
+    const item = RetrievalCall.parse(
+      await normalizeOne(genAiRetrievalSpan(1, BASE_MS, [{ score: 0.93, updatedMs: 1_735_689_600_000 }, { score: 0.71 }])),
+    );
     expect(item.documents).toEqual([
       { id: 'doc-0', score: 0.93, content: null, timestampMs: 1_735_689_600_000 },
       { id: 'doc-1', score: 0.71, content: null, timestampMs: null },

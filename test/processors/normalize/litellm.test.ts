@@ -43,7 +43,12 @@ describe('normalize reads the LiteLLM default engine', () => {
       request: { maxTokens: 256, temperature: null, topP: null },
     });
     expect(call.tokens).toEqual({ input: 12, output: 9, total: 21, reasoning: 0, cacheRead: 0, cacheWrite: null });
-    expect(call.cost).toEqual({ totalUsd: 0.00012, inputUsd: 3.0e-5, outputUsd: 9.0e-5, breakdown: { input_cost: 3.0e-5, output_cost: 9.0e-5, total_cost: 0.00012 } });
+    expect(call.cost).toEqual({
+      totalUsd: 0.00012,
+      inputUsd: 3.0e-5,
+      outputUsd: 9.0e-5,
+      breakdown: { input_cost: 3.0e-5, output_cost: 9.0e-5, total_cost: 0.00012 },
+    });
     expect(call.rateLimit).toEqual({
       limitRequests: 10000,
       remainingRequests: 9999,
@@ -69,12 +74,19 @@ describe('normalize reads the LiteLLM default engine', () => {
     expect(call.content).toEqual({
       systemPrompt: null,
       inputMessages: [{ role: 'user', parts: [{ type: 'text', content: 'hi', name: null }], finishReason: null }],
-      outputMessages: [{ role: 'assistant', parts: [{ type: 'text', content: 'Hello! How can I help?', name: null }], finishReason: 'stop' }],
+      outputMessages: [
+        { role: 'assistant', parts: [{ type: 'text', content: 'Hello! How can I help?', name: null }], finishReason: 'stop' },
+      ],
       outputText: 'Hello! How can I help?',
       responseFormat: null,
     });
     expect(call.resource).toEqual({ serviceName: 'litellm', environment: 'production', k8sNamespace: null, k8sPod: null, k8sNode: null });
-    expect(call.source).toMatchObject({ parentSpanId: PROXY_SPAN_ID, spanName: 'litellm_request', scopeName: 'litellm', vocabulary: 'litellm' });
+    expect(call.source).toMatchObject({
+      parentSpanId: PROXY_SPAN_ID,
+      spanName: 'litellm_request',
+      scopeName: 'litellm',
+      vocabulary: 'litellm',
+    });
   });
 
   it('reads E2 (429) with the status, class, message, provider and exception event', async () => {
@@ -124,7 +136,7 @@ describe('normalize reads the LiteLLM default engine', () => {
   it('reads E6 (context overflow) with status 400 and ContextWindowExceededError', async () => {
     const call = await normalizeLlm(e6ContextOverflow.input);
     expect(call.error).toMatchObject({ httpStatus: 400, type: 'ContextWindowExceededError' });
-    expect(call.error?.message).toContain("maximum context length is 128000 tokens");
+    expect(call.error?.message).toContain('maximum context length is 128000 tokens');
   });
 
   it('reads reasoning and cached tokens from a usage_object repr with pydantic wrappers', async () => {
@@ -144,7 +156,11 @@ describe('normalize reads the LiteLLM default engine', () => {
       resetTokens: '2026-01-01T00:00:03Z',
       retryAfterSec: 7,
     });
-    expect(call.rateLimit?.headers).toMatchObject({ 'anthropic-ratelimit-requests-remaining': '12', 'request-id': 'req_011CPq', 'retry-after': '7' });
+    expect(call.rateLimit?.headers).toMatchObject({
+      'anthropic-ratelimit-requests-remaining': '12',
+      'request-id': 'req_011CPq',
+      'retry-after': '7',
+    });
     expect(call.cost.totalUsd).toBe(0.0123);
     expect(call.cost.breakdown).toEqual({ total_cost: 0.0123, tool_usage_cost: 0 });
   });
@@ -152,11 +168,22 @@ describe('normalize reads the LiteLLM default engine', () => {
   it('reads OpenAI reset headers and retry-after-ms next to the parsed limits', async () => {
     const call = await normalizeLlm(openAiProviderHeaders);
     expect(call.provider).toBe('azure.ai.openai');
-    expect(call.rateLimit).toMatchObject({ remainingRequests: 3, remainingTokens: 1200, resetRequests: '6m0s', resetTokens: '1s', retryAfterSec: 1.5 });
+    expect(call.rateLimit).toMatchObject({
+      remainingRequests: 3,
+      remainingTokens: 1200,
+      resetRequests: '6m0s',
+      resetTokens: '1s',
+      retryAfterSec: 1.5,
+    });
   });
 
   it('takes the total cost from hidden_params when no gen_ai.cost attribute is set', async () => {
-    const { 'gen_ai.cost.total_cost': _t, 'gen_ai.cost.input_cost': _i, 'gen_ai.cost.output_cost': _o, ...attributes } = e1Success.input.attributes!;
+    const {
+      'gen_ai.cost.total_cost': _t,
+      'gen_ai.cost.input_cost': _i,
+      'gen_ai.cost.output_cost': _o,
+      ...attributes
+    } = e1Success.input.attributes!;
     const call = await normalizeLlm({ ...e1Success.input, attributes });
     expect(call.cost).toEqual({ totalUsd: 0.00012, inputUsd: null, outputUsd: null, breakdown: {} });
   });

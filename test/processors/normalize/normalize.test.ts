@@ -12,10 +12,14 @@ import { nonGenAiSpans } from '../../fixtures/spans/non-genai.ts';
 import { createNormalize, normalizeLlm, runNormalize } from './run-normalize.ts';
 import { deepFreeze } from '../../support/deep-freeze.ts';
 
-
 describe('normalize', () => {
   it('has defaults for every setting', () => {
-    expect(normalize.configSchema.parse({})).toEqual({ capture_content: true, max_content_chars: 32_768, provider_aliases: {}, ingestion_span_names: [] });
+    expect(normalize.configSchema.parse({})).toEqual({
+      capture_content: true,
+      max_content_chars: 32_768,
+      provider_aliases: {},
+      ingestion_span_names: [],
+    });
   });
 
   it('rejects a non-positive content limit', () => {
@@ -25,7 +29,15 @@ describe('normalize', () => {
   it('empties the span and log lanes and keeps incoming calls and content first', async () => {
     const processor = await createNormalize();
     const earlier = llmCall({ spanId: 'ffffffffffffffff' });
-    const earlierContent: ContentEvent = { traceId: 't', spanId: 's', timeMs: 0, eventName: 'gen_ai.user.message', systemPrompt: null, inputMessages: [], outputMessages: [] };
+    const earlierContent: ContentEvent = {
+      traceId: 't',
+      spanId: 's',
+      timeMs: 0,
+      eventName: 'gen_ai.user.message',
+      systemPrompt: null,
+      inputMessages: [],
+      outputMessages: [],
+    };
     const out = await processor.process(
       createBatch({ spans: [span(e1Success.input)], logs: [logRecord(jsChatEvents[1])], calls: [earlier], content: [earlierContent] }),
     );
@@ -55,7 +67,11 @@ describe('normalize', () => {
   it('passes over a span it cannot read instead of throwing', async () => {
     const processor = await createNormalize();
     const broken = span(e1Success.input);
-    Object.defineProperty(broken, 'attributes', { get: () => { throw new Error('corrupt'); } });
+    Object.defineProperty(broken, 'attributes', {
+      get: () => {
+        throw new Error('corrupt');
+      },
+    });
     const out = await processor.process(createBatch({ spans: [broken, span(proxyServerSuccess)] }));
     expect(out.calls.map((c) => c.kind)).toEqual(['gateway_request']);
   });
@@ -70,7 +86,13 @@ describe('normalize', () => {
 
   it('truncates each text field to max_content_chars', async () => {
     const long = 'x'.repeat(100);
-    const input = { ...e1Success.input, attributes: { ...e1Success.input.attributes, 'gen_ai.input.messages': JSON.stringify([{ role: 'user', parts: [{ type: 'text', content: long }] }]) } };
+    const input = {
+      ...e1Success.input,
+      attributes: {
+        ...e1Success.input.attributes,
+        'gen_ai.input.messages': JSON.stringify([{ role: 'user', parts: [{ type: 'text', content: long }] }]),
+      },
+    };
     const call = await normalizeLlm(input, { max_content_chars: 10 });
     expect(call.content?.inputMessages[0].parts[0].content).toBe('x'.repeat(10));
   });
@@ -91,13 +113,23 @@ describe('normalize', () => {
 
   it('converts nanosecond times to fractional milliseconds and never reports a negative duration', async () => {
     const s = span({ attributes: { 'gen_ai.system': 'openai' } });
-    const call = LlmCall.parse((await (await createNormalize()).process(createBatch({ spans: [{ ...s, startTimeUnixNano: 1_767_225_600_000_123_456n, endTimeUnixNano: 1_767_225_600_000_000_000n }] }))).calls[0]);
+    const call = LlmCall.parse(
+      (
+        await (
+          await createNormalize()
+        ).process(
+          createBatch({ spans: [{ ...s, startTimeUnixNano: 1_767_225_600_000_123_456n, endTimeUnixNano: 1_767_225_600_000_000_000n }] }),
+        )
+      ).calls[0],
+    );
     expect(call.timing.startMs).toBe(1_767_225_600_000.123);
     expect(call.timing.durationMs).toBe(0);
   });
 
   it('reads counts sent as strings or bigints', async () => {
-    const call = await normalizeLlm({ attributes: { 'gen_ai.system': 'openai', 'gen_ai.usage.input_tokens': '12', 'gen_ai.usage.output_tokens': 9n } });
+    const call = await normalizeLlm({
+      attributes: { 'gen_ai.system': 'openai', 'gen_ai.usage.input_tokens': '12', 'gen_ai.usage.output_tokens': 9n },
+    });
     expect(call.tokens).toMatchObject({ input: 12, output: 9, total: 21 });
   });
 

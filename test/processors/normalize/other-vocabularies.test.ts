@@ -19,10 +19,21 @@ describe('normalize reads the LiteLLM v2 engine', () => {
       outcome: 'ok',
     });
     expect(call.tokens).toEqual({ input: 1200, output: 80, total: 1280, reasoning: null, cacheRead: 1024, cacheWrite: 0 });
-    expect(call.cost).toEqual({ totalUsd: 0.00386, inputUsd: 0.00306, outputUsd: 0.0008, breakdown: { total: 0.00386, input: 0.00306, output: 0.0008, cache_read: 0.00128 } });
+    expect(call.cost).toEqual({
+      totalUsd: 0.00386,
+      inputUsd: 0.00306,
+      outputUsd: 0.0008,
+      breakdown: { total: 0.00386, input: 0.00306, output: 0.0008, cache_read: 0.00128 },
+    });
     expect(call.timing.timeToFirstTokenMs).toBeCloseTo(412);
     expect(call.identity).toMatchObject({ team: 'team-42', teamAlias: 'search', keyHash: '4f2a9b7c1d3e5f60e91c', endUser: 'customer-981' });
-    expect(call.resource).toEqual({ serviceName: 'litellm-proxy', environment: 'staging', k8sNamespace: 'ai-gateway', k8sPod: 'litellm-7d9f-abcde', k8sNode: 'node-3' });
+    expect(call.resource).toEqual({
+      serviceName: 'litellm-proxy',
+      environment: 'staging',
+      k8sNamespace: 'ai-gateway',
+      k8sPod: 'litellm-7d9f-abcde',
+      k8sNode: 'node-3',
+    });
   });
 
   it('reads the provider error code and the status message as the error', async () => {
@@ -40,7 +51,12 @@ describe('normalize reads the LiteLLM v2 engine', () => {
 
   it('reads an execute_guardrail span, naming the guardrail from the span name', async () => {
     const item = GuardrailCall.parse(await normalizeOne(v2.guardrailSpan));
-    expect(item).toMatchObject({ name: 'lakera-prompt-injection', status: 'guardrail_intervened', violationCategories: ['prompt_injection'], outcome: 'error' });
+    expect(item).toMatchObject({
+      name: 'lakera-prompt-injection',
+      status: 'guardrail_intervened',
+      violationCategories: ['prompt_injection'],
+      outcome: 'error',
+    });
   });
 
   it('passes over DB spans that only carry the identity baggage', async () => {
@@ -102,7 +118,13 @@ describe('normalize reads OTel GenAI spans', () => {
 
   it('reads an embeddings span into an EmbeddingCall', async () => {
     const item = EmbeddingCall.parse(await normalizeOne(otel.embeddingsSpan));
-    expect(item).toMatchObject({ provider: 'openai', requestModel: 'text-embedding-3-small', inputTokens: 8, dimensions: 1536, vectors: [] });
+    expect(item).toMatchObject({
+      provider: 'openai',
+      requestModel: 'text-embedding-3-small',
+      inputTokens: 8,
+      dimensions: 1536,
+      vectors: [],
+    });
   });
 
   it('reads an ingest span into an IngestionRun', async () => {
@@ -115,11 +137,21 @@ describe('normalize reads OTel GenAI spans', () => {
 describe('normalize reads OpenInference spans', () => {
   it('reads flattened messages, token counts, invocation parameters and session identity', async () => {
     const call = await normalizeLlm(oi.scenarios.success.input);
-    expect(call).toMatchObject({ provider: 'openai', requestModel: 'gpt-4o-2024-08-06', streaming: true, operation: 'chat', operationRaw: null });
+    expect(call).toMatchObject({
+      provider: 'openai',
+      requestModel: 'gpt-4o-2024-08-06',
+      streaming: true,
+      operation: 'chat',
+      operationRaw: null,
+    });
     expect(call.request).toEqual({ maxTokens: 512, temperature: 0.2, topP: null });
     expect(call.tokens).toEqual({ input: 120, output: 30, total: 150, reasoning: 0, cacheRead: 64, cacheWrite: null });
     expect(call.identity).toMatchObject({ user: 'user-5', sessionId: 'sess-9', tags: ['beta', 'eu'] });
-    expect(call.content).toMatchObject({ systemPrompt: 'Answer in JSON.', outputText: '{"colors":["red","blue"]}', responseFormat: 'json_object' });
+    expect(call.content).toMatchObject({
+      systemPrompt: 'Answer in JSON.',
+      outputText: '{"colors":["red","blue"]}',
+      responseFormat: 'json_object',
+    });
     expect(call.content?.inputMessages).toHaveLength(2);
   });
 

@@ -33,9 +33,18 @@ describe('normalizeProvider', () => {
 
   it('takes the first key present, skipping LiteLLM’s "Unknown"', () => {
     const aliases = buildAliases({});
-    expect(readProvider({ 'gen_ai.provider.name': 'aws.bedrock', 'gen_ai.system': 'bedrock' }, aliases)).toEqual({ provider: 'aws.bedrock', raw: 'aws.bedrock' });
-    expect(readProvider({ 'gen_ai.system': 'Unknown', 'error.llm_provider': 'openai' }, aliases)).toEqual({ provider: 'openai', raw: 'openai' });
-    expect(readProvider({ 'llm.provider': 'azure', 'llm.system': 'openai' }, aliases)).toEqual({ provider: 'azure.ai.openai', raw: 'azure' });
+    expect(readProvider({ 'gen_ai.provider.name': 'aws.bedrock', 'gen_ai.system': 'bedrock' }, aliases)).toEqual({
+      provider: 'aws.bedrock',
+      raw: 'aws.bedrock',
+    });
+    expect(readProvider({ 'gen_ai.system': 'Unknown', 'error.llm_provider': 'openai' }, aliases)).toEqual({
+      provider: 'openai',
+      raw: 'openai',
+    });
+    expect(readProvider({ 'llm.provider': 'azure', 'llm.system': 'openai' }, aliases)).toEqual({
+      provider: 'azure.ai.openai',
+      raw: 'azure',
+    });
   });
 });
 
@@ -69,7 +78,9 @@ describe('normalizeFinishReason', () => {
   it('reads finish reasons from a string array, a JSON string, indexed completions or a single key', () => {
     expect(readRawFinishReasons({ 'gen_ai.response.finish_reasons': ['stop', 'length'] })).toEqual(['stop', 'length']);
     expect(readRawFinishReasons({ 'gen_ai.response.finish_reasons': '["content_filter"]' })).toEqual(['content_filter']);
-    expect(readRawFinishReasons({ 'gen_ai.completion.0.finish_reason': 'end_turn', 'gen_ai.completion.1.finish_reason': 'max_tokens' })).toEqual(['end_turn', 'max_tokens']);
+    expect(
+      readRawFinishReasons({ 'gen_ai.completion.0.finish_reason': 'end_turn', 'gen_ai.completion.1.finish_reason': 'max_tokens' }),
+    ).toEqual(['end_turn', 'max_tokens']);
     expect(readRawFinishReasons({ 'llm.finish_reason': 'SAFETY' })).toEqual(['SAFETY']);
     expect(readRawFinishReasons({})).toEqual([]);
   });

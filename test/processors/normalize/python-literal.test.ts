@@ -3,7 +3,11 @@ import { parsePythonLiteral } from '../../../processors/normalize/python-literal
 
 describe('parsePythonLiteral', () => {
   it('reads a LiteLLM usage_object dict repr', () => {
-    expect(parsePythonLiteral("{'completion_tokens': 9, 'prompt_tokens': 12, 'prompt_tokens_details': {'cached_tokens': 0, 'audio_tokens': None}}")).toEqual({
+    expect(
+      parsePythonLiteral(
+        "{'completion_tokens': 9, 'prompt_tokens': 12, 'prompt_tokens_details': {'cached_tokens': 0, 'audio_tokens': None}}",
+      ),
+    ).toEqual({
       completion_tokens: 9,
       prompt_tokens: 12,
       prompt_tokens_details: { cached_tokens: 0, audio_tokens: null },
@@ -30,11 +34,21 @@ describe('parsePythonLiteral', () => {
   });
 
   it('reads tuples and sets as lists, and empty containers', () => {
-    expect(parsePythonLiteral("{'t': (1, 2), 's': {3}, 'one': (4,), 'e': {}, 'l': [], 'u': ()}")).toEqual({ t: [1, 2], s: [3], one: [4], e: {}, l: [], u: [] });
+    expect(parsePythonLiteral("{'t': (1, 2), 's': {3}, 'one': (4,), 'e': {}, 'l': [], 'u': ()}")).toEqual({
+      t: [1, 2],
+      s: [3],
+      one: [4],
+      e: {},
+      l: [],
+      u: [],
+    });
   });
 
   it('reads pydantic-style reprs as dicts', () => {
-    expect(parsePythonLiteral('CompletionTokensDetailsWrapper(audio_tokens=None, reasoning_tokens=256)')).toEqual({ audio_tokens: null, reasoning_tokens: 256 });
+    expect(parsePythonLiteral('CompletionTokensDetailsWrapper(audio_tokens=None, reasoning_tokens=256)')).toEqual({
+      audio_tokens: null,
+      reasoning_tokens: 256,
+    });
   });
 
   it('tolerates trailing commas and surrounding whitespace', () => {
@@ -42,7 +56,7 @@ describe('parsePythonLiteral', () => {
   });
 
   it('returns undefined instead of throwing on text it cannot read', () => {
-    for (const bad of ['', '{', "{'a': }", "{'a' 1}", '<object at 0x7f>', "'unterminated", '[1, 2] extra', 'nonsense', '{' .repeat(200)]) {
+    for (const bad of ['', '{', "{'a': }", "{'a' 1}", '<object at 0x7f>', "'unterminated", '[1, 2] extra', 'nonsense', '{'.repeat(200)]) {
       expect(parsePythonLiteral(bad)).toBeUndefined();
     }
   });

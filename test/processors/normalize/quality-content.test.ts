@@ -9,7 +9,9 @@ const schema = { type: 'object', required: ['city'], properties: { city: { type:
 
 describe('normalize keeps what the quality checks need', () => {
   it('reads the JSON Schema of a json_schema response_format attribute', async () => {
-    const call = await normalizeLlm(qualitySpan({ output: '{}', responseFormat: { type: 'json_schema', json_schema: { name: 'w', schema } } }));
+    const call = await normalizeLlm(
+      qualitySpan({ output: '{}', responseFormat: { type: 'json_schema', json_schema: { name: 'w', schema } } }),
+    );
     expect(call.content).toMatchObject({ responseFormat: 'json_schema', responseSchema: schema });
   });
 
@@ -24,7 +26,9 @@ describe('normalize keeps what the quality checks need', () => {
   });
 
   it('keeps an OpenAI message.refusal as a refusal part', async () => {
-    const call = await normalizeLlm(qualitySpan({ outputMessage: { role: 'assistant', content: null, refusal: 'I cannot help with that.' } }));
+    const call = await normalizeLlm(
+      qualitySpan({ outputMessage: { role: 'assistant', content: null, refusal: 'I cannot help with that.' } }),
+    );
     expect(call.content?.outputMessages[0].parts).toEqual([{ type: 'refusal', content: 'I cannot help with that.', name: null }]);
   });
 

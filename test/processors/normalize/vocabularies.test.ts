@@ -19,19 +19,22 @@ const vocabularies: [string, CoreScenarios, LlmCall['source']['vocabulary']][] =
 ];
 
 describe.each(vocabularies)('normalize reads %s spans', (_name, scenarios, vocabulary) => {
-  it.each(Object.entries(scenarios))('reads the %s span into a valid LlmCall with the expected facts', async (_scenario, { input, expected }) => {
-    const call = await normalizeLlm(input);
-    expect(() => LlmCall.parse(call)).not.toThrow();
-    expect({
-      outcome: call.outcome,
-      provider: call.provider,
-      requestModel: call.requestModel,
-      httpStatus: call.error?.httpStatus ?? null,
-      errorType: call.error?.type ?? null,
-      finishReasons: call.finishReasons,
-    }).toEqual(expected);
-    expect(call.source.vocabulary).toBe(vocabulary);
-  });
+  it.each(Object.entries(scenarios))(
+    'reads the %s span into a valid LlmCall with the expected facts',
+    async (_scenario, { input, expected }) => {
+      const call = await normalizeLlm(input);
+      expect(() => LlmCall.parse(call)).not.toThrow();
+      expect({
+        outcome: call.outcome,
+        provider: call.provider,
+        requestModel: call.requestModel,
+        httpStatus: call.error?.httpStatus ?? null,
+        errorType: call.error?.type ?? null,
+        finishReasons: call.finishReasons,
+      }).toEqual(expected);
+      expect(call.source.vocabulary).toBe(vocabulary);
+    },
+  );
 
   it('keeps the raw provider string beside the normalized one', async () => {
     const call = await normalizeLlm(scenarios.success.input);

@@ -68,7 +68,13 @@ describe('trace_assembler', () => {
     await time.advanceTo(20_000);
     const calls = emittedCalls().filter((c): c is LlmCall => c.kind === 'llm');
     const failed = calls.find((c) => c.outcome === 'error')!;
-    expect(failed.attempt).toEqual({ number: 1, of: 2, requestOutcome: 'ok', recoveredBy: '2'.repeat(16), recoveredByModel: 'gpt-4o-mini' });
+    expect(failed.attempt).toEqual({
+      number: 1,
+      of: 2,
+      requestOutcome: 'ok',
+      recoveredBy: '2'.repeat(16),
+      recoveredByModel: 'gpt-4o-mini',
+    });
     expect(calls.find((c) => c.outcome === 'ok')!.attempt).toMatchObject({ number: 2, of: 2, recoveredBy: null });
     for (const c of emittedCalls()) TelemetryItem.parse(c);
   });
@@ -118,7 +124,9 @@ describe('trace_assembler', () => {
 
   it('flushes every held trace on shutdown, and a second shutdown does nothing', async () => {
     const { processor, emittedCalls } = await setup();
-    await processor.process(createBatch({ calls: [llmCall({ traceId: T1, spanId: '1'.repeat(16) }), llmCall({ traceId: T2, spanId: '2'.repeat(16) })] }));
+    await processor.process(
+      createBatch({ calls: [llmCall({ traceId: T1, spanId: '1'.repeat(16) }), llmCall({ traceId: T2, spanId: '2'.repeat(16) })] }),
+    );
     await processor.shutdown?.();
     await processor.shutdown?.();
     expect(emittedCalls()).toHaveLength(2);
@@ -126,7 +134,9 @@ describe('trace_assembler', () => {
 
   it('does not mutate its input batch', async () => {
     const { processor } = await setup({ max_traces: 1 });
-    const batch = createBatch({ calls: [llmCall({ traceId: T1, spanId: '1'.repeat(16) }), llmCall({ traceId: T2, spanId: '2'.repeat(16) })] });
+    const batch = createBatch({
+      calls: [llmCall({ traceId: T1, spanId: '1'.repeat(16) }), llmCall({ traceId: T2, spanId: '2'.repeat(16) })],
+    });
     const snapshot = structuredClone(batch);
     deepFreeze(batch);
     await processor.process(batch);
@@ -139,4 +149,3 @@ describe('trace_assembler', () => {
     expect(r.error?.issues[0].message).toBe('expected a positive integer (milliseconds)');
   });
 });
-

@@ -26,7 +26,10 @@ describe('otlp receiver config', () => {
   });
 
   it('enables a protocol written with no value (YAML `http:`) with its defaults', () => {
-    expect(schema.parse({ protocols: { http: null } }).protocols.http).toEqual({ endpoint: '127.0.0.1:4318', max_request_body_bytes: 67108864 });
+    expect(schema.parse({ protocols: { http: null } }).protocols.http).toEqual({
+      endpoint: '127.0.0.1:4318',
+      max_request_body_bytes: 67108864,
+    });
   });
 
   it('requires at least one protocol', () => {
@@ -38,8 +41,12 @@ describe('otlp receiver config', () => {
   });
 
   it('rejects an endpoint without a port or with a port out of range', () => {
-    expect(issues({ protocols: { http: { endpoint: 'localhost' } } })).toEqual(['protocols.http.endpoint: expected "host:port", e.g. "0.0.0.0:4318"']);
-    expect(issues({ protocols: { grpc: { endpoint: '0.0.0.0:70000' } } })).toEqual(['protocols.grpc.endpoint: port must be between 0 and 65535']);
+    expect(issues({ protocols: { http: { endpoint: 'localhost' } } })).toEqual([
+      'protocols.http.endpoint: expected "host:port", e.g. "0.0.0.0:4318"',
+    ]);
+    expect(issues({ protocols: { grpc: { endpoint: '0.0.0.0:70000' } } })).toEqual([
+      'protocols.grpc.endpoint: port must be between 0 and 65535',
+    ]);
   });
 
   it('rejects non-positive size limits and unknown keys inside a protocol', () => {

@@ -17,7 +17,9 @@ let gzipClient: grpc.Client;
 beforeAll(async () => {
   r = await startReceiver({ http: false, grpc: { max_recv_msg_size_bytes: LIMIT } });
   client = new grpc.Client(r.grpcTarget, grpc.credentials.createInsecure());
-  gzipClient = new grpc.Client(r.grpcTarget, grpc.credentials.createInsecure(), { 'grpc.default_compression_algorithm': grpc.compressionAlgorithms.gzip });
+  gzipClient = new grpc.Client(r.grpcTarget, grpc.credentials.createInsecure(), {
+    'grpc.default_compression_algorithm': grpc.compressionAlgorithms.gzip,
+  });
 });
 afterAll(async () => {
   client.close();
@@ -29,7 +31,13 @@ afterEach(() => r.sink.accept());
 type Answer = { error: grpc.ServiceError | null; response: Buffer | undefined };
 function call(path: string, body: Buffer, via = client): Promise<Answer> {
   return new Promise((resolve) => {
-    via.makeUnaryRequest(path, (b: Buffer) => b, (b: Buffer) => b, body, (error, response) => resolve({ error, response }));
+    via.makeUnaryRequest(
+      path,
+      (b: Buffer) => b,
+      (b: Buffer) => b,
+      body,
+      (error, response) => resolve({ error, response }),
+    );
   });
 }
 

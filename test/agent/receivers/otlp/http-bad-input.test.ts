@@ -6,7 +6,16 @@ import pino from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { RefusedError } from '../../../../agent/errors.ts';
 import { buildReceiver, startReceiver, type ReceiverUnderTest } from './receiver-under-test.ts';
-import { expectStillAnswers, readJson, jsonSpan, jsonTraces, postChunked, postJson, postProtobuf, PROTOBUF_SPAN_WITHOUT_IDS } from './requests.ts';
+import {
+  expectStillAnswers,
+  readJson,
+  jsonSpan,
+  jsonTraces,
+  postChunked,
+  postJson,
+  postProtobuf,
+  PROTOBUF_SPAN_WITHOUT_IDS,
+} from './requests.ts';
 import { readPartialSuccess, readStatus } from './wire.ts';
 
 const LIMIT = 64 * 1024;
@@ -43,7 +52,11 @@ describe('malformed bodies', () => {
 
   it('answers JSON of the wrong shape with 400 naming the path, and delivers none of its spans', async () => {
     const before = r.sink.spans().length;
-    const body = JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [jsonSpan('00000000000000a1'), { ...jsonSpan('00000000000000a2'), attributes: 'not a list' }] }] }] });
+    const body = JSON.stringify({
+      resourceSpans: [
+        { scopeSpans: [{ spans: [jsonSpan('00000000000000a1'), { ...jsonSpan('00000000000000a2'), attributes: 'not a list' }] }] },
+      ],
+    });
     const res = await postJson(r, body);
     expect(res.status).toBe(400);
     expect((await readJson(res)).message).toContain('resourceSpans[0].scopeSpans[0].spans[1].attributes');
@@ -63,7 +76,8 @@ describe('malformed bodies', () => {
 });
 
 describe('size limit (after decompression)', () => {
-  const oversizedJson = () => jsonTraces(...Array.from({ length: 600 }, (_, i) => jsonSpan(i.toString(16).padStart(16, '0'), 'x'.repeat(100))));
+  const oversizedJson = () =>
+    jsonTraces(...Array.from({ length: 600 }, (_, i) => jsonSpan(i.toString(16).padStart(16, '0'), 'x'.repeat(100))));
 
   it('answers a body over the limit with 413 (Content-Length known)', async () => {
     const body = oversizedJson();
@@ -108,7 +122,9 @@ describe('content type and encoding', () => {
   it('answers an unsupported Content-Type with 415', async () => {
     const res = await fetch(`${r.httpUrl}/v1/traces`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'hello' });
     expect(res.status).toBe(415);
-    expect((await readJson(res)).message).toMatch(/Unsupported Content-Type "text\/plain"; send application\/x-protobuf or application\/json/);
+    expect((await readJson(res)).message).toMatch(
+      /Unsupported Content-Type "text\/plain"; send application\/x-protobuf or application\/json/,
+    );
     await expectStillAnswers(r);
   });
 
@@ -127,7 +143,9 @@ describe('content type and encoding', () => {
   });
 
   it('accepts application/json with a charset parameter', async () => {
-    const res = await postJson(r, jsonTraces(jsonSpan('00000000000000c2')), '/v1/traces', { 'content-type': 'application/json; charset=utf-8' });
+    const res = await postJson(r, jsonTraces(jsonSpan('00000000000000c2')), '/v1/traces', {
+      'content-type': 'application/json; charset=utf-8',
+    });
     expect(res.status).toBe(200);
     expect(r.sink.spans().map((s) => s.spanId)).toContain('00000000000000c2');
   });
@@ -232,7 +250,11 @@ describe('pipeline failure', () => {
       const url = `http://127.0.0.1:${receiver.addresses().http!.port}/v1/traces`;
       sink.refuseWith(new Error('disk on fire'));
       for (let i = 0; i < 3; i++) {
-        const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: jsonTraces({ ...jsonSpan('00000000000000f1'), name: 'SECRET-PROMPT' }) });
+        const res = await fetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: jsonTraces({ ...jsonSpan('00000000000000f1'), name: 'SECRET-PROMPT' }),
+        });
         expect(res.status).toBe(500);
         expect((await readJson(res)).message).toContain('internal error');
       }

@@ -17,7 +17,15 @@ async function occupyPort(): Promise<{ server: Server; port: number }> {
 }
 
 function grpcCall(client: grpc.Client, body: Buffer): Promise<grpc.ServiceError | null> {
-  return new Promise((resolve) => client.makeUnaryRequest(TRACES, (b: Buffer) => b, (b: Buffer) => b, body, (err) => resolve(err)));
+  return new Promise((resolve) =>
+    client.makeUnaryRequest(
+      TRACES,
+      (b: Buffer) => b,
+      (b: Buffer) => b,
+      body,
+      (err) => resolve(err),
+    ),
+  );
 }
 
 describe('start', () => {
@@ -34,7 +42,12 @@ describe('start', () => {
       expect(http?.host).toBe('127.0.0.1');
       const logged = lines.map((l) => JSON.parse(l));
       expect(logged).toHaveLength(1);
-      expect(logged[0]).toMatchObject({ level: 30, msg: 'OTLP receiver listening.', http: `127.0.0.1:${http?.port}`, grpc: `127.0.0.1:${g?.port}` });
+      expect(logged[0]).toMatchObject({
+        level: 30,
+        msg: 'OTLP receiver listening.',
+        http: `127.0.0.1:${http?.port}`,
+        grpc: `127.0.0.1:${g?.port}`,
+      });
     } finally {
       await receiver.shutdown();
     }
@@ -53,7 +66,9 @@ describe('start', () => {
     const busy = await occupyPort();
     try {
       const { receiver } = buildReceiver({ http: { endpoint: `127.0.0.1:${busy.port}` } });
-      await expect(receiver.start()).rejects.toThrow(`The OTLP/HTTP receiver cannot listen on 127.0.0.1:${busy.port}: the address is already in use`);
+      await expect(receiver.start()).rejects.toThrow(
+        `The OTLP/HTTP receiver cannot listen on 127.0.0.1:${busy.port}: the address is already in use`,
+      );
       await receiver.shutdown();
     } finally {
       busy.server.close();
@@ -64,7 +79,9 @@ describe('start', () => {
     const busy = await occupyPort();
     try {
       const { receiver } = buildReceiver({ grpc: { endpoint: `127.0.0.1:${busy.port}` } });
-      await expect(receiver.start()).rejects.toThrow(`The OTLP/gRPC receiver cannot listen on 127.0.0.1:${busy.port}: the address is already in use`);
+      await expect(receiver.start()).rejects.toThrow(
+        `The OTLP/gRPC receiver cannot listen on 127.0.0.1:${busy.port}: the address is already in use`,
+      );
       const httpPort = receiver.addresses().http!.port;
       await expect(fetch(`http://127.0.0.1:${httpPort}/v1/traces`)).rejects.toThrow();
       await receiver.shutdown();

@@ -17,8 +17,10 @@ type Compression = 'none' | 'gzip';
 const compressionOption = (c: Compression) => ({ compression: c }) as { compression: never };
 
 const traceExporters: Record<string, (r: ReceiverUnderTest, c: Compression) => SpanExporter> = {
-  'OTLP/HTTP protobuf (exporter-trace-otlp-proto)': (r, c) => new ProtoTraceExporter({ url: `${r.httpUrl}/v1/traces`, ...compressionOption(c) }),
-  'OTLP/HTTP JSON (exporter-trace-otlp-http)': (r, c) => new HttpJsonTraceExporter({ url: `${r.httpUrl}/v1/traces`, ...compressionOption(c) }),
+  'OTLP/HTTP protobuf (exporter-trace-otlp-proto)': (r, c) =>
+    new ProtoTraceExporter({ url: `${r.httpUrl}/v1/traces`, ...compressionOption(c) }),
+  'OTLP/HTTP JSON (exporter-trace-otlp-http)': (r, c) =>
+    new HttpJsonTraceExporter({ url: `${r.httpUrl}/v1/traces`, ...compressionOption(c) }),
   'OTLP/gRPC (exporter-trace-otlp-grpc)': (r, c) => new GrpcTraceExporter({ url: `http://${r.grpcTarget}`, ...compressionOption(c) }),
 };
 

@@ -22,7 +22,11 @@ export interface ReceiverOptions {
   memory_limit_mib?: number;
 }
 
-export function buildReceiver(options: ReceiverOptions = {}, sink: BatchSink = createBatchSink(), logger = pino({ level: 'silent' })): { receiver: OtlpReceiver; sink: BatchSink } {
+export function buildReceiver(
+  options: ReceiverOptions = {},
+  sink: BatchSink = createBatchSink(),
+  logger = pino({ level: 'silent' }),
+): { receiver: OtlpReceiver; sink: BatchSink } {
   const protocols: Record<string, unknown> = {};
   if (options.http !== false) protocols.http = { endpoint: '127.0.0.1:0', ...options.http };
   if (options.grpc !== false) protocols.grpc = { endpoint: '127.0.0.1:0', ...options.grpc };
@@ -31,7 +35,14 @@ export function buildReceiver(options: ReceiverOptions = {}, sink: BatchSink = c
     ...(options.memory_limit_mib === undefined ? {} : { memory_limit_mib: options.memory_limit_mib }),
   });
   const time = createManualTime(0);
-  const receiver = otlpReceiverFactory.create(config, { id: 'otlp', logger, clock: time.clock, scheduler: time.scheduler, ...makeServices(), next: sink.next });
+  const receiver = otlpReceiverFactory.create(config, {
+    id: 'otlp',
+    logger,
+    clock: time.clock,
+    scheduler: time.scheduler,
+    ...makeServices(),
+    next: sink.next,
+  });
   return { receiver: receiver as OtlpReceiver, sink };
 }
 

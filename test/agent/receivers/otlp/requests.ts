@@ -20,7 +20,12 @@ export function jsonSpan(spanId: string, name = 'chat gpt-4o', traceId = TRACE_I
 
 export function jsonTraces(...spans: object[]): string {
   return JSON.stringify({
-    resourceSpans: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: 'test' } }] }, scopeSpans: [{ scope: { name: 'test' }, spans }] }],
+    resourceSpans: [
+      {
+        resource: { attributes: [{ key: 'service.name', value: { stringValue: 'test' } }] },
+        scopeSpans: [{ scope: { name: 'test' }, spans }],
+      },
+    ],
   });
 }
 
@@ -47,7 +52,11 @@ export async function expectStillAnswers(r: ReceiverUnderTest): Promise<void> {
 }
 
 /** A raw node:http POST that streams the body in chunks without Content-Length. */
-export function postChunked(url: string, headers: Record<string, string>, chunks: Buffer[]): Promise<{ status: number; headers: Record<string, unknown>; body: Buffer }> {
+export function postChunked(
+  url: string,
+  headers: Record<string, string>,
+  chunks: Buffer[],
+): Promise<{ status: number; headers: Record<string, unknown>; body: Buffer }> {
   return new Promise((resolve, reject) => {
     const req = request(url, { method: 'POST', headers: { ...headers, 'transfer-encoding': 'chunked' } }, (res) => {
       const parts: Buffer[] = [];
@@ -81,6 +90,10 @@ export const readJson = (res: Response): Promise<JsonAnswer> => res.json() as Pr
 /** ExportTraceServiceRequest with one span { trace_id, span_id, name }, hand-encoded. */
 export function protobufTraces(spanIdHex: string, name = 'chat', traceIdHex = TRACE_ID): Buffer {
   const field = (n: number, payload: Buffer) => Buffer.concat([Buffer.from([(n << 3) | 2, payload.length]), payload]);
-  const span = Buffer.concat([field(1, Buffer.from(traceIdHex, 'hex')), field(2, Buffer.from(spanIdHex, 'hex')), field(5, Buffer.from(name))]);
+  const span = Buffer.concat([
+    field(1, Buffer.from(traceIdHex, 'hex')),
+    field(2, Buffer.from(spanIdHex, 'hex')),
+    field(5, Buffer.from(name)),
+  ]);
   return field(1, field(2, field(2, span)));
 }

@@ -38,7 +38,11 @@ export function readFields(buf: Uint8Array): Map<number, (number | Buffer)[]> {
 /** google.rpc.Status {code=1, message=2, details=3}. */
 export function readStatus(buf: Uint8Array): { code: number; message: string; details: Buffer[] } {
   const f = readFields(buf);
-  return { code: (f.get(1)?.[0] as number) ?? 0, message: (f.get(2)?.[0] as Buffer | undefined)?.toString('utf8') ?? '', details: (f.get(3) ?? []) as Buffer[] };
+  return {
+    code: (f.get(1)?.[0] as number) ?? 0,
+    message: (f.get(2)?.[0] as Buffer | undefined)?.toString('utf8') ?? '',
+    details: (f.get(3) ?? []) as Buffer[],
+  };
 }
 
 /** Export{Trace,Logs}ServiceResponse {partial_success=1 {rejected=1, error_message=2}}; null when unset. */

@@ -20,7 +20,15 @@ class TestReader extends MetricReader {
 const USER = 'Could you summarise the opening hours of the museum for next weekend, please?';
 const FRENCH = 'Le musée est ouvert samedi et dimanche de dix heures à dix-huit heures, avec une nocturne le samedi.';
 // No context beyond a short question: only the language check goes to the workers.
-const frenchAnswers = (n: number) => Array.from({ length: n }, (_, i) => qualitySpan({ user: USER, output: FRENCH, spanId: `8c${i.toString(16).padStart(14, '0')}`, traceId: `8d${i.toString(16).padStart(30, '0')}` }));
+const frenchAnswers = (n: number) =>
+  Array.from({ length: n }, (_, i) =>
+    qualitySpan({
+      user: USER,
+      output: FRENCH,
+      spanId: `8c${i.toString(16).padStart(14, '0')}`,
+      traceId: `8d${i.toString(16).padStart(30, '0')}`,
+    }),
+  );
 
 const open: Processor[] = [];
 afterEach(async () => {
@@ -100,7 +108,9 @@ describe('a worker that cannot start', () => {
     const job = { language: { userText: USER, systemPrompt: '', answer: FRENCH, minLetters: 40, sampleChars: 400 } };
     expect(await pool.run([job, job], { budgetMs: 5_000, maxWaitMs: 5_000 })).toEqual([null, null]);
     const { resourceMetrics } = await reader.collect();
-    const dropped = resourceMetrics.scopeMetrics.flatMap((s) => s.metrics).find((m) => m.descriptor.name === 'faultline_detector_queue_dropped_total');
+    const dropped = resourceMetrics.scopeMetrics
+      .flatMap((s) => s.metrics)
+      .find((m) => m.descriptor.name === 'faultline_detector_queue_dropped_total');
     expect((dropped?.dataPoints as DataPoint<number>[]).map((p) => [p.attributes.check, p.value])).toEqual([
       ['language', 2],
       ['entities', 0],
@@ -166,7 +176,10 @@ describe('quality.workers settings', () => {
     const { QualityConfig } = await import('../../../../processors/detectors/quality/config.ts');
     const r = QualityConfig.safeParse({ workers: { budget_ms: 200, max_wait_ms: 100 } });
     expect(r.success).toBe(false);
-    expect(r.error!.issues[0]).toMatchObject({ path: ['workers', 'max_wait_ms'], message: 'expected max_wait_ms to be at least budget_ms' });
+    expect(r.error!.issues[0]).toMatchObject({
+      path: ['workers', 'max_wait_ms'],
+      message: 'expected max_wait_ms to be at least budget_ms',
+    });
     expect(QualityConfig.parse({ workers: { budget_ms: 5_000 } }).workers).toMatchObject({ budget_ms: 5_000, max_wait_ms: null });
   });
 });

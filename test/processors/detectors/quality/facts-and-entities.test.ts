@@ -22,11 +22,21 @@ describe('extractFacts', () => {
   });
 
   it('reads ISO, US and written dates to one form, and does not read their digits again as numbers', () => {
-    expect(values('Due 2024-03-05, or 03/05/2024, or March 5, 2024, or 5th of March 2024.')).toEqual(['date:2024-03-05', 'date:2024-03-05', 'date:2024-03-05', 'date:2024-03-05']);
+    expect(values('Due 2024-03-05, or 03/05/2024, or March 5, 2024, or 5th of March 2024.')).toEqual([
+      'date:2024-03-05',
+      'date:2024-03-05',
+      'date:2024-03-05',
+      'date:2024-03-05',
+    ]);
   });
 
   it('takes URLs, citation markers and identifiers out before numbers', () => {
-    expect(values('See https://example.org/a/2023/report. [3] Ref 555-123-4567 and 123456789.')).toEqual(['url:example.org/a/2023/report', 'citation:3', 'identifier:5551234567', 'identifier:123456789']);
+    expect(values('See https://example.org/a/2023/report. [3] Ref 555-123-4567 and 123456789.')).toEqual([
+      'url:example.org/a/2023/report',
+      'citation:3',
+      'identifier:5551234567',
+      'identifier:123456789',
+    ]);
   });
 
   it('ignores digits inside words (gpt4, H2O)', () => {
@@ -37,7 +47,11 @@ describe('extractFacts', () => {
 describe('screenFacts', () => {
   it('grounds a number written differently in the context, and skips small counts', () => {
     const ctx = buildGroundingContext('Revenue: 1,200,000 dollars. Opened on 2024-03-05.', 0);
-    expect(screenFacts('Revenue was $1.2 million; it opened on March 5, 2024 with 3 stores.', ctx)).toEqual({ checked: { currency: 1, date: 1 }, ungrounded: {}, examples: [] });
+    expect(screenFacts('Revenue was $1.2 million; it opened on March 5, 2024 with 3 stores.', ctx)).toEqual({
+      checked: { currency: 1, date: 1 },
+      ungrounded: {},
+      examples: [],
+    });
   });
 
   it('builds the context only when the answer has a fact to check', () => {
@@ -57,7 +71,11 @@ describe('maskDigitRuns', () => {
 
 describe('extractEntities', () => {
   it('finds multi-word names, names joined by particles, and names mid-sentence', () => {
-    expect(extractEntities('Yesterday we met Marie Curie at the University of Paris, then flew to Lyon.')).toEqual(['Marie Curie', 'University of Paris', 'Lyon']);
+    expect(extractEntities('Yesterday we met Marie Curie at the University of Paris, then flew to Lyon.')).toEqual([
+      'Marie Curie',
+      'University of Paris',
+      'Lyon',
+    ]);
   });
 
   it('skips a lone capitalised word that starts a sentence or a line, pronouns and short acronyms', () => {
@@ -69,15 +87,23 @@ describe('extractEntities', () => {
   });
 
   it('reads no names in SQL keywords, fenced or inline code, or URLs, and still reads the prose around them', () => {
-    expect(extractEntities('SELECT customer_id, SUM(amount) AS ltv FROM orders GROUP BY customer_id ORDER BY ltv DESC LIMIT 10;')).toEqual([]);
-    expect(extractEntities('Here it is:\n```sql\nSELECT Name FROM Customers\n```\nRun it on the Reporting Replica, see `OrderService.Find` and https://Docs.Example.com/Api.')).toEqual(['Reporting Replica']);
+    expect(extractEntities('SELECT customer_id, SUM(amount) AS ltv FROM orders GROUP BY customer_id ORDER BY ltv DESC LIMIT 10;')).toEqual(
+      [],
+    );
+    expect(
+      extractEntities(
+        'Here it is:\n```sql\nSELECT Name FROM Customers\n```\nRun it on the Reporting Replica, see `OrderService.Find` and https://Docs.Example.com/Api.',
+      ),
+    ).toEqual(['Reporting Replica']);
     // Outside code, an upper-case run that is not SQL is still a name.
     expect(extractEntities('The audit was done by KPMG Audit Services last week.')).toEqual(['KPMG Audit Services']);
   });
 
   it('reads no names in the greeting and sign-off of a polite reply, and keeps those in its body', () => {
     expect(extractEntities('Dear Ms Jones, thank you for your patience.\n\nKind regards,\nSarah Miller')).toEqual([]);
-    expect(extractEntities('Hi Tom,\nyour parcel left the Rotterdam Hub today.\n\nBest regards,\nSarah Miller\nNorthwind Support')).toEqual(['Rotterdam Hub']);
+    expect(extractEntities('Hi Tom,\nyour parcel left the Rotterdam Hub today.\n\nBest regards,\nSarah Miller\nNorthwind Support')).toEqual(
+      ['Rotterdam Hub'],
+    );
   });
 });
 

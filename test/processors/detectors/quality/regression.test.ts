@@ -41,7 +41,11 @@ function traffic(stretches: Stretch[]): SpanInput[] {
         user: 'How did Northwind do in 2024?',
         tool: ANNUAL_REPORT,
         output: s.failing(i) ? HALLUCINATED : GOOD,
-        attributes: { 'gen_ai.response.model': s.responseModel ?? OLD, 'gen_ai.request.model': s.requestModel ?? 'gpt-4o', 'litellm.model_group': s.requestModel ?? 'gpt-4o' },
+        attributes: {
+          'gen_ai.response.model': s.responseModel ?? OLD,
+          'gen_ai.request.model': s.requestModel ?? 'gpt-4o',
+          'litellm.model_group': s.requestModel ?? 'gpt-4o',
+        },
       });
       spans.push({ ...span, startMs: BASE_MS + n * EVERY_MS, durationMs: 900 });
     }
@@ -71,7 +75,15 @@ describe('quality/regression after a change of answering model', () => {
     const found = regressions(events);
     expect(found).toHaveLength(1);
     const e = found[0];
-    expect(e).toMatchObject({ category: 'quality', subtype: 'regression', severity: 'P2', provider: 'openai', model: 'gpt-4o', detection_method: 'response_model_change', span_id: null });
+    expect(e).toMatchObject({
+      category: 'quality',
+      subtype: 'regression',
+      severity: 'P2',
+      provider: 'openai',
+      model: 'gpt-4o',
+      detection_method: 'response_model_change',
+      span_id: null,
+    });
     expect(e.evidence).toMatchObject({
       rule: 'quality_failure_rate_x2',
       key: 'openai/gpt-4o',
@@ -88,7 +100,9 @@ describe('quality/regression after a change of answering model', () => {
     expect(ev.failure_rate_after).toBeGreaterThanOrEqual(0.1);
     expect(ev.calls_after).toBeGreaterThanOrEqual(40);
     expect(ev.z).toBeGreaterThanOrEqual(2.5);
-    expect(ev.rising_subtypes).toEqual([expect.objectContaining({ subtype: 'hallucination', failures_before: 10, failures_after: ev.failures_after })]);
+    expect(ev.rising_subtypes).toEqual([
+      expect.objectContaining({ subtype: 'hallucination', failures_before: 10, failures_after: ev.failures_after }),
+    ]);
     // Its member spans are the failing calls after the change; the tipping call is the last.
     const hallucinatedAfter = events.filter((x) => x.subtype === 'hallucination' && Date.parse(x.timestamp) >= BASE_MS + 200 * EVERY_MS);
     expect(e.member_spans).toHaveLength(ev.failures_after);
@@ -96,21 +110,41 @@ describe('quality/regression after a change of answering model', () => {
   });
 
   it('leaves every hallucinated call its own hallucination event beside the regression', async () => {
-    const { events } = await run(traffic([{ calls: 200, failing: oneIn(20) }, { calls: 200, failing: threeIn20, responseModel: NEW }]));
+    const { events } = await run(
+      traffic([
+        { calls: 200, failing: oneIn(20) },
+        { calls: 200, failing: threeIn20, responseModel: NEW },
+      ]),
+    );
     expect(events.filter((e) => e.subtype === 'hallucination')).toHaveLength(10 + 30);
     expect(regressions(events)).toHaveLength(1);
   });
 
   it('does not report a change of answering model whose answers are as good as before', async () => {
-    const { events } = await run(traffic([{ calls: 200, failing: oneIn(20) }, { calls: 200, failing: oneIn(20), responseModel: NEW }]));
+    const { events } = await run(
+      traffic([
+        { calls: 200, failing: oneIn(20) },
+        { calls: 200, failing: oneIn(20), responseModel: NEW },
+      ]),
+    );
     expect(events.filter((e) => e.subtype === 'hallucination')).toHaveLength(20);
     expect(regressions(events)).toEqual([]);
   });
 
   it('does not report a rise on a handful of calls, nor against a baseline of too few', async () => {
-    const fewAfter = await run(traffic([{ calls: 200, failing: oneIn(20) }, { calls: 30, failing: () => true, responseModel: NEW }]));
+    const fewAfter = await run(
+      traffic([
+        { calls: 200, failing: oneIn(20) },
+        { calls: 30, failing: () => true, responseModel: NEW },
+      ]),
+    );
     expect(regressions(fewAfter.events)).toEqual([]);
-    const fewBefore = await run(traffic([{ calls: 30, failing: () => false }, { calls: 100, failing: oneIn(2), responseModel: NEW }]));
+    const fewBefore = await run(
+      traffic([
+        { calls: 30, failing: () => false },
+        { calls: 100, failing: oneIn(2), responseModel: NEW },
+      ]),
+    );
     expect(regressions(fewBefore.events)).toEqual([]);
   });
 });
@@ -123,22 +157,42 @@ describe('quality/regression against the recent level (no change of model)', () 
   });
 
   it('reports a rate that climbs from 1 in 50 to 1 in 5 once, with no model named, and stays quiet through the cool-down', async () => {
-    const { events } = await run(traffic([{ calls: 600, failing: oneIn(50) }, { calls: 600, failing: oneIn(5) }]));
+    const { events } = await run(
+      traffic([
+        { calls: 600, failing: oneIn(50) },
+        { calls: 600, failing: oneIn(5) },
+      ]),
+    );
     const found = regressions(events);
     expect(found).toHaveLength(1);
     expect(found[0]).toMatchObject({ detection_method: 'failure_rate', model: 'gpt-4o' });
-    expect(found[0].evidence).toMatchObject({ window_ms: 300_000, response_model_before: null, response_model_after: null, model_changed_at: null, failure_rate_before: 0.02 });
+    expect(found[0].evidence).toMatchObject({
+      window_ms: 300_000,
+      response_model_before: null,
+      response_model_after: null,
+      model_changed_at: null,
+      failure_rate_before: 0.02,
+    });
     expect((found[0].evidence as { failure_rate_after: number }).failure_rate_after).toBeGreaterThanOrEqual(0.07);
   });
 });
 
 describe('quality/regression memory', () => {
   it('forgets the least recently seen model past max_keys, so its baseline starts again', async () => {
-    const interloper = traffic([{ calls: 1, failing: () => false, requestModel: 'gpt-4o-mini', responseModel: 'gpt-4o-mini-2024-07-18' }])[0];
-    const spans = traffic([{ calls: 200, failing: oneIn(20) }, { calls: 200, failing: threeIn20, responseModel: NEW }]);
+    const interloper = traffic([
+      { calls: 1, failing: () => false, requestModel: 'gpt-4o-mini', responseModel: 'gpt-4o-mini-2024-07-18' },
+    ])[0];
+    const spans = traffic([
+      { calls: 200, failing: oneIn(20) },
+      { calls: 200, failing: threeIn20, responseModel: NEW },
+    ]);
     // One gpt-4o-mini call lands between the two stretches; with max_keys 1 it evicts gpt-4o.
     const at = BASE_MS + 200 * EVERY_MS - 1_000;
-    const mixed = [...spans.slice(0, 200), { ...interloper, traceId: 'af'.padEnd(32, '0'), spanId: 'af'.padEnd(16, '0'), startMs: at }, ...spans.slice(200)];
+    const mixed = [
+      ...spans.slice(0, 200),
+      { ...interloper, traceId: 'af'.padEnd(32, '0'), spanId: 'af'.padEnd(16, '0'), startMs: at },
+      ...spans.slice(200),
+    ];
     expect(regressions((await run(mixed, { max_keys: 1 })).events)).toEqual([]);
     expect(regressions((await run(mixed, { max_keys: 2 })).events)).toHaveLength(1);
   });
@@ -146,7 +200,19 @@ describe('quality/regression memory', () => {
 
 describe('quality/regression config', () => {
   it('has defaults for every setting and rejects unknown keys, a ratio of 1 or less and regression as a counted subtype', () => {
-    expect(RegressionConfig.parse({})).toMatchObject({ enabled: true, window_ms: 300_000, baseline_window_ms: 1_800_000, min_calls_before: 50, min_calls_after: 40, rate_ratio: 2, min_rate_rise: 0.05, min_z: 3, min_z_after_change: 2.5, cool_down_ms: 1_800_000, max_keys: 1_000 });
+    expect(RegressionConfig.parse({})).toMatchObject({
+      enabled: true,
+      window_ms: 300_000,
+      baseline_window_ms: 1_800_000,
+      min_calls_before: 50,
+      min_calls_after: 40,
+      rate_ratio: 2,
+      min_rate_rise: 0.05,
+      min_z: 3,
+      min_z_after_change: 2.5,
+      cool_down_ms: 1_800_000,
+      max_keys: 1_000,
+    });
     expect(RegressionConfig.safeParse({ window: 1 }).success).toBe(false);
     expect(RegressionConfig.safeParse({ rate_ratio: 1 }).error?.issues[0].message).toBe('expected a number above 1 (rate_ratio)');
     expect(RegressionConfig.safeParse({ subtypes: ['regression'] }).error?.issues[0].message).toMatch(/^expected a quality subtype/);
@@ -154,7 +220,13 @@ describe('quality/regression config', () => {
   });
 
   it('reports nothing when disabled', async () => {
-    const { events } = await run(traffic([{ calls: 200, failing: oneIn(20) }, { calls: 200, failing: threeIn20, responseModel: NEW }]), { enabled: false });
+    const { events } = await run(
+      traffic([
+        { calls: 200, failing: oneIn(20) },
+        { calls: 200, failing: threeIn20, responseModel: NEW },
+      ]),
+      { enabled: false },
+    );
     expect(regressions(events)).toEqual([]);
   });
 });

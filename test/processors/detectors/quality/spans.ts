@@ -32,7 +32,10 @@ export function qualitySpan(spec: QualitySpec): SpanInput {
   if (spec.system !== undefined) messages.push({ role: 'system', parts: [{ type: 'text', content: spec.system }] });
   messages.push({ role: 'user', parts: [{ type: 'text', content: spec.user ?? 'What is the weather like in Paris?' }] });
   if (spec.tool !== undefined) messages.push({ role: 'tool', parts: [{ type: 'tool_call_response', id: 'call_1', response: spec.tool }] });
-  const attributes: Record<string, string | number> = { ...(base.attributes as Record<string, string | number>), 'gen_ai.input.messages': JSON.stringify(messages) };
+  const attributes: Record<string, string | number> = {
+    ...(base.attributes as Record<string, string | number>),
+    'gen_ai.input.messages': JSON.stringify(messages),
+  };
   delete attributes['gen_ai.output.messages'];
   const finish = spec.finishReason ?? 'stop';
   attributes['gen_ai.response.finish_reasons'] = JSON.stringify([finish]);
@@ -48,7 +51,12 @@ export function qualitySpan(spec: QualitySpec): SpanInput {
   if (spec.maxTokens !== undefined) attributes['gen_ai.request.max_tokens'] = spec.maxTokens;
   // The fixture's usage_object would override the token counts above.
   delete attributes['metadata.usage_object'];
-  return { ...base, spanId: spec.spanId ?? base.spanId, traceId: spec.traceId ?? base.traceId, attributes: { ...attributes, ...spec.attributes } };
+  return {
+    ...base,
+    spanId: spec.spanId ?? base.spanId,
+    traceId: spec.traceId ?? base.traceId,
+    attributes: { ...attributes, ...spec.attributes },
+  };
 }
 
 /** An OpenInference retriever in the given trace, carrying these document texts. */
@@ -58,7 +66,15 @@ export function retrieverSpan(traceId: string, documents: string[]): SpanInput {
     attributes[`retrieval.documents.${i}.document.id`] = `doc-${i + 1}`;
     attributes[`retrieval.documents.${i}.document.content`] = content;
   });
-  return { name: 'VectorStoreRetriever', kind: SpanKind.INTERNAL, traceId, spanId: '7100000000000001', scope: 'openinference.instrumentation.langchain', resource: { 'service.name': 'rag-app' }, attributes };
+  return {
+    name: 'VectorStoreRetriever',
+    kind: SpanKind.INTERNAL,
+    traceId,
+    spanId: '7100000000000001',
+    scope: 'openinference.instrumentation.langchain',
+    resource: { 'service.name': 'rag-app' },
+    attributes,
+  };
 }
 
 /** Deterministic tests: the expensive checks run inline (workers.threads 0). */

@@ -25,7 +25,11 @@ import { makeServices } from '../../../support/component-context.ts';
 const RAW = [CARD, CARD_DIGITS, OPENAI_KEY, OPENAI_KEY.slice(8)];
 const leakSpans: SpanInput[] = [
   chatSpan({ spanId: '5e00000000000001', traceId: '5e000000000000000000000000000001', output: `Sure, the customer's card is ${CARD}.` }),
-  chatSpan({ spanId: '5e00000000000002', traceId: '5e000000000000000000000000000002', output: `Here is the production key: ${OPENAI_KEY}` }),
+  chatSpan({
+    spanId: '5e00000000000002',
+    traceId: '5e000000000000000000000000000002',
+    output: `Here is the production key: ${OPENAI_KEY}`,
+  }),
 ];
 
 async function runChain(inputs: SpanInput[]): Promise<{ events: FailureEvent[]; log: string }> {
@@ -38,8 +42,16 @@ async function runChain(inputs: SpanInput[]): Promise<{ events: FailureEvent[]; 
   });
   const logger = pino({ level: 'trace' }, sink);
   const time = createManualTime(BASE_MS);
-  const ctx = (id: string): ProcessorContext => ({ id, logger: logger.child({ component: id }), clock: time.clock, scheduler: time.scheduler, ...makeServices(), emit: async () => {} });
-  const make = async (f: typeof normalize | typeof detectors | typeof classifier, id: string): Promise<Processor> => f.create(f.configSchema.parse({}) as never, ctx(id));
+  const ctx = (id: string): ProcessorContext => ({
+    id,
+    logger: logger.child({ component: id }),
+    clock: time.clock,
+    scheduler: time.scheduler,
+    ...makeServices(),
+    emit: async () => {},
+  });
+  const make = async (f: typeof normalize | typeof detectors | typeof classifier, id: string): Promise<Processor> =>
+    f.create(f.configSchema.parse({}) as never, ctx(id));
   const chain = [await make(normalize, 'normalize'), await make(detectors, 'detectors'), await make(classifier, 'classifier')];
   let batch = createBatch({ spans: inputs.map((s) => span(s)) });
   for (const p of chain) batch = await p.process(batch);
@@ -70,7 +82,10 @@ describe('no raw PII or secret value reaches an event or a log', () => {
     const pii = events.find((e) => e.subtype === 'pii_leakage')!;
     expect(pii.evidence).toMatchObject({ rule: 'pii:credit_card.luhn', hits: [{ type: 'credit_card', masked: '4111********1111' }] });
     const secret = events.find((e) => e.subtype === 'secret_leakage')!;
-    expect(secret).toMatchObject({ matched_pattern: 'secret:openai_api_key', evidence: { hits: [{ type: 'openai_api_key', source: 'output' }] } });
+    expect(secret).toMatchObject({
+      matched_pattern: 'secret:openai_api_key',
+      evidence: { hits: [{ type: 'openai_api_key', source: 'output' }] },
+    });
     const all = JSON.stringify(events) + log;
     for (const raw of RAW) expect(all).not.toContain(raw);
   });
@@ -78,7 +93,11 @@ describe('no raw PII or secret value reaches an event or a log', () => {
   it('through faultline classify: stdout and stderr hold masked excerpts only', async () => {
     const r = await runCli(['classify', otlpFile('leaks.json', leakSpans)]);
     expect(r.code).toBe(0);
-    expect(parseEvents(r.stdout).map((e) => e.subtype).sort()).toEqual(['pii_leakage', 'secret_leakage']);
+    expect(
+      parseEvents(r.stdout)
+        .map((e) => e.subtype)
+        .sort(),
+    ).toEqual(['pii_leakage', 'secret_leakage']);
     for (const raw of RAW) {
       expect(r.stdout).not.toContain(raw);
       expect(r.stderr).not.toContain(raw);
@@ -88,7 +107,12 @@ describe('no raw PII or secret value reaches an event or a log', () => {
 
 describe('faultline classify: a LiteLLM call that failed with HTTP 500 and carried a prompt injection', () => {
   it('prints one security/prompt_injection event with the provider failure in secondary', async () => {
-    const failed = chatSpan({ spanId: '5e00000000000003', traceId: '5e000000000000000000000000000003', user: `Summarise my notes. ${INJECTION}`, failed500: true });
+    const failed = chatSpan({
+      spanId: '5e00000000000003',
+      traceId: '5e000000000000000000000000000003',
+      user: `Summarise my notes. ${INJECTION}`,
+      failed500: true,
+    });
     const r = await runCli(['classify', otlpFile('injection-500.json', [failed])]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);

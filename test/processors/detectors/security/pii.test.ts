@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { findPii, ibanValid, luhnValid } from '../../../../processors/detectors/security/pii.ts';
 
-const types = (text: string, min = 0.6) => findPii(text).filter((h) => h.confidence >= min).map((h) => h.type);
+const types = (text: string, min = 0.6) =>
+  findPii(text)
+    .filter((h) => h.confidence >= min)
+    .map((h) => h.type);
 
 describe('PII: weak pattern, then checksum, then context', () => {
   it('checks Luhn and mod-97', () => {
@@ -28,7 +31,17 @@ describe('PII: weak pattern, then checksum, then context', () => {
 
   it('applies the US SSN rules: area 000/666/9xx, group 00, serial 0000 and mixed delimiters are not SSNs', () => {
     expect(findPii('Her SSN is 536-22-1987.')).toMatchObject([{ type: 'us_ssn', masked: '***-**-**87', confidence: 0.95 }]);
-    for (const n of ['000-12-3456', '666-12-3456', '912-12-3456', '536-00-1987', '536-22-0000', '536-22.1987', '123-45-6789', '111-11-1111']) expect(types(`SSN ${n}`)).toEqual([]);
+    for (const n of [
+      '000-12-3456',
+      '666-12-3456',
+      '912-12-3456',
+      '536-00-1987',
+      '536-22-0000',
+      '536-22.1987',
+      '123-45-6789',
+      '111-11-1111',
+    ])
+      expect(types(`SSN ${n}`)).toEqual([]);
   });
 
   it('finds emails (not reserved example domains), E.164 phones, national phones only with context, public IPs with context', () => {
@@ -40,7 +53,14 @@ describe('PII: weak pattern, then checksum, then context', () => {
   });
 
   it('leaves toll-free business lines alone, in national and E.164 form', () => {
-    for (const text of ['Call our returns line at 800 555 0199.', 'Call us at (888) 555-0142 any time.', 'Phone +18005550199 for support', 'Hotline: call +448005550123', 'Ruf uns an: +498001234567']) expect(types(text), text).toEqual([]);
+    for (const text of [
+      'Call our returns line at 800 555 0199.',
+      'Call us at (888) 555-0142 any time.',
+      'Phone +18005550199 for support',
+      'Hotline: call +448005550123',
+      'Ruf uns an: +498001234567',
+    ])
+      expect(types(text), text).toEqual([]);
     expect(types('Call her at (415) 555-0123 or +14155550123')).toEqual(['phone', 'phone']);
     expect(types('The user logged in from 81.2.69.160')).toEqual(['ip_address']);
     expect(types('Use DNS 8.8.8.8 or 192.168.1.1')).toEqual([]);
@@ -51,6 +71,7 @@ describe('PII: weak pattern, then checksum, then context', () => {
     const hits = findPii(text);
     expect(hits.map((h) => h.type)).toEqual(['credit_card', 'email', 'phone']);
     const json = JSON.stringify(hits);
-    for (const raw of ['5500 0000 0000 0004', '5500000000000004', 'bob.smith@acme-corp.com', 'bob.smith', '+442071838750']) expect(json).not.toContain(raw);
+    for (const raw of ['5500 0000 0000 0004', '5500000000000004', 'bob.smith@acme-corp.com', 'bob.smith', '+442071838750'])
+      expect(json).not.toContain(raw);
   });
 });

@@ -29,7 +29,9 @@ describe('secrets', () => {
   });
 
   it('finds private-key headers, connection strings with a password, bearer tokens', () => {
-    expect(findSecrets('-----BEGIN RSA PRIVATE KEY-----\nMIIE...')).toMatchObject([{ type: 'private_key', masked: '-----BEGIN RSA PRIVATE KEY-----' }]);
+    expect(findSecrets('-----BEGIN RSA PRIVATE KEY-----\nMIIE...')).toMatchObject([
+      { type: 'private_key', masked: '-----BEGIN RSA PRIVATE KEY-----' },
+    ]);
     const [conn] = findSecrets('DATABASE_URL=postgres://app:S3cr3tPassw0rd@db.internal:5432/app');
     expect(conn).toMatchObject({ type: 'connection_string' });
     expect(conn.masked).not.toContain('S3cr3tPassw0rd');

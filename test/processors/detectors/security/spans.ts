@@ -25,10 +25,15 @@ export function chatSpan(spec: ChatSpec): SpanInput {
   if (spec.system !== undefined) messages.push({ role: 'system', parts: [{ type: 'text', content: spec.system }] });
   messages.push({ role: 'user', parts: [{ type: 'text', content: spec.user ?? 'What is the weather like in Paris?' }] });
   if (spec.tool !== undefined) messages.push({ role: 'tool', parts: [{ type: 'tool_call_response', id: 'call_1', response: spec.tool }] });
-  const attributes: Record<string, string | number> = { ...(base.attributes as Record<string, string | number>), 'gen_ai.input.messages': JSON.stringify(messages) };
+  const attributes: Record<string, string | number> = {
+    ...(base.attributes as Record<string, string | number>),
+    'gen_ai.input.messages': JSON.stringify(messages),
+  };
   delete attributes['gen_ai.output.messages'];
   if (spec.output !== undefined) {
-    attributes['gen_ai.output.messages'] = JSON.stringify([{ role: 'assistant', parts: [{ type: 'text', content: spec.output }], finish_reason: 'stop' }]);
+    attributes['gen_ai.output.messages'] = JSON.stringify([
+      { role: 'assistant', parts: [{ type: 'text', content: spec.output }], finish_reason: 'stop' },
+    ]);
   }
   const span: SpanInput = { ...base, spanId: spec.spanId ?? base.spanId, traceId: spec.traceId ?? base.traceId, attributes };
   if (!spec.failed500) return span;
@@ -45,6 +50,8 @@ export function chatSpan(spec: ChatSpec): SpanInput {
       'error.llm_provider': 'openai',
       'gen_ai.response.finish_reasons': '[]',
     },
-    events: [{ name: 'exception', attributes: { 'exception.type': 'litellm.exceptions.InternalServerError', 'exception.message': message } }],
+    events: [
+      { name: 'exception', attributes: { 'exception.type': 'litellm.exceptions.InternalServerError', 'exception.message': message } },
+    ],
   };
 }
