@@ -72,6 +72,7 @@ export default defineExporter({
       maxBytes: config.spill.max_bytes,
       retryAfterSec: config.retry_after_sec,
       backpressure,
+      scheduler: ctx.scheduler,
       onChange: reportHealth,
     });
 
@@ -215,6 +216,8 @@ export default defineExporter({
           retry: config.retry,
           signal: stop.signal,
           wake,
+          clock: ctx.clock,
+          scheduler: ctx.scheduler,
           deliver,
           deadLetterUnreadable: async (texts) => {
             await deadLetter(
