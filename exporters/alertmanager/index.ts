@@ -62,7 +62,8 @@ export default defineExporter({
         if (!isStoreNotReady(err)) throw err;
         ctx.logger.warn(
           { err },
-          'The database cannot be read: alerts of incidents opened before this start are not re-sent; they expire at their endsAt unless the incident changes.',
+          'The database cannot be read: alerts of incidents opened before this start are not re-sent; ' +
+            'they expire at their endsAt unless the incident changes.',
         );
       }
     };
