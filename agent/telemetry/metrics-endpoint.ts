@@ -9,7 +9,7 @@ import { PrometheusExporter, PrometheusSerializer } from '@opentelemetry/exporte
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import type { Logger } from 'pino';
 import type { MetricsTelemetryConfig } from '../../config/schema.ts';
-import { formatAddress, parseEndpoint, type BoundAddress } from '../receivers/otlp/endpoint.ts';
+import { formatAddress, parseEndpoint, type BoundAddress } from '../core/endpoint.ts';
 import { renderSummaryFamilies, splitSummaryFamilies } from './summary-families.ts';
 
 export const METRICS_PATH = '/metrics';

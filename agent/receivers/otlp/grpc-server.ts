@@ -8,7 +8,7 @@ import { decodeLogsProtobuf } from '../otlp-wire/decode-logs-protobuf.ts';
 import { decodeTracesProtobuf } from '../otlp-wire/decode-traces-protobuf.ts';
 import type { Admission } from './admission.ts';
 import type { GrpcProtocolConfig } from './config.ts';
-import { listenError, parseEndpoint, type BoundAddress } from './endpoint.ts';
+import { listenError, parseEndpoint, type BoundAddress } from '../../core/endpoint.ts';
 import type { Ingest } from './ingest.ts';
 import { encodeExportResponseProtobuf } from '../otlp-wire/encode-response.ts';
 import { encodeStatusWithRetryInfo } from './retry-info.ts';

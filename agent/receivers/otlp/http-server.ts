@@ -11,7 +11,7 @@ import { decodeTracesProtobuf } from '../otlp-wire/decode-traces-protobuf.ts';
 import type { Admission } from './admission.ts';
 import { BodyError, readBody } from './body-reader.ts';
 import type { HttpProtocolConfig } from './config.ts';
-import { listenError, parseEndpoint, type BoundAddress } from './endpoint.ts';
+import { listenError, parseEndpoint, type BoundAddress } from '../../core/endpoint.ts';
 import type { Ingest, IngestOutcome } from './ingest.ts';
 import { sendExportResponse, sendStatus, type BodyEncoding } from './respond.ts';
 import { createSampledWarning } from '../../core/sampled-warning.ts';
