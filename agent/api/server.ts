@@ -10,6 +10,7 @@ import { ApiError, errorBody } from './api-error.ts';
 import { bearerChallenge, createBearerCheck } from './bearer-auth.ts';
 import { isDatabaseUnavailable } from '../store/database-unavailable.ts';
 import type { ApiDeps } from './deps.ts';
+import { registerCorrelationRoutes } from './correlations/routes.ts';
 import { registerFailureRoutes } from './failures/routes.ts';
 import { registerIncidentRoutes } from './incidents/routes.ts';
 import { listenAddress, type BoundAddress } from './listen-address.ts';
@@ -20,6 +21,7 @@ import { PROBE_PATHS, registerProbeRoutes } from './probes.ts';
 const ROUTE_MODULES: ((app: FastifyInstance, deps: ApiDeps) => void)[] = [
   registerProbeRoutes,
   registerFailureRoutes,
+  registerCorrelationRoutes,
   registerIncidentRoutes,
 ];
 

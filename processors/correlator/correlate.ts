@@ -139,6 +139,8 @@ export function createCorrelator(settings: CorrelatorSettings): Correlator {
           });
       }
     }
+    /** Between kinds that could cause each other, the one seen first is the cause, whichever failure arrives. */
+    const seenFirst = (kind: KindState) => own !== undefined && own.kind.firstMs < kind.firstMs;
     for (const [key, { cluster, kind }] of owners) {
       if (key === f.key || kind.anchor === null || kind.lastMs + windowMs <= f.ms) continue;
       const forward = firstRule(rulesByClass.get(kind.cls)?.get(f.cls), kind, f, ctx);
@@ -147,14 +149,16 @@ export function createCorrelator(settings: CorrelatorSettings): Correlator {
           cluster,
           other: kind,
           otherFailure: kind.anchor,
-          causeIsFailure: false,
+          causeIsFailure: seenFirst(kind) && firstRule(rulesByClass.get(f.cls)?.get(kind.cls), f, kind, ctx) !== null,
           relation: 'causal',
           rule: forward.name,
           weight: forward.weight,
         });
         continue;
       }
-      const backward = firstRule(rulesByClass.get(f.cls)?.get(kind.cls), f, kind, ctx);
+      // A later cause links back to an earlier effect once per pair of kinds: every outage failure
+      // re-linking to the first timeout would only repeat what the first link says.
+      const backward = linkedKinds(cluster, f.key, kind.key) ? null : firstRule(rulesByClass.get(f.cls)?.get(kind.cls), f, kind, ctx);
       if (backward) {
         out.push({
           cluster,
@@ -170,7 +174,15 @@ export function createCorrelator(settings: CorrelatorSettings): Correlator {
       if (kind.cls === f.cls && characteristicScope(kind, f, ctx) !== null) {
         const weight = TEMPORAL_WEIGHT * Math.max(0, 1 - (f.ms - kind.lastMs) / windowMs);
         if (weight > 0)
-          out.push({ cluster, other: kind, otherFailure: kind.anchor, causeIsFailure: false, relation: 'temporal', rule: null, weight });
+          out.push({
+            cluster,
+            other: kind,
+            otherFailure: kind.anchor,
+            causeIsFailure: seenFirst(kind),
+            relation: 'temporal',
+            rule: null,
+            weight,
+          });
       }
     }
     return out;
@@ -333,6 +345,12 @@ function indexRules(rules: readonly CausalRule[]): Map<FailureClass, Map<Failure
         byEffect.set(effect, list);
       }
   return out;
+}
+
+/** Whether the cluster already links these two kinds (either way, by any relation). */
+function linkedKinds(c: LiveCluster, a: string, b: string): boolean {
+  for (const l of c.links.values()) if ((l.from.key === a && l.to.key === b) || (l.from.key === b && l.to.key === a)) return true;
+  return false;
 }
 
 /** The weightiest rule that links cause → effect, if any. */

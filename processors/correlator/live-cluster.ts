@@ -228,13 +228,17 @@ export function restoreCluster(stored: CorrelationCluster): LiveCluster {
   return c;
 }
 
-/** How a kind hangs on the rest of the cluster: its surest link from another kind, else to one. */
+/** Relations by how directly they show a link: a shared request, a rule, a coincidence. */
+const RELATION_RANK: Record<LinkTally['relation'], number> = { same_trace: 0, causal: 1, temporal: 2, recurrence: 3 };
+
+/** How a kind hangs on the rest of the cluster: its most direct link from another kind, else to one. */
 function strongestLink(k: KindState, links: readonly LinkTally[]): LinkTally | null {
   let best: LinkTally | null = null;
   for (const incoming of [true, false]) {
     for (const l of links) {
       if (l.from === l.to || (incoming ? l.to : l.from) !== k) continue;
-      if (best === null || l.miss < best.miss) best = l;
+      if (best === null || RELATION_RANK[l.relation] < RELATION_RANK[best.relation] || (l.relation === best.relation && l.miss < best.miss))
+        best = l;
     }
     if (best) return best;
   }
