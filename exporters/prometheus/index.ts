@@ -1,11 +1,13 @@
 // prometheus: GenAI metrics on the agent's /metrics endpoint (service.telemetry.metrics), recorded
 // through ctx.meter from the calls lane (requests, errors by failure subtype, duration and token
-// histograms, cost, throughput, rate-limit headroom, latency quantiles) and the events lane
-// (FailureEvents by category, subtype, severity, provider). Label values are bounded by config.
+// histograms, cost, throughput, rate-limit headroom, latency quantiles), the events lane
+// (FailureEvents by category, subtype, severity, provider) and the correlations lane (active
+// clusters, their strength, root and effects). Label values are bounded by config.
 import type { Attributes } from '@opentelemetry/api';
 import { defineExporter } from '../../agent/core/component.ts';
 import { viewCall, type CallView } from './call-view.ts';
 import { OPTIONAL_LABELS, PrometheusExporterConfig, type OptionalLabel } from './config.ts';
+import { createCorrelationGauges } from './correlation-gauges.ts';
 import { errorTypeOf } from './error-type.ts';
 import { createEventLabels } from './event-labels.ts';
 import { createGenAiInstruments } from './instruments.ts';
@@ -36,6 +38,7 @@ export default defineExporter({
       relativeAccuracy: config.latency.relative_accuracy,
     });
     const rateLimits = createRateLimitGauges(config.latency.window_ms);
+    const correlations = createCorrelationGauges(ctx.meter, limitProvider, limiters.requested_model);
     ctx.meter.addBatchObservableCallback(
       (r) => {
         for (const s of latency.snapshot(LATENCY_QUANTILES)) {
@@ -81,6 +84,7 @@ export default defineExporter({
 
     return {
       async export(batch) {
+        if (batch.correlations.length > 0) correlations.record(batch.correlations);
         // Counters are summed per batch and added once per label set.
         const subtypeBySpan = new Map<string, string>();
         const failures = new Map<Attributes, number>();

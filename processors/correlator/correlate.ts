@@ -74,7 +74,8 @@ interface TraceEntry {
   key: string;
   spanId: string;
   ms: number;
-  category: string;
+  /** The attempt itself failed, so what followed in the request was a retry or a fallback. */
+  failedAttempt: boolean;
 }
 
 export function createCorrelator(settings: CorrelatorSettings): Correlator {
@@ -125,7 +126,7 @@ export function createCorrelator(settings: CorrelatorSettings): Correlator {
     // A failed attempt earlier in the same request (a retry or fallback followed it).
     if (f.spanId !== null && f.traceId !== null) {
       for (const t of traces.get(f.traceId) ?? []) {
-        if (t.spanId === f.spanId || t.key === f.key || t.category !== 'provider' || t.ms > f.ms) continue;
+        if (t.spanId === f.spanId || t.key === f.key || !t.failedAttempt || t.ms > f.ms) continue;
         const owner = owners.get(t.key);
         if (owner)
           out.push({
@@ -157,8 +158,11 @@ export function createCorrelator(settings: CorrelatorSettings): Correlator {
         continue;
       }
       // A later cause links back to an earlier effect once per pair of kinds: every outage failure
-      // re-linking to the first timeout would only repeat what the first link says.
-      const backward = linkedKinds(cluster, f.key, kind.key) ? null : firstRule(rulesByClass.get(f.cls)?.get(kind.cls), f, kind, ctx);
+      // re-linking to the first timeout would only repeat what the first link says. A pair a rule
+      // or a trace already explains is not linked by time as well.
+      const linked = pairLinks(cluster, f.key, kind.key);
+      if (linked.has('causal') || linked.has('same_trace')) continue;
+      const backward = linked.size > 0 ? null : firstRule(rulesByClass.get(f.cls)?.get(kind.cls), f, kind, ctx);
       if (backward) {
         out.push({
           cluster,
@@ -264,11 +268,12 @@ export function createCorrelator(settings: CorrelatorSettings): Correlator {
         const cls: FailureClass = classOfKind(s.category, s.subtype);
         carried = newKind(
           { category: s.category, subtype: s.subtype, provider: event.provider, model: event.model, cls },
-          { relation: 'same_call', rule: null, anchor: null, ms: f.ms, sameCall: true },
+          { relation: 'same_call', rule: null, anchor: f.failureId, ms: f.ms, carrier: kind },
         );
         cluster.sameCall.set(key, carried);
       }
       observe(carried, { ...f, cls: carried.cls });
+      linkCarried(cluster, carried, ctx);
     }
     cluster.eventCount += 1;
     cluster.lastMs = Math.max(cluster.lastMs, f.ms);
@@ -277,10 +282,25 @@ export function createCorrelator(settings: CorrelatorSettings): Correlator {
     cluster.dirty = true;
     publishIfReady(cluster);
     if (f.spanId !== null && f.traceId !== null) {
-      const entry = { failureId: f.failureId, key: f.key, spanId: f.spanId, ms: f.ms, category: f.category };
+      const entry = { failureId: f.failureId, key: f.key, spanId: f.spanId, ms: f.ms, failedAttempt: f.failedAttempt };
       const list = traces.get(f.traceId);
       if (list) list.push(entry);
       else traces.set(f.traceId, [entry]);
+    }
+  }
+
+  /**
+   * A secondary match is a failure too: the causal rules link it to the cluster's other kinds (kind
+   * links only; its failures are the carrying ones), so a spend spike the classifier filed under a
+   * rate-limited call can still be what exhausted the limit.
+   */
+  function linkCarried(cluster: LiveCluster, carried: KindState, ctx: RuleContext): void {
+    for (const kind of cluster.kinds.values()) {
+      if (pairLinks(cluster, carried.key, kind.key).size > 0) continue;
+      const forward = firstRule(rulesByClass.get(kind.cls)?.get(carried.cls), kind, carried, ctx);
+      if (forward) tallyLink(cluster, kind, carried, 'causal', forward.name, forward.weight);
+      const backward = forward ? null : firstRule(rulesByClass.get(carried.cls)?.get(kind.cls), carried, kind, ctx);
+      if (backward) tallyLink(cluster, carried, kind, 'causal', backward.name, backward.weight);
     }
   }
 
@@ -347,10 +367,11 @@ function indexRules(rules: readonly CausalRule[]): Map<FailureClass, Map<Failure
   return out;
 }
 
-/** Whether the cluster already links these two kinds (either way, by any relation). */
-function linkedKinds(c: LiveCluster, a: string, b: string): boolean {
-  for (const l of c.links.values()) if ((l.from.key === a && l.to.key === b) || (l.from.key === b && l.to.key === a)) return true;
-  return false;
+/** The relations by which the cluster already links these two kinds (either way). */
+function pairLinks(c: LiveCluster, a: string, b: string): Set<EdgeRelation> {
+  const out = new Set<EdgeRelation>();
+  for (const l of c.links.values()) if ((l.from.key === a && l.to.key === b) || (l.from.key === b && l.to.key === a)) out.add(l.relation);
+  return out;
 }
 
 /** The weightiest rule that links cause → effect, if any. */

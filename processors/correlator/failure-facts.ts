@@ -46,8 +46,12 @@ export function factsOf(event: FailureEvent, calls: ReadonlyMap<string, LlmCall>
     ms,
     traceId: event.trace_id,
     spanId: event.span_id,
+    failedAttempt: call ? call.outcome === 'error' : event.category === 'provider' && !FOUND_ON_SUCCESS.has(event.subtype),
   };
 }
+
+/** Provider findings on calls that succeeded (slow, or close to the limit), when the call is not at hand. */
+const FOUND_ON_SUCCESS = new Set(['latency_degradation', 'rate_limit_headroom_low']);
 
 /** The classifier records the attempt in evidence; read it defensively, evidence is free-form. */
 function attemptFromEvidence(evidence: Record<string, unknown>): number | null {

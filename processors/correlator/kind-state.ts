@@ -37,6 +37,8 @@ export interface KindState extends KindFacts {
   anchor: string | null;
   /** Carried by other failures' calls (secondary matches), never a failure of its own. */
   readonly sameCall: boolean;
+  /** For a carried kind: the kind of the failures that carry it. */
+  carrier: KindState | null;
 }
 
 /** What one failure says about itself, in the shape of a kind. */
@@ -47,6 +49,8 @@ export interface FailureFacts extends KindFacts {
   readonly traceId: string | null;
   /** null for a window-level finding. */
   readonly spanId: string | null;
+  /** The call failed (a provider error), as opposed to a finding on a call that succeeded. */
+  readonly failedAttempt: boolean;
 }
 
 export const kindKey = (category: string, subtype: string, provider: string, model: string | null): string =>
@@ -54,7 +58,7 @@ export const kindKey = (category: string, subtype: string, provider: string, mod
 
 export function newKind(
   of: Pick<KindFacts, 'category' | 'subtype' | 'provider' | 'model' | 'cls'>,
-  options: { relation: MemberRelation; rule: string | null; anchor: string | null; ms: number; sameCall?: boolean },
+  options: { relation: MemberRelation; rule: string | null; anchor: string | null; ms: number; carrier?: KindState },
 ): KindState {
   return {
     key: kindKey(of.category, of.subtype, of.provider, of.model),
@@ -75,7 +79,8 @@ export function newKind(
     relation: options.relation,
     rule: options.rule,
     anchor: options.anchor,
-    sameCall: options.sameCall ?? false,
+    sameCall: options.carrier !== undefined,
+    carrier: options.carrier ?? null,
   };
 }
 

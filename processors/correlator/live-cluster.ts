@@ -76,7 +76,7 @@ export function clusterIdFor(rootFailureId: string, openedMs: number, windowMs: 
 }
 
 export function rootOf(c: LiveCluster): RankedRoot {
-  return rankRoot([...c.kinds.values()], c.links.values());
+  return rankRoot([...c.kinds.values(), ...c.sameCall.values()], c.links.values());
 }
 
 /** Gives the cluster its id once it holds two failures. */
@@ -144,9 +144,9 @@ export function mergeCluster(into: LiveCluster, from: LiveCluster): void {
 /** The cluster as it stands, and what joined since the last update; clears the pending parts. */
 export function takeUpdate(c: LiveCluster, fallbacks: FallbackPair[]): CorrelationUpdate {
   const root = rootOf(c);
-  const primaries = [...c.kinds.values()].sort((a, b) => (a === root.kind ? -1 : b === root.kind ? 1 : a.firstMs - b.firstMs));
-  const secondaries = [...c.sameCall.values()].sort((a, b) => a.firstMs - b.firstMs);
-  const ordered = [...primaries, ...secondaries];
+  const first = (a: KindState, b: KindState) => (a === root.kind ? -1 : b === root.kind ? 1 : a.firstMs - b.firstMs);
+  const ordered = [...[...c.kinds.values()].sort(first), ...[...c.sameCall.values()].sort(first)];
+  if (root.kind.sameCall) ordered.unshift(...ordered.splice(ordered.indexOf(root.kind), 1));
   const index = new Map(ordered.map((k, i) => [k, i]));
   const links = [...c.links.values()];
   c.revision += 1;
@@ -166,8 +166,9 @@ export function takeUpdate(c: LiveCluster, fallbacks: FallbackPair[]): Correlati
       route: dominant(root.kind.routes, root.kind.count),
       occurred_at: iso(root.kind.firstMs),
       reason: root.reason,
+      carried_by: root.kind.carrier === null ? null : kindRef(root.kind.carrier),
     },
-    members: ordered.map((k) => toMember(k, k === root.kind, strongestLink(k, links))),
+    members: ordered.map((k) => toMember(k, k === root.kind, strongestLink(k, links), k.carrier === null ? null : index.get(k.carrier)!)),
     links: links.map((l) => ({
       from: index.get(l.from)!,
       to: index.get(l.to)!,
@@ -207,10 +208,10 @@ export function restoreCluster(stored: CorrelationCluster): LiveCluster {
   c.edgeCount = stored.edge_count;
   c.revision = stored.revision;
   c.restoredFallbacks = stored.fallbacks;
-  const kinds = stored.members.map((m) => {
-    const k = fromMember(m);
-    (k.sameCall ? c.sameCall : c.kinds).set(k.key, k);
-    return k;
+  const kinds = stored.members.map(fromMember);
+  stored.members.forEach((m, i) => {
+    if (m.carried_by !== null) kinds[i].carrier = kinds[m.carried_by] ?? null;
+    (m.carried_by !== null ? c.sameCall : c.kinds).set(kinds[i].key, kinds[i]);
   });
   for (const l of stored.links) {
     const from = kinds[l.from];
@@ -245,7 +246,9 @@ function strongestLink(k: KindState, links: readonly LinkTally[]): LinkTally | n
   return null;
 }
 
-function toMember(k: KindState, isRoot: boolean, link: LinkTally | null): ClusterMember {
+const kindRef = (k: KindState) => ({ category: k.category, subtype: k.subtype, provider: k.provider, model: k.model });
+
+function toMember(k: KindState, isRoot: boolean, link: LinkTally | null, carriedBy: number | null): ClusterMember {
   return {
     category: k.category,
     subtype: k.subtype,
@@ -257,6 +260,7 @@ function toMember(k: KindState, isRoot: boolean, link: LinkTally | null): Cluste
     role: k.cls,
     tier: k.tier,
     anchor_failure_id: k.anchor,
+    carried_by: carriedBy,
     first_seen_at: iso(k.firstMs),
     last_seen_at: iso(k.lastMs),
     teams: Object.fromEntries(k.teams),
@@ -288,7 +292,8 @@ function fromMember(m: ClusterMember): KindState {
     relation: m.relation,
     rule: m.rule,
     anchor: m.anchor_failure_id,
-    sameCall: m.relation === 'same_call',
+    sameCall: m.carried_by !== null,
+    carrier: null,
   };
 }
 

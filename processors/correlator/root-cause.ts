@@ -4,7 +4,8 @@
 //   2. the lowest tier: a state change (attack, budget, provider down, model update) before a
 //      provider symptom, before a cost symptom, before a quality symptom;
 //   3. the earliest first failure; 4. the most failures; 5. the kind's name (so ties are stable).
-// Secondary matches carried by other failures' calls are effects by construction and never rank.
+// A secondary match carried by other failures' calls ranks only when a rule makes it a cause of
+// another kind (a spend spike on the rate-limited calls of a traffic surge); otherwise it is an effect.
 import { TIER_NAMES } from './failure-class.ts';
 import type { KindState } from './kind-state.ts';
 
@@ -19,9 +20,14 @@ export interface RankedRoot {
 }
 
 export function rankRoot(kinds: readonly KindState[], links: Iterable<KindEdge>): RankedRoot {
-  const ranked = kinds.filter((k) => !k.sameCall);
+  const causes = new Set<KindState>();
   const caused = new Set<KindState>();
-  for (const l of links) if (l.from !== l.to && !l.from.sameCall) caused.add(l.to);
+  for (const l of links) {
+    if (l.from === l.to) continue;
+    causes.add(l.from);
+    caused.add(l.to);
+  }
+  const ranked = kinds.filter((k) => !k.sameCall || causes.has(k));
   const uncaused = ranked.filter((k) => !caused.has(k));
   const candidates = uncaused.length > 0 ? uncaused : ranked;
   const best = [...candidates].sort(

@@ -56,6 +56,9 @@ export const RootCause = FailureKindRef.extend({
   route: z.string().nullable(),
   occurred_at: time,
   reason: z.string().describe('Why this kind ranks first, in words.'),
+  carried_by: FailureKindRef.nullable().describe(
+    'When the root was only seen as a secondary match on other failures (a spend spike on rate-limited calls): the kind of those failures.',
+  ),
 });
 export type RootCause = z.infer<typeof RootCause>;
 
@@ -76,12 +79,20 @@ export const ClusterMember = FailureKindRef.extend({
     .describe('Causal tier: 0 state change, 1 provider symptom, 2 cost or data symptom, 3 quality symptom.'),
   anchor_failure_id: failureId
     .nullable()
-    .describe('The first failure of this kind in the cluster; later ones link to it. null for same_call.'),
+    .describe(
+      'The first failure of this kind in the cluster (for a secondary match, the first failure carrying it); later ones link to it.',
+    ),
   first_seen_at: time,
   last_seen_at: time,
   teams: z.record(z.string(), count).describe('Failures per team (the most frequent few).'),
   routes: z.record(z.string(), count).describe('Failures per route (the most frequent few).'),
   keys: z.record(z.string(), count).describe('Failures per API key, as a short hash (the most frequent few).'),
+  carried_by: z
+    .number()
+    .int()
+    .nonnegative()
+    .nullable()
+    .describe('For a kind only seen as a secondary match: index into members of the kind whose failures carried it.'),
   window_level: count.describe('Failures of this kind that are window-level findings (no single span).'),
   fallback_attempts: count.describe('Failures of this kind on a retry or fallback attempt (attempt number above 1).'),
 });

@@ -129,6 +129,26 @@ describe('correlator', () => {
     expect(clusters[0].members.filter((m) => m.relation === 'same_call').map((m) => m.subtype)).toContain('token_spike');
   });
 
+  it('roots a surge at the spend spike seen only as a secondary match on the rate-limited calls it caused', async () => {
+    const calls = background(0, 4 * MIN, 500, [['openai', 'gpt-4o-mini']]);
+    const limited = calls.filter((_, i) => i > 120 && i % 4 === 0);
+    const events = limited.map((c, i) =>
+      eventOn(c, {
+        category: 'provider',
+        subtype: 'rate_limited',
+        provider: 'openai',
+        model: 'gpt-4o-mini',
+        secondary: i % 3 === 0 ? [{ category: 'cost', subtype: 'spend_spike', detection_method: 'baseline' }] : [],
+      }),
+    );
+    const [c] = (await correlate({ events, calls })).clusters();
+    expect(c.root_cause).toMatchObject({ category: 'cost', subtype: 'spend_spike', provider: 'openai', model: 'gpt-4o-mini' });
+    expect(c.root_cause.carried_by).toMatchObject({ category: 'provider', subtype: 'rate_limited' });
+    const limitedMember = c.members.find((m) => m.subtype === 'rate_limited')!;
+    expect(limitedMember).toMatchObject({ relation: 'causal', rule: 'volume_surge', carried_by: null });
+    expect(c.members[0].carried_by).toBe(c.members.indexOf(limitedMember));
+  });
+
   it('links the same failure on two providers by time only when their shared team singles them out', async () => {
     // A revoked key of one team: auth errors on both providers it calls.
     const calls = background(0, 4 * MIN, 300, [
