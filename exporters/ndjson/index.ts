@@ -6,7 +6,10 @@ import type { Writable } from 'node:stream';
 import { defineExporter } from '../../agent/component.ts';
 import { ExportError } from '../../agent/errors.ts';
 import { NdjsonConfig } from './config.ts';
-import { toJsonLine } from './to-json-line.ts';
+import { toJsonLine, toPlainJsonLine } from './to-json-line.ts';
+
+// Raw OTLP items carry bigint timestamps and byte values; every other lane is plain JSON.
+const RAW_LANES: ReadonlySet<string> = new Set(['spans', 'logs']);
 
 export default defineExporter({
   type: 'ndjson',
@@ -37,7 +40,10 @@ export default defineExporter({
       },
       async export(batch) {
         let text = '';
-        for (const lane of config.lanes) for (const item of batch[lane]) text += toJsonLine(item);
+        for (const lane of config.lanes) {
+          const line = RAW_LANES.has(lane) ? toJsonLine : toPlainJsonLine;
+          for (const item of batch[lane]) text += line(item);
+        }
         if (text) await write(open(), text);
       },
       async shutdown() {
