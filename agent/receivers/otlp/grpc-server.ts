@@ -50,10 +50,10 @@ export function createOtlpGrpcServer(config: GrpcProtocolConfig, deps: GrpcServe
         ingest.countFailure('grpc', 'shutting_down');
         return callback(unavailable('The agent is shutting down; retry later.', 1));
       }
-      const overMemory = admission.check();
-      if (overMemory) {
-        ingest.countFailure('grpc', 'memory');
-        return callback(unavailable(overMemory.message, overMemory.retryAfterSec));
+      const refused = admission.check();
+      if (refused) {
+        ingest.countFailure('grpc', refused.reason);
+        return callback(unavailable(refused.message, refused.retryAfterSec));
       }
       let decoded: D;
       try {
