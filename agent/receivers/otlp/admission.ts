@@ -1,8 +1,6 @@
-// Checks done before a request body is read: while the V8 heap is above the configured mark the
-// receiver refuses (retryable) instead of decoding more data into it, like the Collector's
-// memory_limiter refusing at its soft limit; and while a component holds backpressure it refuses
-// at once, since decoding a request only to refuse it makes an overload worse.
-import type { Backpressure } from '../../backpressure.ts';
+// Memory high-water check done before a request body is read: while the V8 heap is above the
+// configured mark the receiver refuses (retryable) instead of decoding more data into it, like
+// the Collector's memory_limiter refusing at its soft limit.
 import { RefusedError } from '../../errors.ts';
 
 /** Heap usage is sampled at most this often; process.memoryUsage() is too costly per request. */
@@ -31,27 +29,17 @@ export function memoryLimit(configured: number | null, heapLimitBytes: number): 
 }
 
 export interface Admission {
-  /** A RefusedError when a component holds backpressure or the heap is over the mark, else null. */
+  /** A RefusedError when the heap is over the mark, else null. */
   check(): RefusedError | null;
 }
 
-export function createAdmission(
-  limitMib: number,
-  heapUsedBytes: () => number = () => process.memoryUsage().heapUsed,
-  backpressure: Backpressure | null = null,
-): Admission {
-  const held = (): RefusedError | null => {
-    const hold = backpressure?.current() ?? null;
-    return hold === null ? null : new RefusedError(`${hold.holder}: ${hold.message}`, 'backpressure', hold.retryAfterSec);
-  };
-  if (limitMib === 0) return { check: held };
+export function createAdmission(limitMib: number, heapUsedBytes: () => number = () => process.memoryUsage().heapUsed): Admission {
+  if (limitMib === 0) return { check: () => null };
   const limitBytes = limitMib * MIB;
   let sampledAt = -Infinity;
   let heapBytes = 0;
   return {
     check() {
-      const refused = held();
-      if (refused !== null) return refused;
       const now = performance.now();
       if (now - sampledAt >= SAMPLE_INTERVAL_MS) {
         heapBytes = heapUsedBytes();

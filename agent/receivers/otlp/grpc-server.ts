@@ -50,10 +50,10 @@ export function createOtlpGrpcServer(config: GrpcProtocolConfig, deps: GrpcServe
         ingest.countFailure('grpc', 'shutting_down');
         return callback(unavailable('The agent is shutting down; retry later.', 1));
       }
-      const refused = admission.check();
-      if (refused) {
-        ingest.countFailure('grpc', refused.reason);
-        return callback(unavailable(refused.message, refused.retryAfterSec));
+      const overMemory = admission.check();
+      if (overMemory) {
+        ingest.countFailure('grpc', 'memory');
+        return callback(unavailable(overMemory.message, overMemory.retryAfterSec));
       }
       let decoded: D;
       try {

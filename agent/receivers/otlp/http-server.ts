@@ -63,10 +63,10 @@ export function createOtlpHttpServer(config: HttpProtocolConfig, deps: HttpServe
       ingest.countFailure('http', 'shutting_down');
       return sendStatus(res, replyAs, 503, 'The agent is shutting down; retry against another instance or later.', { retryAfterSec: 1 });
     }
-    const refused = admission.check();
-    if (refused) {
-      ingest.countFailure('http', refused.reason);
-      return sendStatus(res, replyAs, 503, refused.message, { retryAfterSec: refused.retryAfterSec });
+    const overMemory = admission.check();
+    if (overMemory) {
+      ingest.countFailure('http', 'memory');
+      return sendStatus(res, replyAs, 503, overMemory.message, { retryAfterSec: overMemory.retryAfterSec });
     }
     if (encoding === null) {
       ingest.countFailure('http', 'unsupported_media_type');

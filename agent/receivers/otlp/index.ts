@@ -42,7 +42,7 @@ export function createOtlpReceiver(config: OtlpReceiverConfig, ctx: ReceiverCont
       `receivers.otlp.memory_limit_mib (${limit.loweredFrom}) is above ${HEAP_LIMIT_SHARE * 100}% of the V8 heap limit; refusing from ${limit.mib} MiB instead, so the agent answers 503 before it runs out of heap. Raise --max-old-space-size or lower memory_limit_mib.`,
     );
   }
-  const admission = createAdmission(limit.mib, undefined, ctx.backpressure);
+  const admission = createAdmission(limit.mib);
   let shuttingDown = false;
   const deps = { ingest, admission, isShuttingDown: () => shuttingDown, logger: ctx.logger };
   const { http, grpc } = config.protocols;
