@@ -171,6 +171,7 @@ function describeDrops(d: Record<string, number>): string {
 
 function describeRefusals(t: SendTally): string {
   const parts = Object.entries(t.refused).map(([status, n]) => `${n} × HTTP ${status}`);
+  if (t.resent > 0) parts.push(`${t.resent} resent after a connection reset`);
   if (parts.length === 0) return 'none';
   return `${parts.join(', ')} (Retry-After ${Math.min(...t.retryAfter)}–${Math.max(...t.retryAfter)} s)`;
 }

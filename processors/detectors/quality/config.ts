@@ -52,13 +52,13 @@ export const WorkersConfig = z
         "Worker time one batch's expensive checks get, plus budget_per_check_ms for each of its checks; a check not back by then is dropped and counted. A batch queued behind others gets its budget after theirs (up to max_wait_ms), so batches in flight together do not use up each other's.",
       ),
     budget_per_check_ms: milliseconds()
-      .default(5)
+      .default(20)
       .describe("Worker time added to a batch's budget for each of its checks, so a large batch gets time in proportion."),
     max_wait_ms: milliseconds()
       .nullable()
       .default(null)
       .describe(
-        "The longest one batch waits for its expensive checks, counting the batches queued before it; null: the larger of 10,000 ms and the batch's own budget.",
+        "The longest one batch waits for its expensive checks, counting the batches queued before it; null: the larger of 30,000 ms and the batch's own budget.",
       ),
     max_queue: count('checks')
       .default(1_024)

@@ -12,7 +12,7 @@ import { completeQuality, inspectQuality, withTokenCheck, type QualityInspection
 import { checksOf, runExpensiveChecks, type ExpensiveResult } from './expensive-checks.ts';
 import { createRegressionCheck } from './regression.ts';
 
-const DEFAULT_MAX_WAIT_MS = 10_000;
+const DEFAULT_MAX_WAIT_MS = 30_000;
 const MAX_AUTO_THREADS = 4;
 
 export interface QualityBatch {

@@ -13,9 +13,11 @@ export interface SendTally {
   refused: Record<number, number>;
   /** Retry-After values seen, in seconds. */
   retryAfter: number[];
+  /** Requests resent after the connection broke (a keep-alive socket the server had just closed). */
+  resent: number;
 }
 
-const newTally = (): SendTally => ({ spans: 0, requests: 0, refused: {}, retryAfter: [] });
+const newTally = (): SendTally => ({ spans: 0, requests: 0, refused: {}, retryAfter: [], resent: 0 });
 
 function post(agent: Agent, port: number, body: Buffer): Promise<{ status: number; retryAfter: number | null }> {
   return new Promise((resolve, reject) => {
@@ -45,7 +47,16 @@ function post(agent: Agent, port: number, body: Buffer): Promise<{ status: numbe
 async function deliver(agent: Agent, port: number, body: Body, tally: SendTally): Promise<number> {
   for (;;) {
     const sent = performance.now();
-    const { status, retryAfter } = await post(agent, port, body.json);
+    let answer: { status: number; retryAfter: number | null };
+    try {
+      answer = await post(agent, port, body.json);
+    } catch (err) {
+      // As OTLP exporters do: a broken connection is retried, a refused one waits for Retry-After.
+      if ((err as NodeJS.ErrnoException).code !== 'ECONNRESET' || tally.resent >= 1_000) throw err;
+      tally.resent++;
+      continue;
+    }
+    const { status, retryAfter } = answer;
     const ms = performance.now() - sent;
     tally.requests++;
     if (status === 200) {
