@@ -20,11 +20,11 @@ export const PATTERNS = {
   },
   spend_limit: {
     regex:
-      /enforced_spend_limit_reached|credit balance is too low|spend(?:ing)? limit|insufficient (?:balance|credits?|funds)|requires more credits|more credits are required|can only afford|(?:used all available|run out of|out of|purchase more|add more) credits|Plans & Billing|payment required|Arrearage|account is in good standing|overdue payment|monthly (?:usage )?limit/i,
+      /enforced_spend_limit_reached|credit balance is too low|(?:spend(?:ing)?|usage|monthly) (?:limit|cap)\b|insufficient (?:account )?(?:balance|credits?|funds|quota)|(?:balance|credits?|funds) (?:is |are |has been |have been )?(?:insufficient|too low|exhausted|depleted)|requires more credits|more credits are required|can only afford|(?:used all available|run out of|out of|purchase more|add more) credits|Plans & Billing|payment required|Arrearage|account is in good standing|overdue payment|monthly (?:usage )?limit/i,
     confidence: 0.95,
   },
   daily_quota: {
-    regex: /per ?day|PerDay|per_day|\b(?:TPD|RPD)\b|daily (?:limit|quota)|\blimit: 0\b|free_tier_requests, limit: 0/i,
+    regex: /per ?day|PerDay|per_day|\b(?:TPD|RPD)\b|daily (?:limit|quota)|\blimit: 0\b|(?:per|\/) ?month\b/i,
     confidence: 0.9,
   },
 
@@ -101,7 +101,7 @@ export const PATTERNS = {
   no_healthy_deployment: { regex: /No healthy deployments? available|No deployments available/i, confidence: 0.95 },
   budget_exceeded: {
     regex:
-      /Budget has been exceeded|ExceededBudget|exceeded (?:its |the |your )?(?:max )?budget|over budget|crossed budget|budget_exceeded|max budget reached/i,
+      /Budget has been exceeded|ExceededBudget|exceeded (?:its |the |your )?(?:max )?budget|over budget|crossed budget|budget_exceeded|max budget reached|\bbudget\b[^\n]{0,60}?\bexceeded/i,
     confidence: 0.95,
   },
   proxy_access_denied: {
