@@ -7,6 +7,7 @@ import type { Signal } from '../../../agent/model/signal.ts';
 import type { QualityConfig } from './config.ts';
 import type { ExpensiveJob, ExpensiveResult } from './expensive-checks.ts';
 import { findEmptyResponse, findTruncation } from './finish.ts';
+import { extractFacts } from './facts.ts';
 import { buildGroundingContext, judgeGrounding, screenFacts, type GroundingTally } from './grounding.ts';
 import { readJsonAnswer, type FormatRequest } from './json-format.ts';
 import { jsonProse } from './json-prose.ts';
@@ -80,10 +81,13 @@ export function inspectQuality(call: LlmCall, q: QualityConfig, documents: Trace
         ),
       );
   }
-  const refusal = findRefusal(answer, hasRefusalField, call.tokens.output, {
-    maxTokens: q.refusal_max_tokens,
-    scanChars: q.refusal_scan_chars,
-  });
+  const refusal = findRefusal(
+    answer,
+    hasRefusalField,
+    call.tokens.output,
+    { maxTokens: q.refusal_max_tokens, scanChars: q.refusal_scan_chars },
+    lastUserTurn(call),
+  );
   if (refusal !== null) signals.push(qualitySignal('refusal', refusal.method, refusal.rule, refusal.confidence, refusal.evidence));
 
   // A refusal carries no facts worth screening. A JSON answer states its facts in its string
@@ -183,9 +187,26 @@ function groundingContext(call: LlmCall, documents: TraceDocuments | null, q: Qu
   }
   if (documents !== null) pieces.push(...documents.texts);
   let text = pieces.join('\n');
-  if (!hasToolOrDocs && text.length < q.grounding.min_context_chars) return null;
+  if (!hasToolOrDocs && text.length < q.grounding.min_context_chars && !statesFigures(text, q.grounding.min_context_facts)) return null;
   if (text.length > q.grounding.max_context_chars) text = text.slice(0, q.grounding.max_context_chars);
   return { text, sourced: hasToolOrDocs || inputChars >= q.grounding.min_context_chars };
+}
+
+/** Whether a short context states enough figures (not list numbers or small counts) to check an answer against. */
+function statesFigures(text: string, min: number): boolean {
+  let n = 0;
+  for (const f of extractFacts(text))
+    if (f.kind !== 'number' || f.approximate || Number(f.value) > 10 || !Number.isInteger(Number(f.value))) n++;
+  return n >= min;
+}
+
+/** The user's last turn (its text parts), or '' when there is none. */
+function lastUserTurn(call: LlmCall): string {
+  const messages = call.content!.inputMessages;
+  for (let i = messages.length - 1; i >= 0; i--)
+    if (messages[i].role.toLowerCase() === 'user')
+      return messages[i].parts.map((p) => (p.type === 'text' ? (p.content ?? '') : '')).join(' ');
+  return '';
 }
 
 /** The most recent user turns, up to `max` characters. */

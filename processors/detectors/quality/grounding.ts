@@ -106,11 +106,36 @@ function isGrounded(f: Fact, ctx: GroundingContext): boolean {
       return ctx.values.has(`${f.kind}:${f.value}`);
     default: {
       if (ctx.values.has(`n:${f.value}`)) return true;
-      if (!f.approximate) return false;
       const v = Number(f.value);
-      return ctx.numbers.some((c) => Math.abs(c - v) <= 0.05 * Math.abs(c));
+      if (f.approximate && ctx.numbers.some((c) => Math.abs(c - v) <= 0.05 * Math.abs(c))) return true;
+      return derivable(f, v, ctx.numbers);
     }
   }
+}
+
+/** Context figures up to which a computed figure (a change, a share, a sum) is looked for. */
+const MAX_DERIVING_NUMBERS = 24;
+
+/**
+ * Whether the figure is one step of arithmetic from two context figures: a percentage change or a
+ * share for a percentage, a sum, difference, product or ratio for a number. "From 90 to 135, a 50%
+ * increase" states what the context implies. Only for contexts with few figures, where a chance
+ * match is unlikely.
+ */
+function derivable(f: Fact, v: number, numbers: readonly number[]): boolean {
+  if (numbers.length < 2 || numbers.length > MAX_DERIVING_NUMBERS) return false;
+  const near = (x: number): boolean =>
+    Number.isFinite(x) && Math.abs(x - v) <= (f.kind === 'percent' ? 0.5 : Math.max(0.005 * Math.abs(v), 0.01));
+  for (let i = 0; i < numbers.length; i++)
+    for (let j = 0; j < numbers.length; j++) {
+      if (i === j) continue;
+      const a = numbers[i];
+      const b = numbers[j];
+      if (f.kind === 'percent') {
+        if (b !== 0 && (near((a / b) * 100) || near((Math.abs(a - b) / b) * 100))) return true;
+      } else if (near(a + b) || near(Math.abs(a - b)) || near(a * b) || (b !== 0 && near(a / b))) return true;
+    }
+  return false;
 }
 
 // List numbering and small counts ("3 options") are everywhere and prove nothing.
