@@ -31,7 +31,7 @@ export const PATTERNS = {
   // Provider capacity: the provider is saturated, not the caller's allowance.
   overloaded: {
     regex:
-      /overloaded|over capacity|at capacity|out of capacity|no capacity available|capacity_exhausted|flex tier capacity|high demand|server is busy|is currently loading|temporarily unable to (?:handle|serve)/i,
+      /overloaded|over capacity|at capacity|out of capacity|no capacity available|capacity_exhausted|flex tier capacity|high demand|server is busy|is currently loading/i,
     confidence: 0.9,
   },
 

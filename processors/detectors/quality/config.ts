@@ -28,6 +28,28 @@ export const GroundingConfig = z.strictObject({
     .describe('Characters of context the answer is checked against; the rest is not read.'),
 });
 
+export const RepetitionConfig = z.strictObject({
+  enabled: z.boolean().default(true).describe('degenerate_output: an answer looping on a sentence or a phrase.'),
+  min_repeats: count('repeats').default(3).describe('Times a sentence (or a word 4-gram) must occur for a loop.'),
+  min_coverage: ratio('min_coverage').default(0.3).describe("Share of the answer's characters the repeated sentences must cover."),
+  min_words: count('words')
+    .default(40)
+    .describe('Words (or characters, in scripts without spaces) an answer needs before its 4-grams are judged.'),
+  max_distinct_ratio: ratio('max_distinct_ratio')
+    .default(0.5)
+    .describe('Distinct word 4-grams over all 4-grams at or under which an answer loops on a phrase (ordinary prose is above 0.9).'),
+  max_scan_chars: count('characters').default(16_384).describe('Characters of the answer read; the rest is not.'),
+});
+
+export const OutputTokensConfig = z.strictObject({
+  enabled: z
+    .boolean()
+    .default(true)
+    .describe("token_count_mismatch: reported output tokens far from the captured answer's size (reasoning tokens set aside)."),
+  ratio: factor('ratio').default(4).describe('Reported and predicted output tokens must differ by this factor…'),
+  min_gap: count('tokens').default(150).describe('…and by at least this many tokens.'),
+});
+
 export const LanguageConfig = z.strictObject({
   enabled: z
     .boolean()
@@ -109,7 +131,16 @@ export const RegressionConfig = z.strictObject({
   subtypes: z
     .array(CountedSubtype)
     .min(1)
-    .default(['hallucination', 'low_faithfulness', 'format_violation', 'refusal', 'truncation', 'empty_response', 'language_drift'])
+    .default([
+      'hallucination',
+      'low_faithfulness',
+      'format_violation',
+      'refusal',
+      'degenerate_output',
+      'truncation',
+      'empty_response',
+      'language_drift',
+    ])
     .describe('Quality findings that make a call a quality failure.'),
   max_keys: count('keys')
     .default(1_000)
@@ -135,6 +166,10 @@ export const QualityConfig = z
       .describe(
         'Accept a JSON answer wrapped in a ``` code fence when JSON was asked; by default it is a format_violation (a strict JSON.parse fails on it).',
       ),
+    repetition: RepetitionConfig.default(RepetitionConfig.parse({})).describe('Loops in the answer (degenerate_output).'),
+    output_tokens: OutputTokensConfig.default(OutputTokensConfig.parse({})).describe(
+      'Reported output tokens against the captured answer (token_count_mismatch).',
+    ),
     refusal_max_tokens: count('tokens')
       .default(60)
       .describe('Answers longer than this (output tokens, or estimated) are never judged refusals by phrase.'),

@@ -1,6 +1,6 @@
 // Quality checks on one successful LLM call. The cheap ones run here, inline: format_violation,
-// refusal, truncation, empty_response, evaluation scores, the numeric/date/URL/citation grounding
-// tally and the input-token check. The expensive ones (language, entities) are handed back as a
+// refusal, degenerate_output (loops), truncation, empty_response, token_count_mismatch, evaluation
+// scores, the numeric/date/URL/citation grounding tally and the input-token check. The expensive ones (language, entities) are handed back as a
 // job; completeQuality() turns their results, when they came back, into signals.
 import type { LlmCall } from '../../../agent/model/llm-call.ts';
 import type { Signal } from '../../../agent/model/signal.ts';
@@ -11,7 +11,9 @@ import { extractFacts } from './facts.ts';
 import { buildGroundingContext, judgeGrounding, screenFacts, type GroundingTally } from './grounding.ts';
 import { readJsonAnswer, type FormatRequest } from './json-format.ts';
 import { jsonProse } from './json-prose.ts';
+import { checkOutputTokens } from './output-tokens.ts';
 import { findRefusal } from './refusal.ts';
+import { findRepetition } from './repetition.ts';
 import { findScoreFindings } from './scores.ts';
 import { checkInputTokens, type TokenCheck } from './token-estimate.ts';
 
@@ -52,6 +54,11 @@ export function inspectQuality(call: LlmCall, q: QualityConfig, documents: Trace
 
   const content = call.content;
   if (content === null || empty !== null) return { signals, job: null, grounding: null, tokenCheck };
+  if (q.output_tokens.enabled) {
+    const mismatch = checkOutputTokens(call, { ratio: q.output_tokens.ratio, minGap: q.output_tokens.min_gap });
+    if (mismatch !== null)
+      signals.push(qualitySignal('token_count_mismatch', 'token_count', mismatch.rule, mismatch.confidence, mismatch.evidence));
+  }
   const answer = content.outputText ?? '';
   const hasRefusalField = content.outputMessages.some((m) =>
     m.parts.some((p) => p.type === 'refusal' && p.content !== null && p.content !== ''),
@@ -80,6 +87,16 @@ export function inspectQuality(call: LlmCall, q: QualityConfig, documents: Trace
           { ...violation.evidence, truncated: truncation !== null },
         ),
       );
+  }
+  if (q.repetition.enabled) {
+    const loop = findRepetition(answer, {
+      minRepeats: q.repetition.min_repeats,
+      minCoverage: q.repetition.min_coverage,
+      minWords: q.repetition.min_words,
+      maxDistinctRatio: q.repetition.max_distinct_ratio,
+      maxScanChars: q.repetition.max_scan_chars,
+    });
+    if (loop !== null) signals.push(qualitySignal('degenerate_output', 'repetition', loop.rule, loop.confidence, loop.evidence));
   }
   const refusal = findRefusal(
     answer,

@@ -113,27 +113,23 @@ function isGrounded(f: Fact, ctx: GroundingContext): boolean {
   }
 }
 
-/** Context figures up to which a computed figure (a change, a share, a sum) is looked for. */
+/** Context figures up to which a computed percentage (a change, a share) is looked for. */
 const MAX_DERIVING_NUMBERS = 24;
 
 /**
- * Whether the figure is one step of arithmetic from two context figures: a percentage change or a
- * share for a percentage, a sum, difference, product or ratio for a number. "From 90 to 135, a 50%
- * increase" states what the context implies. Only for contexts with few figures, where a chance
- * match is unlikely.
+ * Whether a percentage is a change or a share between two context figures: "from 90 to 135, a 50%
+ * increase" states what the context implies. Plain numbers are not derived (a sum or difference
+ * matches an invented figure by chance too often), and only in contexts with few figures.
  */
 function derivable(f: Fact, v: number, numbers: readonly number[]): boolean {
-  if (numbers.length < 2 || numbers.length > MAX_DERIVING_NUMBERS) return false;
-  const near = (x: number): boolean =>
-    Number.isFinite(x) && Math.abs(x - v) <= (f.kind === 'percent' ? 0.5 : Math.max(0.005 * Math.abs(v), 0.01));
+  if (f.kind !== 'percent' || numbers.length < 2 || numbers.length > MAX_DERIVING_NUMBERS) return false;
+  const near = (x: number): boolean => Number.isFinite(x) && Math.abs(x - v) <= 0.5;
   for (let i = 0; i < numbers.length; i++)
     for (let j = 0; j < numbers.length; j++) {
-      if (i === j) continue;
-      const a = numbers[i];
       const b = numbers[j];
-      if (f.kind === 'percent') {
-        if (b !== 0 && (near((a / b) * 100) || near((Math.abs(a - b) / b) * 100))) return true;
-      } else if (near(a + b) || near(Math.abs(a - b)) || near(a * b) || (b !== 0 && near(a / b))) return true;
+      if (i === j || b === 0) continue;
+      const a = numbers[i];
+      if (near((a / b) * 100) || near((Math.abs(a - b) / b) * 100)) return true;
     }
   return false;
 }

@@ -24,20 +24,21 @@ function shell(script: string): Promise<{ code: number | null; stdout: string; s
   });
 }
 
-// Every span fails: thousands of NDJSON lines, far more than a pipe buffer (64 KiB) holds.
+// Every span fails: 1,500 NDJSON lines (over a megabyte), far more than a pipe buffer (64 KiB) holds.
 const input = join(dir, 'failures.pb');
-writeFileSync(input, genAiTraceRequest(3_000, { errorEvery: 1 }).protobuf);
+writeFileSync(input, genAiTraceRequest(1_500, { errorEvery: 1 }).protobuf);
 const q = (p: string) => `'${p.replaceAll("'", "'\\''")}'`;
 
 describe('faultline classify through a pipe', () => {
-  it('delivers to a slow pipe reader every line it writes to a file', async () => {
+  // Two real CLI runs of 1,500 events each: slow on a shared machine, not a timed assertion.
+  it('delivers to a slow pipe reader every line it writes to a file', { timeout: 120_000 }, async () => {
     const toFile = join(dir, 'events.ndjson');
     const file = await shell(`${q(process.execPath)} ${q(BIN)} classify ${q(input)} > ${q(toFile)}`);
     expect(file.code).toBe(0);
     const written = readFileSync(toFile, 'utf8')
       .split('\n')
       .filter((l) => l !== '').length;
-    expect(written).toBeGreaterThanOrEqual(3_000);
+    expect(written).toBeGreaterThanOrEqual(1_500);
 
     // The reader starts only after the writer has filled the pipe and finished its work.
     const piped = await shell(`${q(process.execPath)} ${q(BIN)} classify ${q(input)} | (sleep 2; wc -l)`);
@@ -45,7 +46,7 @@ describe('faultline classify through a pipe', () => {
     expect(Number(piped.stdout.trim())).toBe(written);
   });
 
-  it('exits without an error trace when the reader stops early', async () => {
+  it('exits without an error trace when the reader stops early', { timeout: 60_000 }, async () => {
     const r = await shell(`${q(process.execPath)} ${q(BIN)} classify ${q(input)} | head -n 3; echo "exit=$?"`);
     expect(r.stdout.split('\n').filter((l) => l.startsWith('{'))).toHaveLength(3);
     expect(r.stderr).not.toMatch(/Error|EPIPE/);
