@@ -60,6 +60,8 @@ function phraseLoop(text: string, limits: RepetitionLimits): RepetitionFinding |
   // Scripts without spaces: characters stand in for words.
   const units = words.length * 4 < text.length / 3 ? [...text.replace(/\s+/g, '')] : words;
   if (units.length < limits.minWords) return null;
+  // A loop shrinks the vocabulary: with most words distinct, most 4-grams are too (no need to count).
+  if (new Set(units).size / units.length > limits.maxDistinctRatio) return null;
   const grams = new Map<string, number>();
   let top = 0;
   for (let i = 0; i + 4 <= units.length; i++) {

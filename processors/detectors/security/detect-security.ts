@@ -117,7 +117,7 @@ function* scannedTexts(messages: readonly Message[], maxChars: number): Generato
       }
       yield { source: 'user', messageIndex: i, text, role: 'speech' };
       const pasted = pastedContent(text);
-      if (pasted !== null) yield { source: 'user', messageIndex: i, text: pasted, role: 'content' };
+      if (pasted !== null) yield { source: 'user', messageIndex: i, text: pasted, role: 'pasted' };
     }
   }
 }

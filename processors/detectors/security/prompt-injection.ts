@@ -265,8 +265,12 @@ export interface InjectionLimits {
   readonly maxDecodedChars: number;
 }
 
-/** What the text is: the user speaking to the model, or content the model reads (tool result, document). */
-export type TextRole = 'speech' | 'content';
+/**
+ * What the text is: the user speaking to the model (every rule but the content-only ones), content
+ * the model reads (a tool result: every rule), or the part of a user turn pasted below the request
+ * (already read as speech with the rest of the turn: only the content-only rules).
+ */
+export type TextRole = 'speech' | 'content' | 'pasted';
 
 /** The best family in `text` (raw), or null when no rule matches. */
 export function scoreInjection(text: string, limits: InjectionLimits, role: TextRole = 'content'): InjectionScore | null {
@@ -282,7 +286,7 @@ function scoreNormalized(text: string, encoding: InjectionScore['encoding'], rol
   const families: Partial<Record<InjectionFamily, number>> = {};
   const top: Partial<Record<InjectionFamily, { weight: number; rule: string; offset: number }>> = {};
   for (const rule of RULES) {
-    if (rule.contentOnly === true && role === 'speech') continue;
+    if (rule.contentOnly === true ? role === 'speech' : role === 'pasted') continue;
     if (rule.hints !== undefined && !rule.hints.some((h) => text.includes(h))) continue;
     const m = rule.re.exec(text);
     if (m === null) continue;
