@@ -12,7 +12,7 @@ export const GroundingConfig = z.strictObject({
       'Context (system prompt, user turns, tool results, retrieved documents) a call needs before its answer is screened; a bare question grounds nothing.',
     ),
   min_context_facts: count('facts')
-    .default(3)
+    .default(2)
     .describe(
       'A context shorter than min_context_chars is still screened when it states at least this many figures (numbers over 10, amounts, percentages, dates): a pasted snippet the answer can contradict.',
     ),
