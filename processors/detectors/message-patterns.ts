@@ -90,10 +90,11 @@ export const PATTERNS = {
     confidence: 0.85,
   },
 
-  // The provider's side failed.
+  // The provider's side failed. A 5xx only with what names it a status ("status 503", "500:",
+  // "502 Bad Gateway"): a bare 500 is as often a token count or a limit.
   outage: {
     regex:
-      /bad gateway|\b50[0234]\b|internal server error|internalServerException|serviceUnavailableException|service unavailable|server had an error|server_error|unexpected error (?:during|while) processing|unable to process your request|under maintenance|error occurred while processing your request/i,
+      /bad gateway|(?:status(?: code)?|error code|http(?: code)?|code)\W{0,3}50[0234]\b|\b50[0234](?::| (?:internal|bad|service|gateway|server))|internal server error|internalServerException|serviceUnavailableException|service unavailable|server had an error|server_error|unexpected error (?:during|while) processing|unable to process your request|under maintenance|error occurred while processing your request/i,
     confidence: 0.8,
   },
 
