@@ -44,7 +44,9 @@ export function checkOutputTokens(call: LlmCall, limits: OutputTokenLimits): Out
   if (visible * limits.ratio < predicted && predicted - visible >= limits.minGap)
     return { rule: 'tokens:output_under_reported', confidence: 0.7, evidence };
   // A tool call's framing (name, ids, JSON wrapper) is billed but not in its captured arguments.
-  if (reasoning !== null && !toolCalls && visible > predicted * limits.ratio && visible - predicted >= limits.minGap)
+  // Only with a reasoning count above zero: a 0 there is what most non-reasoning spans report,
+  // and a short captured answer under a long billed one is also what a capture cut short looks like.
+  if (reasoning !== null && reasoning > 0 && !toolCalls && visible > predicted * limits.ratio && visible - predicted >= limits.minGap)
     return { rule: 'tokens:output_over_reported', confidence: 0.6, evidence };
   return null;
 }
