@@ -84,6 +84,22 @@ export async function main(argv: string[]): Promise<never> {
         });
       }
     }));
+  // A reader that stops early (`| head`) closes the pipe: that ends the output, it is not a crash.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE') process.exit(EXIT.ok);
+      throw err;
+    });
+  }
   const code = await dispatch(argv, { stdout: process.stdout, stderr: process.stderr, env: process.env, waitForStop });
+  // process.exit() drops what a pipe has not taken yet: wait until both streams have flushed.
+  await Promise.all([drained(process.stdout), drained(process.stderr)]);
   process.exit(code);
+}
+
+/** Resolves once everything written to `stream` so far has been handed to the OS (or the reader went away). */
+function drained(stream: NodeJS.WriteStream): Promise<void> {
+  if (stream.destroyed || stream.writableEnded) return Promise.resolve();
+  // Writes complete in order, so the callback of an empty write runs after every earlier one.
+  return new Promise((resolve) => stream.write('', () => resolve()));
 }

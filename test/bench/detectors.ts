@@ -17,8 +17,10 @@ import { screenEntities } from '../../processors/detectors/quality/entities.ts';
 import { buildGroundingContext, screenFacts } from '../../processors/detectors/quality/grounding.ts';
 import { checkJsonFormat } from '../../processors/detectors/quality/json-format.ts';
 import { compareLanguages } from '../../processors/detectors/quality/language.ts';
+import { checkOutputTokens } from '../../processors/detectors/quality/output-tokens.ts';
 import { findRefusal } from '../../processors/detectors/quality/refusal.ts';
 import { checkInputTokens } from '../../processors/detectors/quality/input-token-check.ts';
+import { findRepetition } from '../../processors/detectors/quality/repetition.ts';
 import { detectSecurity } from '../../processors/detectors/security/detect-security.ts';
 import normalize from '../../processors/normalize/index.ts';
 import { makeProcessorContext } from '../support/component-context.ts';
@@ -166,6 +168,18 @@ percentiles('grounding screen (numbers, dates, URLs…)', (c) =>
   screenFacts(answer(c).slice(0, 16_384), buildGroundingContext(contextOf(c), 0)),
 );
 percentiles('input-token check', (c) => checkInputTokens(c.content, c.tokens.input, 0.15));
+percentiles('repetition (degenerate_output)', (c) =>
+  findRepetition(answer(c), {
+    minRepeats: q.repetition.min_repeats,
+    minCoverage: q.repetition.min_coverage,
+    minWords: q.repetition.min_words,
+    maxDistinctRatio: q.repetition.max_distinct_ratio,
+    maxScanChars: q.repetition.max_scan_chars,
+  }),
+);
+percentiles('output-token check (token_count_mismatch)', (c) =>
+  checkOutputTokens(c, { ratio: q.output_tokens.ratio, minGap: q.output_tokens.min_gap }),
+);
 const qualityP99 = percentiles('quality inline, all (inspectQuality)', (c) => inspectQuality(c, q, null));
 percentiles('security, all (detectSecurity)', (c) => detectSecurity(c, settings.security!));
 const allP99 = percentiles('detectors inline, all (detectItem + quality)', (c) => {
