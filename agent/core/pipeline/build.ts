@@ -8,7 +8,7 @@ import { createBackpressure, type Backpressure } from '../backpressure.ts';
 import { createHealth, type Health } from '../health.ts';
 import type { Database } from '../database.ts';
 import { runTimer, type Clock, type Scheduler } from '../clock.ts';
-import type { ComponentContext, ComponentFactory, Consumer, Exporter, Processor, Receiver } from '../component.ts';
+import type { ComponentContext, ComponentFactory, Consumer, Exporter, Processor, Receiver, RunMode } from '../component.ts';
 import { RefusedError } from '../errors.ts';
 import { countItems, createBatch, isEmptyBatch, type Batch } from '../model/batch.ts';
 import { componentKey, type ResolvedConfig } from '../../../config/resolve.ts';
@@ -21,6 +21,8 @@ import { shutdownInOrder, type Stoppable } from './lifecycle.ts';
 
 export interface BuildDeps {
   logger: Logger;
+  /** Omitted: live. */
+  mode?: RunMode;
   clock: Clock;
   scheduler: Scheduler;
   /** Omitted: components see no database. */
@@ -59,6 +61,7 @@ export async function buildPipelines(config: AgentConfig, deps: BuildDeps): Prom
     const logger = deps.logger.child({ component: id });
     return {
       id,
+      mode: deps.mode ?? 'live',
       logger,
       clock: deps.clock,
       scheduler: guardedScheduler(

@@ -26,11 +26,12 @@ export interface QualityStage {
   shutdown(): Promise<void>;
 }
 
-export function createQualityStage(q: QualityConfig, ctx: Pick<ComponentContext, 'meter' | 'logger'>): QualityStage {
+export function createQualityStage(q: QualityConfig, ctx: Pick<ComponentContext, 'meter' | 'logger' | 'mode'>): QualityStage {
+  // Offline runs judge every call the same way every time: the expensive checks run inline instead
+  // of on worker threads under a time budget, where a slow moment would drop some of them.
+  const threads = ctx.mode === 'offline' ? 0 : q.workers.threads;
   const pool: CheckPool | null =
-    q.workers.threads > 0
-      ? createCheckPool({ threads: q.workers.threads, maxQueue: q.workers.max_queue, meter: ctx.meter, logger: ctx.logger })
-      : null;
+    threads > 0 ? createCheckPool({ threads, maxQueue: q.workers.max_queue, meter: ctx.meter, logger: ctx.logger }) : null;
   const regression = q.regression.enabled ? createRegressionCheck(q.regression) : null;
   const wait = { budgetMs: q.workers.budget_ms, maxWaitMs: q.workers.max_wait_ms ?? Math.max(DEFAULT_MAX_WAIT_MS, q.workers.budget_ms) };
 

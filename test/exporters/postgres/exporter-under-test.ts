@@ -47,6 +47,7 @@ export async function buildExporter(
   const time = createManualTime(0);
   const ctx: ComponentContext = {
     id: 'postgres',
+    mode: 'live',
     logger: pino({ level: 'debug' }, { write: (line: string) => logs.push(JSON.parse(line)) }),
     clock: time.clock,
     scheduler: time.scheduler,
