@@ -73,6 +73,7 @@ export default defineExporter({
       maxBytes: config.spill.max_bytes,
       retryAfterSec: config.retry_after_sec,
       backpressure,
+      scheduler: ctx.scheduler,
       onChange: reportHealth,
     });
 
@@ -216,6 +217,8 @@ export default defineExporter({
           retry: config.retry,
           signal: stop.signal,
           wake,
+          clock: ctx.clock,
+          scheduler: ctx.scheduler,
           deliver,
           deadLetterUnreadable: async (texts) => {
             await deadLetter(

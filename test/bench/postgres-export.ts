@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { createNoopMeter } from '@opentelemetry/api';
 import { createBackpressure } from '../../agent/core/backpressure.ts';
-import { createManualTime } from '../../agent/core/clock.ts';
+import { createLiveTime } from '../../agent/core/clock.ts';
 import { createHealth } from '../../agent/core/health.ts';
 import { createBatch } from '../../agent/core/model/batch.ts';
 import type { FailureEvent } from '../../agent/core/model/failure-event.ts';
@@ -81,7 +81,8 @@ async function sequentialRate(db: Database, insert: (events: FailureEvent[]) => 
 }
 
 function makeExporter(db: Database, spillPath: string, spill: Record<string, unknown> = {}) {
-  const time = createManualTime(0);
+  // Live time: the drain's pacing is part of what is measured.
+  const time = createLiveTime();
   return postgres.create(postgres.configSchema.parse({ spill: { path: spillPath, ...spill } }), {
     id: 'postgres',
     mode: 'live',
