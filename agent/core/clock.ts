@@ -11,7 +11,7 @@ export interface Clock {
 export type Cancel = () => void;
 
 export interface Scheduler {
-  /** Runs fn every intervalMs of clock time until cancelled. */
+  /** Runs fn every intervalMs of clock time until cancelled; a failing run is reported, the next one still comes. */
   every(intervalMs: number, fn: () => void | Promise<void>): Cancel;
   /** Runs fn once, delayMs of clock time from now, unless cancelled first. */
   after(delayMs: number, fn: () => void | Promise<void>): Cancel;
@@ -66,7 +66,7 @@ export function createLiveTime(options: TimeOptions = {}): LiveTime {
       after(delayMs, fn) {
         const t = setTimeout(() => {
           timers.delete(t);
-          void fn();
+          void runTimer(fn, onError);
         }, delayMs);
         t.unref();
         timers.add(t);
@@ -140,7 +140,7 @@ export function createManualTime(startMs = 0, options: TimeOptions = {}): Manual
         if (next.intervalMs === null) {
           now = Math.max(now, next.dueMs);
           next.cancelled = true;
-          await next.fn();
+          await runTimer(next.fn, onError);
           continue;
         }
         // A periodic timer far behind a jump in time fires once at its latest due point, as

@@ -121,6 +121,17 @@ service: { pipelines: { main: { receivers: [test_receiver], processors: [test_fa
     expect(await agent.errors('test_failing_timer', 'process')).toBe(0);
   });
 
+  it('once (after) on manual time, goes to the error handler and the clock moves on', async () => {
+    const seen: string[] = [];
+    const time = createManualTime(0, { onError: (err) => seen.push((err as Error).message) });
+    time.scheduler.after(500, () => {
+      throw new Error('one-shot broke');
+    });
+    await time.advanceTo(1_000);
+    expect(seen).toEqual(['one-shot broke']);
+    expect(time.clock.now()).toBe(1_000);
+  });
+
   it('on live time, goes to the error handler instead of crashing the process', async () => {
     const seen: unknown[] = [];
     let twice: () => void = () => {};
