@@ -3,12 +3,15 @@ import { classifyCommand } from './cli/classify.ts';
 import { componentsCommand } from './cli/components.ts';
 import { EXIT, type Command, type CommandIo } from './cli/command.ts';
 import { migrateCommand } from './cli/migrate.ts';
+import { processFailureHandlers } from './cli/process-failures.ts';
 import { runCommand } from './cli/run.ts';
 import { replayCommand } from './cli/replay.ts';
 import { schemaCommand } from './cli/schema.ts';
 import { simulateCommand } from './cli/simulate.ts';
 import { validateCommand } from './cli/validate.ts';
 import { version } from './version.ts';
+import { createLogger } from './core/logger.ts';
+import pino from 'pino';
 
 const COMMANDS: readonly Command[] = [
   runCommand,
@@ -69,6 +72,13 @@ export async function dispatch(argv: string[], io: CommandIo): Promise<number> {
 }
 
 export async function main(argv: string[]): Promise<never> {
+  const failures = processFailureHandlers(
+    createLogger('info', pino.destination({ fd: 2, sync: true })),
+    (code) => process.exit(code),
+    EXIT.failed,
+  );
+  process.on('unhandledRejection', failures.onUnhandledRejection);
+  process.on('uncaughtException', failures.onUncaughtException);
   let stop: Promise<string> | null = null;
   // Signal handlers are installed only by commands that wait for them (run); the others keep
   // Node's default, so Ctrl-C stops them at once.

@@ -48,7 +48,10 @@ Exit codes: 0 clean stop, 1 invalid configuration, 3 failed to start or to stop 
     const logger = createLogger(config.service.telemetry.logs.level);
     for (const warning of config.warnings) logger.warn({ config: values.config }, `Configuration: ${warning}.`);
 
-    const time = createLiveTime();
+    // Components' timers report their own failures (with their names); this catches the rest.
+    const time = createLiveTime({
+      onError: (err) => logger.error({ err, stage: 'timer' }, 'A timer failed; it runs again at its next interval.'),
+    });
     const telemetry = createAgentTelemetry(config.service.telemetry.metrics, logger.child({ component: 'telemetry' }));
     let storage: Awaited<ReturnType<typeof openStorage>> | null = null;
     let pipelines;

@@ -69,7 +69,9 @@ describe('self-telemetry on /metrics', () => {
     expect(value('faultline_component_items_in_total', { kind: 'processor', component: 'normalize' })).toBe(5);
     expect(value('faultline_component_items_out_total', { kind: 'processor', component: 'normalize' })).toBe(5);
     expect(value('faultline_component_items_in_total', { kind: 'exporter', component: 'prometheus' })).toBe(5);
-    expect(value('faultline_component_errors_total', { kind: 'exporter', component: 'prometheus' })).toBe(0);
+    expect(value('faultline_component_errors_total', { kind: 'exporter', component: 'prometheus', stage: 'export' })).toBe(0);
+    expect(value('faultline_component_errors_total', { kind: 'exporter', component: 'prometheus', stage: 'timer' })).toBe(0);
+    expect(value('faultline_component_errors_total', { kind: 'processor', component: 'normalize', stage: 'process' })).toBe(0);
     expect(value('faultline_component_batches_total', { kind: 'processor', component: 'normalize' })).toBe(1);
     expect(value('faultline_pipeline_inflight_items', {})).toBe(0);
   });
