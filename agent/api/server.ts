@@ -12,7 +12,8 @@ import { isDatabaseUnavailable } from '../store/database-unavailable.ts';
 import type { ApiDeps } from './deps.ts';
 import { registerFailureRoutes } from './failures/routes.ts';
 import { registerIncidentRoutes } from './incidents/routes.ts';
-import { listenAddress, type BoundAddress } from './listen-address.ts';
+import { formatAddress, type BoundAddress } from '../core/endpoint.ts';
+import { listenAddress } from './listen-address.ts';
 import { buildOpenApiDocument, documentedRoute, type DocumentedRoute } from './openapi.ts';
 import { PROBE_PATHS, registerProbeRoutes } from './probes.ts';
 
@@ -131,8 +132,7 @@ export function createApiServer(config: ApiServerConfig, deps: ApiDeps): ApiServ
   return {
     listen() {
       listening ??= listenAddress(app, config.endpoint).then((address) => {
-        const host = address.host.includes(':') ? `[${address.host}]` : address.host;
-        logger.info({ address: `${host}:${address.port}`, auth: token !== '' }, 'API listening.');
+        logger.info({ address: formatAddress(address), auth: token !== '' }, 'API listening.');
         return address;
       });
       return listening;
