@@ -116,3 +116,17 @@ service:
     expect(config.warnings).toEqual(['exporters.ndjson/spare is defined but not used by any pipeline']);
   });
 });
+
+describe('service.telemetry.logs.encoding', () => {
+  const withEncoding = (encoding: string) => VALID.replace('service: {', `service: { telemetry: { logs: { encoding: ${encoding} } },`);
+
+  it('takes console or json, and leaves the choice to the terminal when unset', () => {
+    expect(parseConfig(withEncoding('console'), factories, { env: {} }).service.telemetry.logs.encoding).toBe('console');
+    expect(parseConfig(withEncoding('json'), factories, { env: {} }).service.telemetry.logs.encoding).toBe('json');
+    expect(parseConfig(VALID, factories, { env: {} }).service.telemetry.logs.encoding).toBeUndefined();
+  });
+
+  it('rejects any other encoding, naming the path', () => {
+    expect(problems(withEncoding('pretty'))[0]).toMatch(/^service\.telemetry\.logs\.encoding: .*console.*json/);
+  });
+});
