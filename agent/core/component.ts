@@ -1,4 +1,4 @@
-// The contract every component implements (house style B2). Components import this file and the
+// The contract every component implements. Components import this file and the
 // shared model, never a sibling component. The pipeline owns chaining, fan-out, counting and
 // lifecycle order; a component only transforms, holds, or delivers.
 import type { Meter } from '@opentelemetry/api';
