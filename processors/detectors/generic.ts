@@ -1,5 +1,5 @@
-// Generic: the fallback for every provider, from status code, error class and message (reference
-// otel-genai §5.3 order). Statuses with one meaning decide first; then explicit class names; then
+// Generic: the fallback for every provider, from status code, error class and message, in the order
+// that trusts the most specific evidence most. Statuses with one meaning decide first; then explicit class names; then
 // message phrases, but only where the status does not already say otherwise; last, statuses that
 // only say "client error" or "server error". Provider-family rules run before these.
 import type { LlmCall } from '../../agent/core/model/llm-call.ts';
@@ -22,7 +22,7 @@ export const rateLimitedByStatus = statusRule('rate_limited', [429]);
 export const rateLimitedByClass = classRule('rate_limited', ['RateLimitError', 'ThrottlingException']);
 export const rateLimitedByMessage = patternRule('rate_limited', ['rate_limit']);
 export const overloadedByStatus = statusRule('overloaded', [529]);
-/** Anthropic's `overloaded_error` reaches us as a 500 InternalServerError (reference §4.2). */
+/** Anthropic's `overloaded_error` reaches us as a 500 InternalServerError (LiteLLM maps it so). */
 export const overloadedByMessage = patternRule('overloaded', ['overloaded'], statusUnknownOrServer);
 
 export const GENERIC_RULES: readonly Rule[] = [

@@ -9,7 +9,7 @@ export interface MessagePattern {
 }
 
 export const PATTERNS = {
-  // Throttling and quota (reference §4.2).
+  // Throttling and quota, as providers and LiteLLM word them.
   rate_limit: {
     regex: /rate[ _-]?limit|too many requests|requests per min|tokens per min|\b[RT]PM\b|throttl|service tier capacity exceeded/i,
     confidence: 0.8,
@@ -49,7 +49,7 @@ export const PATTERNS = {
   gemini_payload_size: { regex: /Request payload size exceeds/i, confidence: 0.9 },
   gemini_response_blocked: { regex: /The response was blocked/i, confidence: 0.95 },
 
-  // LiteLLM itself (reference §4.1).
+  // LiteLLM itself: the proxy's own refusals, not a provider's.
   no_healthy_deployment: { regex: /No healthy deployments? available|No deployments available/i, confidence: 0.95 },
   budget_exceeded: {
     regex: /Budget has been exceeded|ExceededBudget|exceeded (?:its|the|your) (?:max )?budget|over budget/i,

@@ -36,7 +36,7 @@ describe('configuration loading', () => {
     expect(config.service.shutdown_timeout_ms).toBe(15_000);
   });
 
-  it('reports a unit mistake the way the house example does', () => {
+  it('reports a unit mistake with its path, the unit expected and the value given', () => {
     const yaml = VALID.replace('wait_ms: 1500', 'wait_ms: "30s"');
     expect(problems(yaml)).toEqual(['processors.trace_assembler.wait_ms: expected a positive integer (milliseconds), got "30s" (line 3)']);
   });

@@ -1,5 +1,5 @@
-// Real, minimal implementations of the component contract for pipeline tests (house style B8:
-// in-memory fakes, not mocks): a receiver that hands its consumer to the test, an exporter that
+// Real, minimal implementations of the component contract for pipeline tests (in-memory stand-ins
+// that run the real contract, not mocks): a receiver that hands its consumer to the test, an exporter that
 // records batches and can be told to fail or hang, a processor that tags what passes.
 import { z } from 'zod';
 import { defineExporter, defineProcessor, defineReceiver, type Consumer } from '../../agent/core/component.ts';
