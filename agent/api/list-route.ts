@@ -55,29 +55,24 @@ export interface Page<T> {
 }
 
 /** The query schema of a list: its filters plus `limit` and `cursor`. */
-export function listQuery<F extends z.ZodRawShape>(
-  spec: Pick<ListRouteSpec<F, unknown>, 'filters' | 'refine' | 'noun'>,
-  maxPageSize: number,
-) {
-  const noun = spec.noun.charAt(0).toUpperCase() + spec.noun.slice(1);
+function listQuery<F extends z.ZodRawShape>(spec: Pick<ListRouteSpec<F, unknown>, 'filters' | 'refine' | 'noun'>, maxPageSize: number) {
   return z
     .strictObject({
       ...spec.filters,
       limit: pageLimit(maxPageSize)
         .optional()
-        .describe(`${noun} per page, 1 to ${maxPageSize}; the server's default page size when omitted.`),
+        .describe(`${capitalized(spec.noun)} per page, 1 to ${maxPageSize}; the server's default page size when omitted.`),
       cursor: cursorParameter().optional(),
     })
     .superRefine((query, ctx) => spec.refine?.(query as Filters<F>, ctx));
 }
 
 /** The page schema: `data` in the list's order and the cursor of the next page. */
-export function pageSchema(spec: Pick<ListRouteSpec<z.ZodRawShape, unknown>, 'item' | 'pageName' | 'noun' | 'order'>): NamedSchema {
-  const noun = spec.noun.charAt(0).toUpperCase() + spec.noun.slice(1);
+function pageSchema(spec: Pick<ListRouteSpec<z.ZodRawShape, unknown>, 'item' | 'pageName' | 'noun' | 'order'>): NamedSchema {
   return {
     name: spec.pageName,
     schema: z.strictObject({
-      data: z.array(spec.item).describe(`${noun}, ${spec.order}.`),
+      data: z.array(spec.item).describe(`${capitalized(spec.noun)}, ${spec.order}.`),
       next_cursor: z.string().nullable().describe('Pass as `cursor` to get the next page; null on the last page.'),
     }),
   };
@@ -117,3 +112,5 @@ export function registerListRoute<F extends z.ZodRawShape, T>(app: FastifyInstan
     },
   );
 }
+
+const capitalized = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
