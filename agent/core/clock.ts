@@ -11,6 +11,8 @@ export type Cancel = () => void;
 export interface Scheduler {
   /** Runs fn every intervalMs of clock time until cancelled. */
   every(intervalMs: number, fn: () => void | Promise<void>): Cancel;
+  /** Runs fn once, delayMs of clock time from now, unless cancelled first. */
+  after(delayMs: number, fn: () => void | Promise<void>): Cancel;
 }
 
 export interface LiveTime {
@@ -34,6 +36,18 @@ export function createLiveTime(): LiveTime {
           timers.delete(t);
         };
       },
+      after(delayMs, fn) {
+        const t = setTimeout(() => {
+          timers.delete(t);
+          void fn();
+        }, delayMs);
+        t.unref();
+        timers.add(t);
+        return () => {
+          clearTimeout(t);
+          timers.delete(t);
+        };
+      },
     },
     stop() {
       for (const t of timers) clearInterval(t);
@@ -47,12 +61,21 @@ export interface ManualTime {
   scheduler: Scheduler;
   /** Moves time forward (never back) and runs every timer due on the way, in time order. */
   advanceTo(ms: number): Promise<void>;
+  /** The timers waiting to fire, earliest first, so a test can see that something waits and until when. */
+  pending(): PendingTimer[];
   stop(): void;
+}
+
+export interface PendingTimer {
+  readonly dueMs: number;
+  /** Set by every(); false for after(). */
+  readonly periodic: boolean;
 }
 
 interface ManualTimer {
   dueMs: number;
-  intervalMs: number;
+  /** null for a one-shot timer (after). */
+  intervalMs: number | null;
   fn: () => void | Promise<void>;
   cancelled: boolean;
 }
@@ -70,6 +93,15 @@ export function createManualTime(startMs = 0): ManualTime {
           timer.cancelled = true;
         };
       },
+      after(delayMs, fn) {
+        // Fired and cancelled one-shot timers go, so waits that come and go keep the list short.
+        for (let i = timers.length - 1; i >= 0; i--) if (timers[i].cancelled) timers.splice(i, 1);
+        const timer: ManualTimer = { dueMs: now + Math.max(0, delayMs), intervalMs: null, fn, cancelled: false };
+        timers.push(timer);
+        return () => {
+          timer.cancelled = true;
+        };
+      },
     },
     async advanceTo(ms) {
       if (ms <= now) return;
@@ -77,9 +109,18 @@ export function createManualTime(startMs = 0): ManualTime {
         let next: ManualTimer | undefined;
         for (const t of timers) if (!t.cancelled && t.dueMs <= ms && (!next || t.dueMs < next.dueMs)) next = t;
         if (!next) break;
+        if (next.intervalMs === null) {
+          now = Math.max(now, next.dueMs);
+          next.cancelled = true;
+          await next.fn();
+          continue;
+        }
         // A periodic timer far behind a jump in time fires once at its latest due point, as
-        // setInterval does under load, instead of once per missed interval.
-        const behind = Math.floor((ms - next.dueMs) / next.intervalMs);
+        // setInterval does under load, instead of once per missed interval; but never past a
+        // one-shot timer due earlier, which would then run late and out of order.
+        let horizon = ms;
+        for (const t of timers) if (!t.cancelled && t.intervalMs === null) horizon = Math.min(horizon, t.dueMs);
+        const behind = Math.floor((horizon - next.dueMs) / next.intervalMs);
         if (behind > 1) next.dueMs += (behind - 1) * next.intervalMs;
         now = Math.max(now, next.dueMs);
         next.dueMs += next.intervalMs;
@@ -87,6 +128,11 @@ export function createManualTime(startMs = 0): ManualTime {
       }
       now = ms;
     },
+    pending: () =>
+      timers
+        .filter((t) => !t.cancelled)
+        .map((t) => ({ dueMs: t.dueMs, periodic: t.intervalMs !== null }))
+        .sort((a, b) => a.dueMs - b.dueMs),
     stop() {
       for (const t of timers) t.cancelled = true;
       timers.length = 0;

@@ -7,9 +7,10 @@ import type { z } from 'zod';
 import type { ResolvedConfig } from '../../config/resolve.ts';
 import type { Backpressure } from './backpressure.ts';
 import type { Health } from './health.ts';
-import type { Database } from '../store/database.ts';
+import type { Database } from './database.ts';
 import type { Batch } from './model/batch.ts';
 import type { Clock, Scheduler } from './clock.ts';
+import type { ReceiverStats } from './receiver-stats.ts';
 
 export interface ComponentContext {
   /** The id from agent.yaml, `type` or `type/name`. */
@@ -63,6 +64,8 @@ export interface Receiver {
   start(): Promise<void>;
   /** Stops accepting; resolves when in-flight requests have been answered. Safe twice. */
   shutdown(): Promise<void>;
+  /** Its counters by transport, signal and outcome, for self-telemetry; a copy. */
+  stats?(): ReceiverStats;
 }
 
 export type ComponentKind = 'receiver' | 'processor' | 'exporter';

@@ -5,7 +5,7 @@
 import type { Meter, ObservableResult } from '@opentelemetry/api';
 import type { Receiver } from '../core/component.ts';
 import type { ComponentStats } from '../core/pipeline/stats.ts';
-import { FAILURE_REASONS, type OtlpReceiverStats, type Transport } from '../receivers/otlp/stats.ts';
+import { FAILURE_REASONS, type Transport } from '../core/receiver-stats.ts';
 
 export interface PipelineMetricsSource {
   stats(): ComponentStats[];
@@ -67,7 +67,7 @@ export function registerPipelineMetrics(meter: Meter, source: PipelineMetricsSou
   meter.addBatchObservableCallback(
     (r) => {
       for (const id of receiverIds) {
-        const stats = receiverStats(source.receiver(id));
+        const stats = source.receiver(id)?.stats?.();
         if (!stats) continue;
         for (const transport of TRANSPORTS) {
           const t = stats[transport];
@@ -86,10 +86,4 @@ export function registerPipelineMetrics(meter: Meter, source: PipelineMetricsSou
     },
     [accepted, refused, rejected, acceptedLogs, refusedLogs, requests],
   );
-}
-
-/** The receiver's counters when it keeps the otlp receiver's kind (receivers/otlp). */
-function receiverStats(receiver: Receiver | undefined): OtlpReceiverStats | null {
-  const stats = (receiver as { stats?: () => OtlpReceiverStats } | undefined)?.stats;
-  return typeof stats === 'function' ? stats.call(receiver) : null;
 }

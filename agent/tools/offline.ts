@@ -8,29 +8,36 @@ import { defineExporter, type AgentConfig, type ComponentFactory } from '../core
 import { createManualTime } from '../core/clock.ts';
 import { ConfigError } from '../../config/errors.ts';
 import { createLogger } from '../core/logger.ts';
-import { createBatch } from '../core/model/batch.ts';
-import type { FailureEvent } from '../core/model/failure-event.ts';
-import type { IncidentUpdate } from '../core/model/incident.ts';
-import type { TelemetryItem } from '../core/model/llm-call.ts';
+import { createBatch, laneItems } from '../core/model/batch.ts';
+import type { LaneItem, LaneName } from '../core/model/lanes.ts';
 import type { OtlpLogRecord, OtlpSpan } from '../core/model/otlp.ts';
 import { registry } from '../registry.ts';
 import { componentKey, resolveComponents } from '../../config/resolve.ts';
 import type { AgentConfigShape } from '../../config/schema.ts';
 import { buildPipelines } from '../core/pipeline/build.ts';
 
-/** What came out of the pipeline, each item with the event time at which it came out. */
+/** An item that came out of the pipeline, with the event time at which it came out. */
+export interface Emitted<T> {
+  item: T;
+  emittedAtMs: number;
+}
+
+/** What came out of the pipeline on the kept lanes. */
 export interface OfflineOutput {
-  calls: TelemetryItem[];
-  events: { event: FailureEvent; emittedAtMs: number }[];
-  incidents: { update: IncidentUpdate; emittedAtMs: number }[];
+  /** A kept lane's items in the order they came out; empty for a lane that was not kept. */
+  emitted<L extends LaneName>(lane: L): Emitted<LaneItem<L>>[];
+  emitted(lane: string): Emitted<unknown>[];
   /** Processor ids of the pipelines that ran, in order. */
   processors: string[];
 }
 
+/** The lanes an offline run keeps unless told otherwise: what replay judges. */
+export const DEFAULT_KEPT_LANES: readonly LaneName[] = ['events', 'incidents'];
+
 export interface OfflineOptions {
   env?: NodeJS.ProcessEnv;
-  /** Keep normalized calls (classify --output calls); off by default to save memory. */
-  keepCalls?: boolean;
+  /** Lanes to keep (classify --output picks one); default DEFAULT_KEPT_LANES, the others are dropped to save memory. */
+  keep?: readonly string[];
   /** Called after each chunk with the spans fed so far. */
   onProgress?: (fed: number, total: number) => void;
   /** Event time run past the last span before shutdown, so timers (holds, auto-resolve) fire. */
@@ -71,7 +78,7 @@ export async function runOffline(
   const sorted = [...spans].sort((a, b) => (a.endTimeUnixNano < b.endTimeUnixNano ? -1 : a.endTimeUnixNano > b.endTimeUnixNano ? 1 : 0));
   const startMs = sorted.length > 0 ? endMs(sorted[0]) : 0;
   const time = createManualTime(startMs);
-  const out: OfflineOutput = { calls: [], events: [], incidents: [], processors: [] };
+  const kept = new Map<string, Emitted<unknown>[]>((options.keep ?? DEFAULT_KEPT_LANES).map((lane) => [lane, []]));
   const capture: ComponentFactory = defineExporter({
     type: 'offline_capture',
     description: 'Collects what an offline run produces, in memory.',
@@ -79,14 +86,15 @@ export async function runOffline(
     create: () => ({
       async export(batch) {
         const at = time.clock.now();
-        if (options.keepCalls) out.calls.push(...batch.calls);
-        for (const event of batch.events) out.events.push({ event, emittedAtMs: at });
-        for (const update of batch.incidents) out.incidents.push({ update, emittedAtMs: at });
+        for (const [lane, list] of kept) for (const item of laneItems(batch, lane)) list.push({ item, emittedAtMs: at });
       },
     }),
   });
   const offline = withCapture(config, capture);
-  out.processors = [...new Set(Object.values(offline.pipelines).flatMap((p) => p.processors))];
+  const out: OfflineOutput = {
+    emitted: (lane: string) => (kept.get(lane) ?? []) as never,
+    processors: [...new Set(Object.values(offline.pipelines).flatMap((p) => p.processors))],
+  };
   const logger = createLogger(options.env?.FAULTLINE_LOG_LEVEL ?? 'warn');
   const pipelines = await buildPipelines(offline, { logger, clock: time.clock, scheduler: time.scheduler });
   const names = Object.keys(offline.pipelines);

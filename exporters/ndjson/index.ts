@@ -7,6 +7,7 @@ import { defineExporter } from '../../agent/core/component.ts';
 import { ExportError } from '../../agent/core/errors.ts';
 import { NdjsonConfig } from './config.ts';
 import { toJsonLine } from '../../agent/core/json-line.ts';
+import { laneItems } from '../../agent/core/model/batch.ts';
 
 export default defineExporter({
   type: 'ndjson',
@@ -37,7 +38,7 @@ export default defineExporter({
       },
       async export(batch) {
         let text = '';
-        for (const lane of config.lanes) for (const item of batch[lane]) text += toJsonLine(item);
+        for (const lane of config.lanes) for (const item of laneItems(batch, lane)) text += toJsonLine(item);
         if (text) await write(open(), text);
       },
       async shutdown() {

@@ -1,5 +1,5 @@
-// postgres: writes the `events` and `incidents` lanes to PostgreSQL in one idempotent transaction
-// per batch. While PostgreSQL is unreachable or slower than write_timeout_ms, batches go to a local
+// postgres: writes every stored lane (those with a writer in agent/store/writers: failure events,
+// incidents, ...) to PostgreSQL in one idempotent transaction per batch. While PostgreSQL is unreachable or slower than write_timeout_ms, batches go to a local
 // SQLite spill buffer and drain in order, rate-limited, once it is back; refused records go to
 // dead_letters. export() resolves only when a batch is committed to one or the other.
 import { hostname } from 'node:os';
@@ -72,6 +72,7 @@ export default defineExporter({
       maxBytes: config.spill.max_bytes,
       retryAfterSec: config.retry_after_sec,
       backpressure,
+      scheduler: ctx.scheduler,
       onChange: reportHealth,
     });
 
@@ -215,12 +216,14 @@ export default defineExporter({
           retry: config.retry,
           signal: stop.signal,
           wake,
+          clock: ctx.clock,
+          scheduler: ctx.scheduler,
           deliver,
           deadLetterUnreadable: async (texts) => {
             await deadLetter(
               texts.map((text) => ({
-                item: { kind: 'unreadable', text },
-                reason: 'the spill record is not a failure event or incident update',
+                item: { unreadable: text },
+                reason: 'the spill record is not an item of a stored lane',
                 errorCode: 'FL_SPILL_UNREADABLE',
               })),
             );

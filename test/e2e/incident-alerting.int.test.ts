@@ -16,6 +16,7 @@ import { withTestSchema } from '../support/database.ts';
 import { writeIncidentUpdates } from '../support/incident-writer.ts';
 import { tempBufferDir } from '../support/exporter-harness.ts';
 import { failureEvent } from '../support/failure-event-builder.ts';
+import { createTestMeter } from '../support/metric-reader.ts';
 import { startRecordingReceiver, type RecordingReceiver } from '../support/recording-receiver.ts';
 
 const T0 = Date.UTC(2026, 10, 22, 8, 0, 0);
@@ -54,6 +55,8 @@ async function agent(options: AgentOptions = {}): Promise<{
   pipelines: AgentPipelines;
   replay(events: FailureEvent[], batchSize: number): Promise<void>;
   advanceTo(ms: number): Promise<void>;
+  /** Resolves once every outbox is empty: each notification queued so far has had its answer. */
+  idle(): Promise<void>;
 }> {
   const r = options.receivers ?? ({} as Receivers);
   if (!options.receivers) {
@@ -81,11 +84,13 @@ service:
 `;
   const config = parseConfig(yaml, [...registry, incidentStore]);
   const time = createManualTime(options.startMs ?? T0);
+  const metrics = createTestMeter();
   const pipelines = await buildPipelines(config, {
     logger: pino({ level: 'silent' }),
     clock: time.clock,
     scheduler: time.scheduler,
     database: options.database ?? null,
+    meter: metrics.meter,
   });
   await pipelines.start();
   cleanup.push(() => pipelines.shutdown(5_000));
@@ -100,6 +105,9 @@ service:
       }
     },
     advanceTo: (ms) => time.advanceTo(ms),
+    async idle() {
+      await expect.poll(async () => (await metrics.read()).faultline_notifications_pending ?? 0, { timeout: 10_000, interval: 5 }).toBe(0);
+    },
   };
 }
 
@@ -117,7 +125,7 @@ describe('incident alerting, replayed', () => {
     await a.r.webhook.waitForRequests(2, 5_000);
     await a.r.pagerduty.waitForRequests(2, 5_000);
     await a.r.alertmanager.waitForRequests(2, 5_000);
-    await new Promise((r) => setTimeout(r, 300));
+    await a.idle();
 
     expect(a.r.webhook.requests.map(statusOf)).toEqual(['firing', 'resolved']);
     expect(a.r.pagerduty.requests.map(statusOf)).toEqual(['trigger', 'resolve']);
@@ -144,7 +152,7 @@ describe('incident alerting, replayed', () => {
     await a.r.webhook.waitForRequests(2, 5_000);
     await a.r.pagerduty.waitForRequests(1, 5_000);
     await a.r.slack.waitForRequests(1, 5_000);
-    await new Promise((r) => setTimeout(r, 300));
+    await a.idle();
 
     const hooks = a.r.webhook.requests.map((q) => (q.body as { commonLabels: Record<string, string> }).commonLabels);
     expect(hooks.map((l) => [l.category, l.subtype, l.priority]).sort()).toEqual([
@@ -170,7 +178,7 @@ describe('incident alerting, replayed', () => {
     await second.advanceTo(T0 + 199_500 + 300_000 + 10_000);
     await first.r.webhook.waitForRequests(2, 5_000);
     await first.r.pagerduty.waitForRequests(2, 5_000);
-    await new Promise((r) => setTimeout(r, 300));
+    await second.idle();
 
     expect(first.r.webhook.requests.map(statusOf)).toEqual(['firing', 'resolved']);
     expect(first.r.pagerduty.requests.map(statusOf)).toEqual(['trigger', 'resolve']);

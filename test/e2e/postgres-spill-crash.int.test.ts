@@ -86,7 +86,7 @@ describe('faultline run with the postgres exporter', () => {
     const { buffer } = openSpillBuffer({ path: spillPath, maxBytes: 1e9, synchronous: 'FULL', logger: pino({ level: 'silent' }) });
     for (let b = 0; b < N / 500; b++) {
       buffer.append(
-        Array.from({ length: 500 }, (_, i) => encodeItem({ kind: 'event', value: failureEvent(b * 500 + i) })),
+        Array.from({ length: 500 }, (_, i) => encodeItem({ lane: 'events', value: failureEvent(b * 500 + i) })),
         Date.now(),
       );
     }

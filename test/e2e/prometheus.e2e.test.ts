@@ -156,7 +156,7 @@ function ordinaryCalls(n: number): SpanInput[] {
 function leftoverSpillFile(path: string): void {
   const { buffer } = openSpillBuffer({ path, maxBytes: 1e8, synchronous: 'FULL', logger: pino({ level: 'silent' }) });
   buffer.append(
-    Array.from({ length: 40 }, (_, i) => encodeItem({ kind: 'event', value: failureEvent(i) })),
+    Array.from({ length: 40 }, (_, i) => encodeItem({ lane: 'events', value: failureEvent(i) })),
     Date.now() - 20 * 60_000,
   );
   buffer.close();

@@ -16,7 +16,7 @@ export function makeProcessorContext(overrides: Partial<ProcessorContext> = {}):
     id: 'test',
     logger: pino({ level: 'silent' }),
     clock: { now: () => 0 },
-    scheduler: { every: () => () => {} },
+    scheduler: { every: () => () => {}, after: () => () => {} },
     emit: async () => {},
     ...makeServices(),
     ...overrides,

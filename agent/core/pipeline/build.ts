@@ -6,7 +6,7 @@ import { createNoopMeter, type Meter } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import { createBackpressure, type Backpressure } from '../backpressure.ts';
 import { createHealth, type Health } from '../health.ts';
-import type { Database } from '../../store/database.ts';
+import type { Database } from '../database.ts';
 import type { Clock, Scheduler } from '../clock.ts';
 import type { ComponentContext, ComponentFactory, Consumer, Exporter, Processor, Receiver } from '../component.ts';
 import { RefusedError } from '../errors.ts';

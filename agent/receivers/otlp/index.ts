@@ -9,9 +9,8 @@ import { formatAddress, type BoundAddress } from '../../core/endpoint.ts';
 import { createOtlpGrpcServer, type OtlpGrpcServer } from './grpc-server.ts';
 import { createOtlpHttpServer, type OtlpHttpServer } from './http-server.ts';
 import { createIngest } from './ingest.ts';
-import { copyStats, createStats, type OtlpReceiverStats } from './stats.ts';
+import { copyStats, createStats, type ReceiverStats } from '../../core/receiver-stats.ts';
 
-export type { OtlpReceiverStats } from './stats.ts';
 export type { BoundAddress } from '../../core/endpoint.ts';
 
 /** How long shutdown waits for in-flight requests before cutting their connections. */
@@ -21,7 +20,7 @@ export interface OtlpReceiver extends Receiver {
   /** The addresses bound by start(), per enabled protocol (the real port when configured as 0). */
   addresses(): { http?: BoundAddress; grpc?: BoundAddress };
   /** A snapshot of the counters, by transport: accepted/rejected/refused items, failed requests by reason. */
-  stats(): OtlpReceiverStats;
+  stats(): ReceiverStats;
 }
 
 export default defineReceiver({

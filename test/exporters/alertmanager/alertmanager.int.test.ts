@@ -8,6 +8,7 @@ import { withTestSchema } from '../../support/database.ts';
 import { startExporter } from '../../support/exporter-harness.ts';
 import { failureEvent } from '../../support/failure-event-builder.ts';
 import { startIncidents } from '../../support/incidents-harness.ts';
+import { waitForTimer } from '../../support/manual-timers.ts';
 import { writeIncidentUpdates } from '../../support/incident-writer.ts';
 import { startRecordingReceiver, type RecordingReceiver } from '../../support/recording-receiver.ts';
 
@@ -44,8 +45,11 @@ describe('alertmanager exporter', () => {
     const [req] = await a.waitForRequests(1);
     expect(req.path).toBe('/api/v2/alerts');
     expect(alertsOf(req)).toHaveLength(1);
+    const retryAt = await waitForTimer(h.time); // b's first attempt failed; its retry waits
+    expect(b.requests).toHaveLength(0);
     b.setDown(false);
-    const [late] = await b.waitForRequests(1, 5_000);
+    await h.time.advanceTo(retryAt);
+    const [late] = await b.waitForRequests(1);
     expect(late.path).toBe('/api/v2/alerts');
     expect(late.text).toBe(req.text);
   });
@@ -87,7 +91,7 @@ describe('alertmanager exporter', () => {
     await drained();
     expect(alertsOf(am.requests[4]).map((a) => a.endsAt)).toEqual([at(90_000)]);
     await h.time.advanceTo(T0 + 300_000); // past it: nothing left to send
-    await new Promise((r) => setTimeout(r, 100));
+    await h.idle();
     expect(am.requests).toHaveLength(5);
   });
 

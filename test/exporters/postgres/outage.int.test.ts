@@ -74,7 +74,7 @@ describe('postgres exporter through an outage', () => {
   it('keeps a batch that finds the buffer full waiting, intake closed, until the drain makes room for it', async () => {
     const batch = (k: number) => createBatch({ events: Array.from({ length: 20 }, (_, i) => failureEvent(k * 20 + i)) });
     const batchBytes = batch(0).events.reduce(
-      (sum, value) => sum + Buffer.byteLength(encodeItem({ kind: 'event', value })) + RECORD_OVERHEAD_BYTES,
+      (sum, value) => sum + Buffer.byteLength(encodeItem({ lane: 'events', value })) + RECORD_OVERHEAD_BYTES,
       0,
     );
     // Room for two batches and a half: the third does not fit.

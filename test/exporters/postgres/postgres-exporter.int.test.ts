@@ -179,7 +179,7 @@ describe('postgres exporter', () => {
     const spillPath = tempSpillPath();
     const { buffer } = openSpillBuffer({ path: spillPath, maxBytes: 1e8, synchronous: 'FULL', logger: pino({ level: 'silent' }) });
     buffer.append(
-      events(0, 120).map((value) => encodeItem({ kind: 'event', value })),
+      events(0, 120).map((value) => encodeItem({ lane: 'events', value })),
       Date.now(),
     );
     buffer.close();
@@ -192,7 +192,7 @@ describe('postgres exporter', () => {
     const spillPath = tempSpillPath();
     const { buffer } = openSpillBuffer({ path: spillPath, maxBytes: 1e8, synchronous: 'FULL', logger: pino({ level: 'silent' }) });
     buffer.append(
-      events(0, 40).map((value) => encodeItem({ kind: 'event', value })),
+      events(0, 40).map((value) => encodeItem({ lane: 'events', value })),
       Date.now(),
     );
     buffer.close();

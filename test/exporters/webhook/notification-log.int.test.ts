@@ -7,6 +7,7 @@ import { startExporter } from '../../support/exporter-harness.ts';
 import { failureEvent } from '../../support/failure-event-builder.ts';
 import { startIncidents } from '../../support/incidents-harness.ts';
 import { writeIncidentUpdates } from '../../support/incident-writer.ts';
+import { fireNextTimer } from '../../support/manual-timers.ts';
 import { startRecordingReceiver } from '../../support/recording-receiver.ts';
 
 const T0 = Date.UTC(2026, 10, 22, 8, 0, 0);
@@ -33,7 +34,9 @@ describe('notification log', () => {
     const h = await startExporter(webhook, { url: receiver.url }, { id: 'webhook/ops', database: db.database });
     cleanup.push(async () => h.exporter.shutdown?.());
     await h.exporter.export(createBatch({ incidents: inc.updates }));
-    await receiver.waitForRequests(3, 5_000);
+    await receiver.waitForRequests(1);
+    await fireNextTimer(h.time); // the retry after the 503
+    await receiver.waitForRequests(3);
 
     const rows = async () =>
       (

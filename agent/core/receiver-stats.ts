@@ -1,6 +1,6 @@
-// The receiver's own counters, by transport, signal and reason: the Collector's
-// otelcol_receiver_{accepted,refused}_spans. Kept here because only the receiver knows why a
-// request failed; the pipeline's self-telemetry reads them through `receiver.stats()`.
+// A receiver's own counters, by transport, signal and reason: the Collector's
+// otelcol_receiver_{accepted,refused}_spans. Only a receiver knows why a request failed; it keeps
+// these and the agent's self-telemetry reads them through `receiver.stats()` (component.ts).
 
 export type Transport = 'http' | 'grpc';
 export type Signal = 'spans' | 'logs';
@@ -49,13 +49,13 @@ export interface TransportStats {
   };
 }
 
-export type OtlpReceiverStats = Record<Transport, TransportStats>;
+export type ReceiverStats = Record<Transport, TransportStats>;
 
-export function createStats(): OtlpReceiverStats {
+export function createStats(): ReceiverStats {
   return { http: emptyTransport(), grpc: emptyTransport() };
 }
 
-export function copyStats(s: OtlpReceiverStats): OtlpReceiverStats {
+export function copyStats(s: ReceiverStats): ReceiverStats {
   return structuredClone(s);
 }
 
