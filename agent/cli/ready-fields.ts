@@ -1,11 +1,8 @@
 // What `faultline run` says in its one "Agent started." line once everything listens: every
 // endpoint a sender, a scraper or a client needs (as bound, so port 0 shows the real port), and
-// where the data lives, so an operator reads the whole setup off one line. Database URLs are
-// shown without their password.
+// where the data lives (the database, and the local files components declare), so an operator
+// reads the whole setup off one line. Database URLs are shown without their password.
 import { resolve } from 'node:path';
-import { componentKey } from '../../config/resolve.ts';
-import postgresExporter from '../../exporters/postgres/index.ts';
-import { spillPath } from '../../exporters/postgres/spill-path.ts';
 import type { AgentConfig, Receiver } from '../core/component.ts';
 import { formatAddress, type BoundAddress } from '../core/endpoint.ts';
 
@@ -25,7 +22,9 @@ type Listening = Receiver & { addresses(): Record<string, BoundAddress | undefin
 
 export function readyFields(agent: RunningAgent): Record<string, unknown> {
   const { config } = agent;
-  const inUse = (section: 'receivers' | 'exporters') => [...new Set(Object.values(config.pipelines).flatMap((p) => p[section]))];
+  const inUse = (section: 'receivers' | 'processors' | 'exporters') => [
+    ...new Set(Object.values(config.pipelines).flatMap((p) => p[section])),
+  ];
 
   const receivers: Record<string, Record<string, string>> = {};
   for (const id of inUse('receivers')) {
@@ -35,10 +34,12 @@ export function readyFields(agent: RunningAgent): Record<string, unknown> {
     receivers[id] = Object.fromEntries(bound.map(([protocol, address]) => [protocol, formatAddress(address)]));
   }
 
-  const spill: Record<string, string> = {};
-  for (const id of inUse('exporters')) {
-    const component = config.components.get(componentKey('exporter', id));
-    if (component?.factory === postgresExporter) spill[id] = resolve(spillPath(id, component.config as Parameters<typeof spillPath>[1]));
+  const files: Record<string, Record<string, string>> = {};
+  for (const component of config.components.values()) {
+    if (!inUse(`${component.kind}s`).includes(component.id)) continue;
+    const declared = component.factory.localFiles?.(component.config, component.id) ?? {};
+    if (Object.keys(declared).length > 0)
+      files[component.id] = Object.fromEntries(Object.entries(declared).map(([what, path]) => [what, resolve(path)]));
   }
 
   const storage = !config.storage
@@ -53,6 +54,6 @@ export function readyFields(agent: RunningAgent): Record<string, unknown> {
     api: agent.api ? `http://${formatAddress(agent.api)}/api/v1/` : null,
     metrics: agent.metrics ? `http://${formatAddress(agent.metrics)}/metrics` : null,
     storage,
-    spill,
+    files,
   };
 }

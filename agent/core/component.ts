@@ -82,6 +82,11 @@ interface FactoryBase<C> {
    * stand in for (a receiver's URL or key). The component contract tests use it instead of `{}`.
    */
   readonly exampleConfig?: Record<string, unknown>;
+  /**
+   * Local files or directories this component keeps data in, by what they hold (e.g.
+   * `{ spill: 'data/spill/postgres.sqlite' }`), so `faultline run` can say at start where its data lives.
+   */
+  localFiles?(config: C, id: string): Record<string, string>;
 }
 
 export interface ReceiverFactory<C = unknown> extends FactoryBase<C> {

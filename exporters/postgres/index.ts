@@ -29,6 +29,7 @@ export default defineExporter({
   type: 'postgres',
   description: 'Writes failure events and incidents to PostgreSQL (idempotent); spills to a local SQLite buffer while it is down or slow.',
   configSchema: PostgresExporterConfig,
+  localFiles: (config, id) => ({ spill: spillPathOf(id, config) }),
   create(config, ctx) {
     const { id, logger, database, backpressure, health } = ctx;
     if (!database) {

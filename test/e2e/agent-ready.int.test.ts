@@ -38,7 +38,7 @@ const canConnect = (hostPort: string) =>
   });
 
 describe('the line faultline run logs once it has started', () => {
-  it('names every endpoint as bound, the database without its password, and the spill buffer', async () => {
+  it('names every endpoint as bound, the database without its password, and the spill buffer file', async () => {
     const own = await createOwnDatabase('ready');
     drops.push(own.drop);
     const spill = join(mkdtempSync(join(tmpdir(), 'faultline-ready-spill-')), 'events.sqlite');
@@ -79,7 +79,7 @@ service:
     // The bundled test server has a password; a DATABASE_URL given to the suite may not.
     const password = new URL(own.url).password;
     if (password) expect(JSON.stringify(agent.logs)).not.toContain(`:${password}@`);
-    expect(ready.spill).toEqual({ 'postgres/events': spill });
+    expect(ready.files).toEqual({ 'postgres/events': { spill } });
     expect(ready.pipelines).toEqual(['genai']);
   });
 
@@ -105,7 +105,7 @@ service:
     expect(lines.some((l) => l.startsWith('{'))).toBe(false);
     const started = lines.find((l) => l.includes('Agent started.'));
     expect(started).toMatch(
-      /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z {2}INFO {3}Agent started\. {2}pipelines=\["genai"\] receivers=\{"otlp":\{"http":"127\.0\.0\.1:\d+"\}\} api=null metrics=null storage=null spill=\{\}/,
+      /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z {2}INFO {3}Agent started\. {2}pipelines=\["genai"\] receivers=\{"otlp":\{"http":"127\.0\.0\.1:\d+"\}\} api=null metrics=null storage=null files=\{\}/,
     );
     expect(lines.some((l) => / INFO {3}Agent stopped\. /.test(l))).toBe(true);
   });

@@ -22,7 +22,7 @@ service:
 );
 
 describe('readyFields', () => {
-  it('names the bundled PostgreSQL by its data directory and each spill buffer in use by its full path', () => {
+  it('names the bundled PostgreSQL by its data directory and the files of each component in use by their full paths', () => {
     const fields = readyFields({
       config,
       receiver: () => undefined,
@@ -36,7 +36,7 @@ describe('readyFields', () => {
       api: 'http://127.0.0.1:8080/api/v1/',
       metrics: 'http://[::]:9464/metrics',
       storage: { kind: 'bundled', data_dir: resolve('pgdata') },
-      spill: { postgres: resolve('data/spill/postgres.sqlite'), 'postgres/archive': resolve('archive/spill.sqlite') },
+      files: { postgres: { spill: resolve('data/spill/postgres.sqlite') }, 'postgres/archive': { spill: resolve('archive/spill.sqlite') } },
     });
   });
 
