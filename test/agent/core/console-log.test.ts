@@ -46,6 +46,21 @@ describe('formatConsoleLine', () => {
     );
   });
 
+  it('escapes control characters, so a value can neither drive the terminal nor start a fake line', () => {
+    const json = JSON.stringify({
+      level: 30,
+      time: AT,
+      component: 'x\u001b[31m',
+      path: '/a\u001b[2J',
+      detail: 'C1 \u009b31m',
+      msg: 'One.\nFAKE',
+    });
+    const out = formatConsoleLine(json);
+    expect(out.split('\n')).toHaveLength(2); // the line, then the empty string after its newline
+    expect(out).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+    expect(out).toBe('2026-01-05T09:00:00.123Z  INFO   x\\u001b[31m  One.\\u000aFAKE  path="/a\\u001b[2J" detail="C1 \\u009b31m"\n');
+  });
+
   it('passes a line that is not a JSON record through unchanged', () => {
     expect(formatConsoleLine('not json')).toBe('not json\n');
   });
