@@ -6,7 +6,10 @@ import type { Writable } from 'node:stream';
 import { defineExporter } from '../../agent/core/component.ts';
 import { ExportError } from '../../agent/core/errors.ts';
 import { NdjsonConfig } from './config.ts';
-import { toJsonLine } from '../../agent/core/json-line.ts';
+import { toJsonLine, toPlainJsonLine } from '../../agent/core/json-line.ts';
+
+// Raw OTLP items carry bigint timestamps and byte values; every other lane is plain JSON.
+const RAW_LANES: ReadonlySet<string> = new Set(['spans', 'logs']);
 import { laneItems } from '../../agent/core/model/batch.ts';
 
 export default defineExporter({
@@ -38,7 +41,10 @@ export default defineExporter({
       },
       async export(batch) {
         let text = '';
-        for (const lane of config.lanes) for (const item of laneItems(batch, lane)) text += toJsonLine(item);
+        for (const lane of config.lanes) {
+          const line = RAW_LANES.has(lane) ? toJsonLine : toPlainJsonLine;
+          for (const item of laneItems(batch, lane)) text += line(item);
+        }
         if (text) await write(open(), text);
       },
       async shutdown() {

@@ -32,6 +32,7 @@ describe('configuration loading', () => {
       flush_interval_ms: 250,
       max_traces: 20_000,
       max_items_per_trace: 1_000,
+      max_batch_items: 256,
     });
     expect(config.service.shutdown_timeout_ms).toBe(15_000);
   });

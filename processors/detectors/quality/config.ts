@@ -41,24 +41,30 @@ export const WorkersConfig = z
       .int({ error: 'expected a whole number of threads (0 runs the expensive checks inline)' })
       .min(0, { error: 'expected a whole number of threads (0 runs the expensive checks inline)' })
       .max(16, { error: 'expected at most 16 threads' })
-      .default(1)
+      .nullable()
+      .default(null)
       .describe(
-        'Worker threads for the expensive checks (language identification, entity extraction); 0 runs them inline, deterministically (classify does).',
+        'Worker threads for the expensive checks (language identification, entity extraction); 0 runs them inline, deterministically (classify does); null: one per core beyond the first, at least 1 and at most 4.',
       ),
     budget_ms: milliseconds()
       .default(50)
       .describe(
-        "Worker time one batch's expensive checks get; a check not back by then is dropped and counted. A batch queued behind others gets its budget after theirs (up to max_wait_ms), so batches in flight together do not use up each other's.",
+        "Worker time one batch's expensive checks get, plus budget_per_check_ms for each of its checks; a check not back by then is dropped and counted. A batch queued behind others gets its budget after theirs (up to max_wait_ms), so batches in flight together do not use up each other's.",
       ),
+    budget_per_check_ms: milliseconds()
+      .default(20)
+      .describe("Worker time added to a batch's budget for each of its checks, so a large batch gets time in proportion."),
     max_wait_ms: milliseconds()
       .nullable()
       .default(null)
       .describe(
-        'The longest one batch waits for its expensive checks, counting the batches queued before it; null: the larger of 1,000 ms and budget_ms.',
+        "The longest one batch waits for its expensive checks, counting the batches queued before it; null: the larger of 30,000 ms and the batch's own budget.",
       ),
     max_queue: count('checks')
       .default(1_024)
-      .describe('Expensive checks waiting or running at once; past it new ones are refused (dropped and counted), so intake never stalls.'),
+      .describe(
+        'Expensive checks waiting or running at once. From half of it receivers refuse new data (503 + Retry-After) until the queue is back under a quarter, so checks are not dropped; past it new ones are refused (dropped and counted), so intake never stalls.',
+      ),
   })
   .refine((w) => w.max_wait_ms === null || w.max_wait_ms >= w.budget_ms, {
     path: ['max_wait_ms'],

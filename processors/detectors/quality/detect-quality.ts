@@ -10,6 +10,7 @@ import { findEmptyResponse, findTruncation } from './finish.ts';
 import { buildGroundingContext, judgeGrounding, screenFacts, type GroundingTally } from './grounding.ts';
 import { readJsonAnswer, type FormatRequest } from './json-format.ts';
 import { jsonProse } from './json-prose.ts';
+import { settleLanguages } from './language.ts';
 import { findRefusal } from './refusal.ts';
 import { findScoreFindings } from './scores.ts';
 import { checkInputTokens, type TokenCheck } from './input-token-check.ts';
@@ -93,15 +94,17 @@ export function inspectQuality(call: LlmCall, q: QualityConfig, documents: Trace
   const prose = format === null ? answer : jsonProse(json, q.grounding.max_scan_chars);
   const job: { language?: ExpensiveJob['language']; entities?: ExpensiveJob['entities'] } = {};
   if (q.language.enabled && format === null) {
-    // Only what identification reads crosses to the worker (plus room to tell code from prose).
+    // Only what identification reads crosses to the worker (plus room to tell code from prose);
+    // what plain evidence settles here (code, too short, one language both ways) never goes.
     const sample = q.language.sample_chars;
-    job.language = {
+    const language = {
       userText: userText(call, sample),
       systemPrompt: (content.systemPrompt ?? '').slice(0, 8 * sample),
       answer: answer.slice(0, 4 * sample),
       minLetters: q.language.min_letters,
       sampleChars: sample,
     };
+    if (settleLanguages(language, language) === null) job.language = language;
   }
   let grounding: GroundingTally | null = null;
   const context = groundingContext(call, documents, q);
