@@ -1,4 +1,5 @@
-// The faultline CLI entry point: the only place that exits the process (house style B6).
+// The faultline CLI entry point: the only place that exits the process, so every other module can be
+// run in a test or a longer-lived process without ending it.
 import { classifyCommand } from './cli/classify.ts';
 import { componentsCommand } from './cli/components.ts';
 import { EXIT, type Command, type CommandIo } from './cli/command.ts';
@@ -73,7 +74,7 @@ export async function dispatch(argv: string[], io: CommandIo): Promise<number> {
 
 export async function main(argv: string[]): Promise<never> {
   const failures = processFailureHandlers(
-    createLogger('info', pino.destination({ fd: 2, sync: true })),
+    createLogger('info', { destination: pino.destination({ fd: 2, sync: true }) }),
     (code) => process.exit(code),
     EXIT.failed,
   );

@@ -1,4 +1,4 @@
-// The contract every component implements (house style B2). Components import this file and the
+// The contract every component implements. Components import this file and the
 // shared model, never a sibling component. The pipeline owns chaining, fan-out, counting and
 // lifecycle order; a component only transforms, holds, or delivers.
 import type { Meter } from '@opentelemetry/api';
@@ -95,6 +95,11 @@ interface FactoryBase<C> {
   readonly exampleConfig?: Record<string, unknown>;
   /** `database`: it cannot run without `storage:`, so a configuration using it without one is invalid. */
   readonly requires?: readonly Requirement[];
+  /**
+   * Local files or directories this component keeps data in, by what they hold (e.g.
+   * `{ spill: 'data/spill/postgres.sqlite' }`), so `faultline run` can say at start where its data lives.
+   */
+  localFiles?(config: C, id: string): Record<string, string>;
 }
 
 export interface ReceiverFactory<C = unknown> extends FactoryBase<C> {

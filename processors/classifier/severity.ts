@@ -1,5 +1,5 @@
-// Severity as a pure function of the event being built and a snapshot of the system around it
-// (DESIGN.md §4). What the levels mean to a responder (reference: collector-reliability §4):
+// Severity as a pure function of the event being built and a snapshot of the system around it, so a
+// replay grades an event exactly as the live run did. What the levels mean to a responder:
 //   P1  page now: users are failing and nothing is absorbing it (security, outage with no fallback)
 //   P2  urgent: degraded, or failing over (fallback working, latency SLA broken, budget hit)
 //   P3  ticket: a single failed attempt or request, contained (throttled, bad request, safety block)

@@ -98,7 +98,7 @@ export const PATTERNS = {
     confidence: 0.8,
   },
 
-  // LiteLLM itself (reference §4.1).
+  // LiteLLM itself: the proxy's own refusals, not a provider's.
   no_healthy_deployment: { regex: /No healthy deployments? available|No deployments available/i, confidence: 0.95 },
   budget_exceeded: {
     regex:

@@ -1,7 +1,7 @@
 // `npm run bench detectors`: the content detectors' cost per call (p50/p99 on calls with 2–4 KB of
 // captured content), inline and for the checks that run in worker threads, and end-to-end
 // throughput of normalize → detectors → classifier with every detector on. Prints figures and the
-// targets of issue 5 (inline p99 ≤ 1 ms per call, ≥ 20k spans/s on one core); it never asserts.
+// targets it is held to (inline p99 ≤ 1 ms per call, ≥ 20k spans/s on one core); it never asserts.
 import { MeterProvider, MetricReader, type DataPoint } from '@opentelemetry/sdk-metrics';
 import type { Processor } from '../../agent/core/component.ts';
 import { createBatch, type Batch } from '../../agent/core/model/batch.ts';

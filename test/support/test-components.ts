@@ -1,6 +1,6 @@
-// Real, minimal implementations of the component contract for pipeline tests (house style B8:
-// in-memory fakes, not mocks): a receiver that hands its consumer to the test, an exporter that
-// records batches and can be told to fail or hang, processors that hold, drop, or fail on purpose.
+// Real, minimal implementations of the component contract for pipeline tests (in-memory stand-ins
+// that run the real contract, not mocks): a receiver that hands its consumer to the test, an exporter
+// that records batches and can be told to fail or hang, processors that hold, drop, or fail on purpose.
 import { z } from 'zod';
 import { defineExporter, defineProcessor, defineReceiver, type Consumer } from '../../agent/core/component.ts';
 import { createBatch, type Batch } from '../../agent/core/model/batch.ts';

@@ -1,5 +1,5 @@
-// The closed failure vocabulary (DESIGN.md §4): five categories, each with its subtypes. Extend
-// only by adding subtypes, never a sixth category.
+// The closed failure vocabulary: five categories, each with its subtypes. Extend only by adding
+// subtypes, never a sixth category: routing, runbooks and dashboards key on the five.
 import { z } from 'zod';
 
 export const SUBTYPES = {

@@ -1,6 +1,6 @@
 // Builds the running agent from a resolved config: exporters (shared), one processor chain per
 // pipeline, receivers (shared) wired to every pipeline that lists them. The chain is built here,
-// so components never call each other (house style B4).
+// so components never call each other and can be tested alone.
 import type { AgentConfig } from '../component.ts';
 import { createNoopMeter, type Meter } from '@opentelemetry/api';
 import type { Logger } from 'pino';

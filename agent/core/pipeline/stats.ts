@@ -1,5 +1,5 @@
-// Per-component counters kept by the pipeline, never by components (house style B4). The
-// Prometheus exporter (issue 7) reads them; tests and the shutdown summary do today.
+// Per-component counters kept by the pipeline, never by components, so every component is counted
+// the same way and none can forget. The agent's /metrics, the shutdown summary and tests read them.
 
 export interface ComponentStats {
   id: string;

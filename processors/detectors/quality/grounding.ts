@@ -1,4 +1,4 @@
-// The model-free hallucination screen (reference §4d): facts in the answer that appear nowhere in
+// The model-free hallucination screen (no judge model, so it runs inline on every answer): facts in the answer that appear nowhere in
 // the supplied context. A correct answer quotes its numbers from the context and passes; small
 // counts (0–10) are not judged, magnitude-word numbers (1.2 million) match within 5 %, and citation
 // markers are grounded by the documents retrieved. Entities join the tally from the worker.

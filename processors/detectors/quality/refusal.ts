@@ -1,6 +1,6 @@
 // refusal: the provider's own refusal field (OpenAI structured outputs `message.refusal`, kept by
 // normalize as a `refusal` part) decides outright; otherwise a refusal phrase that starts near the
-// opening of a short answer with no code or list in it (reference §4c). Phrases are whole
+// opening of a short answer with no code or list in it (a refusal is short and says so first). Phrases are whole
 // refusals ("I can't help with"), never a bare "I can't" or "I'm sorry": "I can't believe how good
 // this is" and "I'm sorry to hear that, here is the link" are answers.
 

@@ -1,4 +1,4 @@
-// PII in a completion, the Presidio way (reference §4b): a weak pattern proposes a candidate, a
+// PII in a completion, the Presidio way (recognizer, validator, context): a weak pattern proposes a candidate, a
 // checksum or format rule keeps or drops it, context words nearby raise the confidence. Only the
 // type, offset and a masked excerpt of each hit leave this module.
 import { maskDigits, maskEmail, maskValue } from './mask.ts';

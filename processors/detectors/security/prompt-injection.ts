@@ -1,4 +1,5 @@
-// Prompt injection and jailbreak phrases in user turns and tool/retrieval content (reference §4a).
+// Prompt injection and jailbreak phrases in user turns and tool/retrieval content (indirect injection
+// arrives through documents and tool results, not only the user).
 // Text is normalised once (normalize-text.ts); each family is a short list of weighted regexes with
 // bounded repetition only, so a scan is linear in the (capped) text length. A family's score is the
 // noisy-or of its distinct rules' weights; the text's verdict is its best family. Runs of base64 or

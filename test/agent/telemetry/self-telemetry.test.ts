@@ -96,7 +96,9 @@ describe('metrics endpoint lifecycle', () => {
     const first = createAgentTelemetry({ enabled: true, endpoint: '127.0.0.1:0' }, pino({ level: 'silent' }));
     await first.start();
     const second = createAgentTelemetry({ enabled: true, endpoint: `127.0.0.1:${first.address()!.port}` }, pino({ level: 'silent' }));
-    await expect(second.start()).rejects.toThrow(/service\.telemetry\.metrics\.endpoint\): the address is already in use/);
+    await expect(second.start()).rejects.toThrow(
+      /the address is already in use; stop the other process or change service\.telemetry\.metrics\.endpoint\./,
+    );
     await second.shutdown();
     await first.shutdown();
     await first.shutdown(); // safe twice

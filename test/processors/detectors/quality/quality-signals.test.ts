@@ -52,7 +52,7 @@ describe('format_violation', () => {
     expect(await qualityOf({ route: '/v1/other', output: 'plain prose answer' }, settings)).toEqual([]);
   });
 
-  // Decision (README): json_object promises bare JSON, so a fenced answer breaks a strict
+  // Decision (docs/how-it-works.md): json_object promises bare JSON, so a fenced answer breaks a strict
   // JSON.parse in the caller: a violation, at 0.7 because the body itself is fine.
   it('reports a JSON answer in a ```json fence as format:code_fence at 0.7, unless allow_code_fence', async () => {
     const fenced = '```json\n{"city":"Paris","temp_c":21}\n```';
