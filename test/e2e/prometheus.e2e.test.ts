@@ -272,12 +272,16 @@ scrape_configs:
   // Every rule active at one instant; the checks below evaluate every expression at it.
   const alerts = ruleQueries().map((q) => q.alert);
   let inactive = alerts;
-  evaluatedAt = await until('every alert rule to be pending or firing', async () => {
-    const t = settledNow();
-    const active = new Set((await promQuery('ALERTS', t)).map((r) => r.metric.alertname));
-    inactive = alerts.filter((a) => !active.has(a));
-    return inactive.length === 0 ? t : undefined;
-  }, 60_000).catch((err: Error) => {
+  evaluatedAt = await until(
+    'every alert rule to be pending or firing',
+    async () => {
+      const t = settledNow();
+      const active = new Set((await promQuery('ALERTS', t)).map((r) => r.metric.alertname));
+      inactive = alerts.filter((a) => !active.has(a));
+      return inactive.length === 0 ? t : undefined;
+    },
+    60_000,
+  ).catch((err: Error) => {
     throw new Error(`${err.message.split('\n')[0]}; still inactive: ${inactive.join(', ')}`, { cause: err });
   });
 }, 180_000);
