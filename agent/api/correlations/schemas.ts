@@ -3,27 +3,21 @@
 import { z } from 'zod';
 import { ClusterType, CorrelationEdge } from '../../core/model/correlation.ts';
 import { ClusterView } from '../../core/model/correlation-view.ts';
-import { cursorParameter } from '../cursor.ts';
 import type { NamedSchema } from '../openapi.ts';
 import { pageLimit, rfc3339 } from '../request-parameters.ts';
 
-export function clusterListQuery(maxPageSize: number) {
-  return z
-    .strictObject({
-      since: rfc3339().optional().describe('Only clusters still active at or after this time (latest failure at or after it).'),
-      until: rfc3339().optional().describe('Only clusters that began at or before this time (first failure at or before it).'),
-      provider: z.string().min(1).max(200).optional().describe('Only clusters with a failure on this provider (normalized, e.g. openai).'),
-      type: ClusterType.optional().describe('Only clusters of this type.'),
-      limit: pageLimit(maxPageSize)
-        .optional()
-        .describe(`Clusters per page, 1 to ${maxPageSize}; the server's default page size when omitted.`),
-      cursor: cursorParameter().optional(),
-    })
-    .superRefine((q, ctx) => {
-      if (q.since && q.until && Date.parse(q.until) < Date.parse(q.since)) {
-        ctx.addIssue({ code: 'custom', path: ['until'], message: `expected a time at or after since (${q.since}), got "${q.until}"` });
-      }
-    });
+/** The filters of the cluster list; limit and cursor are added by the list route. */
+export const CLUSTER_FILTERS = {
+  since: rfc3339().optional().describe('Only clusters still active at or after this time (latest failure at or after it).'),
+  until: rfc3339().optional().describe('Only clusters that began at or before this time (first failure at or before it).'),
+  provider: z.string().min(1).max(200).optional().describe('Only clusters with a failure on this provider (normalized, e.g. openai).'),
+  type: ClusterType.optional().describe('Only clusters of this type.'),
+};
+
+export function checkClusterFilters(q: { since?: string; until?: string }, ctx: z.RefinementCtx): void {
+  if (q.since && q.until && Date.parse(q.until) < Date.parse(q.since)) {
+    ctx.addIssue({ code: 'custom', path: ['until'], message: `expected a time at or after since (${q.since}), got "${q.until}"` });
+  }
 }
 
 export const ClusterIdParams = z.strictObject({
@@ -38,12 +32,6 @@ export const clusterDetailQuery = (maxEdges: number) =>
     edge_limit: pageLimit(maxEdges).optional().describe(`Edges to include, 1 to ${maxEdges} (oldest first); default ${maxEdges}.`),
   });
 
-export const ClusterPage = z.strictObject({
-  data: z.array(ClusterView).describe('Clusters, newest opened first (then by cluster_id).'),
-  next_cursor: z.string().nullable().describe('Pass as `cursor` to get the next page; null on the last page.'),
-});
-export type ClusterPage = z.infer<typeof ClusterPage>;
-
 export const ClusterDetail = z.strictObject({
   cluster: ClusterView,
   edges: z
@@ -55,5 +43,4 @@ export const ClusterDetail = z.strictObject({
 });
 export type ClusterDetail = z.infer<typeof ClusterDetail>;
 
-export const CLUSTER_PAGE: NamedSchema = { name: 'CorrelationClusterPage', schema: ClusterPage };
 export const CLUSTER_DETAIL: NamedSchema = { name: 'CorrelationClusterDetail', schema: ClusterDetail };
