@@ -1,15 +1,14 @@
 // Correlation clusters as gauges, from the correlations lane: how many are active by type and how
-// strong they are, and, for the dashboard's timeline, each active cluster's size labelled with its
-// root cause and the size of each of its effects. Only active clusters are observed, the largest
-// few, so series come and go with cascades and their number stays bounded.
-import type { Meter } from '@opentelemetry/api';
+// strong they are, and, for the dashboard's timeline, the failures in the active clusters by root
+// cause and by effect. The SDK keeps reporting the last value of a label set that a callback stops
+// observing (cumulative gauges), so every label set once seen is observed on each collection, at 0
+// when no active cluster has it; label values are bounded (taxonomy, limited providers and models).
+import type { Attributes, Meter } from '@opentelemetry/api';
 import { ClusterType, type CorrelationCluster, type CorrelationUpdate } from '../../agent/core/model/correlation.ts';
 import type { LabelLimiter } from './label-limiter.ts';
 
-/** Active clusters given their own timeline series (the largest first). */
-export const TIMELINE_CLUSTERS = 20;
-/** Effects observed per timeline cluster (the largest first). */
-export const EFFECTS_PER_CLUSTER = 10;
+/** Label sets kept per timeline gauge; past it new ones are not shown (the SDK's own limit is 2,000). */
+export const MAX_TIMELINE_SERIES = 500;
 
 export interface CorrelationGauges {
   record(updates: readonly CorrelationUpdate[]): void;
@@ -22,47 +21,55 @@ export function createCorrelationGauges(meter: Meter, limitProvider: LabelLimite
     description: 'Correlation clusters still active (a failure joined within their window), by cluster_type.',
   });
   const strength = meter.createObservableGauge('failure_correlation_strength', {
-    description: 'Mean strength (0–1) of the active correlation clusters of each cluster_type: how surely their failures are related.',
+    description:
+      'Mean strength (0–1) of the active correlation clusters of each cluster_type: how surely their failures are related; 0 when none is active.',
   });
-  const clusterEvents = meter.createObservableGauge('failure_correlation_cluster_events', {
-    description: 'Failures in each active correlation cluster, labelled with its root cause (the largest clusters only).',
+  const rootEvents = meter.createObservableGauge('failure_correlation_root_events', {
+    description: 'Failures in the active correlation clusters with this root cause (0 once none is active).',
   });
   const effectEvents = meter.createObservableGauge('failure_correlation_effect_events', {
-    description: 'Failures of each effect (a non-root kind) in the active correlation clusters, with how it is linked.',
+    description: 'Failures of this effect (a non-root kind) in the active correlation clusters with this root cause, by how it is linked.',
   });
+  const roots = new SeriesSet();
+  const effects = new SeriesSet();
 
   meter.addBatchObservableCallback(
     (r) => {
       for (const type of ClusterType.options) {
         const of = [...active.values()].filter((c) => c.cluster_type === type);
         r.observe(clustersActive, of.length, { cluster_type: type });
-        if (of.length > 0) r.observe(strength, of.reduce((s, c) => s + c.strength, 0) / of.length, { cluster_type: type });
+        r.observe(strength, of.length === 0 ? 0 : of.reduce((s, c) => s + c.strength, 0) / of.length, { cluster_type: type });
       }
-      const largest = [...active.values()].sort((a, b) => b.event_count - a.event_count).slice(0, TIMELINE_CLUSTERS);
-      for (const c of largest) {
+      roots.clear();
+      effects.clear();
+      for (const c of active.values()) {
         const root = c.root_cause;
-        r.observe(clusterEvents, c.event_count, {
-          cluster_id: c.cluster_id,
-          cluster_type: c.cluster_type,
+        const rootLabels = {
           root_category: root.category,
           root_subtype: root.subtype,
           root_provider: limitProvider(root.provider),
           root_model: limitModel(root.model ?? 'none'),
-        });
-        const effects = c.members.filter((m) => m.relation !== 'root').sort((a, b) => b.count - a.count);
-        for (const m of effects.slice(0, EFFECTS_PER_CLUSTER)) {
-          r.observe(effectEvents, m.count, {
-            cluster_id: c.cluster_id,
-            category: m.category,
-            subtype: m.subtype,
-            provider: limitProvider(m.provider),
-            model: limitModel(m.model ?? 'none'),
-            relation: m.relation,
-          });
+        };
+        roots.add({ cluster_type: c.cluster_type, ...rootLabels }, c.event_count);
+        for (const m of c.members) {
+          if (m.relation === 'root') continue;
+          effects.add(
+            {
+              ...rootLabels,
+              category: m.category,
+              subtype: m.subtype,
+              provider: limitProvider(m.provider),
+              model: limitModel(m.model ?? 'none'),
+              relation: m.relation,
+            },
+            m.count,
+          );
         }
       }
+      roots.observe((labels, value) => r.observe(rootEvents, value, labels));
+      effects.observe((labels, value) => r.observe(effectEvents, value, labels));
     },
-    [clustersActive, strength, clusterEvents, effectEvents],
+    [clustersActive, strength, rootEvents, effectEvents],
   );
 
   return {
@@ -78,4 +85,24 @@ export function createCorrelationGauges(meter: Meter, limitProvider: LabelLimite
       for (const [id, c] of active) if (Date.parse(c.last_seen_at) + 2 * c.window_ms < newestMs) active.delete(id);
     },
   };
+}
+
+/** Label sets with their current sums; a label set once seen stays, at 0 when nothing adds to it. */
+class SeriesSet {
+  private readonly series = new Map<string, { labels: Attributes; value: number }>();
+
+  clear(): void {
+    for (const s of this.series.values()) s.value = 0;
+  }
+
+  add(labels: Attributes, value: number): void {
+    const key = JSON.stringify(labels);
+    const seen = this.series.get(key);
+    if (seen) seen.value += value;
+    else if (this.series.size < MAX_TIMELINE_SERIES) this.series.set(key, { labels, value });
+  }
+
+  observe(each: (labels: Attributes, value: number) => void): void {
+    for (const s of this.series.values()) each(s.labels, s.value);
+  }
 }

@@ -48,12 +48,12 @@ describe('correlation metrics', () => {
       campaign: 0,
       temporal: 0,
     });
-    const strength = samples.filter((s) => s.name === 'failure_correlation_strength');
-    expect(strength.map((s) => s.labels.cluster_type)).toEqual(['cascade']);
-    expect(strength[0].value).toBeGreaterThan(0.5);
-    expect(strength[0].value).toBeLessThanOrEqual(1);
-    const cluster = samples.find((s) => s.name === 'failure_correlation_cluster_events')!;
-    expect(cluster.labels).toMatchObject({
+    const strength = new Map(samples.filter((s) => s.name === 'failure_correlation_strength').map((s) => [s.labels.cluster_type, s.value]));
+    expect(strength.get('cascade')).toBeGreaterThan(0.5);
+    expect(strength.get('cascade')).toBeLessThanOrEqual(1);
+    expect([strength.get('common_cause'), strength.get('campaign'), strength.get('temporal')]).toEqual([0, 0, 0]);
+    const cluster = samples.find((s) => s.name === 'failure_correlation_root_events')!;
+    expect(cluster.labels).toEqual({
       cluster_type: 'cascade',
       root_category: 'provider',
       root_subtype: 'timeout',
@@ -62,19 +62,46 @@ describe('correlation metrics', () => {
     });
     expect(cluster.value).toBe(31);
     const effects = samples.filter((s) => s.name === 'failure_correlation_effect_events');
+    expect(effects.every((s) => s.labels.root_subtype === 'timeout' && s.labels.root_model === 'gpt-4o')).toBe(true);
     expect(effects.map((s) => [s.labels.subtype, s.labels.relation, s.value])).toEqual([
       ['hallucination', 'same_trace', 10],
       ['regression', 'causal', 1],
     ]);
   });
 
-  it('drops a cluster from every series once it closes', async () => {
+  it('reports 0 in every series of a cluster once it closes, scraped before and after', async () => {
     const { exporter, scrape } = await exporterWithScrape();
-    await exporter.export(createBatch({ correlations: await cascadeUpdates(true) }));
+    const updates = await cascadeUpdates(true);
+    const closing = updates.filter((u) => u.cluster.state !== 'active');
+    expect(closing.length).toBeGreaterThan(0);
+    await exporter.export(createBatch({ correlations: updates.filter((u) => !closing.includes(u)) }));
+    expect((await scrape()).find((s) => s.name === 'failure_correlation_root_events')?.value).toBe(31);
+    await exporter.export(createBatch({ correlations: closing }));
     const samples = await scrape();
-    expect(samples.filter((s) => s.name === 'failure_correlation_clusters_active').every((s) => s.value === 0)).toBe(true);
-    expect(samples.filter((s) => s.name.startsWith('failure_correlation_') && s.name !== 'failure_correlation_clusters_active')).toEqual(
-      [],
-    );
+    const correlation = samples.filter((s) => s.name.startsWith('failure_correlation_'));
+    expect(correlation.map((s) => s.name)).toContain('failure_correlation_effect_events');
+    expect(correlation.filter((s) => s.value !== 0)).toEqual([]);
+  });
+
+  it('moves a cluster whose root cause changed between scrapes to its new root, the old root at 0', async () => {
+    const { exporter, scrape } = await exporterWithScrape();
+    const updates = await cascadeUpdates(false);
+    await exporter.export(createBatch({ correlations: updates }));
+    expect((await scrape()).filter((s) => s.name === 'failure_correlation_root_events').map((s) => s.labels.root_subtype)).toEqual([
+      'timeout',
+    ]);
+    const last = updates.at(-1)!;
+    const rerooted = {
+      ...last,
+      cluster: { ...last.cluster, revision: last.cluster.revision + 1, root_cause: { ...last.cluster.root_cause, subtype: 'outage' } },
+    };
+    await exporter.export(createBatch({ correlations: [rerooted] }));
+    const samples = await scrape();
+    const now = (name: string) => samples.filter((s) => s.name === name && s.value > 0).map((s) => s.labels.root_subtype);
+    expect(now('failure_correlation_root_events')).toEqual(['outage']);
+    expect(new Set(now('failure_correlation_effect_events'))).toEqual(new Set(['outage']));
+    // The old root's series stay, at 0: Prometheus would otherwise keep showing their last value.
+    const old = samples.filter((s) => s.name === 'failure_correlation_root_events' && s.labels.root_subtype === 'timeout');
+    expect(old.map((s) => s.value)).toEqual([0]);
   });
 });
