@@ -33,6 +33,8 @@ describe('/api/v1/openapi.json', () => {
     );
     expect(operations.sort()).toEqual([
       'GET /api/v1/failures listFailures',
+      'GET /api/v1/failures/correlations listCorrelations',
+      'GET /api/v1/failures/correlations/{cluster_id} getCorrelation',
       'GET /api/v1/failures/{id} getFailure',
       'GET /api/v1/incidents listIncidents',
       'GET /api/v1/incidents/{id} getIncident',
