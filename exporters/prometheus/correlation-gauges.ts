@@ -22,7 +22,7 @@ export function createCorrelationGauges(meter: Meter, limitProvider: LabelLimite
   });
   const strength = meter.createObservableGauge('failure_correlation_strength', {
     description:
-      'Mean strength (0–1) of the active correlation clusters of each cluster_type: how surely their failures are related; 0 when none is active.',
+      'Mean strength (0–1) of the active correlation clusters of each cluster_type (how surely their failures are related); 0 when none.',
   });
   const rootEvents = meter.createObservableGauge('failure_correlation_root_events', {
     description: 'Failures in the active correlation clusters with this root cause (0 once none is active).',

@@ -236,6 +236,7 @@ export function createCorrelator(settings: CorrelatorSettings): Correlator {
     }
     const strongest = [...best.values()].sort((a, b) => b.weight - a.weight)[0];
     let kind = cluster.kinds.get(f.key);
+    const newInCluster = kind === undefined;
     if (!kind) {
       kind = newKind(f, {
         relation: strongest ? strongest.relation : 'root',
@@ -261,6 +262,8 @@ export function createCorrelator(settings: CorrelatorSettings): Correlator {
           at: event.timestamp,
         });
     }
+    // A kind new to the cluster may be the effect (or cause) of a secondary match seen before it.
+    if (newInCluster) for (const carried of cluster.sameCall.values()) linkCarried(cluster, carried, ctx);
     for (const s of event.secondary) {
       const key = kindKey(s.category, s.subtype, event.provider, event.model);
       let carried = cluster.sameCall.get(key);

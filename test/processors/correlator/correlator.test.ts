@@ -149,6 +149,24 @@ describe('correlator', () => {
     expect(c.members[0].carried_by).toBe(c.members.indexOf(limitedMember));
   });
 
+  it('links a secondary match to the kinds that join after it: a spend spike seen first on a low-headroom call', async () => {
+    const calls = background(0, 4 * MIN, 500, [['openai', 'gpt-4o-mini']]);
+    const [first, ...rest] = calls.filter((_, i) => i > 120 && i % 4 === 0);
+    const spendOnHeadroom = eventOn(first, {
+      category: 'provider',
+      subtype: 'rate_limit_headroom_low',
+      provider: 'openai',
+      model: 'gpt-4o-mini',
+      secondary: [{ category: 'cost', subtype: 'spend_spike', detection_method: 'baseline' }],
+    });
+    const limited = rest.map((c) =>
+      eventOn(c, { category: 'provider', subtype: 'rate_limited', provider: 'openai', model: 'gpt-4o-mini' }),
+    );
+    const [c] = (await correlate({ events: [spendOnHeadroom, ...limited], calls })).clusters();
+    expect(c.root_cause).toMatchObject({ category: 'cost', subtype: 'spend_spike' });
+    expect(c.members.find((m) => m.subtype === 'rate_limited')).toMatchObject({ relation: 'causal', rule: 'volume_surge' });
+  });
+
   it('links the same failure on two providers by time only when their shared team singles them out', async () => {
     // A revoked key of one team: auth errors on both providers it calls.
     const calls = background(0, 4 * MIN, 300, [
