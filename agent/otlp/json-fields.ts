@@ -2,6 +2,7 @@
 // mapping allows (proto3 JSON plus hex ids, numbers for 64-bit ints, enum names) and otherwise
 // throws an OtlpDecodeError whose path ends at the offending key.
 
+import { storableText } from '../model/storable-text.ts';
 import { OtlpDecodeError } from './decode-error.ts';
 
 export type JsonObject = Record<string, unknown>;
@@ -54,9 +55,10 @@ export function describeJson(v: unknown): string {
 
 // null counts as absent everywhere: proto3 JSON writes defaults either way.
 
+/** Every string (keys and values alike) leaves as text PostgreSQL can store. */
 export function readJsonString(o: JsonObject, key: string, c: JsonCursor): string {
   const v = o[key];
-  if (typeof v === 'string') return v;
+  if (typeof v === 'string') return storableText(v);
   if (v === undefined || v === null) return '';
   return c.fail(key, `expected a string, got ${describeJson(v)}`);
 }

@@ -2,6 +2,7 @@
 // booleans as "True"/"False", protobuf JSON renders int64 as strings, int64 may arrive as
 // bigint), so every reader accepts the plausible spellings and returns null otherwise.
 import type { AttributeValue, Attributes } from '../../agent/model/otlp.ts';
+import { storableJsonValue } from '../../agent/model/storable-text.ts';
 
 /** A non-empty string; LiteLLM writes Python None as "", so "" counts as absent. */
 export function readString(value: AttributeValue | undefined): string | null {
@@ -48,7 +49,10 @@ export function readBoolean(value: AttributeValue | undefined): boolean | null {
   return null;
 }
 
-/** A structured value, or a JSON string of one; null when the string is not JSON. */
+/**
+ * A structured value, or a JSON string of one; null when the string is not JSON. Its strings are
+ * text PostgreSQL can store: a \u0000 or lone \ud800 escape inside the JSON becomes U+FFFD.
+ */
 export function readStructured(value: AttributeValue | undefined): AttributeValue | null {
   if (value === undefined || value === null) return null;
   if (typeof value !== 'string') return value;
@@ -56,8 +60,11 @@ export function readStructured(value: AttributeValue | undefined): AttributeValu
   // Only strings that look like JSON containers are worth a JSON.parse attempt.
   if (first !== 0x5b /* [ */ && first !== 0x7b /* { */) return null;
   try {
-    return JSON.parse(value) as AttributeValue;
+    const parsed = JSON.parse(value) as AttributeValue;
+    // The text itself is storable (the decoders saw to it); only a \u escape can add what is not.
+    return value.includes('\\u') ? storableJsonValue(parsed) : parsed;
   } catch {
+    // Not JSON, or nested too deep to walk (RangeError): unreadable either way.
     return null;
   }
 }
@@ -126,6 +133,12 @@ export function toText(value: AttributeValue | unknown): string | null {
   }
 }
 
+/**
+ * The first `maxChars` UTF-16 units. A cut through a surrogate pair ends in U+FFFD instead of the
+ * pair's lone first half, which PostgreSQL could not store; the length stays `maxChars` either way.
+ */
 export function truncate(text: string | null, maxChars: number): string | null {
-  return text !== null && text.length > maxChars ? text.slice(0, maxChars) : text;
+  if (text === null || text.length <= maxChars) return text;
+  const last = text.charCodeAt(maxChars - 1);
+  return last >= 0xd800 && last <= 0xdbff ? `${text.slice(0, maxChars - 1)}\ufffd` : text.slice(0, maxChars);
 }
