@@ -18,7 +18,16 @@ import * as otelJs from '../fixtures/spans/otel-js-openai.ts';
 import { buildLabelledSet, labelledSpans } from '../fixtures/labelled/labelled-set.ts';
 import { logRecord, span, type LogInput, type SpanInput } from './span-builder.ts';
 
-const SPAN_MODULES: readonly Record<string, unknown>[] = [litellmV1, litellmV2, litellmFailures, otelGenai, otelJs, openinference, openllmetry, nonGenAi];
+const SPAN_MODULES: readonly Record<string, unknown>[] = [
+  litellmV1,
+  litellmV2,
+  litellmFailures,
+  otelGenai,
+  otelJs,
+  openinference,
+  openllmetry,
+  nonGenAi,
+];
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isSpanInput = (v: unknown): v is SpanInput => isRecord(v) && typeof v.name === 'string' && isRecord(v.attributes);

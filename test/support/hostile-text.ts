@@ -7,21 +7,28 @@ import type { AttributeValue, Attributes, OtlpLogRecord, OtlpResource, OtlpSpan 
 /** NUL, a lone high and a lone low surrogate: each is refused by PostgreSQL text or jsonb. */
 export const HOSTILE = '\u0000\ud800\udfff';
 
-/** Text with the hostile characters at its end and, for longer text, after its first space too. */
-export function hostileString(s: string): string {
+/**
+ * Which strings get the characters: `text` only free text (a string with whitespace: messages,
+ * error bodies, prompts), so detectors still recognize what they read; `all` every string,
+ * identifiers (roles, providers, models, teams) and attribute keys included.
+ */
+export type HostileMode = 'text' | 'all';
+
+const isFreeText = (s: string): boolean => /\s/.test(s);
+
+/** `s` with the hostile characters appended (embedded JSON and Python literals: inside their strings). */
+export function hostileString(s: string, mode: HostileMode = 'all'): string {
   const first = s.charCodeAt(0);
   if (first === 0x7b || first === 0x5b) {
-    const viaJson = hostileJsonText(s);
+    const viaJson = hostileJsonText(s, mode);
     if (viaJson !== null) return viaJson;
     if (first === 0x7b && s.includes("'")) return hostilePythonLiteral(s);
   }
-  const space = s.indexOf(' ');
-  const inner = space > 0 && s.length > 20 ? `${s.slice(0, space)} ${HOSTILE}${s.slice(space)}` : s;
-  return `${inner}${HOSTILE}`;
+  return mode === 'all' || isFreeText(s) ? `${s}${HOSTILE}` : s;
 }
 
 /** A JSON text whose string leaves carry the hostile characters (as \u escapes), or null when not JSON. */
-function hostileJsonText(s: string): string | null {
+function hostileJsonText(s: string, mode: HostileMode): string | null {
   let parsed: unknown;
   try {
     parsed = JSON.parse(s);
@@ -29,7 +36,7 @@ function hostileJsonText(s: string): string | null {
     return null;
   }
   const walk = (v: unknown): unknown => {
-    if (typeof v === 'string') return `${v}${HOSTILE}`;
+    if (typeof v === 'string') return hostileString(v, mode);
     if (Array.isArray(v)) return v.map(walk);
     if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
     return v;
@@ -39,60 +46,65 @@ function hostileJsonText(s: string): string | null {
 
 /** LiteLLM's Python repr: string values get \x00 and \ud800 escapes, keys stay readable. */
 function hostilePythonLiteral(s: string): string {
-  return s.replace(/: '([^'\\]*)'/g, (_m, v: string) => `: '${v}\\x00\\ud800'`) + '';
+  return s.replace(/: '([^'\\]*)'/g, (_m, v: string) => `: '${v}\\x00\\ud800'`);
 }
 
-export function hostileValue(v: AttributeValue): AttributeValue {
-  if (typeof v === 'string') return hostileString(v);
-  if (Array.isArray(v)) return v.map(hostileValue);
-  if (v !== null && typeof v === 'object' && !(v instanceof Uint8Array)) return hostileAttributes(v);
+export function hostileValue(v: AttributeValue, mode: HostileMode = 'all'): AttributeValue {
+  if (typeof v === 'string') return hostileString(v, mode);
+  if (Array.isArray(v)) return v.map((x) => hostileValue(x, mode));
+  if (v !== null && typeof v === 'object' && !(v instanceof Uint8Array)) return hostileAttributes(v, mode);
   return v;
 }
 
-/** Every value made hostile, plus one extra attribute whose key is hostile too. */
-export function hostileAttributes(attrs: Attributes): Attributes {
+/** Every value made hostile; in `all` mode one extra attribute whose key is hostile too. */
+export function hostileAttributes(attrs: Attributes, mode: HostileMode = 'all'): Attributes {
   const out: Attributes = {};
-  for (const [k, v] of Object.entries(attrs)) out[k] = hostileValue(v);
-  out[`hostile.key${HOSTILE}`] = `value${HOSTILE}`;
+  for (const [k, v] of Object.entries(attrs)) out[k] = hostileValue(v, mode);
+  if (mode === 'all') out[`hostile.key${HOSTILE}`] = `value${HOSTILE}`;
   return out;
 }
 
-const resources = new Map<OtlpResource, OtlpResource>();
+const resources = new Map<string, Map<OtlpResource, OtlpResource>>();
 
-function hostileResource(r: OtlpResource): OtlpResource {
-  let out = resources.get(r);
-  if (!out) resources.set(r, (out = { ...r, attributes: hostileAttributes(r.attributes) }));
+function hostileResource(r: OtlpResource, mode: HostileMode): OtlpResource {
+  let byMode = resources.get(mode);
+  if (!byMode) resources.set(mode, (byMode = new Map()));
+  let out = byMode.get(r);
+  if (!out) byMode.set(r, (out = { ...r, attributes: hostileAttributes(r.attributes, mode) }));
   return out;
 }
 
 /**
- * The span with hostile text everywhere but its name and ids (names decide which vocabulary reads
+ * The span with hostile text everywhere but its ids and name (names decide which vocabulary reads
  * a span; `names: true` makes them hostile as well).
  */
-export function hostileSpan(span: OtlpSpan, options: { names?: boolean } = {}): OtlpSpan {
+export function hostileSpan(span: OtlpSpan, options: { mode?: HostileMode; names?: boolean } = {}): OtlpSpan {
+  const mode = options.mode ?? 'all';
+  const attributes = hostileAttributes(span.attributes, mode);
+  // Tags reach incident scopes and metric labels.
+  if (mode === 'all' && attributes['tag.tags'] === undefined) attributes['tag.tags'] = [`tag${HOSTILE}`, HOSTILE];
   return {
     ...span,
     name: options.names ? hostileString(span.name) : span.name,
-    traceState: span.traceState,
-    attributes: {
-      ...hostileAttributes(span.attributes),
-      // Identity and tags: they reach columns (team, route) and incident scopes.
-      'tag.tags': span.attributes['tag.tags'] !== undefined ? hostileValue(span.attributes['tag.tags']) : [`tag${HOSTILE}`, HOSTILE],
-    },
-    events: span.events.map((e) => ({ ...e, name: options.names ? hostileString(e.name) : e.name, attributes: hostileAttributes(e.attributes) })),
-    status: { ...span.status, message: span.status.message === '' ? '' : hostileString(span.status.message) },
-    resource: hostileResource(span.resource),
-    scope: { ...span.scope, version: `1.0${HOSTILE}`, attributes: hostileAttributes(span.scope.attributes) },
+    attributes,
+    events: span.events.map((e) => ({
+      ...e,
+      name: options.names ? hostileString(e.name) : e.name,
+      attributes: hostileAttributes(e.attributes, mode),
+    })),
+    status: { ...span.status, message: hostileString(span.status.message, mode) },
+    resource: hostileResource(span.resource, mode),
+    scope: { ...span.scope, version: mode === 'all' ? `1.0${HOSTILE}` : span.scope.version },
   };
 }
 
-export function hostileLogRecord(record: OtlpLogRecord): OtlpLogRecord {
+export function hostileLogRecord(record: OtlpLogRecord, mode: HostileMode = 'all'): OtlpLogRecord {
   return {
     ...record,
-    body: record.body === null ? null : hostileValue(record.body),
-    attributes: hostileAttributes(record.attributes),
-    severityText: `${record.severityText}${HOSTILE}`,
-    resource: hostileResource(record.resource),
+    body: record.body === null ? null : hostileValue(record.body, mode),
+    attributes: hostileAttributes(record.attributes, mode),
+    severityText: mode === 'all' ? `${record.severityText}${HOSTILE}` : record.severityText,
+    resource: hostileResource(record.resource, mode),
   };
 }
 
