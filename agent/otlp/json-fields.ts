@@ -21,6 +21,18 @@ export class JsonCursor {
   private readonly indices: number[] = [];
   private depth = 0;
 
+  /**
+   * `text` is the request's JSON text. JSON.parse can only make a NUL or a lone surrogate from a
+   * \u escape (a raw NUL is a syntax error), or copy a lone surrogate the text already holds; when
+   * the text has neither, no string needs checking, which spares a scan per string on the hot path.
+   */
+  constructor(text: string) {
+    this.uncheckedStrings = text.includes('\\u') || !text.isWellFormed();
+  }
+
+  /** Whether strings read from this request must be made storable one by one. */
+  readonly uncheckedStrings: boolean;
+
   enter(name: string, index: number): void {
     this.names[this.depth] = name;
     this.indices[this.depth] = index;
@@ -58,7 +70,7 @@ export function describeJson(v: unknown): string {
 /** Every string (keys and values alike) leaves as text PostgreSQL can store. */
 export function readJsonString(o: JsonObject, key: string, c: JsonCursor): string {
   const v = o[key];
-  if (typeof v === 'string') return storableText(v);
+  if (typeof v === 'string') return c.uncheckedStrings ? storableText(v) : v;
   if (v === undefined || v === null) return '';
   return c.fail(key, `expected a string, got ${describeJson(v)}`);
 }

@@ -74,6 +74,12 @@ describe('text from the OTLP decoders', () => {
     expect(out.status.message).toBe('bad\ufffd');
   });
 
+  it('replaces a lone surrogate that a JSON text handed over as a string holds raw, without an escape', () => {
+    const text = `{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"${'a'.repeat(32)}","spanId":"${'b'.repeat(16)}","name":"raw\ud800"}]}]}]}`;
+    expect(text).not.toContain('\\u');
+    expect(decodeTracesJson(text).spans[0].name).toBe('raw\ufffd');
+  });
+
   it('replaces them in OTLP/JSON log bodies', () => {
     const body = JSON.stringify({
       resourceLogs: [
