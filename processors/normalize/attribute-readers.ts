@@ -50,6 +50,41 @@ export function readBoolean(value: AttributeValue | undefined): boolean | null {
 }
 
 /**
+ * Longest identifier kept (provider, model, team, route, user, key alias, error class, data
+ * source…). Identifiers key detector state and incidents, become metric labels and indexed
+ * columns: a 1 MB "model" must not pin a megabyte per window nor exceed PostgreSQL's index row limit.
+ */
+export const MAX_IDENTIFIER_CHARS = 256;
+/** Longest error message kept: enough for any provider's error body, bounded for the pattern scans. */
+export const MAX_MESSAGE_CHARS = 8_192;
+/** Most tags (or finish reasons) kept from one list. */
+export const MAX_LIST_ITEMS = 64;
+
+/** An identifier: a non-empty string, cut to MAX_IDENTIFIER_CHARS. */
+export function readIdentifier(value: AttributeValue | undefined): string | null {
+  return truncate(readString(value), MAX_IDENTIFIER_CHARS);
+}
+
+/** The first of `keys` present as an identifier. */
+export function firstIdentifier(attrs: Attributes, keys: readonly string[]): string | null {
+  return truncate(firstString(attrs, keys), MAX_IDENTIFIER_CHARS);
+}
+
+/** An error message: a non-empty string, cut to MAX_MESSAGE_CHARS. */
+export function readMessage(value: AttributeValue | undefined): string | null {
+  return truncate(readString(value), MAX_MESSAGE_CHARS);
+}
+
+/** A list of identifiers (readStringArray's spellings), at most MAX_LIST_ITEMS of them. */
+export function readIdentifierList(value: AttributeValue | undefined): string[] | null {
+  const list = readStringArray(value);
+  if (list === null) return null;
+  const out = list.length > MAX_LIST_ITEMS ? list.slice(0, MAX_LIST_ITEMS) : list;
+  for (let i = 0; i < out.length; i++) if (out[i].length > MAX_IDENTIFIER_CHARS) out[i] = truncate(out[i], MAX_IDENTIFIER_CHARS)!;
+  return out;
+}
+
+/**
  * A structured value, or a JSON string of one; null when the string is not JSON. Its strings are
  * text PostgreSQL can store: a \u0000 or lone \ud800 escape inside the JSON becomes U+FFFD.
  */

@@ -11,6 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OtlpLogRecord, OtlpSpan } from '../../agent/model/otlp.ts';
 import { encodeLogsJson, encodeTracesJson } from '../../agent/otlp/encode-json.ts';
 import { encodeTracesProtobuf } from '../../agent/otlp/encode-traces-protobuf.ts';
+import { e2RateLimited } from '../fixtures/spans/litellm-v1.ts';
+import { span } from '../support/span-builder.ts';
 import { startAgentUnderTest, type AgentUnderTest } from '../support/agent-under-test.ts';
 import { withTestSchema } from '../support/database.ts';
 import { fixtureLogRecords, fixtureSpans, labelledSetSpans } from '../support/fixture-corpus.ts';
@@ -149,6 +151,37 @@ describe('text PostgreSQL cannot store, from every source', () => {
     const metrics = await (await fetch(agent.metricsUrl)).text();
     expect(metrics).toContain('\ufffd');
     expect(hasUnstorable(metrics)).toBe(false);
+  });
+
+  it('stores the failure of a span whose model, provider, team and route are a megabyte long', async () => {
+    const huge = 'm'.repeat(1024 * 1024);
+    const input = span({
+      ...e2RateLimited.input,
+      traceId: 'b1900000000000000000000000000001',
+      spanId: 'b190000000000001',
+      attributes: {
+        ...e2RateLimited.input.attributes,
+        'gen_ai.request.model': huge,
+        'gen_ai.system': huge,
+        'metadata.user_api_key_team_alias': huge,
+        'metadata.user_api_key_team_id': huge,
+        'http.route': huge,
+      },
+    });
+    await post('/v1/traces', 'application/x-protobuf', encodeTracesProtobuf([input]));
+    // PostgreSQL refused such a row (54000: index row size exceeds the btree maximum) before
+    // identifiers were cut where they enter the model.
+    await expect
+      .poll(
+        async () =>
+          (await db.pool.query(`SELECT length(model) AS n FROM failure_events WHERE trace_id = 'b1900000000000000000000000000001'`)).rows[0]
+            ?.n,
+        {
+          timeout: 20_000,
+        },
+      )
+      .toBe(256);
+    expect(Number((await db.pool.query('SELECT count(*) AS n FROM dead_letters')).rows[0].n)).toBe(0);
   });
 
   it('sends alert bodies without NUL or lone surrogates', async () => {
