@@ -381,8 +381,12 @@ export function buildRequest(c: FuzzCase, runId: number, nowMs: number): { spans
   }
   applyTree(spans, c.tree);
   if (c.repeat > 0) {
+    // 10,000 copies of a span of ordinary size: a megabyte attribute ten thousand times over is a
+    // 10 GB trace, which no sender batches (and which the test process could not even encode).
     const first = spans[0];
-    for (let i = 0; i < c.repeat; i++) spans.push({ ...first, spanId: hex(runId * 65536 + 4096 + i, 16), parentSpanId: first.spanId });
+    const attributes = Object.fromEntries(Object.entries(first.attributes).filter(([, v]) => typeof v !== 'string' || v.length <= 4096));
+    for (let i = 0; i < c.repeat; i++)
+      spans.push({ ...first, attributes, spanId: hex(runId * 65536 + 4096 + i, 16), parentSpanId: first.spanId });
   }
   const logs: OtlpLogRecord[] = [];
   if (c.logs !== null) {

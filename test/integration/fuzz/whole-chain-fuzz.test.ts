@@ -222,7 +222,12 @@ describe('semantic fuzzing of the whole chain', () => {
       for (const c of fc.sample(arb, { numRuns: 30, seed: 7 })) await runCase(c);
       heapAfterWarmUp = heapMib();
       try {
-        await fc.assert(fc.asyncProperty(arb, runCase), { numRuns: RUNS, seed: SEED, path: PATH, endOnFailure: false });
+        await fc.assert(fc.asyncProperty(arb, runCase), {
+          numRuns: RUNS,
+          seed: SEED,
+          path: PATH,
+          endOnFailure: process.env.FUZZ_NO_SHRINK === '1',
+        });
       } catch (err) {
         // fast-check's message holds the seed and path; say how to replay it.
         const m = /seed: (-?\d+), path: "([^"]*)"/.exec((err as Error).message);
