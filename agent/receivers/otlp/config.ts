@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { checkHttpTimeouts, httpTimeoutFields } from '../../../config/http-timeouts.ts';
 import { endpoint } from '../../../config/units.ts';
 
 const MIB = 1024 * 1024;
@@ -18,7 +19,9 @@ export const HttpProtocolConfig = z
       .positive()
       .default(64 * MIB)
       .describe('Largest request body accepted, counted after gzip decompression; larger requests get 413.'),
+    ...httpTimeoutFields,
   })
+  .superRefine(checkHttpTimeouts)
   .describe('OTLP/HTTP (POST /v1/traces and /v1/logs, protobuf or JSON, optional gzip). Omit to disable.');
 
 export const GrpcProtocolConfig = z

@@ -10,6 +10,7 @@ import { decodeLogsProtobuf } from '../../otlp/decode-logs-protobuf.ts';
 import { decodeTracesProtobuf } from '../../otlp/decode-traces-protobuf.ts';
 import type { Admission } from './admission.ts';
 import { BodyError, readBody } from './body-reader.ts';
+import { httpServerTimeouts } from '../../../config/http-timeouts.ts';
 import type { HttpProtocolConfig } from './config.ts';
 import { listenError, parseEndpoint, type BoundAddress } from './endpoint.ts';
 import type { Ingest, IngestOutcome } from './ingest.ts';
@@ -110,7 +111,7 @@ export function createOtlpHttpServer(config: HttpProtocolConfig, deps: HttpServe
     sendOutcome(res, encoding, signal, outcome);
   }
 
-  const server = createServer((req, res) => {
+  const server = createServer({ ...httpServerTimeouts(config) }, (req, res) => {
     handle(req, res).catch((err: unknown) => {
       warn({ err, path: req.url }, 'An OTLP/HTTP request failed unexpectedly; the sender got 500.');
       if (res.headersSent) res.destroy();

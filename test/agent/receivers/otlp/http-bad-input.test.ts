@@ -98,6 +98,31 @@ describe('size limit (after decompression)', () => {
     await expectStillAnswers(r);
   });
 
+  it('lets a sender read its 413 even when it is still uploading a body well over the limit', async () => {
+    // A 413 the sender cannot read (the connection reset under its upload) looks retryable to an
+    // OTLP exporter, which would send the same oversized request again and again.
+    const small = await startReceiver({ http: { max_request_body_bytes: 1024 * 1024 }, grpc: false });
+    try {
+      for (const size of [1.5, 1.9]) {
+        const body = Buffer.alloc(Math.round(size * 1024 * 1024), 0x20);
+        // With Content-Length (known at once to be too large), and streamed (found out while reading).
+        for (const streamed of [false, true]) {
+          const res = await fetch(`${small.httpUrl}/v1/traces`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/x-protobuf' },
+            body: streamed ? new Blob([body]).stream() : body,
+            duplex: 'half',
+          } as RequestInit);
+          expect(res.status, `${size} MiB${streamed ? ', streamed' : ''}`).toBe(413);
+          await res.arrayBuffer();
+        }
+      }
+      await expectStillAnswers(small);
+    } finally {
+      await small.stop();
+    }
+  });
+
   it('answers a gzip bomb (200 MiB of zeros) with 413 without inflating it', async () => {
     // 200 MiB of zeros gzip to about 200 KB: under a 1 MiB limit on the wire, far over it inflated.
     const bombed = await startReceiver({ http: { max_request_body_bytes: 1024 * 1024 }, grpc: false });
