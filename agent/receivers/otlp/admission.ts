@@ -30,8 +30,16 @@ export function memoryLimit(configured: number | null, heapLimitBytes: number): 
 }
 
 export interface Admission {
-  /** A RefusedError when the heap is over the mark, else null. */
-  check(): RefusedError | null;
+  /**
+   * A RefusedError when the heap plus the request bodies held (plus `incomingBytes`, a new
+   * request's announced size) is over the mark, else null. A lone request is always let in.
+   */
+  check(incomingBytes?: number): RefusedError | null;
+  /** Counts body bytes a request now holds (received, or inflated from gzip), until released. */
+  holdBody(bytes: number): void;
+  releaseBody(bytes: number): void;
+  /** Bytes of request bodies held now. */
+  heldBodyBytes(): number;
   /** Stops watching the garbage collector. */
   close(): void;
 }
@@ -64,31 +72,46 @@ export function processHeap(): HeapReadings {
 }
 
 export function createAdmission(limitMib: number, heap: HeapReadings = processHeap()): Admission {
+  let bodies = 0;
+  const counting = {
+    holdBody(bytes: number) {
+      bodies += bytes;
+    },
+    releaseBody(bytes: number) {
+      bodies -= bytes;
+    },
+    heldBodyBytes: () => bodies,
+  };
   if (limitMib === 0) {
     heap.close();
-    return { check: () => null, close() {} };
+    return { check: () => null, ...counting, close() {} };
   }
   const limitBytes = limitMib * MIB;
   let sampledAt = -Infinity;
   let heapBytes = 0;
   return {
-    check() {
+    // Request bodies are Buffers outside the V8 heap: under overload, connections read faster than
+    // the pipeline decodes would otherwise grow the process's memory with the heap looking fine.
+    check(incomingBytes = 0) {
       const now = performance.now();
       if (now - sampledAt >= SAMPLE_INTERVAL_MS) {
         heapBytes = heap.used();
         sampledAt = now;
       }
-      if (heapBytes <= limitBytes) return null;
+      const held = bodies > 0 ? bodies + incomingBytes : 0;
+      if (heapBytes + held <= limitBytes) return null;
       // Over the mark: if the latest full GC left the live heap under it, the rest is garbage
       // V8 will collect when it needs the room; a live heap over the mark shows at the next one.
       const live = heap.afterFullGc();
-      if (live !== null && live <= limitBytes) return null;
+      if (live !== null && live + held <= limitBytes) return null;
+      const inUse = (live ?? heapBytes) + held;
       return new RefusedError(
-        `The agent's heap (${Math.round((live ?? heapBytes) / MIB)} MiB) is above its limit of ${limitMib} MiB; retry later.`,
+        `The agent's memory (${Math.round(inUse / MIB)} MiB of heap and request bodies) is above its limit of ${limitMib} MiB; retry later.`,
         'memory',
         RETRY_AFTER_SEC,
       );
     },
+    ...counting,
     close: () => heap.close(),
   };
 }

@@ -64,7 +64,7 @@ export function createOtlpHttpServer(config: HttpProtocolConfig, deps: HttpServe
       ingest.countFailure('http', 'shutting_down');
       return sendStatus(res, replyAs, 503, 'The agent is shutting down; retry against another instance or later.', { retryAfterSec: 1 });
     }
-    const overMemory = admission.check();
+    const overMemory = admission.check(Number(req.headers['content-length']) || 0);
     if (overMemory) {
       ingest.countFailure('http', 'memory');
       return sendStatus(res, replyAs, 503, overMemory.message, { retryAfterSec: overMemory.retryAfterSec });
@@ -81,8 +81,14 @@ export function createOtlpHttpServer(config: HttpProtocolConfig, deps: HttpServe
     }
 
     let body: Buffer;
+    let held = 0;
+    // Until the answer is out, the body (and what was decoded from it) is memory this request holds.
+    res.once('close', () => admission.releaseBody(held));
     try {
-      body = await readBody(req, limit, contentEncoding === 'gzip');
+      body = await readBody(req, limit, contentEncoding === 'gzip', (bytes) => {
+        held += bytes;
+        admission.holdBody(bytes);
+      });
     } catch (err) {
       if (!(err instanceof BodyError)) throw err;
       if (err.reason === 'too_large') {

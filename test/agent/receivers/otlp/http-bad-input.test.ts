@@ -301,7 +301,7 @@ describe('memory high-water mark', () => {
       const res = await postJson(low, jsonTraces(jsonSpan('0000000000000101')));
       expect(res.status).toBe(503);
       expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
-      expect((await readJson(res)).message).toMatch(/heap .* is above its limit of 1 MiB/);
+      expect((await readJson(res)).message).toMatch(/memory .* is above its limit of 1 MiB/);
       expect(low.sink.batches).toHaveLength(0);
       expect(low.receiver.stats().http.requests.failed.memory).toBe(1);
     } finally {

@@ -51,7 +51,7 @@ describe('the heap check', () => {
   it('refuses with a retryable memory error when the heap is over the mark and no full GC has shown less', () => {
     const refusal = createAdmission(100, heapOf(150, null)).check();
     expect(refusal).toMatchObject({ reason: 'memory', retryAfterSec: 5 });
-    expect(refusal?.message).toMatch(/heap \(150 MiB\) is above its limit of 100 MiB/);
+    expect(refusal?.message).toMatch(/memory \(150 MiB of heap and request bodies\) is above its limit of 100 MiB/);
   });
 
   it('admits over the mark when the latest full GC left the live heap under it: the rest is uncollected garbage', () => {
@@ -59,10 +59,21 @@ describe('the heap check', () => {
   });
 
   it('refuses when the latest full GC left more live than the mark, naming that figure', () => {
-    expect(createAdmission(100, heapOf(1_100, 130)).check()?.message).toMatch(/heap \(130 MiB\)/);
+    expect(createAdmission(100, heapOf(1_100, 130)).check()?.message).toMatch(/memory \(130 MiB /);
   });
 
   it('never refuses with the check off (0)', () => {
     expect(createAdmission(0, heapOf(10_000, 10_000)).check()).toBeNull();
+  });
+
+  it('counts request bodies held, which live outside the heap, against the same mark', () => {
+    const admission = createAdmission(100, heapOf(60, 60));
+    expect(admission.check(30 * MIB)).toBeNull(); // nothing held yet: a lone request always gets in
+    admission.holdBody(30 * MIB);
+    expect(admission.check(5 * MIB)).toBeNull(); // 60 + 30 + 5 ≤ 100
+    expect(admission.check(20 * MIB)?.message).toMatch(/memory \(110 MiB of heap and request bodies\)/);
+    admission.releaseBody(30 * MIB);
+    expect(admission.heldBodyBytes()).toBe(0);
+    expect(admission.check(20 * MIB)).toBeNull();
   });
 });
