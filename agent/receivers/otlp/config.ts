@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { checkHttpTimeouts, httpTimeoutFields } from '../../../config/http-timeouts.ts';
-import { endpoint } from '../../../config/units.ts';
+import { count, endpoint } from '../../../config/units.ts';
 
 const MIB = 1024 * 1024;
 
@@ -19,6 +19,11 @@ export const HttpProtocolConfig = z
       .positive()
       .default(64 * MIB)
       .describe('Largest request body accepted, counted after gzip decompression; larger requests get 413.'),
+    max_concurrent_requests: count('requests')
+      .default(128)
+      .describe(
+        "Requests handled at once (from their headers to their answer); more get 429 + Retry-After at once, so a CPU-bound agent answers overload quickly instead of queueing requests past their senders' timeouts.",
+      ),
     ...httpTimeoutFields,
   })
   .superRefine(checkHttpTimeouts)

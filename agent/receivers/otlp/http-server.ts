@@ -41,6 +41,8 @@ export function createOtlpHttpServer(config: HttpProtocolConfig, deps: HttpServe
   const { ingest, admission, isShuttingDown } = deps;
   const warn = createSampledWarning(deps.logger);
   const limit = config.max_request_body_bytes;
+  /** Requests between their headers and their answer. */
+  let handling = 0;
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '/').split('?', 1)[0];
@@ -64,6 +66,18 @@ export function createOtlpHttpServer(config: HttpProtocolConfig, deps: HttpServe
       ingest.countFailure('http', 'shutting_down');
       return sendStatus(res, replyAs, 503, 'The agent is shutting down; retry against another instance or later.', { retryAfterSec: 1 });
     }
+    if (handling >= config.max_concurrent_requests) {
+      ingest.countFailure('http', 'queue');
+      return sendStatus(
+        res,
+        replyAs,
+        429,
+        `The agent is handling ${handling} requests, its limit (receivers.otlp.protocols.http.max_concurrent_requests); retry shortly.`,
+        { retryAfterSec: 1 },
+      );
+    }
+    handling++;
+    res.once('close', () => handling--);
     const overMemory = admission.check(Number(req.headers['content-length']) || 0);
     if (overMemory) {
       ingest.countFailure('http', 'memory');

@@ -15,6 +15,7 @@ describe('otlp receiver config', () => {
         http: {
           endpoint: '127.0.0.1:4318',
           max_request_body_bytes: 67108864,
+          max_concurrent_requests: 128,
           read_header_timeout_ms: 10_000,
           read_timeout_ms: 60_000,
           idle_timeout_ms: 30_000,
@@ -35,6 +36,7 @@ describe('otlp receiver config', () => {
     expect(schema.parse({ protocols: { http: null } }).protocols.http).toEqual({
       endpoint: '127.0.0.1:4318',
       max_request_body_bytes: 67108864,
+      max_concurrent_requests: 128,
       read_header_timeout_ms: 10_000,
       read_timeout_ms: 60_000,
       idle_timeout_ms: 30_000,

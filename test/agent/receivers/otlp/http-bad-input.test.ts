@@ -330,3 +330,31 @@ function gzipZeros(size: number): Promise<Buffer> {
     write();
   });
 }
+
+describe('concurrent request limit', () => {
+  it('answers requests past max_concurrent_requests with 429 and Retry-After at once, and takes them again once one is answered', async () => {
+    const small = await startReceiver({ http: { max_concurrent_requests: 2 }, grpc: false });
+    try {
+      const held = small.sink.hold();
+      const first = postJson(small, jsonTraces(jsonSpan('0000000000000201')));
+      await held;
+      const second = postJson(small, jsonTraces(jsonSpan('0000000000000202')));
+      // Both are in the pipeline or reading: the third is turned away before its body is read.
+      await new Promise((r) => setTimeout(r, 100));
+      const third = await postJson(small, jsonTraces(jsonSpan('0000000000000203')));
+      expect(third.status).toBe(429);
+      expect(third.headers.get('retry-after')).toBe('1');
+      expect((await readJson(third)).message).toMatch(
+        /handling 2 requests, its limit \(receivers\.otlp\.protocols\.http\.max_concurrent_requests\)/,
+      );
+      expect(small.receiver.stats().http.requests.failed.queue).toBe(1);
+      small.sink.release();
+      expect((await first).status).toBe(200);
+      expect((await second).status).toBe(200);
+      expect((await postJson(small, jsonTraces(jsonSpan('0000000000000204')))).status).toBe(200);
+    } finally {
+      small.sink.release();
+      await small.stop();
+    }
+  });
+});
