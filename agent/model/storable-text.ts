@@ -24,6 +24,13 @@ export function storableUtf8Text(s: string): string {
   return s.indexOf('\u0000') === -1 ? s : s.replaceAll('\u0000', REPLACEMENT);
 }
 
+/** The first `maxChars` UTF-16 units, one fewer when the cut would leave half a surrogate pair. */
+export function cutText(text: string, maxChars: number): string {
+  if (text.length <= maxChars) return text;
+  const last = text.charCodeAt(maxChars - 1);
+  return text.slice(0, last >= 0xd800 && last <= 0xdbff ? maxChars - 1 : maxChars);
+}
+
 /** A code point read from an escape (\x00, \u0000, \ud800 …) as text PostgreSQL can store. */
 export function storableCodePoint(codePoint: number): string {
   if (codePoint === 0 || (codePoint >= 0xd800 && codePoint <= 0xdfff)) return REPLACEMENT;

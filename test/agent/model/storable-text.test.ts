@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isStorableText, storableCodePoint, storableJsonValue, storableText } from '../../../agent/model/storable-text.ts';
+import { cutText, isStorableText, storableCodePoint, storableJsonValue, storableText } from '../../../agent/model/storable-text.ts';
+import { truncate } from '../../../agent/notify/alert-content.ts';
 
 describe('storableText', () => {
   it('replaces NUL and lone surrogates with U+FFFD and keeps surrogate pairs', () => {
@@ -64,5 +65,19 @@ describe('storableJsonValue', () => {
     expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
     expect(Object.hasOwn(out, '__proto__')).toBe(true);
     expect((out as { polluted?: unknown }).polluted).toBeUndefined();
+  });
+});
+
+describe('cutText', () => {
+  it('cuts before a surrogate pair rather than through it', () => {
+    expect(cutText('ab😀c', 3)).toBe('ab');
+    expect(cutText('ab😀c', 4)).toBe('ab😀');
+    expect(cutText('abc', 5)).toBe('abc');
+  });
+
+  it('keeps alert annotations cut at their limit whole', () => {
+    const cut = truncate(`${'x'.repeat(1_998)}😀😀`, 2_000);
+    expect(cut.isWellFormed()).toBe(true);
+    expect(cut).toBe(`${'x'.repeat(1_998)}…`);
   });
 });
