@@ -63,7 +63,8 @@ receivers: { otlp: { protocols: { http: { endpoint: "127.0.0.1:0" } } } }
 processors:
   normalize: {}
   trace_assembler: { wait_ms: 100, flush_interval_ms: 50 }
-  detectors: {}
+  # Expensive quality checks inline, as classify runs them: a failure replays by its seed alone.
+  detectors: { quality: { workers: { threads: 0 } } }
   classifier: {}
   incidents: {}
 exporters:
