@@ -14,7 +14,8 @@ export const httpTimeoutFields = {
   read_timeout_ms: milliseconds()
     .default(HTTP_TIMEOUT_DEFAULTS.read_timeout_ms)
     .describe(
-      'Longest a client may take to send a whole request, headers and body; a slower one gets 408 and its connection is closed. At least read_header_timeout_ms.',
+      'Longest a client may take to send a whole request, headers and body; a slower one gets 408 and its connection ' +
+        'is closed. At least read_header_timeout_ms.',
     ),
   idle_timeout_ms: milliseconds()
     .default(HTTP_TIMEOUT_DEFAULTS.idle_timeout_ms)

@@ -106,7 +106,8 @@ export function createAdmission(limitMib: number, heap: HeapReadings = processHe
       if (live !== null && live + held <= limitBytes) return null;
       const inUse = (live ?? heapBytes) + held;
       return new RefusedError(
-        `The agent's memory (${Math.round(inUse / MIB)} MiB of heap and request bodies) is above its limit of ${limitMib} MiB; retry later.`,
+        `The agent's memory (${Math.round(inUse / MIB)} MiB of heap and request bodies) is above its limit of ${limitMib} MiB; ` +
+          'retry later.',
         'memory',
         RETRY_AFTER_SEC,
       );

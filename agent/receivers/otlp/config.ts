@@ -22,7 +22,8 @@ export const HttpProtocolConfig = z
     max_concurrent_requests: count('requests')
       .default(128)
       .describe(
-        "Requests handled at once (from their headers to their answer); more get 429 + Retry-After at once, so a CPU-bound agent answers overload quickly instead of queueing requests past their senders' timeouts.",
+        'Requests handled at once (from their headers to their answer); more get 429 + Retry-After at once, so a CPU-bound ' +
+          "agent answers overload quickly instead of queueing requests past their senders' timeouts.",
       ),
     ...httpTimeoutFields,
   })
@@ -57,7 +58,9 @@ export const OtlpReceiverConfig = z.strictObject({
     .nullable()
     .default(null)
     .describe(
-      'Memory high-water mark: while the live heap plus the OTLP/HTTP request bodies held is above it, new requests get 503 + Retry-After (gRPC UNAVAILABLE: heap only). null: 1024, or 80% of the V8 heap limit (--max-old-space-size) when that is lower; a value above that share is lowered to it, with a warning. 0 turns the check off.',
+      'Memory high-water mark: while the live heap plus the OTLP/HTTP request bodies held is above it, new requests get ' +
+        '503 + Retry-After (gRPC UNAVAILABLE: heap only). null: 1024, or 80% of the V8 heap limit (--max-old-space-size) ' +
+        'when that is lower; a value above that share is lowered to it, with a warning. 0 turns the check off.',
     ),
 });
 export type OtlpReceiverConfig = z.infer<typeof OtlpReceiverConfig>;
