@@ -6,6 +6,7 @@ import normalize from '../processors/normalize/index.ts';
 import traceAssembler from '../processors/trace-assembler/index.ts';
 import detectors from '../processors/detectors/index.ts';
 import classifier from '../processors/classifier/index.ts';
+import baseline from '../processors/baseline/index.ts';
 import incidents from '../processors/incidents/index.ts';
 import ndjson from '../exporters/ndjson/index.ts';
 import file from '../exporters/file/index.ts';
@@ -22,6 +23,7 @@ export const registry: readonly ComponentFactory[] = checkUnique([
   traceAssembler,
   detectors,
   classifier,
+  baseline,
   incidents,
   ndjson,
   file,

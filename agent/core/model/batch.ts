@@ -4,6 +4,7 @@ import type { OtlpLogRecord, OtlpSpan } from './otlp.ts';
 import type { FailureEvent } from './failure-event.ts';
 import type { IncidentUpdate } from './incident.ts';
 import type { ContentEvent, TelemetryItem } from './llm-call.ts';
+import type { BaselineSnapshot } from './baseline.ts';
 
 export interface Batch {
   /** Raw spans from receivers; normalize consumes them. */
@@ -18,15 +19,25 @@ export interface Batch {
   readonly events: readonly FailureEvent[];
   /** Incident lifecycle transitions, from the incidents processor. */
   readonly incidents: readonly IncidentUpdate[];
+  /** Learned per-provider profiles and their current deviations, from the baseline processor. */
+  readonly baselines: readonly BaselineSnapshot[];
 }
 
 export function createBatch(lanes: Partial<Batch> = {}): Batch {
-  return { spans: [], logs: [], calls: [], content: [], events: [], incidents: [], ...lanes };
+  return { spans: [], logs: [], calls: [], content: [], events: [], incidents: [], baselines: [], ...lanes };
 }
 
 /** Items across all lanes: what the pipeline counts in and out of each component. */
 export function countItems(batch: Batch): number {
-  return batch.spans.length + batch.logs.length + batch.calls.length + batch.content.length + batch.events.length + batch.incidents.length;
+  return (
+    batch.spans.length +
+    batch.logs.length +
+    batch.calls.length +
+    batch.content.length +
+    batch.events.length +
+    batch.incidents.length +
+    batch.baselines.length
+  );
 }
 
 export function isEmptyBatch(batch: Batch): boolean {
