@@ -10,6 +10,7 @@ import { ApiError, errorBody } from './api-error.ts';
 import { bearerChallenge, createBearerCheck } from './bearer-auth.ts';
 import { isDatabaseUnavailable } from '../store/database-unavailable.ts';
 import type { ApiDeps } from './deps.ts';
+import { registerBaselineRoutes } from './baselines/routes.ts';
 import { registerFailureRoutes } from './failures/routes.ts';
 import { registerIncidentRoutes } from './incidents/routes.ts';
 import { listenAddress, type BoundAddress } from './listen-address.ts';
@@ -21,6 +22,7 @@ const ROUTE_MODULES: ((app: FastifyInstance, deps: ApiDeps) => void)[] = [
   registerProbeRoutes,
   registerFailureRoutes,
   registerIncidentRoutes,
+  registerBaselineRoutes,
 ];
 
 const OpenApiDocument = z.record(z.string(), z.unknown()).describe('An OpenAPI 3.1 document.');

@@ -74,7 +74,7 @@ function describe(letter: DeadLetter): { recordType: string; recordKey: string |
   const { item } = letter;
   if (item.kind === 'unreadable') return { recordType: 'spill_record', recordKey: null, record: storableJson({ text: item.text }) };
   return {
-    recordType: item.kind === 'event' ? 'failure_event' : 'incident_update',
+    recordType: item.kind === 'event' ? 'failure_event' : item.kind === 'incident' ? 'incident_update' : 'baseline_snapshot',
     recordKey: itemKey(item),
     record: storableJson(item.value),
   };

@@ -1,20 +1,25 @@
-// The unit this exporter writes, spills and dead-letters: one FailureEvent or one IncidentUpdate,
-// and its text form in the spill buffer ({"k":"e"|"i","v":...}).
+// The unit this exporter writes, spills and dead-letters: one FailureEvent, IncidentUpdate or
+// BaselineSnapshot, and its text form in the spill buffer ({"k":"e"|"i"|"b","v":...}).
 import type { Batch } from '../../agent/core/model/batch.ts';
 import type { FailureEvent } from '../../agent/core/model/failure-event.ts';
 import type { IncidentUpdate } from '../../agent/core/model/incident.ts';
+import type { BaselineSnapshot } from '../../agent/core/model/baseline.ts';
 
-export type ExportItem = { kind: 'event'; value: FailureEvent } | { kind: 'incident'; value: IncidentUpdate };
+export type ExportItem =
+  { kind: 'event'; value: FailureEvent } | { kind: 'incident'; value: IncidentUpdate } | { kind: 'baseline'; value: BaselineSnapshot };
+
+const CODES = { event: 'e', incident: 'i', baseline: 'b' } as const;
 
 export function itemsOf(batch: Batch): ExportItem[] {
   const items: ExportItem[] = [];
   for (const value of batch.events) items.push({ kind: 'event', value });
   for (const value of batch.incidents) items.push({ kind: 'incident', value });
+  for (const value of batch.baselines) items.push({ kind: 'baseline', value });
   return items;
 }
 
 export function encodeItem(item: ExportItem): string {
-  return JSON.stringify({ k: item.kind === 'event' ? 'e' : 'i', v: item.value });
+  return JSON.stringify({ k: CODES[item.kind], v: item.value });
 }
 
 /** The item a spill record holds, or null when the text is not one (it is dead-lettered as text). */
@@ -29,10 +34,14 @@ export function decodeItem(text: string): ExportItem | null {
   if (!p || typeof p.v !== 'object' || p.v === null) return null;
   if (p.k === 'e') return { kind: 'event', value: p.v as FailureEvent };
   if (p.k === 'i') return { kind: 'incident', value: p.v as IncidentUpdate };
+  if (p.k === 'b') return { kind: 'baseline', value: p.v as BaselineSnapshot };
   return null;
 }
 
 /** Natural key for logs and dead_letters.record_key. */
 export function itemKey(item: ExportItem): string {
-  return item.kind === 'event' ? item.value.failure_id : `${item.value.incident.incident_id}/${item.value.transition.transition_id}`;
+  if (item.kind === 'event') return item.value.failure_id;
+  if (item.kind === 'incident') return `${item.value.incident.incident_id}/${item.value.transition.transition_id}`;
+  const b = item.value;
+  return `baseline/${b.provider}/${b.model}${b.route || b.team ? `/${b.route}/${b.team}` : ''}@${b.at}`;
 }

@@ -1,5 +1,6 @@
 // One transaction per batch: failure events inserted once (ON CONFLICT (failure_id) DO NOTHING),
-// incidents upserted keeping the highest revision, transitions and members inserted once. Every
+// incidents upserted keeping the highest revision, transitions and members inserted once, baseline
+// profiles and their hour rows upserted keeping the newest (write-baselines.ts). Every
 // write is idempotent, so a batch delivered twice (spilled after a timeout, replayed after a
 // crash) changes nothing the second time.
 import type pg from 'pg';
@@ -7,7 +8,9 @@ import { FAILURE_EVENT_COLUMNS, failureEventToParams, type FailureEventColumn } 
 import { INCIDENT_COLUMNS, incidentToParams } from '../../agent/store/incident-row.ts';
 import type { FailureEvent } from '../../agent/core/model/failure-event.ts';
 import type { IncidentUpdate } from '../../agent/core/model/incident.ts';
+import type { BaselineSnapshot } from '../../agent/core/model/baseline.ts';
 import type { ExportItem } from './export-item.ts';
+import { writeBaselines } from './write-baselines.ts';
 
 export interface WriteOptions {
   agentInstance: string | null;
@@ -57,7 +60,12 @@ const INCIDENT_UPDATE_SET = INCIDENT_COLUMNS.filter((c) => c !== 'incident_id')
 export async function writeItems(pool: pg.Pool, items: readonly ExportItem[], options: WriteOptions): Promise<void> {
   const events: FailureEvent[] = [];
   const updates: IncidentUpdate[] = [];
-  for (const item of items) (item.kind === 'event' ? events : updates).push(item.value as never);
+  const baselines: BaselineSnapshot[] = [];
+  for (const item of items) {
+    if (item.kind === 'event') events.push(item.value);
+    else if (item.kind === 'incident') updates.push(item.value);
+    else baselines.push(item.value);
+  }
 
   const client = await pool.connect();
   let broken: Error | undefined;
@@ -66,6 +74,7 @@ export async function writeItems(pool: pg.Pool, items: readonly ExportItem[], op
     await client.query(`SET LOCAL statement_timeout = ${Math.trunc(options.statementTimeoutMs)}`);
     await insertEvents(client, events, options);
     if (updates.length > 0) await writeIncidentUpdates(client, updates, options.maxRowsPerStatement);
+    if (baselines.length > 0) await writeBaselines(client, baselines, options);
     await client.query('COMMIT');
   } catch (err) {
     try {
@@ -131,7 +140,7 @@ async function writeIncidentUpdates(client: pg.PoolClient, updates: IncidentUpda
 }
 
 /** Multi-row INSERT … VALUES ($1,…),(…) in chunks of maxRows; always parameterized. */
-async function insertRows(
+export async function insertRows(
   client: pg.PoolClient,
   table: string,
   columns: readonly string[],
