@@ -13,6 +13,7 @@ const BENCHES = {
   'prometheus-exporter': '../test/bench/prometheus-exporter.ts',
   'cost-data': '../test/bench/cost-data-detectors.ts',
   incidents: '../test/bench/incidents.ts',
+  baselines: '../test/bench/baselines.ts',
 };
 
 const wanted = process.argv.slice(2);

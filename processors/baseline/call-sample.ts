@@ -20,25 +20,45 @@ export interface CallSample {
   qualityFailed: boolean;
 }
 
-export function sampleOf(call: LlmCall, minOutputTokens: number): CallSample {
+export function emptySample(): CallSample {
+  return {
+    endMs: 0,
+    ok: true,
+    latencyMs: null,
+    ttftMs: null,
+    tps: null,
+    errorType: null,
+    costUsd: null,
+    inputTokens: null,
+    outputTokens: null,
+    qualityFailed: false,
+  };
+}
+
+/** Reads the call into `into` (reused across calls: nothing keeps a sample past one call). */
+export function readSample(call: LlmCall, minOutputTokens: number, into: CallSample): CallSample {
   const ok = call.outcome === 'ok';
   const { durationMs, timeToFirstTokenMs } = call.timing;
   const ttft = timeToFirstTokenMs !== null && timeToFirstTokenMs > 0 && timeToFirstTokenMs <= durationMs ? timeToFirstTokenMs : null;
   const output = positive(call.tokens.output);
   const generatingMs = durationMs - (ttft ?? 0);
   const cost = call.cost.totalUsd;
-  return {
-    endMs: call.timing.endMs,
-    ok,
-    latencyMs: ok && durationMs > 0 ? durationMs : null,
-    ttftMs: ok ? ttft : null,
-    tps: ok && output !== null && output >= minOutputTokens && generatingMs > 0 ? (output * 1000) / generatingMs : null,
-    errorType: ok ? null : errorTypeOf(call),
-    costUsd: cost !== null && cost > 0 && Number.isFinite(cost) ? cost : null,
-    inputTokens: positive(call.tokens.input),
-    outputTokens: output,
-    qualityFailed: ok && call.signals.some((s) => s.category === 'quality' && s.window === undefined),
-  };
+  into.endMs = call.timing.endMs;
+  into.ok = ok;
+  into.latencyMs = ok && durationMs > 0 ? durationMs : null;
+  into.ttftMs = ok ? ttft : null;
+  into.tps = ok && output !== null && output >= minOutputTokens && generatingMs > 0 ? (output * 1000) / generatingMs : null;
+  into.errorType = ok ? null : errorTypeOf(call);
+  into.costUsd = cost !== null && cost > 0 && Number.isFinite(cost) ? cost : null;
+  into.inputTokens = positive(call.tokens.input);
+  into.outputTokens = output;
+  into.qualityFailed = ok && hasQualityFinding(call);
+  return into;
+}
+
+function hasQualityFinding(call: LlmCall): boolean {
+  for (const s of call.signals) if (s.category === 'quality' && s.window === undefined) return true;
+  return false;
 }
 
 function errorTypeOf(call: LlmCall): string {

@@ -3,7 +3,7 @@
 // rate zones a multiple of the baseline rate and at least a margin above it.
 import type { BaselineFigures, CurrentFigures, DeviationMetric } from '../../agent/core/model/baseline.ts';
 import type { BaselineConfig } from './config.ts';
-import type { Totals } from './live-window.ts';
+import { CALLS, COST_LOG, COST_N, ERRORS, TOK_LOG, TOK_N, TPS_LOG, TPS_N, type LiveWindow } from './live-window.ts';
 import type { Thresholds } from './thresholds.ts';
 
 export function baselineFigures(th: Thresholds, config: BaselineConfig): BaselineFigures {
@@ -29,14 +29,9 @@ export function baselineFigures(th: Thresholds, config: BaselineConfig): Baselin
   };
 }
 
-export interface CurrentWindow {
-  totals: Totals;
-  /** Sorted successful-call latencies of the window. */
-  latencies: Float64Array;
-}
-
-export function currentFigures(w: CurrentWindow | null, windowMs: number): CurrentFigures {
-  if (w === null) {
+export function currentFigures(w: LiveWindow | null, windowMs: number): CurrentFigures {
+  const calls = w?.sum(CALLS) ?? 0;
+  if (w === null || calls === 0) {
     return {
       window_ms: windowMs,
       requests: 0,
@@ -47,16 +42,17 @@ export function currentFigures(w: CurrentWindow | null, windowMs: number): Curre
       tokens_per_request: null,
     };
   }
-  const t = w.totals;
-  const geo = (m: { n: number; log: number }, digits = 2) => (m.n > 0 ? round(Math.exp(m.log / m.n), digits) : null);
+  const geo = (nField: number, logField: number, digits = 2) =>
+    w.sum(nField) > 0 ? round(Math.exp(w.sum(logField) / w.sum(nField)), digits) : null;
+  const latencies = w.sortedLatencies();
   return {
     window_ms: windowMs,
-    requests: t.calls,
-    latency_p95_ms: w.latencies.length > 0 ? round(nearestRank(w.latencies, 0.95)) : null,
-    error_rate: t.calls > 0 ? round(t.errors / t.calls, 6) : null,
-    output_tokens_per_sec: geo(t.tps),
-    cost_per_request_usd: geo(t.cost, 8),
-    tokens_per_request: geo(t.tokens),
+    requests: calls,
+    latency_p95_ms: latencies.length > 0 ? round(nearestRank(latencies, 0.95)) : null,
+    error_rate: round(w.sum(ERRORS) / calls, 6),
+    output_tokens_per_sec: geo(TPS_N, TPS_LOG),
+    cost_per_request_usd: geo(COST_N, COST_LOG, 8),
+    tokens_per_request: geo(TOK_N, TOK_LOG),
   };
 }
 

@@ -7,16 +7,16 @@
 import { defineProcessor } from '../../agent/core/component.ts';
 import type { Cancel } from '../../agent/core/clock.ts';
 import { createBatch } from '../../agent/core/model/batch.ts';
-import type { TelemetryItem } from '../../agent/core/model/llm-call.ts';
+import type { LlmCall, TelemetryItem } from '../../agent/core/model/llm-call.ts';
 import { createSampledWarning } from '../../agent/core/sampled-warning.ts';
 import { profileFromRow, type RestoredProfile } from '../../agent/store/baseline-rows.ts';
 import { selectBaselineProfiles } from '../../agent/store/baseline-queries.ts';
 import { isStoreNotReady } from '../../agent/store/database-unavailable.ts';
-import { sampleOf } from './call-sample.ts';
+import { emptySample, readSample } from './call-sample.ts';
 import { BaselineConfig } from './config.ts';
 import { createKeyState, type KeyState } from './key-state.ts';
 import { createModelClassifier } from './model-class.ts';
-import { keyOf, type ProfileKey } from './profile-key.ts';
+import { createKeyLookup } from './profile-key.ts';
 
 export default defineProcessor({
   type: 'baseline',
@@ -24,28 +24,40 @@ export default defineProcessor({
     'Learns seasonal per-provider/model profiles (latency, errors, tokens/s, cost, tokens) and reports deviations from them; stores and restores the profiles.',
   configSchema: BaselineConfig,
   create(config, ctx) {
-    /** Map order is least recently seen first. */
     const keys = new Map<string, KeyState>();
+    /** When each key was last seen (a counter): the least recently seen goes first past max_keys. */
+    const seen = new Map<KeyState, number>();
+    let tick = 0;
     const classOf = createModelClassifier(config.model_classes);
+    const lookup = createKeyLookup(config.key_by);
     const warn = createSampledWarning(ctx.logger);
     /** Stored profiles not yet claimed by a call, by key id. */
     const stored = new Map<string, RestoredProfile>();
     let restorePending = config.restore && ctx.database !== null;
     let cancelFlush: Cancel | null = null;
     let latestMs = -Infinity;
+    const sample = emptySample();
 
-    const stateFor = (key: ProfileKey): KeyState => {
+    const stateFor = (item: LlmCall): KeyState => {
+      const key = lookup(item);
       let state = keys.get(key.id);
-      if (state) {
-        keys.delete(key.id); // re-inserted: most recently seen last
-      } else {
+      if (!state) {
         const restored = stored.get(key.id);
         stored.delete(key.id);
         state = createKeyState(key, classOf(key.model), config, restored);
+        keys.set(key.id, state);
+        if (keys.size > config.max_keys) evictLeastRecent();
       }
-      keys.set(key.id, state);
-      while (keys.size > config.max_keys) keys.delete(keys.keys().next().value as string);
+      seen.set(state, ++tick);
       return state;
+    };
+    const evictLeastRecent = () => {
+      let oldest: KeyState | null = null;
+      let at = Infinity;
+      for (const [state, t] of seen) if (t < at) [oldest, at] = [state, t];
+      if (oldest === null) return;
+      keys.delete(oldest.key.id);
+      seen.delete(oldest);
     };
 
     const restore = async (): Promise<void> => {
@@ -101,15 +113,16 @@ export default defineProcessor({
         cancelFlush = null;
         if (keys.size > 0) await flush(false);
         keys.clear();
+        seen.clear();
       },
       process(batch) {
         let changed: TelemetryItem[] | null = null;
         for (let i = 0; i < batch.calls.length; i++) {
           const item = batch.calls[i];
           if (item.kind !== 'llm') continue;
-          const sample = sampleOf(item, config.throughput.min_output_tokens);
+          readSample(item, config.throughput.min_output_tokens, sample);
           if (sample.endMs > latestMs) latestMs = sample.endMs;
-          const found = stateFor(keyOf(item, config.key_by)).observe(item, sample);
+          const found = stateFor(item).observe(item, sample);
           if (found.length === 0) continue;
           changed ??= [...batch.calls];
           changed[i] = { ...item, signals: [...item.signals, ...found] };

@@ -5,270 +5,249 @@
 // kept up to date on every add and eviction, so the p95 test costs O(1) per call.
 import type { CallSample } from './call-sample.ts';
 
-// Slice fields.
-const INDEX = 0;
-const CALLS = 1;
-const ERRORS = 2;
-const IN_RING = 3;
-const TPS_N = 4;
-const TPS_LOG = 5;
-const COST_N = 6;
-const COST_LOG = 7;
-const COST_SUM = 8;
-const TOK_N = 9;
-const TOK_LOG = 10;
-const TIN_N = 11;
-const TIN_SUM = 12;
-const TOUT_N = 13;
-const TOUT_SUM = 14;
-const TTFT_N = 15;
-const TTFT_MEAN = 16;
-const TTFT_M2 = 17;
-const Q_CHECKED = 18;
-const Q_FAILED = 19;
+// Slice fields; the exported ones can be summed over the window with sum(). Field 0 is unused
+// (the slice number is kept apart, in double precision).
+export const CALLS = 1;
+export const ERRORS = 2;
+/** Latencies in the ring attributed to the slice. */
+export const IN_RING = 3;
+export const TPS_N = 4;
+export const TPS_LOG = 5;
+export const COST_N = 6;
+export const COST_LOG = 7;
+export const COST_SUM = 8;
+export const TOK_N = 9;
+export const TOK_LOG = 10;
+export const TIN_N = 11;
+export const TIN_SUM = 12;
+export const TOUT_N = 13;
+export const TOUT_SUM = 14;
+/** Welford state of the slice's log time to first token (per slice only, never summed). */
+export const TTFT_N = 15;
+export const TTFT_MEAN = 16;
+export const TTFT_M2 = 17;
+export const Q_CHECKED = 18;
+export const Q_FAILED = 19;
 const FIELDS = 20;
 
-export interface Totals {
-  calls: number;
-  errors: number;
-  tps: { n: number; log: number };
-  cost: { n: number; log: number; sum: number };
-  /** Input + output tokens per request (log sum), and each side's arithmetic sum. */
-  tokens: { n: number; log: number };
-  inputTokens: { n: number; sum: number };
-  outputTokens: { n: number; sum: number };
-}
-
-/** One slice as it left the live edge: its own counts, and the window that ended with it. */
-export interface CompletedSlice {
-  index: number;
-  calls: number;
-  errors: number;
-  errorsByType: Record<string, number> | null;
-  /** Latencies of this slice's successful calls. */
-  latencyCount: number;
-  /** Sorted latencies of the window that ended with this slice. */
-  windowLatencies: Float64Array;
-  slice: Totals;
-  window: Totals;
-  ttft: { n: number; mean: number; m2: number } | null;
-  quality: { checked: number; failed: number };
-}
-
-export interface LiveWindow {
-  /** The slice calls are currently added to; -Infinity before the first call. */
-  current(): number;
-  /**
-   * Moves the live edge to slice `index`, completing the slices it passes (oldest first) and
-   * dropping those that leave the window.
-   */
-  advance(index: number, onComplete: (c: CompletedSlice) => void): void;
-  /** Adds a call ending in slice `index` (at or before the live edge). */
-  add(sample: CallSample, index: number): void;
-  totals(): Totals;
-  /** Successful-call latencies held, and how many of them exceed the threshold. */
-  latencyCount(): number;
-  slowCount(): number;
-  setThreshold(ms: number): void;
-  /** Sorted copy of the held latencies. */
-  sortedLatencies(): Float64Array;
-  errorsByType(): Record<string, number>;
-}
-
 export function createLiveWindow(slices: number, maxSamples: number): LiveWindow {
-  const s = new Float64Array(slices * FIELDS).fill(0);
-  for (let i = 0; i < slices; i++) s[i * FIELDS + INDEX] = -Infinity;
-  const types: (Map<string, number> | null)[] = new Array(slices).fill(null);
-  let cur = -Infinity;
-  let ring = new Float32Array(Math.min(32, maxSamples));
-  let head = 0; // oldest held
-  let size = 0;
-  let threshold = Infinity;
-  let slow = 0;
+  return new LiveWindow(slices, maxSamples);
+}
 
-  const base = (index: number) => (((index % slices) + slices) % slices) * FIELDS;
+/**
+ * A class rather than a closure: one per profile key, so its methods live once on the prototype.
+ */
+export class LiveWindow {
+  /** Slice fields in single precision (half the memory); `running` is recomputed from them as slices leave. */
+  private readonly s: Float32Array;
+  /** Which slice each position holds (slice numbers exceed single precision). */
+  private readonly idx: Float64Array;
+  private readonly types: (Map<string, number> | null)[];
+  /** The slice fields summed over the slices in the window, kept as calls arrive and slices leave. */
+  private readonly running = new Float64Array(FIELDS);
+  private cur = -Infinity;
+  private ring: Float32Array;
+  private head = 0; // oldest held
+  private size = 0;
+  private threshold = Infinity;
+  private slow = 0;
+
+  constructor(
+    private readonly slices: number,
+    private readonly maxSamples: number,
+  ) {
+    this.s = new Float32Array(slices * FIELDS);
+    this.idx = new Float64Array(slices).fill(-Infinity);
+    this.types = new Array(slices).fill(null);
+    this.ring = new Float32Array(Math.min(16, maxSamples));
+  }
+
+  /** The slice calls are currently added to; -Infinity before the first call. */
+  current(): number {
+    return this.cur;
+  }
+
+  /**
+   * Moves the live edge to slice `index`. The slice being left completes first: onComplete runs
+   * while it is still the live edge (read it with slice() and the window with sum() and
+   * sortedLatencies()); then the slices that leave the window are dropped.
+   */
+  advance(index: number, onComplete: (w: LiveWindow, sliceIndex: number) => void): void {
+    const cur = this.cur;
+    if (index <= cur) return;
+    // Only slices that hold something complete; empty ones in a gap are skipped.
+    if (cur !== -Infinity && this.idx[this.base(cur) / FIELDS] === cur) onComplete(this, cur);
+    const firstKept = index - this.slices + 1;
+    const from = cur === -Infinity ? firstKept : cur - this.slices + 1;
+    for (let i = from; i < Math.min(firstKept, cur + 1); i++) {
+      const b = this.base(i);
+      if (this.idx[b / FIELDS] !== i) continue;
+      // A leaving slice takes its latencies out of the ring: they are the oldest held.
+      this.dropOldest(this.s[b + IN_RING]);
+      this.s.fill(0, b, b + FIELDS);
+      this.idx[b / FIELDS] = -Infinity;
+      this.types[b / FIELDS] = null;
+    }
+    this.cur = index;
+    // Summed afresh rather than subtracted, so rounding never accumulates.
+    this.running.fill(0);
+    for (let i = index - this.slices + 1; i <= index; i++) {
+      const b = this.base(i);
+      if (this.idx[b / FIELDS] === i) for (let f = 1; f < FIELDS; f++) this.running[f] += this.s[b + f];
+    }
+  }
+
+  /** Adds a call ending in slice `index` (in the window, at or before the live edge). */
+  add(sample: CallSample, index: number): void {
+    if (index < this.cur - this.slices + 1 || index > this.cur) return;
+    const b = this.touch(index);
+    this.inc(b, CALLS, 1);
+    if (!sample.ok) {
+      this.inc(b, ERRORS, 1);
+      const t = (this.types[b / FIELDS] ??= new Map());
+      const type = sample.errorType ?? 'unknown_error';
+      t.set(type, (t.get(type) ?? 0) + 1);
+    } else {
+      this.inc(b, Q_CHECKED, 1);
+      if (sample.qualityFailed) this.inc(b, Q_FAILED, 1);
+    }
+    if (sample.latencyMs !== null) {
+      this.pushLatency(sample.latencyMs);
+      // Attributed to the live slice, so latencies leave the ring in the order they entered.
+      this.inc(this.touch(this.cur), IN_RING, 1);
+    }
+    if (sample.tps !== null) {
+      this.inc(b, TPS_N, 1);
+      this.inc(b, TPS_LOG, Math.log(sample.tps));
+    }
+    if (sample.costUsd !== null) {
+      this.inc(b, COST_N, 1);
+      this.inc(b, COST_LOG, Math.log(sample.costUsd));
+      this.inc(b, COST_SUM, sample.costUsd);
+    }
+    if (sample.inputTokens !== null) {
+      this.inc(b, TIN_N, 1);
+      this.inc(b, TIN_SUM, sample.inputTokens);
+      // Tokens per request are judged on requests that report input tokens (failed ones may not).
+      this.inc(b, TOK_N, 1);
+      this.inc(b, TOK_LOG, Math.log(sample.inputTokens + (sample.outputTokens ?? 0)));
+    }
+    if (sample.outputTokens !== null) {
+      this.inc(b, TOUT_N, 1);
+      this.inc(b, TOUT_SUM, sample.outputTokens);
+    }
+    if (sample.ttftMs !== null) {
+      // Welford on the log of time to first token.
+      const s = this.s;
+      const x = Math.log(sample.ttftMs);
+      const n = ++s[b + TTFT_N];
+      const d = x - s[b + TTFT_MEAN];
+      s[b + TTFT_MEAN] += d / n;
+      s[b + TTFT_M2] += d * (x - s[b + TTFT_MEAN]);
+    }
+  }
+
+  /** One slice field summed over the window (no allocation: the per-call checks use this). */
+  sum(field: number): number {
+    return this.running[field];
+  }
+
+  /** One field of the live slice (0 when it holds nothing). */
+  slice(field: number): number {
+    const b = this.base(this.cur);
+    return this.idx[b / FIELDS] === this.cur ? this.s[b + field] : 0;
+  }
+
+  /** Error counts by type of the live slice, or null when it had no errors. */
+  sliceErrorsByType(): Record<string, number> | null {
+    const b = this.base(this.cur);
+    const t = this.types[b / FIELDS];
+    return this.idx[b / FIELDS] === this.cur && t ? Object.fromEntries(t) : null;
+  }
+
+  /** Successful-call latencies held, and how many of them exceed the threshold. */
+  latencyCount(): number {
+    return this.size;
+  }
+
+  slowCount(): number {
+    return this.slow;
+  }
+
+  setThreshold(ms: number): void {
+    this.threshold = ms;
+    this.slow = 0;
+    for (let i = 0; i < this.size; i++) if (this.ring[(this.head + i) % this.ring.length] > ms) this.slow++;
+  }
+
+  /** Sorted copy of the held latencies. */
+  sortedLatencies(): Float64Array {
+    const out = new Float64Array(this.size);
+    for (let i = 0; i < this.size; i++) out[i] = this.ring[(this.head + i) % this.ring.length];
+    return out.sort();
+  }
+
+  errorsByType(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (let i = this.cur - this.slices + 1; i <= this.cur; i++) {
+      const b = this.base(i);
+      const t = this.types[b / FIELDS];
+      if (this.idx[b / FIELDS] !== i || !t) continue;
+      for (const [k, v] of t) out[k] = (out[k] ?? 0) + v;
+    }
+    return out;
+  }
+
+  private base(index: number): number {
+    return (((index % this.slices) + this.slices) % this.slices) * FIELDS;
+  }
+
   /** The slice's fields, cleared first when they still hold an older slice. */
-  const touch = (index: number): number => {
-    const b = base(index);
-    if (s[b + INDEX] !== index) {
-      s.fill(0, b, b + FIELDS);
-      s[b + INDEX] = index;
-      types[b / FIELDS] = null;
+  private touch(index: number): number {
+    const b = this.base(index);
+    if (this.idx[b / FIELDS] !== index) {
+      // Never a slice still in the window: advance() has taken those out of the running sums.
+      this.s.fill(0, b, b + FIELDS);
+      this.idx[b / FIELDS] = index;
+      this.types[b / FIELDS] = null;
     }
     return b;
-  };
+  }
+
+  private inc(b: number, field: number, by: number): void {
+    this.s[b + field] += by;
+    this.running[field] += by;
+  }
 
   /** Drops the `n` oldest latencies. */
-  const dropOldest = (n: number) => {
-    for (let i = 0; i < n && size > 0; i++) {
-      if (ring[head] > threshold) slow--;
-      head = (head + 1) % ring.length;
-      size--;
+  private dropOldest(n: number): void {
+    for (let i = 0; i < n && this.size > 0; i++) {
+      if (this.ring[this.head] > this.threshold) this.slow--;
+      this.head = (this.head + 1) % this.ring.length;
+      this.size--;
     }
-  };
+  }
 
-  const pushLatency = (ms: number) => {
-    if (size === ring.length && ring.length < maxSamples) {
-      const grown = new Float32Array(Math.min(maxSamples, ring.length * 2));
-      for (let i = 0; i < size; i++) grown[i] = ring[(head + i) % ring.length];
-      ring = grown;
-      head = 0;
+  private pushLatency(ms: number): void {
+    if (this.size === this.ring.length && this.ring.length < this.maxSamples) {
+      const grown = new Float32Array(Math.min(this.maxSamples, this.ring.length * 2));
+      for (let i = 0; i < this.size; i++) grown[i] = this.ring[(this.head + i) % this.ring.length];
+      this.ring = grown;
+      this.head = 0;
     }
-    if (size === ring.length) {
+    if (this.size === this.ring.length) {
       // Full: the oldest held latency gives way, taken from the oldest slice that still has one.
-      for (let i = cur - slices + 1; i <= cur; i++) {
-        const b = base(i);
-        if (s[b + INDEX] === i && s[b + IN_RING] > 0) {
-          s[b + IN_RING]--;
+      for (let i = this.cur - this.slices + 1; i <= this.cur; i++) {
+        const b = this.base(i);
+        if (this.idx[b / FIELDS] === i && this.s[b + IN_RING] > 0) {
+          this.inc(b, IN_RING, -1);
           break;
         }
       }
-      dropOldest(1);
+      this.dropOldest(1);
     }
-    ring[(head + size) % ring.length] = ms;
-    size++;
-    if (ms > threshold) slow++;
-  };
-
-  const totalsOf = (from: number, to: number): Totals => {
-    const t: Totals = {
-      calls: 0,
-      errors: 0,
-      tps: { n: 0, log: 0 },
-      cost: { n: 0, log: 0, sum: 0 },
-      tokens: { n: 0, log: 0 },
-      inputTokens: { n: 0, sum: 0 },
-      outputTokens: { n: 0, sum: 0 },
-    };
-    for (let i = from; i <= to; i++) {
-      const b = base(i);
-      if (s[b + INDEX] !== i) continue;
-      t.calls += s[b + CALLS];
-      t.errors += s[b + ERRORS];
-      t.tps.n += s[b + TPS_N];
-      t.tps.log += s[b + TPS_LOG];
-      t.cost.n += s[b + COST_N];
-      t.cost.log += s[b + COST_LOG];
-      t.cost.sum += s[b + COST_SUM];
-      t.tokens.n += s[b + TOK_N];
-      t.tokens.log += s[b + TOK_LOG];
-      t.inputTokens.n += s[b + TIN_N];
-      t.inputTokens.sum += s[b + TIN_SUM];
-      t.outputTokens.n += s[b + TOUT_N];
-      t.outputTokens.sum += s[b + TOUT_SUM];
-    }
-    return t;
-  };
-
-  const sorted = (): Float64Array => {
-    const out = new Float64Array(size);
-    for (let i = 0; i < size; i++) out[i] = ring[(head + i) % ring.length];
-    return out.sort();
-  };
-
-  return {
-    current: () => cur,
-    advance(index, onComplete) {
-      if (index <= cur) return;
-      if (cur !== -Infinity) {
-        // Only slices that hold something complete; empty ones in a gap are skipped.
-        const b = base(cur);
-        if (s[b + INDEX] === cur) {
-          const ttftN = s[b + TTFT_N];
-          onComplete({
-            index: cur,
-            calls: s[b + CALLS],
-            errors: s[b + ERRORS],
-            errorsByType: types[b / FIELDS] ? Object.fromEntries(types[b / FIELDS]!) : null,
-            latencyCount: s[b + IN_RING],
-            windowLatencies: sorted(),
-            slice: totalsOf(cur, cur),
-            window: totalsOf(cur - slices + 1, cur),
-            ttft: ttftN > 0 ? { n: ttftN, mean: s[b + TTFT_MEAN], m2: s[b + TTFT_M2] } : null,
-            quality: { checked: s[b + Q_CHECKED], failed: s[b + Q_FAILED] },
-          });
-        }
-      }
-      // Slices that leave the window take their latencies out of the ring, oldest first.
-      const firstKept = index - slices + 1;
-      const from = cur === -Infinity ? firstKept : cur - slices + 1;
-      for (let i = from; i < Math.min(firstKept, cur + 1); i++) {
-        const b = base(i);
-        if (s[b + INDEX] !== i) continue;
-        dropOldest(s[b + IN_RING]);
-        s.fill(0, b, b + FIELDS);
-        s[b + INDEX] = -Infinity;
-        types[b / FIELDS] = null;
-      }
-      cur = index;
-    },
-    add(sample, index) {
-      if (index < cur - slices + 1 || index > cur) return;
-      const b = touch(index);
-      s[b + CALLS]++;
-      if (!sample.ok) {
-        s[b + ERRORS]++;
-        const t = (types[b / FIELDS] ??= new Map());
-        const type = sample.errorType ?? 'unknown_error';
-        t.set(type, (t.get(type) ?? 0) + 1);
-      } else {
-        s[b + Q_CHECKED]++;
-        if (sample.qualityFailed) s[b + Q_FAILED]++;
-      }
-      if (sample.latencyMs !== null) {
-        pushLatency(sample.latencyMs);
-        // Attributed to the live slice, so latencies leave the ring in the order they entered.
-        s[touch(cur) + IN_RING]++;
-      }
-      if (sample.tps !== null) {
-        s[b + TPS_N]++;
-        s[b + TPS_LOG] += Math.log(sample.tps);
-      }
-      if (sample.costUsd !== null) {
-        s[b + COST_N]++;
-        s[b + COST_LOG] += Math.log(sample.costUsd);
-        s[b + COST_SUM] += sample.costUsd;
-      }
-      if (sample.inputTokens !== null) {
-        s[b + TIN_N]++;
-        s[b + TIN_SUM] += sample.inputTokens;
-      }
-      if (sample.outputTokens !== null) {
-        s[b + TOUT_N]++;
-        s[b + TOUT_SUM] += sample.outputTokens;
-      }
-      // Tokens per request are judged on requests that report input tokens (failed ones may not).
-      if (sample.inputTokens !== null) {
-        s[b + TOK_N]++;
-        s[b + TOK_LOG] += Math.log(sample.inputTokens + (sample.outputTokens ?? 0));
-      }
-      if (sample.ttftMs !== null) {
-        // Welford on the log of time to first token.
-        const x = Math.log(sample.ttftMs);
-        const n = ++s[b + TTFT_N];
-        const d = x - s[b + TTFT_MEAN];
-        s[b + TTFT_MEAN] += d / n;
-        s[b + TTFT_M2] += d * (x - s[b + TTFT_MEAN]);
-      }
-    },
-    totals: () => totalsOf(cur - slices + 1, cur),
-    latencyCount: () => size,
-    slowCount: () => slow,
-    setThreshold(ms) {
-      threshold = ms;
-      slow = 0;
-      for (let i = 0; i < size; i++) if (ring[(head + i) % ring.length] > ms) slow++;
-    },
-    sortedLatencies: sorted,
-    errorsByType() {
-      const out: Record<string, number> = {};
-      for (let i = cur - slices + 1; i <= cur; i++) {
-        const b = base(i);
-        const t = types[b / FIELDS];
-        if (s[b + INDEX] !== i || !t) continue;
-        for (const [k, v] of t) out[k] = (out[k] ?? 0) + v;
-      }
-      return out;
-    },
-  };
+    this.ring[(this.head + this.size) % this.ring.length] = ms;
+    this.size++;
+    if (ms > this.threshold) this.slow++;
+  }
 }

@@ -26,3 +26,25 @@ export function deviationScope(key: ProfileKey, metric: string): string {
   if (key.route !== '' || key.team !== '') parts.push(key.route, key.team);
   return parts.join('/');
 }
+
+/**
+ * keyOf with the keys remembered, so the common case (the same few providers and models) finds
+ * its key without building a string per call.
+ */
+export function createKeyLookup(split: readonly KeyField[]): (call: LlmCall) => ProfileKey {
+  const byProvider = new Map<string, Map<string, ProfileKey>>();
+  return (call) => {
+    if (split.length > 0) return keyOf(call, split);
+    const provider = call.provider || 'unknown';
+    const model = call.requestModel ?? call.responseModel ?? '';
+    let models = byProvider.get(provider);
+    if (!models) byProvider.set(provider, (models = new Map()));
+    let key = models.get(model);
+    if (!key) {
+      key = keyOf(call, split);
+      // Bounded like the keys themselves: a flood of model names must not grow this forever.
+      if (models.size < 10_000) models.set(model, key);
+    }
+    return key;
+  };
+}

@@ -16,26 +16,6 @@ const MIN_INDEX = -20 * BUCKETS_PER_OCTAVE;
 const MAX_INDEX = 40 * BUCKETS_PER_OCTAVE;
 const FORMAT_VERSION = 1;
 
-export interface LogHistogram {
-  /** Adds one observation (values ≤ 0 or not finite are counted as zero). */
-  add(value: number, count?: number): void;
-  /** Adds one observation by its precomputed bucket index (see bucketOf). */
-  addIndex(index: number, count?: number): void;
-  /** Adds every observation of another histogram. */
-  merge(other: LogHistogram): void;
-  /** The nearest-rank value at quantile q (0..1), within RELATIVE_ACCURACY; NaN when empty. */
-  quantile(q: number): number;
-  /** Observations at or above `value`'s bucket. */
-  countFrom(index: number): number;
-  count(): number;
-  /** Compact bytes: version, zero count, first index, counts (see decode). */
-  encode(): Uint8Array;
-  /** Internal, for merge: first bucket index held, and the counts from there. */
-  readonly offset: number;
-  readonly counts: Uint32Array;
-  readonly zeroCount: number;
-}
-
 /** The bucket index of a positive value (clamped to the supported range). */
 export function bucketOf(value: number): number {
   const i = Math.floor(Math.log2(value) * BUCKETS_PER_OCTAVE);
@@ -49,91 +29,101 @@ export function bucketValue(index: number): number {
   return (2 * low * high) / (low + high);
 }
 
-export function createLogHistogram(): LogHistogram {
-  let offset = 0;
-  let counts = new Uint32Array(0);
-  let zero = 0;
-  let n = 0;
+/**
+ * A class rather than a closure: sketches are held per profile key and per hour, so their methods
+ * live once on the prototype instead of once per sketch.
+ */
+export class LogHistogram {
+  /** First bucket index held; counts[i] is bucket offset + i. */
+  offset = 0;
+  counts: Uint32Array = EMPTY;
+  /** Observations at or below zero (or not finite). */
+  zeroCount = 0;
+  private n = 0;
 
-  /** Makes room for bucket `index`, growing the store towards it with some slack. */
-  const reach = (index: number) => {
-    if (counts.length === 0) {
-      offset = index - 4;
-      counts = new Uint32Array(16);
+  /** Adds an observation (values ≤ 0 or not finite are counted as zero). */
+  add(value: number, count = 1): void {
+    if (!(value > 0) || value === Infinity) {
+      this.zeroCount += count;
+      this.n += count;
       return;
     }
+    this.addIndex(bucketOf(value), count);
+  }
+
+  /** Adds an observation by its bucket index (see bucketOf). */
+  addIndex(index: number, count = 1): void {
+    this.reach(index);
+    this.counts[index - this.offset] += count;
+    this.n += count;
+  }
+
+  /** Adds every observation of another histogram. */
+  merge(other: LogHistogram): void {
+    this.zeroCount += other.zeroCount;
+    this.n += other.zeroCount;
+    const oc = other.counts;
+    for (let i = 0; i < oc.length; i++) if (oc[i] > 0) this.addIndex(other.offset + i, oc[i]);
+  }
+
+  /** The nearest-rank value at quantile q (0..1), within RELATIVE_ACCURACY; NaN when empty. */
+  quantile(q: number): number {
+    if (this.n === 0) return NaN;
+    const rank = Math.max(0, Math.ceil(Math.min(Math.max(q, 0), 1) * this.n) - 1);
+    if (rank < this.zeroCount) return 0;
+    let seen = this.zeroCount;
+    for (let i = 0; i < this.counts.length; i++) {
+      seen += this.counts[i];
+      if (seen > rank) return bucketValue(this.offset + i);
+    }
+    return NaN; // unreachable: the counts add up to n
+  }
+
+  count(): number {
+    return this.n;
+  }
+
+  /** Compact bytes: version, bucket count, first index, zero count, counts (see decodeLogHistogram). */
+  encode(): Uint8Array {
+    const counts = this.counts;
+    let first = 0;
+    let last = counts.length - 1;
+    while (first <= last && counts[first] === 0) first++;
+    while (last >= first && counts[last] === 0) last--;
+    const used = last >= first ? last - first + 1 : 0;
+    const bytes = new Uint8Array(12 + used * 4);
+    const view = new DataView(bytes.buffer);
+    view.setUint16(0, FORMAT_VERSION, true);
+    view.setUint16(2, used, true);
+    view.setInt32(4, this.offset + first, true);
+    view.setUint32(8, this.zeroCount, true);
+    for (let i = 0; i < used; i++) view.setUint32(12 + i * 4, counts[first + i], true);
+    return bytes;
+  }
+
+  /** Makes room for bucket `index`, growing the store towards it with some slack. */
+  private reach(index: number): void {
+    const counts = this.counts;
+    if (counts.length === 0) {
+      this.offset = index - 4;
+      this.counts = new Uint32Array(16);
+      return;
+    }
+    const offset = this.offset;
     if (index >= offset && index < offset + counts.length) return;
     const low = Math.min(offset, index - (index < offset ? 8 : 0));
     const high = Math.max(offset + counts.length, index + 1 + (index >= offset + counts.length ? 8 : 0));
     const grown = new Uint32Array(high - low);
     grown.set(counts, offset - low);
-    counts = grown;
-    offset = low;
-  };
+    this.counts = grown;
+    this.offset = low;
+  }
+}
 
-  const h: LogHistogram = {
-    get offset() {
-      return offset;
-    },
-    get counts() {
-      return counts;
-    },
-    get zeroCount() {
-      return zero;
-    },
-    add(value, count = 1) {
-      if (!(value > 0) || value === Infinity) {
-        zero += count;
-        n += count;
-        return;
-      }
-      h.addIndex(bucketOf(value), count);
-    },
-    addIndex(index, count = 1) {
-      reach(index);
-      counts[index - offset] += count;
-      n += count;
-    },
-    merge(other) {
-      zero += other.zeroCount;
-      n += other.zeroCount;
-      const oc = other.counts;
-      for (let i = 0; i < oc.length; i++) if (oc[i] > 0) h.addIndex(other.offset + i, oc[i]);
-    },
-    quantile(q) {
-      if (n === 0) return NaN;
-      const rank = Math.max(0, Math.ceil(Math.min(Math.max(q, 0), 1) * n) - 1);
-      if (rank < zero) return 0;
-      let seen = zero;
-      for (let i = 0; i < counts.length; i++) {
-        seen += counts[i];
-        if (seen > rank) return bucketValue(offset + i);
-      }
-      return NaN; // unreachable: the counts add up to n
-    },
-    countFrom(index) {
-      let c = 0;
-      for (let i = Math.max(0, index - offset); i < counts.length; i++) c += counts[i];
-      return c;
-    },
-    count: () => n,
-    encode() {
-      let first = 0;
-      let last = counts.length - 1;
-      while (first <= last && counts[first] === 0) first++;
-      while (last >= first && counts[last] === 0) last--;
-      const used = last >= first ? last - first + 1 : 0;
-      const bytes = new Uint8Array(12 + used * 4);
-      const view = new DataView(bytes.buffer);
-      view.setUint16(0, FORMAT_VERSION, true);
-      view.setUint16(2, used, true);
-      view.setInt32(4, offset + first, true);
-      view.setUint32(8, zero, true);
-      for (let i = 0; i < used; i++) view.setUint32(12 + i * 4, counts[first + i], true);
-      return bytes;
-    },
-  };
-  return h;
+const EMPTY = new Uint32Array(0);
+
+export function createLogHistogram(): LogHistogram {
+  return new LogHistogram();
 }
 
 export class SketchDecodeError extends Error {
