@@ -127,9 +127,10 @@ export class KeyState {
     // A window that has not seen a call for a whole window length says nothing about now.
     const baseline = baselineFigures(t, config);
     const current = currentFigures(window.current() > nowSlice - this.slices ? window : null, config.window_ms);
-    const nowHour = hourIndex(nowMs);
     const hours = this.hours.map((h) => h.toAggregate());
-    while (this.hours.length > 1 || (this.hours.length === 1 && this.hours[0].hour < nowHour)) this.hours.shift();
+    // The newest hour stays even once the clock has passed it: calls of it may still be on their
+    // way (a batch in flight); it goes out again with the next snapshot (the rows are upserts).
+    while (this.hours.length > 1) this.hours.shift();
     this.dirty = false;
     const samples = this.profile.samples();
     return {

@@ -22,7 +22,9 @@ describe('baseline config', () => {
 
   it('wants min_samples at most ready_samples, and a re-arm level below the factor', () => {
     expect(issues({ min_samples: 2_000 })).toEqual(['min_samples: expected at most ready_samples (1000), got 2000']);
-    expect(issues({ latency: { factor: 2, rearm_factor: 3 } })).toEqual(['latency.rearm_factor: expected at most latency.factor (2), got 3']);
+    expect(issues({ latency: { factor: 2, rearm_factor: 3 } })).toEqual([
+      'latency.rearm_factor: expected at most latency.factor (2), got 3',
+    ]);
   });
 
   it('rejects unknown keys and splits other than route and team', () => {

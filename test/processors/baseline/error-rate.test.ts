@@ -11,8 +11,13 @@ describe('baseline: error-rate deviations', () => {
   it('reports a burst of overloaded errors once, as the window’s most frequent provider error, with the counts that decided it', async () => {
     const burstAt = start + 3 * HOUR;
     const errorRate = (ms: number) => (ms >= burstAt && ms < burstAt + 10 * 60_000 ? 0.3 : 0.01);
-    const found = await feed(await create(), calls({ seed: 1, startMs: start, durationMs: 4 * HOUR, rate: 1, errorRate, errorType: 'overloaded' }));
-    expect(found.map((f) => [f.signal.category, f.signal.subtype, f.signal.evidence.metric])).toEqual([['provider', 'overloaded', 'error_rate']]);
+    const found = await feed(
+      await create(),
+      calls({ seed: 1, startMs: start, durationMs: 4 * HOUR, rate: 1, errorRate, errorType: 'overloaded' }),
+    );
+    expect(found.map((f) => [f.signal.category, f.signal.subtype, f.signal.evidence.metric])).toEqual([
+      ['provider', 'overloaded', 'error_rate'],
+    ]);
     expect(found[0].atMs - burstAt).toBeLessThan(120_000);
     const e = found[0].signal.evidence;
     expect(e.errors as number).toBeGreaterThanOrEqual(5);

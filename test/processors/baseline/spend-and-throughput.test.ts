@@ -23,7 +23,10 @@ describe('baseline: spend and throughput deviations', () => {
 
   it('reports generation slowing to a third of its tokens per second as latency_degradation on output_tokens_per_sec', async () => {
     const at = start + 2 * HOUR;
-    const found = await feed(await create(), calls({ seed: 2, startMs: start, durationMs: 3 * HOUR, rate: 1, tokensPerSec: (ms) => (ms >= at ? 20 : 60) }));
+    const found = await feed(
+      await create(),
+      calls({ seed: 2, startMs: start, durationMs: 3 * HOUR, rate: 1, tokensPerSec: (ms) => (ms >= at ? 20 : 60) }),
+    );
     const slow = found.find((f) => f.signal.evidence.metric === 'output_tokens_per_sec');
     expect(slow?.signal.subtype).toBe('latency_degradation');
     expect(slow!.atMs - at).toBeLessThan(200_000);
@@ -32,7 +35,10 @@ describe('baseline: spend and throughput deviations', () => {
 
   it('judges neither before the profile is ready', async () => {
     // 900 calls (ready at 1,000), sizes tripling after 600 of them.
-    const found = await feed(await create(), calls({ seed: 3, startMs: start, durationMs: 900_000, rate: 1, tokens: after(start + 600_000, 3) }));
+    const found = await feed(
+      await create(),
+      calls({ seed: 3, startMs: start, durationMs: 900_000, rate: 1, tokens: after(start + 600_000, 3) }),
+    );
     expect(found.filter((f) => f.signal.subtype === 'token_spike')).toEqual([]);
   });
 });

@@ -7,6 +7,10 @@ import type { BaselineSnapshot } from '../../../agent/core/model/baseline.ts';
 import type { LlmCall } from '../../../agent/core/model/llm-call.ts';
 import type { Signal } from '../../../agent/core/model/signal.ts';
 import type { Processor } from '../../../agent/core/component.ts';
+import { createManualTime } from '../../../agent/core/clock.ts';
+import type { Database } from '../../../agent/store/database.ts';
+import baseline from '../../../processors/baseline/index.ts';
+import { makeProcessorContext } from '../../support/component-context.ts';
 import { llmCall } from '../../support/llm-call-builder.ts';
 
 export interface TrafficShape {
@@ -121,5 +125,48 @@ export function businessHours(high: number): (ms: number) => number {
     const up = Math.min(1, Math.max(0, h - 8));
     const down = Math.min(1, Math.max(0, 19 - h));
     return 1 + (high - 1) * Math.min(up, down);
+  };
+}
+
+/**
+ * Runs the baseline processor on event time (a manual clock that follows the calls, so its flush
+ * timer fires as it would live), optionally against a database, and collects what it emits.
+ */
+export async function runOnEventTime(
+  options: { database?: Database | null; config?: Record<string, unknown>; startMs: number },
+  ...sources: Iterable<LlmCall>[]
+) {
+  const time = createManualTime(options.startMs);
+  const emitted: BaselineSnapshot[][] = [];
+  const processor = await baseline.create(
+    baseline.configSchema.parse(options.config ?? {}),
+    makeProcessorContext({
+      clock: time.clock,
+      scheduler: time.scheduler,
+      database: options.database ?? null,
+      emit: async (b) => void emitted.push([...b.baselines]),
+    }),
+  );
+  await processor.start?.();
+  const merged = [...sources.flatMap((s) => [...s])].sort((a, b) => a.timing.endMs - b.timing.endMs);
+  const found: Found[] = [];
+  for (let i = 0; i < merged.length; i += 50) {
+    const chunk = merged.slice(i, i + 50);
+    await time.advanceTo(chunk[chunk.length - 1].timing.endMs);
+    const out = await processor.process(createBatch({ calls: chunk }));
+    for (const c of out.calls)
+      for (const s of c.signals) if (s.detection_method === 'learned_baseline') found.push({ atMs: c.timing.endMs, signal: s });
+  }
+  return {
+    processor,
+    time,
+    found,
+    emitted,
+    /** Shuts the processor down (it flushes) and returns every snapshot emitted, in order. */
+    async stop(): Promise<BaselineSnapshot[]> {
+      await processor.shutdown?.();
+      time.stop();
+      return emitted.flat();
+    },
   };
 }
