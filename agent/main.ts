@@ -3,6 +3,7 @@ import { classifyCommand } from './cli/classify.ts';
 import { componentsCommand } from './cli/components.ts';
 import { EXIT, type Command, type CommandIo } from './cli/command.ts';
 import { migrateCommand } from './cli/migrate.ts';
+import { probeCommand } from './cli/probe.ts';
 import { runCommand } from './cli/run.ts';
 import { replayCommand } from './cli/replay.ts';
 import { schemaCommand } from './cli/schema.ts';
@@ -16,6 +17,7 @@ const COMMANDS: readonly Command[] = [
   classifyCommand,
   simulateCommand,
   replayCommand,
+  probeCommand,
   migrateCommand,
   componentsCommand,
   schemaCommand,

@@ -2,6 +2,7 @@
 // create its folder and add its factory here; a duplicate type fails at boot.
 import type { ComponentFactory } from './core/component.ts';
 import otlpReceiver from './receivers/otlp/index.ts';
+import probes from './receivers/probes/index.ts';
 import normalize from '../processors/normalize/index.ts';
 import traceAssembler from '../processors/trace-assembler/index.ts';
 import detectors from '../processors/detectors/index.ts';
@@ -19,6 +20,7 @@ import slack from '../exporters/slack/index.ts';
 
 export const registry: readonly ComponentFactory[] = checkUnique([
   otlpReceiver,
+  probes,
   normalize,
   traceAssembler,
   detectors,
