@@ -1,10 +1,10 @@
 // Delivers the spill buffer to PostgreSQL in order: oldest records first, one transaction per
 // chunk, at most drain_rate_per_sec records a second; a chunk is acked only after it committed,
 // so a crash mid-drain re-delivers it (the writes are idempotent). On a retryable failure it
-// backs off (jittered exponential) and tries the same chunk again. Wall-clock pacing is right
-// here: this is I/O scheduling, not detection logic.
-import { setTimeout as sleep } from 'node:timers/promises';
+// backs off (jittered exponential) and tries the same chunk again. Backoff and pacing wait on the
+// component's scheduler (wall time when live), like every wait in a component.
 import type { Logger } from 'pino';
+import type { Clock, Scheduler } from '../../agent/core/clock.ts';
 import type { SpillBuffer } from '../../agent/delivery/spill/index.ts';
 import { backoffDelayMs, type BackoffPolicy } from './backoff.ts';
 import type { DeliveryResult } from './dead-letters.ts';
@@ -18,6 +18,8 @@ export interface DrainOptions {
   /** Aborted (and `wake` notified) at shutdown: the loop finishes the write in flight, then returns. */
   signal: AbortSignal;
   wake: WakeSignal;
+  clock: Clock;
+  scheduler: Scheduler;
   deliver(items: readonly ExportItem[]): Promise<DeliveryResult>;
   deadLetterUnreadable(texts: string[]): Promise<void>;
   onDelivered(): void;
@@ -41,7 +43,7 @@ export async function runDrainLoop(o: DrainOptions): Promise<void> {
       // the loop alive and try again: stopping it would strand everything spilled after this.
       o.logger.error({ err }, 'Reading the spill buffer failed; retrying.');
       failures++;
-      await pause(backoffDelayMs(o.retry, failures), o.signal);
+      await pause(backoffDelayMs(o.retry, failures), o);
       continue;
     }
     if (chunk.length === 0) {
@@ -58,7 +60,7 @@ export async function runDrainLoop(o: DrainOptions): Promise<void> {
       if (item) items.push(item);
       else unreadable.push(r.record);
     }
-    const started = performance.now();
+    const started = o.clock.now();
     try {
       await o.deliver(items);
       if (unreadable.length > 0) await o.deadLetterUnreadable(unreadable);
@@ -69,21 +71,26 @@ export async function runDrainLoop(o: DrainOptions): Promise<void> {
     } catch (err) {
       o.onFailed(err, chunk.length);
       failures++;
-      if (await pause(backoffDelayMs(o.retry, failures), o.signal)) o.onRetry();
+      if (await pause(backoffDelayMs(o.retry, failures), o)) o.onRetry();
       continue;
     }
     // Rate limit: a chunk of n records takes at least n / rate seconds.
-    await pause((chunk.length * 1000) / o.config.drain_rate_per_sec - (performance.now() - started), o.signal);
+    await pause((chunk.length * 1000) / o.config.drain_rate_per_sec - (o.clock.now() - started), o);
   }
 }
 
-/** Sleeps unless aborted; true when the full time passed. */
-async function pause(ms: number, signal: AbortSignal): Promise<boolean> {
-  if (ms <= 0) return !signal.aborted;
-  try {
-    await sleep(ms, undefined, { signal });
-    return true;
-  } catch {
-    return false; // aborted: shutting down
-  }
+/** Sleeps unless aborted; true when the full time passed, false when aborted (shutting down). */
+function pause(ms: number, { signal, scheduler }: { signal: AbortSignal; scheduler: Scheduler }): Promise<boolean> {
+  if (ms <= 0 || signal.aborted) return Promise.resolve(!signal.aborted);
+  return new Promise((resolve) => {
+    const onAbort = () => {
+      cancel();
+      resolve(false);
+    };
+    const cancel = scheduler.after(ms, () => {
+      signal.removeEventListener('abort', onAbort);
+      resolve(true);
+    });
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
 }
