@@ -5,6 +5,7 @@ import { componentsCommand } from './cli/components.ts';
 import { EXIT, type Command, type CommandIo } from './cli/command.ts';
 import { migrateCommand } from './cli/migrate.ts';
 import { probeCommand } from './cli/probe.ts';
+import { reportCommand } from './cli/report.ts';
 import { processFailureHandlers } from './cli/process-failures.ts';
 import { runCommand } from './cli/run.ts';
 import { replayCommand } from './cli/replay.ts';
@@ -22,6 +23,7 @@ const COMMANDS: readonly Command[] = [
   simulateCommand,
   replayCommand,
   probeCommand,
+  reportCommand,
   migrateCommand,
   componentsCommand,
   schemaCommand,
