@@ -8,6 +8,7 @@
 // the incidents that list them). New lanes go at the end.
 import type { CorrelationUpdate } from './correlation.ts';
 import { finalClusters, viewCluster } from './correlation-view.ts';
+import type { BaselineSnapshot } from './baseline.ts';
 import type { FailureEvent } from './failure-event.ts';
 import type { IncidentUpdate } from './incident.ts';
 import { countEach, defineLane, type LaneSpec } from './lane.ts';
@@ -75,6 +76,18 @@ export const LANE_TABLE = {
     time: (l) => nanosToMs(l.timeUnixNano || l.observedTimeUnixNano),
     key: (l) => `${l.traceId}/${l.spanId}/${l.timeUnixNano}`,
     unit: (l) => l.traceId,
+  }),
+  baselines: defineLane<BaselineSnapshot>()({
+    name: 'baselines',
+    description:
+      'Learned per-provider/model profiles (BaselineSnapshot): the baseline for the hour, the current window and its deviation ratios, the hour aggregates; from the baseline processor.',
+    source: 'processor',
+    count: countEach,
+    time: (b) => Date.parse(b.at),
+    key: (b) => `${b.provider}/${b.model}${b.route || b.team ? `/${b.route}/${b.team}` : ''}@${b.at}`,
+    unit: (b) => `baseline:${b.provider}/${b.model}/${b.route}/${b.team}`,
+    store: { tables: ['baseline_profiles', 'provider_baselines'] },
+    api: { path: '/api/v1/baselines' },
   }),
   correlations: defineLane<CorrelationUpdate>()({
     name: 'correlations',
