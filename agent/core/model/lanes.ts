@@ -7,10 +7,12 @@
 // reference, and the order the postgres exporter writes lanes in one transaction (events before
 // the incidents that list them). New lanes go at the end.
 import type { FailureEvent } from './failure-event.ts';
+import type { FailureImpact } from './impact.ts';
 import type { IncidentUpdate } from './incident.ts';
 import { countEach, defineLane, type LaneSpec } from './lane.ts';
 import type { ContentEvent, TelemetryItem } from './llm-call.ts';
 import type { OtlpLogRecord, OtlpSpan } from './otlp.ts';
+import type { SloUpdate } from './slo.ts';
 
 const nanosToMs = (nanos: bigint): number => Number(nanos / 1_000_000n);
 
@@ -73,6 +75,28 @@ export const LANE_TABLE = {
     time: (l) => nanosToMs(l.timeUnixNano || l.observedTimeUnixNano),
     key: (l) => `${l.traceId}/${l.spanId}/${l.timeUnixNano}`,
     unit: (l) => l.traceId,
+  }),
+  slos: defineLane<SloUpdate>()({
+    name: 'slos',
+    description: 'SLO evaluations (status, burn rates, budget), minute counts and budget attributions (SloUpdate), from the slo processor.',
+    source: 'processor',
+    count: countEach,
+    time: (u) => Date.parse(u.at),
+    key: (u) => `${u.slo}/${u.agent_instance}/${u.at}/${u.status ? 's' : ''}${u.buckets.length}/${u.attributions.length}`,
+    unit: (u) => `slo:${u.slo}`,
+    store: { tables: ['slo_status', 'slo_buckets'] },
+    api: { path: '/api/v1/slos' },
+  }),
+  impacts: defineLane<FailureImpact>()({
+    name: 'impacts',
+    description: 'What failures, incidents and clusters cost (FailureImpact per assessment), from the impact processor.',
+    source: 'processor',
+    count: countEach,
+    time: (i) => Date.parse(i.assessed_at),
+    key: (i) => `${i.impact_id}/${i.revision}`,
+    unit: (i) => `impact:${i.subject_type}:${i.subject_id}`,
+    store: { tables: ['failure_impacts'] },
+    api: { path: '/api/v1/impacts' },
   }),
 } as const;
 

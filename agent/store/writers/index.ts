@@ -3,14 +3,18 @@
 // that have a writer, in lane-table order, in one transaction per batch.
 import { laneSpec, type LaneItem, type StoredLaneName } from '../../core/model/lanes.ts';
 import { failureEventsWriter } from './failure-events.ts';
+import { impactsWriter } from './impacts.ts';
 import { incidentUpdatesWriter } from './incident-updates.ts';
 import type { LaneWriter } from './lane-writer.ts';
+import { sloUpdatesWriter } from './slo-updates.ts';
 
 export type { LaneWriteOptions, LaneWriter } from './lane-writer.ts';
 
 const BUILT_IN: { readonly [L in StoredLaneName]: LaneWriter<LaneItem<L>> } = {
   events: failureEventsWriter,
   incidents: incidentUpdatesWriter,
+  slos: sloUpdatesWriter,
+  impacts: impactsWriter,
 };
 
 const writers = new Map<string, LaneWriter<any>>(Object.entries(BUILT_IN));
