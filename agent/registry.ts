@@ -7,6 +7,7 @@ import traceAssembler from '../processors/trace-assembler/index.ts';
 import detectors from '../processors/detectors/index.ts';
 import classifier from '../processors/classifier/index.ts';
 import incidents from '../processors/incidents/index.ts';
+import slo from '../processors/slo/index.ts';
 import ndjson from '../exporters/ndjson/index.ts';
 import file from '../exporters/file/index.ts';
 import postgres from '../exporters/postgres/index.ts';
@@ -22,6 +23,7 @@ export const registry: readonly ComponentFactory[] = checkUnique([
   traceAssembler,
   detectors,
   classifier,
+  slo,
   incidents,
   ndjson,
   file,

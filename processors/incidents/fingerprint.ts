@@ -20,6 +20,12 @@ export function fingerprintOf(event: FailureEvent, fields: readonly GroupField[]
     scope[field] = value;
     parts.push(`${field}=${value ?? ''}`);
   }
+  // Each SLO burns on its own: two SLOs of one category never share an incident.
+  const slo = sloOf(event);
+  if (slo !== null) {
+    scope.slo = slo;
+    parts.push(`slo=${slo}`);
+  }
   return { key: parts.join('/'), scope };
 }
 
@@ -44,4 +50,11 @@ export function groupFieldsFor(
   perCategory: Partial<Record<Category, GroupField[]>>,
 ): readonly GroupField[] {
   return perCategory[category] ?? groupBy;
+}
+
+/** The SLO an slo_burn event is about, or null for any other event. */
+export function sloOf(event: FailureEvent): string | null {
+  if (event.subtype !== 'slo_burn') return null;
+  const slo = event.evidence.slo;
+  return typeof slo === 'string' ? slo : null;
 }
