@@ -8,6 +8,7 @@ import detectors from '../processors/detectors/index.ts';
 import classifier from '../processors/classifier/index.ts';
 import incidents from '../processors/incidents/index.ts';
 import slo from '../processors/slo/index.ts';
+import impact from '../processors/impact/index.ts';
 import ndjson from '../exporters/ndjson/index.ts';
 import file from '../exporters/file/index.ts';
 import postgres from '../exporters/postgres/index.ts';
@@ -25,6 +26,7 @@ export const registry: readonly ComponentFactory[] = checkUnique([
   classifier,
   slo,
   incidents,
+  impact,
   ndjson,
   file,
   postgres,

@@ -24,7 +24,7 @@ import { SloConfig } from './config.ts';
 import { createSloCounts, zeroCounts, type SloCounts } from './counts.ts';
 import { evaluateSlo, type AlertState } from './evaluate.ts';
 import { createRecentBad, type RecentBad } from './recent-bad.ts';
-import { requestsOf } from './requests.ts';
+import { requestsOf } from '../../agent/core/model/client-requests.ts';
 import { covers, judge } from './sli.ts';
 
 const DAY_MS = 86_400_000;

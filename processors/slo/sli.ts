@@ -1,7 +1,7 @@
 // How each SLI judges one client request: whether it is an event of the SLI at all, how much it
 // weighs (1, or its spend in USD for cost_per_answer) and how much of that is bad.
 import type { SliSpec, SloFilters } from '../../agent/core/model/slo.ts';
-import { isClientError, type RequestFacts } from './requests.ts';
+import { isClientError, type RequestFacts } from '../../agent/core/model/client-requests.ts';
 
 export interface Verdict {
   /** Event weight (0: not an event of this SLI). */
@@ -66,7 +66,11 @@ export function covers(filters: SloFilters, r: RequestFacts): boolean {
     !((r.team !== null && filters.teams.includes(r.team)) || (r.teamAlias !== null && filters.teams.includes(r.teamAlias)))
   )
     return false;
-  if (filters.models.length > 0 && (r.model === null || !filters.models.includes(r.model))) return false;
+  if (
+    filters.models.length > 0 &&
+    !((r.model !== null && filters.models.includes(r.model)) || (r.modelGroup !== null && filters.models.includes(r.modelGroup)))
+  )
+    return false;
   if (filters.providers.length > 0 && !filters.providers.includes(r.provider)) return false;
   return true;
 }

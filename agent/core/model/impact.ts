@@ -4,7 +4,6 @@
 // every failure event and, as they change, for every incident and cluster (an incident's or a
 // cluster's impact is its members' impact, each failure counted once); the postgres exporter keeps
 // the latest revision per subject in failure_impacts. Scoring: impactScore below (docs/impact-and-slos.md).
-import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { Category, Severity } from './taxonomy.ts';
 
@@ -59,7 +58,7 @@ export const SlaImpact = z.strictObject({
 export type SlaImpact = z.infer<typeof SlaImpact>;
 
 export const FailureImpact = z.strictObject({
-  impact_id: z.string().describe('Deterministic from the subject: one row per failure, incident or cluster.'),
+  impact_id: z.string().describe('The subject type and id (e.g. incident/<incident_id>): one row per failure, incident or cluster.'),
   subject_type: ImpactSubject,
   subject_id: z.string().min(1),
   revision: z.number().int().positive().describe('Increases with each assessment of the subject; a store keeps the highest.'),
@@ -81,8 +80,9 @@ export const FailureImpact = z.strictObject({
 });
 export type FailureImpact = z.infer<typeof FailureImpact>;
 
+/** The impact id of a subject: readable, and the same on every agent. */
 export function impactIdFor(subject: ImpactSubject, id: string): string {
-  return createHash('sha256').update(`${subject}/${id}`).digest('hex').slice(0, 32);
+  return `${subject}/${id}`;
 }
 
 const SEVERITY_POINTS: Record<Severity, number> = { P1: 20, P2: 10, P3: 5, P4: 0 };

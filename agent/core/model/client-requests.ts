@@ -1,19 +1,24 @@
-// The client requests of a batch, as SLIs judge them: one per gateway request (its attempts —
-// retries and fallbacks — folded together, the last attempt deciding the answer), one per LLM call
-// that is not an attempt, and one per gateway span the proxy answered itself (a refused request
-// with no attempt). Only answer-producing operations count (chat, completions, generate_content).
-import type { Batch } from '../../agent/core/model/batch.ts';
-import type { FailureEvent } from '../../agent/core/model/failure-event.ts';
-import type { GatewayRequest, LlmCall } from '../../agent/core/model/llm-call.ts';
+// The client requests of a batch, as SLIs and impact count them: one per gateway request (its
+// attempts — retries and fallbacks — folded together, the last attempt deciding the answer), one
+// per LLM call that is not an attempt, and one per gateway span the proxy answered itself (a
+// refused request with nothing under it). Only answer-producing operations count (chat,
+// completions, generate_content). Needs trace_assembler upstream, which releases a trace whole.
+import type { Batch } from './batch.ts';
+import type { FailureEvent } from './failure-event.ts';
+import type { GatewayRequest, LlmCall } from './llm-call.ts';
 
 const ANSWER_OPERATIONS = new Set(['chat', 'text_completion', 'generate_content']);
 
 export interface RequestFacts {
   traceId: string;
+  /** The attempts, oldest first (empty for a request the proxy answered itself). */
+  attempts: readonly LlmCall[];
   endMs: number;
   durationMs: number;
   provider: string;
+  /** The requested model (as failure events name it), and the model group when the gateway has one. */
   model: string | null;
+  modelGroup: string | null;
   route: string | null;
   team: string | null;
   teamAlias: string | null;
@@ -103,11 +108,13 @@ function factsOf(group: LlmCall[], gateway: GatewayRequest | null, eventsBySpan:
   const endMs = gateway ? Math.max(gateway.timing.endMs, last.timing.endMs) : last.timing.endMs;
   return {
     traceId: last.source.traceId,
+    attempts: group,
     endMs,
     durationMs: Math.max(0, endMs - startMs),
     provider: last.provider,
-    model: first.modelGroup ?? first.requestModel ?? last.responseModel,
-    route: last.identity.route ?? gateway?.route ?? null,
+    model: first.requestModel ?? first.modelGroup ?? last.responseModel,
+    modelGroup: first.modelGroup,
+    route: last.identity.route ?? gateway?.route ?? gateway?.identity.route ?? null,
     team: last.identity.team,
     teamAlias: last.identity.teamAlias,
     user: last.identity.endUser ?? last.identity.user,
@@ -125,10 +132,12 @@ function factsOf(group: LlmCall[], gateway: GatewayRequest | null, eventsBySpan:
 function gatewayOnly(g: GatewayRequest, eventsBySpan: Map<string, FailureEvent[]>): RequestFacts {
   return {
     traceId: g.source.traceId,
+    attempts: [],
     endMs: g.timing.endMs,
     durationMs: g.timing.durationMs,
     provider: g.error?.provider ?? 'unknown',
     model: null,
+    modelGroup: null,
     route: g.identity.route ?? g.route,
     team: g.identity.team,
     teamAlias: g.identity.teamAlias,
