@@ -1,5 +1,7 @@
 // Event time for processors. Live runs use the wall clock and real timers; replay uses a manual
-// clock that advances to span timestamps and fires the timers that fall due on the way.
+// clock that advances to span timestamps and fires the timers that fall due on the way. A timer
+// callback that throws or rejects never crashes the agent: its error goes to onError (the
+// pipeline gives each component its own, which logs with the component's name and counts it).
 
 export interface Clock {
   /** Milliseconds since the Unix epoch. */
@@ -9,11 +11,35 @@ export interface Clock {
 export type Cancel = () => void;
 
 export interface Scheduler {
-  /** Runs fn every intervalMs of clock time until cancelled. */
+  /** Runs fn every intervalMs of clock time until cancelled; a failing run is reported, the next one still comes. */
   every(intervalMs: number, fn: () => void | Promise<void>): Cancel;
   /** Runs fn once, delayMs of clock time from now, unless cancelled first. */
   after(delayMs: number, fn: () => void | Promise<void>): Cancel;
 }
+
+/** Receives the error of a timer callback; the timer keeps its schedule. */
+export type TimerErrorHandler = (err: unknown) => void;
+
+export interface TimeOptions {
+  /** Default: a process warning naming the error (components get a handler of their own). */
+  onError?: TimerErrorHandler;
+}
+
+/** Runs a timer callback, handing what it throws or rejects with to onError. */
+export async function runTimer(fn: () => void | Promise<void>, onError: TimerErrorHandler): Promise<void> {
+  try {
+    await fn();
+  } catch (err) {
+    try {
+      onError(err);
+    } catch {
+      // A failing error handler must not turn a handled timer error into a crash.
+    }
+  }
+}
+
+const warnTimerError: TimerErrorHandler = (err) =>
+  process.emitWarning(`A timer callback failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
 
 export interface LiveTime {
   clock: Clock;
@@ -22,13 +48,14 @@ export interface LiveTime {
   stop(): void;
 }
 
-export function createLiveTime(): LiveTime {
+export function createLiveTime(options: TimeOptions = {}): LiveTime {
+  const onError = options.onError ?? warnTimerError;
   const timers = new Set<NodeJS.Timeout>();
   return {
     clock: { now: () => Date.now() },
     scheduler: {
       every(intervalMs, fn) {
-        const t = setInterval(() => void fn(), intervalMs);
+        const t = setInterval(() => void runTimer(fn, onError), intervalMs);
         t.unref();
         timers.add(t);
         return () => {
@@ -39,7 +66,7 @@ export function createLiveTime(): LiveTime {
       after(delayMs, fn) {
         const t = setTimeout(() => {
           timers.delete(t);
-          void fn();
+          void runTimer(fn, onError);
         }, delayMs);
         t.unref();
         timers.add(t);
@@ -80,7 +107,8 @@ interface ManualTimer {
   cancelled: boolean;
 }
 
-export function createManualTime(startMs = 0): ManualTime {
+export function createManualTime(startMs = 0, options: TimeOptions = {}): ManualTime {
+  const onError = options.onError ?? warnTimerError;
   let now = startMs;
   const timers: ManualTimer[] = [];
   return {
@@ -112,7 +140,7 @@ export function createManualTime(startMs = 0): ManualTime {
         if (next.intervalMs === null) {
           now = Math.max(now, next.dueMs);
           next.cancelled = true;
-          await next.fn();
+          await runTimer(next.fn, onError);
           continue;
         }
         // A periodic timer far behind a jump in time fires once at its latest due point, as
@@ -124,7 +152,7 @@ export function createManualTime(startMs = 0): ManualTime {
         if (behind > 1) next.dueMs += (behind - 1) * next.intervalMs;
         now = Math.max(now, next.dueMs);
         next.dueMs += next.intervalMs;
-        await next.fn();
+        await runTimer(next.fn, onError);
       }
       now = ms;
     },

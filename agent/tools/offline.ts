@@ -2,7 +2,8 @@
 // each chunk's newest span and fires the scheduler's timers on the way, so windows, holds and
 // periodic work behave as they would have live, and hours of traffic take seconds. Used by
 // `faultline classify` and `faultline replay`. Receivers and exporters of the configuration are
-// left out (nothing opens a port or a file); an in-memory exporter captures what comes out.
+// left out (nothing opens a port or a file); an in-memory exporter captures what comes out. The
+// components run with ctx.mode 'offline': each does its work inline and deterministically.
 import { z } from 'zod';
 import { defineExporter, type AgentConfig, type ComponentFactory } from '../core/component.ts';
 import { createManualTime } from '../core/clock.ts';
@@ -96,7 +97,7 @@ export async function runOffline(
     processors: [...new Set(Object.values(offline.pipelines).flatMap((p) => p.processors))],
   };
   const logger = createLogger(options.env?.FAULTLINE_LOG_LEVEL ?? 'warn');
-  const pipelines = await buildPipelines(offline, { logger, clock: time.clock, scheduler: time.scheduler });
+  const pipelines = await buildPipelines(offline, { logger, mode: 'offline', clock: time.clock, scheduler: time.scheduler });
   const names = Object.keys(offline.pipelines);
   const feed = async (batch: ReturnType<typeof createBatch>) => {
     for (const name of names) await pipelines.consume(name, batch);
@@ -125,11 +126,7 @@ export async function runOffline(
 
 /** The configuration's processors, every pipeline ending in the capture exporter; no receivers, no storage. */
 function withCapture(config: AgentConfig, capture: ComponentFactory): AgentConfig {
-  const components = new Map(
-    [...config.components]
-      .filter(([, c]) => c.kind === 'processor')
-      .map(([key, c]) => [key, c.factory.type === 'detectors' ? { ...c, config: withInlineChecks(c.config) } : c]),
-  );
+  const components = new Map([...config.components].filter(([, c]) => c.kind === 'processor'));
   components.set(componentKey('exporter', 'offline_capture'), { id: 'offline_capture', kind: 'exporter', factory: capture, config: {} });
   const pipelines = Object.fromEntries(
     Object.entries(config.pipelines).map(([name, p]) => [
@@ -144,16 +141,6 @@ function withCapture(config: AgentConfig, capture: ComponentFactory): AgentConfi
     storage: undefined,
     service: { ...config.service, max_inflight_items: Number.MAX_SAFE_INTEGER },
   };
-}
-
-/**
- * Offline runs judge every call the same way every time: the detectors' expensive checks run inline
- * instead of on worker threads under a time budget, where a slow moment would drop some of them.
- */
-function withInlineChecks(config: unknown): unknown {
-  const c = config as { quality?: { workers?: Record<string, unknown> } };
-  if (!c.quality?.workers) return config;
-  return { ...c, quality: { ...c.quality, workers: { ...c.quality.workers, threads: 0 } } };
 }
 
 function endMs(span: OtlpSpan): number {

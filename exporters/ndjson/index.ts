@@ -7,10 +7,12 @@ import { defineExporter } from '../../agent/core/component.ts';
 import { ExportError } from '../../agent/core/errors.ts';
 import { NdjsonConfig } from './config.ts';
 import { toJsonLine, toPlainJsonLine } from '../../agent/core/json-line.ts';
-
-// Raw OTLP items carry bigint timestamps and byte values; every other lane is plain JSON.
-const RAW_LANES: ReadonlySet<string> = new Set(['spans', 'logs']);
 import { laneItems } from '../../agent/core/model/batch.ts';
+import { laneSpec } from '../../agent/core/model/lanes.ts';
+
+// What receivers put in a batch is raw OTLP, with bigint timestamps and byte values; the lanes
+// processors derive are plain JSON, which encodes faster.
+const encoderOf = (lane: string) => (laneSpec(lane)?.source === 'receiver' ? toJsonLine : toPlainJsonLine);
 
 export default defineExporter({
   type: 'ndjson',
@@ -35,16 +37,15 @@ export default defineExporter({
         else stream.once('drain', resolve);
       });
 
+    const encoders = config.lanes.map((lane) => [lane, encoderOf(lane)] as const);
+
     return {
       async start() {
         open();
       },
       async export(batch) {
         let text = '';
-        for (const lane of config.lanes) {
-          const line = RAW_LANES.has(lane) ? toJsonLine : toPlainJsonLine;
-          for (const item of laneItems(batch, lane)) text += line(item);
-        }
+        for (const [lane, line] of encoders) for (const item of laneItems(batch, lane)) text += line(item);
         if (text) await write(open(), text);
       },
       async shutdown() {

@@ -3,7 +3,6 @@
 // SQLite spill buffer and drain in order, rate-limited, once it is back; refused records go to
 // dead_letters. export() resolves only when a batch is committed to one or the other.
 import { hostname } from 'node:os';
-import { join } from 'node:path';
 import { defineExporter } from '../../agent/core/component.ts';
 import { ExportError } from '../../agent/core/errors.ts';
 import { createSampledWarning } from '../../agent/core/sampled-warning.ts';
@@ -20,6 +19,7 @@ import { insertDeadLetters, writeOrDeadLetter, type DeadLetter, type DeliveryRes
 import { runDrainLoop } from './drain-loop.ts';
 import { encodeItem, itemsOf, type ExportItem } from './export-item.ts';
 import { createExporterMetrics } from './exporter-metrics.ts';
+import { spillPath as spillPathOf } from './spill-path.ts';
 import { createSpillRoom } from './spill-room.ts';
 import { createWakeSignal } from './wake-signal.ts';
 import { classifyWriteError, WriteTimeoutError } from './write-error.ts';
@@ -29,6 +29,8 @@ export default defineExporter({
   type: 'postgres',
   description: 'Writes failure events and incidents to PostgreSQL (idempotent); spills to a local SQLite buffer while it is down or slow.',
   configSchema: PostgresExporterConfig,
+  requires: ['database'],
+  localFiles: (config, id) => ({ spill: spillPathOf(id, config) }),
   create(config, ctx) {
     const { id, logger, database, backpressure, health } = ctx;
     if (!database) {
@@ -36,7 +38,7 @@ export default defineExporter({
         `exporters.${id}: the postgres exporter needs \`storage:\` in agent.yaml (storage.url, or an empty url for the bundled PostgreSQL).`,
       );
     }
-    const spillPath = config.spill.path || join('data', 'spill', `${id.replaceAll('/', '-')}.sqlite`);
+    const spillPath = spillPathOf(id, config);
     const agentInstance = hostname();
     const writeOptions = { agentInstance, maxRowsPerStatement: config.max_rows_per_statement, statementTimeoutMs: config.write_timeout_ms };
     const warn = createSampledWarning(logger);

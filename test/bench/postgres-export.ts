@@ -85,6 +85,7 @@ function makeExporter(db: Database, spillPath: string, spill: Record<string, unk
   const time = createLiveTime();
   return postgres.create(postgres.configSchema.parse({ spill: { path: spillPath, ...spill } }), {
     id: 'postgres',
+    mode: 'live',
     logger: silent,
     clock: time.clock,
     scheduler: time.scheduler,

@@ -209,6 +209,7 @@ processors:
 exporters:
   prometheus: { labels: [requested_model, team] }
   postgres: { write_timeout_ms: 1000, retry: { initial_interval_ms: 200, max_interval_ms: 500 }, spill: { path: "${spillPath}" } }
+storage: {}
 service: { pipelines: { genai: { receivers: [otlp], processors: [normalize, trace_assembler, detectors, classifier], exporters: [prometheus, postgres] } } }
 `,
     { database },

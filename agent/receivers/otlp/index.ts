@@ -43,7 +43,7 @@ export function createOtlpReceiver(config: OtlpReceiverConfig, ctx: ReceiverCont
   }
   const admission = createAdmission(limit.mib);
   let shuttingDown = false;
-  const deps = { ingest, admission, isShuttingDown: () => shuttingDown, logger: ctx.logger };
+  const deps = { ingest, admission, isShuttingDown: () => shuttingDown, logger: ctx.logger, receiverId: ctx.id };
   const { http, grpc } = config.protocols;
   const httpServer: OtlpHttpServer | null = http ? createOtlpHttpServer(http, deps) : null;
   const grpcServer: OtlpGrpcServer | null = grpc ? createOtlpGrpcServer(grpc, deps) : null;

@@ -11,6 +11,11 @@ export const GroundingConfig = z.strictObject({
     .describe(
       'Context (system prompt, user turns, tool results, retrieved documents) a call needs before its answer is screened; a bare question grounds nothing.',
     ),
+  min_context_facts: count('facts')
+    .default(2)
+    .describe(
+      'A context shorter than min_context_chars is still screened when it states at least this many figures (numbers over 10, amounts, percentages, dates): a pasted snippet the answer can contradict.',
+    ),
   min_ungrounded: count('facts')
     .default(2)
     .describe('Ungrounded facts (numbers, dates, currency, URLs, citations, named entities) an answer needs for a hallucination.'),
@@ -21,6 +26,28 @@ export const GroundingConfig = z.strictObject({
   max_context_chars: count('characters')
     .default(65_536)
     .describe('Characters of context the answer is checked against; the rest is not read.'),
+});
+
+export const RepetitionConfig = z.strictObject({
+  enabled: z.boolean().default(true).describe('degenerate_output: an answer looping on a sentence or a phrase.'),
+  min_repeats: count('repeats').default(3).describe('Times a sentence (or a word 4-gram) must occur for a loop.'),
+  min_coverage: ratio('min_coverage').default(0.3).describe("Share of the answer's characters the repeated sentences must cover."),
+  min_words: count('words')
+    .default(40)
+    .describe('Words (or characters, in scripts without spaces) an answer needs before its 4-grams are judged.'),
+  max_distinct_ratio: ratio('max_distinct_ratio')
+    .default(0.5)
+    .describe('Distinct word 4-grams over all 4-grams at or under which an answer loops on a phrase (ordinary prose is above 0.9).'),
+  max_scan_chars: count('characters').default(16_384).describe('Characters of the answer read; the rest is not.'),
+});
+
+export const OutputTokensConfig = z.strictObject({
+  enabled: z
+    .boolean()
+    .default(true)
+    .describe("token_count_mismatch: reported output tokens far from the captured answer's size (reasoning tokens set aside)."),
+  ratio: factor('ratio').default(4).describe('Reported and predicted output tokens must differ by this factor…'),
+  min_gap: count('tokens').default(150).describe('…and by at least this many tokens.'),
 });
 
 export const LanguageConfig = z.strictObject({
@@ -110,7 +137,16 @@ export const RegressionConfig = z.strictObject({
   subtypes: z
     .array(CountedSubtype)
     .min(1)
-    .default(['hallucination', 'low_faithfulness', 'format_violation', 'refusal', 'truncation', 'empty_response', 'language_drift'])
+    .default([
+      'hallucination',
+      'low_faithfulness',
+      'format_violation',
+      'refusal',
+      'degenerate_output',
+      'truncation',
+      'empty_response',
+      'language_drift',
+    ])
     .describe('Quality findings that make a call a quality failure.'),
   max_keys: count('keys')
     .default(1_000)
@@ -136,6 +172,10 @@ export const QualityConfig = z
       .describe(
         'Accept a JSON answer wrapped in a ``` code fence when JSON was asked; by default it is a format_violation (a strict JSON.parse fails on it).',
       ),
+    repetition: RepetitionConfig.default(RepetitionConfig.parse({})).describe('Loops in the answer (degenerate_output).'),
+    output_tokens: OutputTokensConfig.default(OutputTokensConfig.parse({})).describe(
+      'Reported output tokens against the captured answer (token_count_mismatch).',
+    ),
     refusal_max_tokens: count('tokens')
       .default(60)
       .describe('Answers longer than this (output tokens, or estimated) are never judged refusals by phrase.'),

@@ -1,4 +1,4 @@
-// language_drift: the answer's language differs from the user's (tinyld, reference §4e). Code and
+// language_drift: the answer's language differs from the user's (tinyld: small, offline, no model download). Code and
 // JSON answers are skipped, as are texts too short to judge, texts tinyld cannot place with
 // confidence, and requests that ask for another language (a translation, or a user or system
 // prompt naming the answer's language).

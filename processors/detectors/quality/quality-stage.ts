@@ -30,9 +30,11 @@ export interface QualityStage {
 
 export function createQualityStage(
   q: QualityConfig,
-  ctx: Pick<ComponentContext, 'id' | 'meter' | 'logger' | 'backpressure'>,
+  ctx: Pick<ComponentContext, 'id' | 'mode' | 'meter' | 'logger' | 'backpressure'>,
 ): QualityStage {
-  const threads = q.workers.threads ?? Math.min(MAX_AUTO_THREADS, Math.max(1, availableParallelism() - 1));
+  // Offline runs judge every call the same way every time: the expensive checks run inline instead
+  // of on worker threads under a time budget, where a slow moment would drop some of them.
+  const threads = ctx.mode === 'offline' ? 0 : (q.workers.threads ?? Math.min(MAX_AUTO_THREADS, Math.max(1, availableParallelism() - 1)));
   const pool: CheckPool | null =
     threads > 0
       ? createCheckPool({

@@ -49,6 +49,7 @@ export async function buildExporter(
   const time = createLiveTime();
   const ctx: ComponentContext = {
     id: 'postgres',
+    mode: 'live',
     logger: pino({ level: 'debug' }, { write: (line: string) => logs.push(JSON.parse(line)) }),
     clock: time.clock,
     scheduler: time.scheduler,

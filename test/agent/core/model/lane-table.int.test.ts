@@ -5,7 +5,7 @@ import { createBatch, countItems } from '../../../../agent/core/model/batch.ts';
 import { LANE_NAMES, LANE_TABLE, lanes } from '../../../../agent/core/model/lanes.ts';
 import { laneWriter } from '../../../../agent/store/writers/index.ts';
 import { withTestSchema } from '../../../support/database.ts';
-import { startApi } from '../../../integration/api/api-under-test.ts';
+import { startApi } from '../../api/api-under-test.ts';
 
 const db = withTestSchema();
 

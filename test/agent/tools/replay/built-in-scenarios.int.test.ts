@@ -8,7 +8,7 @@ import { runCli } from '../../../support/cli.ts';
 describe('faultline replay --check on every built-in scenario', () => {
   const names = builtInScenarioNames();
 
-  it('has the fourteen scenarios issue 3 names', () => {
+  it('has the fourteen built-in scenarios: canonical, chaos and operational', () => {
     expect(names).toEqual([
       'anthropic-overload',
       'cost-explosion',

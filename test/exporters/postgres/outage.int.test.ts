@@ -116,6 +116,7 @@ exporters:
     retry: { initial_interval_ms: 50, max_interval_ms: 300 }
     spill: { path: "${tempSpillPath()}", max_bytes: 40000 }
   ndjson: { path: "${eventsFile}", lanes: [events] }
+storage: {} # the test hands the pipeline its database; the exporter requires the section
 service:
   pipelines:
     genai: { receivers: [otlp], processors: [normalize, detectors, classifier], exporters: [postgres, ndjson] }

@@ -1,5 +1,5 @@
 // The alertmanager exporter's sending rules, against local recording receivers standing in for
-// Alertmanager instances (test/e2e/alertmanager.test.ts runs it against the real one).
+// Alertmanager instances (test/e2e/alertmanager.e2e.test.ts runs it against the real one).
 import { afterEach, describe, expect, it } from 'vitest';
 import { createBatch } from '../../../agent/core/model/batch.ts';
 import alertmanager from '../../../exporters/alertmanager/index.ts';
