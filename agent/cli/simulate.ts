@@ -5,6 +5,7 @@ import type { OtlpSpan } from '../core/model/otlp.ts';
 import { encodeTracesJson } from '../receivers/otlp-wire/encode-json.ts';
 import { encodeTracesProtobuf } from '../receivers/otlp-wire/encode-traces-protobuf.ts';
 import { generate } from '../tools/simulate/generate.ts';
+import { groundTruth } from '../tools/simulate/ground-truth.ts';
 import { builtInScenarioNames, loadBuiltInScenario, loadScenario } from '../tools/simulate/load-scenario.ts';
 import { PRICE_TABLE } from '../tools/simulate/price-table.ts';
 import { renderSpans } from '../tools/simulate/render.ts';
@@ -36,6 +37,8 @@ Options:
       --rate R              override requests per second
       --duration SECS       override the duration
       --no-content          leave prompts and completions off the spans
+      --truth FILE          also write what the simulator knows as JSON: per fault, the requests
+                            and distinct users it touched, those that failed, and their spend
   -l, --list                list the built-in scenarios and the price table
 
 Scenario format: YAML with name, title, story, seed, duration_secs, traffic (rate_per_sec,
@@ -61,6 +64,7 @@ Exit codes: 0 done, 1 invalid scenario or options, 2 unreadable input, 3 the tar
         rate: { type: 'string' },
         duration: { type: 'string' },
         'no-content': { type: 'boolean', default: false },
+        truth: { type: 'string' },
         list: { type: 'boolean', short: 'l', default: false },
       },
     });
@@ -92,6 +96,7 @@ Exit codes: 0 done, 1 invalid scenario or options, 2 unreadable input, 3 the tar
     }
     const sim = generate(scenario);
     const spans = renderSpans(sim);
+    if (values.truth) writeFileSync(values.truth, `${JSON.stringify(groundTruth(sim), null, 2)}\n`);
     if (values.target) {
       const progress = createProgress(io.stderr, 'sent');
       try {

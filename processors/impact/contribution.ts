@@ -3,7 +3,7 @@
 // it is about (its own call, and the attempts after it on the same request), held while incidents
 // and clusters may still count it.
 import type { CostFailure, FailureEvent } from '../../agent/core/model/failure-event.ts';
-import type { LlmCall } from '../../agent/core/model/llm-call.ts';
+import type { Identity, LlmCall } from '../../agent/core/model/llm-call.ts';
 import type { Severity } from '../../agent/core/model/taxonomy.ts';
 import type { Prices } from './prices.ts';
 import { excessShare } from './spike-episodes.ts';
@@ -112,7 +112,10 @@ export function contributionOf(
   next: LlmCall | null,
   prices: Prices,
   sla: Map<string, SlaShare>,
+  /** Who sent it when the failure is not about an LLM call (a request the proxy refused). */
+  sender: Identity | null = null,
 ): Contribution {
+  const who = call ? call.identity : sender;
   const recovery = recoveryCost(call, next, prices);
   const spent = costOf(call);
   return {
@@ -128,8 +131,8 @@ export function contributionOf(
     windowRequests: event.span_id === null ? event.impact_scope.requests : 0,
     isBurn: event.subtype === 'slo_burn',
     windowUsers: event.span_id === null ? event.impact_scope.users : 0,
-    user: call ? (call.identity.endUser ?? call.identity.user) : null,
-    endUser: call ? call.identity.endUser : null,
+    user: who ? (who.endUser ?? who.user) : null,
+    endUser: who ? who.endUser : null,
     team: event.impact_scope.team,
     route: event.impact_scope.route,
     spent,

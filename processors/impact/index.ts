@@ -9,7 +9,7 @@ import { requestsOf } from '../../agent/core/model/client-requests.ts';
 import type { FailureEvent } from '../../agent/core/model/failure-event.ts';
 import type { FailureImpact } from '../../agent/core/model/impact.ts';
 import type { IncidentUpdate } from '../../agent/core/model/incident.ts';
-import type { LlmCall } from '../../agent/core/model/llm-call.ts';
+import type { Identity, LlmCall } from '../../agent/core/model/llm-call.ts';
 import { isStoreNotReady } from '../../agent/store/database-unavailable.ts';
 import { selectOpenSubjectImpacts } from '../../agent/store/impact-queries.ts';
 import { assessFailure, assessSubject, type AssessmentContext } from './assessment.ts';
@@ -180,7 +180,9 @@ export default defineProcessor({
         // Traffic, prices and spike episodes from the calls.
         const llm: LlmCall[] = [];
         const callBySpan = new Map<string, LlmCall>();
+        const senderBySpan = new Map<string, Identity>();
         for (const c of batch.calls) {
+          if (c.kind === 'gateway_request') senderBySpan.set(c.source.spanId, c.identity);
           if (c.kind !== 'llm') continue;
           llm.push(c);
           callBySpan.set(c.source.spanId, c);
@@ -211,7 +213,8 @@ export default defineProcessor({
             attempts ??= indexAttempts(llm);
             next = attempts.get(attemptKey(call, call.attempt.number + 1)) ?? null;
           }
-          const c = contributionOf(e, call, next, prices, sla.get(e.failure_id) ?? new Map());
+          const sender = call === null && e.span_id !== null ? (senderBySpan.get(e.span_id) ?? null) : null;
+          const c = contributionOf(e, call, next, prices, sla.get(e.failure_id) ?? new Map(), sender);
           const key = modelKey(e.provider, e.model);
           remember(c, key);
           fresh.push({ c, key });
