@@ -71,7 +71,7 @@ export default defineExporter({
       }
       if (call.inputTokens !== null) m.tokens.record(call.inputTokens, set.input);
       if (call.outputTokens !== null) m.tokens.record(call.outputTokens, set.output);
-      if (call.costUsd !== null && call.costUsd >= 0) m.cost.record(call.costUsd, set.base);
+      if (call.costUsd !== null && call.costUsd >= 0) m.cost.record(call.costUsd, set.cost[call.costOutcome]);
       if (call.outcome === 'ok' && call.outputTokens !== null && call.outputTokens > 0 && call.durationSec > 0) {
         m.throughput.record(call.outputTokens / call.durationSec, set.base);
       }

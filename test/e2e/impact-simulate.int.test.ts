@@ -1,7 +1,7 @@
 // A live agent (the shipped agent.yaml, its own process, PostgreSQL) fed `faultline simulate
 // --target` answers the impact endpoints with the figures the simulator itself counted: the
 // requests and distinct users an outage failed, and the spend a volume spike wasted.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,19 +11,18 @@ import { startAgentProcess, type AgentProcess } from '../support/agent-process.t
 import { runCli } from '../support/cli.ts';
 import { createOwnDatabase } from '../support/database.ts';
 
-let database: Awaited<ReturnType<typeof createOwnDatabase>>;
+const databases: Awaited<ReturnType<typeof createOwnDatabase>>[] = [];
+const agents: AgentProcess[] = [];
 let workDir: string;
-let agent: AgentProcess | undefined;
 
-beforeAll(async () => {
-  database = await createOwnDatabase('e2e_impact');
+beforeAll(() => {
   workDir = mkdtempSync(join(tmpdir(), 'faultline-e2e-impact-'));
 });
 
 afterAll(async () => {
-  if (agent && agent.child.exitCode === null) agent.child.kill('SIGKILL');
+  for (const agent of agents) if (agent.child.exitCode === null) agent.child.kill('SIGKILL');
   rmSync(workDir, { recursive: true, force: true });
-  await database?.drop();
+  for (const db of databases) await db.drop();
 });
 
 const within = (actual: number, expected: number, share: number) => Math.abs(actual - expected) <= share * expected;
@@ -33,34 +32,39 @@ async function getJson<T>(url: string): Promise<{ status: number; body: T }> {
   return { status: r.status, body: (await r.json()) as T };
 }
 
+/** `npm start` on a database of its own (each scenario's event time starts fresh), fed one simulated scenario. */
+async function simulateAgainstAgent(scenario: string) {
+  const database = await createOwnDatabase(`e2e_impact_${scenario.replaceAll('-', '_')}`);
+  databases.push(database);
+  const cwd = join(workDir, scenario);
+  mkdirSync(cwd);
+  const agent = startAgentProcess(resolve('agent.yaml'), {
+    cwd,
+    env: {
+      DATABASE_URL: database.url,
+      FAULTLINE_OTLP_HTTP_ENDPOINT: '127.0.0.1:0',
+      FAULTLINE_OTLP_GRPC_ENDPOINT: '127.0.0.1:0',
+      FAULTLINE_API_ENDPOINT: '127.0.0.1:0',
+      FAULTLINE_METRICS_ENDPOINT: '127.0.0.1:0',
+      FAULTLINE_API_TOKEN: '',
+      FAULTLINE_LOG_LEVEL: 'info',
+    },
+  });
+  agents.push(agent);
+  const otlp = await agent.waitFor('the OTLP receiver', () => agent.logged('OTLP receiver listening.'));
+  const api = await agent.waitFor('the API', () => agent.logged('API listening.'));
+  const truthFile = join(cwd, 'truth.json');
+  const sent = await runCli(['simulate', '--scenario', scenario, '--target', `http://${otlp.http as string}`, '--truth', truthFile]);
+  expect(sent.code, sent.stderr).toBe(0);
+  const truth = JSON.parse(readFileSync(truthFile, 'utf8')) as GroundTruth;
+  return { agent, apiBase: `http://${api.address as string}`, truth };
+}
+
 describe('impact of simulated faults, through the API of a live agent', () => {
-  it('matches the simulator’s affected requests, users and wasted spend within 10 %', { timeout: 300_000 }, async () => {
-    agent = startAgentProcess(resolve('agent.yaml'), {
-      cwd: workDir,
-      env: {
-        DATABASE_URL: database.url,
-        FAULTLINE_OTLP_HTTP_ENDPOINT: '127.0.0.1:0',
-        FAULTLINE_OTLP_GRPC_ENDPOINT: '127.0.0.1:0',
-        FAULTLINE_API_ENDPOINT: '127.0.0.1:0',
-        FAULTLINE_METRICS_ENDPOINT: '127.0.0.1:0',
-        FAULTLINE_API_TOKEN: '',
-        FAULTLINE_LOG_LEVEL: 'info',
-      },
-    });
-    const otlp = await agent.waitFor('the OTLP receiver', () => agent!.logged('OTLP receiver listening.'));
-    const api = await agent.waitFor('the API', () => agent!.logged('API listening.'));
-    const otlpHttp = `http://${otlp.http as string}`;
-    const apiBase = `http://${api.address as string}`;
-
-    const simulate = async (scenario: string): Promise<GroundTruth> => {
-      const truthFile = join(workDir, `${scenario}.truth.json`);
-      const sent = await runCli(['simulate', '--scenario', scenario, '--target', otlpHttp, '--truth', truthFile]);
-      expect(sent.code, sent.stderr).toBe(0);
-      return JSON.parse(readFileSync(truthFile, 'utf8')) as GroundTruth;
-    };
-
+  it('counts the requests and users a provider outage failed as the simulator did, within 10 %', { timeout: 300_000 }, async () => {
+    const { agent, apiBase, truth } = await simulateAgainstAgent('provider-outage');
     // Provider outage: every OpenAI call fails for three minutes; the router retries once.
-    const outage = (await simulate('provider-outage')).faults[0];
+    const outage = truth.faults[0];
     expect(outage.failed_requests).toBeGreaterThan(100);
     // The availability SLO pages on it; its slo_burn incident counts the requests and users it failed.
     const burn = await agent.waitFor(
@@ -75,6 +79,10 @@ describe('impact of simulated faults, through the API of a live agent', () => {
         return found && within(found.user_impact.requests, outage.failed_requests, 0.1) ? { found, impacts } : undefined;
       },
       120_000,
+    );
+    console.info(
+      `provider-outage: simulator ${outage.failed_requests} failed requests, ${outage.failed_users} users; ` +
+        `availability burn incident ${burn.found.user_impact.requests} requests, ${burn.found.user_impact.users} users`,
     );
     expect(within(burn.found.user_impact.users, outage.failed_users, 0.1), JSON.stringify(burn.found.user_impact)).toBe(true);
     // The outage incidents (one per model) add up to the failed requests, each request once.
@@ -102,8 +110,24 @@ describe('impact of simulated faults, through the API of a live agent', () => {
     const missing = await getJson<{ error: { code: string } }>(`${apiBase}/api/v1/failures/${'0'.repeat(32)}/impact`);
     expect(missing.status).toBe(404);
 
+    // The SLOs the agent evaluated, with their budget and burn rates.
+    const slos = await getJson<{ data: { slo: string; budget_remaining: number; burn_rates: Record<string, number | null> }[] }>(
+      `${apiBase}/api/v1/slos`,
+    );
+    expect(slos.status).toBe(200);
+    const availability = slos.body.data.find((s) => s.slo === 'availability');
+    expect(availability).toBeDefined();
+    expect(availability!.budget_remaining).toBeLessThan(1);
+    expect(Object.keys(availability!.burn_rates)).toContain('1h');
+
+    agent.child.kill('SIGTERM');
+    expect(await agent.exit).toBe(0);
+  });
+
+  it('reports the spend a volume spike wasted as the simulator priced it, within 10 %', { timeout: 300_000 }, async () => {
+    const { agent, apiBase, truth } = await simulateAgainstAgent('cost-explosion');
     // Cost explosion: a loop sends 100× one team's volume; the spend above the usual is wasted.
-    const spike = (await simulate('cost-explosion')).faults[0];
+    const spike = truth.faults[0];
     expect(spike.spent_usd).toBeGreaterThan(0);
     const spend = await agent.waitFor(
       'the spend spike’s wasted spend',
@@ -116,17 +140,8 @@ describe('impact of simulated faults, through the API of a live agent', () => {
       },
       120_000,
     );
+    console.info(`cost-explosion: simulator spent $${spike.spent_usd} on the spike's requests; agent wasted_usd $${spend}`);
     expect(within(spend, spike.spent_usd, 0.1)).toBe(true);
-
-    // The SLOs the agent evaluated, with their budget and burn rates.
-    const slos = await getJson<{ data: { slo: string; budget_remaining: number; burn_rates: Record<string, number | null> }[] }>(
-      `${apiBase}/api/v1/slos`,
-    );
-    expect(slos.status).toBe(200);
-    const availability = slos.body.data.find((s) => s.slo === 'availability');
-    expect(availability).toBeDefined();
-    expect(availability!.budget_remaining).toBeLessThan(1);
-    expect(Object.keys(availability!.burn_rates)).toContain('1h');
 
     agent.child.kill('SIGTERM');
     expect(await agent.exit).toBe(0);
