@@ -4,7 +4,7 @@
 // severity, and was detected within its MTTD bound; an absence passes when no event matches.
 // Pending expectations (capabilities not yet in the pipeline) are listed, never evaluated.
 import type { FailureEvent } from '../../core/model/failure-event.ts';
-import type { Absence, Detection, Scenario } from '../simulate/scenario-schema.ts';
+import type { Absence, Detection, Scenario, SloPage } from '../simulate/scenario-schema.ts';
 import { formatDuration, SEVERITY_RANK, type Detected } from './timeline.ts';
 
 export interface CheckResult {
@@ -16,7 +16,15 @@ export interface CheckResult {
 
 export function checkExpectations(
   scenario: Scenario,
-  found: { episodes: Detected[]; secondary?: Detected[]; incidents: Detected[]; hasIncidents: boolean; events: readonly FailureEvent[] },
+  found: {
+    episodes: Detected[];
+    secondary?: Detected[];
+    incidents: Detected[];
+    hasIncidents: boolean;
+    events: readonly FailureEvent[];
+    /** Whether the pipeline evaluates SLOs (an slo processor). */
+    hasSlo?: boolean;
+  },
   firstFailureMs: number | null,
 ): CheckResult {
   const result: CheckResult = { passed: 0, failed: 0, lines: [], pending: [] };
@@ -49,8 +57,47 @@ export function checkExpectations(
         : `${what}: ${hits.length} event${hits.length === 1 ? '' : 's'}, first ${hits[0].category}/${hits[0].subtype} ${hits[0].provider} at ${hits[0].timestamp}${a.why ? ` (${a.why})` : ''}`,
     );
   }
+  const pages = scenario.expectations.slo_pages;
+  if (pages !== undefined && !found.hasSlo) result.pending.push('slo_pages: needs an slo processor in the pipeline');
+  else if (pages !== undefined) checkSloPages(pages, firstPages(found.events), firstFailureMs, record);
   for (const p of scenario.pending_expectations) result.pending.push(`${label(p)}: needs ${p.needs}`);
   return result;
+}
+
+/** The first page of each SLO: its first slo_burn event from an alert of severity page. */
+export function firstPages(events: readonly FailureEvent[]): Map<string, { atMs: number; alert: string }> {
+  const out = new Map<string, { atMs: number; alert: string }>();
+  for (const e of events) {
+    if (e.subtype !== 'slo_burn' || e.evidence.alert_severity !== 'page' || typeof e.evidence.slo !== 'string') continue;
+    const atMs = Date.parse(e.timestamp);
+    const cur = out.get(e.evidence.slo);
+    if (!cur || atMs < cur.atMs) out.set(e.evidence.slo, { atMs, alert: String(e.evidence.alert) });
+  }
+  return out;
+}
+
+function checkSloPages(
+  expected: readonly SloPage[],
+  paged: Map<string, { atMs: number; alert: string }>,
+  firstFailureMs: number | null,
+  record: (ok: boolean, line: string) => void,
+): void {
+  for (const p of expected) {
+    const page = paged.get(p.slo);
+    if (!page) {
+      record(false, `slo page ${p.slo}: never paged${p.why ? ` (${p.why})` : ''}`);
+      continue;
+    }
+    const afterMs = firstFailureMs === null ? null : page.atMs - firstFailureMs;
+    const late = p.within_secs !== undefined && afterMs !== null && afterMs > p.within_secs * 1000;
+    const when = afterMs === null ? 'paged' : `paged ${formatDuration(afterMs)} after the first failure`;
+    record(!late, `slo page ${p.slo}: ${when} (${page.alert})${late ? `, expected within ${p.within_secs}s` : ''}`);
+  }
+  const unexpected = [...paged].filter(([slo]) => !expected.some((p) => p.slo === slo));
+  if (unexpected.length === 0) record(true, `no other SLO paged`);
+  else
+    for (const [slo, page] of unexpected)
+      record(false, `slo page ${slo}: paged (${page.alert}) at ${new Date(page.atMs).toISOString()}, expected no page`);
 }
 
 function judge(d: Detection, candidates: readonly Detected[], firstFailureMs: number | null): { ok: boolean; line: string } {

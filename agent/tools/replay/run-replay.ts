@@ -57,6 +57,7 @@ export async function replay(
   if (input.spans.length === 0) startMs = endMs = 0;
   const firstFailureMs = input.firstFailureMs ?? (Number.isFinite(firstError) ? firstError : null);
   const hasIncidents = out.processors.includes('incidents') || out.processors.some((p) => p.startsWith('incidents/'));
+  const hasSlo = out.processors.includes('slo') || out.processors.some((p) => p.startsWith('slo/'));
   const emittedEvents = out.emitted('events').map(({ item, emittedAtMs }) => ({ event: item, emittedAtMs }));
   const episodes = episodesFromEvents(emittedEvents, endMs + TAIL_MS);
   const secondary = secondaryEpisodesFromEvents(emittedEvents, endMs + TAIL_MS);
@@ -73,7 +74,7 @@ export async function replay(
     detected,
     timeline: timelineOf(detected),
     check: input.scenario
-      ? checkExpectations(input.scenario, { episodes, secondary, incidents, hasIncidents, events }, firstFailureMs)
+      ? checkExpectations(input.scenario, { episodes, secondary, incidents, hasIncidents, events, hasSlo }, firstFailureMs)
       : null,
   };
 }

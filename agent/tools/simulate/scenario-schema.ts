@@ -42,6 +42,7 @@ export const Fault = z.discriminatedUnion('kind', [
     kind: z.literal('error'),
     ...faultBase,
     error: z.enum(ERROR_KINDS).describe('What the provider answers, in the shape LiteLLM reports it.'),
+    max_attempts: z.number().int().positive().optional().describe('At most this many attempts fail; then the fault is spent.'),
   }),
   z.strictObject({
     kind: z.literal('latency_ramp'),
@@ -192,6 +193,13 @@ export const Absence = z.strictObject({
 });
 export type Absence = z.infer<typeof Absence>;
 
+export const SloPage = z.strictObject({
+  slo: z.string().min(1).describe('The SLO name, as under processors.slo.objectives.'),
+  within_secs: z.number().positive().optional().describe('Longest time from the first failing span to the first page.'),
+  why: z.string().optional(),
+});
+export type SloPage = z.infer<typeof SloPage>;
+
 export const PendingExpectation = Detection.extend({
   needs: z.string().min(1).describe('The capability not yet in the pipeline, e.g. "quality detectors (hallucination)".'),
 });
@@ -225,6 +233,12 @@ export const Scenario = z.strictObject({
         .default([])
         .describe('Incidents the incidents processor must open (checked when the pipeline has one).'),
       absent: z.array(Absence).default([]),
+      slo_pages: z
+        .array(SloPage)
+        .optional()
+        .describe(
+          'When given: exactly these SLOs page (a burn-rate alert of severity page fires), each within its bound, and no other SLO pages; [] means nothing pages. Checked when the pipeline has an slo processor.',
+        ),
     })
     .default({ detections: [], incidents: [], absent: [] }),
   pending_expectations: z

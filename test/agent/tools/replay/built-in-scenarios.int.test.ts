@@ -8,7 +8,7 @@ import { runCli } from '../../../support/cli.ts';
 describe('faultline replay --check on every built-in scenario', () => {
   const names = builtInScenarioNames();
 
-  it('has the fourteen built-in scenarios: canonical, chaos and operational', () => {
+  it('has the fifteen built-in scenarios: canonical, chaos and operational', () => {
     expect(names).toEqual([
       'anthropic-overload',
       'cost-explosion',
@@ -20,6 +20,7 @@ describe('faultline replay --check on every built-in scenario', () => {
       'model-update-hallucination',
       'prompt-injection',
       'provider-outage',
+      'quiet-single-error',
       'rate-limit-exhaustion',
       'response-corruption',
       'retrieval-drift',
