@@ -1,7 +1,8 @@
 // prometheus: GenAI metrics on the agent's /metrics endpoint (service.telemetry.metrics), recorded
 // through ctx.meter from the calls lane (requests, errors by failure subtype, duration and token
 // histograms, cost, throughput, rate-limit headroom, latency quantiles) and the events lane
-// (FailureEvents by category, subtype, severity, provider). Label values are bounded by config.
+// (FailureEvents by category, subtype, severity, provider), and SLO counters and evaluations from
+// the slos lane (slo-series.ts). Label values are bounded by config.
 import type { Attributes } from '@opentelemetry/api';
 import { defineExporter } from '../../agent/core/component.ts';
 import { viewCall, type CallView } from './call-view.ts';
@@ -13,13 +14,14 @@ import { createLabelLimiter, type LabelLimiter } from './label-limiter.ts';
 import { createLabelSets } from './label-sets.ts';
 import { createRateLimitGauges } from './rate-limit-gauges.ts';
 import { createSlidingQuantiles } from './sliding-quantiles.ts';
+import { createSloSeries } from './slo-series.ts';
 
 export const LATENCY_QUANTILES = [0.5, 0.95, 0.99] as const;
 
 export default defineExporter({
   type: 'prometheus',
   description:
-    'GenAI metrics (provider errors, latency quantiles, rate-limit headroom, failure events, OTel GenAI histograms, cost) on the /metrics endpoint.',
+    'GenAI metrics (provider errors, latency quantiles, rate-limit headroom, failure events, OTel GenAI histograms, cost by outcome, SLO events and burn rates) on the /metrics endpoint.',
   configSchema: PrometheusExporterConfig,
   create(config, ctx) {
     const limitProvider = createLabelLimiter(config.limits.provider);
@@ -51,6 +53,7 @@ export default defineExporter({
       [m.latency, m.latencySum, m.latencyCount, m.remaining, m.remainingRatio],
     );
 
+    const sloSeries = createSloSeries(ctx.meter);
     const labelSets = createLabelSets();
     const labelNames = ['provider', ...config.labels];
     const labelValues: string[] = [];
@@ -81,6 +84,7 @@ export default defineExporter({
 
     return {
       async export(batch) {
+        if (batch.slos.length > 0) sloSeries.record(batch.slos);
         // Counters are summed per batch and added once per label set.
         const subtypeBySpan = new Map<string, string>();
         const failures = new Map<Attributes, number>();

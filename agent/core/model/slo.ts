@@ -233,5 +233,8 @@ export type SloUpdate = z.infer<typeof SloUpdate>;
 export const SLO_METRICS = {
   events: 'genai_slo_events_total',
   badEvents: 'genai_slo_bad_events_total',
+  objective: 'genai_slo_objective_ratio',
+  budgetRemaining: 'genai_slo_error_budget_remaining_ratio',
+  burnRate: 'genai_slo_burn_rate',
   labels: { service: 'sloth_service', slo: 'sloth_slo', id: 'sloth_id', window: 'sloth_window' },
 } as const;

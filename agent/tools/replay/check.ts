@@ -124,7 +124,13 @@ const sameKind = (d: Detection, c: Detected): boolean =>
   (d.provider === undefined || c.provider === d.provider) &&
   (d.model === undefined || c.model === d.model);
 
+/**
+ * An absence is about what the detectors find. An SLO burn is the budget's view of those findings
+ * (a goodput burn in the provider category when answers fail quality checks), so it counts only
+ * for an absence that names slo_burn; slo_pages: says which SLOs may page.
+ */
 function matchesAbsence(a: Absence, e: FailureEvent): boolean {
+  if (e.subtype === 'slo_burn' && a.subtype !== 'slo_burn') return false;
   return (
     (a.category === undefined || e.category === a.category) &&
     (a.subtype === undefined || e.subtype === a.subtype) &&
