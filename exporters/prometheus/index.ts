@@ -2,7 +2,8 @@
 // through ctx.meter from the calls lane (requests, errors by failure subtype, duration and token
 // histograms, cost, throughput, rate-limit headroom, latency quantiles) and the events lane
 // (FailureEvents by category, subtype, severity, provider), and SLO counters and evaluations from
-// the slos lane (slo-series.ts). Label values are bounded by config.
+// the slos lane (slo-series.ts), and the impact of open incidents from the impacts lane
+// (impact-series.ts). Label values are bounded by config.
 import type { Attributes } from '@opentelemetry/api';
 import { defineExporter } from '../../agent/core/component.ts';
 import { viewCall, type CallView } from './call-view.ts';
@@ -14,6 +15,7 @@ import { createLabelLimiter, type LabelLimiter } from './label-limiter.ts';
 import { createLabelSets } from './label-sets.ts';
 import { createRateLimitGauges } from './rate-limit-gauges.ts';
 import { createSlidingQuantiles } from './sliding-quantiles.ts';
+import { createImpactSeries } from './impact-series.ts';
 import { createSloSeries } from './slo-series.ts';
 
 export const LATENCY_QUANTILES = [0.5, 0.95, 0.99] as const;
@@ -54,6 +56,7 @@ export default defineExporter({
     );
 
     const sloSeries = createSloSeries(ctx.meter);
+    const impactSeries = createImpactSeries(ctx.meter, limitProvider);
     const labelSets = createLabelSets();
     const labelNames = ['provider', ...config.labels];
     const labelValues: string[] = [];
@@ -85,6 +88,7 @@ export default defineExporter({
     return {
       async export(batch) {
         if (batch.slos.length > 0) sloSeries.record(batch.slos);
+        if (batch.impacts.length > 0) impactSeries.record(batch.impacts);
         // Counters are summed per batch and added once per label set.
         const subtypeBySpan = new Map<string, string>();
         const failures = new Map<Attributes, number>();
