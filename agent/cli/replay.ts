@@ -8,7 +8,7 @@ import { defaultOfflineConfig } from '../tools/offline.ts';
 import { registry } from '../registry.ts';
 import { replay, type ReplayReport } from '../tools/replay/run-replay.ts';
 import { withScenarioDetectors } from '../tools/replay/scenario-detectors.ts';
-import { formatDuration, formatTimeline } from '../tools/replay/timeline.ts';
+import { formatDuration, formatImpacts, formatTimeline } from '../tools/replay/timeline.ts';
 import { generate } from '../tools/simulate/generate.ts';
 import { loadScenario } from '../tools/simulate/load-scenario.ts';
 import { renderSpans } from '../tools/simulate/render.ts';
@@ -146,6 +146,7 @@ export function formatReport(r: ReplayReport, scenario: Scenario | null, configN
   out += r.firstFailureMs === null ? 'no failing span\n' : `first failing span at +${formatDuration(r.firstFailureMs - r.startMs)}\n`;
   out += `\ntimeline (${r.hasIncidents ? 'incidents' : 'failure-event episodes: no incidents processor in the pipeline'}):\n`;
   out += formatTimeline(r.timeline, r.startMs, r.firstFailureMs);
+  if (r.impacts.length > 0) out += `\nimpact (latest assessment, highest impact_score first):\n${formatImpacts(r.impacts)}`;
   const c = r.check;
   if (c) {
     out += `\ncheck: ${c.passed} passed, ${c.failed} failed\n${c.lines.join('\n')}${c.lines.length ? '\n' : ''}`;

@@ -3,7 +3,8 @@
 // of its expectations.
 import type { AgentConfig } from '../../core/component.ts';
 import { StatusCode, type OtlpLogRecord, type OtlpSpan } from '../../core/model/otlp.ts';
-import { runOffline } from '../offline.ts';
+import type { FailureImpact } from '../../core/model/impact.ts';
+import { DEFAULT_KEPT_LANES, runOffline } from '../offline.ts';
 import type { Scenario } from '../simulate/scenario-schema.ts';
 import { checkExpectations, type CheckResult } from './check.ts';
 import {
@@ -32,6 +33,8 @@ export interface ReplayReport {
   hasIncidents: boolean;
   detected: Detected[];
   timeline: TimelineEntry[];
+  /** The latest impact of each incident and cluster (when the pipeline has an impact processor), highest impact_score first. */
+  impacts: FailureImpact[];
   check: CheckResult | null;
 }
 
@@ -43,7 +46,12 @@ export async function replay(
   config: AgentConfig,
   options: { env?: NodeJS.ProcessEnv; onProgress?: (fed: number, total: number) => void } = {},
 ): Promise<ReplayReport> {
-  const out = await runOffline(input.spans, input.logs, config, { env: options.env, onProgress: options.onProgress, tailMs: TAIL_MS });
+  const out = await runOffline(input.spans, input.logs, config, {
+    env: options.env,
+    onProgress: options.onProgress,
+    tailMs: TAIL_MS,
+    keep: [...DEFAULT_KEPT_LANES, 'impacts'],
+  });
   let startMs = Infinity;
   let endMs = -Infinity;
   let firstError = Infinity;
@@ -64,6 +72,9 @@ export async function replay(
   const incidents = fromIncidents(out.emitted('incidents').map(({ item, emittedAtMs }) => ({ update: item, emittedAtMs })));
   const detected = hasIncidents ? incidents : episodes;
   const events = emittedEvents.map((e) => e.event);
+  const latest = new Map<string, FailureImpact>();
+  for (const { item } of out.emitted('impacts')) if (item.subject_type !== 'failure') latest.set(item.impact_id, item);
+  const impacts = [...latest.values()].sort((a, b) => b.impact_score - a.impact_score);
   return {
     startMs,
     endMs,
@@ -73,6 +84,7 @@ export async function replay(
     hasIncidents,
     detected,
     timeline: timelineOf(detected),
+    impacts,
     check: input.scenario
       ? checkExpectations(input.scenario, { episodes, secondary, incidents, hasIncidents, events, hasSlo }, firstFailureMs)
       : null,
