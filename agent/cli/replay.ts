@@ -10,6 +10,7 @@ import { replay, type ReplayReport } from '../tools/replay/run-replay.ts';
 import { withScenarioDetectors } from '../tools/replay/scenario-detectors.ts';
 import { formatDuration, formatImpacts, formatTimeline } from '../tools/replay/timeline.ts';
 import { generate } from '../tools/simulate/generate.ts';
+import { groundTruth, type GroundTruth } from '../tools/simulate/ground-truth.ts';
 import { loadScenario } from '../tools/simulate/load-scenario.ts';
 import { renderSpans } from '../tools/simulate/render.ts';
 import type { Scenario } from '../tools/simulate/scenario-schema.ts';
@@ -76,6 +77,7 @@ Exit codes: 0 done (and every check passed), 1 invalid options, scenario or conf
     let spans: OtlpSpan[] = [];
     const logs: OtlpLogRecord[] = [];
     let firstFailureMs: number | null = null;
+    let truth: GroundTruth | null = null;
     try {
       if (values.scenario) {
         scenario = loadScenario(values.scenario);
@@ -88,6 +90,7 @@ Exit codes: 0 done (and every check passed), 1 invalid options, scenario or conf
         const sim = generate(scenario);
         spans = renderSpans(sim);
         firstFailureMs = sim.firstFaultMs;
+        truth = groundTruth(sim);
       } else {
         for (const file of positionals) {
           const t = readTelemetryFile(file);
@@ -129,7 +132,7 @@ Exit codes: 0 done (and every check passed), 1 invalid options, scenario or conf
     }
     const progress = createProgress(io.stderr, 'replayed');
     const started = performance.now();
-    const report = await replay({ spans, logs, firstFailureMs, scenario }, config, {
+    const report = await replay({ spans, logs, firstFailureMs, scenario, truth }, config, {
       env: io.env,
       onProgress: (n, total) => progress.update(n, total),
     });

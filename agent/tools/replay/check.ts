@@ -4,7 +4,9 @@
 // severity, and was detected within its MTTD bound; an absence passes when no event matches.
 // Pending expectations (capabilities not yet in the pipeline) are listed, never evaluated.
 import type { FailureEvent } from '../../core/model/failure-event.ts';
-import type { Absence, Detection, Scenario, SloPage } from '../simulate/scenario-schema.ts';
+import type { FailureImpact } from '../../core/model/impact.ts';
+import type { FaultTruth, GroundTruth } from '../simulate/ground-truth.ts';
+import type { Absence, Detection, ImpactBound, Scenario, SloPage } from '../simulate/scenario-schema.ts';
 import { formatDuration, SEVERITY_RANK, type Detected } from './timeline.ts';
 
 export interface CheckResult {
@@ -24,6 +26,10 @@ export function checkExpectations(
     events: readonly FailureEvent[];
     /** Whether the pipeline evaluates SLOs (an slo processor). */
     hasSlo?: boolean;
+    /** The latest impact of each incident, when the pipeline has an impact processor. */
+    impacts?: readonly FailureImpact[];
+    /** What the simulator counted, for a simulated scenario. */
+    truth?: GroundTruth | null;
   },
   firstFailureMs: number | null,
 ): CheckResult {
@@ -57,6 +63,13 @@ export function checkExpectations(
         : `${what}: ${hits.length} event${hits.length === 1 ? '' : 's'}, first ${hits[0].category}/${hits[0].subtype} ${hits[0].provider} at ${hits[0].timestamp}${a.why ? ` (${a.why})` : ''}`,
     );
   }
+  for (const b of scenario.expectations.impact) {
+    if (!found.impacts || found.impacts.length === 0 || !found.truth) {
+      result.pending.push(`impact ${b.category}/${b.subtype}: needs an impact processor in the pipeline and a simulated scenario`);
+      continue;
+    }
+    for (const line of checkImpact(b, found.impacts, found.truth)) record(line.ok, line.text);
+  }
   const pages = scenario.expectations.slo_pages;
   if (pages !== undefined && !found.hasSlo) result.pending.push('slo_pages: needs an slo processor in the pipeline');
   else if (pages !== undefined) checkSloPages(pages, firstPages(found.events), firstFailureMs, record);
@@ -72,6 +85,52 @@ export function firstPages(events: readonly FailureEvent[]): Map<string, { atMs:
     const atMs = Date.parse(e.timestamp);
     const cur = out.get(e.evidence.slo);
     if (!cur || atMs < cur.atMs) out.set(e.evidence.slo, { atMs, alert: String(e.evidence.alert) });
+  }
+  return out;
+}
+
+function checkImpact(b: ImpactBound, impacts: readonly FailureImpact[], truth: GroundTruth): { ok: boolean; text: string }[] {
+  const kind = `${b.category}/${b.subtype}${b.provider ? ` ${b.provider}` : ''}`;
+  const matching = impacts.filter(
+    (i) =>
+      i.subject_type === 'incident' && i.category === b.category && i.subtype === b.subtype && (!b.provider || i.provider === b.provider),
+  );
+  const out: { ok: boolean; text: string }[] = [];
+  const measures = [
+    {
+      bound: b.requests,
+      name: 'requests',
+      actual: matching.reduce((s, i) => s + i.user_impact.requests, 0),
+      truth: (f: FaultTruth) => f.failed_requests,
+    },
+    {
+      bound: b.users,
+      name: 'users',
+      actual: Math.max(0, ...matching.map((i) => i.user_impact.users)),
+      truth: (f: FaultTruth) => f.failed_users,
+    },
+    {
+      bound: b.wasted_usd,
+      name: 'wasted $',
+      actual: matching.reduce((s, i) => s + i.cost_impact.wasted_usd, 0),
+      truth: (f: FaultTruth) => f.spent_usd,
+    },
+  ];
+  for (const m of measures) {
+    if (!m.bound) continue;
+    const fault = truth.faults[m.bound.fault];
+    if (!fault) {
+      out.push({ ok: false, text: `impact ${kind} ${m.name}: the scenario has no fault ${m.bound.fault}` });
+      continue;
+    }
+    const expected = m.truth(fault);
+    const off = expected === 0 ? (m.actual === 0 ? 0 : Infinity) : Math.abs(m.actual - expected) / expected;
+    const fmt = (x: number) => (m.name === 'wasted $' ? x.toFixed(6) : String(x));
+    const text = `impact ${kind} ${m.name}: ${fmt(m.actual)}, simulator ${fmt(expected)} (${(off * 100).toFixed(1)} % off, ≤ ${m.bound.within * 100} %)`;
+    out.push({
+      ok: matching.length > 0 && off <= m.bound.within,
+      text: matching.length > 0 ? text : `impact ${kind}: no such incident${b.why ? ` (${b.why})` : ''}`,
+    });
   }
   return out;
 }

@@ -5,6 +5,7 @@ import type { AgentConfig } from '../../core/component.ts';
 import { StatusCode, type OtlpLogRecord, type OtlpSpan } from '../../core/model/otlp.ts';
 import type { FailureImpact } from '../../core/model/impact.ts';
 import { DEFAULT_KEPT_LANES, runOffline } from '../offline.ts';
+import type { GroundTruth } from '../simulate/ground-truth.ts';
 import type { Scenario } from '../simulate/scenario-schema.ts';
 import { checkExpectations, type CheckResult } from './check.ts';
 import {
@@ -22,6 +23,8 @@ export interface ReplayInput {
   /** Where MTTD is measured from; null: the first span with status ERROR. */
   firstFailureMs: number | null;
   scenario: Scenario | null;
+  /** What the simulator counted, for a simulated scenario (impact expectations compare with it). */
+  truth?: GroundTruth | null;
 }
 
 export interface ReplayReport {
@@ -86,7 +89,11 @@ export async function replay(
     timeline: timelineOf(detected),
     impacts,
     check: input.scenario
-      ? checkExpectations(input.scenario, { episodes, secondary, incidents, hasIncidents, events, hasSlo }, firstFailureMs)
+      ? checkExpectations(
+          input.scenario,
+          { episodes, secondary, incidents, hasIncidents, events, hasSlo, impacts, truth: input.truth ?? null },
+          firstFailureMs,
+        )
       : null,
   };
 }

@@ -200,6 +200,22 @@ export const SloPage = z.strictObject({
 });
 export type SloPage = z.infer<typeof SloPage>;
 
+const TruthBound = z.strictObject({
+  fault: z.number().int().nonnegative().default(0).describe('Index of the fault in faults whose simulator counts are the truth.'),
+  within: z.number().positive().max(1).default(0.1).describe('Largest relative difference from the truth, e.g. 0.1 for 10 %.'),
+});
+
+export const ImpactBound = z.strictObject({
+  category: Category,
+  subtype: z.string().min(1),
+  provider: z.string().optional(),
+  requests: TruthBound.optional().describe("The incidents' affected requests (summed) against the fault's failed requests."),
+  users: TruthBound.optional().describe("The incidents' affected users (the largest) against the fault's failed users."),
+  wasted_usd: TruthBound.optional().describe("The incidents' wasted spend (summed) against what the fault's requests cost."),
+  why: z.string().optional(),
+});
+export type ImpactBound = z.infer<typeof ImpactBound>;
+
 export const PendingExpectation = Detection.extend({
   needs: z.string().min(1).describe('The capability not yet in the pipeline, e.g. "quality detectors (hallucination)".'),
 });
@@ -233,6 +249,12 @@ export const Scenario = z.strictObject({
         .default([])
         .describe('Incidents the incidents processor must open (checked when the pipeline has one).'),
       absent: z.array(Absence).default([]),
+      impact: z
+        .array(ImpactBound)
+        .default([])
+        .describe(
+          "Incidents' impact against what the simulator counted for a fault (simulate --truth): affected requests, users and wasted spend within a share. Checked when the pipeline has an impact processor.",
+        ),
       slo_pages: z
         .array(SloPage)
         .optional()
@@ -240,7 +262,7 @@ export const Scenario = z.strictObject({
           'When given: exactly these SLOs page (a burn-rate alert of severity page fires), each within its bound, and no other SLO pages; [] means nothing pages. Checked when the pipeline has an slo processor.',
         ),
     })
-    .default({ detections: [], incidents: [], absent: [] }),
+    .default({ detections: [], incidents: [], absent: [], impact: [] }),
   pending_expectations: z
     .array(PendingExpectation)
     .default([])
