@@ -39,11 +39,12 @@ describe('migrate with the repository migrations', () => {
   const db = withTestSchema();
 
   it('applies every migration once and records its version, name and checksum', async () => {
-    expect(db.appliedVersions).toEqual([1, 2]);
+    expect(db.appliedVersions).toEqual([1, 2, 5]);
     const { rows } = await db.pool.query('SELECT version, name, checksum, applied_at FROM schema_migrations ORDER BY version');
-    expect(rows).toHaveLength(2);
+    expect(rows).toHaveLength(3);
     expect(rows[0]).toMatchObject({ version: 1, name: 'agent_instances' });
     expect(rows[1]).toMatchObject({ version: 2, name: 'failure_store' });
+    expect(rows[2]).toMatchObject({ version: 5, name: 'impact_and_slos' });
     expect(rows[0].checksum).toMatch(/^[0-9a-f]{64}$/);
     expect(rows[0].applied_at).toBeInstanceOf(Date);
   });
@@ -63,6 +64,8 @@ describe('migrate with the repository migrations', () => {
       'notification_log',
       'provider_baselines',
       'schema_migrations',
+      'slo_buckets',
+      'slo_status',
     ]);
   });
 
