@@ -6,8 +6,14 @@
 // alert per burn-rate alert, the same conditions the slo processor evaluates (both windows at the
 // burn rate, and at least min_bad_events bad events in the long window). `faultline slo rules`
 // prints them.
-import { REPORTED_WINDOWS, SLO_METRICS, windowLabel, type SloSpec } from '../core/model/slo.ts';
-import type { SloConfig } from '../../processors/slo/config.ts';
+import { REPORTED_WINDOWS, SLO_METRICS, windowLabel, type BurnAlertSpec, type SloSpec } from '../core/model/slo.ts';
+
+/** What the rules are made of: the slo processor's objectives, burn-rate alerts and minimum of bad events. */
+export interface SloRulesInput {
+  objectives: readonly SloSpec[];
+  alerts: readonly BurnAlertSpec[];
+  min_bad_events: number;
+}
 
 export interface RecordingRule {
   record: string;
@@ -34,11 +40,11 @@ const DAY_MS = 86_400_000;
 /** A ratio as PromQL reads it: fixed point, no exponent, no float noise. */
 const num = (x: number) => String(Number(x.toPrecision(12)));
 
-export function sloRuleGroups(config: Pick<SloConfig, 'objectives' | 'alerts' | 'min_bad_events'>): RuleGroup[] {
+export function sloRuleGroups(config: SloRulesInput): RuleGroup[] {
   return config.objectives.flatMap((slo) => groupsOf(slo, config));
 }
 
-function groupsOf(slo: SloSpec, config: Pick<SloConfig, 'alerts' | 'min_bad_events'>): RuleGroup[] {
+function groupsOf(slo: SloSpec, config: SloRulesInput): RuleGroup[] {
   const id = `${slo.service}-${slo.name}`;
   const ids = { [L.id]: id, [L.service]: slo.service, [L.slo]: slo.name };
   const match = `{${L.service}="${slo.service}",${L.slo}="${slo.name}"}`;
