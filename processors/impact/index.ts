@@ -100,7 +100,7 @@ export default defineProcessor({
       changed: Map<string, number>,
     ) {
       const sortedEvents = events
-        .filter((e) => e.category === 'cost' && (e.subtype === 'token_spike' || e.subtype === 'spend_spike') && e.span_id !== null)
+        .filter((e) => e.span_id !== null && ((e.category === 'cost' && e.subtype === 'token_spike') || isSpendSpike(e)))
         .map((e) => ({ e, ms: Date.parse(e.timestamp) }))
         .sort((a, b) => a.ms - b.ms);
       const sortedCalls = sortedEvents.length > 0 ? [...calls].sort((a, b) => a.timing.endMs - b.timing.endMs) : calls;
@@ -124,7 +124,12 @@ export default defineProcessor({
         if (usual !== null && threshold !== null) episodes.openTokenRun(e.failure_id, call, usual, threshold);
         return;
       }
-      const windowMs = typeof e.evidence.window_ms === 'number' ? e.evidence.window_ms : DEFAULT_SPIKE_WINDOW_MS;
+      // A spend spike found only as a secondary match (on a call whose primary failure is, say, a
+      // rate-limit finding) still wastes money: its episode is charged to the carrying failure,
+      // unless an episode of the same scope is already open.
+      const secondaryOnly = !(e.category === 'cost' && e.subtype === 'spend_spike');
+      if (secondaryOnly && episodes.hasSpendSpike(call)) return;
+      const windowMs = !secondaryOnly && typeof e.evidence.window_ms === 'number' ? e.evidence.window_ms : DEFAULT_SPIKE_WINDOW_MS;
       changed.set(e.failure_id, episodes.openSpendSpike(e.failure_id, call, Date.parse(e.timestamp), windowMs));
     }
 
@@ -278,6 +283,9 @@ export default defineProcessor({
     };
   },
 });
+
+const isSpendSpike = (e: FailureEvent) =>
+  (e.category === 'cost' && e.subtype === 'spend_spike') || e.secondary.some((m) => m.category === 'cost' && m.subtype === 'spend_spike');
 
 /** Attempts by request and number: the one after a failed attempt is the retry or fallback its failure caused. */
 const attemptKey = (call: LlmCall, n: number) => `${call.source.traceId}/${call.source.parentSpanId}/${n}`;

@@ -50,6 +50,8 @@ export interface SpikeEpisodes {
   openTokenRun(failureId: string, call: LlmCall, usualTokens: number, threshold: number): void;
   /** A spend_spike event on call at eventMs, whose detector window was windowMs: returns the waste so far. */
   openSpendSpike(failureId: string, call: LlmCall, eventMs: number, windowMs: number): number;
+  /** Whether a spend spike of the call's scope is open (a secondary match then joins it rather than restarting it). */
+  hasSpendSpike(call: LlmCall): boolean;
   /**
    * Feeds one call (in event-time order, after the episodes of earlier events were opened); sets in
    * `changed` each failure whose episode waste it changed: for a token run the waste of the run's
@@ -92,6 +94,9 @@ export function createSpikeEpisodes(options: { baselineMs: number }): SpikeEpiso
       const e: SpendEpisode = { failureId, scope, startMs, windowMs, lastMs: eventMs, models };
       spends.set(scope, e);
       return spendExcess(e);
+    },
+    hasSpendSpike(call) {
+      return spends.has(spendScopeOf(call));
     },
     observe(call, changed) {
       const endMs = call.timing.endMs;

@@ -65,7 +65,9 @@ export function checkExpectations(
   }
   for (const b of scenario.expectations.impact) {
     if (!found.impacts || found.impacts.length === 0 || !found.truth) {
-      result.pending.push(`impact ${b.category}/${b.subtype}: needs an impact processor in the pipeline and a simulated scenario`);
+      result.pending.push(
+        `impact ${b.category ?? '*'}/${b.subtype ?? '*'}: needs an impact processor in the pipeline and a simulated scenario`,
+      );
       continue;
     }
     for (const line of checkImpact(b, found.impacts, found.truth)) record(line.ok, line.text);
@@ -90,10 +92,13 @@ export function firstPages(events: readonly FailureEvent[]): Map<string, { atMs:
 }
 
 function checkImpact(b: ImpactBound, impacts: readonly FailureImpact[], truth: GroundTruth): { ok: boolean; text: string }[] {
-  const kind = `${b.category}/${b.subtype}${b.provider ? ` ${b.provider}` : ''}`;
+  const kind = `${b.category ?? '*'}/${b.subtype ?? '*'}${b.provider ? ` ${b.provider}` : ''}`;
   const matching = impacts.filter(
     (i) =>
-      i.subject_type === 'incident' && i.category === b.category && i.subtype === b.subtype && (!b.provider || i.provider === b.provider),
+      i.subject_type === 'incident' &&
+      (b.subtype !== undefined ? i.subtype === b.subtype : i.subtype !== 'slo_burn') &&
+      (b.category === undefined || i.category === b.category) &&
+      (!b.provider || i.provider === b.provider),
   );
   const out: { ok: boolean; text: string }[] = [];
   const measures = [

@@ -206,8 +206,10 @@ const TruthBound = z.strictObject({
 });
 
 export const ImpactBound = z.strictObject({
-  category: Category,
-  subtype: z.string().min(1),
+  category: Category.optional().describe(
+    'Only incidents of this category; omitted: every incident but slo_burn ones (they repeat their members).',
+  ),
+  subtype: z.string().min(1).optional(),
   provider: z.string().optional(),
   requests: TruthBound.optional().describe("The incidents' affected requests (summed) against the fault's failed requests."),
   users: TruthBound.optional().describe("The incidents' affected users (the largest) against the fault's failed users."),
