@@ -11,7 +11,8 @@ const SEEDS = [1, 6, 9];
 
 describe('faultline replay --check on every built-in scenario under other seeds', () => {
   for (const name of builtInScenarioNames()) {
-    it(`passes every expectation of ${name} with seeds ${SEEDS.join(', ')}`, async () => {
+    // Three whole replays through agent.yaml (slo and impact included) on a shared machine.
+    it(`passes every expectation of ${name} with seeds ${SEEDS.join(', ')}`, { timeout: 180_000 }, async () => {
       for (const seed of SEEDS) {
         const { code, stdout, stderr } = await runCli(['replay', '--scenario', name, '--seed', String(seed), '--check']);
         expect(stderr).toBe('');

@@ -29,7 +29,7 @@ describe('faultline replay --check on every built-in scenario', () => {
   });
 
   for (const name of names) {
-    it(`passes every expectation of ${name}`, async () => {
+    it(`passes every expectation of ${name}`, { timeout: 120_000 }, async () => {
       const { code, stdout, stderr } = await runCli(['replay', '--scenario', name, '--check']);
       expect(stderr).toBe('');
       expect(stdout).toMatch(/check: \d+ passed, 0 failed/);
