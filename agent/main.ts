@@ -11,6 +11,7 @@ import { runCommand } from './cli/run.ts';
 import { replayCommand } from './cli/replay.ts';
 import { schemaCommand } from './cli/schema.ts';
 import { simulateCommand } from './cli/simulate.ts';
+import { sloCommand } from './cli/slo.ts';
 import { validateCommand } from './cli/validate.ts';
 import { version } from './version.ts';
 import { createLogger } from './core/logger.ts';
@@ -24,6 +25,7 @@ const COMMANDS: readonly Command[] = [
   replayCommand,
   probeCommand,
   reportCommand,
+  sloCommand,
   migrateCommand,
   componentsCommand,
   schemaCommand,

@@ -11,6 +11,8 @@ import classifier from '../processors/classifier/index.ts';
 import baseline from '../processors/baseline/index.ts';
 import correlator from '../processors/correlator/index.ts';
 import incidents from '../processors/incidents/index.ts';
+import slo from '../processors/slo/index.ts';
+import impact from '../processors/impact/index.ts';
 import ndjson from '../exporters/ndjson/index.ts';
 import file from '../exporters/file/index.ts';
 import postgres from '../exporters/postgres/index.ts';
@@ -29,7 +31,9 @@ export const registry: readonly ComponentFactory[] = checkUnique([
   classifier,
   baseline,
   correlator,
+  slo,
   incidents,
+  impact,
   ndjson,
   file,
   postgres,

@@ -16,6 +16,7 @@ const BENCHES = {
   incidents: '../test/bench/incidents.ts',
   'storable-text': '../test/bench/storable-text.ts',
   baselines: '../test/bench/baselines.ts',
+  impact: '../test/bench/impact.ts',
 };
 
 const wanted = process.argv.slice(2);

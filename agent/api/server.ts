@@ -15,6 +15,7 @@ import { registerCorrelationRoutes } from './correlations/routes.ts';
 import { registerBaselineRoutes } from './baselines/routes.ts';
 import { registerFailureRoutes } from './failures/routes.ts';
 import { registerIncidentRoutes } from './incidents/routes.ts';
+import { registerImpactRoutes } from './impacts/routes.ts';
 import { formatAddress, type BoundAddress } from '../core/endpoint.ts';
 import { listenAddress } from './listen-address.ts';
 import { buildOpenApiDocument, documentedRoute, type DocumentedRoute } from './openapi.ts';
@@ -30,6 +31,7 @@ const ROUTE_MODULES: readonly RouteModule[] = [
   registerCorrelationRoutes,
   registerIncidentRoutes,
   registerBaselineRoutes,
+  registerImpactRoutes,
 ];
 
 const OpenApiDocument = z.record(z.string(), z.unknown()).describe('An OpenAPI 3.1 document.');

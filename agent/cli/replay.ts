@@ -10,8 +10,9 @@ import { replay, type ReplayReport } from '../tools/replay/run-replay.ts';
 import { withScenarioDetectors } from '../tools/replay/scenario-detectors.ts';
 import { formatCorrelations } from '../tools/replay/correlations.ts';
 import { parseSeeds, replayMany } from './replay-seeds.ts';
-import { formatDuration, formatTimeline } from '../tools/replay/timeline.ts';
+import { formatDuration, formatImpacts, formatTimeline } from '../tools/replay/timeline.ts';
 import { generate } from '../tools/simulate/generate.ts';
+import { groundTruth, type GroundTruth } from '../tools/simulate/ground-truth.ts';
 import { loadScenario } from '../tools/simulate/load-scenario.ts';
 import { renderSpans } from '../tools/simulate/render.ts';
 import type { Scenario } from '../tools/simulate/scenario-schema.ts';
@@ -105,6 +106,7 @@ Exit codes: 0 done (and every check passed), 1 invalid options, scenario or conf
     let spans: OtlpSpan[] = [];
     const logs: OtlpLogRecord[] = [];
     let firstFailureMs: number | null = null;
+    let truth: GroundTruth | null = null;
     try {
       if (scenarioName !== undefined) {
         scenario = loadScenario(scenarioName);
@@ -117,6 +119,7 @@ Exit codes: 0 done (and every check passed), 1 invalid options, scenario or conf
         const sim = generate(scenario);
         spans = renderSpans(sim);
         firstFailureMs = sim.firstFaultMs;
+        truth = groundTruth(sim);
       } else {
         for (const file of positionals) {
           const t = readTelemetryFile(file);
@@ -156,7 +159,7 @@ Exit codes: 0 done (and every check passed), 1 invalid options, scenario or conf
     }
     const progress = createProgress(io.stderr, 'replayed');
     const started = performance.now();
-    const report = await replay({ spans, logs, firstFailureMs, scenario }, config, {
+    const report = await replay({ spans, logs, firstFailureMs, scenario, truth }, config, {
       env: io.env,
       onProgress: (n, total) => progress.update(n, total),
     });
@@ -183,6 +186,7 @@ export function formatReport(r: ReplayReport, scenario: Scenario | null, configN
   out += `\ntimeline (${r.hasIncidents ? 'incidents' : 'failure-event episodes: no incidents processor in the pipeline'}):\n`;
   out += formatTimeline(r.timeline, r.startMs, r.firstFailureMs);
   if (r.correlations) out += `\ncorrelations (root → effects): ${formatCorrelations(r.correlations, r.startMs)}`;
+  if (r.impacts.length > 0) out += `\nimpact (latest assessment, highest impact_score first):\n${formatImpacts(r.impacts)}`;
   const c = r.check;
   if (c) {
     out += `\ncheck: ${c.passed} passed, ${c.failed} failed\n${c.lines.join('\n')}${c.lines.length ? '\n' : ''}`;

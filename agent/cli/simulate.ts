@@ -5,6 +5,7 @@ import type { OtlpSpan } from '../core/model/otlp.ts';
 import { encodeTracesJson } from '../receivers/otlp-wire/encode-json.ts';
 import { encodeTracesProtobuf } from '../receivers/otlp-wire/encode-traces-protobuf.ts';
 import { generate } from '../tools/simulate/generate.ts';
+import { groundTruth } from '../tools/simulate/ground-truth.ts';
 import { builtInScenarioNames, loadBuiltInScenario, loadScenario } from '../tools/simulate/load-scenario.ts';
 import { PRICE_TABLE } from '../tools/simulate/price-table.ts';
 import { renderSpans } from '../tools/simulate/render.ts';
@@ -42,6 +43,8 @@ Options:
                             parts that together send exactly what one run sends (e.g. the first
                             half, an agent restart, then the second half)
       --no-content          leave prompts and completions off the spans
+      --truth FILE          also write what the simulator knows as JSON: per fault, the requests
+                            and distinct users it touched, those that failed, and their spend
   -l, --list                list the built-in scenarios and the price table
 
 Scenario format: YAML with name, title, story, seed, duration_secs, traffic (rate_per_sec,
@@ -70,6 +73,7 @@ Exit codes: 0 done, 1 invalid scenario or options, 2 unreadable input, 3 the tar
         from: { type: 'string' },
         until: { type: 'string' },
         'no-content': { type: 'boolean', default: false },
+        truth: { type: 'string' },
         list: { type: 'boolean', short: 'l', default: false },
       },
     });
@@ -105,6 +109,7 @@ Exit codes: 0 done, 1 invalid scenario or options, 2 unreadable input, 3 the tar
     // The whole scenario is generated and then cut, so every part is the same as in a whole run.
     sim.plans = sim.plans.filter((p) => p.startMs - sim.startMs >= part.fromMs && p.startMs - sim.startMs < part.untilMs);
     const spans = renderSpans(sim);
+    if (values.truth) writeFileSync(values.truth, `${JSON.stringify(groundTruth(sim), null, 2)}\n`);
     if (values.target) {
       const progress = createProgress(io.stderr, 'sent');
       try {

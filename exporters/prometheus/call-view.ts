@@ -1,4 +1,5 @@
 // The parts of a normalized call the metrics need, read the same way for LLM and embedding calls.
+import { costOutcomeOf, type CostOutcome } from '../../agent/core/model/cost-outcome.ts';
 import type { TelemetryItem } from '../../agent/core/model/llm-call.ts';
 import type { Signal } from '../../agent/core/model/signal.ts';
 import type { OptionalLabel } from './config.ts';
@@ -13,6 +14,8 @@ export interface CallView {
   inputTokens: number | null;
   outputTokens: number | null;
   costUsd: number | null;
+  /** What the spend bought: the cost metric's `outcome` label. */
+  costOutcome: CostOutcome;
   rateLimit: {
     remainingRequests: number | null;
     limitRequests: number | null;
@@ -38,6 +41,7 @@ export function viewCall(item: TelemetryItem): CallView | null {
       inputTokens: item.inputTokens,
       outputTokens: null,
       costUsd: null,
+      costOutcome: item.outcome === 'error' ? 'failed' : 'ok',
       rateLimit: null,
       signals: item.signals,
       optional: { requested_model: item.requestModel, model_id: null, api_base: null, api_provider: null, team: item.identity.team },
@@ -54,6 +58,7 @@ export function viewCall(item: TelemetryItem): CallView | null {
     inputTokens: item.tokens.input,
     outputTokens: item.tokens.output,
     costUsd: item.cost.totalUsd,
+    costOutcome: costOutcomeOf(item),
     rateLimit: item.rateLimit,
     signals: item.signals,
     optional: {

@@ -4,6 +4,10 @@
 // (FailureEvents by category, subtype, severity, provider), the baselines lane (learned latency
 // quantiles and error ratio, deviation ratios per metric) and the correlations lane (active
 // clusters, their strength, root causes and effects). Label values are bounded by config.
+// histograms, cost, throughput, rate-limit headroom, latency quantiles) and the events lane
+// (FailureEvents by category, subtype, severity, provider), and SLO counters and evaluations from
+// the slos lane (slo-series.ts), and the impact of open incidents from the impacts lane
+// (impact-series.ts). Label values are bounded by config.
 import type { Attributes } from '@opentelemetry/api';
 import { defineExporter } from '../../agent/core/component.ts';
 import { viewCall, type CallView } from './call-view.ts';
@@ -17,13 +21,15 @@ import { createLabelLimiter, type LabelLimiter } from './label-limiter.ts';
 import { createLabelSets } from './label-sets.ts';
 import { createRateLimitGauges } from './rate-limit-gauges.ts';
 import { createSlidingQuantiles } from './sliding-quantiles.ts';
+import { createImpactSeries } from './impact-series.ts';
+import { createSloSeries } from './slo-series.ts';
 
 export const LATENCY_QUANTILES = [0.5, 0.95, 0.99] as const;
 
 export default defineExporter({
   type: 'prometheus',
   description:
-    'GenAI metrics (provider errors, latency quantiles, rate-limit headroom, failure events, OTel GenAI histograms, cost) on the /metrics endpoint.',
+    'GenAI metrics (provider errors, latency quantiles, rate-limit headroom, failure events, OTel GenAI histograms, cost by outcome, SLO events and burn rates) on the /metrics endpoint.',
   configSchema: PrometheusExporterConfig,
   create(config, ctx) {
     const limitProvider = createLabelLimiter(config.limits.provider);
@@ -60,6 +66,8 @@ export default defineExporter({
       [m.latency, m.latencySum, m.latencyCount, m.remaining, m.remainingRatio, m.baselineLatency, m.baselineErrorRatio, m.deviationRatio],
     );
 
+    const sloSeries = createSloSeries(ctx.meter);
+    const impactSeries = createImpactSeries(ctx.meter, limitProvider);
     const labelSets = createLabelSets();
     const labelNames = ['provider', ...config.labels];
     const labelValues: string[] = [];
@@ -80,7 +88,7 @@ export default defineExporter({
       }
       if (call.inputTokens !== null) m.tokens.record(call.inputTokens, set.input);
       if (call.outputTokens !== null) m.tokens.record(call.outputTokens, set.output);
-      if (call.costUsd !== null && call.costUsd >= 0) m.cost.record(call.costUsd, set.base);
+      if (call.costUsd !== null && call.costUsd >= 0) m.cost.record(call.costUsd, set.cost[call.costOutcome]);
       if (call.outcome === 'ok' && call.outputTokens !== null && call.outputTokens > 0 && call.durationSec > 0) {
         m.throughput.record(call.outputTokens / call.durationSec, set.base);
       }
@@ -92,6 +100,8 @@ export default defineExporter({
       async export(batch) {
         if (batch.baselines.length > 0) baselines.record(batch.baselines);
         if (batch.correlations.length > 0) correlations.record(batch.correlations);
+        if (batch.slos.length > 0) sloSeries.record(batch.slos);
+        if (batch.impacts.length > 0) impactSeries.record(batch.impacts);
         // Counters are summed per batch and added once per label set.
         const subtypeBySpan = new Map<string, string>();
         const failures = new Map<Attributes, number>();

@@ -31,7 +31,8 @@ export function createGenAiInstruments(meter: Meter) {
       advice: { explicitBucketBoundaries: TOKEN_BUCKETS },
     }),
     cost: meter.createHistogram('llm_request_cost_usd', {
-      description: 'Cost of one call in USD as the gateway reported it; _sum is the spend.',
+      description:
+        'Cost of one call in USD as the gateway reported it; _sum is the spend. outcome: ok (a first attempt that answered), failed, retried or fallback (an answer after a failed attempt).',
       advice: { explicitBucketBoundaries: COST_BUCKETS },
     }),
     throughput: meter.createHistogram('llm_output_tokens_per_second', {

@@ -2,11 +2,14 @@
 // reused: the SDK hashes every attribute object it is given, and building fresh ones per call
 // (several spreads per call) made garbage collection the exporter's main cost.
 import type { Attributes } from '@opentelemetry/api';
+import { COST_OUTCOMES, type CostOutcome } from '../../agent/core/model/cost-outcome.ts';
 
 export interface CallLabelSet {
   /** provider + optional labels. */
   readonly base: Attributes;
   readonly outcome: { ok: Attributes; error: Attributes };
+  /** base + the cost outcome (ok, failed, retried, fallback): the cost histogram's attributes. */
+  readonly cost: Readonly<Record<CostOutcome, Attributes>>;
   /** base + gen_ai_operation_name, and per token type. */
   readonly op: Attributes;
   readonly input: Attributes;
@@ -35,6 +38,7 @@ export function createLabelSets() {
       set = {
         base,
         outcome: { ok: freeze({ ...base, outcome: 'ok' }), error: freeze({ ...base, outcome: 'error' }) },
+        cost: Object.fromEntries(COST_OUTCOMES.map((o) => [o, freeze({ ...base, outcome: o })])) as Record<CostOutcome, Attributes>,
         op,
         input: freeze({ ...op, gen_ai_token_type: 'input' }),
         output: freeze({ ...op, gen_ai_token_type: 'output' }),

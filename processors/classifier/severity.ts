@@ -28,6 +28,7 @@ import type { Category, Severity } from '../../agent/core/model/taxonomy.ts';
  * | quality  | language_drift, token_count_mismatch                 | P4   |
  * | data     | ingestion_failure, stale_index, retrieval_quality_drop | P3 |
  * | data     | embedding_drift                                      | P4   |
+ * | any      | slo_burn (set by the slo processor's alert, not here) | P2  |
  */
 export const BASE_SEVERITY: Readonly<Record<string, Severity>> = {
   outage: 'P1',
@@ -66,6 +67,8 @@ export const BASE_SEVERITY: Readonly<Record<string, Severity>> = {
   stale_index: 'P3',
   retrieval_quality_drop: 'P3',
   embedding_drift: 'P4',
+  // Built by the slo processor with its alert's severity; listed so every subtype has a base.
+  slo_burn: 'P2',
 };
 
 const CATEGORY_DEFAULT: Readonly<Record<Category, Severity>> = { security: 'P1', provider: 'P2', cost: 'P3', quality: 'P3', data: 'P3' };

@@ -19,6 +19,8 @@ export interface FingerprintSubject {
   readonly provider: string;
   readonly model: string | null;
   readonly impact_scope: Pick<FailureEvent['impact_scope'], 'team' | 'route'>;
+  /** An slo_burn event's evidence names its SLO; a cluster's root cause may carry none. */
+  readonly evidence?: Readonly<Record<string, unknown>>;
 }
 
 export function fingerprintOf(event: FingerprintSubject, fields: readonly GroupField[]): Fingerprint {
@@ -28,6 +30,12 @@ export function fingerprintOf(event: FingerprintSubject, fields: readonly GroupF
     const value = fieldValue(event, field);
     scope[field] = value;
     parts.push(`${field}=${value ?? ''}`);
+  }
+  // Each SLO burns on its own: two SLOs of one category never share an incident.
+  const slo = sloOf(event);
+  if (slo !== null) {
+    scope.slo = slo;
+    parts.push(`slo=${slo}`);
   }
   return { key: parts.join('/'), scope };
 }
@@ -53,4 +61,11 @@ export function groupFieldsFor(
   perCategory: Partial<Record<Category, GroupField[]>>,
 ): readonly GroupField[] {
   return perCategory[category] ?? groupBy;
+}
+
+/** The SLO an slo_burn event is about, or null for any other event. */
+export function sloOf(event: Pick<FingerprintSubject, 'subtype' | 'evidence'>): string | null {
+  if (event.subtype !== 'slo_burn') return null;
+  const slo = event.evidence?.slo;
+  return typeof slo === 'string' ? slo : null;
 }

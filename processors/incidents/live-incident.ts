@@ -141,6 +141,19 @@ export function joinEvent(live: LiveIncident, event: FailureEvent, eventMs: numb
     }
   }
   live.pending.push({ failure_id: event.failure_id, occurred_at: event.timestamp });
+  // An SLO burn names the failures that burnt the budget: they become members of its incident too.
+  for (const f of burntBy(event)) live.pending.push(f);
+}
+
+function burntBy(event: FailureEvent): { failure_id: string; occurred_at: string }[] {
+  if (event.subtype !== 'slo_burn' || !Array.isArray(event.evidence.burnt_by)) return [];
+  return (event.evidence.burnt_by as unknown[]).filter(
+    (f): f is { failure_id: string; occurred_at: string } =>
+      typeof f === 'object' &&
+      f !== null &&
+      typeof (f as Record<string, unknown>).failure_id === 'string' &&
+      typeof (f as Record<string, unknown>).occurred_at === 'string',
+  );
 }
 
 /** Raises the severity one level (an escalation); the caller then records it with takeUpdate. */
@@ -193,7 +206,10 @@ export function raiseOneLevel(s: Severity): Severity {
 
 export function titleOf(i: Incident): string {
   const where = [i.provider !== '*' ? i.provider : null, i.model].filter((x) => x !== null).join(' ');
-  const what = `${i.category} ${i.subtype === '*' ? 'failures' : i.subtype.replace(/_/g, ' ')}`;
+  const slo = i.scope.slo;
+  const what = slo
+    ? `${i.category} SLO ${slo} burning its error budget`
+    : `${i.category} ${i.subtype === '*' ? 'failures' : i.subtype.replace(/_/g, ' ')}`;
   const n = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
   return `${i.severity} ${what}${where ? ` on ${where}` : ''}: ${n(i.event_count, 'event')}, ${n(i.affected_requests, 'request')}`;
 }

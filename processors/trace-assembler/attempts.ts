@@ -26,6 +26,7 @@ export function markAttempts(items: TelemetryItem[]): TelemetryItem[] {
     const attempts = [...group].sort((a, b) => a.timing.startMs - b.timing.startMs);
     const gateway = key.startsWith('parent:') ? gateways.get(key.slice(7)) : undefined;
     const requestOutcome = gateway ? gateway.outcome : attempts[attempts.length - 1].outcome;
+    const firstModel = modelOf(attempts[0]);
     attempts.forEach((call, i) => {
       const recovery = call.outcome === 'error' ? attempts.slice(i + 1).find((a) => a.outcome === 'ok') : undefined;
       marked.set(call, {
@@ -36,9 +37,15 @@ export function markAttempts(items: TelemetryItem[]): TelemetryItem[] {
           requestOutcome,
           recoveredBy: recovery?.source.spanId ?? null,
           recoveredByModel: recovery ? (recovery.responseModel ?? recovery.requestModel) : null,
+          fallback: i > 0 && modelOf(call) !== firstModel,
         },
       });
     });
   }
   return items.map((item) => (item.kind === 'llm' ? (marked.get(item) ?? item) : item));
+}
+
+/** The model an attempt asked for: its model group (LiteLLM), else the requested model. */
+function modelOf(call: LlmCall): string | null {
+  return call.modelGroup ?? call.requestModel;
 }

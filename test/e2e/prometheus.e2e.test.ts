@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Sqlite from 'better-sqlite3';
 import pino from 'pino';
-import { parse as parseYaml } from 'yaml';
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FAILURE_CASES } from '../fixtures/otlp/failure-cases.ts';
 import { encodeTracesJson } from '../../agent/receivers/otlp-wire/encode-json.ts';
@@ -26,9 +26,17 @@ import { failureEvent } from '../support/failure-event-builder.ts';
 import { DEFAULT_START_MS, span, type SpanInput } from '../support/span-builder.ts';
 import { startAgentUnderTest, type AgentUnderTest } from '../support/agent-under-test.ts';
 import { pickFreePort } from '../../agent/store/tcp-port.ts';
+import { sloRuleGroups } from '../../agent/tools/slo-rules.ts';
+import { SloConfig } from '../../processors/slo/config.ts';
 
 const RULES = resolve('deploy/prometheus/faultline-alerts.yml');
 const DASHBOARDS = resolve('deploy/grafana/dashboards');
+/** The e2e agent's SLOs: availability over every request, paged as agent.yaml pages it. */
+const SLOS = SloConfig.parse({
+  objectives: [{ name: 'availability', sli: { kind: 'availability' }, objective: 0.995 }],
+  evaluation_interval_ms: 1000,
+  restore: false,
+});
 
 interface Query {
   where: string;
@@ -45,6 +53,8 @@ let workDir: string;
 let prometheus: ChildProcess;
 let prometheusUrl: string;
 let prometheusLog = '';
+/** `faultline slo rules` for SLOS, loaded next to RULES. */
+let sloRulesFile: string;
 const refusedAnswers: number[] = [];
 /** The instant (Unix seconds) every expression is evaluated at: every alert rule was active then. */
 let evaluatedAt: number;
@@ -238,12 +248,15 @@ processors:
   trace_assembler: { wait_ms: 1, flush_interval_ms: 50, max_batch_items: 2048 }
   detectors: { quality: { workers: { threads: 1 }, grounding: { max_scan_chars: 262144, max_context_chars: 1048576 } } }
   classifier: {}
+  slo: ${JSON.stringify(SLOS)}
   correlator: {}
+  incidents: {}
+  impact: { restore: false }
 exporters:
   prometheus: { labels: [requested_model, team] }
   postgres: { write_timeout_ms: 1000, retry: { initial_interval_ms: 200, max_interval_ms: 500 }, spill: { path: "${spillPath}" } }
 storage: {}
-service: { pipelines: { genai: { receivers: [otlp], processors: [normalize, trace_assembler, detectors, classifier, correlator], exporters: [prometheus, postgres] } } }
+service: { pipelines: { genai: { receivers: [otlp], processors: [normalize, trace_assembler, detectors, classifier, slo, correlator, incidents, impact], exporters: [prometheus, postgres] } } }
 `,
     { database },
   );
@@ -252,10 +265,12 @@ service: { pipelines: { genai: { receivers: [otlp], processors: [normalize, trac
   const deadAgent = await pickFreePort();
   const port = await pickFreePort();
   prometheusUrl = `http://127.0.0.1:${port}`;
+  sloRulesFile = join(dir, 'slo-rules.yml');
+  writeFileSync(sloRulesFile, stringifyYaml({ groups: sloRuleGroups(SLOS) }, { aliasDuplicateObjects: false }));
   writeFileSync(
     join(dir, 'prometheus.yml'),
     `global: { scrape_interval: 1s, evaluation_interval: 1s, scrape_timeout: 900ms }
-rule_files: ["${RULES}"]
+rule_files: ["${RULES}", "${sloRulesFile}"]
 scrape_configs:
   - job_name: faultline
     static_configs: [{ targets: ["${new URL(agent.metricsUrl).host}", "127.0.0.1:${deadAgent}"] }]
@@ -400,7 +415,8 @@ describe('metrics, dashboards and alert rules against a real Prometheus', () => 
     const res = (await (await fetch(`${prometheusUrl}/api/v1/rules`)).json()) as {
       data: { groups: { name: string; rules: { name: string; health: string; lastError?: string }[] }[] };
     };
-    const rules = res.data.groups.flatMap((g) => g.rules);
+    const ours = new Set(ruleQueries().map((q) => q.where.split(': ')[0]));
+    const rules = res.data.groups.filter((g) => ours.has(g.name)).flatMap((g) => g.rules);
     expect(rules.length).toBe(ruleQueries().length);
     expect(rules.filter((r) => r.health !== 'ok').map((r) => `${r.name}: ${r.lastError}`)).toEqual([]);
     const states = new Map((await promQuery('ALERTS', evaluatedAt)).map((r) => [r.metric.alertname, r.metric.alertstate]));
@@ -410,6 +426,32 @@ describe('metrics, dashboards and alert rules against a real Prometheus', () => 
     expect(states.get('FaultlineBufferLostRecords')).toBe('firing');
     expect(states.get('FaultlineDetectorQueueDropping')).toBe('firing');
     expect(states.get('FaultlineSecurityP1')).toBe('firing');
+  });
+
+  it('loads the rules of faultline slo rules, healthy, with Sloth’s series recorded from the agent’s SLO counters', async () => {
+    const res = (await (await fetch(`${prometheusUrl}/api/v1/rules`)).json()) as {
+      data: { groups: { name: string; file: string; rules: { name: string; health: string; lastError?: string }[] }[] };
+    };
+    const slo = res.data.groups.filter((g) => g.file === sloRulesFile);
+    expect(slo.map((g) => g.name).sort()).toEqual(
+      sloRuleGroups(SLOS)
+        .map((g) => g.name)
+        .sort(),
+    );
+    const rules = slo.flatMap((g) => g.rules);
+    expect(rules.filter((r) => r.health !== 'ok').map((r) => `${r.name}: ${r.lastError}`)).toEqual([]);
+    for (const series of [
+      'slo:sli_error:ratio_rate5m',
+      'slo:sli_error:ratio_rate1h',
+      'slo:current_burn_rate:ratio',
+      'slo:objective:ratio',
+    ]) {
+      const found = await until(`${series} to be recorded`, async () => {
+        const r = await promQuery(`${series}{sloth_slo="availability",sloth_service="genai"}`);
+        return r.length > 0 ? r : undefined;
+      });
+      expect(found[0].metric.sloth_id).toBe('genai-availability');
+    }
   });
 
   it('passes promtool check rules', () => {

@@ -10,10 +10,12 @@ import type { CorrelationUpdate } from './correlation.ts';
 import { finalClusters, viewCluster } from './correlation-view.ts';
 import type { BaselineSnapshot } from './baseline.ts';
 import type { FailureEvent } from './failure-event.ts';
+import type { FailureImpact } from './impact.ts';
 import type { IncidentUpdate } from './incident.ts';
 import { countEach, defineLane, type LaneSpec } from './lane.ts';
 import type { ContentEvent, TelemetryItem } from './llm-call.ts';
 import type { OtlpLogRecord, OtlpSpan } from './otlp.ts';
+import type { SloUpdate } from './slo.ts';
 
 const nanosToMs = (nanos: bigint): number => Number(nanos / 1_000_000n);
 
@@ -104,6 +106,28 @@ export const LANE_TABLE = {
       finalClusters(updates)
         .sort((a, b) => Date.parse(a.opened_at) - Date.parse(b.opened_at) || (a.cluster_id < b.cluster_id ? -1 : 1))
         .map(viewCluster),
+  }),
+  slos: defineLane<SloUpdate>()({
+    name: 'slos',
+    description: 'SLO evaluations (status, burn rates, budget), minute counts and budget attributions (SloUpdate), from the slo processor.',
+    source: 'processor',
+    count: countEach,
+    time: (u) => Date.parse(u.at),
+    key: (u) => `${u.slo}/${u.agent_instance}/${u.at}/${u.status ? 's' : ''}${u.buckets.length}/${u.attributions.length}`,
+    unit: (u) => `slo:${u.slo}`,
+    store: { tables: ['slo_status', 'slo_buckets'] },
+    api: { path: '/api/v1/slos' },
+  }),
+  impacts: defineLane<FailureImpact>()({
+    name: 'impacts',
+    description: 'What failures, incidents and clusters cost (FailureImpact per assessment), from the impact processor.',
+    source: 'processor',
+    count: countEach,
+    time: (i) => Date.parse(i.assessed_at),
+    key: (i) => `${i.impact_id}/${i.revision}`,
+    unit: (i) => `impact:${i.subject_type}:${i.subject_id}`,
+    store: { tables: ['failure_impacts'] },
+    api: { path: '/api/v1/impacts' },
   }),
 } as const;
 

@@ -168,6 +168,10 @@ export const AttemptInfo = z.strictObject({
   requestOutcome: z.enum(['ok', 'error']).nullable().describe("The client request's outcome (gateway span, or the last attempt)."),
   recoveredBy: z.string().nullable().describe('Span id of a later attempt that succeeded after this one failed (retry or fallback).'),
   recoveredByModel: z.string().nullable(),
+  fallback: z
+    .boolean()
+    .optional()
+    .describe('A later attempt on another model than the first attempt (a fallback, not a retry of the same model).'),
 });
 export type AttemptInfo = z.infer<typeof AttemptInfo>;
 

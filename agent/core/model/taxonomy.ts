@@ -21,8 +21,20 @@ export const SUBTYPES = {
     // A failed call that carries nothing to say why (LiteLLM 2024 records only status ERROR):
     // still a failure an operator must see, rather than nothing.
     'unknown_error',
+    // An SLO of this category burning its error budget too fast (the slo processor's burn-rate
+    // alerts): a window-level event about many requests, not about one call.
+    'slo_burn',
   ],
-  cost: ['budget_exceeded', 'token_spike', 'spend_spike', 'cache_miss_storm', 'batch_cost_overrun', 'retry_storm', 'agent_loop'],
+  cost: [
+    'budget_exceeded',
+    'token_spike',
+    'spend_spike',
+    'cache_miss_storm',
+    'batch_cost_overrun',
+    'retry_storm',
+    'agent_loop',
+    'slo_burn',
+  ],
   quality: [
     'hallucination',
     'low_faithfulness',
@@ -41,6 +53,7 @@ export const SUBTYPES = {
     // answer held is not the one billed, a stream or capture cut short or a usage report that is wrong.
     'token_count_mismatch',
     'regression',
+    'slo_burn',
   ],
   data: ['embedding_drift', 'retrieval_quality_drop', 'stale_index', 'ingestion_failure'],
 } as const;

@@ -5,8 +5,10 @@ import { laneSpec, type LaneItem, type StoredLaneName } from '../../core/model/l
 import { baselinesWriter } from './baselines.ts';
 import { correlationUpdatesWriter } from './correlation-updates.ts';
 import { failureEventsWriter } from './failure-events.ts';
+import { impactsWriter } from './impacts.ts';
 import { incidentUpdatesWriter } from './incident-updates.ts';
 import type { LaneWriter } from './lane-writer.ts';
+import { sloUpdatesWriter } from './slo-updates.ts';
 
 export type { LaneWriteOptions, LaneWriter } from './lane-writer.ts';
 
@@ -15,6 +17,8 @@ const BUILT_IN: { readonly [L in StoredLaneName]: LaneWriter<LaneItem<L>> } = {
   incidents: incidentUpdatesWriter,
   baselines: baselinesWriter,
   correlations: correlationUpdatesWriter,
+  slos: sloUpdatesWriter,
+  impacts: impactsWriter,
 };
 
 const writers = new Map<string, LaneWriter<any>>(Object.entries(BUILT_IN));

@@ -4,7 +4,9 @@
 // severity, and was detected within its MTTD bound; an absence passes when no event matches.
 // Pending expectations (capabilities not yet in the pipeline) are listed, never evaluated.
 import type { FailureEvent } from '../../core/model/failure-event.ts';
-import type { Absence, Detection, Scenario } from '../simulate/scenario-schema.ts';
+import type { FailureImpact } from '../../core/model/impact.ts';
+import type { FaultTruth, GroundTruth } from '../simulate/ground-truth.ts';
+import type { Absence, Detection, ImpactBound, Scenario, SloPage } from '../simulate/scenario-schema.ts';
 import { checkCorrelations, type CorrelationSummary } from './correlations.ts';
 import { formatDuration, formatOffset, SEVERITY_RANK, type Detected } from './timeline.ts';
 
@@ -27,6 +29,12 @@ export function checkExpectations(
     events: readonly FailureEvent[];
     /** null: no correlator in the pipeline. */
     correlations?: CorrelationSummary | null;
+    /** Whether the pipeline evaluates SLOs (an slo processor). */
+    hasSlo?: boolean;
+    /** The latest impact of each incident, when the pipeline has an impact processor. */
+    impacts?: readonly FailureImpact[];
+    /** What the simulator counted, for a simulated scenario. */
+    truth?: GroundTruth | null;
   },
   firstFailureMs: number | null,
 ): CheckResult {
@@ -70,8 +78,105 @@ export function checkExpectations(
     for (const verdict of verdicts) record(verdict.ok, verdict.line);
     if (verdicts.length > 0) result.correlationsHeld = verdicts.every((v) => v.ok);
   }
+  for (const b of scenario.expectations.impact) {
+    if (!found.impacts || found.impacts.length === 0 || !found.truth) {
+      result.pending.push(
+        `impact ${b.category ?? '*'}/${b.subtype ?? '*'}: needs an impact processor in the pipeline and a simulated scenario`,
+      );
+      continue;
+    }
+    for (const line of checkImpact(b, found.impacts, found.truth)) record(line.ok, line.text);
+  }
+  const pages = scenario.expectations.slo_pages;
+  if (pages !== undefined && !found.hasSlo) result.pending.push('slo_pages: needs an slo processor in the pipeline');
+  else if (pages !== undefined) checkSloPages(pages, firstPages(found.events), firstFailureMs, record);
   for (const p of scenario.pending_expectations) result.pending.push(`${label(p)}: needs ${p.needs}`);
   return result;
+}
+
+/** The first page of each SLO: its first slo_burn event from an alert of severity page. */
+export function firstPages(events: readonly FailureEvent[]): Map<string, { atMs: number; alert: string }> {
+  const out = new Map<string, { atMs: number; alert: string }>();
+  for (const e of events) {
+    if (e.subtype !== 'slo_burn' || e.evidence.alert_severity !== 'page' || typeof e.evidence.slo !== 'string') continue;
+    const atMs = Date.parse(e.timestamp);
+    const cur = out.get(e.evidence.slo);
+    if (!cur || atMs < cur.atMs) out.set(e.evidence.slo, { atMs, alert: String(e.evidence.alert) });
+  }
+  return out;
+}
+
+function checkImpact(b: ImpactBound, impacts: readonly FailureImpact[], truth: GroundTruth): { ok: boolean; text: string }[] {
+  const kind = `${b.category ?? '*'}/${b.subtype ?? '*'}${b.provider ? ` ${b.provider}` : ''}`;
+  const matching = impacts.filter(
+    (i) =>
+      i.subject_type === 'incident' &&
+      (b.subtype !== undefined ? i.subtype === b.subtype : i.subtype !== 'slo_burn') &&
+      (b.category === undefined || i.category === b.category) &&
+      (!b.provider || i.provider === b.provider),
+  );
+  const out: { ok: boolean; text: string }[] = [];
+  const measures = [
+    {
+      bound: b.requests,
+      name: 'requests',
+      actual: matching.reduce((s, i) => s + i.user_impact.requests, 0),
+      truth: (f: FaultTruth) => f.failed_requests,
+    },
+    {
+      bound: b.users,
+      name: 'users',
+      actual: Math.max(0, ...matching.map((i) => i.user_impact.users)),
+      truth: (f: FaultTruth) => f.failed_users,
+    },
+    {
+      bound: b.wasted_usd,
+      name: 'wasted $',
+      actual: matching.reduce((s, i) => s + i.cost_impact.wasted_usd, 0),
+      truth: (f: FaultTruth) => f.spent_usd,
+    },
+  ];
+  for (const m of measures) {
+    if (!m.bound) continue;
+    const fault = truth.faults[m.bound.fault];
+    if (!fault) {
+      out.push({ ok: false, text: `impact ${kind} ${m.name}: the scenario has no fault ${m.bound.fault}` });
+      continue;
+    }
+    const expected = m.truth(fault);
+    const off = expected === 0 ? (m.actual === 0 ? 0 : Infinity) : Math.abs(m.actual - expected) / expected;
+    const fmt = (x: number) => (m.name === 'wasted $' ? x.toFixed(6) : String(x));
+    const text = `impact ${kind} ${m.name}: ${fmt(m.actual)}, simulator ${fmt(expected)} (${(off * 100).toFixed(1)} % off, ≤ ${m.bound.within * 100} %)`;
+    out.push({
+      ok: matching.length > 0 && off <= m.bound.within,
+      text: matching.length > 0 ? text : `impact ${kind}: no such incident${b.why ? ` (${b.why})` : ''}`,
+    });
+  }
+  return out;
+}
+
+function checkSloPages(
+  expected: readonly SloPage[],
+  paged: Map<string, { atMs: number; alert: string }>,
+  firstFailureMs: number | null,
+  record: (ok: boolean, line: string) => void,
+): void {
+  for (const p of expected) {
+    const page = paged.get(p.slo);
+    if (!page) {
+      record(false, `slo page ${p.slo}: never paged${p.why ? ` (${p.why})` : ''}`);
+      continue;
+    }
+    const afterMs = firstFailureMs === null ? null : page.atMs - firstFailureMs;
+    const late = p.within_secs !== undefined && afterMs !== null && afterMs > p.within_secs * 1000;
+    const when = afterMs === null ? 'paged' : `paged ${formatDuration(afterMs)} after the first failure`;
+    record(!late, `slo page ${p.slo}: ${when} (${page.alert})${late ? `, expected within ${p.within_secs}s` : ''}`);
+  }
+  const unexpected = [...paged].filter(([slo]) => !expected.some((p) => p.slo === slo));
+  if (unexpected.length === 0) record(true, `no other SLO paged`);
+  else
+    for (const [slo, page] of unexpected)
+      record(false, `slo page ${slo}: paged (${page.alert}) at ${new Date(page.atMs).toISOString()}, expected no page`);
 }
 
 function judge(d: Detection, candidates: readonly Detected[], firstFailureMs: number | null): { ok: boolean; line: string } {
@@ -98,7 +203,13 @@ const sameKind = (d: Detection, c: Detected): boolean =>
   (d.provider === undefined || c.provider === d.provider) &&
   (d.model === undefined || c.model === d.model);
 
+/**
+ * An absence is about what the detectors find. An SLO burn is the budget's view of those findings
+ * (a goodput burn in the provider category when answers fail quality checks), so it counts only
+ * for an absence that names slo_burn; slo_pages: says which SLOs may page.
+ */
 function matchesAbsence(a: Absence, e: FailureEvent, startMs: number): boolean {
+  if (e.subtype === 'slo_burn' && a.subtype !== 'slo_burn') return false;
   const at = (Date.parse(e.timestamp) - startMs) / 1000;
   return (
     (a.category === undefined || e.category === a.category) &&

@@ -3,7 +3,9 @@
 // of its expectations.
 import type { AgentConfig } from '../../core/component.ts';
 import { StatusCode, type OtlpLogRecord, type OtlpSpan } from '../../core/model/otlp.ts';
-import { runOffline } from '../offline.ts';
+import type { FailureImpact } from '../../core/model/impact.ts';
+import { DEFAULT_KEPT_LANES, runOffline } from '../offline.ts';
+import type { GroundTruth } from '../simulate/ground-truth.ts';
 import type { Scenario } from '../simulate/scenario-schema.ts';
 import { checkExpectations, type CheckResult } from './check.ts';
 import { summarizeCorrelations, type CorrelationSummary } from './correlations.ts';
@@ -22,6 +24,8 @@ export interface ReplayInput {
   /** Where MTTD is measured from; null: the first span with status ERROR. */
   firstFailureMs: number | null;
   scenario: Scenario | null;
+  /** What the simulator counted, for a simulated scenario (impact expectations compare with it). */
+  truth?: GroundTruth | null;
 }
 
 export interface ReplayReport {
@@ -35,6 +39,8 @@ export interface ReplayReport {
   correlations: CorrelationSummary | null;
   detected: Detected[];
   timeline: TimelineEntry[];
+  /** The latest impact of each incident and cluster (when the pipeline has an impact processor), highest impact_score first. */
+  impacts: FailureImpact[];
   check: CheckResult | null;
 }
 
@@ -46,7 +52,12 @@ export async function replay(
   config: AgentConfig,
   options: { env?: NodeJS.ProcessEnv; onProgress?: (fed: number, total: number) => void } = {},
 ): Promise<ReplayReport> {
-  const out = await runOffline(input.spans, input.logs, config, { env: options.env, onProgress: options.onProgress, tailMs: TAIL_MS });
+  const out = await runOffline(input.spans, input.logs, config, {
+    env: options.env,
+    onProgress: options.onProgress,
+    tailMs: TAIL_MS,
+    keep: [...DEFAULT_KEPT_LANES, 'impacts'],
+  });
   let startMs = Infinity;
   let endMs = -Infinity;
   let firstError = Infinity;
@@ -60,6 +71,7 @@ export async function replay(
   if (input.spans.length === 0) startMs = endMs = 0;
   const firstFailureMs = input.firstFailureMs ?? (Number.isFinite(firstError) ? firstError : null);
   const hasIncidents = out.processors.includes('incidents') || out.processors.some((p) => p.startsWith('incidents/'));
+  const hasSlo = out.processors.includes('slo') || out.processors.some((p) => p.startsWith('slo/'));
   const emittedEvents = out.emitted('events').map(({ item, emittedAtMs }) => ({ event: item, emittedAtMs }));
   const episodes = episodesFromEvents(emittedEvents, endMs + TAIL_MS);
   const secondary = secondaryEpisodesFromEvents(emittedEvents, endMs + TAIL_MS);
@@ -68,6 +80,9 @@ export async function replay(
   const events = emittedEvents.map((e) => e.event);
   const hasCorrelator = out.processors.some((p) => p === 'correlator' || p.startsWith('correlator/'));
   const correlations = hasCorrelator ? summarizeCorrelations(out.emitted('correlations'), events) : null;
+  const latest = new Map<string, FailureImpact>();
+  for (const { item } of out.emitted('impacts')) if (item.subject_type !== 'failure') latest.set(item.impact_id, item);
+  const impacts = [...latest.values()].sort((a, b) => b.impact_score - a.impact_score);
   return {
     startMs,
     endMs,
@@ -78,8 +93,13 @@ export async function replay(
     correlations,
     detected,
     timeline: timelineOf(detected),
+    impacts,
     check: input.scenario
-      ? checkExpectations(input.scenario, { episodes, secondary, incidents, hasIncidents, events, correlations }, firstFailureMs)
+      ? checkExpectations(
+          input.scenario,
+          { episodes, secondary, incidents, hasIncidents, events, correlations, hasSlo, impacts, truth: input.truth ?? null },
+          firstFailureMs,
+        )
       : null,
   };
 }

@@ -4,6 +4,7 @@
 // first event of an episode being its detection. MTTD is measured from the first failing span.
 import type { FailureEvent } from '../../core/model/failure-event.ts';
 import type { IncidentUpdate } from '../../core/model/incident.ts';
+import type { FailureImpact } from '../../core/model/impact.ts';
 import type { Severity } from '../../core/model/taxonomy.ts';
 
 export const EPISODE_GAP_MS = 300_000;
@@ -170,6 +171,22 @@ export function formatTimeline(entries: readonly TimelineEntry[], startMs: numbe
     const mttd = e.kind === 'opened' && firstFailureMs !== null ? `  MTTD ${formatDuration(e.atMs - firstFailureMs)}` : '';
     const count = e.kind === 'resolved' ? `  (${d.events} event${d.events === 1 ? '' : 's'})` : '';
     out += `  ${formatOffset(e.atMs - startMs).padStart(9)}  ${e.kind.padEnd(9)}  ${what} ${where} ${sev}${mttd}${count}\n`;
+  }
+  return out;
+}
+
+/** One line per incident or cluster: who and how much it hit, what it wasted, the budget it burnt, its score. */
+export function formatImpacts(impacts: readonly FailureImpact[]): string {
+  let out = '';
+  for (const i of impacts) {
+    const what = `${i.subject_type} ${i.category}/${i.subtype}`.padEnd(36);
+    const where = `${i.provider}${i.model ? ` ${i.model}` : ''}`.padEnd(34);
+    const u = i.user_impact;
+    const budget = i.sla_impact.map((s) => `${s.slo} ${(s.budget_consumed * 100).toFixed(1)}%`).join(', ');
+    out +=
+      `  ${what} ${where} score ${i.impact_score.toFixed(1).padStart(6)}  ${u.requests} requests, ${u.users} users` +
+      `, ${(u.share_of_traffic * 100).toFixed(1)}% of traffic, wasted $${i.cost_impact.wasted_usd.toFixed(4)}` +
+      `${budget ? `, budget ${budget}` : ''}\n`;
   }
   return out;
 }

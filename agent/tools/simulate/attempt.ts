@@ -17,6 +17,8 @@ export interface AttemptContext {
   window: FaultWindow;
   limits: DeploymentLimits;
   season: Seasonality;
+  /** Attempts each error fault has failed so far (by fault index), for its max_attempts. */
+  failedBy: Map<number, number>;
 }
 
 export function runAttempt(
@@ -57,8 +59,11 @@ export function runAttempt(
   let scale = season.latency(startAt);
   for (const [index, f] of scenario.faults.entries()) {
     if (!window.active(f, startAt) || !matches(f.match, spec, team)) continue;
-    if (f.kind === 'error' && error === null && random.chance(f.share)) {
+    if (f.kind === 'error' && error === null && (f.max_attempts === undefined || (ctx.failedBy.get(index) ?? 0) < f.max_attempts)) {
+      // Drawn only while the fault has attempts left, so a spent fault leaves the random sequence alone.
+      if (!random.chance(f.share)) continue;
       error = providerError(f.error, spec, timeoutMs);
+      ctx.failedBy.set(index, (ctx.failedBy.get(index) ?? 0) + 1);
       touched(index);
     } else if (f.kind === 'latency_ramp') {
       extraMs += f.to_ms * window.progress(f, startAt) * random.uniform(0.85, 1.15);

@@ -38,7 +38,7 @@ export function generate(scenario: Scenario): Simulation {
   const limits = new DeploymentLimits(traffic.rate_limit_scale);
   const window = createFaultWindow(scenario);
   const retrieve = createRetriever(random, scenario, window);
-  const attemptContext: AttemptContext = { random, scenario, window, limits, season };
+  const attemptContext: AttemptContext = { random, scenario, window, limits, season, failedBy: new Map() };
   const spend = new Map<string, number>();
   for (const f of scenario.faults) if (f.kind === 'budget') spend.set(f.team, f.starting_spend_usd);
   const hasGuardrail = scenario.faults.some((f) => f.kind === 'prompt_injection' && f.guardrail_share > 0);

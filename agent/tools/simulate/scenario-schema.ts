@@ -42,6 +42,7 @@ export const Fault = z.discriminatedUnion('kind', [
     kind: z.literal('error'),
     ...faultBase,
     error: z.enum(ERROR_KINDS).describe('What the provider answers, in the shape LiteLLM reports it.'),
+    max_attempts: z.number().int().positive().optional().describe('At most this many attempts fail; then the fault is spent.'),
   }),
   z.strictObject({
     kind: z.literal('latency_ramp'),
@@ -248,6 +249,31 @@ export const CorrelationExpectation = z.strictObject({
 });
 export type CorrelationExpectation = z.infer<typeof CorrelationExpectation>;
 
+export const SloPage = z.strictObject({
+  slo: z.string().min(1).describe('The SLO name, as under processors.slo.objectives.'),
+  within_secs: z.number().positive().optional().describe('Longest time from the first failing span to the first page.'),
+  why: z.string().optional(),
+});
+export type SloPage = z.infer<typeof SloPage>;
+
+const TruthBound = z.strictObject({
+  fault: z.number().int().nonnegative().default(0).describe('Index of the fault in faults whose simulator counts are the truth.'),
+  within: z.number().positive().max(1).default(0.1).describe('Largest relative difference from the truth, e.g. 0.1 for 10 %.'),
+});
+
+export const ImpactBound = z.strictObject({
+  category: Category.optional().describe(
+    'Only incidents of this category; omitted: every incident but slo_burn ones (they repeat their members).',
+  ),
+  subtype: z.string().min(1).optional(),
+  provider: z.string().optional(),
+  requests: TruthBound.optional().describe("The incidents' affected requests (summed) against the fault's failed requests."),
+  users: TruthBound.optional().describe("The incidents' affected users (the largest) against the fault's failed users."),
+  wasted_usd: TruthBound.optional().describe("The incidents' wasted spend (summed) against what the fault's requests cost."),
+  why: z.string().optional(),
+});
+export type ImpactBound = z.infer<typeof ImpactBound>;
+
 export const PendingExpectation = Detection.extend({
   needs: z.string().min(1).describe('The capability not yet in the pipeline, e.g. "quality detectors (hallucination)".'),
 });
@@ -295,8 +321,20 @@ export const Scenario = z.strictObject({
         .describe(
           'Clusters the correlator must report (checked when the pipeline has one). Each matches a cluster of its own, and no cluster may hold the root of another: independent faults stay apart.',
         ),
+      impact: z
+        .array(ImpactBound)
+        .default([])
+        .describe(
+          "Incidents' impact against what the simulator counted for a fault (simulate --truth): affected requests, users and wasted spend within a share. Checked when the pipeline has an impact processor.",
+        ),
+      slo_pages: z
+        .array(SloPage)
+        .optional()
+        .describe(
+          'When given: exactly these SLOs page (a burn-rate alert of severity page fires), each within its bound, and no other SLO pages; [] means nothing pages. Checked when the pipeline has an slo processor.',
+        ),
     })
-    .default({ detections: [], incidents: [], absent: [], correlations: [] }),
+    .default({ detections: [], incidents: [], absent: [], correlations: [], impact: [] }),
   pending_expectations: z
     .array(PendingExpectation)
     .default([])

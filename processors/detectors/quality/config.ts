@@ -98,8 +98,8 @@ export const WorkersConfig = z
     error: 'expected max_wait_ms to be at least budget_ms',
   });
 
-/** The per-call quality subtypes a regression can count (not regression itself). */
-const COUNTED = SUBTYPES.quality.filter((s) => s !== 'regression');
+/** The per-call quality subtypes a regression can count (not regression itself, nor an SLO burn). */
+const COUNTED = SUBTYPES.quality.filter((s) => s !== 'regression' && s !== 'slo_burn');
 const CountedSubtype = z.enum(COUNTED as [string, ...string[]], { error: `expected a quality subtype (${COUNTED.join(', ')})` });
 
 export const RegressionConfig = z.strictObject({

@@ -57,7 +57,7 @@ describe('bad query parameters on /api/v1/failures', () => {
     expect(e).toEqual({
       parameter: 'subtype',
       message:
-        'subtype: expected a subtype of cost (budget_exceeded, token_spike, spend_spike, cache_miss_storm, batch_cost_overrun, retry_storm, agent_loop), got "rate_limited"',
+        'subtype: expected a subtype of cost (budget_exceeded, token_spike, spend_spike, cache_miss_storm, batch_cost_overrun, retry_storm, agent_loop, slo_burn), got "rate_limited"',
     });
   });
 

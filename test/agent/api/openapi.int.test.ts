@@ -38,9 +38,13 @@ describe('/api/v1/openapi.json', () => {
       'GET /api/v1/failures/correlations listCorrelations',
       'GET /api/v1/failures/correlations/{cluster_id} getCorrelation',
       'GET /api/v1/failures/{id} getFailure',
+      'GET /api/v1/failures/{id}/impact getFailureImpact',
+      'GET /api/v1/impacts listImpacts',
       'GET /api/v1/incidents listIncidents',
       'GET /api/v1/incidents/{id} getIncident',
+      'GET /api/v1/incidents/{id}/impact getIncidentImpact',
       'GET /api/v1/openapi.json openapi',
+      'GET /api/v1/slos listSlos',
       'GET /healthz healthz',
       'GET /readyz readyz',
     ]);

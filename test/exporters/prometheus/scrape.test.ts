@@ -138,7 +138,10 @@ describe('GET /metrics after a fixture batch', () => {
         `llm_provider_requests_total${JSON.stringify({ ...openai, outcome: 'error' })}`,
         `llm_provider_requests_total${JSON.stringify({ ...anthropic, outcome: 'ok' })}`,
         ...histogram('llm_output_tokens_per_second', [openai, anthropic]),
-        ...histogram('llm_request_cost_usd', [openai, anthropic]),
+        ...histogram('llm_request_cost_usd', [
+          { ...openai, outcome: 'ok' },
+          { ...anthropic, outcome: 'ok' },
+        ]),
       ].sort(),
     );
   });
@@ -213,8 +216,8 @@ describe('GET /metrics after a fixture batch', () => {
   });
 
   it('reports cost per request and output tokens per second per provider and model', () => {
-    expect(value('llm_request_cost_usd_count', openai)).toBe(2);
-    expect(value('llm_request_cost_usd_sum', openai)).toBeCloseTo(0.02012, 10);
+    expect(value('llm_request_cost_usd_count', { ...openai, outcome: 'ok' })).toBe(2);
+    expect(value('llm_request_cost_usd_sum', { ...openai, outcome: 'ok' })).toBeCloseTo(0.02012, 10);
     // 9 tokens in 0.5 s and 400 in 2 s.
     expect(value('llm_output_tokens_per_second_sum', openai)).toBe(18 + 200);
     expect(value('llm_output_tokens_per_second_sum', anthropic)).toBe(9);

@@ -74,8 +74,9 @@ describe('trace_assembler', () => {
       requestOutcome: 'ok',
       recoveredBy: '2'.repeat(16),
       recoveredByModel: 'gpt-4o-mini',
+      fallback: false,
     });
-    expect(calls.find((c) => c.outcome === 'ok')!.attempt).toMatchObject({ number: 2, of: 2, recoveredBy: null });
+    expect(calls.find((c) => c.outcome === 'ok')!.attempt).toMatchObject({ number: 2, of: 2, recoveredBy: null, fallback: true });
     for (const c of emittedCalls()) TelemetryItem.parse(c);
   });
 

@@ -22,6 +22,7 @@ describe('faultline replay --check on every built-in scenario', () => {
       'model-update-hallucination',
       'prompt-injection',
       'provider-outage',
+      'quiet-single-error',
       'rate-limit-exhaustion',
       'response-corruption',
       'retrieval-drift',

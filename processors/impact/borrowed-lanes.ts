@@ -1,0 +1,64 @@
+// Lanes other processors put on the batch when they run: the baseline processor's profiles (their
+// usual failed-answer share) and the correlator's cluster updates (members to add up). Read by the
+// fields this processor needs, checked one by one, so an item of another shape is skipped, not
+// trusted; a pipeline without those processors has the lanes empty.
+import type { Subject } from './subject.ts';
+import { modelKey } from './traffic.ts';
+
+type Loose = Record<string, unknown>;
+const isObject = (x: unknown): x is Loose => typeof x === 'object' && x !== null;
+const text = (x: unknown): string | null => (typeof x === 'string' ? x : null);
+
+/** Keeps each profile's usual failed-answer share by provider/model (the latest wins). */
+export function readBaselineQuality(items: readonly unknown[], into: Map<string, number>): void {
+  for (const item of items) {
+    if (!isObject(item) || !isObject(item.baseline)) continue;
+    const provider = text(item.provider);
+    const rate = item.baseline.quality_failure_rate;
+    if (provider === null || typeof rate !== 'number' || !(rate >= 0 && rate <= 1)) continue;
+    // Profiles split by route or team are narrower than a model's failures: the model-wide one is used.
+    if ((text(item.route) ?? '') !== '' || (text(item.team) ?? '') !== '') continue;
+    into.set(modelKey(provider, text(item.model) || null), rate);
+  }
+}
+
+export interface ClusterUpdate {
+  clusterId: string;
+  open: boolean;
+  about: Pick<Subject, 'category' | 'subtype' | 'severity' | 'provider' | 'model' | 'firstMs' | 'lastMs'>;
+  members: string[];
+}
+
+const CATEGORIES = new Set(['security', 'provider', 'cost', 'quality', 'data']);
+
+/** The cluster updates of the correlations lane: id, state, root cause and the failures that joined. */
+export function readClusterUpdates(items: readonly unknown[]): ClusterUpdate[] {
+  const out: ClusterUpdate[] = [];
+  for (const item of items) {
+    if (!isObject(item) || !isObject(item.cluster)) continue;
+    const c = item.cluster;
+    const id = text(c.cluster_id);
+    const root = isObject(c.root_cause) ? c.root_cause : {};
+    const category = text(root.category);
+    if (id === null || category === null || !CATEGORIES.has(category)) continue;
+    const opened = Date.parse(text(c.opened_at) ?? text(c.first_seen_at) ?? '');
+    const last = Date.parse(text(c.last_seen_at) ?? '');
+    out.push({
+      clusterId: id,
+      open: text(c.state) === 'active',
+      about: {
+        category: category as Subject['category'],
+        subtype: text(root.subtype) ?? '*',
+        severity: 'P3',
+        provider: text(root.provider) ?? '*',
+        model: text(root.model),
+        firstMs: Number.isFinite(opened) ? opened : Number.isFinite(last) ? last : 0,
+        lastMs: Number.isFinite(last) ? last : Number.isFinite(opened) ? opened : 0,
+      },
+      members: Array.isArray(item.new_members)
+        ? item.new_members.flatMap((m) => (isObject(m) && typeof m.failure_id === 'string' ? [m.failure_id] : []))
+        : [],
+    });
+  }
+  return out;
+}
