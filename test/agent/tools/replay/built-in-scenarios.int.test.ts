@@ -10,7 +10,7 @@ const LONG = new Set(['seasonal-latency-step']);
 describe('faultline replay --check on every built-in scenario', () => {
   const names = builtInScenarioNames();
 
-  it('has the fifteen built-in scenarios: canonical, chaos and operational', () => {
+  it('has the sixteen built-in scenarios: canonical, chaos and operational', () => {
     expect(names).toEqual([
       'anthropic-overload',
       'cost-explosion',
@@ -28,6 +28,7 @@ describe('faultline replay --check on every built-in scenario', () => {
       'retrieval-drift',
       'seasonal-latency-step',
       'team-budget-breach',
+      'two-independent-faults',
     ]);
   });
 
