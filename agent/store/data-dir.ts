@@ -42,7 +42,7 @@ export async function prepareDataDir(dataDir: string, user: PostgresOsUser, majo
       );
     }
   }
-  if (user.isSwitched) await assertTraversable(dataDir, user);
+  if (user.isSwitched) await assertTraversable(dataDir, user, isEmpty);
 
   if (entries.includes('PG_VERSION')) {
     const version = Number((await readFile(path.join(dataDir, 'PG_VERSION'), 'utf8')).trim());
@@ -67,13 +67,13 @@ export async function prepareDataDir(dataDir: string, user: PostgresOsUser, majo
 }
 
 /** Every ancestor must let the server's user through, or postgres fails with a bare EACCES. */
-async function assertTraversable(dataDir: string, user: PostgresOsUser): Promise<void> {
+async function assertTraversable(dataDir: string, user: PostgresOsUser, isEmpty: boolean): Promise<void> {
   const blocked = await firstBlockedDir(dataDir, user);
   if (blocked === undefined) return;
   throw new EmbeddedPostgresError(
     'FL_PG_DATA_DIR_INACCESSIBLE',
     `The PostgreSQL server runs as ${user.name} (uid ${user.uid}) and cannot enter ${blocked}, a parent of the data dir ${dataDir}, ` +
-      'which already holds files (an existing cluster is never moved). ' +
+      (isEmpty ? '' : 'which already holds files (an existing cluster is never moved). ') +
       `Allow it (chmod o+x ${blocked}), move the data dir where it can reach and set storage.embedded.data_dir, or run the agent as a non-root user.`,
     { dataDir },
   );

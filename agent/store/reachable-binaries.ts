@@ -24,7 +24,7 @@ export async function reachableBinaries(options: {
   const blocked = await firstBlockedDir(binaries.nativeDir, user, true);
   if (blocked === undefined) return binaries;
 
-  const parent = await ensureRelocationDir(relocateDir, 'binaries', dataDir);
+  const parent = await ensureRelocationDir(relocateDir, 'binaries', user, dataDir);
   const target = path.join(parent, binaries.packageId.replace(/[^A-Za-z0-9.@-]+/g, '_'));
   const isPlaced = await stat(target).then(
     () => true,

@@ -36,7 +36,7 @@ export async function reachableDataDir(options: {
   const isEmptyDir = existing?.isDirectory() === true && (await readdir(dataDir)).length === 0;
   if (existing !== undefined && !isEmptyDir) return dataDir; // holds a cluster (or something else) that stays put
 
-  const parent = await ensureRelocationDir(relocateDir, 'data', dataDir);
+  const parent = await ensureRelocationDir(relocateDir, 'data', user, dataDir);
   // The configured path in the name tells an operator listing relocate_dir which clone owns what.
   const slug = dataDir
     .replace(/^\/+/, '')

@@ -5,9 +5,11 @@
 import { chmod, lstat, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { EmbeddedPostgresError } from './embedded-postgres-error.ts';
+import type { PostgresOsUser } from './postgres-os-user.ts';
+import { firstBlockedDir } from './server-user-access.ts';
 
 /** Creates `root/sub` if missing, checks both are writable only by this process's user, and opens them (755) to others. */
-export async function ensureRelocationDir(root: string, sub: string, dataDir: string): Promise<string> {
+export async function ensureRelocationDir(root: string, sub: string, user: PostgresOsUser, dataDir: string): Promise<string> {
   const dir = path.join(root, sub);
   try {
     await mkdir(dir, { recursive: true, mode: 0o755 });
@@ -33,6 +35,15 @@ export async function ensureRelocationDir(root: string, sub: string, dataDir: st
       );
     }
     await chmod(each, 0o755); // the server's account passes through; a umask of 077 would have shut it out
+  }
+  const blocked = await firstBlockedDir(dir, user);
+  if (blocked !== undefined) {
+    throw new EmbeddedPostgresError(
+      'FL_PG_DATA_DIR_INACCESSIBLE',
+      `The PostgreSQL server runs as ${user.name} (uid ${user.uid}) and cannot enter ${blocked}, a parent of ${root} ` +
+        `(storage.embedded.relocate_dir). Allow it (chmod o+x ${blocked}) or choose a relocate_dir it can reach.`,
+      { dataDir },
+    );
   }
   return dir;
 }

@@ -2,7 +2,7 @@
 // run as root, the bundled PostgreSQL runs as `postgres`, which cannot reach the binaries in
 // node_modules nor ./data/postgres. `faultline run` must still start and serve, from the clone.
 import { execFile } from 'node:child_process';
-import { chown, link, lstat, mkdir, mkdtemp, readdir, readlink, realpath, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { chmod, chown, link, lstat, mkdir, mkdtemp, readdir, readlink, realpath, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -23,6 +23,13 @@ async function privateDir(prefix: string): Promise<string> {
   const dir = await mkdtemp(path.join(tmpdir(), prefix)); // mode 700, as mktemp -d makes it
   cleanups.push(() => rm(dir, { recursive: true, force: true }));
   return dir;
+}
+
+/** Stands in for /var/lib/faultline/postgres: somewhere the server's account may pass. */
+async function relocationRoot(): Promise<string> {
+  const dir = await privateDir('faultline-relocate-');
+  await chmod(dir, 0o755);
+  return path.join(dir, 'postgres');
 }
 
 /**
@@ -62,7 +69,7 @@ describe('the bundled PostgreSQL from a clone in a mode-700 directory', () => {
   it('starts the agent, and a restart finds the same cluster through the data dir', { timeout: 120_000 }, async () => {
     const home = await privateDir('faultline-private-clone-');
     expect((await stat(home)).mode & 0o777).toBe(0o700);
-    const relocateDir = path.join(await privateDir('faultline-relocate-'), 'postgres');
+    const relocateDir = await relocationRoot();
     const clone = await cloneInto(home);
 
     const agent: AgentProcess = startAgentProcess(path.join(clone, 'agent.yaml'), {
@@ -124,7 +131,7 @@ describe('the bundled PostgreSQL from a clone in a mode-700 directory', () => {
     await writeFile(path.join(dataDir, 'PG_VERSION'), '18\n');
     if (isRoot)
       await chown(dataDir, Number((await run('id', ['-u', 'postgres'])).stdout), Number((await run('id', ['-g', 'postgres'])).stdout));
-    const relocateDir = path.join(await privateDir('faultline-relocate-'), 'postgres');
+    const relocateDir = await relocationRoot();
 
     const error = await startEmbeddedPostgres({ logger: quietLogger(), dataDir, relocateDir, fsync: false }).catch((err: unknown) => err);
     if (isRoot) {
@@ -140,7 +147,7 @@ describe('the bundled PostgreSQL from a clone in a mode-700 directory', () => {
 
   it('refuses a relocate_dir that another account owns instead of running binaries from it', async () => {
     const home = await privateDir('faultline-private-foreign-');
-    const relocateDir = path.join(await privateDir('faultline-relocate-'), 'postgres');
+    const relocateDir = await relocationRoot();
     await mkdir(relocateDir, { mode: 0o755 });
     if (isRoot) await chown(relocateDir, 65_534, 65_534);
     const dataDir = path.join(home, 'data', 'postgres');
@@ -152,6 +159,22 @@ describe('the bundled PostgreSQL from a clone in a mode-700 directory', () => {
       expect((started as Error).message).toContain('owned by uid 65534');
     } else {
       // Without root nothing needs relocating, so relocate_dir is never consulted.
+      expect(started).toMatchObject({ isNewCluster: true, dataDir });
+      await (started as { stop(): Promise<void> }).stop();
+    }
+  });
+
+  it('says so when relocate_dir itself sits where the server cannot pass', async () => {
+    const home = await privateDir('faultline-private-nested-');
+    const relocateDir = path.join(home, 'relocate'); // inside the same mode-700 directory
+    const dataDir = path.join(home, 'data', 'postgres');
+
+    const started = await startEmbeddedPostgres({ logger: quietLogger(), dataDir, relocateDir, fsync: false }).catch((err: unknown) => err);
+    if (isRoot) {
+      expect(started).toMatchObject({ code: 'FL_PG_DATA_DIR_INACCESSIBLE' });
+      expect((started as Error).message).toContain(`cannot enter ${home}, a parent of ${relocateDir} (storage.embedded.relocate_dir)`);
+      expect((await lstat(dataDir).catch(() => undefined))?.isSymbolicLink()).not.toBe(true);
+    } else {
       expect(started).toMatchObject({ isNewCluster: true, dataDir });
       await (started as { stop(): Promise<void> }).stop();
     }
