@@ -2,7 +2,7 @@
 // them where they are (storage.embedded.relocate_dir). The binaries placed there are executed, so
 // it must be ours and writable by nobody else: a directory someone else made (say under /tmp)
 // is refused, never used.
-import { chmod, lstat, mkdir } from 'node:fs/promises';
+import { chmod, lstat, mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { EmbeddedPostgresError } from './embedded-postgres-error.ts';
 import type { PostgresOsUser } from './postgres-os-user.ts';
@@ -35,6 +35,22 @@ export async function ensureRelocationDir(root: string, sub: string, user: Postg
       );
     }
     await chmod(each, 0o755); // the server's account passes through; a umask of 077 would have shut it out
+  }
+  // Whoever may rename entries in a parent could swap our directory for theirs. A sticky
+  // directory (such as /tmp) lets only an entry's owner rename it, so it is safe.
+  for (let parent = path.dirname(root); ; parent = path.dirname(parent)) {
+    const info = await stat(parent); // a symbolic link on the way is judged by its target
+    const isOurs = info.uid === 0 || info.uid === process.getuid?.();
+    const isSafe = isOurs && ((info.mode & 0o022) === 0 || (info.mode & 0o1000) !== 0);
+    if (!isSafe) {
+      throw new EmbeddedPostgresError(
+        'FL_PG_DATA_DIR_INACCESSIBLE',
+        `${parent}, a parent of ${root} (storage.embedded.relocate_dir), may be changed by other users (owner uid ${info.uid}, ` +
+          `mode ${(info.mode & 0o7777).toString(8)}), who could replace the binaries placed there. Choose a relocate_dir under directories only root can change.`,
+        { dataDir },
+      );
+    }
+    if (parent === path.dirname(parent)) break;
   }
   const blocked = await firstBlockedDir(dir, user);
   if (blocked !== undefined) {

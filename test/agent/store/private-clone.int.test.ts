@@ -179,4 +179,23 @@ describe('the bundled PostgreSQL from a clone in a mode-700 directory', () => {
       await (started as { stop(): Promise<void> }).stop();
     }
   });
+
+  it('refuses a relocate_dir inside a directory anyone may change', async () => {
+    const home = await privateDir('faultline-private-open-');
+    const open = await privateDir('faultline-world-writable-');
+    await chmod(open, 0o777); // not sticky: anyone could rename what the agent places here
+    const relocateDir = path.join(open, 'postgres');
+    const dataDir = path.join(home, 'data', 'postgres');
+
+    const started = await startEmbeddedPostgres({ logger: quietLogger(), dataDir, relocateDir, fsync: false }).catch((err: unknown) => err);
+    if (isRoot) {
+      expect(started).toMatchObject({ code: 'FL_PG_DATA_DIR_INACCESSIBLE' });
+      expect((started as Error).message).toContain(
+        `${open}, a parent of ${relocateDir} (storage.embedded.relocate_dir), may be changed by other users`,
+      );
+    } else {
+      expect(started).toMatchObject({ isNewCluster: true, dataDir });
+      await (started as { stop(): Promise<void> }).stop();
+    }
+  });
 });
