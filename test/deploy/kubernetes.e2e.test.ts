@@ -18,9 +18,26 @@ type Manifest = Record<string, any>;
 
 const KUBERNETES = path.resolve('deploy/kubernetes');
 const SERVICEMONITOR = path.join(KUBERNETES, 'components/servicemonitor');
+// Components, replacements and `labels` need kustomize 4.2+, embedded from kubectl 1.22 on.
+// Debian bookworm's own kubernetes-client is kubectl 1.20 (kustomize 2.0.3): too old.
+const MIN_KUBECTL_MINOR = 22;
+const KUBECTL_HINT =
+  `Install kubectl 1.${MIN_KUBECTL_MINOR} or newer from the Kubernetes apt repository ` +
+  '(https://pkgs.k8s.io, package kubectl) or as a static binary (https://dl.k8s.io); see docs/deploy.md.';
 let kubectl = '';
 beforeAll(() => {
-  kubectl = ensureBinary('kubectl', 'kubectl');
+  try {
+    kubectl = ensureBinary('kubectl', 'kubectl');
+  } catch (cause) {
+    throw new Error(`The Kubernetes render test needs kubectl: ${(cause as Error).message} ${KUBECTL_HINT}`, { cause });
+  }
+  const version = JSON.parse(execFileSync(kubectl, ['version', '--client', '-o', 'json'], { encoding: 'utf8' })) as {
+    clientVersion: { major: string; minor: string; gitVersion: string };
+  };
+  const minor = Number.parseInt(version.clientVersion.minor, 10);
+  if (version.clientVersion.major !== '1' || minor < MIN_KUBECTL_MINOR) {
+    throw new Error(`${kubectl} is ${version.clientVersion.gitVersion}, whose kustomize cannot render deploy/kubernetes. ${KUBECTL_HINT}`);
+  }
 });
 
 function render(dir: string, components: string[] = []): Manifest[] {
