@@ -7,6 +7,7 @@ import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { MessageChannel, Worker } from 'node:worker_threads';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAgentProcess, type AgentProcess } from '../support/agent-process.ts';
@@ -89,6 +90,24 @@ describe('the compiled agent with production dependencies only', () => {
     }
     agent.child.kill('SIGTERM');
     expect(await agent.exit).toBe(0);
+  });
+
+  it('starts the quality-check worker thread from its compiled module, without tsx', async () => {
+    const { port1, port2 } = new MessageChannel();
+    const worker = new Worker(path.join(root, 'dist/processors/detectors/quality/check-worker.js'), {
+      workerData: { port: port2 },
+      transferList: [port2],
+    });
+    try {
+      const first = await new Promise<unknown>((resolve, reject) => {
+        port1.once('message', resolve);
+        worker.once('error', reject);
+      });
+      expect(first).toEqual({ ready: true });
+    } finally {
+      port1.close();
+      await worker.terminate();
+    }
   });
 
   it('says the bundled PostgreSQL is left out when no database URL is given', async () => {
