@@ -14,7 +14,10 @@ const TEXT_SOURCES =
 const AUDITED: Readonly<Record<string, { count: number; why: string }>> = {
   'agent/core/model/storable-text.ts': { count: 1, why: 'the code point was checked first' },
   'agent/receivers/otlp-wire/protobuf-reader.ts': { count: 1, why: 'decodeUtf8 replaces NUL (UTF-8 cannot hold lone surrogates)' },
-  'agent/receivers/otlp-wire/decode-json.ts': { count: 2, why: 'every string of the parsed body is read through readJsonString, which makes it storable' },
+  'agent/receivers/otlp-wire/decode-json.ts': {
+    count: 2,
+    why: 'every string of the parsed body is read through readJsonString, which makes it storable',
+  },
   'agent/receivers/otlp-wire/json-syntax-error.ts': { count: 1, why: 'only finds where a syntax error is, for the 400 message' },
   'agent/receivers/otlp-wire/encode-response.ts': { count: 1, why: 'text of an answer to the sender, never stored' },
   'agent/cli/read-telemetry-file.ts': { count: 3, why: 'parsed only to find requests; their text goes through the OTLP/JSON decoder' },
@@ -24,6 +27,7 @@ const AUDITED: Readonly<Record<string, { count: number; why: string }>> = {
   'agent/core/console-log.ts': { count: 1, why: "re-reads the logger's own JSON line to print it for a terminal, never stored" },
   'agent/version.ts': { count: 1, why: "the agent's own package.json" },
   'agent/store/embedded-postgres.ts': { count: 2, why: "PostgreSQL's own output, for the startup error message" },
+  'agent/store/postgres-binaries.ts': { count: 1, why: "the binaries package's own package.json, for its name and version" },
   'processors/normalize/attribute-readers.ts': { count: 1, why: 'readStructured makes escapes storable (storableJsonValue)' },
   'processors/detectors/quality/json-format.ts': { count: 1, why: 'the parsed answer is made storable before its paths reach evidence' },
   'processors/detectors/security/normalize-text.ts': {
