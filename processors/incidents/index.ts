@@ -10,6 +10,7 @@ import { Category } from '../../agent/core/model/taxonomy.ts';
 import { isStoreNotReady } from '../../agent/store/database-unavailable.ts';
 import { selectOpenIncidents } from '../../agent/store/incident-queries.ts';
 import { IncidentsConfig } from './config.ts';
+import { addSymptom, clusterLinks, rootSubject, type ClusterLink } from './cluster-links.ts';
 import { fingerprintOf, groupFieldsFor } from './fingerprint.ts';
 import {
   escalate,
@@ -41,6 +42,46 @@ export default defineProcessor({
     let stopped = false;
 
     const quietSince = (live: LiveIncident) => live.lastMs + config.quiet_period_ms;
+    const isOpen = (incidentId: string | null) =>
+      incidentId !== null && [...open.values()].some((l) => l.incident.incident_id === incidentId);
+
+    /**
+     * Takes the cluster of a failure that joined `live`, and its root incident. An incident opened in
+     * this batch (so not announced yet) whose root incident is open is inhibited: the root lists it.
+     */
+    function linkToCluster(live: LiveIncident, link: ClusterLink, touched: Map<LiveIncident, 'opened' | 'updated'>): void {
+      const i = live.incident;
+      if (i.state !== 'open') return;
+      i.cluster_id = link.clusterId;
+      const root = open.get(
+        fingerprintOf(rootSubject(link.root), groupFieldsFor(link.root.category, config.group_by, config.group_by_category)).key,
+      );
+      // No open incident for the root (below min_severity, or resolved), or this is the root's own.
+      if (!root || root === live) return;
+      i.caused_by = root.incident.incident_id;
+      if (touched.get(live) === 'opened' && !i.inhibited) {
+        i.inhibited = true;
+        addSymptom(root, live);
+        if (!touched.has(root)) touched.set(root, 'updated');
+      }
+      // The root pages for the whole cascade, so at the severity of its worst symptom: a P1 effect of
+      // a P3 cause still reaches the receivers that take P1 only.
+      if (i.inhibited && isMoreSevere(i.severity, root.incident.severity)) {
+        root.severityBefore ??= root.incident.severity;
+        root.incident.severity = i.severity;
+        if (!touched.has(root)) touched.set(root, 'updated');
+      }
+    }
+
+    /** An inhibited incident that keeps getting failures after its root incident resolved pages on its own. */
+    function releaseOrphans(touched: Map<LiveIncident, 'opened' | 'updated'>): void {
+      for (const [live, kind] of touched) {
+        const i = live.incident;
+        if (kind !== 'updated' || !i.inhibited || i.state !== 'open' || live.pending.length === 0 || isOpen(i.caused_by)) continue;
+        i.inhibited = false;
+        live.releasedFrom = i.caused_by;
+      }
+    }
 
     function resolve(live: LiveIncident, atMs: number, reason: string): IncidentUpdate {
       open.delete(live.incident.fingerprint);
@@ -121,6 +162,8 @@ export default defineProcessor({
         const sorted = events.map((event) => ({ event, ms: Date.parse(event.timestamp) })).sort((a, b) => a.ms - b.ms);
         const updates: IncidentUpdate[] = [];
         const touched = new Map<LiveIncident, 'opened' | 'updated'>();
+        const links = batch.correlations.length > 0 ? clusterLinks(batch.correlations) : null;
+        const linked: { live: LiveIncident; link: ClusterLink }[] = [];
         for (const { event, ms: eventMs } of sorted) {
           const fp = fingerprintOf(event, groupFieldsFor(event.category, config.group_by, config.group_by_category));
           let live = open.get(fp.key);
@@ -148,7 +191,12 @@ export default defineProcessor({
               updates.push(resolve(oldest, oldest.lastMs, 'capacity'));
             }
           }
+          const link = links?.get(event.failure_id);
+          if (link) linked.push({ live, link });
         }
+        // After the whole batch joined, so a root incident opened later in the batch than its symptom still counts.
+        for (const { live, link } of linked) linkToCluster(live, link, touched);
+        releaseOrphans(touched);
         // One transition per incident per batch: `opened` carries everything that joined in the
         // batch that opened it; otherwise one coalesced `updated`.
         for (const [live, kind] of touched) {

@@ -1,5 +1,6 @@
 // Overload: the agent as users run it (`faultline run`, its own process, the postgres exporter),
-// configured with a small capacity (4 requests at once, 500 items in flight, a 150 MiB memory mark under a 192 MiB heap limit). Its capacity is
+// configured with a small capacity (4 requests at once, 500 items in flight, a 150 MiB memory mark under a 192 MiB heap limit). Its
+// capacity is
 // measured with a closed-loop sender, then five times that rate is offered open-loop: every request
 // is answered (200, or 429/503 with Retry-After), the process's RSS stays under its idle RSS plus
 // the mark, and once the load drops every request is accepted again.

@@ -5,21 +5,32 @@
 // Pending expectations (capabilities not yet in the pipeline) are listed, never evaluated.
 import type { FailureEvent } from '../../core/model/failure-event.ts';
 import type { Absence, Detection, Scenario } from '../simulate/scenario-schema.ts';
-import { formatDuration, SEVERITY_RANK, type Detected } from './timeline.ts';
+import { checkCorrelations, type CorrelationSummary } from './correlations.ts';
+import { formatDuration, formatOffset, SEVERITY_RANK, type Detected } from './timeline.ts';
 
 export interface CheckResult {
   passed: number;
   failed: number;
   lines: string[];
   pending: string[];
+  /** Whether every `correlations:` expectation held (the declared roots were found); null when none was checked. */
+  correlationsHeld: boolean | null;
 }
 
 export function checkExpectations(
   scenario: Scenario,
-  found: { episodes: Detected[]; secondary?: Detected[]; incidents: Detected[]; hasIncidents: boolean; events: readonly FailureEvent[] },
+  found: {
+    episodes: Detected[];
+    secondary?: Detected[];
+    incidents: Detected[];
+    hasIncidents: boolean;
+    events: readonly FailureEvent[];
+    /** null: no correlator in the pipeline. */
+    correlations?: CorrelationSummary | null;
+  },
   firstFailureMs: number | null,
 ): CheckResult {
-  const result: CheckResult = { passed: 0, failed: 0, lines: [], pending: [] };
+  const result: CheckResult = { passed: 0, failed: 0, lines: [], pending: [], correlationsHeld: null };
   const record = (ok: boolean, line: string) => {
     if (ok) result.passed++;
     else result.failed++;
@@ -39,15 +50,25 @@ export function checkExpectations(
     const verdict = judge(d, found.incidents, firstFailureMs);
     record(verdict.ok, `incident ${verdict.line}`);
   }
+  const startMs = Date.parse(scenario.start);
   for (const a of scenario.expectations.absent) {
-    const hits = found.events.filter((e) => matchesAbsence(a, e));
-    const what = `no ${[a.category ?? '*', a.subtype ?? '*'].join('/')}${a.provider ? ` from ${a.provider}` : ''}`;
+    const hits = found.events.filter((e) => matchesAbsence(a, e, startMs));
+    const what = `no ${[a.category ?? '*', a.subtype ?? '*'].join('/')}${a.provider ? ` from ${a.provider}` : ''}${during(a)}`;
     record(
       hits.length === 0,
       hits.length === 0
         ? what
         : `${what}: ${hits.length} event${hits.length === 1 ? '' : 's'}, first ${hits[0].category}/${hits[0].subtype} ${hits[0].provider} at ${hits[0].timestamp}${a.why ? ` (${a.why})` : ''}`,
     );
+  }
+  const expected = scenario.expectations.correlations;
+  if (expected.length > 0 && !found.correlations) {
+    for (const c of expected)
+      result.pending.push(`correlation rooted at ${c.root.category}/${c.root.subtype ?? '*'}: needs a correlator in the pipeline`);
+  } else if (found.correlations) {
+    const verdicts = checkCorrelations(expected, found.correlations, found.events, firstFailureMs);
+    for (const verdict of verdicts) record(verdict.ok, verdict.line);
+    if (verdicts.length > 0) result.correlationsHeld = verdicts.every((v) => v.ok);
   }
   for (const p of scenario.pending_expectations) result.pending.push(`${label(p)}: needs ${p.needs}`);
   return result;
@@ -77,12 +98,21 @@ const sameKind = (d: Detection, c: Detected): boolean =>
   (d.provider === undefined || c.provider === d.provider) &&
   (d.model === undefined || c.model === d.model);
 
-function matchesAbsence(a: Absence, e: FailureEvent): boolean {
+function matchesAbsence(a: Absence, e: FailureEvent, startMs: number): boolean {
+  const at = (Date.parse(e.timestamp) - startMs) / 1000;
   return (
     (a.category === undefined || e.category === a.category) &&
     (a.subtype === undefined || e.subtype === a.subtype) &&
-    (a.provider === undefined || e.provider === a.provider)
+    (a.provider === undefined || e.provider === a.provider) &&
+    (a.from_secs === undefined || at >= a.from_secs) &&
+    (a.until_secs === undefined || at < a.until_secs)
   );
+}
+
+function during(a: Absence): string {
+  if (a.from_secs === undefined && a.until_secs === undefined) return '';
+  const at = (s: number | undefined, edge: string) => (s === undefined ? edge : formatOffset(s * 1000));
+  return ` between ${at(a.from_secs, 'the first span')} and ${at(a.until_secs, 'the end')}`;
 }
 
 function label(d: Detection): string {

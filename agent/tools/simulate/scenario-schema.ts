@@ -49,6 +49,11 @@ export const Fault = z.discriminatedUnion('kind', [
     to_ms: z.number().positive().describe('Latency added at until_secs; it grows linearly from 0 at at_secs.'),
   }),
   z.strictObject({
+    kind: z.literal('latency_scale'),
+    ...faultBase,
+    multiplier: z.number().positive().describe('Latency of affected calls as a multiple of what it would have been (a step, not a ramp).'),
+  }),
+  z.strictObject({
     kind: z.literal('latency_injection'),
     ...faultBase,
     min_ms: z.number().nonnegative().describe('Least latency added to an affected call.'),
@@ -124,6 +129,30 @@ export const Fault = z.discriminatedUnion('kind', [
 export type Fault = z.infer<typeof Fault>;
 export type FaultKind = Fault['kind'];
 
+const multipliers = (n: number, what: string) =>
+  z
+    .array(z.number().positive({ error: 'expected a positive multiplier' }))
+    .length(n, { error: `expected ${n} multipliers, one per ${what}` });
+
+export const Seasonality = z
+  .strictObject({
+    daily: z
+      .strictObject({
+        rate: multipliers(24, 'hour (00–23 UTC)').optional().describe('Request rate by hour of the day, as multiples of rate_per_sec.'),
+        latency: multipliers(24, 'hour (00–23 UTC)').optional().describe('Latency by hour of the day, as multiples of normal.'),
+      })
+      .default({})
+      .describe('Multipliers per hour of the day (UTC); each holds at half past its hour, with straight lines between.'),
+    weekly: z
+      .strictObject({
+        rate: multipliers(7, 'day (Monday first)').optional().describe('Request rate by day of the week, Monday first.'),
+        latency: multipliers(7, 'day (Monday first)').optional().describe('Latency by day of the week, Monday first.'),
+      })
+      .default({})
+      .describe('Multipliers per day of the week (UTC); each holds at noon, with straight lines between.'),
+  })
+  .describe('Seasonal swings of rate and latency, for multi-day traffic (daily and weekly multipliers multiply).');
+
 export const ModelWeight = z.strictObject({
   model: z.string().describe('Model group, from the price table (faultline simulate --list shows it).'),
   weight: z.number().positive().default(1),
@@ -154,6 +183,7 @@ export const Traffic = z
         "Share of answers an online evaluator scores for faithfulness (a gen_ai.evaluation.result event on the call's span): about 0.9 for a faithful answer, under 0.3 for an off-topic one.",
       ),
     rate_limit_scale: z.number().positive().default(1).describe('Multiplies every deployment rate limit (RPM/TPM) of the price table.'),
+    seasonality: Seasonality.optional(),
   })
   .default({
     rate_per_sec: 2,
@@ -188,9 +218,35 @@ export const Absence = z.strictObject({
   category: Category.optional(),
   subtype: z.string().optional(),
   provider: z.string().optional(),
+  from_secs: z.number().optional().describe('Only events at or after this many seconds from start count (negative: in the warm-up).'),
+  until_secs: z.number().optional().describe('Only events before this many seconds from start count.'),
   why: z.string().optional(),
 });
 export type Absence = z.infer<typeof Absence>;
+
+/** A kind of failure an expectation names; an omitted field matches anything. */
+export const ExpectedKind = z.strictObject({
+  category: Category,
+  subtype: z.string().min(1).optional(),
+  provider: z.string().optional().describe('Normalized provider (openai, anthropic, gcp.gemini…).'),
+  model: z.string().optional(),
+});
+export type ExpectedKind = z.infer<typeof ExpectedKind>;
+
+export const CorrelationExpectation = z.strictObject({
+  root: ExpectedKind.describe('The root cause the cluster must report.'),
+  effects: z
+    .array(ExpectedKind)
+    .default([])
+    .describe('Kinds of failure the cluster must hold besides its root (secondary matches on its failures count).'),
+  contains_all: z
+    .array(ExpectedKind)
+    .default([])
+    .describe('Every failure event of these kinds must be in this one cluster (e.g. every outage event of the outage).'),
+  within_secs: z.number().positive().optional().describe('Longest time from the first failing span to the cluster being reported.'),
+  why: z.string().optional().describe('Why this must hold (shown on a miss).'),
+});
+export type CorrelationExpectation = z.infer<typeof CorrelationExpectation>;
 
 export const PendingExpectation = Detection.extend({
   needs: z.string().min(1).describe('The capability not yet in the pipeline, e.g. "quality detectors (hallucination)".'),
@@ -207,8 +263,16 @@ export const Scenario = z.strictObject({
   duration_secs: z
     .number()
     .positive()
-    .max(6 * 3600)
-    .describe('How long the scenario runs (event time).'),
+    .max(7 * 86_400)
+    .describe('How long the scenario runs (event time), from start.'),
+  warmup_secs: z
+    .number()
+    .nonnegative()
+    .max(7 * 86_400)
+    .default(0)
+    .describe(
+      'Ordinary traffic before start (so learned baselines have history); faults and MTTD count from start, absences cover the warm-up too.',
+    ),
   traffic: Traffic,
   faults: z.array(Fault).default([]),
   detectors: z
@@ -225,8 +289,14 @@ export const Scenario = z.strictObject({
         .default([])
         .describe('Incidents the incidents processor must open (checked when the pipeline has one).'),
       absent: z.array(Absence).default([]),
+      correlations: z
+        .array(CorrelationExpectation)
+        .default([])
+        .describe(
+          'Clusters the correlator must report (checked when the pipeline has one). Each matches a cluster of its own, and no cluster may hold the root of another: independent faults stay apart.',
+        ),
     })
-    .default({ detections: [], incidents: [], absent: [] }),
+    .default({ detections: [], incidents: [], absent: [], correlations: [] }),
   pending_expectations: z
     .array(PendingExpectation)
     .default([])

@@ -25,6 +25,15 @@ const AUDITED: Readonly<Record<string, { count: number; why: string }>> = {
   'agent/delivery/notify/delivery.ts': { count: 1, why: 'an outbox record the agent wrote from storable text' },
   'exporters/postgres/export-item.ts': { count: 1, why: 'a spill record the agent wrote from storable text' },
   'agent/core/console-log.ts': { count: 1, why: "re-reads the logger's own JSON line to print it for a terminal, never stored" },
+  'agent/api/baselines/key-cursor.ts': { count: 2, why: 'the decoded key is made storable; a cursor is only ever a query parameter' },
+  'agent/receivers/probe-client/probe-request.ts': {
+    count: 1,
+    why: "only identifier-shaped tokens and counts of a provider's answer are kept",
+  },
+  'processors/baseline/seasonal-profile.ts': {
+    count: 2,
+    why: 'a stored profile the agent wrote itself, whose error types came from storable text',
+  },
   'agent/version.ts': { count: 1, why: "the agent's own package.json" },
   'agent/store/embedded-postgres.ts': { count: 2, why: "PostgreSQL's own output, for the startup error message" },
   'agent/store/postgres-binaries.ts': { count: 1, why: "the binaries package's own package.json, for its name and version" },
