@@ -102,7 +102,8 @@ describe.each(OVERLAYS)('kubectl kustomize deploy/kubernetes/$name', (overlay) =
     expect(find(all, overlay.kind === 'DaemonSet' ? 'Deployment' : 'DaemonSet')).toEqual([]);
     for (const m of all.filter((m) => m.kind !== 'Namespace')) expect(m.metadata.namespace, `${m.kind} ${m.metadata.name}`).toBe('faultline');
     const workload = one(all, overlay.kind, overlay.workload);
-    for (const [key, value] of Object.entries(workload.spec.selector.matchLabels)) expect(workload.spec.template.metadata.labels[key]).toBe(value);
+    const podLabels = workload.spec.template.metadata.labels;
+    for (const [key, value] of Object.entries(workload.spec.selector.matchLabels)) expect(podLabels[key]).toBe(value);
     expect(agent.image).toMatch(/^[\w./-]+:[\w.-]+$/);
   });
 
@@ -196,9 +197,8 @@ describe.each(OVERLAYS)('kubectl kustomize deploy/kubernetes/$name', (overlay) =
     expect(find(all, 'ServiceMonitor')).toEqual([]);
     const monitored = render(dir, [SERVICEMONITOR]);
     const monitor = one(monitored, 'ServiceMonitor', 'faultline-agent');
-    const service = find(monitored, 'Service').find((s) =>
-      Object.entries(monitor.spec.selector.matchLabels).every(([k, v]) => s.metadata.labels?.[k] === v && s.spec.ports.some((p: Manifest) => p.name === 'metrics')),
-    );
+    const isSelected = (s: Manifest) => Object.entries(monitor.spec.selector.matchLabels).every(([k, v]) => s.metadata.labels?.[k] === v);
+    const service = find(monitored, 'Service').find((s) => isSelected(s) && s.spec.ports.some((p: Manifest) => p.name === 'metrics'));
     expect(service, 'a Service the ServiceMonitor selects, with a metrics port').toBeDefined();
     expect(service!.spec.clusterIP).toBe('None'); // one endpoint per agent, so every agent is scraped
     const workloadLabels = one(monitored, overlay.kind, overlay.workload).spec.template.metadata.labels;
