@@ -6,9 +6,9 @@ import { configDefaults, defineConfig } from 'vitest/config';
 //   *.int.test.ts  integration  the parts together: a real PostgreSQL (the global setup gives the
 //                               server in DATABASE_URL, else starts the bundled one; tests never
 //                               skip), the agent as its own process, or whole scenarios replayed
-//   *.e2e.test.ts  e2e          tools beyond npm: a real Prometheus and Alertmanager, or the agent
-//                               under a load that needs the machine to itself (PostgreSQL as above)
-//                               (`npm run test:e2e` installs them first)
+//   *.e2e.test.ts  e2e          tools beyond npm: a real Prometheus and Alertmanager, kubectl, the
+//                               compiled build, or the agent under a load that needs the machine
+//                               to itself (PostgreSQL as above) (`npm run test:e2e` installs them first)
 // `npm test` runs unit and integration; CI (.ci/run) runs e2e after it.
 const INTEGRATION = 'test/**/*.int.test.ts';
 const E2E = 'test/**/*.e2e.test.ts';

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Runs the TypeScript sources directly through tsx, so `faultline` works after `npm install`
-// with no build step. All behaviour lives in agent/main.ts.
+// with no build step (`npm run build` compiles dist/agent/entry.js for the container image).
+// All behaviour lives in agent/main.ts.
 import { register } from 'tsx/esm/api';
 
 register();

@@ -63,8 +63,15 @@ export const StorageConfig = z.strictObject({
     .strictObject({
       data_dir: z.string().default('./data/postgres').describe('Where the bundled PostgreSQL keeps its files.'),
       port: z.number().int().min(0).max(65535).default(0).describe('Port for the bundled PostgreSQL; 0 picks a free one.'),
+      relocate_dir: z
+        .string()
+        .default('/var/lib/faultline/postgres')
+        .describe(
+          'Run as root, the bundled PostgreSQL runs as the postgres account; when that account cannot reach the binaries or a new data_dir ' +
+            '(a clone under a mode-700 directory), they are placed here and data_dir becomes a link to the cluster.',
+        ),
     })
-    .default({ data_dir: './data/postgres', port: 0 }),
+    .default({ data_dir: './data/postgres', port: 0, relocate_dir: '/var/lib/faultline/postgres' }),
   migrate_on_start: z.boolean().default(true).describe('Apply pending migrations when the agent starts.'),
 });
 export type StorageConfig = z.infer<typeof StorageConfig>;

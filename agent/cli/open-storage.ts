@@ -36,7 +36,8 @@ export async function openStorage(config: StorageConfig, logger: Logger, options
   let embedded: EmbeddedPostgres | null = null;
   let url = config.url;
   if (!url) {
-    embedded = await startEmbeddedPostgres({ logger, dataDir: config.embedded.data_dir, port: config.embedded.port });
+    const { data_dir: dataDir, port, relocate_dir: relocateDir } = config.embedded;
+    embedded = await startEmbeddedPostgres({ logger, dataDir, port, relocateDir });
     url = embedded.url;
   }
   const database = createDatabase({ url, logger });

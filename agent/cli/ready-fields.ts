@@ -14,7 +14,7 @@ export interface RunningAgent {
   /** The metrics endpoint's address, or null when metrics are off. */
   metrics: BoundAddress | null;
   /** The database as the agent opened it, or null without `storage:`. */
-  storage: { bundled: boolean; redactedUrl: string } | null;
+  storage: { bundled: boolean; redactedUrl: string; /** The bundled cluster's real directory. */ dataDir?: string } | null;
 }
 
 /** A receiver that listens reports its addresses (the otlp receiver does). */
@@ -45,7 +45,7 @@ export function readyFields(agent: RunningAgent): Record<string, unknown> {
   const storage = !config.storage
     ? null
     : agent.storage?.bundled
-      ? { kind: 'bundled', data_dir: resolve(config.storage.embedded.data_dir) }
+      ? { kind: 'bundled', data_dir: agent.storage.dataDir ?? resolve(config.storage.embedded.data_dir) }
       : { kind: 'external', database: agent.storage?.redactedUrl ?? null };
 
   return {

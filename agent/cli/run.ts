@@ -103,7 +103,11 @@ Exit codes: 0 clean stop, 1 invalid configuration, 3 failed to start or to stop 
       receiver: (id) => pipelines.receiver(id),
       api: apiAddress,
       metrics: telemetry.address(),
-      storage: storage && { bundled: storage.embedded !== null, redactedUrl: storage.database.redactedUrl },
+      storage: storage && {
+        bundled: storage.embedded !== null,
+        redactedUrl: storage.database.redactedUrl,
+        dataDir: storage.embedded?.dataDir,
+      },
     });
     logger.info({ ...ready, config: values.config }, 'Agent started.');
 

@@ -5,6 +5,7 @@ import { chown, mkdir, readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { EmbeddedPostgresError } from './embedded-postgres-error.ts';
 import type { PostgresOsUser } from './postgres-os-user.ts';
+import { firstBlockedDir } from './server-user-access.ts';
 
 export interface DataDirState {
   /** True when PG_VERSION exists: the cluster was initialised before and is reused. */
@@ -41,7 +42,7 @@ export async function prepareDataDir(dataDir: string, user: PostgresOsUser, majo
       );
     }
   }
-  if (user.isSwitched) await assertTraversable(dataDir, user);
+  if (user.isSwitched) await assertTraversable(dataDir, user, isEmpty);
 
   if (entries.includes('PG_VERSION')) {
     const version = Number((await readFile(path.join(dataDir, 'PG_VERSION'), 'utf8')).trim());
@@ -66,20 +67,16 @@ export async function prepareDataDir(dataDir: string, user: PostgresOsUser, majo
 }
 
 /** Every ancestor must let the server's user through, or postgres fails with a bare EACCES. */
-async function assertTraversable(dataDir: string, user: PostgresOsUser): Promise<void> {
-  for (let dir = path.dirname(dataDir); ; dir = path.dirname(dir)) {
-    const info = await stat(dir);
-    const canEnter = info.uid === user.uid ? info.mode & 0o100 : info.gid === user.gid ? info.mode & 0o010 : info.mode & 0o001;
-    if (!canEnter) {
-      throw new EmbeddedPostgresError(
-        'FL_PG_DATA_DIR_INACCESSIBLE',
-        `The PostgreSQL server runs as ${user.name} (uid ${user.uid}) and cannot enter ${dir}, a parent of the data dir ${dataDir}. ` +
-          `Allow it (chmod o+x ${dir}) or choose a data dir under a directory it can reach.`,
-        { dataDir },
-      );
-    }
-    if (dir === path.dirname(dir)) return;
-  }
+async function assertTraversable(dataDir: string, user: PostgresOsUser, isEmpty: boolean): Promise<void> {
+  const blocked = await firstBlockedDir(dataDir, user);
+  if (blocked === undefined) return;
+  throw new EmbeddedPostgresError(
+    'FL_PG_DATA_DIR_INACCESSIBLE',
+    `The PostgreSQL server runs as ${user.name} (uid ${user.uid}) and cannot enter ${blocked}, a parent of the data dir ${dataDir}, ` +
+      (isEmpty ? '' : 'which already holds files (an existing cluster is never moved). ') +
+      `Allow it (chmod o+x ${blocked}), move the data dir where it can reach and set storage.embedded.data_dir, or run the agent as a non-root user.`,
+    { dataDir },
+  );
 }
 
 function messageOf(err: unknown): string {

@@ -22,6 +22,8 @@ import { EmbeddedPostgresError } from './embedded-postgres-error.ts';
 import { clearLeftoverServer, forgetOwner, recordOwner } from './leftover-server.ts';
 import { locatePostgresBinaries, type PostgresBinaries } from './postgres-binaries.ts';
 import { resolvePostgresOsUser, type PostgresOsUser } from './postgres-os-user.ts';
+import { reachableBinaries } from './reachable-binaries.ts';
+import { reachableDataDir } from './reachable-data-dir.ts';
 import { redactUrl } from './redact-url.ts';
 import { isPortFree, LISTEN_HOST, pickFreePort } from './tcp-port.ts';
 
@@ -37,6 +39,11 @@ export interface EmbeddedPostgresOptions {
   password?: string;
   /** Database created if missing and named in the URL. Default `faultline`. */
   database?: string;
+  /**
+   * When the agent is root and the server's account cannot reach the binaries or the data dir,
+   * they are placed here instead. Default `/var/lib/faultline/postgres`.
+   */
+  relocateDir?: string;
   /** When the agent is root, create the `postgres` OS account to run the server as. Default true. */
   createPostgresUser?: boolean;
   /** false trades crash safety for speed (tests only): no fsync, no full-page writes. Default true. */
@@ -58,6 +65,7 @@ export interface EmbeddedPostgres {
 }
 
 const PORT_ATTEMPTS = 3;
+export const DEFAULT_RELOCATE_DIR = '/var/lib/faultline/postgres';
 
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
   const settings = {
@@ -71,10 +79,17 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     stopTimeoutMs: options.stopTimeoutMs ?? 30_000,
   };
   const { logger } = options;
+  const relocateDir = path.resolve(options.relocateDir ?? DEFAULT_RELOCATE_DIR);
+  const osUser = await resolvePostgresOsUser({ createPostgresUser: options.createPostgresUser ?? true, dataDir: settings.dataDir, logger });
+  const binaries = await reachableBinaries({
+    binaries: await locatePostgresBinaries(settings.dataDir),
+    user: osUser,
+    relocateDir,
+    dataDir: settings.dataDir,
+    logger,
+  });
+  settings.dataDir = await reachableDataDir({ dataDir: settings.dataDir, user: osUser, relocateDir, logger });
   const { dataDir } = settings;
-
-  const binaries = await locatePostgresBinaries(dataDir);
-  const osUser = await resolvePostgresOsUser({ createPostgresUser: options.createPostgresUser ?? true, dataDir, logger });
   const { isInitialised } = await prepareDataDir(dataDir, osUser, binaries.majorVersion);
   if (isInitialised) {
     await clearLeftoverServer({ dataDir, logger, stopTimeoutMs: settings.stopTimeoutMs });
@@ -113,7 +128,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   }
 }
 
-type Settings = Required<Omit<EmbeddedPostgresOptions, 'logger' | 'createPostgresUser'>>;
+type Settings = Required<Omit<EmbeddedPostgresOptions, 'logger' | 'createPostgresUser' | 'relocateDir'>>;
 
 interface RunningServer {
   child: ChildProcess;

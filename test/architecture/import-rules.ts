@@ -64,6 +64,7 @@ export function layerOf(path: string): Layer | null {
     // build pipelines from the registry, and the reference rendered from its schemas.
     ['agent/registry.ts', 'root'],
     ['agent/main.ts', 'root'],
+    ['agent/entry.ts', 'root'],
     ['agent/config-reference.ts', 'root'],
     ['agent/cli/', 'root'],
     ['agent/tools/', 'root'],

@@ -22,14 +22,20 @@ export interface AgentProcessOptions {
   env?: NodeJS.ProcessEnv;
   /** Node flags before the script, e.g. --cpu-prof (not all are allowed in NODE_OPTIONS). */
   nodeFlags?: readonly string[];
+  /** The CLI to run. Default: this repository's bin/faultline.js. */
+  cli?: string;
 }
 
 export function startAgentProcess(configPath: string, options: AgentProcessOptions = {}): AgentProcess {
-  const child = spawn(process.execPath, [...(options.nodeFlags ?? []), resolve('bin/faultline.js'), 'run', '--config', configPath], {
-    cwd: options.cwd,
-    env: options.env ? { ...process.env, ...options.env } : process.env,
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [...(options.nodeFlags ?? []), resolve(options.cli ?? 'bin/faultline.js'), 'run', '--config', configPath],
+    {
+      cwd: options.cwd,
+      env: options.env ? { ...process.env, ...options.env } : process.env,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   const logs: Record<string, unknown>[] = [];
   let partial = '';
   child.stderr!.on('data', (chunk: Buffer) => {

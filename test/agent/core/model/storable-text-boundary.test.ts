@@ -36,6 +36,7 @@ const AUDITED: Readonly<Record<string, { count: number; why: string }>> = {
   },
   'agent/version.ts': { count: 1, why: "the agent's own package.json" },
   'agent/store/embedded-postgres.ts': { count: 2, why: "PostgreSQL's own output, for the startup error message" },
+  'agent/store/postgres-binaries.ts': { count: 1, why: "the binaries package's own package.json, for its name and version" },
   'processors/normalize/attribute-readers.ts': { count: 1, why: 'readStructured makes escapes storable (storableJsonValue)' },
   'processors/detectors/quality/json-format.ts': { count: 1, why: 'the parsed answer is made storable before its paths reach evidence' },
   'processors/detectors/security/normalize-text.ts': {
