@@ -8,6 +8,7 @@ import traceAssembler from '../processors/trace-assembler/index.ts';
 import detectors from '../processors/detectors/index.ts';
 import classifier from '../processors/classifier/index.ts';
 import incidents from '../processors/incidents/index.ts';
+import predictor from '../processors/predictor/index.ts';
 import ndjson from '../exporters/ndjson/index.ts';
 import file from '../exporters/file/index.ts';
 import postgres from '../exporters/postgres/index.ts';
@@ -24,6 +25,7 @@ export const registry: readonly ComponentFactory[] = checkUnique([
   detectors,
   classifier,
   incidents,
+  predictor,
   ndjson,
   file,
   postgres,

@@ -5,12 +5,14 @@ import { laneSpec, type LaneItem, type StoredLaneName } from '../../core/model/l
 import { failureEventsWriter } from './failure-events.ts';
 import { incidentUpdatesWriter } from './incident-updates.ts';
 import type { LaneWriter } from './lane-writer.ts';
+import { predictionsWriter } from './predictions.ts';
 
 export type { LaneWriteOptions, LaneWriter } from './lane-writer.ts';
 
 const BUILT_IN: { readonly [L in StoredLaneName]: LaneWriter<LaneItem<L>> } = {
   events: failureEventsWriter,
   incidents: incidentUpdatesWriter,
+  predictions: predictionsWriter,
 };
 
 const writers = new Map<string, LaneWriter<any>>(Object.entries(BUILT_IN));

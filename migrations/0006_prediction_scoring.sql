@@ -1,0 +1,19 @@
+-- Predictions as the predictor scores them: one row per prediction, updated as it is scored.
+-- `probability` holds the highest risk score reached, `features` the indicator figures, `subtype`
+-- the predicted provider failure type. Status: pending until the failure comes within the horizon
+-- (confirmed, with its lead) or the horizon passes without it (expired, a false alarm); a failure of
+-- a predicted type that came with no prediction is a row of its own, status missed. Precision is
+-- confirmed / (confirmed + expired), recall confirmed / (confirmed + missed).
+ALTER TABLE failure_predictions DROP CONSTRAINT failure_predictions_status_check;
+ALTER TABLE failure_predictions
+  ADD CONSTRAINT failure_predictions_status_check CHECK (status IN ('pending', 'confirmed', 'expired', 'missed', 'cancelled')),
+  ADD COLUMN deployment text,
+  ADD COLUMN active boolean NOT NULL DEFAULT false,
+  ADD COLUMN recommended_action text NOT NULL DEFAULT 'watch',
+  ADD COLUMN lead_seconds double precision,
+  ADD COLUMN updated_at timestamptz;
+
+UPDATE failure_predictions SET updated_at = predicted_at WHERE updated_at IS NULL;
+ALTER TABLE failure_predictions ALTER COLUMN updated_at SET NOT NULL;
+
+CREATE INDEX failure_predictions_status_idx ON failure_predictions (status, subtype, predicted_at DESC);
