@@ -9,6 +9,7 @@ import { registry } from '../registry.ts';
 import { replay, type ReplayReport } from '../tools/replay/run-replay.ts';
 import { withScenarioDetectors } from '../tools/replay/scenario-detectors.ts';
 import { formatDuration, formatTimeline } from '../tools/replay/timeline.ts';
+import { parseSeeds, PREDICTION_SCENARIOS, runPredictionBench } from '../tools/replay/prediction-bench.ts';
 import { generate } from '../tools/simulate/generate.ts';
 import { loadScenario } from '../tools/simulate/load-scenario.ts';
 import { renderSpans } from '../tools/simulate/render.ts';
@@ -24,6 +25,7 @@ export const replayCommand: Command = {
   help: `Usage: faultline replay --scenario NAME|FILE [--check] [--config FILE] [--seed N]
        faultline replay FILE... [--config FILE]
        faultline replay (--scenario NAME|FILE | FILE...) --target URL [--speed X]
+       faultline replay --predictions [--scenario NAME,NAME...] [--seeds 1-10] [--config FILE]
 
 Runs the telemetry through the configured pipeline in process, on event time (a manual clock
 follows the spans and fires timers as time passes, so a three-hour incident replays in seconds),
@@ -43,6 +45,10 @@ Options:
                             its receivers, exporters and storage are not used; a
                             scenario's own detectors: settings are merged over it
       --seed N              override the scenario's seed
+      --predictions         score the predictor: replay each scenario (default: ${PREDICTION_SCENARIOS.join(', ')})
+                            for each seed of --seeds and print recall, precision and median lead
+                            per failure type and overall (the pipeline needs a predictor)
+      --seeds LIST          with --predictions: seeds, e.g. 1-10 or 1,4,7 (default 1-10)
   -t, --target URL          instead, stream to a running agent's OTLP/HTTP endpoint
       --speed X             with --target: X × real time (default 1); "max" as fast as accepted
 
@@ -59,12 +65,16 @@ Exit codes: 0 done (and every check passed), 1 invalid options, scenario or conf
         seed: { type: 'string' },
         target: { type: 'string', short: 't' },
         speed: { type: 'string', default: '1' },
+        predictions: { type: 'boolean', default: false },
+        seeds: { type: 'string' },
       },
     });
     const bad = (message: string, code: number = EXIT.invalid) => {
       io.stderr.write(`faultline replay: ${message}\n`);
       return code;
     };
+    if (values.predictions) return runPredictions(values, positionals, io, bad);
+    if (values.seeds !== undefined) return bad('--seeds goes with --predictions; for one seed use --seed N');
     if (!values.scenario && positionals.length === 0)
       return bad('give --scenario NAME|FILE or recorded FILEs (see faultline replay --help)');
     if (values.scenario && positionals.length > 0) return bad('give either --scenario or FILEs, not both');
@@ -153,4 +163,30 @@ export function formatReport(r: ReplayReport, scenario: Scenario | null, configN
       out += `${c.pending.length} expectation${c.pending.length === 1 ? '' : 's'} pending (not evaluated):\n${c.pending.map((p) => `  pending  ${p}`).join('\n')}\n`;
   }
   return out;
+}
+
+async function runPredictions(
+  values: { scenario?: string; config?: string; seeds?: string; seed?: string; target?: string; check?: boolean },
+  positionals: string[],
+  io: Parameters<Command['run']>[1],
+  bad: (message: string, code?: number) => number,
+): Promise<number> {
+  if (positionals.length > 0 || values.target || values.check || values.seed !== undefined)
+    return bad('--predictions takes --scenario NAME,NAME..., --seeds and --config only');
+  const seeds = parseSeeds(values.seeds ?? '1-10');
+  if (seeds === null) return bad(`--seeds must be a range or list of non-negative integers such as 1-10 or 1,4,7, got "${values.seeds}"`);
+  let config: AgentConfig;
+  let scenarios: Scenario[];
+  try {
+    scenarios = (values.scenario ? values.scenario.split(',') : PREDICTION_SCENARIOS).map((name) => loadScenario(name.trim()));
+    const path = values.config ?? (existsSync('agent.yaml') ? 'agent.yaml' : null);
+    config = path === null ? defaultOfflineConfig() : loadConfigFile(path, registry, { env: io.env });
+  } catch (err) {
+    if (err instanceof ConfigError) return bad(err.message);
+    throw err;
+  }
+  const processors = [...config.components.values()].filter((c) => c.kind === 'processor').map((c) => c.factory.type);
+  if (!processors.includes('predictor')) return bad('the pipeline has no predictor processor; add one to the configuration (--config)');
+  await runPredictionBench(scenarios, seeds, config, (line) => io.stdout.write(`${line}\n`), io.env);
+  return EXIT.ok;
 }

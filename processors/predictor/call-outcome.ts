@@ -28,3 +28,9 @@ export function circuitOutcome(call: LlmCall): CircuitOutcome {
   const status = call.error?.httpStatus ?? null;
   return status === null || status >= 500 || status === 429 || status === 408 ? 'provider_failure' : 'other';
 }
+
+/** A failure that says the provider is unwell (counted by the error-rate indicator): rate limits and quotas are their own failure. */
+export function isServiceFailure(call: LlmCall, outcome: CircuitOutcome): boolean {
+  if (outcome !== 'provider_failure' && outcome !== 'cooldown') return false;
+  return !call.signals.some((s) => s.category === 'provider' && (s.subtype === 'rate_limited' || s.subtype === 'quota_exhausted'));
+}

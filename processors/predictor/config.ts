@@ -7,13 +7,13 @@ const seconds = (what: string) =>
     .positive({ error: `expected a positive number of seconds (${what})` });
 
 const RateLimitConfig = z.strictObject({
-  ewma_tau_secs: seconds('ewma_tau_secs').default(45).describe('Time constant of the EWMA of the consumption rate (Δused/Δt).'),
+  ewma_tau_secs: seconds('ewma_tau_secs').default(30).describe('Time constant of the EWMA of the consumption rate (Δused/Δt).'),
   min_interval_ms: milliseconds()
     .default(2_000)
     .describe('Least span time between two header readings that make one rate sample (closer readings wait for a later one).'),
   min_samples: count('samples').default(6).describe('Rate samples a deployment needs before its exhaustion time is trusted.'),
   min_utilization: ratio('min_utilization')
-    .default(0.25)
+    .default(0.2)
     .describe('Share of the limit in use below which no exhaustion is predicted, however fast it falls.'),
   full_utilization: ratio('full_utilization')
     .default(0.5)

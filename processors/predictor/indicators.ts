@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import type { LlmCall } from '../../agent/core/model/llm-call.ts';
 import type { CircuitState, CircuitTransition, RecommendedAction } from '../../agent/core/model/prediction.ts';
 import type { BaselineView } from './baseline-view.ts';
-import type { CircuitOutcome } from './call-outcome.ts';
+import { isServiceFailure, type CircuitOutcome } from './call-outcome.ts';
 import { CircuitBreaker } from './circuit-breaker.ts';
 import type { PredictorConfig } from './config.ts';
 import { ErrorAcceleration } from './error-acceleration.ts';
@@ -106,8 +106,8 @@ export function createIndicators(config: PredictorConfig, baselines: BaselineVie
         errors: new ErrorAcceleration(config.error_rate),
       }));
       if (call.outcome === 'ok') m.latencyWindow.add(endMs, true, durationMs);
-      // Client-side errors say nothing about the provider's health.
-      if (outcome !== 'other') m.errorWindow.add(endMs, outcome === 'ok', durationMs);
+      // Client-side errors say nothing about the provider's health, and a rate limit is its own failure.
+      if (outcome === 'ok' || isServiceFailure(call, outcome)) m.errorWindow.add(endMs, outcome === 'ok', durationMs);
 
       const d = touch(deployments, `${call.provider}\u0000${model}\u0000${deploymentId ?? ''}`, () => ({
         provider: call.provider,

@@ -1,9 +1,9 @@
 // Rate-limit exhaustion for one deployment and one limit (requests or tokens): the consumption rate
 // is an EWMA of Δused/Δt between readings of the remaining header (used = limit − remaining), so it
 // is the net drain, refill included. The limit is exhausted in remaining / rate seconds, unless a
-// fixed window resets first: a reset instant that stays put from reading to reading is a fixed
-// window (everything comes back then); one that moves with each reading is a rolling refill, which
-// the net rate already accounts for.
+// fixed window resets first. A window is taken as fixed once it has been seen to refill at once at
+// the instant its reset header announced; until then the reset is a rolling refill (OpenAI's and
+// Anthropic's buckets), which the net rate already accounts for.
 export interface Reading {
   atMs: number;
   remaining: number;
@@ -40,24 +40,22 @@ export class RateLimitTrend {
   observe(r: Reading): void {
     // A late reading (out of span order) would make the rate run backwards.
     if (this.last && r.atMs < this.last.atMs) return;
-    const resetAt = r.resetSecs === null ? null : r.atMs + r.resetSecs * 1000;
-    if (resetAt !== null && this.resetAtMs !== null) this.fixedWindow = Math.abs(resetAt - this.resetAtMs) <= FIXED_RESET_TOLERANCE_MS;
-    this.resetAtMs = resetAt;
+    // A window that reset between the readings (most of the limit back at once) says nothing about
+    // the rate; one that did so at the instant its reset header announced is a fixed window.
+    const refilled = this.last !== null && r.limit !== null && r.remaining - this.last.remaining > r.limit * RESET_JUMP;
+    if (refilled && this.resetAtMs !== null && this.resetAtMs <= r.atMs + FIXED_RESET_TOLERANCE_MS) this.fixedWindow = true;
+    this.resetAtMs = r.resetSecs === null ? null : r.atMs + r.resetSecs * 1000;
     this.last = r;
-    if (!this.anchor) {
+    if (!this.anchor || refilled) {
       this.anchor = r;
       return;
     }
     const dtMs = r.atMs - this.anchor.atMs;
     if (dtMs < this.minIntervalMs) return;
-    // A window that reset between the readings (most of the limit back at once) says nothing about the rate.
-    const refilled = r.limit !== null && r.remaining - this.anchor.remaining > r.limit * RESET_JUMP;
-    if (!refilled) {
-      const sample = (this.anchor.remaining - r.remaining) / (dtMs / 1000);
-      const weight = 1 - Math.exp(-dtMs / 1000 / this.tauSecs);
-      this.rate = this.samples === 0 ? sample : this.rate + weight * (sample - this.rate);
-      this.samples++;
-    }
+    const sample = (this.anchor.remaining - r.remaining) / (dtMs / 1000);
+    const weight = 1 - Math.exp(-dtMs / 1000 / this.tauSecs);
+    this.rate = this.samples === 0 ? sample : this.rate + weight * (sample - this.rate);
+    this.samples++;
     this.anchor = r;
   }
 

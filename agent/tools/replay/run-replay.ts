@@ -3,6 +3,7 @@
 // of its expectations.
 import type { AgentConfig } from '../../core/component.ts';
 import { StatusCode, type OtlpLogRecord, type OtlpSpan } from '../../core/model/otlp.ts';
+import type { CircuitTransition, PredictedFailure } from '../../core/model/prediction.ts';
 import { runOffline } from '../offline.ts';
 import type { Scenario } from '../simulate/scenario-schema.ts';
 import { checkExpectations, type CheckResult } from './check.ts';
@@ -33,6 +34,9 @@ export interface ReplayReport {
   detected: Detected[];
   timeline: TimelineEntry[];
   check: CheckResult | null;
+  /** Every version of every prediction, in the order they came out (empty without a predictor). */
+  predictions: { item: PredictedFailure; emittedAtMs: number }[];
+  circuits: CircuitTransition[];
 }
 
 /** Event time after the last span, so holds release and quiet episodes can end. */
@@ -43,7 +47,12 @@ export async function replay(
   config: AgentConfig,
   options: { env?: NodeJS.ProcessEnv; onProgress?: (fed: number, total: number) => void } = {},
 ): Promise<ReplayReport> {
-  const out = await runOffline(input.spans, input.logs, config, { env: options.env, onProgress: options.onProgress, tailMs: TAIL_MS });
+  const out = await runOffline(input.spans, input.logs, config, {
+    env: options.env,
+    onProgress: options.onProgress,
+    tailMs: TAIL_MS,
+    keep: ['events', 'incidents', 'predictions', 'circuits'],
+  });
   let startMs = Infinity;
   let endMs = -Infinity;
   let firstError = Infinity;
@@ -75,5 +84,7 @@ export async function replay(
     check: input.scenario
       ? checkExpectations(input.scenario, { episodes, secondary, incidents, hasIncidents, events }, firstFailureMs)
       : null,
+    predictions: out.emitted('predictions'),
+    circuits: out.emitted('circuits').map((c) => c.item),
   };
 }
