@@ -9,6 +9,7 @@ import detectors from '../processors/detectors/index.ts';
 import classifier from '../processors/classifier/index.ts';
 import incidents from '../processors/incidents/index.ts';
 import predictor from '../processors/predictor/index.ts';
+import actions from '../exporters/actions/index.ts';
 import ndjson from '../exporters/ndjson/index.ts';
 import file from '../exporters/file/index.ts';
 import postgres from '../exporters/postgres/index.ts';
@@ -34,6 +35,7 @@ export const registry: readonly ComponentFactory[] = checkUnique([
   webhook,
   pagerduty,
   slack,
+  actions,
 ]);
 
 function checkUnique(factories: ComponentFactory[]): readonly ComponentFactory[] {

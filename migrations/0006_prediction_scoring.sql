@@ -17,3 +17,21 @@ UPDATE failure_predictions SET updated_at = predicted_at WHERE updated_at IS NUL
 ALTER TABLE failure_predictions ALTER COLUMN updated_at SET NOT NULL;
 
 CREATE INDEX failure_predictions_status_idx ON failure_predictions (status, subtype, predicted_at DESC);
+
+-- What the actions exporter did (or, dry-run, would have done) on a prediction: a routing weight
+-- lowered and restored, or a recommendation where it cannot act (config-file models).
+CREATE TABLE prediction_actions (
+  action_id      text PRIMARY KEY,
+  prediction_id  text NOT NULL,
+  at             timestamptz NOT NULL,
+  kind           text NOT NULL CHECK (kind IN ('lower_weight', 'restore_weight', 'recommend')),
+  provider       text NOT NULL,
+  model          text,
+  deployment     text,
+  outcome        text NOT NULL CHECK (outcome IN ('dry_run', 'applied', 'recommend_only', 'failed')),
+  from_weight    double precision,
+  to_weight      double precision,
+  reason         text NOT NULL
+);
+
+CREATE INDEX prediction_actions_prediction_idx ON prediction_actions (prediction_id);

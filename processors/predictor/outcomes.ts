@@ -134,7 +134,8 @@ export class Outcomes {
     const seen = new Set<string>();
     for (const r of risks) {
       const dbg = (globalThis as any).__p17debug;
-      if (dbg && r.score > 0.05) dbg.push({ now: nowMs, key: riskKey(r).replaceAll('\u0000', '|'), type: r.type, score: r.score, ind: r.indicators });
+      if (dbg && r.score > 0.05)
+        dbg.push({ now: nowMs, key: riskKey(r).replaceAll('\u0000', '|'), type: r.type, score: r.score, ind: r.indicators });
       const key = riskKey(r);
       seen.add(key);
       const t = this.tracked.get(key);

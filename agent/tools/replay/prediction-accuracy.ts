@@ -25,10 +25,14 @@ export function finalPredictions(versions: readonly PredictedFailure[]): Predict
   return [...latest.values()];
 }
 
-export function accuracyByType(predictions: readonly PredictedFailure[], into = new Map<string, TypeAccuracy>()): Map<string, TypeAccuracy> {
+export function accuracyByType(
+  predictions: readonly PredictedFailure[],
+  into = new Map<string, TypeAccuracy>(),
+): Map<string, TypeAccuracy> {
   for (const p of predictions) {
     let a = into.get(p.failure_type);
-    if (!a) into.set(p.failure_type, (a = { confirmed: 0, expired: 0, missed: 0, unresolved: 0, cancelled: 0, falseAlarmPeak: 0, leads: [] }));
+    if (!a)
+      into.set(p.failure_type, (a = { confirmed: 0, expired: 0, missed: 0, unresolved: 0, cancelled: 0, falseAlarmPeak: 0, leads: [] }));
     if (p.status === 'confirmed') {
       a.confirmed++;
       if (p.lead_secs !== null) a.leads.push(p.lead_secs);

@@ -11,7 +11,13 @@ import { withScenarioDetectors } from './scenario-detectors.ts';
 import { formatDuration } from './timeline.ts';
 
 /** The scenarios the predictor is judged on when none are named. */
-export const PREDICTION_SCENARIOS = ['rate-limit-exhaustion', 'rate-limit-slow-ramp', 'latency-creep', 'provider-outage', 'healthy-traffic'];
+export const PREDICTION_SCENARIOS = [
+  'rate-limit-exhaustion',
+  'rate-limit-slow-ramp',
+  'latency-creep',
+  'provider-outage',
+  'healthy-traffic',
+];
 
 export interface BenchResult {
   byType: Map<string, TypeAccuracy>;
@@ -56,13 +62,19 @@ export async function runPredictionBench(
   return { byType, overall };
 }
 
-function describeRun(run: Map<string, TypeAccuracy>, startMs: number, final: readonly { status: string; predicted_at: string; failure_type: string; score: number }[]): string {
+function describeRun(
+  run: Map<string, TypeAccuracy>,
+  startMs: number,
+  final: readonly { status: string; predicted_at: string; failure_type: string; score: number }[],
+): string {
   if (run.size === 0) return 'no predictions, no failures of a predicted type';
   const parts: string[] = [];
   for (const [type, a] of run) {
     const bits = [
       a.confirmed ? `${a.confirmed} confirmed (lead ${a.leads.map((l) => `${Math.round(l)}s`).join(', ')})` : '',
-      a.expired + a.unresolved ? `${a.expired + a.unresolved} false alarm${a.expired + a.unresolved > 1 ? 's' : ''} (peak ${a.falseAlarmPeak})` : '',
+      a.expired + a.unresolved
+        ? `${a.expired + a.unresolved} false alarm${a.expired + a.unresolved > 1 ? 's' : ''} (peak ${a.falseAlarmPeak})`
+        : '',
       a.missed ? `${a.missed} missed` : '',
       a.cancelled ? `${a.cancelled} cancelled` : '',
     ].filter(Boolean);
