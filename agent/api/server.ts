@@ -12,6 +12,7 @@ import { isDatabaseUnavailable } from '../store/database-unavailable.ts';
 import type { ApiDeps } from './deps.ts';
 import { registerFailureRoutes } from './failures/routes.ts';
 import { registerIncidentRoutes } from './incidents/routes.ts';
+import { registerPredictionRoutes } from './predictions/routes.ts';
 import { formatAddress, type BoundAddress } from '../core/endpoint.ts';
 import { listenAddress } from './listen-address.ts';
 import { buildOpenApiDocument, documentedRoute, type DocumentedRoute } from './openapi.ts';
@@ -21,7 +22,7 @@ import { PROBE_PATHS, registerProbeRoutes } from './probes.ts';
 export type RouteModule = (app: FastifyInstance, deps: ApiDeps) => void;
 
 /** Every route module. A list route is one registerListRoute call in its module (list-route.ts). */
-const ROUTE_MODULES: readonly RouteModule[] = [registerProbeRoutes, registerFailureRoutes, registerIncidentRoutes];
+const ROUTE_MODULES: readonly RouteModule[] = [registerProbeRoutes, registerFailureRoutes, registerIncidentRoutes, registerPredictionRoutes];
 
 const OpenApiDocument = z.record(z.string(), z.unknown()).describe('An OpenAPI 3.1 document.');
 

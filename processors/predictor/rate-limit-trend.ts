@@ -23,6 +23,8 @@ export interface Exhaustion {
 
 const FIXED_RESET_TOLERANCE_MS = 2_000;
 const RESET_JUMP = 0.5;
+/** At the instant a reset was announced, a smaller jump back up is that reset. */
+const ANNOUNCED_RESET_JUMP = 0.1;
 
 export class RateLimitTrend {
   private anchor: Reading | null = null;
@@ -42,8 +44,10 @@ export class RateLimitTrend {
     if (this.last && r.atMs < this.last.atMs) return;
     // A window that reset between the readings (most of the limit back at once) says nothing about
     // the rate; one that did so at the instant its reset header announced is a fixed window.
-    const refilled = this.last !== null && r.limit !== null && r.remaining - this.last.remaining > r.limit * RESET_JUMP;
-    if (refilled && this.resetAtMs !== null && this.resetAtMs <= r.atMs + FIXED_RESET_TOLERANCE_MS) this.fixedWindow = true;
+    const jump = this.last !== null && r.limit !== null ? (r.remaining - this.last.remaining) / r.limit : 0;
+    const atAnnouncedReset = this.resetAtMs !== null && this.resetAtMs <= r.atMs + FIXED_RESET_TOLERANCE_MS;
+    const refilled = jump > RESET_JUMP || (atAnnouncedReset && jump > ANNOUNCED_RESET_JUMP);
+    if (refilled && atAnnouncedReset) this.fixedWindow = true;
     this.resetAtMs = r.resetSecs === null ? null : r.atMs + r.resetSecs * 1000;
     this.last = r;
     if (!this.anchor || refilled) {
