@@ -5,7 +5,7 @@
 // per deployment on the `circuits` lane. Expects normalized calls and classified events upstream;
 // reads the `baselines` lane when a baseline processor runs before it.
 import { defineProcessor } from '../../agent/core/component.ts';
-import { createBatch, laneItems } from '../../agent/core/model/batch.ts';
+import { createBatch } from '../../agent/core/model/batch.ts';
 import type { LlmCall } from '../../agent/core/model/llm-call.ts';
 import type { CircuitTransition, PredictedFailure } from '../../agent/core/model/prediction.ts';
 import { isStoreNotReady } from '../../agent/store/database-unavailable.ts';
@@ -73,7 +73,7 @@ export default defineProcessor({
         cancelTimer = ctx.scheduler.every(config.interval_ms, tick);
       },
       process(batch) {
-        baselines.observe(laneItems(batch, 'baselines'));
+        baselines.observe(batch.baselines);
         const calls = batch.calls.filter((c): c is LlmCall => c.kind === 'llm').sort((a, b) => a.timing.endMs - b.timing.endMs);
         const circuits: CircuitTransition[] = [];
         for (const call of calls) {
