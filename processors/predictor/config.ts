@@ -23,8 +23,8 @@ const RateLimitConfig = z.strictObject({
 });
 
 const LatencyConfig = z.strictObject({
-  window_ms: milliseconds().default(60_000).describe('Sliding window (span time) of successful calls whose p95 is smoothed.'),
-  min_samples: count('calls').default(20).describe('Successful calls the window needs before its p95 is used.'),
+  window_ms: milliseconds().default(120_000).describe('Sliding window (span time) of successful calls whose p95 is smoothed.'),
+  min_samples: count('calls').default(30).describe('Successful calls the window needs before its p95 is used.'),
   alpha: ratio('alpha').default(0.5).describe('Holt level smoothing.'),
   beta: ratio('beta').default(0.3).describe('Holt trend smoothing.'),
   baseline_multiple: factor('baseline_multiple').default(2).describe('The failure line: this multiple of the learned baseline p95.'),
@@ -62,6 +62,9 @@ export const PredictorConfig = z.strictObject({
   min_score: ratio('min_score').default(0.5).describe('Score from which a risk is recorded as a prediction.'),
   clear_score: ratio('clear_score').default(0.25).describe('Score under which a risk counts as passed (once held for clear_after_ms).'),
   clear_after_ms: milliseconds().default(60_000).describe('How long the score must stay under clear_score before the risk has passed.'),
+  min_horizon_secs: seconds('min_horizon_secs')
+    .default(300)
+    .describe('Shortest horizon a prediction claims (detectors confirm a failure some time after its line is crossed).'),
   max_horizon_secs: seconds('max_horizon_secs').default(900).describe('Longest horizon a prediction may claim.'),
   quiet_ms: milliseconds()
     .default(300_000)

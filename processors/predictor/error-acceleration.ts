@@ -41,8 +41,10 @@ export class ErrorAcceleration {
     const [a, b, c] = this.samples.map((s) => s.rate);
     const d1 = c - b;
     const d2 = c - 2 * b + a;
-    const excess = rate - (baselineRate ?? 0);
-    if (excess < this.config.min_excess || d1 <= 0 || d2 <= 0) return null;
+    const base = baselineRate ?? 0;
+    // Above the baseline for two samples, not only the last: an error rate that leaps from nothing
+    // to the failure line within one window is a sudden failure, which has no precursor to report.
+    if (rate - base < this.config.min_excess || b - base < this.config.min_excess || d1 <= 0 || d2 <= 0) return null;
     // rate(s) = rate + d1·s + ½·d2·s², s in steps of half a window.
     const gap = this.config.failure_rate - rate;
     const steps = gap <= 0 ? 0 : (-d1 + Math.sqrt(d1 * d1 + 2 * d2 * gap)) / d2;

@@ -171,6 +171,7 @@ export function createIndicators(config: PredictorConfig, baselines: BaselineVie
             ...subject,
             type: 'latency_degradation',
             score: latency.score,
+            atFailureLine: latency.atFailureLine,
             secsToFailure: latency.secsToCross,
             action: actionFor(latency.score),
             indicators: latency.indicators,

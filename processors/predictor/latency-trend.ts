@@ -9,11 +9,13 @@ import { clamp01, ramp, urgency } from './risk-score.ts';
 
 export interface LatencyRisk {
   score: number;
+  atFailureLine: boolean;
   secsToCross: number | null;
   indicators: Record<string, number | null>;
 }
 
-const RISING_TICKS_FOR_FULL_CONFIDENCE = 6;
+// A minute of ticks (at the default interval) of a rising smoothed p95 before it is believed.
+const RISING_TICKS_FOR_FULL_CONFIDENCE = 12;
 const SLOW_REFERENCE_SECS = 600;
 
 export class LatencyTrend {
@@ -50,6 +52,7 @@ export class LatencyTrend {
     const score = level >= line ? 0 : confidence * urgency(secsToCross, this.config.near_secs, this.config.horizon_secs);
     return {
       score,
+      atFailureLine: level >= line,
       secsToCross,
       indicators: {
         p95_ms: Math.round(p95Ms),

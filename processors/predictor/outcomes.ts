@@ -20,6 +20,8 @@ export interface Risk extends Subject {
   secsToFailure: number | null;
   indicators: Record<string, number | null>;
   action: RecommendedAction;
+  /** The indicator is past its failure line now: a failure episode of this kind is still going on. */
+  atFailureLine?: boolean;
 }
 
 interface Tracked {
@@ -66,6 +68,13 @@ export class Outcomes {
   isInEpisode(s: Pick<Subject, 'provider' | 'model' | 'type'>, nowMs: number): boolean {
     const last = this.lastFailureMs.get(episodeKey(s));
     return last !== undefined && nowMs - last <= this.config.quiet_ms;
+  }
+
+  /** An episode under way stays one while its indicator is past the line, however long its detector stays silent. */
+  private continueEpisode(s: Pick<Subject, 'provider' | 'model' | 'type'>, nowMs: number): void {
+    const key = episodeKey(s);
+    const last = this.lastFailureMs.get(key);
+    if (last !== undefined && nowMs - last <= this.config.quiet_ms && nowMs > last) this.lastFailureMs.set(key, nowMs);
   }
 
   private failedWithin(s: Pick<Subject, 'provider' | 'model' | 'type'>, nowMs: number, ms: number): boolean {
@@ -133,9 +142,7 @@ export class Outcomes {
     const out: PredictedFailure[] = [];
     const seen = new Set<string>();
     for (const r of risks) {
-      const dbg = (globalThis as any).__p17debug;
-      if (dbg && r.score > 0.05)
-        dbg.push({ now: nowMs, key: riskKey(r).replaceAll('\u0000', '|'), type: r.type, score: r.score, ind: r.indicators });
+      if (r.atFailureLine) this.continueEpisode(r, nowMs);
       const key = riskKey(r);
       seen.add(key);
       const t = this.tracked.get(key);
@@ -166,7 +173,7 @@ export class Outcomes {
 
   private open(r: Risk, nowMs: number): PredictedFailure {
     const secs = r.secsToFailure ?? this.config.max_horizon_secs;
-    const horizon = Math.round(Math.min(this.config.max_horizon_secs, Math.max(120, secs * 2 + 60)));
+    const horizon = Math.round(Math.min(this.config.max_horizon_secs, Math.max(this.config.min_horizon_secs, secs * 2 + 60)));
     return {
       prediction_id: predictionId(r, nowMs, 'prediction'),
       provider: r.provider,

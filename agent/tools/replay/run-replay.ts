@@ -7,6 +7,7 @@ import type { CircuitTransition, PredictedFailure } from '../../core/model/predi
 import { runOffline } from '../offline.ts';
 import type { Scenario } from '../simulate/scenario-schema.ts';
 import { checkExpectations, type CheckResult } from './check.ts';
+import { finalPredictions } from './prediction-accuracy.ts';
 import {
   episodesFromEvents,
   fromIncidents,
@@ -65,6 +66,7 @@ export async function replay(
   }
   if (input.spans.length === 0) startMs = endMs = 0;
   const firstFailureMs = input.firstFailureMs ?? (Number.isFinite(firstError) ? firstError : null);
+  const hasPredictor = out.processors.some((p) => p === 'predictor' || p.startsWith('predictor/'));
   const hasIncidents = out.processors.includes('incidents') || out.processors.some((p) => p.startsWith('incidents/'));
   const emittedEvents = out.emitted('events').map(({ item, emittedAtMs }) => ({ event: item, emittedAtMs }));
   const episodes = episodesFromEvents(emittedEvents, endMs + TAIL_MS);
@@ -82,7 +84,18 @@ export async function replay(
     detected,
     timeline: timelineOf(detected),
     check: input.scenario
-      ? checkExpectations(input.scenario, { episodes, secondary, incidents, hasIncidents, events }, firstFailureMs)
+      ? checkExpectations(
+          input.scenario,
+          {
+            episodes,
+            secondary,
+            incidents,
+            hasIncidents,
+            events,
+            predictions: hasPredictor ? finalPredictions(out.emitted('predictions').map((p) => p.item)) : null,
+          },
+          firstFailureMs,
+        )
       : null,
     predictions: out.emitted('predictions'),
     circuits: out.emitted('circuits').map((c) => c.item),
