@@ -146,7 +146,11 @@ export class Outcomes {
       const key = riskKey(r);
       seen.add(key);
       const t = this.tracked.get(key);
-      if (t) {
+      if (t && t.p.status === 'expired' && r.score >= this.config.min_score && !this.isInEpisode(r, nowMs)) {
+        // A new risk after a false alarm is a new prediction; the old one's risk is over.
+        if (t.p.active) out.push({ ...t.p, active: false, updated_at: iso(nowMs) });
+        this.tracked.delete(key);
+      } else if (t) {
         const update = this.follow(t, r.score, nowMs, r);
         if (update) out.push(update);
         continue;
