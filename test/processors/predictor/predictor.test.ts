@@ -7,15 +7,17 @@ import predictor from '../../../processors/predictor/index.ts';
 import { makeProcessorContext } from '../../support/component-context.ts';
 import { failureEvent } from '../../support/failure-event-builder.ts';
 import { llmCall } from '../../support/llm-call-builder.ts';
+import { createTestMeter } from '../../support/metric-reader.ts';
 
 const T0 = Date.parse('2026-01-05T09:00:00Z');
 
-async function build(config: Record<string, unknown> = {}) {
+async function build(config: Record<string, unknown> = {}, meter = createTestMeter()) {
   const time = createManualTime(T0);
   const emitted: Batch[] = [];
   const p = await predictor.create(predictor.configSchema.parse(config), {
     ...makeProcessorContext({ clock: time.clock, scheduler: time.scheduler, emit: async (b) => void emitted.push(b) }),
     mode: 'offline',
+    meter: meter.meter,
   });
   await p.start?.();
   const predictions = () => emitted.flatMap((b) => b.predictions) as PredictedFailure[];
@@ -150,5 +152,38 @@ describe('predictor', () => {
     const out = await p.process(createBatch({ calls: [fail(1), fail(2), fail(3), call(T0 + 4_000)] }));
     expect(out.circuits.map((c) => `${c.from}->${c.to}`)).toEqual(['closed->open', 'open->half_open']);
     expect(out.circuits[0]).toMatchObject({ provider: 'openai', model: 'gpt-4o', deployment: 'dep-1' });
+  });
+
+  it('publishes the score, the circuit state and the running precision, recall and lead as gauges', async () => {
+    const meter = createTestMeter();
+    const { p, time } = await build({}, meter);
+    for (let s = 0; s <= 180; s += 2) {
+      const at = T0 + s * 1000;
+      await time.advanceTo(at);
+      await p.process(createBatch({ calls: [withHeaders(at, Math.max(0, 90_000 - 500 * s), 100_000)] }));
+    }
+    expect((await meter.read({ provider: 'openai', failure_type: 'rate_limited' })).failure_prediction_score).toBeGreaterThanOrEqual(0.8);
+    const at = new Date(T0 + 181_000).toISOString();
+    await p.process(
+      createBatch({ events: [failureEvent(1, { subtype: 'rate_limited', provider: 'openai', model: 'gpt-4o', timestamp: at })] }),
+    );
+    const fail = (s: number) =>
+      call(T0 + s * 1000, {
+        outcome: 'error',
+        error: {
+          httpStatus: 503,
+          code: '503',
+          type: 'ServiceUnavailableError',
+          message: 'unavailable',
+          provider: 'openai',
+          exceptions: [],
+        },
+      });
+    await p.process(createBatch({ calls: [fail(182), fail(183), fail(184)] }));
+    const accuracy = await meter.read({ failure_type: 'rate_limited' });
+    expect(accuracy.faultline_prediction_precision).toBe(1);
+    expect(accuracy.faultline_prediction_recall).toBe(1);
+    expect(accuracy.faultline_prediction_lead_seconds).toBeGreaterThanOrEqual(60);
+    expect((await meter.read({ deployment: 'dep-1' })).llm_deployment_circuit_state).toBe(2);
   });
 });
