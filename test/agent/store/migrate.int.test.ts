@@ -39,14 +39,15 @@ describe('migrate with the repository migrations', () => {
   const db = withTestSchema();
 
   it('applies every migration once and records its version, name and checksum', async () => {
-    expect(db.appliedVersions).toEqual([1, 2, 3, 4, 5]);
+    expect(db.appliedVersions).toEqual([1, 2, 3, 4, 5, 6]);
     const { rows } = await db.pool.query('SELECT version, name, checksum, applied_at FROM schema_migrations ORDER BY version');
-    expect(rows).toHaveLength(5);
+    expect(rows).toHaveLength(6);
     expect(rows[0]).toMatchObject({ version: 1, name: 'agent_instances' });
     expect(rows[1]).toMatchObject({ version: 2, name: 'failure_store' });
     expect(rows[2]).toMatchObject({ version: 3, name: 'baselines' });
     expect(rows[3]).toMatchObject({ version: 4, name: 'correlation' });
     expect(rows[4]).toMatchObject({ version: 5, name: 'impact_and_slos' });
+    expect(rows[5]).toMatchObject({ version: 6, name: 'prediction_scoring' });
     expect(rows[0].checksum).toMatch(/^[0-9a-f]{64}$/);
     expect(rows[0].applied_at).toBeInstanceOf(Date);
   });
@@ -66,6 +67,7 @@ describe('migrate with the repository migrations', () => {
       'incident_transitions',
       'incidents',
       'notification_log',
+      'prediction_actions',
       'provider_baselines',
       'schema_migrations',
       'slo_buckets',
@@ -76,7 +78,7 @@ describe('migrate with the repository migrations', () => {
   it('applies nothing when run again', async () => {
     await expect(migrate({ pool: db.pool, logger: quietLogger(), schema: db.schema })).resolves.toEqual([]);
     const { rows } = await db.pool.query('SELECT count(*)::int AS n FROM schema_migrations');
-    expect(rows[0].n).toBe(5);
+    expect(rows[0].n).toBe(6);
   });
 });
 
