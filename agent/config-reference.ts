@@ -1,7 +1,7 @@
 // The configuration reference, generated from each component's zod schema: the `.describe()`
 // texts are the documentation, so the reference cannot drift from the code.
 import { z } from 'zod';
-import type { ComponentFactory } from './component.ts';
+import type { ComponentFactory } from './core/component.ts';
 
 interface JsonSchema {
   type?: string | string[];

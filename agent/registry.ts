@@ -1,6 +1,6 @@
 // The one explicit list of components this build knows (house style B3). To add a component,
 // create its folder and add its factory here; a duplicate type fails at boot.
-import type { ComponentFactory } from './component.ts';
+import type { ComponentFactory } from './core/component.ts';
 import otlpReceiver from './receivers/otlp/index.ts';
 import normalize from '../processors/normalize/index.ts';
 import traceAssembler from '../processors/trace-assembler/index.ts';

@@ -2,7 +2,7 @@
 // value can never inject YAML structure. A scalar that is exactly one reference is re-read as a
 // YAML scalar (so `port: ${env:PORT}` gives a number), as the collector does. `$$` is a literal `$`.
 import { parse as parseYamlScalar } from 'yaml';
-import type { ConfigIssue } from '../agent/errors.ts';
+import type { ConfigIssue } from './errors.ts';
 
 const REFERENCE = /\$\$|\$\{env:([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}|\$\{([^}]*)\}/g;
 const WHOLE_REFERENCE = /^\$\{env:[A-Za-z_][A-Za-z0-9_]*(?::-[^}]*)?\}$/;

@@ -1,13 +1,13 @@
 // Reading agent.yaml: YAML → env expansion → top-level shape → per-component schemas. Every
 // problem is collected and thrown as one ConfigError, before any socket opens.
 import { readFileSync } from 'node:fs';
-import { ConfigError, type ConfigIssue } from '../agent/errors.ts';
+import { ConfigError, type ConfigIssue } from './errors.ts';
 import { expandEnv } from './expand-env.ts';
 import { resolveComponents, type ResolvedConfig } from './resolve.ts';
 import { AgentConfigShape } from './schema.ts';
 import { toConfigIssues } from './zod-issues.ts';
 import { parseYamlDocument } from './yaml-document.ts';
-import type { ComponentFactory } from '../agent/component.ts';
+import type { ComponentSpec } from './component-spec.ts';
 
 export interface LoadOptions {
   env?: NodeJS.ProcessEnv;
@@ -15,7 +15,11 @@ export interface LoadOptions {
   source?: string;
 }
 
-export function loadConfigFile(path: string, factories: readonly ComponentFactory[], options: LoadOptions = {}): ResolvedConfig {
+export function loadConfigFile<F extends ComponentSpec>(
+  path: string,
+  factories: readonly F[],
+  options: LoadOptions = {},
+): ResolvedConfig<F> {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -26,7 +30,7 @@ export function loadConfigFile(path: string, factories: readonly ComponentFactor
   return parseConfig(text, factories, { source: path, ...options });
 }
 
-export function parseConfig(text: string, factories: readonly ComponentFactory[], options: LoadOptions = {}): ResolvedConfig {
+export function parseConfig<F extends ComponentSpec>(text: string, factories: readonly F[], options: LoadOptions = {}): ResolvedConfig<F> {
   const source = options.source ?? 'agent.yaml';
   const yaml = parseYamlDocument(text, source);
   const raw = yaml.raw;

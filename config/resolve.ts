@@ -1,19 +1,19 @@
 // Validates each component's settings with its factory's own schema and checks the references in
 // service.pipelines. Adds to `issues` rather than throwing, so the user sees every problem at once.
-import type { ComponentFactory, ComponentKind } from '../agent/component.ts';
-import type { ConfigIssue } from '../agent/errors.ts';
+import type { ComponentKind, ComponentSpec } from './component-spec.ts';
+import type { ConfigIssue } from './errors.ts';
 import { ApiConfig, type AgentConfigShape, type PipelineConfig, type ServiceConfig, type StorageConfig } from './schema.ts';
 import { toConfigIssues } from './zod-issues.ts';
 
-export interface ResolvedComponent {
+export interface ResolvedComponent<F extends ComponentSpec = ComponentSpec> {
   id: string;
   kind: ComponentKind;
-  factory: ComponentFactory;
+  factory: F;
   config: unknown;
 }
 
-export interface ResolvedConfig {
-  components: Map<string, ResolvedComponent>;
+export interface ResolvedConfig<F extends ComponentSpec = ComponentSpec> {
+  components: Map<string, ResolvedComponent<F>>;
   pipelines: Record<string, PipelineConfig>;
   service: ServiceConfig;
   storage: StorageConfig | undefined;
@@ -32,8 +32,12 @@ export function componentKey(kind: ComponentKind, id: string): string {
   return `${kind}:${id}`;
 }
 
-export function resolveComponents(shape: AgentConfigShape, factories: readonly ComponentFactory[], issues: ConfigIssue[]): ResolvedConfig {
-  const components = new Map<string, ResolvedComponent>();
+export function resolveComponents<F extends ComponentSpec>(
+  shape: AgentConfigShape,
+  factories: readonly F[],
+  issues: ConfigIssue[],
+): ResolvedConfig<F> {
+  const components = new Map<string, ResolvedComponent<F>>();
   for (const [section, kind] of Object.entries(SECTIONS) as [keyof typeof SECTIONS, ComponentKind][]) {
     for (const [id, settings] of Object.entries(shape[section])) {
       const m = ID.exec(id);

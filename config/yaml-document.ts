@@ -1,7 +1,7 @@
 // YAML text → a document that remembers where each node was, so every later problem (schema,
 // reference, expansion) can name its line. Shared by agent.yaml and scenario files.
 import { LineCounter, parseDocument } from 'yaml';
-import { ConfigError, type ConfigIssue } from '../agent/errors.ts';
+import { ConfigError, type ConfigIssue } from './errors.ts';
 
 export interface YamlDocument {
   /** The plain value ({} for an empty file). */

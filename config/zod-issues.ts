@@ -1,7 +1,7 @@
 // Turns zod issues into ConfigIssues that read like the house example:
 // `processors.correlator.window_ms: expected a positive integer (milliseconds), got "30s"`.
 import type { z } from 'zod';
-import type { ConfigIssue } from '../agent/errors.ts';
+import type { ConfigIssue } from './errors.ts';
 
 export function toConfigIssues(
   error: z.ZodError,

@@ -3,7 +3,7 @@
 // and is added to ROUTE_MODULES in server.ts; every route it registers carries `config.openapi`
 // (a RouteDoc, see openapi.ts), so the OpenAPI document lists it.
 import type { Logger } from 'pino';
-import type { Health } from '../health.ts';
+import type { Health } from '../core/health.ts';
 import type { Database } from '../store/database.ts';
 
 export interface PageSizes {

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { ApiDeps } from './deps.ts';
 import type { NamedSchema } from './openapi.ts';
 import { checkReadiness, Readiness } from './readiness.ts';
-import { createSampledWarning } from '../sampled-warning.ts';
+import { createSampledWarning } from '../core/sampled-warning.ts';
 
 const Liveness = z.strictObject({ status: z.literal('ok') });
 const LIVENESS: NamedSchema = { name: 'Liveness', schema: Liveness };

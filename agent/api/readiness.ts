@@ -2,7 +2,7 @@
 // exporter says it is buffering, so nothing is lost while it is down), and every other component
 // that reports health is ready.
 import { z } from 'zod';
-import type { Health, HealthState } from '../health.ts';
+import type { Health, HealthState } from '../core/health.ts';
 import type { Database } from '../store/database.ts';
 
 export const Readiness = z.strictObject({

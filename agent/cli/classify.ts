@@ -1,11 +1,11 @@
 import { parseArgs } from 'node:util';
+import type { AgentConfig } from '../core/component.ts';
 import { loadConfigFile } from '../../config/load.ts';
-import type { ResolvedConfig } from '../../config/resolve.ts';
-import { ConfigError } from '../errors.ts';
-import type { OtlpLogRecord, OtlpSpan } from '../model/otlp.ts';
-import { defaultOfflineConfig, runOffline } from '../pipeline/offline.ts';
+import { ConfigError } from '../../config/errors.ts';
+import type { OtlpLogRecord, OtlpSpan } from '../core/model/otlp.ts';
+import { defaultOfflineConfig, runOffline } from '../tools/offline.ts';
 import { registry } from '../registry.ts';
-import { toJsonLine } from '../../exporters/ndjson/to-json-line.ts';
+import { toJsonLine } from '../core/json-line.ts';
 import { EXIT, type Command } from './command.ts';
 import { InputFileError, readTelemetryFile } from './read-telemetry-file.ts';
 
@@ -49,7 +49,7 @@ Exit codes: 0 done, 1 invalid options or configuration, 2 a file could not be re
       return EXIT.badInput;
     }
     // The configuration first: a mistake in it is reported before any file is read.
-    let config: ResolvedConfig;
+    let config: AgentConfig;
     try {
       config = values.config === undefined ? defaultOfflineConfig() : loadConfigFile(values.config, registry, { env: io.env });
     } catch (err) {

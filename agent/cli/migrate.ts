@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { ConfigError } from '../errors.ts';
-import { createLogger } from '../logger.ts';
+import { ConfigError } from '../../config/errors.ts';
+import { createLogger } from '../core/logger.ts';
 import { registry } from '../registry.ts';
 import { loadConfigFile } from '../../config/load.ts';
 import { StorageConfig } from '../../config/schema.ts';

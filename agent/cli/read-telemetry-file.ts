@@ -2,9 +2,9 @@
 // one request per line), OTLP protobuf (ExportTraceServiceRequest), optionally gzipped.
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
-import type { OtlpLogRecord, OtlpSpan } from '../model/otlp.ts';
-import { decodeLogsJson, decodeTracesJson } from '../otlp/decode-json.ts';
-import { decodeTracesProtobuf } from '../otlp/decode-traces-protobuf.ts';
+import type { OtlpLogRecord, OtlpSpan } from '../core/model/otlp.ts';
+import { decodeLogsJson, decodeTracesJson } from '../receivers/otlp-wire/decode-json.ts';
+import { decodeTracesProtobuf } from '../receivers/otlp-wire/decode-traces-protobuf.ts';
 
 export class InputFileError extends Error {
   readonly code = 'FL_BAD_INPUT_FILE';

@@ -1,19 +1,19 @@
 import { existsSync } from 'node:fs';
+import type { AgentConfig } from '../core/component.ts';
 import { parseArgs } from 'node:util';
 import { loadConfigFile } from '../../config/load.ts';
-import type { ResolvedConfig } from '../../config/resolve.ts';
-import { ConfigError } from '../errors.ts';
-import type { OtlpLogRecord, OtlpSpan } from '../model/otlp.ts';
-import { defaultOfflineConfig } from '../pipeline/offline.ts';
+import { ConfigError } from '../../config/errors.ts';
+import type { OtlpLogRecord, OtlpSpan } from '../core/model/otlp.ts';
+import { defaultOfflineConfig } from '../tools/offline.ts';
 import { registry } from '../registry.ts';
-import { replay, type ReplayReport } from '../replay/run-replay.ts';
-import { withScenarioDetectors } from '../replay/scenario-detectors.ts';
-import { formatDuration, formatTimeline } from '../replay/timeline.ts';
-import { generate } from '../simulate/generate.ts';
-import { loadScenario } from '../simulate/load-scenario.ts';
-import { renderSpans } from '../simulate/render.ts';
-import type { Scenario } from '../simulate/scenario-schema.ts';
-import { sendSpans, TargetError } from '../simulate/send-otlp.ts';
+import { replay, type ReplayReport } from '../tools/replay/run-replay.ts';
+import { withScenarioDetectors } from '../tools/replay/scenario-detectors.ts';
+import { formatDuration, formatTimeline } from '../tools/replay/timeline.ts';
+import { generate } from '../tools/simulate/generate.ts';
+import { loadScenario } from '../tools/simulate/load-scenario.ts';
+import { renderSpans } from '../tools/simulate/render.ts';
+import type { Scenario } from '../tools/simulate/scenario-schema.ts';
+import { sendSpans, TargetError } from '../tools/simulate/send-otlp.ts';
 import { EXIT, type Command } from './command.ts';
 import { createProgress } from './progress.ts';
 import { InputFileError, readTelemetryFile } from './read-telemetry-file.ts';
@@ -116,7 +116,7 @@ Exit codes: 0 done (and every check passed), 1 invalid options, scenario or conf
       }
     }
 
-    let config: ResolvedConfig;
+    let config: AgentConfig;
     let configName: string;
     try {
       const path = values.config ?? (existsSync('agent.yaml') ? 'agent.yaml' : null);

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createApiServer, type ApiServer } from '../api/server.ts';
-import { createLiveTime } from '../clock.ts';
-import { ConfigError } from '../errors.ts';
-import { createLogger } from '../logger.ts';
-import { buildPipelines, type AgentPipelines } from '../pipeline/build.ts';
+import { createLiveTime } from '../core/clock.ts';
+import { ConfigError } from '../../config/errors.ts';
+import { createLogger } from '../core/logger.ts';
+import { buildPipelines, type AgentPipelines } from '../core/pipeline/build.ts';
 import { createAgentTelemetry } from '../telemetry/agent-telemetry.ts';
 import { registry } from '../registry.ts';
 import { version } from '../version.ts';

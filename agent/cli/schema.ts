@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { failureEventJsonSchema } from '../model/failure-event.ts';
+import { failureEventJsonSchema } from '../core/model/failure-event.ts';
 import { EXIT, type Command } from './command.ts';
 
 export const schemaCommand: Command = {

@@ -1,15 +1,15 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { ConfigError } from '../errors.ts';
-import type { OtlpSpan } from '../model/otlp.ts';
-import { encodeTracesJson } from '../otlp/encode-json.ts';
-import { encodeTracesProtobuf } from '../otlp/encode-traces-protobuf.ts';
-import { generate } from '../simulate/generate.ts';
-import { builtInScenarioNames, loadBuiltInScenario, loadScenario } from '../simulate/load-scenario.ts';
-import { PRICE_TABLE } from '../simulate/price-table.ts';
-import { renderSpans } from '../simulate/render.ts';
-import { Engine, type Scenario } from '../simulate/scenario-schema.ts';
-import { sendSpans, TargetError } from '../simulate/send-otlp.ts';
+import { ConfigError } from '../../config/errors.ts';
+import type { OtlpSpan } from '../core/model/otlp.ts';
+import { encodeTracesJson } from '../receivers/otlp-wire/encode-json.ts';
+import { encodeTracesProtobuf } from '../receivers/otlp-wire/encode-traces-protobuf.ts';
+import { generate } from '../tools/simulate/generate.ts';
+import { builtInScenarioNames, loadBuiltInScenario, loadScenario } from '../tools/simulate/load-scenario.ts';
+import { PRICE_TABLE } from '../tools/simulate/price-table.ts';
+import { renderSpans } from '../tools/simulate/render.ts';
+import { Engine, type Scenario } from '../tools/simulate/scenario-schema.ts';
+import { sendSpans, TargetError } from '../tools/simulate/send-otlp.ts';
 import { EXIT, type Command } from './command.ts';
 import { createProgress } from './progress.ts';
 
@@ -43,7 +43,7 @@ engine, models, teams, num_retries, fallbacks, json_share, rag_share…), faults
 latency_ramp, latency_injection, volume, safety_block, response_corruption, prompt_injection,
 model_update, budget, retrieval_drift, stale_index; each with at_secs, until_secs, match, share),
 detectors (settings replay merges over its configuration) and expectations (detections,
-incidents, absent) plus pending_expectations. The built-in files under agent/simulate/scenarios/
+incidents, absent) plus pending_expectations. The built-in files under agent/tools/simulate/scenarios/
 are examples; README "Simulate and replay" documents every key.
 
 Exit codes: 0 done, 1 invalid scenario or options, 2 unreadable input, 3 the target failed.`,

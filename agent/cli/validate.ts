@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { ConfigError } from '../errors.ts';
+import { ConfigError } from '../../config/errors.ts';
 import { loadConfigFile } from '../../config/load.ts';
 import { registry } from '../registry.ts';
 import { EXIT, type Command } from './command.ts';

@@ -1,7 +1,7 @@
 // How a FailureEvent maps onto a failure_events row (migrations/0002_failure_store.sql): common
 // fields as columns, category fields in `details`. The postgres exporter writes with toRow, the API
 // reads with fromRow; both sides share this file so the mapping cannot drift.
-import { createFailureEvent, type FailureEvent } from '../model/failure-event.ts';
+import { createFailureEvent, type FailureEvent } from '../core/model/failure-event.ts';
 
 /** Insert order of the columns the agent writes (recorded_at is the database's). */
 export const FAILURE_EVENT_COLUMNS = [

@@ -1,10 +1,10 @@
 // Reads of the incident tables: the open incidents the incidents processor restores at start, and
 // the filtered list and single-incident view the REST API serves. Every query is parameterized.
-import type { Incident, IncidentTransition } from '../model/incident.ts';
+import type { Incident, IncidentTransition } from '../core/model/incident.ts';
 import type { Database } from './database.ts';
 import { rowToFailureEvent, type FailureEventRow } from './failure-event-row.ts';
 import { INCIDENT_COLUMNS, rowToIncident } from './incident-row.ts';
-import type { FailureEvent } from '../model/failure-event.ts';
+import type { FailureEvent } from '../core/model/failure-event.ts';
 
 const SELECT_INCIDENT = `SELECT ${INCIDENT_COLUMNS.join(', ')} FROM incidents`;
 

@@ -1,7 +1,7 @@
 // How an Incident maps onto an `incidents` row (migrations/0002_failure_store.sql): one column per
 // field, timestamps as timestamptz, scope and evidence sample as jsonb. Shared by the postgres
 // exporter (writes), the incidents processor (restores open incidents on start) and the API.
-import { Incident } from '../model/incident.ts';
+import { Incident } from '../core/model/incident.ts';
 
 export const INCIDENT_COLUMNS = [
   'incident_id',

@@ -3,8 +3,8 @@
 // otelcol_processor_incoming_items → faultline_component_items_in_total, …). Observable: read at
 // scrape time, so the hot path pays nothing for metrics.
 import type { Meter, ObservableResult } from '@opentelemetry/api';
-import type { Receiver } from '../component.ts';
-import type { ComponentStats } from '../pipeline/stats.ts';
+import type { Receiver } from '../core/component.ts';
+import type { ComponentStats } from '../core/pipeline/stats.ts';
 import { FAILURE_REASONS, type OtlpReceiverStats, type Transport } from '../receivers/otlp/stats.ts';
 
 export interface PipelineMetricsSource {

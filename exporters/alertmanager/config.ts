@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { milliseconds } from '../../config/units.ts';
-import { DeliveryConfig } from '../../agent/notify/delivery-config.ts';
-import { RouteConfig } from '../../agent/notify/route.ts';
+import { DeliveryConfig } from '../../agent/delivery/notify/delivery-config.ts';
+import { RouteConfig } from '../../agent/delivery/notify/route.ts';
 
 export const AlertmanagerConfig = z.strictObject({
   endpoints: z

@@ -2,14 +2,14 @@
 // on trigger, then again every resend interval with endsAt ahead while firing, and with endsAt =
 // resolve time for a while after resolving. Reads the incidents lane; each instance has its own
 // durable outbox, so one that is down delays only itself and loses nothing.
-import type { Cancel } from '../../agent/clock.ts';
-import { defineExporter } from '../../agent/component.ts';
-import { ExportError } from '../../agent/errors.ts';
-import type { Incident } from '../../agent/model/incident.ts';
-import type { Severity } from '../../agent/model/taxonomy.ts';
-import { createDelivery, type Delivery } from '../../agent/notify/delivery.ts';
-import { notificationFor, notificationId, type Notification } from '../../agent/notify/notification.ts';
-import { routeAction } from '../../agent/notify/route.ts';
+import type { Cancel } from '../../agent/core/clock.ts';
+import { defineExporter } from '../../agent/core/component.ts';
+import { ExportError } from '../../agent/core/errors.ts';
+import type { Incident } from '../../agent/core/model/incident.ts';
+import type { Severity } from '../../agent/core/model/taxonomy.ts';
+import { createDelivery, type Delivery } from '../../agent/delivery/notify/delivery.ts';
+import { notificationFor, notificationId, type Notification } from '../../agent/delivery/notify/notification.ts';
+import { routeAction } from '../../agent/delivery/notify/route.ts';
 import { isStoreNotReady } from '../../agent/store/database-unavailable.ts';
 import { selectOpenIncidents } from '../../agent/store/incident-queries.ts';
 import { AlertmanagerConfig } from './config.ts';

@@ -1,8 +1,8 @@
 // An incident as one entry of Alertmanager's POST /api/v2/alerts array (postableAlert in its
 // OpenAPI document): labels, annotations, startsAt, endsAt, generatorURL.
-import type { Incident } from '../../agent/model/incident.ts';
-import type { Severity } from '../../agent/model/taxonomy.ts';
-import { alertAnnotations, alertLabels } from '../../agent/notify/alert-content.ts';
+import type { Incident } from '../../agent/core/model/incident.ts';
+import type { Severity } from '../../agent/core/model/taxonomy.ts';
+import { alertAnnotations, alertLabels } from '../../agent/delivery/notify/alert-content.ts';
 
 export interface PostableAlert {
   labels: Record<string, string>;

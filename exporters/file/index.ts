@@ -1,9 +1,9 @@
 // file: records the raw spans and log records the receivers accepted as OTLP/JSON lines (one
 // export request per line), for `faultline replay` and `faultline classify` to read back later.
 // Put it in a pipeline with no processors (normalize consumes the raw lanes). Rotates by size.
-import { defineExporter } from '../../agent/component.ts';
-import { ExportError } from '../../agent/errors.ts';
-import { encodeLogsJson, encodeTracesJson } from '../../agent/otlp/encode-json.ts';
+import { defineExporter } from '../../agent/core/component.ts';
+import { ExportError } from '../../agent/core/errors.ts';
+import { encodeLogsJson, encodeTracesJson } from '../../agent/receivers/otlp-wire/encode-json.ts';
 import { FileConfig } from './config.ts';
 import { createRotatingFile, type RotatingFile } from './rotating-file.ts';
 

@@ -3,10 +3,10 @@
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Writable } from 'node:stream';
-import { defineExporter } from '../../agent/component.ts';
-import { ExportError } from '../../agent/errors.ts';
+import { defineExporter } from '../../agent/core/component.ts';
+import { ExportError } from '../../agent/core/errors.ts';
 import { NdjsonConfig } from './config.ts';
-import { toJsonLine } from './to-json-line.ts';
+import { toJsonLine } from '../../agent/core/json-line.ts';
 
 export default defineExporter({
   type: 'ndjson',

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { DeliveryConfig } from '../../agent/notify/delivery-config.ts';
-import { RouteConfig } from '../../agent/notify/route.ts';
+import { DeliveryConfig } from '../../agent/delivery/notify/delivery-config.ts';
+import { RouteConfig } from '../../agent/delivery/notify/route.ts';
 
 export const PagerdutyConfig = z.strictObject({
   routing_key: z

@@ -1,11 +1,11 @@
 // pagerduty: sends routed incidents to PagerDuty's Events API v2 — trigger when opened or raised,
 // resolve when resolved, dedup_key = incident id. Reads the incidents lane; unsent events wait in
 // a durable outbox, retried on 429/5xx with backoff (PagerDuty asks for minutes on 429).
-import { defineExporter } from '../../agent/component.ts';
-import { ExportError } from '../../agent/errors.ts';
-import { createDelivery, type Delivery } from '../../agent/notify/delivery.ts';
-import { notificationFor, type Notification } from '../../agent/notify/notification.ts';
-import { routeAction } from '../../agent/notify/route.ts';
+import { defineExporter } from '../../agent/core/component.ts';
+import { ExportError } from '../../agent/core/errors.ts';
+import { createDelivery, type Delivery } from '../../agent/delivery/notify/delivery.ts';
+import { notificationFor, type Notification } from '../../agent/delivery/notify/notification.ts';
+import { routeAction } from '../../agent/delivery/notify/route.ts';
 import { PagerdutyConfig } from './config.ts';
 import { pagerdutyEvent, type PagerdutyEvent } from './pagerduty-event.ts';
 

@@ -2,9 +2,9 @@
 // incident lands on one PagerDuty alert and the resolve closes it; severities mapped P1 critical,
 // P2 error, P3 warning, P4 info; summary ≤ 1024 characters; the whole event under 512 KB (custom
 // details are trimmed first). The routing key is added at send time.
-import type { Incident } from '../../agent/model/incident.ts';
-import type { Severity } from '../../agent/model/taxonomy.ts';
-import { describeIncident, impactLine, truncate } from '../../agent/notify/alert-content.ts';
+import type { Incident } from '../../agent/core/model/incident.ts';
+import type { Severity } from '../../agent/core/model/taxonomy.ts';
+import { describeIncident, impactLine, truncate } from '../../agent/delivery/notify/alert-content.ts';
 
 export const PD_SEVERITY: Record<Severity, 'critical' | 'error' | 'warning' | 'info'> = {
   P1: 'critical',

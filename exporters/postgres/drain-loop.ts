@@ -5,7 +5,7 @@
 // here: this is I/O scheduling, not detection logic.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
-import type { SpillBuffer } from '../../agent/spill/index.ts';
+import type { SpillBuffer } from '../../agent/delivery/spill/index.ts';
 import { backoffDelayMs, type BackoffPolicy } from './backoff.ts';
 import type { DeliveryResult } from './dead-letters.ts';
 import { decodeItem, type ExportItem } from './export-item.ts';

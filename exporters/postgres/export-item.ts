@@ -1,8 +1,8 @@
 // The unit this exporter writes, spills and dead-letters: one FailureEvent or one IncidentUpdate,
 // and its text form in the spill buffer ({"k":"e"|"i","v":...}).
-import type { Batch } from '../../agent/model/batch.ts';
-import type { FailureEvent } from '../../agent/model/failure-event.ts';
-import type { IncidentUpdate } from '../../agent/model/incident.ts';
+import type { Batch } from '../../agent/core/model/batch.ts';
+import type { FailureEvent } from '../../agent/core/model/failure-event.ts';
+import type { IncidentUpdate } from '../../agent/core/model/incident.ts';
 
 export type ExportItem = { kind: 'event'; value: FailureEvent } | { kind: 'incident'; value: IncidentUpdate };
 

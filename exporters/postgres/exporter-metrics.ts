@@ -1,7 +1,7 @@
 // This exporter's self-telemetry (names fixed for the /metrics endpoint and the dashboards): the
 // buffer's depth as observable gauges read at scrape time, delivery outcomes as counters.
 import type { Meter, ObservableResult } from '@opentelemetry/api';
-import type { SpillStats } from '../../agent/spill/index.ts';
+import type { SpillStats } from '../../agent/delivery/spill/index.ts';
 
 export interface ExporterMetrics {
   sent(n: number): void;

@@ -4,9 +4,9 @@
 // dead_letters. export() resolves only when a batch is committed to one or the other.
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { defineExporter } from '../../agent/component.ts';
-import { ExportError } from '../../agent/errors.ts';
-import { createSampledWarning } from '../../agent/sampled-warning.ts';
+import { defineExporter } from '../../agent/core/component.ts';
+import { ExportError } from '../../agent/core/errors.ts';
+import { createSampledWarning } from '../../agent/core/sampled-warning.ts';
 import {
   openSpillBuffer,
   RECORD_OVERHEAD_BYTES,
@@ -14,7 +14,7 @@ import {
   SpillDiskFullError,
   type SpillBuffer,
   type SpillStats,
-} from '../../agent/spill/index.ts';
+} from '../../agent/delivery/spill/index.ts';
 import { PostgresExporterConfig } from './config.ts';
 import { insertDeadLetters, writeOrDeadLetter, type DeadLetter, type DeliveryResult } from './dead-letters.ts';
 import { runDrainLoop } from './drain-loop.ts';

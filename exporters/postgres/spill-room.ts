@@ -3,8 +3,8 @@
 // batches already accepted: 10% of the cap, or twice the largest append seen, whichever is more
 // (at most half the cap). Intake reopens 10% of the cap lower, so it does not flap. A batch that
 // still finds no room waits here (its request stays open) until the drain frees space.
-import type { Backpressure } from '../../agent/backpressure.ts';
-import type { SpillStats } from '../../agent/spill/index.ts';
+import type { Backpressure } from '../../agent/core/backpressure.ts';
+import type { SpillStats } from '../../agent/delivery/spill/index.ts';
 
 const MIN_HEADROOM = 0.1;
 const MAX_HEADROOM = 0.5;

@@ -5,8 +5,8 @@
 import type pg from 'pg';
 import { FAILURE_EVENT_COLUMNS, failureEventToParams, type FailureEventColumn } from '../../agent/store/failure-event-row.ts';
 import { INCIDENT_COLUMNS, incidentToParams } from '../../agent/store/incident-row.ts';
-import type { FailureEvent } from '../../agent/model/failure-event.ts';
-import type { IncidentUpdate } from '../../agent/model/incident.ts';
+import type { FailureEvent } from '../../agent/core/model/failure-event.ts';
+import type { IncidentUpdate } from '../../agent/core/model/incident.ts';
 import type { ExportItem } from './export-item.ts';
 
 export interface WriteOptions {

@@ -1,6 +1,6 @@
 // The parts of a normalized call the metrics need, read the same way for LLM and embedding calls.
-import type { TelemetryItem } from '../../agent/model/llm-call.ts';
-import type { Signal } from '../../agent/model/signal.ts';
+import type { TelemetryItem } from '../../agent/core/model/llm-call.ts';
+import type { Signal } from '../../agent/core/model/signal.ts';
 import type { OptionalLabel } from './config.ts';
 
 export interface CallView {

@@ -1,8 +1,8 @@
 // error_type of a failed call: the subtype of the FailureEvent the classifier made for it (same
 // batch, by span id), else the subtype its signals point to (category priority, then confidence),
 // else unknown_error. Subtypes about successful calls never name an error.
-import type { Signal } from '../../agent/model/signal.ts';
-import { CATEGORY_PRIORITY } from '../../agent/model/taxonomy.ts';
+import type { Signal } from '../../agent/core/model/signal.ts';
+import { CATEGORY_PRIORITY } from '../../agent/core/model/taxonomy.ts';
 
 const NOT_ERRORS = new Set(['latency_degradation', 'rate_limit_headroom_low']);
 

@@ -2,7 +2,7 @@
 // so a batch adds once per label set instead of hashing a fresh object per event. The set is
 // bounded: category, subtype and severity are taxonomy enums, the rest go through label limits.
 import type { Attributes } from '@opentelemetry/api';
-import type { FailureEvent } from '../../agent/model/failure-event.ts';
+import type { FailureEvent } from '../../agent/core/model/failure-event.ts';
 import type { OptionalLabel } from './config.ts';
 import type { LabelLimiter } from './label-limiter.ts';
 

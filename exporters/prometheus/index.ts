@@ -3,7 +3,7 @@
 // histograms, cost, throughput, rate-limit headroom, latency quantiles) and the events lane
 // (FailureEvents by category, subtype, severity, provider). Label values are bounded by config.
 import type { Attributes } from '@opentelemetry/api';
-import { defineExporter } from '../../agent/component.ts';
+import { defineExporter } from '../../agent/core/component.ts';
 import { viewCall, type CallView } from './call-view.ts';
 import { OPTIONAL_LABELS, PrometheusExporterConfig, type OptionalLabel } from './config.ts';
 import { errorTypeOf } from './error-type.ts';

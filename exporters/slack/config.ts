@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { milliseconds } from '../../config/units.ts';
-import { Severity } from '../../agent/model/taxonomy.ts';
-import { DeliveryConfig } from '../../agent/notify/delivery-config.ts';
-import { RouteConfig } from '../../agent/notify/route.ts';
+import { Severity } from '../../agent/core/model/taxonomy.ts';
+import { DeliveryConfig } from '../../agent/delivery/notify/delivery-config.ts';
+import { RouteConfig } from '../../agent/delivery/notify/route.ts';
 
 export const SlackConfig = z.strictObject({
   webhook_url: z

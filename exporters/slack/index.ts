@@ -1,12 +1,12 @@
 // slack: posts routed incidents to a Slack incoming webhook — each trigger and resolve as a
 // message, low severities collected into a periodic digest — at most about one message a second.
 // Reads the incidents lane; unsent messages wait in a durable outbox, retried on 429/5xx.
-import type { Cancel } from '../../agent/clock.ts';
-import { defineExporter } from '../../agent/component.ts';
-import { ExportError } from '../../agent/errors.ts';
-import { createDelivery, type Delivery } from '../../agent/notify/delivery.ts';
-import { notificationFor, notificationId, type Notification } from '../../agent/notify/notification.ts';
-import { routeAction } from '../../agent/notify/route.ts';
+import type { Cancel } from '../../agent/core/clock.ts';
+import { defineExporter } from '../../agent/core/component.ts';
+import { ExportError } from '../../agent/core/errors.ts';
+import { createDelivery, type Delivery } from '../../agent/delivery/notify/delivery.ts';
+import { notificationFor, notificationId, type Notification } from '../../agent/delivery/notify/notification.ts';
+import { routeAction } from '../../agent/delivery/notify/route.ts';
 import { SlackConfig } from './config.ts';
 import { digestMessage, incidentMessage, type DigestItem } from './slack-message.ts';
 

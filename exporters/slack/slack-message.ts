@@ -1,7 +1,7 @@
 // Incidents as Slack incoming-webhook messages ({ text } in Slack's mrkdwn): one message per
 // trigger or resolve, or one digest listing many.
-import { RUNBOOK_BY_CATEGORY, type Incident } from '../../agent/model/incident.ts';
-import { impactLine } from '../../agent/notify/alert-content.ts';
+import { RUNBOOK_BY_CATEGORY, type Incident } from '../../agent/core/model/incident.ts';
+import { impactLine } from '../../agent/delivery/notify/alert-content.ts';
 
 export interface SlackMessage {
   text: string;

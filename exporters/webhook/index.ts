@@ -1,12 +1,12 @@
 // webhook: POSTs routed incidents as the Alertmanager webhook v4 payload (firing on trigger,
 // resolved on resolve), optionally HMAC-signed. Reads the incidents lane; unsent notifications
 // wait in a durable outbox, retried on 429/5xx.
-import { defineExporter } from '../../agent/component.ts';
-import { ExportError } from '../../agent/errors.ts';
-import type { Severity } from '../../agent/model/taxonomy.ts';
-import { createDelivery, type Delivery } from '../../agent/notify/delivery.ts';
-import { notificationFor, type Notification } from '../../agent/notify/notification.ts';
-import { routeAction } from '../../agent/notify/route.ts';
+import { defineExporter } from '../../agent/core/component.ts';
+import { ExportError } from '../../agent/core/errors.ts';
+import type { Severity } from '../../agent/core/model/taxonomy.ts';
+import { createDelivery, type Delivery } from '../../agent/delivery/notify/delivery.ts';
+import { notificationFor, type Notification } from '../../agent/delivery/notify/notification.ts';
+import { routeAction } from '../../agent/delivery/notify/route.ts';
 import { WebhookConfig } from './config.ts';
 import { signatureHeader, SIGNATURE_HEADER } from './signature.ts';
 import { webhookAlert, webhookPayload } from './webhook-payload.ts';

@@ -1,9 +1,9 @@
 // The Alertmanager webhook payload, version "4" (alertmanager docs/configuration.md,
 // <webhook_config>), one group per incident: groupKey names the incident, alerts[] holds its
 // alert (and, after a severity change, the alert it replaces, as resolved).
-import type { Incident } from '../../agent/model/incident.ts';
-import type { Severity } from '../../agent/model/taxonomy.ts';
-import { alertAnnotations, alertLabels, labelFingerprint } from '../../agent/notify/alert-content.ts';
+import type { Incident } from '../../agent/core/model/incident.ts';
+import type { Severity } from '../../agent/core/model/taxonomy.ts';
+import { alertAnnotations, alertLabels, labelFingerprint } from '../../agent/delivery/notify/alert-content.ts';
 
 /** What Alertmanager sends as endsAt of a firing alert: the zero time. */
 const ZERO_TIME = '0001-01-01T00:00:00Z';

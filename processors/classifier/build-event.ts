@@ -8,10 +8,10 @@ import {
   SCHEMA_VERSION,
   type ImpactScope,
   type SecondaryMatch,
-} from '../../agent/model/failure-event.ts';
-import type { TelemetryItem } from '../../agent/model/llm-call.ts';
-import type { Signal } from '../../agent/model/signal.ts';
-import type { Severity } from '../../agent/model/taxonomy.ts';
+} from '../../agent/core/model/failure-event.ts';
+import type { TelemetryItem } from '../../agent/core/model/llm-call.ts';
+import type { Signal } from '../../agent/core/model/signal.ts';
+import type { Severity } from '../../agent/core/model/taxonomy.ts';
 import type { CallFacts } from './call-facts.ts';
 
 export interface EventDraft {

@@ -3,7 +3,7 @@
 // request recovered. Non-LLM items (guardrails, gateway requests, retrievals) borrow provider and
 // model from an LLM call of the same trace when the batch holds one.
 import { createHash } from 'node:crypto';
-import type { GatewayRequest, LlmCall, TelemetryItem } from '../../agent/model/llm-call.ts';
+import type { GatewayRequest, LlmCall, TelemetryItem } from '../../agent/core/model/llm-call.ts';
 
 export type Recovery = 'recovered' | 'failed' | 'unknown';
 

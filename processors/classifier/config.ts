@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { count, milliseconds } from '../../config/units.ts';
-import { SUBTYPES, Severity, type Subtype } from '../../agent/model/taxonomy.ts';
+import { SUBTYPES, Severity, type Subtype } from '../../agent/core/model/taxonomy.ts';
 
 const ALL_SUBTYPES = Object.values(SUBTYPES).flat() as Subtype[];
 

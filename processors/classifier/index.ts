@@ -3,11 +3,11 @@
 // carries (a quality regression), each with a severity from blast radius, recoverability and
 // criticality. Expects detectors (and trace_assembler) upstream; appends to the
 // events lane and passes calls through unchanged.
-import { defineProcessor } from '../../agent/component.ts';
-import { createBatch } from '../../agent/model/batch.ts';
-import { createFailureEvent, InvalidFailureEventError, type FailureEvent } from '../../agent/model/failure-event.ts';
-import type { TelemetryItem } from '../../agent/model/llm-call.ts';
-import { createSampledWarning } from '../../agent/sampled-warning.ts';
+import { defineProcessor } from '../../agent/core/component.ts';
+import { createBatch } from '../../agent/core/model/batch.ts';
+import { createFailureEvent, InvalidFailureEventError, type FailureEvent } from '../../agent/core/model/failure-event.ts';
+import type { TelemetryItem } from '../../agent/core/model/llm-call.ts';
+import { createSampledWarning } from '../../agent/core/sampled-warning.ts';
 import { createBlastRadiusWindow } from './blast-radius.ts';
 import { draftFailureEvent } from './build-event.ts';
 import { indexBatch, readCallFacts } from './call-facts.ts';

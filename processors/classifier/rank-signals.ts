@@ -4,9 +4,9 @@
 // becomes a secondary match, in the same order. A window-level signal riding on a call (a quality
 // regression tipped by that call) is a finding about the window, not the call's verdict: it gets
 // an event of its own and never competes with, or hides, the call's own signals.
-import type { SecondaryMatch } from '../../agent/model/failure-event.ts';
-import type { Signal } from '../../agent/model/signal.ts';
-import { CATEGORY_PRIORITY, SUBTYPES } from '../../agent/model/taxonomy.ts';
+import type { SecondaryMatch } from '../../agent/core/model/failure-event.ts';
+import type { Signal } from '../../agent/core/model/signal.ts';
+import { CATEGORY_PRIORITY, SUBTYPES } from '../../agent/core/model/taxonomy.ts';
 
 export interface RankedSignals {
   readonly primary: Signal;

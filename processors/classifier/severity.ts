@@ -4,7 +4,7 @@
 //   P2  urgent: degraded, or failing over (fallback working, latency SLA broken, budget hit)
 //   P3  ticket: a single failed attempt or request, contained (throttled, bad request, safety block)
 //   P4  warning or trend: nothing failed yet (headroom low, drift, slow regressions)
-import type { Category, Severity } from '../../agent/model/taxonomy.ts';
+import type { Category, Severity } from '../../agent/core/model/taxonomy.ts';
 
 /**
  * Base severity per subtype, before adjustments; it assumes the client request failed or that

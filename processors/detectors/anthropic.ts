@@ -3,8 +3,8 @@
 // anthropic-ratelimit-* headroom (requests, tokens, input and output tokens). Extended thinking is
 // billed as output, so its token count is added to the evidence of whatever the call is flagged
 // for; it is not a failure by itself.
-import type { LlmCall } from '../../agent/model/llm-call.ts';
-import type { Signal } from '../../agent/model/signal.ts';
+import type { LlmCall } from '../../agent/core/model/llm-call.ts';
+import type { Signal } from '../../agent/core/model/signal.ts';
 import type { DetectorSettings } from './config.ts';
 import { readErrorFacts } from './error-facts.ts';
 import { firstFinding, patternRule, type Rule } from './findings.ts';

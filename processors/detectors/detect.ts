@@ -4,8 +4,8 @@
 // found anything. Additive checks follow: a content_filter finish, the security checks on captured
 // content (whatever the outcome, so a failed call can carry an injection too), rate-limit headroom
 // (inside the family detectors, successful calls only), and evidence added to whatever was found.
-import type { LlmCall, TelemetryItem } from '../../agent/model/llm-call.ts';
-import type { Signal } from '../../agent/model/signal.ts';
+import type { LlmCall, TelemetryItem } from '../../agent/core/model/llm-call.ts';
+import type { Signal } from '../../agent/core/model/signal.ts';
 import { detectAnthropic, withThinkingTokens } from './anthropic.ts';
 import type { DetectorSettings } from './config.ts';
 import { detectGatewayCall, detectGatewayRequest, detectGuardrail, withRetries } from './gateway.ts';

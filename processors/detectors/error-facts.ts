@@ -1,7 +1,7 @@
 // What a failed item says about its failure, read once: status, class names, code, the
 // gateway-reported provider, and one text to match message patterns against. The text is only
 // ever matched, never copied into a signal; identifiers that do reach evidence pass safeToken.
-import type { ErrorInfo } from '../../agent/model/llm-call.ts';
+import type { ErrorInfo } from '../../agent/core/model/llm-call.ts';
 
 export interface ErrorFacts {
   readonly status: number | null;

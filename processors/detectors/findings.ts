@@ -1,8 +1,8 @@
 // A Finding is a rule's verdict on one failed item, before it becomes a Signal: what it is, how it
 // was decided (status, class, code or message), how sure, and the rule's name. Rules are small
 // pure functions over ErrorFacts; a detector is an ordered list of them, first match wins.
-import type { Signal } from '../../agent/model/signal.ts';
-import type { Category } from '../../agent/model/taxonomy.ts';
+import type { Signal } from '../../agent/core/model/signal.ts';
+import type { Category } from '../../agent/core/model/taxonomy.ts';
 import { hasClass, type ErrorFacts } from './error-facts.ts';
 import { matchPattern, PATTERNS, type PatternName } from './message-patterns.ts';
 

@@ -8,9 +8,9 @@
 // Gateway requests (the SERVER span) get signals only for what the proxy decided before or
 // instead of any attempt (no deployment, budget, auth): provider failures are carried by their
 // attempts, so a gateway span repeating them would count one failure twice.
-import type { GatewayRequest, GuardrailCall, LlmCall, TelemetryItem } from '../../agent/model/llm-call.ts';
-import type { Signal } from '../../agent/model/signal.ts';
-import type { Subtype } from '../../agent/model/taxonomy.ts';
+import type { GatewayRequest, GuardrailCall, LlmCall, TelemetryItem } from '../../agent/core/model/llm-call.ts';
+import type { Signal } from '../../agent/core/model/signal.ts';
+import type { Subtype } from '../../agent/core/model/taxonomy.ts';
 import { readErrorFacts, safeToken, type ErrorFacts } from './error-facts.ts';
 import { anyOf, classRule, codeRule, firstFinding, mapFinding, patternRule, statusRule, type Rule } from './findings.ts';
 import { budgetFromMessage, matchPattern } from './message-patterns.ts';

@@ -3,8 +3,8 @@
 // (quota_exhausted); "The response was blocked." is a safety block; "Request payload size
 // exceeds" is a context overflow. Safety finishes with status OK (SAFETY, blockReason, …) are
 // the shared content_filter rule in safety-block.ts.
-import type { LlmCall } from '../../agent/model/llm-call.ts';
-import type { Signal } from '../../agent/model/signal.ts';
+import type { LlmCall } from '../../agent/core/model/llm-call.ts';
+import type { Signal } from '../../agent/core/model/signal.ts';
 import { readErrorFacts } from './error-facts.ts';
 import { firstFinding, patternRule, statusUnknownOrClient, type Finding, type Rule } from './findings.ts';
 import { matchPattern, PATTERNS } from './message-patterns.ts';

@@ -2,8 +2,8 @@
 // otel-genai §5.3 order). Statuses with one meaning decide first; then explicit class names; then
 // message phrases, but only where the status does not already say otherwise; last, statuses that
 // only say "client error" or "server error". Provider-family rules run before these.
-import type { LlmCall } from '../../agent/model/llm-call.ts';
-import type { Signal } from '../../agent/model/signal.ts';
+import type { LlmCall } from '../../agent/core/model/llm-call.ts';
+import type { Signal } from '../../agent/core/model/signal.ts';
 import { readErrorFacts } from './error-facts.ts';
 import {
   anyOf,

@@ -1,8 +1,8 @@
 // rate_limit_headroom_low: a successful call whose rate-limit headers say little is left. One
 // signal per call, naming the scarcest dimension; every dimension's remaining/limit goes in
 // evidence, so a responder sees whether requests or tokens run out first.
-import type { LlmCall } from '../../agent/model/llm-call.ts';
-import type { Signal } from '../../agent/model/signal.ts';
+import type { LlmCall } from '../../agent/core/model/llm-call.ts';
+import type { Signal } from '../../agent/core/model/signal.ts';
 
 export interface HeadroomDimension {
   /** Evidence key prefix: requests, tokens, input_tokens, output_tokens. */

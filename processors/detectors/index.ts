@@ -2,9 +2,9 @@
 // security and quality rules, and the cost and data windows, and attaches what it finds as
 // Signals. Expects normalize and trace_assembler upstream; emits the same calls, those that matched
 // replaced by copies with `signals` added, plus window-level items for overdue ingestion jobs (timer).
-import { defineProcessor } from '../../agent/component.ts';
-import { createBatch } from '../../agent/model/batch.ts';
-import type { TelemetryItem } from '../../agent/model/llm-call.ts';
+import { defineProcessor } from '../../agent/core/component.ts';
+import { createBatch } from '../../agent/core/model/batch.ts';
+import type { TelemetryItem } from '../../agent/core/model/llm-call.ts';
 import { DetectorsConfig, toSettings } from './config.ts';
 import { detectItem } from './detect.ts';
 import { createLatencyWindow } from './latency.ts';

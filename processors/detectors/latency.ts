@@ -2,8 +2,8 @@
 // window of event time (call end times) against its SLA. Reported once per episode, on the call
 // whose arrival took p99 above the SLA; re-armed once p99 falls below rearm_ratio × SLA, so a p99
 // hovering at the line does not report on every call. Bounded: samples per key and keys are capped.
-import type { LlmCall } from '../../agent/model/llm-call.ts';
-import type { Signal } from '../../agent/model/signal.ts';
+import type { LlmCall } from '../../agent/core/model/llm-call.ts';
+import type { Signal } from '../../agent/core/model/signal.ts';
 import type { LatencyConfig } from './config.ts';
 import { lowerBound, upperBound } from './sorted-search.ts';
 

@@ -2,8 +2,8 @@
 // "Rate limit reached", rate_limit_exceeded) or an empty account (insufficient_quota, billing,
 // spend limit), which no retry fixes; x-ratelimit-* headroom on successful calls. Every other
 // OpenAI failure follows the HTTP semantics the generic rules encode (they are OpenAI's).
-import type { LlmCall } from '../../agent/model/llm-call.ts';
-import type { Signal } from '../../agent/model/signal.ts';
+import type { LlmCall } from '../../agent/core/model/llm-call.ts';
+import type { Signal } from '../../agent/core/model/signal.ts';
 import type { DetectorSettings } from './config.ts';
 import { readErrorFacts } from './error-facts.ts';
 import { anyOf, codeRule, firstFinding, mapFinding, patternRule, statusUnknownOrClient, type Rule } from './findings.ts';

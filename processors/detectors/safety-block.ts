@@ -1,8 +1,8 @@
 // A `content_filter` finish on any provider is a safety block (quality), whatever the span status:
 // Gemini SAFETY/RECITATION/BLOCKLIST/PROHIBITED_CONTENT/SPII and prompt-level blockReason,
 // Anthropic `refusal`, Bedrock `guardrail_intervened` all normalize to it (reference §2.4).
-import type { LlmCall } from '../../agent/model/llm-call.ts';
-import type { Signal } from '../../agent/model/signal.ts';
+import type { LlmCall } from '../../agent/core/model/llm-call.ts';
+import type { Signal } from '../../agent/core/model/signal.ts';
 import { safeToken } from './error-facts.ts';
 
 export function detectSafetyFinish(call: LlmCall): Signal[] {

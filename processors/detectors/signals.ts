@@ -1,7 +1,7 @@
 // Turning findings into Signals: evidence is the rule name plus the identifiers that decided it
 // (status, class, code), never message text; fields are the category fields a detector knows.
-import type { TelemetryItem } from '../../agent/model/llm-call.ts';
-import type { Signal } from '../../agent/model/signal.ts';
+import type { TelemetryItem } from '../../agent/core/model/llm-call.ts';
+import type { Signal } from '../../agent/core/model/signal.ts';
 import { safeToken, type ErrorFacts } from './error-facts.ts';
 import type { Finding } from './findings.ts';
 import { retryAfterFromMessage } from './message-patterns.ts';

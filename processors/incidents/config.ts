@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { count, milliseconds } from '../../config/units.ts';
-import { Category, Severity } from '../../agent/model/taxonomy.ts';
+import { Category, Severity } from '../../agent/core/model/taxonomy.ts';
 
 /** Event fields an incident fingerprint can group by (category is always part of it). */
 export const GROUP_FIELDS = ['subtype', 'provider', 'model', 'team', 'route'] as const;

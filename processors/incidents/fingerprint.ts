@@ -1,8 +1,8 @@
 // The fingerprint that groups events into one incident: the category plus the configured fields
 // (subtype, provider, model by default). Different categories never share an incident, because
 // they go to different responders.
-import type { FailureEvent } from '../../agent/model/failure-event.ts';
-import type { Category } from '../../agent/model/taxonomy.ts';
+import type { FailureEvent } from '../../agent/core/model/failure-event.ts';
+import type { Category } from '../../agent/core/model/taxonomy.ts';
 import type { GroupField } from './config.ts';
 
 export interface Fingerprint {

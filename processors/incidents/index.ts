@@ -2,11 +2,11 @@
 // model by default), and tracks each through opened → updated → escalated → resolved (after a
 // quiet period of event time). Expects the classifier upstream; passes events through and appends
 // one IncidentUpdate per transition (at most one `updated` per incident per batch) on `incidents`.
-import { defineProcessor } from '../../agent/component.ts';
-import type { Cancel } from '../../agent/clock.ts';
-import { createBatch } from '../../agent/model/batch.ts';
-import type { IncidentUpdate } from '../../agent/model/incident.ts';
-import { Category } from '../../agent/model/taxonomy.ts';
+import { defineProcessor } from '../../agent/core/component.ts';
+import type { Cancel } from '../../agent/core/clock.ts';
+import { createBatch } from '../../agent/core/model/batch.ts';
+import type { IncidentUpdate } from '../../agent/core/model/incident.ts';
+import { Category } from '../../agent/core/model/taxonomy.ts';
 import { isStoreNotReady } from '../../agent/store/database-unavailable.ts';
 import { selectOpenIncidents } from '../../agent/store/incident-queries.ts';
 import { IncidentsConfig } from './config.ts';

@@ -2,9 +2,9 @@
 // (distinct requests and teams, which evidence is already sampled) and the members and changes
 // not yet emitted. Pure bookkeeping; when transitions happen is decided in index.ts.
 import { createHash } from 'node:crypto';
-import type { FailureEvent } from '../../agent/model/failure-event.ts';
-import type { Incident, IncidentUpdate, TransitionKind } from '../../agent/model/incident.ts';
-import type { Severity } from '../../agent/model/taxonomy.ts';
+import type { FailureEvent } from '../../agent/core/model/failure-event.ts';
+import type { Incident, IncidentUpdate, TransitionKind } from '../../agent/core/model/incident.ts';
+import type { Severity } from '../../agent/core/model/taxonomy.ts';
 import type { Fingerprint } from './fingerprint.ts';
 
 /** Distinct requests remembered per incident; past it each new event counts its own requests. */

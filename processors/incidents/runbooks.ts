@@ -1,8 +1,8 @@
 // Which runbook an incident points to: one per category, because the first move differs —
 // fail over a provider, evaluate a quality regression, trip the budget breaker, lock down on a
 // security event, reindex stale data.
-import { RUNBOOK_BY_CATEGORY } from '../../agent/model/incident.ts';
-import type { Category } from '../../agent/model/taxonomy.ts';
+import { RUNBOOK_BY_CATEGORY } from '../../agent/core/model/incident.ts';
+import type { Category } from '../../agent/core/model/taxonomy.ts';
 
 export function runbookUrl(category: Category, urls: Partial<Record<Category, string>>, baseUrl: string | null): string | null {
   const configured = urls[category];

@@ -1,7 +1,7 @@
 // Typed reads of OTLP attribute values. Emitters disagree on types (LiteLLM stringifies
 // booleans as "True"/"False", protobuf JSON renders int64 as strings, int64 may arrive as
 // bigint), so every reader accepts the plausible spellings and returns null otherwise.
-import type { AttributeValue, Attributes } from '../../agent/model/otlp.ts';
+import type { AttributeValue, Attributes } from '../../agent/core/model/otlp.ts';
 
 /** A non-empty string; LiteLLM writes Python None as "", so "" counts as absent. */
 export function readString(value: AttributeValue | undefined): string | null {

@@ -2,8 +2,8 @@
 // `gen_ai.client.inference.operation.details`, v1.26–1.27 `gen_ai.content.*`) becomes a
 // ContentEvent keyed by the record's trace and span ids; trace_assembler joins it to its call.
 // The event name travels in LogRecord.event_name or, from older SDKs, the `event.name` attribute.
-import type { ContentEvent, Message } from '../../agent/model/llm-call.ts';
-import type { AttributeValue, OtlpLogRecord, OtlpSpan } from '../../agent/model/otlp.ts';
+import type { ContentEvent, Message } from '../../agent/core/model/llm-call.ts';
+import type { AttributeValue, OtlpLogRecord, OtlpSpan } from '../../agent/core/model/otlp.ts';
 import { isObject, readStructured, readString } from './attribute-readers.ts';
 import type { NormalizeSettings } from './config.ts';
 import { firstSystemPrompt, systemText, toMessage, toMessages } from './messages.ts';

@@ -2,8 +2,8 @@
 // OpenInference `llm.cost.*`; the total falls back to `hidden_params.response_cost`
 // (v1 has no plain response_cost attribute). Every cost attribute lands in `breakdown`
 // (collected by prefixed-attributes.ts).
-import type { Cost } from '../../agent/model/llm-call.ts';
-import type { Attributes } from '../../agent/model/otlp.ts';
+import type { Cost } from '../../agent/core/model/llm-call.ts';
+import type { Attributes } from '../../agent/core/model/otlp.ts';
 import { firstNumber, readNumber } from './attribute-readers.ts';
 import type { HiddenParams } from './litellm.ts';
 

@@ -2,8 +2,8 @@
 // the gateway-reported provider, exception events, and LiteLLM's retry count from the message.
 // Interpreting them (an Anthropic 529 reported as 500 with `overloaded_error`) is the
 // classifier's job, so nothing here rewrites a status.
-import type { ErrorInfo, ExceptionInfo, RetryInfo } from '../../agent/model/llm-call.ts';
-import { StatusCode, type Attributes, type OtlpSpan } from '../../agent/model/otlp.ts';
+import type { ErrorInfo, ExceptionInfo, RetryInfo } from '../../agent/core/model/llm-call.ts';
+import { StatusCode, type Attributes, type OtlpSpan } from '../../agent/core/model/otlp.ts';
 import { firstString, readNumber, readString } from './attribute-readers.ts';
 import { nanosToMs } from './span-basics.ts';
 

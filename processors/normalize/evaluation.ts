@@ -1,7 +1,7 @@
 // Quality scores carried on an LLM span: OTel `gen_ai.evaluation.name` + `.score.value` (on the
 // span or as `gen_ai.evaluation.result` events), any other numeric `gen_ai.evaluation.*`, and the
 // plain score keys some evaluators write.
-import type { Attributes, OtlpSpanEvent } from '../../agent/model/otlp.ts';
+import type { Attributes, OtlpSpanEvent } from '../../agent/core/model/otlp.ts';
 import { readNumber, readString } from './attribute-readers.ts';
 
 const PLAIN_KEYS = ['hallucination_score', 'faithfulness', 'faithfulness_score', 'relevance_score', 'groundedness'] as const;

@@ -1,7 +1,7 @@
 // OTel GenAI retrieval documents: `gen_ai.retrieval.documents`, a list of objects with at least
 // `id` and `score` (structured, or a JSON string on spans). A document's timestamp is read from
 // the same keys as OpenInference metadata, on the object itself or under its `metadata`.
-import type { Attributes } from '../../agent/model/otlp.ts';
+import type { Attributes } from '../../agent/core/model/otlp.ts';
 import { isObject, readNumber, readString, readStructured, toText, truncate } from './attribute-readers.ts';
 import { documentTimestamp, type Document } from './openinference.ts';
 

@@ -2,10 +2,10 @@
 // engines, OTel GenAI ≤1.36 and ≥1.37, OpenInference, OpenLLMetry) into the shared model. Expects
 // a receiver upstream; emits LlmCall/Retrieval/Embedding/Guardrail/Ingestion/GatewayRequest items
 // on `calls` and ContentEvents on `content`. Non-GenAI spans and records are passed over.
-import { defineProcessor } from '../../agent/component.ts';
-import { createBatch } from '../../agent/model/batch.ts';
-import type { ContentEvent, TelemetryItem } from '../../agent/model/llm-call.ts';
-import type { OtlpSpan } from '../../agent/model/otlp.ts';
+import { defineProcessor } from '../../agent/core/component.ts';
+import { createBatch } from '../../agent/core/model/batch.ts';
+import type { ContentEvent, TelemetryItem } from '../../agent/core/model/llm-call.ts';
+import type { OtlpSpan } from '../../agent/core/model/otlp.ts';
 import { NormalizeConfig, toSettings, type NormalizeSettings } from './config.ts';
 import { RAW_REQUEST_SPAN_NAME, readContentEvent, readRawRequestEvent } from './content-events.ts';
 import { readLlmCall } from './llm-span.ts';

@@ -1,8 +1,8 @@
 // Messages flattened into indexed attributes: OpenLLMetry's `gen_ai.prompt.N.role/content` and
 // `gen_ai.completion.N.*`, and OpenInference's `llm.input_messages.N.message.*`. Each index is
 // looked up directly (no scan of the attribute keys); reading stops at the first missing index.
-import type { Message } from '../../agent/model/llm-call.ts';
-import type { Attributes } from '../../agent/model/otlp.ts';
+import type { Message } from '../../agent/core/model/llm-call.ts';
+import type { Attributes } from '../../agent/core/model/otlp.ts';
 import { readString, toText, truncate } from './attribute-readers.ts';
 
 type MessagePart = Message['parts'][number];

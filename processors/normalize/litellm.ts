@@ -2,7 +2,7 @@
 // model_id, api_base, response_cost, additional_headers, usage_object) and
 // `metadata.usage_object` (a Python repr dict: the only v1 place for reasoning and cached
 // tokens). Both are parsed only when a field needs them.
-import type { AttributeValue, Attributes } from '../../agent/model/otlp.ts';
+import type { AttributeValue, Attributes } from '../../agent/core/model/otlp.ts';
 import { isObject, readCount, readObject } from './attribute-readers.ts';
 import { parsePythonLiteral } from './python-literal.ts';
 

@@ -1,8 +1,8 @@
 // Reads one LLM span, in any vocabulary, into an LlmCall. Keys are looked up directly, first
 // key present wins (reference §2.4); JSON-string attributes (hidden_params, messages,
 // invocation parameters) and LiteLLM's Python-repr usage_object are parsed only when needed.
-import type { LlmCall, Operation } from '../../agent/model/llm-call.ts';
-import type { AttributeValue, OtlpSpan } from '../../agent/model/otlp.ts';
+import type { LlmCall, Operation } from '../../agent/core/model/llm-call.ts';
+import type { AttributeValue, OtlpSpan } from '../../agent/core/model/otlp.ts';
 import { firstNumber, firstString, isObject, readBoolean, readNumber, readString, readStructured } from './attribute-readers.ts';
 import type { NormalizeSettings } from './config.ts';
 import { readCost } from './cost.ts';

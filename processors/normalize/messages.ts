@@ -2,8 +2,8 @@
 // shape ({role, parts:[{type, content|arguments|result}], finish_reason}), the older
 // OpenAI-style shape ({role, content, tool_calls}) used by ≤1.36 events and legacy attributes,
 // and plain text. Every text is truncated to the configured limit.
-import type { Message } from '../../agent/model/llm-call.ts';
-import type { AttributeValue } from '../../agent/model/otlp.ts';
+import type { Message } from '../../agent/core/model/llm-call.ts';
+import type { AttributeValue } from '../../agent/core/model/otlp.ts';
 import { isObject, readString, toText, truncate } from './attribute-readers.ts';
 
 type MessagePart = Message['parts'][number];

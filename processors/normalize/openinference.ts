@@ -1,6 +1,6 @@
 // OpenInference-only sources: `llm.invocation_parameters` (JSON), flattened retrieval
 // documents `retrieval.documents.N.document.*` and embeddings `embedding.embeddings.N.*`.
-import type { AttributeValue, Attributes } from '../../agent/model/otlp.ts';
+import type { AttributeValue, Attributes } from '../../agent/core/model/otlp.ts';
 import { isObject, readNumber, readObject, readString, readStructured, truncate } from './attribute-readers.ts';
 
 export function readInvocationParameters(attrs: Attributes): Record<string, AttributeValue> | null {

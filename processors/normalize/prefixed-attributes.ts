@@ -1,7 +1,7 @@
 // The only attributes read by scanning keys rather than looking them up: open-ended families
 // (`gen_ai.cost.*`, `litellm.cost.*`, `llm.cost.*`, `gen_ai.evaluation.*`). One pass over the
 // keys, with a one-char test before any startsWith, because it runs on every LLM span.
-import type { Attributes } from '../../agent/model/otlp.ts';
+import type { Attributes } from '../../agent/core/model/otlp.ts';
 import { readNumber } from './attribute-readers.ts';
 
 export interface PrefixedNumbers {

@@ -1,7 +1,7 @@
 // Provider names: first key present wins (reference §2.4), then lower-case and alias-map to
 // the OTel gen_ai.provider.name values, so LiteLLM's raw strings (`vertex_ai`, `bedrock`),
 // old semconv values (`az.ai.openai`) and Traceloop's (`OpenAI`) all count as one provider.
-import type { Attributes } from '../../agent/model/otlp.ts';
+import type { Attributes } from '../../agent/core/model/otlp.ts';
 import { readString } from './attribute-readers.ts';
 
 const PROVIDER_KEYS = [

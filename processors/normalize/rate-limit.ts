@@ -2,8 +2,8 @@
 // reference §3.2): four parsed ints `x_ratelimit_*`, plus, on newer versions, every provider
 // header as `llm_provider-<name>` (OpenAI `x-ratelimit-*`, `retry-after`, Anthropic
 // `anthropic-ratelimit-*`). Values are recorded as sent; interpretation is the classifier's.
-import type { RateLimit } from '../../agent/model/llm-call.ts';
-import type { AttributeValue } from '../../agent/model/otlp.ts';
+import type { RateLimit } from '../../agent/core/model/llm-call.ts';
+import type { AttributeValue } from '../../agent/core/model/otlp.ts';
 import { isObject, readNumber, readString } from './attribute-readers.ts';
 
 const PROVIDER_PREFIX = 'llm_provider-';

@@ -2,7 +2,7 @@
 // direct attribute lookups, so the many non-GenAI spans (postgres, redis, auth, HTTP) cost
 // almost nothing. The LLM span is found by its attributes, never its name: LiteLLM puts them on
 // `litellm_request`, on the proxy SERVER span (v1-2025), on `chat <model>` (v2) or a custom name.
-import { SpanKind, type Attributes, type OtlpSpan } from '../../agent/model/otlp.ts';
+import { SpanKind, type Attributes, type OtlpSpan } from '../../agent/core/model/otlp.ts';
 import { readString } from './attribute-readers.ts';
 import type { Vocabulary } from './span-basics.ts';
 

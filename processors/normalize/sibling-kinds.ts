@@ -5,8 +5,8 @@
 // `faultline.ingestion.data_source` → `gen_ai.data_source.id`; counts from
 // `faultline.ingestion.documents_processed` / `.documents_failed` (the same names under
 // `ingestion.*` are accepted).
-import type { EmbeddingCall, GatewayRequest, GuardrailCall, IngestionRun, RetrievalCall } from '../../agent/model/llm-call.ts';
-import type { AttributeValue, OtlpSpan } from '../../agent/model/otlp.ts';
+import type { EmbeddingCall, GatewayRequest, GuardrailCall, IngestionRun, RetrievalCall } from '../../agent/core/model/llm-call.ts';
+import type { AttributeValue, OtlpSpan } from '../../agent/core/model/otlp.ts';
 import { firstCount, firstString, isObject, readCount, readString, readStructured, truncate } from './attribute-readers.ts';
 import type { NormalizeSettings } from './config.ts';
 import { readFailure, type Failure } from './error-info.ts';

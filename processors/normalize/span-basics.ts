@@ -1,8 +1,8 @@
 // The fields every normalized item shares: where it came from, the resource it ran on, its
 // times, and who made the request (LiteLLM metadata.*, v2 baggage `litellm.*`, OpenInference,
 // OTel). LiteLLM writes Python None as "", so empty strings read as null throughout.
-import type { Identity, ResourceInfo, SourceRef, Timing } from '../../agent/model/llm-call.ts';
-import type { Attributes, OtlpResource, OtlpSpan } from '../../agent/model/otlp.ts';
+import type { Identity, ResourceInfo, SourceRef, Timing } from '../../agent/core/model/llm-call.ts';
+import type { Attributes, OtlpResource, OtlpSpan } from '../../agent/core/model/otlp.ts';
 import { firstString, readStringArray } from './attribute-readers.ts';
 
 export type Vocabulary = SourceRef['vocabulary'];

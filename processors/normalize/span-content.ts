@@ -3,8 +3,8 @@
 // structured), OpenLLMetry indexed `gen_ai.prompt.N.*`, OpenInference `llm.*_messages.N.*` or
 // `input.value`/`output.value`, and v1.26–1.27 span events `gen_ai.content.prompt/completion`.
 // null when the span carries no content, so "capture off" and "empty prompt" stay distinct.
-import type { Content, Message } from '../../agent/model/llm-call.ts';
-import type { AttributeValue, Attributes, OtlpSpan, OtlpSpanEvent } from '../../agent/model/otlp.ts';
+import type { Content, Message } from '../../agent/core/model/llm-call.ts';
+import type { AttributeValue, Attributes, OtlpSpan, OtlpSpanEvent } from '../../agent/core/model/otlp.ts';
 import { isObject, readString, readStructured, truncate } from './attribute-readers.ts';
 import { readOpenInferenceMessages, readOpenLlmetryMessages } from './indexed-messages.ts';
 import { assistantText, firstSystemPrompt, systemText, textMessage, toMessages } from './messages.ts';

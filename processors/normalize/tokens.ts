@@ -1,7 +1,7 @@
 // Token counts across vocabularies, first key present wins (reference §1.8 renames table).
 // LiteLLM's usage_object is parsed only when an attribute left a count unknown.
-import type { Tokens } from '../../agent/model/llm-call.ts';
-import type { Attributes } from '../../agent/model/otlp.ts';
+import type { Tokens } from '../../agent/core/model/llm-call.ts';
+import type { Attributes } from '../../agent/core/model/otlp.ts';
 import { firstCount } from './attribute-readers.ts';
 import { readUsageObject, type HiddenParams } from './litellm.ts';
 

@@ -2,7 +2,7 @@
 // processors can tell a failed attempt that the gateway recovered from (retry or fallback) from
 // a failure the client saw. Only calls under a gateway span, or sharing a LiteLLM call id, are
 // attempts; sibling calls of an application span are separate requests and are left alone.
-import type { LlmCall, TelemetryItem } from '../../agent/model/llm-call.ts';
+import type { LlmCall, TelemetryItem } from '../../agent/core/model/llm-call.ts';
 
 export function markAttempts(items: TelemetryItem[]): TelemetryItem[] {
   const gateways = new Map<string, TelemetryItem>();

@@ -2,9 +2,9 @@
 // processors see an LLM attempt together with its sibling attempts and gateway parent. Expects
 // normalize upstream; emits each trace's items together, content events joined to their calls
 // and attempts marked. Other lanes pass straight through.
-import { defineProcessor } from '../../agent/component.ts';
-import { createBatch, type Batch } from '../../agent/model/batch.ts';
-import type { ContentEvent, TelemetryItem } from '../../agent/model/llm-call.ts';
+import { defineProcessor } from '../../agent/core/component.ts';
+import { createBatch, type Batch } from '../../agent/core/model/batch.ts';
+import type { ContentEvent, TelemetryItem } from '../../agent/core/model/llm-call.ts';
 import { markAttempts } from './attempts.ts';
 import { TraceAssemblerConfig } from './config.ts';
 import { joinContent } from './join-content.ts';

@@ -1,6 +1,6 @@
 // Joins GenAI content that arrived as log records (ContentEvents) to the call they describe,
 // matched by span id. Content already on the span wins; events only fill what is missing.
-import type { ContentEvent, LlmCall, Message, TelemetryItem } from '../../agent/model/llm-call.ts';
+import type { ContentEvent, LlmCall, Message, TelemetryItem } from '../../agent/core/model/llm-call.ts';
 
 export function joinContent(items: TelemetryItem[], events: ContentEvent[]): { items: TelemetryItem[]; unjoined: ContentEvent[] } {
   if (events.length === 0) return { items, unjoined: [] };

@@ -1,6 +1,6 @@
 // Holds items per trace until the trace has been quiet for wait_ms of clock time. Memory is
 // bounded by trace count and items per trace; going over releases early, never drops.
-import type { ContentEvent, TelemetryItem } from '../../agent/model/llm-call.ts';
+import type { ContentEvent, TelemetryItem } from '../../agent/core/model/llm-call.ts';
 
 interface HeldTrace {
   items: TelemetryItem[];

@@ -3,9 +3,9 @@
 // ending in an exporter that only counts. Talks to the parent over IPC.
 import pino from 'pino';
 import { z } from 'zod';
-import { createLiveTime } from '../../agent/clock.ts';
-import { defineExporter } from '../../agent/component.ts';
-import { buildPipelines } from '../../agent/pipeline/build.ts';
+import { createLiveTime } from '../../agent/core/clock.ts';
+import { defineExporter } from '../../agent/core/component.ts';
+import { buildPipelines } from '../../agent/core/pipeline/build.ts';
 import { registry } from '../../agent/registry.ts';
 import type { OtlpReceiver } from '../../agent/receivers/otlp/index.ts';
 import { parseConfig } from '../../config/load.ts';

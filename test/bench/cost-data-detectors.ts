@@ -2,7 +2,7 @@
 // detectors processor runs inline), on realistic items: LLM calls with captured prompts across
 // 200 teams/routes with budgets configured, retrievals of 5 scored and dated documents, and
 // 1536-dimension embeddings. It measures and prints; it does not assert.
-import type { EmbeddingCall, LlmCall, RetrievalCall } from '../../agent/model/llm-call.ts';
+import type { EmbeddingCall, LlmCall, RetrievalCall } from '../../agent/core/model/llm-call.ts';
 import { CostConfig } from '../../processors/detectors/cost/config.ts';
 import { createCostDetectors } from '../../processors/detectors/cost/detect-cost.ts';
 import { DataConfig } from '../../processors/detectors/data/config.ts';

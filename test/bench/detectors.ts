@@ -3,10 +3,10 @@
 // throughput of normalize → detectors → classifier with every detector on. Prints figures and the
 // targets of issue 5 (inline p99 ≤ 1 ms per call, ≥ 20k spans/s on one core); it never asserts.
 import { MeterProvider, MetricReader, type DataPoint } from '@opentelemetry/sdk-metrics';
-import type { Processor } from '../../agent/component.ts';
-import { createBatch, type Batch } from '../../agent/model/batch.ts';
-import type { LlmCall } from '../../agent/model/llm-call.ts';
-import type { OtlpSpan } from '../../agent/model/otlp.ts';
+import type { Processor } from '../../agent/core/component.ts';
+import { createBatch, type Batch } from '../../agent/core/model/batch.ts';
+import type { LlmCall } from '../../agent/core/model/llm-call.ts';
+import type { OtlpSpan } from '../../agent/core/model/otlp.ts';
 import classifier from '../../processors/classifier/index.ts';
 import { DetectorsConfig, toSettings } from '../../processors/detectors/config.ts';
 import { detectItem } from '../../processors/detectors/detect.ts';
@@ -18,7 +18,7 @@ import { buildGroundingContext, screenFacts } from '../../processors/detectors/q
 import { checkJsonFormat } from '../../processors/detectors/quality/json-format.ts';
 import { compareLanguages } from '../../processors/detectors/quality/language.ts';
 import { findRefusal } from '../../processors/detectors/quality/refusal.ts';
-import { checkInputTokens } from '../../processors/detectors/quality/token-estimate.ts';
+import { checkInputTokens } from '../../processors/detectors/quality/input-token-check.ts';
 import { detectSecurity } from '../../processors/detectors/security/detect-security.ts';
 import normalize from '../../processors/normalize/index.ts';
 import { makeProcessorContext } from '../support/component-context.ts';

@@ -5,11 +5,11 @@
 // It measures; it does not assert (speed never gates the test suite).
 import { existsSync } from 'node:fs';
 import { loadConfigFile } from '../../config/load.ts';
-import { defaultOfflineConfig, runOffline } from '../../agent/pipeline/offline.ts';
+import { defaultOfflineConfig, runOffline } from '../../agent/tools/offline.ts';
 import { registry } from '../../agent/registry.ts';
-import { generate } from '../../agent/simulate/generate.ts';
-import { loadBuiltInScenario } from '../../agent/simulate/load-scenario.ts';
-import { renderSpans } from '../../agent/simulate/render.ts';
+import { generate } from '../../agent/tools/simulate/generate.ts';
+import { loadBuiltInScenario } from '../../agent/tools/simulate/load-scenario.ts';
+import { renderSpans } from '../../agent/tools/simulate/render.ts';
 
 const SECONDS = Number(process.env.BENCH_SIM_SECONDS ?? 600);
 const RATE = Number(process.env.BENCH_SIM_RATE ?? 20);

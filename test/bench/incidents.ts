@@ -3,11 +3,11 @@
 // measures, it does not assert.
 import pino from 'pino';
 import { createNoopMeter } from '@opentelemetry/api';
-import { createBackpressure } from '../../agent/backpressure.ts';
-import { createManualTime } from '../../agent/clock.ts';
-import { createHealth } from '../../agent/health.ts';
-import { createBatch } from '../../agent/model/batch.ts';
-import type { FailureEvent } from '../../agent/model/failure-event.ts';
+import { createBackpressure } from '../../agent/core/backpressure.ts';
+import { createManualTime } from '../../agent/core/clock.ts';
+import { createHealth } from '../../agent/core/health.ts';
+import { createBatch } from '../../agent/core/model/batch.ts';
+import type { FailureEvent } from '../../agent/core/model/failure-event.ts';
 import incidents from '../../processors/incidents/index.ts';
 import { failureEvent } from '../support/failure-event-builder.ts';
 

@@ -4,8 +4,8 @@
 // bench machine is shared. Targets: ≤ 20 µs CPU per call recorded (50,000 calls/s on one core,
 // 5× the receive path's 10k spans/s latency load), a scrape of this many series under 100 ms CPU.
 import pino from 'pino';
-import { createBatch } from '../../agent/model/batch.ts';
-import type { LlmCall } from '../../agent/model/llm-call.ts';
+import { createBatch } from '../../agent/core/model/batch.ts';
+import type { LlmCall } from '../../agent/core/model/llm-call.ts';
 import { createMetricsEndpoint } from '../../agent/telemetry/metrics-endpoint.ts';
 import prometheus from '../../exporters/prometheus/index.ts';
 import { PrometheusExporterConfig } from '../../exporters/prometheus/config.ts';

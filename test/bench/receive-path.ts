@@ -4,8 +4,8 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { request, Agent } from 'node:http';
 import { fileURLToPath } from 'node:url';
-import { decodeTracesJson } from '../../agent/otlp/decode-json.ts';
-import { decodeTracesProtobuf } from '../../agent/otlp/decode-traces-protobuf.ts';
+import { decodeTracesJson } from '../../agent/receivers/otlp-wire/decode-json.ts';
+import { decodeTracesProtobuf } from '../../agent/receivers/otlp-wire/decode-traces-protobuf.ts';
 import { genAiTraceRequest } from '../support/otlp-fixtures.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);

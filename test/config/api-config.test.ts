@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../agent/errors.ts';
+import { ConfigError } from '../../config/errors.ts';
 import { parseConfig } from '../../config/load.ts';
 import ndjson from '../../exporters/ndjson/index.ts';
 import { runCli } from '../support/cli.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../agent/errors.ts';
+import { ConfigError } from '../../config/errors.ts';
 import { parseConfig } from '../../config/load.ts';
 import ndjson from '../../exporters/ndjson/index.ts';
 import traceAssembler from '../../processors/trace-assembler/index.ts';

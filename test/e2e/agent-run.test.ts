@@ -10,7 +10,7 @@ import { OTLPTraceExporter as JsonExporter } from '@opentelemetry/exporter-trace
 import { OTLPTraceExporter as ProtoExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import type { SpanExporter } from '@opentelemetry/sdk-trace';
 import { afterEach, describe, expect, it } from 'vitest';
-import { TelemetryItem } from '../../agent/model/llm-call.ts';
+import { TelemetryItem } from '../../agent/core/model/llm-call.ts';
 import { testDatabaseUrl } from '../support/database.ts';
 import { makeGenAiSpans } from '../support/otlp-fixtures.ts';
 

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import pino from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { openSpillBuffer } from '../../agent/spill/index.ts';
+import { openSpillBuffer } from '../../agent/delivery/spill/index.ts';
 import { encodeItem } from '../../exporters/postgres/export-item.ts';
 import { startAgentProcess, type AgentProcess } from '../support/agent-process.ts';
 import { createOwnDatabase } from '../support/database.ts';

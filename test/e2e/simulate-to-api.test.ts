@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FailureEvent } from '../../agent/model/failure-event.ts';
+import { FailureEvent } from '../../agent/core/model/failure-event.ts';
 import { startAgentProcess, type AgentProcess } from '../support/agent-process.ts';
 import { runCli } from '../support/cli.ts';
 import { createOwnDatabase } from '../support/database.ts';

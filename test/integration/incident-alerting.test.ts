@@ -3,14 +3,14 @@
 // stream of FailureEvents on event time, with local HTTP receivers standing in for the services.
 import { afterEach, describe, expect, it } from 'vitest';
 import pino from 'pino';
-import { createManualTime } from '../../agent/clock.ts';
-import { createBatch } from '../../agent/model/batch.ts';
-import type { FailureEvent } from '../../agent/model/failure-event.ts';
-import { buildPipelines, type AgentPipelines } from '../../agent/pipeline/build.ts';
+import { createManualTime } from '../../agent/core/clock.ts';
+import { createBatch } from '../../agent/core/model/batch.ts';
+import type { FailureEvent } from '../../agent/core/model/failure-event.ts';
+import { buildPipelines, type AgentPipelines } from '../../agent/core/pipeline/build.ts';
 import { registry } from '../../agent/registry.ts';
 import { parseConfig } from '../../config/load.ts';
 import { z } from 'zod';
-import { defineExporter } from '../../agent/component.ts';
+import { defineExporter } from '../../agent/core/component.ts';
 import type { Database } from '../../agent/store/database.ts';
 import { withTestSchema } from '../support/database.ts';
 import { writeIncidentUpdates } from '../support/incident-writer.ts';
@@ -49,9 +49,7 @@ interface AgentOptions {
   startMs?: number;
 }
 
-async function agent(
-  options: AgentOptions = {},
-): Promise<{
+async function agent(options: AgentOptions = {}): Promise<{
   r: Receivers;
   pipelines: AgentPipelines;
   replay(events: FailureEvent[], batchSize: number): Promise<void>;

@@ -6,9 +6,9 @@
 // dead-lettered, and each receiver got the page and the resolve.
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createManualTime } from '../../agent/clock.ts';
-import { createBatch } from '../../agent/model/batch.ts';
-import { buildPipelines } from '../../agent/pipeline/build.ts';
+import { createManualTime } from '../../agent/core/clock.ts';
+import { createBatch } from '../../agent/core/model/batch.ts';
+import { buildPipelines } from '../../agent/core/pipeline/build.ts';
 import { registry } from '../../agent/registry.ts';
 import { createDatabase, type Database } from '../../agent/store/database.ts';
 import { parseConfig } from '../../config/load.ts';

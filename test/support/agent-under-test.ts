@@ -1,8 +1,8 @@
 // The agent wired as `faultline run` wires it (telemetry first, its meter into the pipelines,
 // pipeline and receiver counters observed), in process, with every listener on a free port.
 import pino from 'pino';
-import { createLiveTime } from '../../agent/clock.ts';
-import { buildPipelines, type AgentPipelines } from '../../agent/pipeline/build.ts';
+import { createLiveTime } from '../../agent/core/clock.ts';
+import { buildPipelines, type AgentPipelines } from '../../agent/core/pipeline/build.ts';
 import { registry } from '../../agent/registry.ts';
 import type { OtlpReceiver } from '../../agent/receivers/otlp/index.ts';
 import type { Database } from '../../agent/store/database.ts';

@@ -1,9 +1,9 @@
 // A real in-memory consumer for receiver tests (the Collector's consumertest.TracesSink): it
 // records every batch it accepts, and can be told to refuse or fail, or to hold batches until
 // released, the way a pipeline under pressure does.
-import type { Consumer } from '../../agent/component.ts';
-import type { Batch } from '../../agent/model/batch.ts';
-import type { OtlpLogRecord, OtlpSpan } from '../../agent/model/otlp.ts';
+import type { Consumer } from '../../agent/core/component.ts';
+import type { Batch } from '../../agent/core/model/batch.ts';
+import type { OtlpLogRecord, OtlpSpan } from '../../agent/core/model/otlp.ts';
 
 export interface BatchSink {
   /** Pass as `ctx.next`. */

@@ -2,9 +2,9 @@
 // at 0, a scheduler that never fires, no database, a no-op meter, and an emit that drops batches.
 import { createNoopMeter } from '@opentelemetry/api';
 import pino from 'pino';
-import { createBackpressure } from '../../agent/backpressure.ts';
-import type { ComponentContext, ProcessorContext } from '../../agent/component.ts';
-import { createHealth } from '../../agent/health.ts';
+import { createBackpressure } from '../../agent/core/backpressure.ts';
+import type { ComponentContext, ProcessorContext } from '../../agent/core/component.ts';
+import { createHealth } from '../../agent/core/health.ts';
 
 /** The agent services a component context carries, with nothing behind them. */
 export function makeServices(): Pick<ComponentContext, 'database' | 'meter' | 'backpressure' | 'health'> {

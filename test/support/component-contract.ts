@@ -1,9 +1,9 @@
 // The checks every registered component must pass (house style B8), run for each registry entry.
 import pino from 'pino';
 import { expect, it } from 'vitest';
-import { createManualTime } from '../../agent/clock.ts';
-import type { ComponentFactory } from '../../agent/component.ts';
-import { createBatch } from '../../agent/model/batch.ts';
+import { createManualTime } from '../../agent/core/clock.ts';
+import type { ComponentFactory } from '../../agent/core/component.ts';
+import { createBatch } from '../../agent/core/model/batch.ts';
 import { configFields } from '../../agent/config-reference.ts';
 import { e1Success, e2RateLimited } from '../fixtures/spans/litellm-v1.ts';
 import { llmCall } from './llm-call-builder.ts';

@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { MeterProvider, MetricReader, type MetricData } from '@opentelemetry/sdk-metrics';
 import pino from 'pino';
-import { createManualTime, type ManualTime } from '../../agent/clock.ts';
-import type { ExporterFactory, Exporter } from '../../agent/component.ts';
+import { createManualTime, type ManualTime } from '../../agent/core/clock.ts';
+import type { ExporterFactory, Exporter } from '../../agent/core/component.ts';
 import type { Database } from '../../agent/store/database.ts';
 import { makeServices } from './component-context.ts';
 

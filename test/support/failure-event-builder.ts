@@ -1,8 +1,8 @@
 // Valid FailureEvents for tests of what consumes them (store, API, incidents, alerting). One per
 // category with plausible fields; override anything. Ids are derived from `n` so they are distinct
 // and deterministic.
-import { createFailureEvent, failureIdForSpan, type FailureEvent } from '../../agent/model/failure-event.ts';
-import type { Category } from '../../agent/model/taxonomy.ts';
+import { createFailureEvent, failureIdForSpan, type FailureEvent } from '../../agent/core/model/failure-event.ts';
+import type { Category } from '../../agent/core/model/taxonomy.ts';
 
 const hex = (n: number, width: number) => n.toString(16).padStart(width, '0').slice(-width);
 

@@ -6,7 +6,7 @@ import { mkdtemp, readdir, rm, chmod } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { createLogger } from '../../agent/logger.ts';
+import { createLogger } from '../../agent/core/logger.ts';
 import { startEmbeddedPostgres } from '../../agent/store/embedded-postgres.ts';
 import { clearLeftoverServer } from '../../agent/store/leftover-server.ts';
 

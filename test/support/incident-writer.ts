@@ -2,7 +2,7 @@
 // path (writeItems: upsert keeping the highest revision, transitions and members once), for tests
 // that drive the incidents processor directly rather than through a whole pipeline.
 import type { Database } from '../../agent/store/database.ts';
-import type { IncidentUpdate } from '../../agent/model/incident.ts';
+import type { IncidentUpdate } from '../../agent/core/model/incident.ts';
 import { PostgresExporterConfig } from '../../exporters/postgres/config.ts';
 import { writeItems } from '../../exporters/postgres/write-items.ts';
 

@@ -2,12 +2,12 @@
 // batches, advance event time (timers fire on the way), and read every IncidentUpdate emitted,
 // whether returned by process() or emitted by a timer.
 import pino from 'pino';
-import { createManualTime, type ManualTime } from '../../agent/clock.ts';
-import type { Processor } from '../../agent/component.ts';
+import { createManualTime, type ManualTime } from '../../agent/core/clock.ts';
+import type { Processor } from '../../agent/core/component.ts';
 import type { Database } from '../../agent/store/database.ts';
-import { createBatch } from '../../agent/model/batch.ts';
-import type { FailureEvent } from '../../agent/model/failure-event.ts';
-import type { IncidentUpdate } from '../../agent/model/incident.ts';
+import { createBatch } from '../../agent/core/model/batch.ts';
+import type { FailureEvent } from '../../agent/core/model/failure-event.ts';
+import type { IncidentUpdate } from '../../agent/core/model/incident.ts';
 import incidents from '../../processors/incidents/index.ts';
 import { makeServices } from './component-context.ts';
 

@@ -1,5 +1,5 @@
 // Builds valid normalized items for processors that sit after normalize.
-import type { GatewayRequest, LlmCall } from '../../agent/model/llm-call.ts';
+import type { GatewayRequest, LlmCall } from '../../agent/core/model/llm-call.ts';
 
 const base = (traceId: string, spanId: string, parentSpanId: string, startMs: number, endMs: number, kind: number) => ({
   source: {

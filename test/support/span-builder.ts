@@ -9,8 +9,8 @@ import type {
   OtlpScope,
   OtlpSpan,
   OtlpSpanEvent,
-} from '../../agent/model/otlp.ts';
-import { SpanKind, StatusCode } from '../../agent/model/otlp.ts';
+} from '../../agent/core/model/otlp.ts';
+import { SpanKind, StatusCode } from '../../agent/core/model/otlp.ts';
 
 export interface EventInput {
   name: string;

@@ -2,8 +2,8 @@
 // in-memory fakes, not mocks): a receiver that hands its consumer to the test, an exporter that
 // records batches and can be told to fail or hang, a processor that tags what passes.
 import { z } from 'zod';
-import { defineExporter, defineProcessor, defineReceiver, type Consumer } from '../../agent/component.ts';
-import { createBatch, type Batch } from '../../agent/model/batch.ts';
+import { defineExporter, defineProcessor, defineReceiver, type Consumer } from '../../agent/core/component.ts';
+import { createBatch, type Batch } from '../../agent/core/model/batch.ts';
 
 export function createTestComponents() {
   const consumers = new Map<string, Consumer>();

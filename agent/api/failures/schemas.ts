@@ -1,8 +1,8 @@
 // Request and response shapes of /api/v1/failures, in zod: the handlers parse with them and the
 // OpenAPI document is generated from them.
 import { z } from 'zod';
-import { FailureEvent } from '../../model/failure-event.ts';
-import { Category, SUBTYPES, Severity } from '../../model/taxonomy.ts';
+import { FailureEvent } from '../../core/model/failure-event.ts';
+import { Category, SUBTYPES, Severity } from '../../core/model/taxonomy.ts';
 import type { NamedSchema } from '../openapi.ts';
 import { cursorParameter } from '../cursor.ts';
 import { pageLimit, rfc3339 } from '../request-parameters.ts';

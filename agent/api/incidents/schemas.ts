@@ -1,9 +1,9 @@
 // Request and response shapes of /api/v1/incidents, in zod: the handlers parse with them and the
 // OpenAPI document is generated from them.
 import { z } from 'zod';
-import { FailureEvent } from '../../model/failure-event.ts';
-import { Incident, IncidentState, IncidentTransition } from '../../model/incident.ts';
-import { Category, Severity } from '../../model/taxonomy.ts';
+import { FailureEvent } from '../../core/model/failure-event.ts';
+import { Incident, IncidentState, IncidentTransition } from '../../core/model/incident.ts';
+import { Category, Severity } from '../../core/model/taxonomy.ts';
 import { cursorParameter } from '../cursor.ts';
 import type { NamedSchema } from '../openapi.ts';
 import { pageLimit, rfc3339 } from '../request-parameters.ts';

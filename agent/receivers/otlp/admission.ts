@@ -1,7 +1,7 @@
 // Memory high-water check done before a request body is read: while the V8 heap is above the
 // configured mark the receiver refuses (retryable) instead of decoding more data into it, like
 // the Collector's memory_limiter refusing at its soft limit.
-import { RefusedError } from '../../errors.ts';
+import { RefusedError } from '../../core/errors.ts';
 
 /** Heap usage is sampled at most this often; process.memoryUsage() is too costly per request. */
 const SAMPLE_INTERVAL_MS = 100;

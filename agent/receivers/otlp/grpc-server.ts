@@ -3,14 +3,14 @@
 // requestDeserialize into INTERNAL with a generic text, but a bad request must get
 // INVALID_ARGUMENT naming the problem. grpc-js itself handles gzip and the size limit.
 import * as grpc from '@grpc/grpc-js';
-import type { DecodedLogs, DecodedTraces } from '../../model/otlp.ts';
-import { decodeLogsProtobuf } from '../../otlp/decode-logs-protobuf.ts';
-import { decodeTracesProtobuf } from '../../otlp/decode-traces-protobuf.ts';
+import type { DecodedLogs, DecodedTraces } from '../../core/model/otlp.ts';
+import { decodeLogsProtobuf } from '../otlp-wire/decode-logs-protobuf.ts';
+import { decodeTracesProtobuf } from '../otlp-wire/decode-traces-protobuf.ts';
 import type { Admission } from './admission.ts';
 import type { GrpcProtocolConfig } from './config.ts';
 import { listenError, parseEndpoint, type BoundAddress } from './endpoint.ts';
 import type { Ingest } from './ingest.ts';
-import { encodeExportResponseProtobuf } from '../../otlp/encode-response.ts';
+import { encodeExportResponseProtobuf } from '../otlp-wire/encode-response.ts';
 import { encodeStatusWithRetryInfo } from './retry-info.ts';
 
 /** What a handler answers on success; serialized to Export{Trace,Logs}ServiceResponse. */

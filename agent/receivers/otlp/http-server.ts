@@ -4,17 +4,17 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
-import type { DecodedLogs, DecodedTraces } from '../../model/otlp.ts';
-import { decodeLogsJson, decodeTracesJson } from '../../otlp/decode-json.ts';
-import { decodeLogsProtobuf } from '../../otlp/decode-logs-protobuf.ts';
-import { decodeTracesProtobuf } from '../../otlp/decode-traces-protobuf.ts';
+import type { DecodedLogs, DecodedTraces } from '../../core/model/otlp.ts';
+import { decodeLogsJson, decodeTracesJson } from '../otlp-wire/decode-json.ts';
+import { decodeLogsProtobuf } from '../otlp-wire/decode-logs-protobuf.ts';
+import { decodeTracesProtobuf } from '../otlp-wire/decode-traces-protobuf.ts';
 import type { Admission } from './admission.ts';
 import { BodyError, readBody } from './body-reader.ts';
 import type { HttpProtocolConfig } from './config.ts';
 import { listenError, parseEndpoint, type BoundAddress } from './endpoint.ts';
 import type { Ingest, IngestOutcome } from './ingest.ts';
 import { sendExportResponse, sendStatus, type BodyEncoding } from './respond.ts';
-import { createSampledWarning } from '../../sampled-warning.ts';
+import { createSampledWarning } from '../../core/sampled-warning.ts';
 
 export interface OtlpHttpServer {
   listen(): Promise<BoundAddress>;

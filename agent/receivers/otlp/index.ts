@@ -2,7 +2,7 @@
 // from LLM gateways and apps. Each request's usable spans (or log records) go on as one batch in
 // the `spans` (or `logs`) lane; senders get the protocol's answers, including partial_success.
 import { getHeapStatistics } from 'node:v8';
-import { defineReceiver, type Receiver, type ReceiverContext } from '../../component.ts';
+import { defineReceiver, type Receiver, type ReceiverContext } from '../../core/component.ts';
 import { createAdmission, HEAP_LIMIT_SHARE, memoryLimit } from './admission.ts';
 import { OtlpReceiverConfig } from './config.ts';
 import { formatAddress, type BoundAddress } from './endpoint.ts';

@@ -2,12 +2,12 @@
 // pipeline as one batch, count, and turn the pipeline's answer into an outcome the transport
 // encodes (200/OK with optional partial_success, a retryable refusal, or an internal failure).
 import type { Logger } from 'pino';
-import type { Consumer } from '../../component.ts';
-import { RefusedError } from '../../errors.ts';
-import { createBatch } from '../../model/batch.ts';
-import type { DecodedLogs, DecodedTraces, OtlpSpan } from '../../model/otlp.ts';
-import { spanRejectionReason } from '../../otlp/span-validity.ts';
-import { createSampledWarning } from '../../sampled-warning.ts';
+import type { Consumer } from '../../core/component.ts';
+import { RefusedError } from '../../core/errors.ts';
+import { createBatch } from '../../core/model/batch.ts';
+import type { DecodedLogs, DecodedTraces, OtlpSpan } from '../../core/model/otlp.ts';
+import { spanRejectionReason } from '../otlp-wire/span-validity.ts';
+import { createSampledWarning } from '../../core/sampled-warning.ts';
 import type { FailureReason, OtlpReceiverStats, Signal, Transport } from './stats.ts';
 
 export type IngestOutcome =

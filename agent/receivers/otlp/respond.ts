@@ -7,7 +7,7 @@ import {
   encodeStatusJson,
   encodeStatusProtobuf,
   type OtlpSignal,
-} from '../../otlp/encode-response.ts';
+} from '../otlp-wire/encode-response.ts';
 
 export type BodyEncoding = 'protobuf' | 'json';
 

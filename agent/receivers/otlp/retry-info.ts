@@ -2,7 +2,7 @@
 // detail: the OTLP spec's way to tell a gRPC client when to retry an UNAVAILABLE.
 //   Status { code = 1; message = 2; repeated google.protobuf.Any details = 3 }
 //   Any { string type_url = 1; bytes value = 2 }; RetryInfo { Duration retry_delay = 1 }; Duration { int64 seconds = 1 }
-import { encodeStatusProtobuf } from '../../otlp/encode-response.ts';
+import { encodeStatusProtobuf } from '../otlp-wire/encode-response.ts';
 
 const RETRY_INFO_TYPE_URL = 'type.googleapis.com/google.rpc.RetryInfo';
 

@@ -6,8 +6,8 @@
 // one trace is reported once, and a trace is forgotten trace_ttl_ms after its last call or when
 // max_traces are tracked. The signal carries the trace's running tokens and cost.
 import { createHash } from 'node:crypto';
-import type { LlmCall } from '../../../agent/model/llm-call.ts';
-import type { Signal } from '../../../agent/model/signal.ts';
+import type { LlmCall } from '../../../agent/core/model/llm-call.ts';
+import type { Signal } from '../../../agent/core/model/signal.ts';
 import { createRecentKeys } from '../recent-keys.ts';
 import type { BilledTokens } from './billed-tokens.ts';
 import type { CostConfig } from './config.ts';

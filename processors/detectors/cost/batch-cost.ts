@@ -1,8 +1,8 @@
 // batch_cost_overrun: the running total cost of a batch job (its calls carry a tag a batch rule
 // matches; the tag names the batch) against the rule's budget. Reported once per batch, on the
 // call that took the total over; a batch's total only grows, so there is nothing to re-arm.
-import type { LlmCall } from '../../../agent/model/llm-call.ts';
-import type { Signal } from '../../../agent/model/signal.ts';
+import type { LlmCall } from '../../../agent/core/model/llm-call.ts';
+import type { Signal } from '../../../agent/core/model/signal.ts';
 import { createRecentKeys } from '../recent-keys.ts';
 import type { BilledTokens } from './billed-tokens.ts';
 import type { BatchBudget, CostConfig } from './config.ts';

@@ -2,7 +2,7 @@
 // for OpenAI and Anthropic, so adding them would double count; Gemini's native usage reports
 // thoughts apart from the candidates, so there they are billed on top. The span's own total
 // decides when it is consistent with one reading; the provider list decides otherwise.
-import type { LlmCall } from '../../../agent/model/llm-call.ts';
+import type { LlmCall } from '../../../agent/core/model/llm-call.ts';
 
 export interface BilledTokens {
   readonly input: number;

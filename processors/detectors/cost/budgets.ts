@@ -3,8 +3,8 @@
 // the budget, re-armed when it falls back below budget_rearm_ratio × budget. Calls with no cost
 // on the span add nothing (their count is in evidence). LiteLLM's own BudgetExceededError is the
 // gateway rules' job; this catches budgets the gateway does not enforce.
-import type { LlmCall } from '../../../agent/model/llm-call.ts';
-import type { Signal } from '../../../agent/model/signal.ts';
+import type { LlmCall } from '../../../agent/core/model/llm-call.ts';
+import type { Signal } from '../../../agent/core/model/signal.ts';
 import { createBucketSums, type BucketSums } from '../bucket-sums.ts';
 import { createRecentKeys } from '../recent-keys.ts';
 import type { BilledTokens } from './billed-tokens.ts';

@@ -4,8 +4,8 @@
 // caching. Reported once; re-armed when the ratio climbs back to rearm_ratio × the storm's
 // baseline, or once the storm has lasted a whole baseline window (the lower level is the new
 // normal). Once a key has reported cached tokens, a call that reports none counts as a miss.
-import type { LlmCall } from '../../../agent/model/llm-call.ts';
-import type { Signal } from '../../../agent/model/signal.ts';
+import type { LlmCall } from '../../../agent/core/model/llm-call.ts';
+import type { Signal } from '../../../agent/core/model/signal.ts';
 import { createBucketSums, type BucketSums } from '../bucket-sums.ts';
 import { createRecentKeys } from '../recent-keys.ts';
 import type { BilledTokens } from './billed-tokens.ts';

@@ -1,6 +1,6 @@
 // The Signal every cost check returns: evidence names the rule, the window and the key (kind and
 // value, users hashed); fields carry the call's billed tokens and whatever money the check knows.
-import type { Signal } from '../../../agent/model/signal.ts';
+import type { Signal } from '../../../agent/core/model/signal.ts';
 import type { BilledTokens } from './billed-tokens.ts';
 
 export interface Money {

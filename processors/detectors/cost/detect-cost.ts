@@ -1,8 +1,8 @@
 // The cost checks over one LLM call, in one place for the detectors processor: billed tokens are
 // worked out once (reasoning counted by the provider's billing rule) and handed to each check.
 // Every check keeps its own bounded, event-time state.
-import type { LlmCall } from '../../../agent/model/llm-call.ts';
-import type { Signal } from '../../../agent/model/signal.ts';
+import type { LlmCall } from '../../../agent/core/model/llm-call.ts';
+import type { Signal } from '../../../agent/core/model/signal.ts';
 import { createAgentLoopCheck } from './agent-loop.ts';
 import { createBatchCostCheck } from './batch-cost.ts';
 import { billedTokens } from './billed-tokens.ts';

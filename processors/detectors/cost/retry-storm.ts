@@ -4,8 +4,8 @@
 // min_requests, a mean of at least min_mean_attempts and factor × the baseline mean; one retry
 // that recovered moves the mean by a fraction of an attempt. Reported once per episode,
 // re-armed when the mean falls below rearm_ratio × the storm's threshold.
-import type { LlmCall } from '../../../agent/model/llm-call.ts';
-import type { Signal } from '../../../agent/model/signal.ts';
+import type { LlmCall } from '../../../agent/core/model/llm-call.ts';
+import type { Signal } from '../../../agent/core/model/signal.ts';
 import { createBucketSums, type BucketSums } from '../bucket-sums.ts';
 import { createRecentKeys } from '../recent-keys.ts';
 import type { BilledTokens } from './billed-tokens.ts';

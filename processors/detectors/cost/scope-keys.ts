@@ -2,7 +2,7 @@
 // alias, route and model as sent; a user id only as a short sha256 (never raw), the same
 // shortening the classifier uses for its user counts.
 import { createHash } from 'node:crypto';
-import type { LlmCall } from '../../../agent/model/llm-call.ts';
+import type { LlmCall } from '../../../agent/core/model/llm-call.ts';
 import type { BudgetScope } from './config.ts';
 
 /** The call's value for a scope, as compared with a budget's `match`; null when it has none. */

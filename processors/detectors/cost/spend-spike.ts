@@ -4,8 +4,8 @@
 // a budget only sees once the money is gone. Needs min_requests in the window and a baseline of
 // min_baseline_requests (a new team has no "normal"); reported once per episode, re-armed when
 // the rate falls back under rearm_ratio × the threshold. The signal carries the window's spend.
-import type { LlmCall } from '../../../agent/model/llm-call.ts';
-import type { Signal } from '../../../agent/model/signal.ts';
+import type { LlmCall } from '../../../agent/core/model/llm-call.ts';
+import type { Signal } from '../../../agent/core/model/signal.ts';
 import { createBucketSums, type BucketSums } from '../bucket-sums.ts';
 import { createRecentKeys } from '../recent-keys.ts';
 import type { BilledTokens } from './billed-tokens.ts';

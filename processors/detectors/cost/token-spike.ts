@@ -2,8 +2,8 @@
 // model (and min_tokens). A route that is always large has a large median, so its large requests
 // are normal. Once reported, the key re-arms when a request is back under the threshold, so a
 // run of oversized requests is one episode. The spike itself joins the median afterwards.
-import type { LlmCall } from '../../../agent/model/llm-call.ts';
-import type { Signal } from '../../../agent/model/signal.ts';
+import type { LlmCall } from '../../../agent/core/model/llm-call.ts';
+import type { Signal } from '../../../agent/core/model/signal.ts';
 import { createRecentKeys } from '../recent-keys.ts';
 import type { BilledTokens } from './billed-tokens.ts';
 import type { CostConfig } from './config.ts';

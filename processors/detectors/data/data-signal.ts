@@ -1,6 +1,6 @@
 // The Signal every data check returns: evidence names the rule, the key (collection, model or
 // data source), the window and the baseline and observed levels; fields are the data category's.
-import type { Signal } from '../../../agent/model/signal.ts';
+import type { Signal } from '../../../agent/core/model/signal.ts';
 
 export function dataSignal(subtype: string, method: string, evidence: Record<string, unknown>, fields: Signal['fields'], window?: Signal['window']): Signal {
   const signal: Signal = { category: 'data', subtype, detection_method: method, confidence: 1, evidence, fields };

@@ -1,7 +1,7 @@
 // The data checks over retrieval, embedding and ingestion items, in one place for the detectors
 // processor. Each check keeps its own bounded, event-time state.
-import type { IngestionRun, TelemetryItem } from '../../../agent/model/llm-call.ts';
-import type { Signal } from '../../../agent/model/signal.ts';
+import type { IngestionRun, TelemetryItem } from '../../../agent/core/model/llm-call.ts';
+import type { Signal } from '../../../agent/core/model/signal.ts';
 import type { DataConfig } from './config.ts';
 import { createEmbeddingDriftCheck } from './embedding-drift.ts';
 import { createIngestionCheck } from './ingestion.ts';

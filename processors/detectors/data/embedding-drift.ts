@@ -5,8 +5,8 @@
 // centroid is kept as bucketed sums, so memory is a few vectors per key, whatever the traffic;
 // baseline vectors are dropped once calibrated. Reported once; re-armed below rearm_ratio × the
 // threshold.
-import type { EmbeddingCall } from '../../../agent/model/llm-call.ts';
-import type { Signal } from '../../../agent/model/signal.ts';
+import type { EmbeddingCall } from '../../../agent/core/model/llm-call.ts';
+import type { Signal } from '../../../agent/core/model/signal.ts';
 import { createBucketSums, type BucketSums } from '../bucket-sums.ts';
 import { createRecentKeys } from '../recent-keys.ts';
 import type { DataConfig } from './config.ts';

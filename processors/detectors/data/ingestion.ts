@@ -4,8 +4,8 @@
 // max_interval_ms has no span to report on: overdue() (called from the processor's event-time
 // timer) returns a window-level IngestionRun that carries the signal, its window starting at the
 // last success (or when watching began) and listing the failed runs since as member spans.
-import type { IngestionRun } from '../../../agent/model/llm-call.ts';
-import type { Signal } from '../../../agent/model/signal.ts';
+import type { IngestionRun } from '../../../agent/core/model/llm-call.ts';
+import type { Signal } from '../../../agent/core/model/signal.ts';
 import { createRecentKeys } from '../recent-keys.ts';
 import type { DataConfig } from './config.ts';
 import { dataSignal } from './data-signal.ts';

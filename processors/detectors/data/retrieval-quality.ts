@@ -5,8 +5,8 @@
 // shift upwards is not a drop). Judged at most 30 times per window per collection, so a busy
 // retriever does not sort its history on every call. Reported once; re-armed when the top-1
 // mean is back within half of min_top1_drop, or the drift is gone.
-import type { RetrievalCall } from '../../../agent/model/llm-call.ts';
-import type { Signal } from '../../../agent/model/signal.ts';
+import type { RetrievalCall } from '../../../agent/core/model/llm-call.ts';
+import type { Signal } from '../../../agent/core/model/signal.ts';
 import { createRecentKeys } from '../recent-keys.ts';
 import type { DataConfig } from './config.ts';
 import { dataSignal, round3 } from './data-signal.ts';

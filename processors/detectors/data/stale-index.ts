@@ -3,8 +3,8 @@
 // Documents without a timestamp neither count for nor against. Off for collections with no
 // configured age (no default: a policy archive and a news feed age differently). Reported once per collection;
 // re-armed by a retrieval that returns fresh documents.
-import type { RetrievalCall } from '../../../agent/model/llm-call.ts';
-import type { Signal } from '../../../agent/model/signal.ts';
+import type { RetrievalCall } from '../../../agent/core/model/llm-call.ts';
+import type { Signal } from '../../../agent/core/model/signal.ts';
 import { createRecentKeys } from '../recent-keys.ts';
 import type { DataConfig } from './config.ts';
 import { dataSignal, round3 } from './data-signal.ts';

@@ -2,7 +2,7 @@
 // config.ts only names it; route schemas are compiled here once, so a broken one fails at startup.
 import { z } from 'zod';
 import { count, factor, milliseconds, positiveNumber, ratio } from '../../../config/units.ts';
-import { SUBTYPES } from '../../../agent/model/taxonomy.ts';
+import { SUBTYPES } from '../../../agent/core/model/taxonomy.ts';
 import { compileSchemaError } from './json-format.ts';
 
 export const GroundingConfig = z.strictObject({

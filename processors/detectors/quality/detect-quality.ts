@@ -2,8 +2,8 @@
 // refusal, truncation, empty_response, evaluation scores, the numeric/date/URL/citation grounding
 // tally and the input-token check. The expensive ones (language, entities) are handed back as a
 // job; completeQuality() turns their results, when they came back, into signals.
-import type { LlmCall } from '../../../agent/model/llm-call.ts';
-import type { Signal } from '../../../agent/model/signal.ts';
+import type { LlmCall } from '../../../agent/core/model/llm-call.ts';
+import type { Signal } from '../../../agent/core/model/signal.ts';
 import type { QualityConfig } from './config.ts';
 import type { ExpensiveJob, ExpensiveResult } from './expensive-checks.ts';
 import { findEmptyResponse, findTruncation } from './finish.ts';
@@ -12,7 +12,7 @@ import { readJsonAnswer, type FormatRequest } from './json-format.ts';
 import { jsonProse } from './json-prose.ts';
 import { findRefusal } from './refusal.ts';
 import { findScoreFindings } from './scores.ts';
-import { checkInputTokens, type TokenCheck } from './token-estimate.ts';
+import { checkInputTokens, type TokenCheck } from './input-token-check.ts';
 
 /** Text of retrieved documents in the call's trace (sibling retrieval spans of the same batch). */
 export interface TraceDocuments {

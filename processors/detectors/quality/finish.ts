@@ -2,7 +2,7 @@
 // no finish reason at all, output tokens reaching max_tokens) is a truncation; zero output tokens,
 // or captured output with no text, no tool call and no refusal, is an empty response. Safety
 // blocks (content_filter) and tool-call endings are not empty: they end that way on purpose.
-import type { LlmCall } from '../../../agent/model/llm-call.ts';
+import type { LlmCall } from '../../../agent/core/model/llm-call.ts';
 
 export interface EndingFinding {
   readonly subtype: 'truncation' | 'empty_response';

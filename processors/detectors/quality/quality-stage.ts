@@ -2,9 +2,9 @@
 // the batch's expensive checks together, in the worker pool within the budget (or inline when
 // workers.threads is 0), then the input-token note on every signal of the calls it concerns.
 // Only then are a call's quality findings all known, so the regression check counts them last.
-import type { ComponentContext } from '../../../agent/component.ts';
-import type { LlmCall, TelemetryItem } from '../../../agent/model/llm-call.ts';
-import type { Signal } from '../../../agent/model/signal.ts';
+import type { ComponentContext } from '../../../agent/core/component.ts';
+import type { LlmCall, TelemetryItem } from '../../../agent/core/model/llm-call.ts';
+import type { Signal } from '../../../agent/core/model/signal.ts';
 import { createCheckPool, type CheckPool } from './check-pool.ts';
 import type { QualityConfig } from './config.ts';
 import { completeQuality, inspectQuality, withTokenCheck, type QualityInspection, type TraceDocuments } from './detect-quality.ts';

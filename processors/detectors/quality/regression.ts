@@ -8,8 +8,8 @@
 // (min_z_after_change right after a change, judged once rather than on every sliding window): a
 // constant background rate never fires, only a rise. It is reported once, as a window-level
 // finding on the call that tipped it, then the model cools down.
-import type { LlmCall, TelemetryItem } from '../../../agent/model/llm-call.ts';
-import type { Signal } from '../../../agent/model/signal.ts';
+import type { LlmCall, TelemetryItem } from '../../../agent/core/model/llm-call.ts';
+import type { Signal } from '../../../agent/core/model/signal.ts';
 import { createBucketSums, type BucketSums } from '../bucket-sums.ts';
 import { createRecentKeys, type RecentKeys } from '../recent-keys.ts';
 import type { RegressionConfig } from './config.ts';

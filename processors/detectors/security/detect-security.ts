@@ -2,8 +2,8 @@
 // tool or retrieval results (indirect injection), PII and secrets in the completion, secrets sent
 // in the prompt, and system-prompt leaks. Evidence carries rule names, sources, offsets and masked
 // excerpts only, never the matched text; every scan is capped at max_scan_chars per call.
-import type { LlmCall, Message } from '../../../agent/model/llm-call.ts';
-import type { Signal } from '../../../agent/model/signal.ts';
+import type { LlmCall, Message } from '../../../agent/core/model/llm-call.ts';
+import type { Signal } from '../../../agent/core/model/signal.ts';
 import { findPii } from './pii.ts';
 import { scoreInjection, type InjectionScore } from './prompt-injection.ts';
 import { findSecrets, type SecretHit } from './secrets.ts';

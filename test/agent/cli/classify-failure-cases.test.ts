@@ -2,7 +2,7 @@
 // exactly the expected category and subtype for each failing span and nothing for each clean one.
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { FailureEvent } from '../../../agent/model/failure-event.ts';
+import { FailureEvent } from '../../../agent/core/model/failure-event.ts';
 import { caseTraceId, FAILURE_CASES } from '../../fixtures/otlp/failure-cases.ts';
 import { FAILURE_CASES_JSON, renderFailureCasesJson } from '../../fixtures/otlp/generate-failure-cases.ts';
 import { runCli } from '../../support/cli.ts';

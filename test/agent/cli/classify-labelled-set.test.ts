@@ -4,8 +4,8 @@
 // labels; the table is printed and every category must reach its thresholds. Print the same table
 // with: npx tsx test/fixtures/labelled/print-scores.ts
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { FailureEvent } from '../../../agent/model/failure-event.ts';
-import { SUBTYPES, type Category } from '../../../agent/model/taxonomy.ts';
+import type { FailureEvent } from '../../../agent/core/model/failure-event.ts';
+import { SUBTYPES, type Category } from '../../../agent/core/model/taxonomy.ts';
 import { VOCABULARIES } from '../../fixtures/labelled/call-spans.ts';
 import type { Label } from '../../fixtures/labelled/labelled-case.ts';
 import { classifyLabelledSet } from '../../fixtures/labelled/print-scores.ts';

@@ -5,10 +5,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { FailureEvent } from '../../../agent/model/failure-event.ts';
+import { FailureEvent } from '../../../agent/core/model/failure-event.ts';
 import { ANNUAL_REPORT, qualitySpan, type QualitySpec } from '../../processors/detectors/quality/spans.ts';
 import { runCli } from '../../support/cli.ts';
-import { encodeTracesJson } from '../../../agent/otlp/encode-json.ts';
+import { encodeTracesJson } from '../../../agent/receivers/otlp-wire/encode-json.ts';
 import { span } from '../../support/span-builder.ts';
 
 const ACCOUNT = '98765432101';

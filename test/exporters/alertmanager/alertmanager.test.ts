@@ -1,7 +1,7 @@
 // The alertmanager exporter's sending rules, against local recording receivers standing in for
 // Alertmanager instances (test/e2e/alertmanager.test.ts runs it against the real one).
 import { afterEach, describe, expect, it } from 'vitest';
-import { createBatch } from '../../../agent/model/batch.ts';
+import { createBatch } from '../../../agent/core/model/batch.ts';
 import alertmanager from '../../../exporters/alertmanager/index.ts';
 import type { PostableAlert } from '../../../exporters/alertmanager/postable-alert.ts';
 import { withTestSchema } from '../../support/database.ts';

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createBatch } from '../../../agent/model/batch.ts';
-import type { IncidentUpdate } from '../../../agent/model/incident.ts';
+import { createBatch } from '../../../agent/core/model/batch.ts';
+import type { IncidentUpdate } from '../../../agent/core/model/incident.ts';
 import pagerduty from '../../../exporters/pagerduty/index.ts';
 import { pagerdutyEvent, MAX_EVENT_BYTES } from '../../../exporters/pagerduty/pagerduty-event.ts';
 import { startExporter, type ExporterHarness } from '../../support/exporter-harness.ts';

@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBatch } from '../../../agent/model/batch.ts';
+import { createBatch } from '../../../agent/core/model/batch.ts';
 import { createDatabase, type Database } from '../../../agent/store/database.ts';
 import { migrate } from '../../../agent/store/migrate.ts';
 import { failureEvent } from '../../support/failure-event-builder.ts';

@@ -5,7 +5,7 @@
 import Database from 'better-sqlite3';
 import pino from 'pino';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { openSpillBuffer } from '../../../agent/spill/index.ts';
+import { openSpillBuffer } from '../../../agent/delivery/spill/index.ts';
 import { createDatabase, type Database as PgDatabase } from '../../../agent/store/database.ts';
 import { encodeItem } from '../../../exporters/postgres/export-item.ts';
 import { failureEvent } from '../../support/failure-event-builder.ts';

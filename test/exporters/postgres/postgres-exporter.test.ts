@@ -3,10 +3,10 @@ import { closeSync, existsSync, openSync, writeFileSync, writeSync } from 'node:
 import Database from 'better-sqlite3';
 import pino from 'pino';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createBatch } from '../../../agent/model/batch.ts';
-import type { FailureEvent } from '../../../agent/model/failure-event.ts';
-import type { IncidentUpdate } from '../../../agent/model/incident.ts';
-import { openSpillBuffer } from '../../../agent/spill/index.ts';
+import { createBatch } from '../../../agent/core/model/batch.ts';
+import type { FailureEvent } from '../../../agent/core/model/failure-event.ts';
+import type { IncidentUpdate } from '../../../agent/core/model/incident.ts';
+import { openSpillBuffer } from '../../../agent/delivery/spill/index.ts';
 import { encodeItem } from '../../../exporters/postgres/export-item.ts';
 import { withTestSchema } from '../../support/database.ts';
 import { failureEvent } from '../../support/failure-event-builder.ts';

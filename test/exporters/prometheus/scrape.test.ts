@@ -2,8 +2,8 @@
 // meter, and GET /metrics answers exactly these series with these values.
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LlmCall } from '../../../agent/model/llm-call.ts';
-import { createBatch } from '../../../agent/model/batch.ts';
+import type { LlmCall } from '../../../agent/core/model/llm-call.ts';
+import { createBatch } from '../../../agent/core/model/batch.ts';
 import { createMetricsEndpoint, type MetricsEndpoint } from '../../../agent/telemetry/metrics-endpoint.ts';
 import prometheus from '../../../exporters/prometheus/index.ts';
 import { PrometheusExporterConfig } from '../../../exporters/prometheus/config.ts';

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createBatch } from '../../../agent/model/batch.ts';
+import { createBatch } from '../../../agent/core/model/batch.ts';
 import slack from '../../../exporters/slack/index.ts';
 import { startExporter, type ExporterHarness } from '../../support/exporter-harness.ts';
 import { failureEvent } from '../../support/failure-event-builder.ts';

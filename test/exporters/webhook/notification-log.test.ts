@@ -1,6 +1,6 @@
 // The notification log: what each notification about an incident became, in PostgreSQL.
 import { afterEach, describe, expect, it } from 'vitest';
-import { createBatch } from '../../../agent/model/batch.ts';
+import { createBatch } from '../../../agent/core/model/batch.ts';
 import webhook from '../../../exporters/webhook/index.ts';
 import { withTestSchema } from '../../support/database.ts';
 import { startExporter } from '../../support/exporter-harness.ts';

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createBatch } from '../../../agent/model/batch.ts';
-import type { IncidentUpdate } from '../../../agent/model/incident.ts';
+import { createBatch } from '../../../agent/core/model/batch.ts';
+import type { IncidentUpdate } from '../../../agent/core/model/incident.ts';
 import webhook from '../../../exporters/webhook/index.ts';
 import { startExporter, type ExporterHarness } from '../../support/exporter-harness.ts';
 import { failureEvent } from '../../support/failure-event-builder.ts';

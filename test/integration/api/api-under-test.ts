@@ -2,10 +2,10 @@
 import { afterEach } from 'vitest';
 import type { Logger } from 'pino';
 import { createApiServer, type ApiServer } from '../../../agent/api/server.ts';
-import { createHealth, type Health } from '../../../agent/health.ts';
+import { createHealth, type Health } from '../../../agent/core/health.ts';
 import type { Database } from '../../../agent/store/database.ts';
 import { FAILURE_EVENT_COLUMNS, failureEventToParams } from '../../../agent/store/failure-event-row.ts';
-import type { FailureEvent } from '../../../agent/model/failure-event.ts';
+import type { FailureEvent } from '../../../agent/core/model/failure-event.ts';
 import { quietLogger } from '../../support/database.ts';
 
 export interface StartedApi {

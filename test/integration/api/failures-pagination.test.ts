@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { FailureEvent } from '../../../agent/model/failure-event.ts';
+import type { FailureEvent } from '../../../agent/core/model/failure-event.ts';
 import { withTestSchema } from '../../support/database.ts';
 import { failureEvent } from '../../support/failure-event-builder.ts';
 import { insertEvents, startApi } from './api-under-test.ts';

@@ -1,7 +1,7 @@
 // GET /api/v1/incidents and /api/v1/incidents/{id} on the API server over a real PostgreSQL
 // schema, filled by the real incidents processor and the postgres exporter's write path.
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { IncidentUpdate } from '../../../agent/model/incident.ts';
+import type { IncidentUpdate } from '../../../agent/core/model/incident.ts';
 import { FAILURE_EVENT_COLUMNS, failureEventToParams } from '../../../agent/store/failure-event-row.ts';
 import { withTestSchema } from '../../support/database.ts';
 import { failureEvent } from '../../support/failure-event-builder.ts';

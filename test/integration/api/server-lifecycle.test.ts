@@ -3,7 +3,7 @@ import Fastify from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { documentedRoute } from '../../../agent/api/openapi.ts';
 import { createApiServer } from '../../../agent/api/server.ts';
-import { createHealth } from '../../../agent/health.ts';
+import { createHealth } from '../../../agent/core/health.ts';
 import { quietLogger, withTestSchema } from '../../support/database.ts';
 
 const db = withTestSchema();

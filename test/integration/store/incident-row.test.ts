@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Incident } from '../../../agent/model/incident.ts';
+import type { Incident } from '../../../agent/core/model/incident.ts';
 import { INCIDENT_COLUMNS, incidentToParams, rowToIncident } from '../../../agent/store/incident-row.ts';
 import { withTestSchema } from '../../support/database.ts';
 

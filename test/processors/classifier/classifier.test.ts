@@ -1,9 +1,9 @@
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { createManualTime } from '../../../agent/clock.ts';
-import { createBatch, type Batch } from '../../../agent/model/batch.ts';
-import { FailureEvent } from '../../../agent/model/failure-event.ts';
-import type { LlmCall, TelemetryItem } from '../../../agent/model/llm-call.ts';
+import { createManualTime } from '../../../agent/core/clock.ts';
+import { createBatch, type Batch } from '../../../agent/core/model/batch.ts';
+import { FailureEvent } from '../../../agent/core/model/failure-event.ts';
+import type { LlmCall, TelemetryItem } from '../../../agent/core/model/llm-call.ts';
 import classifier from '../../../processors/classifier/index.ts';
 import { makeProcessorContext } from '../../support/component-context.ts';
 import { deepFreeze } from '../../support/deep-freeze.ts';

@@ -2,10 +2,10 @@
 // classifier, so the attempt info the classifier reads is the trace assembler's own.
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { createManualTime } from '../../../agent/clock.ts';
-import type { Processor, ProcessorContext } from '../../../agent/component.ts';
-import { createBatch, type Batch } from '../../../agent/model/batch.ts';
-import type { FailureEvent } from '../../../agent/model/failure-event.ts';
+import { createManualTime } from '../../../agent/core/clock.ts';
+import type { Processor, ProcessorContext } from '../../../agent/core/component.ts';
+import { createBatch, type Batch } from '../../../agent/core/model/batch.ts';
+import type { FailureEvent } from '../../../agent/core/model/failure-event.ts';
 import classifier from '../../../processors/classifier/index.ts';
 import detectors from '../../../processors/detectors/index.ts';
 import normalize from '../../../processors/normalize/index.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SUBTYPES, type Category } from '../../../agent/model/taxonomy.ts';
+import { SUBTYPES, type Category } from '../../../agent/core/model/taxonomy.ts';
 import {
   BASE_SEVERITY,
   DEFAULT_POLICY,

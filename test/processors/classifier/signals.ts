@@ -1,6 +1,6 @@
 // Hand-made detector signals for classifier tests.
-import type { Signal } from '../../../agent/model/signal.ts';
-import type { Category } from '../../../agent/model/taxonomy.ts';
+import type { Signal } from '../../../agent/core/model/signal.ts';
+import type { Category } from '../../../agent/core/model/taxonomy.ts';
 
 export function signal(category: Category, subtype: string, overrides: Partial<Signal> = {}): Signal {
   return { category, subtype, detection_method: 'status_code', confidence: 1, evidence: {}, fields: {}, ...overrides };

@@ -1,9 +1,9 @@
 // Window-level findings: a signal that carries `window` (no single span is its source) becomes an
 // event with a window failure id, no span id and the window's member spans.
 import { describe, expect, it } from 'vitest';
-import { createBatch } from '../../../agent/model/batch.ts';
-import { FailureEvent, failureIdForSpan, failureIdForWindow } from '../../../agent/model/failure-event.ts';
-import type { IngestionRun } from '../../../agent/model/llm-call.ts';
+import { createBatch } from '../../../agent/core/model/batch.ts';
+import { FailureEvent, failureIdForSpan, failureIdForWindow } from '../../../agent/core/model/failure-event.ts';
+import type { IngestionRun } from '../../../agent/core/model/llm-call.ts';
 import classifier from '../../../processors/classifier/index.ts';
 import { makeProcessorContext } from '../../support/component-context.ts';
 import { llmCall } from '../../support/llm-call-builder.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { LlmCall } from '../../../agent/model/llm-call.ts';
+import type { LlmCall } from '../../../agent/core/model/llm-call.ts';
 import { billedTokens } from '../../../processors/detectors/cost/billed-tokens.ts';
 import { llmCall } from '../../support/llm-call-builder.ts';
 

@@ -1,7 +1,7 @@
 // The bounded, event-time building blocks the cost and data checks share, and the bound seen
 // from outside: a forgotten key starts over.
 import { describe, expect, it } from 'vitest';
-import type { LlmCall } from '../../../agent/model/llm-call.ts';
+import type { LlmCall } from '../../../agent/core/model/llm-call.ts';
 import { createBucketSums } from '../../../processors/detectors/bucket-sums.ts';
 import { CostConfig } from '../../../processors/detectors/cost/config.ts';
 import { createCostDetectors } from '../../../processors/detectors/cost/detect-cost.ts';

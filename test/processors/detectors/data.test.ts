@@ -2,7 +2,7 @@
 // retrieval score drift, embedding centroid drift, stale documents and ingestion failures, each
 // once per episode, with near misses that stay quiet.
 import { describe, expect, it } from 'vitest';
-import { failureIdForWindow, type DataFailure, type FailureEvent } from '../../../agent/model/failure-event.ts';
+import { failureIdForWindow, type DataFailure, type FailureEvent } from '../../../agent/core/model/failure-event.ts';
 import {
   BASE_MS,
   embeddingSpan,

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import detectors from '../../../processors/detectors/index.ts';
-import { createBatch } from '../../../agent/model/batch.ts';
-import { Signal } from '../../../agent/model/signal.ts';
-import { isSubtypeOf } from '../../../agent/model/taxonomy.ts';
+import { createBatch } from '../../../agent/core/model/batch.ts';
+import { Signal } from '../../../agent/core/model/signal.ts';
+import { isSubtypeOf } from '../../../agent/core/model/taxonomy.ts';
 import { e1Success, e2RateLimited, e3Overloaded, e4SafetyBlock, guardrailIntervened } from '../../fixtures/spans/litellm-v1.ts';
 import * as f from '../../fixtures/spans/litellm-failures.ts';
 import { deepFreeze } from '../../support/deep-freeze.ts';

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { GuardrailCall } from '../../../agent/model/llm-call.ts';
+import type { GuardrailCall } from '../../../agent/core/model/llm-call.ts';
 import { guardrailIntervened, proxyServerRateLimited, v2025ProxySpanWithLlmAttributes } from '../../fixtures/spans/litellm-v1.ts';
 import { guardrailSpan as v2Guardrail } from '../../fixtures/spans/litellm-v2.ts';
 import { guardrailSpan as passingGuardrail } from '../../fixtures/spans/openinference.ts';
 import * as f from '../../fixtures/spans/litellm-failures.ts';
 import type { SpanInput } from '../../support/span-builder.ts';
-import { createBatch } from '../../../agent/model/batch.ts';
+import { createBatch } from '../../../agent/core/model/batch.ts';
 import { createDetectors, kinds, signalsOf } from './run-detectors.ts';
 import { normalizeOne } from '../normalize/run-normalize.ts';
 

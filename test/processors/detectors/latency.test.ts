@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { createManualTime } from '../../../agent/clock.ts';
-import { createBatch } from '../../../agent/model/batch.ts';
-import type { LlmCall } from '../../../agent/model/llm-call.ts';
+import { createManualTime } from '../../../agent/core/clock.ts';
+import { createBatch } from '../../../agent/core/model/batch.ts';
+import type { LlmCall } from '../../../agent/core/model/llm-call.ts';
 import { llmCall } from '../../support/llm-call-builder.ts';
 import { DetectorsConfig } from '../../../processors/detectors/config.ts';
 import { createLatencyWindow } from '../../../processors/detectors/latency.ts';

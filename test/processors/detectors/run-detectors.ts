@@ -1,10 +1,10 @@
 // Runs spans through normalize and then the detectors processor, both built through their
 // factories the way the pipeline builds them, and returns the items with their signals.
 import detectors from '../../../processors/detectors/index.ts';
-import type { ProcessorContext } from '../../../agent/component.ts';
-import { createBatch } from '../../../agent/model/batch.ts';
-import type { TelemetryItem } from '../../../agent/model/llm-call.ts';
-import type { Signal } from '../../../agent/model/signal.ts';
+import type { ProcessorContext } from '../../../agent/core/component.ts';
+import { createBatch } from '../../../agent/core/model/batch.ts';
+import type { TelemetryItem } from '../../../agent/core/model/llm-call.ts';
+import type { Signal } from '../../../agent/core/model/signal.ts';
 import { makeProcessorContext } from '../../support/component-context.ts';
 import type { SpanInput } from '../../support/span-builder.ts';
 import { runNormalize } from '../normalize/run-normalize.ts';

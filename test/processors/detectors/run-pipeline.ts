@@ -3,11 +3,11 @@
 // through a test receiver; FailureEvents and calls come out of a recording exporter, including
 // what trace_assembler and the detectors emit from their timers.
 import pino from 'pino';
-import { createManualTime } from '../../../agent/clock.ts';
-import { createBatch } from '../../../agent/model/batch.ts';
-import type { FailureEvent } from '../../../agent/model/failure-event.ts';
-import type { TelemetryItem } from '../../../agent/model/llm-call.ts';
-import { buildPipelines } from '../../../agent/pipeline/build.ts';
+import { createManualTime } from '../../../agent/core/clock.ts';
+import { createBatch } from '../../../agent/core/model/batch.ts';
+import type { FailureEvent } from '../../../agent/core/model/failure-event.ts';
+import type { TelemetryItem } from '../../../agent/core/model/llm-call.ts';
+import { buildPipelines } from '../../../agent/core/pipeline/build.ts';
 import { parseConfig } from '../../../config/load.ts';
 import classifier from '../../../processors/classifier/index.ts';
 import detectors from '../../../processors/detectors/index.ts';

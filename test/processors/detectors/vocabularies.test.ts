@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Signal } from '../../../agent/model/signal.ts';
+import { Signal } from '../../../agent/core/model/signal.ts';
 import type { CoreScenarios } from '../../fixtures/spans/scenario.ts';
 import * as litellmV1 from '../../fixtures/spans/litellm-v1.ts';
 import * as litellmV2 from '../../fixtures/spans/litellm-v2.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createBatch } from '../../../agent/model/batch.ts';
-import { Incident, IncidentUpdate } from '../../../agent/model/incident.ts';
+import { createBatch } from '../../../agent/core/model/batch.ts';
+import { Incident, IncidentUpdate } from '../../../agent/core/model/incident.ts';
 import { failureEvent } from '../../support/failure-event-builder.ts';
 import { startIncidents } from '../../support/incidents-harness.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ContentEvent } from '../../../agent/model/llm-call.ts';
+import { ContentEvent } from '../../../agent/core/model/llm-call.ts';
 import { JS_SPAN_ID } from '../../fixtures/spans/otel-js-openai.ts';
 import { jsChatEvents, jsUserMessageWithoutContent, operationDetails, otherRecords } from '../../fixtures/spans/log-records.ts';
 import { DEFAULT_START_MS, type LogInput } from '../../support/span-builder.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { IngestionRun, RetrievalCall } from '../../../agent/model/llm-call.ts';
+import { IngestionRun, RetrievalCall } from '../../../agent/core/model/llm-call.ts';
 import { NormalizeConfig } from '../../../processors/normalize/config.ts';
 import { BASE_MS, genAiRetrievalSpan } from '../../fixtures/spans/cost-data.ts';
 import * as otel from '../../fixtures/spans/otel-genai.ts';

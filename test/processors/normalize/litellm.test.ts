@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GatewayRequest, GuardrailCall, LlmCall } from '../../../agent/model/llm-call.ts';
+import { GatewayRequest, GuardrailCall, LlmCall } from '../../../agent/core/model/llm-call.ts';
 import {
   E2_MESSAGE,
   e1Success,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import normalize from '../../../processors/normalize/index.ts';
-import { createBatch, type Batch } from '../../../agent/model/batch.ts';
-import { ContentEvent, LlmCall } from '../../../agent/model/llm-call.ts';
+import { createBatch, type Batch } from '../../../agent/core/model/batch.ts';
+import { ContentEvent, LlmCall } from '../../../agent/core/model/llm-call.ts';
 import { makeProcessorContext } from '../../support/component-context.ts';
 import { llmCall } from '../../support/llm-call-builder.ts';
 import { logRecord, span } from '../../support/span-builder.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EmbeddingCall, GatewayRequest, GuardrailCall, IngestionRun, RetrievalCall } from '../../../agent/model/llm-call.ts';
+import { EmbeddingCall, GatewayRequest, GuardrailCall, IngestionRun, RetrievalCall } from '../../../agent/core/model/llm-call.ts';
 import * as v2 from '../../fixtures/spans/litellm-v2.ts';
 import * as otel from '../../fixtures/spans/otel-genai.ts';
 import * as oi from '../../fixtures/spans/openinference.ts';

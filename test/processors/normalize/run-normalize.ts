@@ -1,8 +1,8 @@
 // Runs the normalize processor the way the pipeline builds it: config parsed by its own schema,
 // created through the factory with a minimal context.
 import normalize from '../../../processors/normalize/index.ts';
-import { createBatch, type Batch } from '../../../agent/model/batch.ts';
-import { TelemetryItem, type LlmCall } from '../../../agent/model/llm-call.ts';
+import { createBatch, type Batch } from '../../../agent/core/model/batch.ts';
+import { TelemetryItem, type LlmCall } from '../../../agent/core/model/llm-call.ts';
 import { makeProcessorContext } from '../../support/component-context.ts';
 import { logRecord, span, type LogInput, type SpanInput } from '../../support/span-builder.ts';
 

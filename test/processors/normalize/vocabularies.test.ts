@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LlmCall } from '../../../agent/model/llm-call.ts';
+import { LlmCall } from '../../../agent/core/model/llm-call.ts';
 import type { CoreScenarios } from '../../fixtures/spans/scenario.ts';
 import { scenarios as litellmV1 } from '../../fixtures/spans/litellm-v1.ts';
 import { scenarios as litellmV2 } from '../../fixtures/spans/litellm-v2.ts';

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import pino from 'pino';
 import traceAssembler from '../../../processors/trace-assembler/index.ts';
-import { createManualTime } from '../../../agent/clock.ts';
-import { createBatch, type Batch } from '../../../agent/model/batch.ts';
-import { LlmCall, TelemetryItem, type ContentEvent } from '../../../agent/model/llm-call.ts';
+import { createManualTime } from '../../../agent/core/clock.ts';
+import { createBatch, type Batch } from '../../../agent/core/model/batch.ts';
+import { LlmCall, TelemetryItem, type ContentEvent } from '../../../agent/core/model/llm-call.ts';
 import { gatewayRequest, llmCall } from '../../support/llm-call-builder.ts';
 import { deepFreeze } from '../../support/deep-freeze.ts';
 import { makeServices } from '../../support/component-context.ts';

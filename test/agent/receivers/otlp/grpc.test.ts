@@ -2,7 +2,7 @@
 // raw grpc-js client so the malformed cases can be sent at all.
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { RefusedError } from '../../../../agent/errors.ts';
+import { RefusedError } from '../../../../agent/core/errors.ts';
 import { startReceiver, type ReceiverUnderTest } from './receiver-under-test.ts';
 import { PROTOBUF_SPAN_WITHOUT_IDS, protobufTraces } from './requests.ts';
 import { readFields, readPartialSuccess, readStatus } from './wire.ts';

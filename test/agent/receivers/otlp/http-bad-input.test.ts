@@ -4,7 +4,7 @@ import { Writable } from 'node:stream';
 import { createGzip, gzipSync } from 'node:zlib';
 import pino from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { RefusedError } from '../../../../agent/errors.ts';
+import { RefusedError } from '../../../../agent/core/errors.ts';
 import { buildReceiver, startReceiver, type ReceiverUnderTest } from './receiver-under-test.ts';
 import {
   expectStillAnswers,

@@ -1,7 +1,7 @@
 // Builds the otlp receiver the way the pipeline does (factory + its own schema), on port 0, with
 // a recording sink as `next`, and starts it.
 import pino from 'pino';
-import { createManualTime } from '../../../../agent/clock.ts';
+import { createManualTime } from '../../../../agent/core/clock.ts';
 import otlpReceiverFactory, { type OtlpReceiver } from '../../../../agent/receivers/otlp/index.ts';
 import { createBatchSink, type BatchSink } from '../../../support/batch-sink.ts';
 import { makeServices } from '../../../support/component-context.ts';

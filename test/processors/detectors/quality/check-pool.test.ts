@@ -4,9 +4,9 @@
 // gauge follows the queue, and shutdown ends the workers.
 import { MeterProvider, MetricReader, type DataPoint } from '@opentelemetry/sdk-metrics';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Processor } from '../../../../agent/component.ts';
-import { createBatch } from '../../../../agent/model/batch.ts';
-import type { Signal } from '../../../../agent/model/signal.ts';
+import type { Processor } from '../../../../agent/core/component.ts';
+import { createBatch } from '../../../../agent/core/model/batch.ts';
+import type { Signal } from '../../../../agent/core/model/signal.ts';
 import { span } from '../../../support/span-builder.ts';
 import { runNormalize } from '../../normalize/run-normalize.ts';
 import { createDetectors } from '../run-detectors.ts';

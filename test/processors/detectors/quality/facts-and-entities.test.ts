@@ -5,7 +5,7 @@ import { extractEntities } from '../../../../processors/detectors/quality/entiti
 import { extractFacts } from '../../../../processors/detectors/quality/facts.ts';
 import { buildGroundingContext, screenFacts } from '../../../../processors/detectors/quality/grounding.ts';
 import { maskDigitRuns } from '../../../../processors/detectors/quality/mask-digits.ts';
-import { estimateTokens } from '../../../../processors/detectors/quality/token-estimate.ts';
+import { estimateTokens } from '../../../../agent/core/model/token-estimate.ts';
 
 const values = (text: string) => extractFacts(text).map((f) => `${f.kind}:${f.value}${f.approximate ? '~' : ''}`);
 

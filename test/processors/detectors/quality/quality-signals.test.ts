@@ -2,7 +2,7 @@
 // the negative case and the near misses, through normalize and the detectors' factory. The
 // expensive checks run inline here (workers.threads 0), so results never depend on timing.
 import { describe, expect, it } from 'vitest';
-import type { Signal } from '../../../../agent/model/signal.ts';
+import type { Signal } from '../../../../agent/core/model/signal.ts';
 import { FAILURE_CASES } from '../../../fixtures/otlp/failure-cases.ts';
 import { detectItems, signalsOf } from '../run-detectors.ts';
 import { ANNUAL_REPORT, INLINE, qualitySpan, retrieverSpan, type QualitySpec } from './spans.ts';

@@ -5,7 +5,7 @@
 // level, is reported once with its evidence; a steady rate, an unchanged one and a handful of
 // calls are not.
 import { describe, expect, it } from 'vitest';
-import type { FailureEvent } from '../../../../agent/model/failure-event.ts';
+import type { FailureEvent } from '../../../../agent/core/model/failure-event.ts';
 import { RegressionConfig } from '../../../../processors/detectors/quality/config.ts';
 import { BASE_MS } from '../../../fixtures/spans/scenario.ts';
 import type { SpanInput } from '../../../support/span-builder.ts';

@@ -1,0 +1,25 @@
+// Every built-in scenario also passes its --check under other seeds than its own: an expectation
+// that holds only for the seed it was written with is a scenario too marginal for its bound (or a
+// detector too weak for it). Seeds 1, 6 and 9 are among those that once missed (a campaign's
+// override phrase arriving late, its DAN variant stopped by the guardrail three times, a sampled
+// hallucination rise too small to call within 120 s).
+import { describe, expect, it } from 'vitest';
+import { builtInScenarioNames } from '../../../../agent/tools/simulate/load-scenario.ts';
+import { runCli } from '../../../support/cli.ts';
+
+const SEEDS = [1, 6, 9];
+
+describe('faultline replay --check on every built-in scenario under other seeds', () => {
+  for (const name of builtInScenarioNames()) {
+    it(`passes every expectation of ${name} with seeds ${SEEDS.join(', ')}`, async () => {
+      for (const seed of SEEDS) {
+        const { code, stdout, stderr } = await runCli(['replay', '--scenario', name, '--seed', String(seed), '--check']);
+        expect(stderr).toBe('');
+        expect(stdout).toContain(`(seed ${seed})`);
+        expect(stdout).toMatch(/check: \d+ passed, 0 failed/);
+        expect(stdout).not.toContain('MISS');
+        expect(code).toBe(0);
+      }
+    });
+  }
+});
