@@ -31,7 +31,7 @@ export interface SpillStats {
   records: number;
   bytes: number;
   oldestAppendedAtMs: number | null;
-  /** Records lost since this buffer was opened: failed checksums and quarantined files (when countable). */
+  /** Records lost since this buffer was opened: failed checksums and quarantined files (at most what they held). */
   lostRecords: number;
 }
 
@@ -192,6 +192,7 @@ export function openSpillBuffer(options: SpillBufferOptions): OpenedSpillBuffer 
         const gone = db.transaction(() => {
           const row = statements.totalsUpTo.get(upToSeq) as { n: number; b: number };
           statements.removeUpTo.run(upToSeq);
+          statements.markAcked.run(upToSeq);
           return row;
         })();
         records -= gone.n;

@@ -5,6 +5,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Logger } from 'pino';
 import { quarantineFile, type Quarantined } from './quarantine.ts';
+import { logDropsCommits } from './salvage-count.ts';
 import { isDiskFull } from './spill-errors.ts';
 import { createSpillSchema, SpillFileError } from './spill-schema.ts';
 
@@ -29,6 +30,7 @@ export function prepareStatements(db: Database.Database) {
     readAfter: db.prepare('SELECT seq, appended_at_ms, checksum, record FROM records WHERE seq > ? ORDER BY seq LIMIT ?'),
     remove: db.prepare('DELETE FROM records WHERE seq = ?'),
     removeUpTo: db.prepare('DELETE FROM records WHERE seq <= ?'),
+    markAcked: db.prepare("UPDATE watermark SET value = max(value, ?) WHERE key = 'acked_up_to'"),
     totalsUpTo: db.prepare('SELECT count(*) AS n, coalesce(sum(bytes), 0) AS b FROM records WHERE seq <= ?'),
     keepCorrupt: db.prepare(
       'INSERT OR REPLACE INTO corrupt_records (seq, appended_at_ms, checksum, record, found_at_ms) VALUES (?, ?, ?, ?, ?)',
@@ -44,18 +46,23 @@ export function lastSeq(db: Database.Database): number {
   return row?.seq ?? 0;
 }
 
-/** Makes the next seq of a fresh file come after `seq`. */
+/** Makes the next seq of a fresh file come after `seq` (and everything up to it count as acknowledged there). */
 export function continueSeq(db: Database.Database, seq: number): void {
   if (seq <= lastSeq(db)) return;
   db.transaction(() => {
     const updated = db.prepare("UPDATE sqlite_sequence SET seq = ? WHERE name = 'records'").run(seq);
     if (updated.changes === 0) db.prepare("INSERT INTO sqlite_sequence (name, seq) VALUES ('records', ?)").run(seq);
+    db.prepare("UPDATE watermark SET value = max(value, ?) WHERE key = 'acked_up_to'").run(seq);
   })();
 }
 
 export function openOrQuarantine(options: SpillFileOptions): { db: Database.Database; quarantined: Quarantined | null } {
+  let db: Database.Database;
   try {
-    return { db: openChecked(options), quarantined: null };
+    // Read before SQLite opens the file: it replays the log, silently forgets the commits past a
+    // damaged frame, and then rewrites it.
+    if (existsSync(options.path) && logDropsCommits(options.path)) throw new SpillFileError('its write-ahead log is damaged');
+    db = openChecked(options);
   } catch (err) {
     if (!existsSync(options.path) || !isQuarantinable(err, options.path)) {
       throw new Error(`Cannot open the spill buffer ${options.path}: ${(err as Error).message}. Check the path and its permissions.`, {
@@ -71,6 +78,7 @@ export function openOrQuarantine(options: SpillFileOptions): { db: Database.Data
     );
     return { db: openChecked(options), quarantined };
   }
+  return { db, quarantined: null };
 }
 
 /** Lock and permission problems are the operator's to fix; moving the file would not help. */

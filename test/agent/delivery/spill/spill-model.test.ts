@@ -214,7 +214,12 @@ const commands = [
   fc.integer({ min: 0, max: 32 * 1024 }).map((n) => new DiskFull(n)),
   fc.constant(new DiskFree()),
   fc
-    .tuple(fc.constantFrom('db' as const), fc.double({ min: 0, max: 1, noNaN: true }), fc.constantFrom(1, 16, 512, PAGE), fc.nat())
+    .tuple(
+      fc.constantFrom('db' as const, 'wal' as const),
+      fc.double({ min: 0, max: 1, noNaN: true }),
+      fc.constantFrom(1, 16, 512, PAGE),
+      fc.nat(),
+    )
     .map(([f, w, l, s]) => new CorruptPage(f, w, l, s)),
 ];
 
