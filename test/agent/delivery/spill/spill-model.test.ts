@@ -19,7 +19,7 @@ import {
 import { mountSmallTmpfs, type SmallTmpfs } from '../../../support/small-tmpfs.ts';
 
 /** Sequences run here (the exporter and crash files run the rest of the 10,000). */
-const RUNS = Number(process.env.SPILL_MODEL_BUFFER_RUNS ?? 8_000);
+const RUNS = Number(process.env.SPILL_MODEL_BUFFER_RUNS ?? 8_350);
 const MAX_BYTES = 64 * 1024;
 const PAGE = 4096;
 
