@@ -22,7 +22,7 @@ import { encodeItem, itemsOf, type ExportItem } from './export-item.ts';
 import { createExporterMetrics } from './exporter-metrics.ts';
 import { createSpillRoom } from './spill-room.ts';
 import { createWakeSignal } from './wake-signal.ts';
-import { classifyWriteError, WriteTimeoutError } from './write-error.ts';
+import { classifyWriteError, isServerAway, WriteTimeoutError } from './write-error.ts';
 import { writeItems } from './write-items.ts';
 
 export default defineExporter({
@@ -247,6 +247,12 @@ export default defineExporter({
             markUnreachable(err);
           },
           onRetry: () => metrics.retried(),
+          isAway: isServerAway,
+          probe: () =>
+            database.pool.query('SELECT 1').then(
+              () => true,
+              () => false,
+            ),
           logger,
         }).catch((err: unknown) => {
           // Not expected (the loop handles delivery and read failures); said loudly, never an unhandled rejection.
