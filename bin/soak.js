@@ -1,0 +1,7 @@
+#!/usr/bin/env node
+// `npm run soak -- --minutes N`: the long-fault soak (test/soak/soak.ts); --help says what it does.
+import { register } from 'tsx/esm/api';
+
+register();
+const { main } = await import('../test/soak/soak.ts');
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,76 @@
+// What the soak prints: a progress line per interval, the heap/RSS/buffer series per minute, the
+// final counts and the verdict.
+export interface Sample {
+  atSecs: number;
+  spans: number;
+  eventsProduced: number;
+  eventsStored: number;
+  bufferRecords: number | null;
+  heapMib: number | null;
+  rssMib: number | null;
+  pagesReceived: number;
+  postgresCut: boolean;
+  receiverDown: boolean;
+}
+
+export interface Outcome {
+  eventsProduced: number;
+  eventsStored: number;
+  lost: number;
+  deadLettered: number;
+  pagesExpected: number;
+  pagesReceived: number;
+  pagesMissing: string[];
+  heapMaxMib: number;
+  heapMarkMib: number;
+  /** Seconds from the end of the last cut until the buffer was empty; null: never within the wait. */
+  drainSecs: number | null;
+  agentExit: number | null;
+}
+
+const n = (x: number | null) => (x === null ? '?' : Math.round(x).toLocaleString('en-US'));
+const clock = (secs: number) => `${String(Math.floor(secs / 60)).padStart(2, '0')}:${String(Math.floor(secs % 60)).padStart(2, '0')}`;
+
+export function progressLine(s: Sample, previous: Sample | null): string {
+  const rate = previous ? (s.spans - previous.spans) / Math.max(1, s.atSecs - previous.atSecs) : 0;
+  return (
+    `[${clock(s.atSecs)}] spans ${n(s.spans)} (${n(rate)}/s) | events produced ${n(s.eventsProduced)} stored ${n(s.eventsStored)}` +
+    ` | buffer ${n(s.bufferRecords)} | heap ${n(s.heapMib)} MiB rss ${n(s.rssMib)} MiB | pages ${n(s.pagesReceived)}` +
+    `${s.postgresCut ? ' | POSTGRES CUT' : ''}${s.receiverDown ? ' | RECEIVER DOWN' : ''}`
+  );
+}
+
+/** One line per minute: the highest heap, RSS and buffer depth seen in it. */
+export function seriesTable(samples: readonly Sample[]): string {
+  const minutes = new Map<number, { heap: number; rss: number; buffer: number }>();
+  for (const s of samples) {
+    const m = Math.floor(s.atSecs / 60);
+    const row = minutes.get(m) ?? { heap: 0, rss: 0, buffer: 0 };
+    row.heap = Math.max(row.heap, s.heapMib ?? 0);
+    row.rss = Math.max(row.rss, s.rssMib ?? 0);
+    row.buffer = Math.max(row.buffer, s.bufferRecords ?? 0);
+    minutes.set(m, row);
+  }
+  const lines = ['minute  heap max MiB  rss max MiB  buffer max records'];
+  for (const [m, r] of minutes)
+    lines.push(`${String(m).padStart(6)}  ${n(r.heap).padStart(12)}  ${n(r.rss).padStart(11)}  ${n(r.buffer).padStart(19)}`);
+  return lines.join('\n');
+}
+
+export function verdict(o: Outcome): { pass: boolean; text: string } {
+  const silentLoss = o.eventsProduced - o.eventsStored - o.lost - o.deadLettered;
+  const checks = [
+    {
+      ok: silentLoss === 0 && o.deadLettered === 0 && o.pagesMissing.length === 0,
+      text: `silent loss ${silentLoss} (produced ${n(o.eventsProduced)} = stored ${n(o.eventsStored)} + lost ${n(o.lost)} + dead-lettered ${n(o.deadLettered)}; pages ${n(o.pagesReceived)}/${n(o.pagesExpected)})`,
+    },
+    { ok: o.heapMaxMib < o.heapMarkMib, text: `heap max ${n(o.heapMaxMib)} MiB vs mark ${n(o.heapMarkMib)} MiB` },
+    {
+      ok: o.drainSecs !== null && o.drainSecs <= 120,
+      text: `buffer at zero ${o.drainSecs === null ? 'never' : `${o.drainSecs.toFixed(0)} s`} after the last cut (limit 120 s)`,
+    },
+    { ok: o.agentExit === 0, text: `agent exit code ${o.agentExit}` },
+  ];
+  const pass = checks.every((c) => c.ok);
+  return { pass, text: `VERDICT: ${pass ? 'PASS' : 'FAIL'} — ${checks.map((c) => `${c.ok ? 'ok' : 'FAILED'}: ${c.text}`).join('; ')}` };
+}
