@@ -4,4 +4,6 @@ import { register } from 'tsx/esm/api';
 
 register();
 const { main } = await import('../test/soak/soak.ts');
-process.exitCode = await main(process.argv.slice(2));
+const code = await main(process.argv.slice(2));
+// A dev tool, not the agent: once the verdict is out, nothing it started may keep it alive.
+process.exit(code);

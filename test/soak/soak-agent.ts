@@ -108,13 +108,17 @@ service:
   }
 }
 
-/** Prometheus text → name → value summed over its series (faultline_* only). */
+/** Prometheus text → name → value summed over its series (faultline_* only; summary quantiles apart). */
 function parseMetrics(text: string): Record<string, number> {
   const out: Record<string, number> = {};
   for (const line of text.split('\n')) {
     if (!line.startsWith('faultline_')) continue;
-    const m = /^([a-z_]+)(?:\{[^}]*\})? ([0-9.eE+-]+|NaN)/.exec(line);
-    if (m && m[2] !== 'NaN') out[m[1]] = (out[m[1]] ?? 0) + Number(m[2]);
+    const m = /^([a-z_]+)(\{[^}]*\})? ([0-9.eE+-]+|NaN)/.exec(line);
+    if (!m || m[3] === 'NaN') continue;
+    // Quantiles are kept apart (their sum means nothing): name{quantile="…"}.
+    const quantile = /quantile="([^"]+)"/.exec(m[2] ?? '');
+    const key = quantile ? `${m[1]}{quantile="${quantile[1]}"}` : m[1];
+    out[key] = (out[key] ?? 0) + Number(m[3]);
   }
   return out;
 }

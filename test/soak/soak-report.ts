@@ -8,6 +8,8 @@ export interface Sample {
   bufferRecords: number | null;
   heapMib: number | null;
   rssMib: number | null;
+  /** The agent's worst event-loop delay over the last 10 s. */
+  loopLagMs: number | null;
   pagesReceived: number;
   postgresCut: boolean;
   receiverDown: boolean;
@@ -35,25 +37,37 @@ export function progressLine(s: Sample, previous: Sample | null): string {
   const rate = previous ? (s.spans - previous.spans) / Math.max(1, s.atSecs - previous.atSecs) : 0;
   return (
     `[${clock(s.atSecs)}] spans ${n(s.spans)} (${n(rate)}/s) | events produced ${n(s.eventsProduced)} stored ${n(s.eventsStored)}` +
-    ` | buffer ${n(s.bufferRecords)} | heap ${n(s.heapMib)} MiB rss ${n(s.rssMib)} MiB | pages ${n(s.pagesReceived)}` +
+    ` | buffer ${n(s.bufferRecords)} | heap ${n(s.heapMib)} MiB rss ${n(s.rssMib)} MiB | loop lag ${n(s.loopLagMs)} ms | pages ${n(s.pagesReceived)}` +
     `${s.postgresCut ? ' | POSTGRES CUT' : ''}${s.receiverDown ? ' | RECEIVER DOWN' : ''}`
   );
 }
 
-/** One line per minute: the highest heap, RSS and buffer depth seen in it. */
+/** One line per minute: the highest heap, RSS, buffer depth and event-loop lag seen in it, and the totals at its end. */
 export function seriesTable(samples: readonly Sample[]): string {
-  const minutes = new Map<number, { heap: number; rss: number; buffer: number }>();
+  const minutes = new Map<number, { heap: number; rss: number; buffer: number; lag: number; last: Sample }>();
   for (const s of samples) {
     const m = Math.floor(s.atSecs / 60);
-    const row = minutes.get(m) ?? { heap: 0, rss: 0, buffer: 0 };
+    const row = minutes.get(m) ?? { heap: 0, rss: 0, buffer: 0, lag: 0, last: s };
     row.heap = Math.max(row.heap, s.heapMib ?? 0);
     row.rss = Math.max(row.rss, s.rssMib ?? 0);
     row.buffer = Math.max(row.buffer, s.bufferRecords ?? 0);
+    row.lag = Math.max(row.lag, s.loopLagMs ?? 0);
+    row.last = s;
     minutes.set(m, row);
   }
-  const lines = ['minute  heap max MiB  rss max MiB  buffer max records'];
-  for (const [m, r] of minutes)
-    lines.push(`${String(m).padStart(6)}  ${n(r.heap).padStart(12)}  ${n(r.rss).padStart(11)}  ${n(r.buffer).padStart(19)}`);
+  const columns: [string, (m: number, r: { heap: number; rss: number; buffer: number; lag: number; last: Sample }) => string][] = [
+    ['minute', (m) => String(m)],
+    ['heap max MiB', (_, r) => n(r.heap)],
+    ['rss max MiB', (_, r) => n(r.rss)],
+    ['buffer max', (_, r) => n(r.buffer)],
+    ['loop lag max ms', (_, r) => n(r.lag)],
+    ['spans sent', (_, r) => n(r.last.spans)],
+    ['events produced', (_, r) => n(r.last.eventsProduced)],
+    ['events stored', (_, r) => n(r.last.eventsStored)],
+    ['pages', (_, r) => n(r.last.pagesReceived)],
+  ];
+  const lines = [columns.map(([title]) => title).join('  ')];
+  for (const [m, r] of minutes) lines.push(columns.map(([title, cell]) => cell(m, r).padStart(title.length)).join('  '));
   return lines.join('\n');
 }
 

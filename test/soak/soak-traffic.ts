@@ -1,12 +1,15 @@
 // Drives the soak's traffic: chunks generated and encoded by a worker thread (traffic-chunks.ts)
 // one chunk ahead, each request POSTed to the agent's /v1/traces at the wall time it is due, as
 // many LiteLLM workers would (at most 32 in flight). A 429/503 is retried after its Retry-After,
-// as the OTLP exporters do; a request still refused after 8 tries is counted, never dropped silently.
+// as the OTLP exporters do; a request still refused after 8 tries is counted, and one that could
+// not even start within 30 s of its time is skipped and counted (the agent was not keeping up).
 import { Worker } from 'node:worker_threads';
 import { CHUNK_SECS, type ChunkRequest, type TrafficBatch } from './traffic-chunks.ts';
 
 const MAX_IN_FLIGHT = 32;
 const MAX_TRIES = 8;
+/** A request this late is not sent: a real exporter's bounded queue would have dropped it by then. */
+const GIVE_UP_LATE_MS = 30_000;
 
 export interface TrafficStats {
   spans: number;
@@ -17,6 +20,8 @@ export interface TrafficStats {
   refusedSpans: number;
   /** How late requests went out, at worst (the generator or the agent could not keep up). */
   maxLagMs: number;
+  /** Spans not sent because their request was over 30 s late (the agent was not taking them in time). */
+  skippedSpans: number;
 }
 
 export interface Traffic {
@@ -26,7 +31,7 @@ export interface Traffic {
 }
 
 export function startTraffic(target: string, spansPerSec: number, durationMs: number): Traffic {
-  const stats: TrafficStats = { spans: 0, requests: 0, retries: 0, refusedSpans: 0, maxLagMs: 0 };
+  const stats: TrafficStats = { spans: 0, requests: 0, retries: 0, refusedSpans: 0, maxLagMs: 0, skippedSpans: 0 };
   const url = `${target}/v1/traces`;
   const worker = new Worker(new URL('./traffic-worker.js', import.meta.url));
   const chunks = Math.ceil(durationMs / (CHUNK_SECS * 1000));
@@ -43,6 +48,11 @@ export function startTraffic(target: string, spansPerSec: number, durationMs: nu
   const slots: (() => void)[] = [];
   const post = async (batch: TrafficBatch) => {
     while (inFlight >= MAX_IN_FLIGHT) await new Promise<void>((r) => slots.push(r));
+    if (Date.now() - batch.dueMs > GIVE_UP_LATE_MS) {
+      stats.skippedSpans += batch.spans;
+      slots.shift()?.();
+      return;
+    }
     inFlight++;
     stats.maxLagMs = Math.max(stats.maxLagMs, Date.now() - batch.dueMs);
     try {

@@ -1,7 +1,7 @@
 // `npm run soak -- --minutes N`: the agent in its own process, its bundled PostgreSQL behind a
 // fault proxy that cuts it on a schedule, a flapping alert receiver, simulated traffic with
 // content; progress while it runs, then the counts, the series and a verdict (see SOAK_HELP).
-import { closeSync, mkdirSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -11,10 +11,10 @@ import { startFaultProxy } from '../support/fault-proxy.ts';
 import { startFlappingReceiver } from './flapping-receiver.ts';
 import { startSoakAgent } from './soak-agent.ts';
 import { parseSoakOptions, SOAK_HELP, SoakUsageError, type SoakOptions } from './soak-options.ts';
-import { progressLine, seriesTable, verdict, type Sample } from './soak-report.ts';
+import { progressLine, seriesTable, verdict, type Outcome, type Sample } from './soak-report.ts';
 import { startTraffic } from './soak-traffic.ts';
 
-const say = (line: string) => process.stdout.write(`${line}\n`);
+const print = (line: string) => process.stdout.write(`${line}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Distinct failure ids in the agent's events NDJSON, read incrementally. */
@@ -44,9 +44,18 @@ function eventsCounter(path: string) {
   };
 }
 
-async function soak(o: SoakOptions): Promise<boolean> {
+export interface SoakResult {
+  outcome: Outcome;
+  pass: boolean;
+  /** Most records the spill buffer held at once. */
+  bufferPeak: number;
+}
+
+/** Runs the soak, reporting each line through `say`; the verdict's pass is the caller's exit code. */
+export async function runSoak(o: SoakOptions, say: (line: string) => void = print): Promise<SoakResult> {
   const dir = o.keepDir ?? mkdtempSync(join(tmpdir(), 'faultline-soak-'));
   mkdirSync(dir, { recursive: true });
+  chmodSync(dir, 0o755); // as root, the bundled server runs as `postgres` and must enter it
   say(
     `faultline soak: ${o.minutes} min at ${o.spansPerSec} spans/s; PostgreSQL cut ${o.cutSecs} s every ${o.cutEverySecs} s; receiver down ${o.flapDownSecs} s every ${o.flapEverySecs} s; work dir ${dir}`,
   );
@@ -98,6 +107,7 @@ async function soak(o: SoakOptions): Promise<boolean> {
         bufferRecords: m?.faultline_buffer_records ?? null,
         heapMib: m ? (m.faultline_process_heap_used_bytes ?? 0) / 1048576 : null,
         rssMib: m ? (m.faultline_process_rss_bytes ?? 0) / 1048576 : null,
+        loopLagMs: m ? (m['faultline_event_loop_lag_seconds{quantile="1"}'] ?? 0) * 1000 : null,
         pagesReceived: receiver.pages.size,
         postgresCut: proxy.faults.mode === 'down',
         receiverDown: receiver.isDown,
@@ -130,7 +140,8 @@ async function soak(o: SoakOptions): Promise<boolean> {
     const t = traffic.stats;
     say(
       `Traffic done: ${t.spans.toLocaleString('en-US')} spans in ${t.requests} requests, ${(t.spans / o.minutes / 60).toFixed(0)} spans/s on average ` +
-        `(${t.retries} retries after 429/503 or a refused connection, ${t.refusedSpans} spans refused for good, requests up to ${(t.maxLagMs / 1000).toFixed(1)} s late). ` +
+        `(${t.retries} retries after 429/503 or a refused connection, ${t.refusedSpans} spans refused for good, requests up to ${(t.maxLagMs / 1000).toFixed(1)} s late, ` +
+        `${t.skippedSpans.toLocaleString('en-US')} spans skipped as over 30 s late). ` +
         'Waiting for the buffer, the outbox and the incidents to settle.',
     );
 
@@ -162,7 +173,7 @@ async function soak(o: SoakOptions): Promise<boolean> {
     }
     const agentExit = await agent.stop();
     const deadLettered = (await direct.query<{ n: number }>('SELECT count(*)::int AS n FROM dead_letters')).rows[0].n;
-    const outcome = {
+    const outcome: Outcome = {
       eventsProduced: countEvents(),
       eventsStored: await stored(),
       lost: final?.faultline_buffer_lost_records_total ?? 0,
@@ -175,7 +186,7 @@ async function soak(o: SoakOptions): Promise<boolean> {
       drainSecs,
       agentExit,
     };
-    say('\nHeap, RSS and buffer depth over time:');
+    say("\nPer minute: heap, RSS, buffer depth and event-loop lag at their highest, totals at the minute's end:");
     say(seriesTable(samples));
     say(
       `\nEvents produced ${outcome.eventsProduced}, stored ${outcome.eventsStored}, counted lost ${outcome.lost}, dead-lettered ${deadLettered}. ` +
@@ -185,7 +196,7 @@ async function soak(o: SoakOptions): Promise<boolean> {
     if (outcome.pagesMissing.length > 0) say(`Missing pages: ${outcome.pagesMissing.slice(0, 10).join(', ')}`);
     const v = verdict(outcome);
     say(v.text);
-    return v.pass;
+    return { outcome, pass: v.pass, bufferPeak: Math.max(0, ...samples.map((x) => x.bufferRecords ?? 0)) };
   } finally {
     await agent?.stop();
     await direct.end().catch(() => {});
@@ -206,8 +217,8 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   if (options === 'help') {
-    say(SOAK_HELP);
+    print(SOAK_HELP);
     return 0;
   }
-  return (await soak(options)) ? 0 : 1;
+  return (await runSoak(options)).pass ? 0 : 1;
 }
