@@ -1,17 +1,37 @@
 import { configDefaults, defineConfig } from 'vitest/config';
 
-// `npm test` runs every suite but the *.e2e.test.ts files (see below). The global setup starts the bundled PostgreSQL when
-// DATABASE_URL is unset, so integration tests always have a real database (they never skip).
+// Three projects, chosen by a test file's name, which says what the test needs:
+//   *.test.ts      unit         one module or component in process: nothing but Node and npm
+//                               packages, no database (`npm run test:unit`)
+//   *.int.test.ts  integration  the parts together: a real PostgreSQL (the global setup gives the
+//                               server in DATABASE_URL, else starts the bundled one; tests never
+//                               skip), the agent as its own process, or whole scenarios replayed
+//   *.e2e.test.ts  e2e          tools beyond npm: a real Prometheus and Alertmanager
+//                               (`npm run test:e2e` installs them first)
+// `npm test` runs unit and integration; CI (.ci/run) runs e2e after it.
+const INTEGRATION = 'test/**/*.int.test.ts';
+const E2E = 'test/**/*.e2e.test.ts';
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    // *.e2e.test.ts need a real Prometheus: `npm run test:e2e` (vitest.e2e.config.ts) installs and runs them.
-    exclude: [...configDefaults.exclude, 'test/**/*.e2e.test.ts'],
-    globalSetup: ['test/support/global-setup.ts'],
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
     pool: 'forks',
     allowOnly: false,
     passWithNoTests: false,
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    projects: [
+      {
+        extends: true,
+        test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: [...configDefaults.exclude, INTEGRATION, E2E] },
+      },
+      {
+        extends: true,
+        test: { name: 'integration', include: [INTEGRATION], globalSetup: ['test/support/global-setup.ts'] },
+      },
+      {
+        extends: true,
+        test: { name: 'e2e', include: [E2E], testTimeout: 120_000, hookTimeout: 120_000 },
+      },
+    ],
   },
 });

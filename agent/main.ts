@@ -1,14 +1,18 @@
-// The faultline CLI entry point: the only place that exits the process (house style B6).
+// The faultline CLI entry point: the only place that exits the process, so every other module can be
+// run in a test or a longer-lived process without ending it.
 import { classifyCommand } from './cli/classify.ts';
 import { componentsCommand } from './cli/components.ts';
 import { EXIT, type Command, type CommandIo } from './cli/command.ts';
 import { migrateCommand } from './cli/migrate.ts';
+import { processFailureHandlers } from './cli/process-failures.ts';
 import { runCommand } from './cli/run.ts';
 import { replayCommand } from './cli/replay.ts';
 import { schemaCommand } from './cli/schema.ts';
 import { simulateCommand } from './cli/simulate.ts';
 import { validateCommand } from './cli/validate.ts';
 import { version } from './version.ts';
+import { createLogger } from './core/logger.ts';
+import pino from 'pino';
 
 const COMMANDS: readonly Command[] = [
   runCommand,
@@ -69,6 +73,13 @@ export async function dispatch(argv: string[], io: CommandIo): Promise<number> {
 }
 
 export async function main(argv: string[]): Promise<never> {
+  const failures = processFailureHandlers(
+    createLogger('info', { destination: pino.destination({ fd: 2, sync: true }) }),
+    (code) => process.exit(code),
+    EXIT.failed,
+  );
+  process.on('unhandledRejection', failures.onUnhandledRejection);
+  process.on('uncaughtException', failures.onUncaughtException);
   let stop: Promise<string> | null = null;
   // Signal handlers are installed only by commands that wait for them (run); the others keep
   // Node's default, so Ctrl-C stops them at once.
@@ -84,6 +95,22 @@ export async function main(argv: string[]): Promise<never> {
         });
       }
     }));
+  // A reader that stops early (`| head`) closes the pipe: that ends the output, it is not a crash.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE') process.exit(EXIT.ok);
+      throw err;
+    });
+  }
   const code = await dispatch(argv, { stdout: process.stdout, stderr: process.stderr, env: process.env, waitForStop });
+  // process.exit() drops what a pipe has not taken yet: wait until both streams have flushed.
+  await Promise.all([drained(process.stdout), drained(process.stderr)]);
   process.exit(code);
+}
+
+/** Resolves once everything written to `stream` so far has been handed to the OS (or the reader went away). */
+function drained(stream: NodeJS.WriteStream): Promise<void> {
+  if (stream.destroyed || stream.writableEnded) return Promise.resolve();
+  // Writes complete in order, so the callback of an empty write runs after every earlier one.
+  return new Promise((resolve) => stream.write('', () => resolve()));
 }

@@ -8,6 +8,7 @@ const BENCHES = {
   'receive-path': '../test/bench/receive-path.ts',
   'api-queries': '../test/bench/api-queries.ts',
   'full-chain': '../test/bench/full-chain.ts',
+  'full-chain-load': '../test/bench/full-chain-load.ts',
   detectors: '../test/bench/detectors.ts',
   'postgres-export': '../test/bench/postgres-export.ts',
   'prometheus-exporter': '../test/bench/prometheus-exporter.ts',

@@ -75,6 +75,21 @@ export function resolveComponents<F extends ComponentSpec>(
     }
   }
 
+  // A component that cannot run without the database is a configuration error without `storage:`,
+  // reported with the rest instead of failing the agent at start.
+  if (shape.storage === undefined) {
+    for (const c of components.values()) {
+      if (!c.factory.requires?.includes('database') || !used.has(componentKey(c.kind, c.id))) continue;
+      const section = Object.entries(SECTIONS).find(([, k]) => k === c.kind)![0];
+      issues.push({
+        path: `${section}.${c.id}`,
+        message:
+          `the ${c.factory.type} ${c.kind} needs a database: add a \`storage:\` section (storage: {} starts the bundled ` +
+          `PostgreSQL; storage.url points at a server), or take "${c.id}" out of service.pipelines`,
+      });
+    }
+  }
+
   const warnings: string[] = [];
   for (const [section, kind] of Object.entries(SECTIONS) as [keyof typeof SECTIONS, ComponentKind][]) {
     for (const id of Object.keys(shape[section])) {

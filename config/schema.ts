@@ -37,6 +37,13 @@ export const ServiceConfig = z.strictObject({
       logs: z
         .strictObject({
           level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info').describe('Agent log level.'),
+          encoding: z
+            .enum(['console', 'json'])
+            .optional()
+            .describe(
+              'How log lines are written to standard error: console (one readable line each) or json (one JSON object each). ' +
+                'Default: console when standard error is a terminal, json otherwise.',
+            ),
         })
         .default({ level: 'info' }),
       metrics: MetricsTelemetryConfig.default(METRICS_DEFAULT),

@@ -1,4 +1,4 @@
-// Turns zod issues into ConfigIssues that read like the house example:
+// Turns zod issues into ConfigIssues that say what was expected, where, and what was given:
 // `processors.correlator.window_ms: expected a positive integer (milliseconds), got "30s"`.
 import type { z } from 'zod';
 import type { ConfigIssue } from './errors.ts';

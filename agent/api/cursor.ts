@@ -28,6 +28,16 @@ export function decodeCursor(text: string): KeysetPosition | null {
   return parsed.success ? { atMicros: parsed.data.t, id: parsed.data.id } : null;
 }
 
+/** The position of an item whose time holds whole milliseconds (an ISO 8601 string). */
+export function millisecondPosition(isoTime: string, id: string): KeysetPosition {
+  return { atMicros: (BigInt(Date.parse(isoTime)) * 1000n).toString(), id };
+}
+
+/** A position's time as ISO 8601, exact for lists whose times hold whole milliseconds. */
+export function positionTime(position: KeysetPosition): string {
+  return new Date(Number(BigInt(position.atMicros) / 1000n)).toISOString();
+}
+
 /** The `cursor` query parameter: a value of next_cursor from a previous page, unchanged. */
 export const cursorParameter = () =>
   z

@@ -1,31 +1,15 @@
-// Binding the API to its "host:port" endpoint (validated by config/units.ts endpoint()).
+// Binding the API to its "host:port" endpoint (parsed as every listener's is, agent/core/endpoint.ts).
 import type { FastifyInstance } from 'fastify';
 import type { AddressInfo } from 'node:net';
-
-export interface BoundAddress {
-  host: string;
-  /** The port bound: the OS's choice when the endpoint said 0. */
-  port: number;
-}
+import { listenError, parseEndpoint, type BoundAddress } from '../core/endpoint.ts';
 
 export async function listenAddress(app: FastifyInstance, endpoint: string): Promise<BoundAddress> {
-  const colon = endpoint.lastIndexOf(':');
-  // ":8080" means every interface; otherwise the host as written (brackets dropped for IPv6).
-  const host = endpoint.slice(0, colon).replace(/^\[(.*)\]$/, '$1') || '0.0.0.0';
-  const port = Number(endpoint.slice(colon + 1));
+  const { host, port } = parseEndpoint(endpoint);
   try {
-    await app.listen({ host, port });
+    // fastify binds localhost when given no host; ":8080" means every interface, as for the other listeners.
+    await app.listen({ host: host ?? '0.0.0.0', port });
   } catch (cause) {
-    const code = (cause as NodeJS.ErrnoException).code;
-    const why =
-      code === 'EADDRINUSE'
-        ? 'the address is already in use; stop the other process or change api.endpoint'
-        : code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND'
-          ? 'no local interface has that address; change api.endpoint'
-          : code === 'EACCES'
-            ? 'permission denied (ports below 1024 need privileges)'
-            : (cause as Error).message;
-    throw new Error(`The API cannot listen on ${endpoint}: ${why}.`, { cause });
+    throw listenError('The API', endpoint, 'api.endpoint', cause as Error);
   }
   const address = app.server.address() as AddressInfo;
   return { host: address.address, port: address.port };

@@ -12,16 +12,16 @@ import { isDatabaseUnavailable } from '../store/database-unavailable.ts';
 import type { ApiDeps } from './deps.ts';
 import { registerFailureRoutes } from './failures/routes.ts';
 import { registerIncidentRoutes } from './incidents/routes.ts';
-import { listenAddress, type BoundAddress } from './listen-address.ts';
+import { formatAddress, type BoundAddress } from '../core/endpoint.ts';
+import { listenAddress } from './listen-address.ts';
 import { buildOpenApiDocument, documentedRoute, type DocumentedRoute } from './openapi.ts';
 import { PROBE_PATHS, registerProbeRoutes } from './probes.ts';
 
-/** Every route module; later issues add theirs here (baselines, correlations, impact, predictions). */
-const ROUTE_MODULES: ((app: FastifyInstance, deps: ApiDeps) => void)[] = [
-  registerProbeRoutes,
-  registerFailureRoutes,
-  registerIncidentRoutes,
-];
+/** A route module registers its routes, each with `config.openapi` (deps.ts). */
+export type RouteModule = (app: FastifyInstance, deps: ApiDeps) => void;
+
+/** Every route module. A list route is one registerListRoute call in its module (list-route.ts). */
+const ROUTE_MODULES: readonly RouteModule[] = [registerProbeRoutes, registerFailureRoutes, registerIncidentRoutes];
 
 const OpenApiDocument = z.record(z.string(), z.unknown()).describe('An OpenAPI 3.1 document.');
 
@@ -37,7 +37,8 @@ export interface ApiServer {
 
 export type ApiServerConfig = Pick<ApiConfig, 'endpoint' | 'auth'>;
 
-export function createApiServer(config: ApiServerConfig, deps: ApiDeps): ApiServer {
+/** `modules` replaces the agent's route modules (tests serve a route of their own); the OpenAPI document is always served. */
+export function createApiServer(config: ApiServerConfig, deps: ApiDeps, modules: readonly RouteModule[] = ROUTE_MODULES): ApiServer {
   const { logger } = deps;
   const app = Fastify({ logger: false, exposeHeadRoutes: false, forceCloseConnections: 'idle', return503OnClosing: true });
   const routes: DocumentedRoute[] = [];
@@ -124,15 +125,14 @@ export function createApiServer(config: ApiServerConfig, deps: ApiDeps): ApiServ
       return document;
     },
   );
-  for (const register of ROUTE_MODULES) register(app, deps);
+  for (const register of modules) register(app, deps);
 
   let listening: Promise<BoundAddress> | undefined;
   let closing: Promise<void> | undefined;
   return {
     listen() {
       listening ??= listenAddress(app, config.endpoint).then((address) => {
-        const host = address.host.includes(':') ? `[${address.host}]` : address.host;
-        logger.info({ address: `${host}:${address.port}`, auth: token !== '' }, 'API listening.');
+        logger.info({ address: formatAddress(address), auth: token !== '' }, 'API listening.');
         return address;
       });
       return listening;

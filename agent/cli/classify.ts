@@ -6,19 +6,25 @@ import type { OtlpLogRecord, OtlpSpan } from '../core/model/otlp.ts';
 import { defaultOfflineConfig, runOffline } from '../tools/offline.ts';
 import { registry } from '../registry.ts';
 import { toJsonLine } from '../core/json-line.ts';
+import { lanes } from '../core/model/lanes.ts';
 import { EXIT, type Command } from './command.ts';
 import { InputFileError, readTelemetryFile } from './read-telemetry-file.ts';
+
+/** What `--output` can print: the lanes processors produce (the raw input lanes are what was read). */
+const OUTPUT_LANES = lanes().filter((l) => l.source === 'processor');
+const OUTPUT_HELP = OUTPUT_LANES.map((l) => `                        ${l.name.padEnd(10)} ${l.description}`).join('\n');
 
 export const classifyCommand: Command = {
   name: 'classify',
   summary: 'Classify recorded telemetry files offline and print failure events as NDJSON.',
-  help: `Usage: faultline classify [--config FILE] [--output events|calls] FILE...
+  help: `Usage: faultline classify [--config FILE] [--output LANE] FILE...
 
 Runs recorded spans through the same processors as the agent (normalize, trace_assembler,
 detectors, classifier), in event-time order, with no network and no database. Prints one JSON
-object per line on standard output, ordered by event time: a FailureEvent for each failed call
-and one for each window-level finding (e.g. a quality regression), sorted by timestamp, then
-failure_id; nothing for a clean call.
+object per line on standard output, the items of one lane ordered by event time, then by their
+natural key: by default a FailureEvent for each failed call and one for each window-level
+finding (e.g. a quality regression), sorted by timestamp, then failure_id; nothing for a clean
+call.
 
 Input files: OTLP/JSON requests (one document, an array, or one request per line), or OTLP
 protobuf ExportTraceServiceRequest files; gzip is detected.
@@ -29,7 +35,8 @@ Options:
                       limit); its receivers, exporters and storage are not used. Default: the
                       built-in normalize → trace_assembler → detectors → classifier, all defaults
                       (agent.yaml is not read unless given here)
-  -o, --output KIND   events (FailureEvents, the default) or calls (normalized calls)
+  -o, --output LANE   the lane to print (default: events), one of:
+${OUTPUT_HELP}
   -h, --help          show this help
 
 Exit codes: 0 done, 1 invalid options or configuration, 2 a file could not be read or decoded
@@ -40,8 +47,11 @@ Exit codes: 0 done, 1 invalid options or configuration, 2 a file could not be re
       allowPositionals: true,
       options: { output: { type: 'string', short: 'o', default: 'events' }, config: { type: 'string', short: 'c' } },
     });
-    if (values.output !== 'events' && values.output !== 'calls') {
-      io.stderr.write(`faultline classify: --output must be "events" or "calls", got "${values.output}"\n`);
+    const lane = OUTPUT_LANES.find((l) => l.name === values.output);
+    if (!lane) {
+      io.stderr.write(
+        `faultline classify: --output must be one of ${OUTPUT_LANES.map((l) => `"${l.name}"`).join(', ')}, got "${values.output}"\n`,
+      );
       return EXIT.badInput;
     }
     if (positionals.length === 0) {
@@ -77,17 +87,13 @@ Exit codes: 0 done, 1 invalid options or configuration, 2 a file could not be re
 
     // Fed in event-time order, with the clock following the spans, so windows and timers behave
     // exactly as they would have live.
-    const out = await runOffline(spans, logs, config, { env: io.env, keepCalls: values.output === 'calls' });
-    if (values.output === 'calls') {
-      const calls = [...out.calls].sort((a, b) => a.timing.endMs - b.timing.endMs);
-      for (const item of calls) io.stdout.write(toJsonLine(item));
-    } else {
-      // ISO timestamps of one format compare as strings; failure_id breaks ties deterministically.
-      const events = out.events
-        .map((e) => e.event)
-        .sort((a, b) => compare(a.timestamp, b.timestamp) || compare(a.failure_id, b.failure_id));
-      for (const event of events) io.stdout.write(toJsonLine(event));
-    }
+    const out = await runOffline(spans, logs, config, { env: io.env, keep: [lane.name] });
+    // Time, then the natural key: the same input prints the same lines in the same order.
+    const items = out
+      .emitted(lane.name)
+      .map((e) => e.item)
+      .sort((a, b) => lane.time(a) - lane.time(b) || compare(lane.key(a), lane.key(b)));
+    for (const item of items) io.stdout.write(toJsonLine(item));
     return EXIT.ok;
   },
 };

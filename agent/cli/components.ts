@@ -12,7 +12,7 @@ Prints each receiver, processor and exporter type with its settings, types, defa
 descriptions, generated from the components' own schemas.
 
 Options:
-  --markdown   print Markdown tables (as in the README) instead of plain text
+  --markdown   print Markdown tables (as in docs/configuration.md) instead of plain text
   -h, --help   show this help`,
   async run(args, io) {
     const { values } = parseArgs({ args, options: { markdown: { type: 'boolean', default: false } } });

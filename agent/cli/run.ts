@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { createApiServer, type ApiServer } from '../api/server.ts';
 import { createLiveTime } from '../core/clock.ts';
 import { ConfigError } from '../../config/errors.ts';
+import type { BoundAddress } from '../core/endpoint.ts';
 import { createLogger } from '../core/logger.ts';
 import { buildPipelines, type AgentPipelines } from '../core/pipeline/build.ts';
 import { createAgentTelemetry } from '../telemetry/agent-telemetry.ts';
@@ -11,6 +12,7 @@ import { version } from '../version.ts';
 import { loadConfigFile } from '../../config/load.ts';
 import { EXIT, type Command } from './command.ts';
 import { openStorage } from './open-storage.ts';
+import { readyFields } from './ready-fields.ts';
 
 export const runCommand: Command = {
   name: 'run',
@@ -45,14 +47,18 @@ Exit codes: 0 clean stop, 1 invalid configuration, 3 failed to start or to stop 
       }
       throw err;
     }
-    const logger = createLogger(config.service.telemetry.logs.level);
+    const logger = createLogger(config.service.telemetry.logs.level, { encoding: config.service.telemetry.logs.encoding });
     for (const warning of config.warnings) logger.warn({ config: values.config }, `Configuration: ${warning}.`);
 
-    const time = createLiveTime();
+    // Components' timers report their own failures (with their names); this catches the rest.
+    const time = createLiveTime({
+      onError: (err) => logger.error({ err, stage: 'timer' }, 'A timer failed; it runs again at its next interval.'),
+    });
     const telemetry = createAgentTelemetry(config.service.telemetry.metrics, logger.child({ component: 'telemetry' }));
     let storage: Awaited<ReturnType<typeof openStorage>> | null = null;
     let pipelines;
     let api: ApiServer | null = null;
+    let apiAddress: BoundAddress | null = null;
     let running: AgentPipelines | null = null; // set once the pipelines have started
     try {
       if (config.storage) {
@@ -81,7 +87,7 @@ Exit codes: 0 clean stop, 1 invalid configuration, 3 failed to start or to stop 
           logger: logger.child({ component: 'api' }),
           pageSizes: { default: config.api.default_page_size, max: config.api.max_page_size },
         });
-        await api.listen();
+        apiAddress = await api.listen();
       }
     } catch (err) {
       logger.error({ err }, 'The agent could not start.');
@@ -92,7 +98,14 @@ Exit codes: 0 clean stop, 1 invalid configuration, 3 failed to start or to stop 
       await storage?.close().catch((e: unknown) => logger.error({ err: e }, 'Closing the database failed.'));
       return EXIT.failed;
     }
-    logger.info({ pipelines: Object.keys(config.pipelines), config: values.config }, 'Agent started.');
+    const ready = readyFields({
+      config,
+      receiver: (id) => pipelines.receiver(id),
+      api: apiAddress,
+      metrics: telemetry.address(),
+      storage: storage && { bundled: storage.embedded !== null, redactedUrl: storage.database.redactedUrl },
+    });
+    logger.info({ ...ready, config: values.config }, 'Agent started.');
 
     const signal = await io.waitForStop();
     logger.info({ signal }, 'Shutting down.');

@@ -44,7 +44,7 @@ latency_ramp, latency_injection, volume, safety_block, response_corruption, prom
 model_update, budget, retrieval_drift, stale_index; each with at_secs, until_secs, match, share),
 detectors (settings replay merges over its configuration) and expectations (detections,
 incidents, absent) plus pending_expectations. The built-in files under agent/tools/simulate/scenarios/
-are examples; README "Simulate and replay" documents every key.
+are examples; docs/simulate-and-replay.md documents every key.
 
 Exit codes: 0 done, 1 invalid scenario or options, 2 unreadable input, 3 the target failed.`,
   async run(args, io) {

@@ -1,4 +1,4 @@
-// The contract every component implements (house style B2). Components import this file and the
+// The contract every component implements. Components import this file and the
 // shared model, never a sibling component. The pipeline owns chaining, fan-out, counting and
 // lifecycle order; a component only transforms, holds, or delivers.
 import type { Meter } from '@opentelemetry/api';
@@ -7,13 +7,25 @@ import type { z } from 'zod';
 import type { ResolvedConfig } from '../../config/resolve.ts';
 import type { Backpressure } from './backpressure.ts';
 import type { Health } from './health.ts';
-import type { Database } from '../store/database.ts';
+import type { Database } from './database.ts';
 import type { Batch } from './model/batch.ts';
 import type { Clock, Scheduler } from './clock.ts';
+import type { ReceiverStats } from './receiver-stats.ts';
+
+/**
+ * live: the agent serving traffic. offline: classify and replay, recorded telemetry on a manual
+ * clock, where a component does its work inline and deterministically (no worker threads, no
+ * wall-clock budgets) so the same input always gives the same output.
+ */
+export type RunMode = 'live' | 'offline';
+
+/** What a factory needs from the configuration beyond its own settings; `validate` checks it. */
+export type Requirement = 'database';
 
 export interface ComponentContext {
   /** The id from agent.yaml, `type` or `type/name`. */
   readonly id: string;
+  readonly mode: RunMode;
   readonly logger: Logger;
   /** Event time: wall clock when live, span time when replaying. Never call Date.now() in a processor. */
   readonly clock: Clock;
@@ -63,6 +75,8 @@ export interface Receiver {
   start(): Promise<void>;
   /** Stops accepting; resolves when in-flight requests have been answered. Safe twice. */
   shutdown(): Promise<void>;
+  /** Its counters by transport, signal and outcome, for self-telemetry; a copy. */
+  stats?(): ReceiverStats;
 }
 
 export type ComponentKind = 'receiver' | 'processor' | 'exporter';
@@ -79,6 +93,13 @@ interface FactoryBase<C> {
    * stand in for (a receiver's URL or key). The component contract tests use it instead of `{}`.
    */
   readonly exampleConfig?: Record<string, unknown>;
+  /** `database`: it cannot run without `storage:`, so a configuration using it without one is invalid. */
+  readonly requires?: readonly Requirement[];
+  /**
+   * Local files or directories this component keeps data in, by what they hold (e.g.
+   * `{ spill: 'data/spill/postgres.sqlite' }`), so `faultline run` can say at start where its data lives.
+   */
+  localFiles?(config: C, id: string): Record<string, string>;
 }
 
 export interface ReceiverFactory<C = unknown> extends FactoryBase<C> {

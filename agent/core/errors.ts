@@ -1,4 +1,4 @@
-// The few error classes callers act on (house style B6). Each has a stable code.
+// The few error classes callers act on (retry, give up, report a config path). Each has a stable code.
 
 /** An exporter failure, classified by what the caller should do with it. */
 export class ExportError extends Error {

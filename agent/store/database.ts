@@ -4,7 +4,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import type { Logger } from 'pino';
+import type { Database } from '../core/database.ts';
 import { redactUrl } from './redact-url.ts';
+
+export type { Database };
 
 export interface DatabaseOptions {
   url: string;
@@ -14,18 +17,6 @@ export interface DatabaseOptions {
   maxConnections?: number;
   connectTimeoutMs?: number;
   applicationName?: string;
-}
-
-export interface Database {
-  pool: pg.Pool;
-  /** The URL with its password hidden, for logs. */
-  redactedUrl: string;
-  /** Throws DatabaseUnavailableError unless a `SELECT 1` succeeds. */
-  checkReady(): Promise<void>;
-  /** Retries checkReady until it passes or timeoutMs elapses (then throws its last error). */
-  waitUntilReady(options?: { timeoutMs?: number; intervalMs?: number }): Promise<void>;
-  /** Ends the pool; safe to call twice. */
-  close(): Promise<void>;
 }
 
 export class DatabaseUnavailableError extends Error {

@@ -21,18 +21,14 @@ export interface IncidentFilter {
   since?: string;
   /** Incidents active at or before this instant (first seen ≤ until). */
   until?: string;
-  limit: number;
+  /** Rows to read at most. */
+  take: number;
   /** Continue after this (opened_at, incident_id) position, newest first. */
   after?: { openedAt: string; incidentId: string };
 }
 
-export interface IncidentPage {
-  incidents: Incident[];
-  /** Position of the last incident when more may follow. */
-  next: { openedAt: string; incidentId: string } | null;
-}
-
-export async function listIncidents(db: Database, filter: IncidentFilter): Promise<IncidentPage> {
+/** Incidents matching the filter, newest opened first (then by incident_id), at most `take`. */
+export async function listIncidents(db: Database, filter: IncidentFilter): Promise<Incident[]> {
   const where: string[] = [];
   const params: unknown[] = [];
   const add = (sql: (p: string) => string, value: unknown) => {
@@ -48,12 +44,10 @@ export async function listIncidents(db: Database, filter: IncidentFilter): Promi
     params.push(filter.after.openedAt, filter.after.incidentId);
     where.push(`(opened_at, incident_id) < ($${params.length - 1}, $${params.length})`);
   }
-  params.push(filter.limit + 1);
+  params.push(filter.take);
   const sql = `${SELECT_INCIDENT}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY opened_at DESC, incident_id DESC LIMIT $${params.length}`;
   const { rows } = await db.pool.query(sql, params);
-  const incidents = rows.slice(0, filter.limit).map(rowToIncident);
-  const last = incidents.at(-1);
-  return { incidents, next: rows.length > filter.limit && last ? { openedAt: last.opened_at, incidentId: last.incident_id } : null };
+  return rows.map(rowToIncident);
 }
 
 export interface IncidentMember {

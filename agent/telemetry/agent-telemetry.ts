@@ -5,7 +5,7 @@
 import type { Logger } from 'pino';
 import type { Meter } from '@opentelemetry/api';
 import type { MetricsTelemetryConfig } from '../../config/schema.ts';
-import type { BoundAddress } from '../receivers/otlp/endpoint.ts';
+import type { BoundAddress } from '../core/endpoint.ts';
 import { createMetricsEndpoint } from './metrics-endpoint.ts';
 import { registerPipelineMetrics, type PipelineMetricsSource } from './pipeline-metrics.ts';
 import { registerProcessMetrics, type ProcessMetrics } from './process-metrics.ts';

@@ -9,7 +9,7 @@ import { PrometheusExporter, PrometheusSerializer } from '@opentelemetry/exporte
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import type { Logger } from 'pino';
 import type { MetricsTelemetryConfig } from '../../config/schema.ts';
-import { formatAddress, parseEndpoint, type BoundAddress } from '../receivers/otlp/endpoint.ts';
+import { formatAddress, listenError, parseEndpoint, type BoundAddress } from '../core/endpoint.ts';
 import { renderSummaryFamilies, splitSummaryFamilies } from './summary-families.ts';
 
 export const METRICS_PATH = '/metrics';
@@ -73,14 +73,9 @@ export function createMetricsEndpoint(config: MetricsTelemetryConfig, logger: Lo
       const { host, port } = parseEndpoint(config.endpoint);
       const s = createServer(handle);
       await new Promise<void>((resolve, reject) => {
-        s.once('error', (err: NodeJS.ErrnoException) => {
-          const why = err.code === 'EADDRINUSE' ? 'the address is already in use; stop the other process or change it' : err.message;
-          reject(
-            new Error(`The metrics endpoint cannot listen on ${config.endpoint} (service.telemetry.metrics.endpoint): ${why}.`, {
-              cause: err,
-            }),
-          );
-        });
+        s.once('error', (err: Error) =>
+          reject(listenError('The metrics endpoint', config.endpoint, 'service.telemetry.metrics.endpoint', err)),
+        );
         s.listen({ host, port }, () => resolve());
       });
       server = s;

@@ -5,7 +5,7 @@
 import type { Meter, ObservableResult } from '@opentelemetry/api';
 import type { Receiver } from '../core/component.ts';
 import type { ComponentStats } from '../core/pipeline/stats.ts';
-import { FAILURE_REASONS, type OtlpReceiverStats, type Transport } from '../receivers/otlp/stats.ts';
+import { FAILURE_REASONS, type Transport } from '../core/receiver-stats.ts';
 
 export interface PipelineMetricsSource {
   stats(): ComponentStats[];
@@ -15,6 +15,9 @@ export interface PipelineMetricsSource {
 
 const TRANSPORTS: readonly Transport[] = ['http', 'grpc'];
 
+/** Where a component's `errors` happen; a receiver's request failures are counted by reason instead. */
+const ERROR_STAGE: Partial<Record<ComponentStats['kind'], string>> = { processor: 'process', exporter: 'export' };
+
 export function registerPipelineMetrics(meter: Meter, source: PipelineMetricsSource, receiverIds: readonly string[]): void {
   const counter = (name: string, description: string, unit?: string) => meter.createObservableCounter(name, { description, unit });
 
@@ -23,7 +26,10 @@ export function registerPipelineMetrics(meter: Meter, source: PipelineMetricsSou
     'faultline_component_items_out_total',
     'Items a processor passed on (returned or emitted later), or an exporter delivered.',
   );
-  const errors = counter('faultline_component_errors_total', 'Batches a processor or exporter failed (threw).');
+  const errors = counter(
+    'faultline_component_errors_total',
+    'Failures of a component, by stage: process (a processor threw on a batch or part of one), export (an exporter failed a batch), timer (a timer callback threw; it keeps running).',
+  );
   const busy = counter('faultline_component_duration_seconds_total', 'Time spent inside a processor or exporter.', 's');
   const batches = counter('faultline_component_batches_total', 'Batches handed to a processor or exporter.');
   meter.addBatchObservableCallback(
@@ -32,7 +38,9 @@ export function registerPipelineMetrics(meter: Meter, source: PipelineMetricsSou
         const labels = { kind: s.kind, component: s.id };
         r.observe(itemsIn, s.itemsIn, labels);
         r.observe(itemsOut, s.itemsOut, labels);
-        r.observe(errors, s.errors, labels);
+        const stage = ERROR_STAGE[s.kind];
+        if (stage) r.observe(errors, s.errors, { ...labels, stage });
+        r.observe(errors, s.timerErrors, { ...labels, stage: 'timer' });
         r.observe(busy, s.durationMs / 1000, labels);
         r.observe(batches, s.calls, labels);
       }
@@ -67,7 +75,7 @@ export function registerPipelineMetrics(meter: Meter, source: PipelineMetricsSou
   meter.addBatchObservableCallback(
     (r) => {
       for (const id of receiverIds) {
-        const stats = receiverStats(source.receiver(id));
+        const stats = source.receiver(id)?.stats?.();
         if (!stats) continue;
         for (const transport of TRANSPORTS) {
           const t = stats[transport];
@@ -86,10 +94,4 @@ export function registerPipelineMetrics(meter: Meter, source: PipelineMetricsSou
     },
     [accepted, refused, rejected, acceptedLogs, refusedLogs, requests],
   );
-}
-
-/** The receiver's counters when it keeps the otlp receiver's kind (receivers/otlp). */
-function receiverStats(receiver: Receiver | undefined): OtlpReceiverStats | null {
-  const stats = (receiver as { stats?: () => OtlpReceiverStats } | undefined)?.stats;
-  return typeof stats === 'function' ? stats.call(receiver) : null;
 }

@@ -2,35 +2,43 @@
 // each chunk's newest span and fires the scheduler's timers on the way, so windows, holds and
 // periodic work behave as they would have live, and hours of traffic take seconds. Used by
 // `faultline classify` and `faultline replay`. Receivers and exporters of the configuration are
-// left out (nothing opens a port or a file); an in-memory exporter captures what comes out.
+// left out (nothing opens a port or a file); an in-memory exporter captures what comes out. The
+// components run with ctx.mode 'offline': each does its work inline and deterministically.
 import { z } from 'zod';
 import { defineExporter, type AgentConfig, type ComponentFactory } from '../core/component.ts';
 import { createManualTime } from '../core/clock.ts';
 import { ConfigError } from '../../config/errors.ts';
 import { createLogger } from '../core/logger.ts';
-import { createBatch } from '../core/model/batch.ts';
-import type { FailureEvent } from '../core/model/failure-event.ts';
-import type { IncidentUpdate } from '../core/model/incident.ts';
-import type { TelemetryItem } from '../core/model/llm-call.ts';
+import { createBatch, laneItems } from '../core/model/batch.ts';
+import type { LaneItem, LaneName } from '../core/model/lanes.ts';
 import type { OtlpLogRecord, OtlpSpan } from '../core/model/otlp.ts';
 import { registry } from '../registry.ts';
 import { componentKey, resolveComponents } from '../../config/resolve.ts';
 import type { AgentConfigShape } from '../../config/schema.ts';
 import { buildPipelines } from '../core/pipeline/build.ts';
 
-/** What came out of the pipeline, each item with the event time at which it came out. */
+/** An item that came out of the pipeline, with the event time at which it came out. */
+export interface Emitted<T> {
+  item: T;
+  emittedAtMs: number;
+}
+
+/** What came out of the pipeline on the kept lanes. */
 export interface OfflineOutput {
-  calls: TelemetryItem[];
-  events: { event: FailureEvent; emittedAtMs: number }[];
-  incidents: { update: IncidentUpdate; emittedAtMs: number }[];
+  /** A kept lane's items in the order they came out; empty for a lane that was not kept. */
+  emitted<L extends LaneName>(lane: L): Emitted<LaneItem<L>>[];
+  emitted(lane: string): Emitted<unknown>[];
   /** Processor ids of the pipelines that ran, in order. */
   processors: string[];
 }
 
+/** The lanes an offline run keeps unless told otherwise: what replay judges. */
+export const DEFAULT_KEPT_LANES: readonly LaneName[] = ['events', 'incidents'];
+
 export interface OfflineOptions {
   env?: NodeJS.ProcessEnv;
-  /** Keep normalized calls (classify --output calls); off by default to save memory. */
-  keepCalls?: boolean;
+  /** Lanes to keep (classify --output picks one); default DEFAULT_KEPT_LANES, the others are dropped to save memory. */
+  keep?: readonly string[];
   /** Called after each chunk with the spans fed so far. */
   onProgress?: (fed: number, total: number) => void;
   /** Event time run past the last span before shutdown, so timers (holds, auto-resolve) fire. */
@@ -71,7 +79,7 @@ export async function runOffline(
   const sorted = [...spans].sort((a, b) => (a.endTimeUnixNano < b.endTimeUnixNano ? -1 : a.endTimeUnixNano > b.endTimeUnixNano ? 1 : 0));
   const startMs = sorted.length > 0 ? endMs(sorted[0]) : 0;
   const time = createManualTime(startMs);
-  const out: OfflineOutput = { calls: [], events: [], incidents: [], processors: [] };
+  const kept = new Map<string, Emitted<unknown>[]>((options.keep ?? DEFAULT_KEPT_LANES).map((lane) => [lane, []]));
   const capture: ComponentFactory = defineExporter({
     type: 'offline_capture',
     description: 'Collects what an offline run produces, in memory.',
@@ -79,16 +87,17 @@ export async function runOffline(
     create: () => ({
       async export(batch) {
         const at = time.clock.now();
-        if (options.keepCalls) out.calls.push(...batch.calls);
-        for (const event of batch.events) out.events.push({ event, emittedAtMs: at });
-        for (const update of batch.incidents) out.incidents.push({ update, emittedAtMs: at });
+        for (const [lane, list] of kept) for (const item of laneItems(batch, lane)) list.push({ item, emittedAtMs: at });
       },
     }),
   });
   const offline = withCapture(config, capture);
-  out.processors = [...new Set(Object.values(offline.pipelines).flatMap((p) => p.processors))];
+  const out: OfflineOutput = {
+    emitted: (lane: string) => (kept.get(lane) ?? []) as never,
+    processors: [...new Set(Object.values(offline.pipelines).flatMap((p) => p.processors))],
+  };
   const logger = createLogger(options.env?.FAULTLINE_LOG_LEVEL ?? 'warn');
-  const pipelines = await buildPipelines(offline, { logger, clock: time.clock, scheduler: time.scheduler });
+  const pipelines = await buildPipelines(offline, { logger, mode: 'offline', clock: time.clock, scheduler: time.scheduler });
   const names = Object.keys(offline.pipelines);
   const feed = async (batch: ReturnType<typeof createBatch>) => {
     for (const name of names) await pipelines.consume(name, batch);
@@ -117,11 +126,7 @@ export async function runOffline(
 
 /** The configuration's processors, every pipeline ending in the capture exporter; no receivers, no storage. */
 function withCapture(config: AgentConfig, capture: ComponentFactory): AgentConfig {
-  const components = new Map(
-    [...config.components]
-      .filter(([, c]) => c.kind === 'processor')
-      .map(([key, c]) => [key, c.factory.type === 'detectors' ? { ...c, config: withInlineChecks(c.config) } : c]),
-  );
+  const components = new Map([...config.components].filter(([, c]) => c.kind === 'processor'));
   components.set(componentKey('exporter', 'offline_capture'), { id: 'offline_capture', kind: 'exporter', factory: capture, config: {} });
   const pipelines = Object.fromEntries(
     Object.entries(config.pipelines).map(([name, p]) => [
@@ -136,16 +141,6 @@ function withCapture(config: AgentConfig, capture: ComponentFactory): AgentConfi
     storage: undefined,
     service: { ...config.service, max_inflight_items: Number.MAX_SAFE_INTEGER },
   };
-}
-
-/**
- * Offline runs judge every call the same way every time: the detectors' expensive checks run inline
- * instead of on worker threads under a time budget, where a slow moment would drop some of them.
- */
-function withInlineChecks(config: unknown): unknown {
-  const c = config as { quality?: { workers?: Record<string, unknown> } };
-  if (!c.quality?.workers) return config;
-  return { ...c, quality: { ...c.quality, workers: { ...c.quality.workers, threads: 0 } } };
 }
 
 function endMs(span: OtlpSpan): number {

@@ -2,12 +2,10 @@
 // on trigger, then again every resend interval with endsAt ahead while firing, and with endsAt =
 // resolve time for a while after resolving. Reads the incidents lane; each instance has its own
 // durable outbox, so one that is down delays only itself and loses nothing.
-import type { Cancel } from '../../agent/core/clock.ts';
 import { defineExporter } from '../../agent/core/component.ts';
-import { ExportError } from '../../agent/core/errors.ts';
 import type { Incident } from '../../agent/core/model/incident.ts';
 import type { Severity } from '../../agent/core/model/taxonomy.ts';
-import { createDelivery, type Delivery } from '../../agent/delivery/notify/delivery.ts';
+import { createAlertExporter, type Outboxes } from '../../agent/delivery/notify/alert-exporter.ts';
 import { notificationFor, notificationId, type Notification } from '../../agent/delivery/notify/notification.ts';
 import { routeAction } from '../../agent/delivery/notify/route.ts';
 import { isStoreNotReady } from '../../agent/store/database-unavailable.ts';
@@ -24,117 +22,82 @@ export default defineExporter({
     const firing = new Map<string, { incident: Incident; severity: Severity }>();
     /** Recently resolved alerts, re-sent until `untilMs`. */
     const resolved = new Map<string, { incident: Incident; untilMs: number }>();
-    let deliveries: Delivery[] = [];
-    let cancelResend: Cancel | null = null;
     const endsAhead = () => ctx.clock.now() + 4 * config.resend_interval_ms;
     const alertFor = (incident: Incident, endsAtMs: number, severity?: Severity) =>
       postableAlert(incident, endsAtMs, config.external_url, severity);
     const resolvedAlert = (incident: Incident) =>
       alertFor(incident, Date.parse(incident.resolved_at ?? new Date(ctx.clock.now()).toISOString()));
 
-    const send = (notifications: Notification[]) => {
-      if (deliveries.length === 0)
-        throw new ExportError(
-          `${ctx.id} received incidents before it started or after it stopped; ${notifications.length} notifications were not queued.`,
-          false,
-        );
-      for (const d of deliveries) d.enqueue(notifications);
-    };
-
-    const resend = () => {
+    const resend = (outboxes: Outboxes): Notification[] => {
       const now = ctx.clock.now();
       for (const [id, r] of resolved) if (r.untilMs <= now) resolved.delete(id);
-      if (firing.size + resolved.size === 0 || deliveries.length === 0) return;
+      if (firing.size + resolved.size === 0) return [];
       // Only onto an empty queue: while an instance is unreachable its queued triggers and
       // resolves carry the news, and re-sends would only pile up behind them.
-      if (deliveries.some((d) => d.pending() > 0)) return;
+      if (outboxes.pending() > 0) return [];
       const alerts: PostableAlert[] = [
         ...[...firing.values()].map((f) => alertFor(f.incident, endsAhead(), f.severity)),
         ...[...resolved.values()].map((r) => resolvedAlert(r.incident)),
       ];
-      send([{ notification_id: notificationId(ctx.id, `resend/${now}`), incident_id: null, action: 'update', body: alerts }]);
+      return [{ notification_id: notificationId(ctx.id, `resend/${now}`), incident_id: null, action: 'update', body: alerts }];
     };
 
-    return {
-      async start() {
-        deliveries = config.endpoints.map((endpoint) =>
-          createDelivery({
-            receiver: ctx.id,
-            target: endpoint,
-            config: config.delivery,
-            logger: ctx.logger,
-            meter: ctx.meter,
-            database: ctx.database,
-            prepare: (n) => ({ url: `${endpoint.replace(/\/+$/, '')}/api/v2/alerts`, headers: {}, body: JSON.stringify(n.body) }),
-          }),
+    /** Incidents opened before a restart keep firing instead of expiring at their endsAt. */
+    const restore = async () => {
+      if (!ctx.database) return;
+      try {
+        for (const incident of await selectOpenIncidents(ctx.database)) {
+          const opened = {
+            transition_id: 'restore',
+            kind: 'opened' as const,
+            severity: incident.severity,
+            at: incident.opened_at,
+            detail: {},
+          };
+          if (routeAction({ incident, transition: opened, new_members: [] }, config.route) === 'trigger') {
+            firing.set(incident.incident_id, { incident, severity: incident.severity });
+          }
+        }
+      } catch (err) {
+        if (!isStoreNotReady(err)) throw err;
+        ctx.logger.warn(
+          { err },
+          'The database cannot be read: alerts of incidents opened before this start are not re-sent; ' +
+            'they expire at their endsAt unless the incident changes.',
         );
-        if (ctx.database) {
-          // Incidents opened before a restart keep firing instead of expiring at their endsAt.
-          try {
-            for (const incident of await selectOpenIncidents(ctx.database)) {
-              if (
-                routeAction(
-                  {
-                    incident,
-                    transition: {
-                      transition_id: 'restore',
-                      kind: 'opened',
-                      severity: incident.severity,
-                      at: incident.opened_at,
-                      detail: {},
-                    },
-                    new_members: [],
-                  },
-                  config.route,
-                ) === 'trigger'
-              ) {
-                firing.set(incident.incident_id, { incident, severity: incident.severity });
-              }
-            }
-          } catch (err) {
-            if (!isStoreNotReady(err)) throw err;
-            ctx.logger.warn(
-              { err },
-              'The database cannot be read: alerts of incidents opened before this start are not re-sent; they expire at their endsAt unless the incident changes.',
-            );
-          }
-        }
-        cancelResend = ctx.scheduler.every(config.resend_interval_ms, resend);
-      },
-      async export(batch) {
-        const out: Notification[] = [];
-        for (const update of batch.incidents) {
-          const incident = update.incident;
-          const id = incident.incident_id;
-          const action = routeAction(update, config.route);
-          const held = firing.get(id);
-          if (action === 'trigger') {
-            const alerts = [alertFor(incident, endsAhead())];
-            // Severity is part of the alert's identity: the old alert ends as the new one starts.
-            if (held && held.severity !== incident.severity) alerts.push(alertFor(held.incident, ctx.clock.now(), held.severity));
-            firing.set(id, { incident, severity: incident.severity });
-            out.push(notificationFor(ctx.id, update, 'trigger', alerts));
-          } else if (action === 'resolve') {
-            firing.delete(id);
-            resolved.set(id, { incident, untilMs: ctx.clock.now() + config.resolved_resend_ms });
-            const alerts = [resolvedAlert(incident)];
-            if (held && held.severity !== incident.severity)
-              alerts.push(alertFor(held.incident, Date.parse(incident.resolved_at ?? incident.last_seen_at), held.severity));
-            out.push(notificationFor(ctx.id, update, 'resolve', alerts));
-          } else if (held) {
-            // New counts and evidence ride along with the next re-send.
-            firing.set(id, { incident, severity: held.severity });
-          }
-        }
-        if (out.length > 0) send(out);
-      },
-      async shutdown() {
-        cancelResend?.();
-        cancelResend = null;
-        const closing = deliveries;
-        deliveries = [];
-        await Promise.all(closing.map((d) => d.close(config.delivery.shutdown_grace_ms)));
-      },
+      }
     };
+
+    return createAlertExporter({
+      ctx,
+      config,
+      targets: config.endpoints,
+      prepare: (n, endpoint) => ({ url: `${endpoint.replace(/\/+$/, '')}/api/v2/alerts`, headers: {}, body: JSON.stringify(n.body) }),
+      restore,
+      periodic: { intervalMs: config.resend_interval_ms, run: resend },
+      notify(update, action) {
+        const incident = update.incident;
+        const id = incident.incident_id;
+        const held = firing.get(id);
+        if (action === 'trigger') {
+          const alerts = [alertFor(incident, endsAhead())];
+          // Severity is part of the alert's identity: the old alert ends as the new one starts.
+          if (held && held.severity !== incident.severity) alerts.push(alertFor(held.incident, ctx.clock.now(), held.severity));
+          firing.set(id, { incident, severity: incident.severity });
+          return [notificationFor(ctx.id, update, 'trigger', alerts)];
+        }
+        if (action === 'resolve') {
+          firing.delete(id);
+          resolved.set(id, { incident, untilMs: ctx.clock.now() + config.resolved_resend_ms });
+          const alerts = [resolvedAlert(incident)];
+          if (held && held.severity !== incident.severity)
+            alerts.push(alertFor(held.incident, Date.parse(incident.resolved_at ?? incident.last_seen_at), held.severity));
+          return [notificationFor(ctx.id, update, 'resolve', alerts)];
+        }
+        // New counts and evidence ride along with the next re-send.
+        if (held) firing.set(id, { incident, severity: held.severity });
+        return [];
+      },
+    });
   },
 });

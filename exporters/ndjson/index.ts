@@ -6,7 +6,13 @@ import type { Writable } from 'node:stream';
 import { defineExporter } from '../../agent/core/component.ts';
 import { ExportError } from '../../agent/core/errors.ts';
 import { NdjsonConfig } from './config.ts';
-import { toJsonLine } from '../../agent/core/json-line.ts';
+import { toJsonLine, toPlainJsonLine } from '../../agent/core/json-line.ts';
+import { laneItems } from '../../agent/core/model/batch.ts';
+import { laneSpec } from '../../agent/core/model/lanes.ts';
+
+// What receivers put in a batch is raw OTLP, with bigint timestamps and byte values; the lanes
+// processors derive are plain JSON, which encodes faster.
+const encoderOf = (lane: string) => (laneSpec(lane)?.source === 'receiver' ? toJsonLine : toPlainJsonLine);
 
 export default defineExporter({
   type: 'ndjson',
@@ -31,13 +37,15 @@ export default defineExporter({
         else stream.once('drain', resolve);
       });
 
+    const encoders = config.lanes.map((lane) => [lane, encoderOf(lane)] as const);
+
     return {
       async start() {
         open();
       },
       async export(batch) {
         let text = '';
-        for (const lane of config.lanes) for (const item of batch[lane]) text += toJsonLine(item);
+        for (const [lane, line] of encoders) for (const item of laneItems(batch, lane)) text += line(item);
         if (text) await write(open(), text);
       },
       async shutdown() {

@@ -4,12 +4,12 @@
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import type { Logger } from 'pino';
-import { itemKey, type ExportItem } from './export-item.ts';
+import { itemKey, itemRecordType, type ExportItem } from './export-item.ts';
 import { classifyWriteError } from './write-error.ts';
 
 export interface DeadLetter {
   /** The item, or the spill text that could not be read back as one. */
-  item: ExportItem | { kind: 'unreadable'; text: string };
+  item: ExportItem | { unreadable: string };
   reason: string;
   errorCode: string | null;
 }
@@ -72,9 +72,9 @@ export async function insertDeadLetters(
 
 function describe(letter: DeadLetter): { recordType: string; recordKey: string | null; record: string } {
   const { item } = letter;
-  if (item.kind === 'unreadable') return { recordType: 'spill_record', recordKey: null, record: storableJson({ text: item.text }) };
+  if ('unreadable' in item) return { recordType: 'spill_record', recordKey: null, record: storableJson({ text: item.unreadable }) };
   return {
-    recordType: item.kind === 'event' ? 'failure_event' : 'incident_update',
+    recordType: itemRecordType(item),
     recordKey: itemKey(item),
     record: storableJson(item.value),
   };

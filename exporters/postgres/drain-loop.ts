@@ -4,9 +4,10 @@
 // backs off (jittered exponential) and tries the same chunk again; when the failure says the
 // destination is away (refused, reset), a cheap probe each second ends the wait as soon as it is
 // back, so a long backoff never keeps a recovered destination waiting (new batches queue behind
-// the backlog meanwhile). Wall-clock pacing is right here: this is I/O scheduling, not detection logic.
-import { setTimeout as sleep } from 'node:timers/promises';
+// the backlog meanwhile). Backoff, probes and pacing wait on the component's scheduler (wall time
+// when live), like every wait in a component.
 import type { Logger } from 'pino';
+import type { Clock, Scheduler } from '../../agent/core/clock.ts';
 import type { SpillBuffer } from '../../agent/delivery/spill/index.ts';
 import { backoffDelayMs, type BackoffPolicy } from './backoff.ts';
 import type { DeliveryResult } from './dead-letters.ts';
@@ -20,6 +21,8 @@ export interface DrainOptions {
   /** Aborted (and `wake` notified) at shutdown: the loop finishes the write in flight, then returns. */
   signal: AbortSignal;
   wake: WakeSignal;
+  clock: Clock;
+  scheduler: Scheduler;
   deliver(items: readonly ExportItem[]): Promise<DeliveryResult>;
   deadLetterUnreadable(texts: string[]): Promise<void>;
   onDelivered(): void;
@@ -49,7 +52,7 @@ export async function runDrainLoop(o: DrainOptions): Promise<void> {
       // the loop alive and try again: stopping it would strand everything spilled after this.
       o.logger.error({ err }, 'Reading the spill buffer failed; retrying.');
       failures++;
-      await pause(backoffDelayMs(o.retry, failures), o.signal);
+      await pause(backoffDelayMs(o.retry, failures), o);
       continue;
     }
     if (chunk.length === 0) {
@@ -66,7 +69,7 @@ export async function runDrainLoop(o: DrainOptions): Promise<void> {
       if (item) items.push(item);
       else unreadable.push(r.record);
     }
-    const started = performance.now();
+    const started = o.clock.now();
     try {
       await o.deliver(items);
       if (unreadable.length > 0) await o.deadLetterUnreadable(unreadable);
@@ -78,30 +81,35 @@ export async function runDrainLoop(o: DrainOptions): Promise<void> {
       o.onFailed(err, chunk.length);
       failures++;
       const delay = backoffDelayMs(o.retry, failures);
-      if (await (o.isAway(err) ? pauseUntilBack(delay, o) : pause(delay, o.signal))) o.onRetry();
+      if (await (o.isAway(err) ? pauseUntilBack(delay, o) : pause(delay, o))) o.onRetry();
       continue;
     }
     // Rate limit: a chunk of n records takes at least n / rate seconds.
-    await pause((chunk.length * 1000) / o.config.drain_rate_per_sec - (performance.now() - started), o.signal);
+    await pause((chunk.length * 1000) / o.config.drain_rate_per_sec - (o.clock.now() - started), o);
   }
 }
 
 /** Waits up to `ms`, probing each second; true when the time passed or the probe succeeded, false when aborted. */
 async function pauseUntilBack(ms: number, o: DrainOptions): Promise<boolean> {
   for (let left = ms; left > 0; left -= PROBE_INTERVAL_MS) {
-    if (!(await pause(Math.min(left, PROBE_INTERVAL_MS), o.signal))) return false;
+    if (!(await pause(Math.min(left, PROBE_INTERVAL_MS), o))) return false;
     if (left > PROBE_INTERVAL_MS && (await o.probe())) return true;
   }
   return !o.signal.aborted;
 }
 
-/** Sleeps unless aborted; true when the full time passed. */
-async function pause(ms: number, signal: AbortSignal): Promise<boolean> {
-  if (ms <= 0) return !signal.aborted;
-  try {
-    await sleep(ms, undefined, { signal });
-    return true;
-  } catch {
-    return false; // aborted: shutting down
-  }
+/** Sleeps unless aborted; true when the full time passed, false when aborted (shutting down). */
+function pause(ms: number, { signal, scheduler }: { signal: AbortSignal; scheduler: Scheduler }): Promise<boolean> {
+  if (ms <= 0 || signal.aborted) return Promise.resolve(!signal.aborted);
+  return new Promise((resolve) => {
+    const onAbort = () => {
+      cancel();
+      resolve(false);
+    };
+    const cancel = scheduler.after(ms, () => {
+      signal.removeEventListener('abort', onAbort);
+      resolve(true);
+    });
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
 }

@@ -1,9 +1,8 @@
-// postgres: writes the `events` and `incidents` lanes to PostgreSQL in one idempotent transaction
-// per batch. While PostgreSQL is unreachable or slower than write_timeout_ms, batches go to a local
+// postgres: writes every stored lane (those with a writer in agent/store/writers: failure events,
+// incidents, ...) to PostgreSQL in one idempotent transaction per batch. While PostgreSQL is unreachable or slower than write_timeout_ms, batches go to a local
 // SQLite spill buffer and drain in order, rate-limited, once it is back; refused records go to
 // dead_letters. export() resolves only when a batch is committed to one or the other.
 import { hostname } from 'node:os';
-import { join } from 'node:path';
 import { defineExporter } from '../../agent/core/component.ts';
 import { ExportError } from '../../agent/core/errors.ts';
 import { createSampledWarning } from '../../agent/core/sampled-warning.ts';
@@ -20,6 +19,7 @@ import { insertDeadLetters, writeOrDeadLetter, type DeadLetter, type DeliveryRes
 import { runDrainLoop } from './drain-loop.ts';
 import { encodeItem, itemsOf, type ExportItem } from './export-item.ts';
 import { createExporterMetrics } from './exporter-metrics.ts';
+import { spillPath as spillPathOf } from './spill-path.ts';
 import { createSpillRoom } from './spill-room.ts';
 import { createWakeSignal } from './wake-signal.ts';
 import { classifyWriteError, isServerAway, WriteTimeoutError } from './write-error.ts';
@@ -29,6 +29,8 @@ export default defineExporter({
   type: 'postgres',
   description: 'Writes failure events and incidents to PostgreSQL (idempotent); spills to a local SQLite buffer while it is down or slow.',
   configSchema: PostgresExporterConfig,
+  requires: ['database'],
+  localFiles: (config, id) => ({ spill: spillPathOf(id, config) }),
   create(config, ctx) {
     const { id, logger, database, backpressure, health } = ctx;
     if (!database) {
@@ -36,7 +38,7 @@ export default defineExporter({
         `exporters.${id}: the postgres exporter needs \`storage:\` in agent.yaml (storage.url, or an empty url for the bundled PostgreSQL).`,
       );
     }
-    const spillPath = config.spill.path || join('data', 'spill', `${id.replaceAll('/', '-')}.sqlite`);
+    const spillPath = spillPathOf(id, config);
     const agentInstance = hostname();
     const writeOptions = { agentInstance, maxRowsPerStatement: config.max_rows_per_statement, statementTimeoutMs: config.write_timeout_ms };
     const warn = createSampledWarning(logger);
@@ -72,6 +74,7 @@ export default defineExporter({
       maxBytes: config.spill.max_bytes,
       retryAfterSec: config.retry_after_sec,
       backpressure,
+      scheduler: ctx.scheduler,
       onChange: reportHealth,
     });
 
@@ -215,12 +218,14 @@ export default defineExporter({
           retry: config.retry,
           signal: stop.signal,
           wake,
+          clock: ctx.clock,
+          scheduler: ctx.scheduler,
           deliver,
           deadLetterUnreadable: async (texts) => {
             await deadLetter(
               texts.map((text) => ({
-                item: { kind: 'unreadable', text },
-                reason: 'the spill record is not a failure event or incident update',
+                item: { unreadable: text },
+                reason: 'the spill record is not an item of a stored lane',
                 errorCode: 'FL_SPILL_UNREADABLE',
               })),
             );

@@ -4,6 +4,7 @@
 // (at most half the cap). Intake reopens 10% of the cap lower, so it does not flap. A batch that
 // still finds no room waits here (its request stays open) until the drain frees space.
 import type { Backpressure } from '../../agent/core/backpressure.ts';
+import type { Scheduler } from '../../agent/core/clock.ts';
 import type { SpillStats } from '../../agent/delivery/spill/index.ts';
 
 const MIN_HEADROOM = 0.1;
@@ -31,9 +32,10 @@ export function createSpillRoom(options: {
   maxBytes: number;
   retryAfterSec: number;
   backpressure: Backpressure;
+  scheduler: Scheduler;
   onChange: () => void;
 }): SpillRoom {
-  const { id, path, maxBytes, retryAfterSec, backpressure, onChange } = options;
+  const { id, path, maxBytes, retryAfterSec, backpressure, scheduler, onChange } = options;
   let holding: string | null = null;
   let refusedByDisk = false;
   let waiters: (() => void)[] = [];
@@ -80,9 +82,9 @@ export function createSpillRoom(options: {
     },
     waitForChange(timeoutMs) {
       return new Promise<void>((resolve) => {
-        const timer = setTimeout(done, timeoutMs);
+        const cancel = scheduler.after(timeoutMs, done);
         function done() {
-          clearTimeout(timer);
+          cancel();
           resolve();
         }
         waiters.push(done);

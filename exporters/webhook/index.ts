@@ -2,11 +2,9 @@
 // resolved on resolve), optionally HMAC-signed. Reads the incidents lane; unsent notifications
 // wait in a durable outbox, retried on 429/5xx.
 import { defineExporter } from '../../agent/core/component.ts';
-import { ExportError } from '../../agent/core/errors.ts';
 import type { Severity } from '../../agent/core/model/taxonomy.ts';
-import { createDelivery, type Delivery } from '../../agent/delivery/notify/delivery.ts';
-import { notificationFor, type Notification } from '../../agent/delivery/notify/notification.ts';
-import { routeAction } from '../../agent/delivery/notify/route.ts';
+import { createAlertExporter } from '../../agent/delivery/notify/alert-exporter.ts';
+import { notificationFor } from '../../agent/delivery/notify/notification.ts';
 import { WebhookConfig } from './config.ts';
 import { signatureHeader, SIGNATURE_HEADER } from './signature.ts';
 import { webhookAlert, webhookPayload } from './webhook-payload.ts';
@@ -19,52 +17,28 @@ export default defineExporter({
   create(config, ctx) {
     /** Severity each incident was last announced with, to end the old alert when it changes. */
     const announced = new Map<string, Severity>();
-    let delivery: Delivery | null = null;
 
-    return {
-      async start() {
-        delivery = createDelivery({
-          receiver: ctx.id,
-          config: config.delivery,
-          logger: ctx.logger,
-          meter: ctx.meter,
-          database: ctx.database,
-          prepare(n) {
-            const body = JSON.stringify(n.body);
-            const headers: Record<string, string> = { ...config.headers, 'x-faultline-notification-id': n.notification_id };
-            if (config.secret !== null) headers[SIGNATURE_HEADER] = signatureHeader(config.secret, body, Math.floor(Date.now() / 1_000));
-            return { url: config.url, headers, body };
-          },
-        });
+    return createAlertExporter({
+      ctx,
+      config,
+      prepare(n) {
+        const body = JSON.stringify(n.body);
+        const headers: Record<string, string> = { ...config.headers, 'x-faultline-notification-id': n.notification_id };
+        if (config.secret !== null) headers[SIGNATURE_HEADER] = signatureHeader(config.secret, body, Math.floor(ctx.clock.now() / 1_000));
+        return { url: config.url, headers, body };
       },
-      async export(batch) {
-        const out: Notification[] = [];
-        for (const update of batch.incidents) {
-          const action = routeAction(update, config.route);
-          if (action === null) continue;
-          const { incident } = update;
-          const previous = announced.get(incident.incident_id);
-          const alerts = [webhookAlert(incident, action === 'trigger' ? 'firing' : 'resolved', config.external_url)];
-          if (previous !== undefined && previous !== incident.severity) {
-            alerts.push(webhookAlert(incident, 'resolved', config.external_url, { severity: previous, endsAt: update.transition.at }));
-          }
-          if (action === 'trigger') announced.set(incident.incident_id, incident.severity);
-          else announced.delete(incident.incident_id);
-          out.push(notificationFor(ctx.id, update, action, webhookPayload(ctx.id, alerts, config.external_url)));
+      notify(update, action) {
+        if (action === null) return [];
+        const { incident } = update;
+        const previous = announced.get(incident.incident_id);
+        const alerts = [webhookAlert(incident, action === 'trigger' ? 'firing' : 'resolved', config.external_url)];
+        if (previous !== undefined && previous !== incident.severity) {
+          alerts.push(webhookAlert(incident, 'resolved', config.external_url, { severity: previous, endsAt: update.transition.at }));
         }
-        if (out.length === 0) return;
-        if (!delivery)
-          throw new ExportError(
-            `${ctx.id} received incidents before it started or after it stopped; ${out.length} notifications were not queued.`,
-            false,
-          );
-        delivery.enqueue(out);
+        if (action === 'trigger') announced.set(incident.incident_id, incident.severity);
+        else announced.delete(incident.incident_id);
+        return [notificationFor(ctx.id, update, action, webhookPayload(ctx.id, alerts, config.external_url))];
       },
-      async shutdown() {
-        const d = delivery;
-        delivery = null;
-        await d?.close(config.delivery.shutdown_grace_ms);
-      },
-    };
+    });
   },
 });

@@ -41,7 +41,7 @@ export const ClassifierConfig = z.strictObject({
     .partialRecord(z.enum(ALL_SUBTYPES as [Subtype, ...Subtype[]]), Severity)
     .default({})
     .describe(
-      'Base severity per subtype (e.g. { rate_limited: P2 }), replacing the built-in one before adjustments. Built in: every security subtype, outage, overloaded, no_healthy_deployment P1; quota_exhausted, auth_error, timeout, connection_error, malformed_response, latency_degradation, budget_exceeded, spend_spike, retry_storm, agent_loop, hallucination, regression P2; rate_limit_headroom_low, language_drift, embedding_drift P4; every other subtype P3. A recovered request lowers P1/P2 one level (never security); a blast-radius threshold, a critical route or team, and a sustained stream each raise one level.',
+      'Base severity per subtype (e.g. { rate_limited: P2 }), replacing the built-in one before adjustments. Built in: every security subtype, outage, overloaded, no_healthy_deployment P1; quota_exhausted, auth_error, timeout, connection_error, malformed_response, latency_degradation, budget_exceeded, spend_spike, retry_storm, agent_loop, hallucination, regression P2; rate_limit_headroom_low, language_drift, token_count_mismatch, embedding_drift P4; every other subtype P3. A recovered request lowers P1/P2 one level (never security); a blast-radius threshold, a critical route or team, and a sustained stream each raise one level.',
     ),
   max_kinds: count('kinds')
     .default(10_000)

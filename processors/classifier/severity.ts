@@ -1,5 +1,5 @@
-// Severity as a pure function of the event being built and a snapshot of the system around it
-// (DESIGN.md §4). What the levels mean to a responder (reference: collector-reliability §4):
+// Severity as a pure function of the event being built and a snapshot of the system around it, so a
+// replay grades an event exactly as the live run did. What the levels mean to a responder:
 //   P1  page now: users are failing and nothing is absorbing it (security, outage with no fallback)
 //   P2  urgent: degraded, or failing over (fallback working, latency SLA broken, budget hit)
 //   P3  ticket: a single failed attempt or request, contained (throttled, bad request, safety block)
@@ -23,8 +23,9 @@ import type { Category, Severity } from '../../agent/core/model/taxonomy.ts';
  * | cost     | token_spike, cache_miss_storm, batch_cost_overrun    | P3   |
  * | quality  | hallucination, regression                            | P2   |
  * | quality  | low_faithfulness, format_violation, refusal,         | P3   |
- * |          | safety_block, truncation, empty_response             |      |
- * | quality  | language_drift                                       | P4   |
+ * |          | safety_block, degenerate_output, truncation,         |      |
+ * |          | empty_response                                       |      |
+ * | quality  | language_drift, token_count_mismatch                 | P4   |
  * | data     | ingestion_failure, stale_index, retrieval_quality_drop | P3 |
  * | data     | embedding_drift                                      | P4   |
  */
@@ -56,9 +57,11 @@ export const BASE_SEVERITY: Readonly<Record<string, Severity>> = {
   format_violation: 'P3',
   refusal: 'P3',
   safety_block: 'P3',
+  degenerate_output: 'P3',
   truncation: 'P3',
   empty_response: 'P3',
   language_drift: 'P4',
+  token_count_mismatch: 'P4',
   ingestion_failure: 'P3',
   stale_index: 'P3',
   retrieval_quality_drop: 'P3',

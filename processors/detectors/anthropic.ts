@@ -1,31 +1,19 @@
-// Anthropic: 529 and `overloaded_error` are overload even when LiteLLM reports them as a 500
-// InternalServerError; a spend limit or empty credit balance is quota, not throttling;
-// anthropic-ratelimit-* headroom (requests, tokens, input and output tokens). Extended thinking is
-// billed as output, so its token count is added to the evidence of whatever the call is flagged
-// for; it is not a failure by itself.
+// Anthropic: anthropic-ratelimit-* headroom (requests, tokens, input and output tokens) on
+// successful calls. Extended thinking is billed as output, so its token count is added to the
+// evidence of whatever the call is flagged for; it is not a failure by itself. Failures (529 and
+// `overloaded_error` reported as 500, spend limits, credit balance) are read by the shared
+// provider rules (generic.ts).
 import type { LlmCall } from '../../agent/core/model/llm-call.ts';
 import type { Signal } from '../../agent/core/model/signal.ts';
 import type { DetectorSettings } from './config.ts';
-import { readErrorFacts } from './error-facts.ts';
-import { firstFinding, patternRule, type Rule } from './findings.ts';
-import { overloadedByMessage, overloadedByStatus } from './generic.ts';
 import { headroomSignal, type HeadroomDimension } from './headroom.ts';
-import { signalOf, withEvidence } from './signals.ts';
-
-const spendLimit = patternRule('quota_exhausted', ['spend_limit'], (f) => f.status === null || f.status < 500);
-
-const ANTHROPIC_RULES: readonly Rule[] = [spendLimit, overloadedByStatus, overloadedByMessage];
+import { withEvidence } from './signals.ts';
 
 const DIMENSIONS = ['requests', 'tokens', 'input-tokens', 'output-tokens'] as const;
 
-export function detectAnthropic(call: LlmCall, settings: DetectorSettings): Signal[] {
-  if (call.outcome === 'error') {
-    const facts = readErrorFacts(call.error);
-    const found = firstFinding(ANTHROPIC_RULES, facts);
-    return found === null ? [] : [signalOf(call, facts, found)];
-  }
+export function detectAnthropicHeadroom(call: LlmCall, settings: DetectorSettings): Signal[] {
   const rl = call.rateLimit;
-  if (rl === null) return [];
+  if (call.outcome !== 'ok' || rl === null) return [];
   const dimensions: HeadroomDimension[] = DIMENSIONS.map((d) => ({
     name: d.replace('-', '_'),
     remaining:

@@ -7,8 +7,10 @@
 // message) is left to the provider rules (auth_error); only the proxy's refusal is security.
 // Gateway requests (the SERVER span) get signals only for what the proxy decided before or
 // instead of any attempt (no deployment, budget, auth): provider failures are carried by their
-// attempts, so a gateway span repeating them would count one failure twice.
-import type { GatewayRequest, GuardrailCall, LlmCall, TelemetryItem } from '../../agent/core/model/llm-call.ts';
+// attempts, so a gateway span repeating them would count one failure twice. When the trace holds a
+// failed attempt, the gateway's 401/403 is the provider's refusal passed on (v2 SERVER spans carry
+// only the status), so only the proxy's explicit decisions are read there.
+import type { EmbeddingCall, GatewayRequest, GuardrailCall, LlmCall, TelemetryItem } from '../../agent/core/model/llm-call.ts';
 import type { Signal } from '../../agent/core/model/signal.ts';
 import type { Subtype } from '../../agent/core/model/taxonomy.ts';
 import { readErrorFacts, safeToken, type ErrorFacts } from './error-facts.ts';
@@ -50,23 +52,27 @@ const proxyAuthStatus: Rule = (f) =>
         classRule('unauthorized_model_access', ['AuthenticationError', 'PermissionDeniedError', 'ProxyException'], 'security'),
       )(f);
 
+// A budget breach is checked before "No deployments available": the router says both when a
+// deployment's budget is crossed, and the budget is the cause.
 const CALL_RULES: readonly Rule[] = [
-  noHealthyDeployment,
   budgetExceeded,
+  noHealthyDeployment,
   accessDenied,
   proxyAuthMessage,
   classRule('context_overflow', ['ContextWindowExceededError']),
   classRule('safety_block', ['ContentPolicyViolationError'], 'quality'),
 ];
 
-const GATEWAY_REQUEST_RULES: readonly Rule[] = [noHealthyDeployment, budgetExceeded, accessDenied, proxyAuthMessage, proxyAuthStatus];
+const GATEWAY_REQUEST_RULES: readonly Rule[] = [budgetExceeded, noHealthyDeployment, accessDenied, proxyAuthMessage, proxyAuthStatus];
+/** With a failed attempt in the trace: only what the proxy itself decided. */
+const GATEWAY_AFTER_ATTEMPT_RULES: readonly Rule[] = [budgetExceeded, noHealthyDeployment, accessDenied];
 
-export function detectGatewayCall(call: LlmCall): Signal[] {
+export function detectGatewayCall(call: LlmCall | EmbeddingCall): Signal[] {
   return detectWith(call, CALL_RULES);
 }
 
-export function detectGatewayRequest(request: GatewayRequest): Signal[] {
-  return detectWith(request, GATEWAY_REQUEST_RULES);
+export function detectGatewayRequest(request: GatewayRequest, attemptFailed = false): Signal[] {
+  return detectWith(request, attemptFailed ? GATEWAY_AFTER_ATTEMPT_RULES : GATEWAY_REQUEST_RULES);
 }
 
 function detectWith(item: TelemetryItem, rules: readonly Rule[]): Signal[] {

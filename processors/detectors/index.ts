@@ -6,7 +6,7 @@ import { defineProcessor } from '../../agent/core/component.ts';
 import { createBatch } from '../../agent/core/model/batch.ts';
 import type { TelemetryItem } from '../../agent/core/model/llm-call.ts';
 import { DetectorsConfig, toSettings } from './config.ts';
-import { detectItem } from './detect.ts';
+import { detectItem, tracesWithFailedAttempts } from './detect.ts';
 import { createLatencyWindow } from './latency.ts';
 import { createQualityStage } from './quality/quality-stage.ts';
 import { createCostDetectors } from './cost/detect-cost.ts';
@@ -42,8 +42,9 @@ export default defineProcessor({
       },
       process(batch) {
         const q = quality?.begin(batch.calls) ?? null;
+        const failedAttempts = tracesWithFailedAttempts(batch.calls);
         const calls = batch.calls.map((item, i): TelemetryItem => {
-          const found = detectItem(item, settings);
+          const found = detectItem(item, settings, failedAttempts);
           if (latency !== null && item.kind === 'llm') {
             const slow = latency.observe(item);
             if (slow !== null) found.push(slow);

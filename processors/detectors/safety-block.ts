@@ -1,6 +1,6 @@
 // A `content_filter` finish on any provider is a safety block (quality), whatever the span status:
 // Gemini SAFETY/RECITATION/BLOCKLIST/PROHIBITED_CONTENT/SPII and prompt-level blockReason,
-// Anthropic `refusal`, Bedrock `guardrail_intervened` all normalize to it (reference §2.4).
+// Anthropic `refusal`, Bedrock `guardrail_intervened` all normalize to it (finish-reason.ts).
 import type { LlmCall } from '../../agent/core/model/llm-call.ts';
 import type { Signal } from '../../agent/core/model/signal.ts';
 import { safeToken } from './error-facts.ts';

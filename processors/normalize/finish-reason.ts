@@ -1,6 +1,6 @@
 // Finish reasons normalised to the output-message schema's closed set (stop, length,
 // content_filter, tool_call, error). Provider spellings follow LiteLLM's map_finish_reason
-// (reference §2.4); the raw values stay beside them on the call.
+// (so a span from any gateway or SDK means the same); the raw values stay beside them on the call.
 import type { Attributes } from '../../agent/core/model/otlp.ts';
 import { readString, readStringArray } from './attribute-readers.ts';
 

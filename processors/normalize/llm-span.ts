@@ -1,5 +1,5 @@
 // Reads one LLM span, in any vocabulary, into an LlmCall. Keys are looked up directly, first
-// key present wins (reference §2.4); JSON-string attributes (hidden_params, messages,
+// key present wins (vocabularies overlap, and the newest name is the most precise); JSON-string attributes (hidden_params, messages,
 // invocation parameters) and LiteLLM's Python-repr usage_object are parsed only when needed.
 import type { LlmCall, Operation } from '../../agent/core/model/llm-call.ts';
 import type { AttributeValue, OtlpSpan } from '../../agent/core/model/otlp.ts';
@@ -64,7 +64,7 @@ export function readLlmCall(span: OtlpSpan, vocabulary: Vocabulary, settings: No
   if (finishReasonsRaw.length === 0) finishReasonsRaw.push(...outputFinishReasons(attrs['gen_ai.output.messages']));
 
   // On a failed LiteLLM v1 attempt, gen_ai.response.id falls back to the litellm call id
-  // (reference §2.2); keeping it as the call id lets trace_assembler group the attempts.
+  // (LiteLLM writes it so); keeping it as the call id lets trace_assembler group the attempts.
   let callId = readString(attrs['litellm.call_id']);
   let responseId = firstString(attrs, RESPONSE_ID_KEYS);
   if (vocabulary === 'litellm' && failure.outcome === 'error' && attrs['gen_ai.response.model'] === undefined && callId === null) {

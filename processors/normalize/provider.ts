@@ -1,4 +1,4 @@
-// Provider names: first key present wins (reference §2.4), then lower-case and alias-map to
+// Provider names: first key present wins (the newest semantic-convention key first), then lower-case and alias-map to
 // the OTel gen_ai.provider.name values, so LiteLLM's raw strings (`vertex_ai`, `bedrock`),
 // old semconv values (`az.ai.openai`) and Traceloop's (`OpenAI`) all count as one provider.
 import type { Attributes } from '../../agent/core/model/otlp.ts';

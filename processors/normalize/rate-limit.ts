@@ -1,5 +1,5 @@
 // Rate-limit headroom from LiteLLM's `hidden_params.additional_headers` (success spans only,
-// reference §3.2): four parsed ints `x_ratelimit_*`, plus, on newer versions, every provider
+// the only place LiteLLM reports them): four parsed ints `x_ratelimit_*`, plus, on newer versions, every provider
 // header as `llm_provider-<name>` (OpenAI `x-ratelimit-*`, `retry-after`, Anthropic
 // `anthropic-ratelimit-*`). Values are recorded as sent; interpretation is the classifier's.
 import type { RateLimit } from '../../agent/core/model/llm-call.ts';

@@ -1,4 +1,5 @@
-// Token counts across vocabularies, first key present wins (reference §1.8 renames table).
+// Token counts across vocabularies, first key present wins (newest semantic-convention name first,
+// then the renamed older ones and vendor keys).
 // LiteLLM's usage_object is parsed only when an attribute left a count unknown.
 import type { Tokens } from '../../agent/core/model/llm-call.ts';
 import type { Attributes } from '../../agent/core/model/otlp.ts';

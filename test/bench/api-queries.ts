@@ -116,7 +116,7 @@ try {
     const h = next() % 160;
     return `/api/v1/failures?from=${hour(h)}&to=${hour(h + 1)}`;
   });
-  const sqlOnly = failureListSql({}, 1000);
+  const sqlOnly = failureListSql({}, 1000 + 1); // a page of 1000, as the route reads it
   const sqlTimes: number[] = [];
   for (let i = 0; i < REQUESTS; i++) {
     const t = performance.now();
@@ -145,7 +145,10 @@ try {
     `  ${'cursor walk of the whole table, limit=1000'.padEnd(44)} ${walked} events in ${pages.length} pages, ${((performance.now() - walkStart) / 1000).toFixed(1)} s; page p50 ${pages[Math.floor(pages.length / 2)].toFixed(2)} ms, max ${pages.at(-1)!.toFixed(2)} ms`,
   );
 
-  const deep = failureListSql({ after: { atMicros: String((START + WEEK_MS / 2) * 1000), id: 'f'.repeat(32) }, category: 'provider' }, 100);
+  const deep = failureListSql(
+    { after: { atMicros: String((START + WEEK_MS / 2) * 1000), id: 'f'.repeat(32) }, category: 'provider' },
+    100 + 1,
+  );
   const plan = await database.pool.query(`EXPLAIN ${deep.text}`, deep.values);
   log('  plan of a mid-table page (category=provider, cursor):');
   for (const row of plan.rows) log(`    ${row['QUERY PLAN']}`);

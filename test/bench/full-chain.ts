@@ -53,7 +53,7 @@ for (let round = 0; round < ROUNDS; round++) {
     spansPerSec: spans.length / wall,
     p99: chunkMs[Math.ceil(chunkMs.length * 0.99) - 1],
     p50: chunkMs[Math.floor(chunkMs.length / 2)],
-    events: out.events.length,
+    events: out.emitted('events').length,
   });
 }
 results.sort((a, b) => a.spansPerSec - b.spansPerSec);

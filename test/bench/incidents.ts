@@ -20,6 +20,7 @@ async function processor() {
   const time = createManualTime(T0);
   const p = await incidents.create(incidents.configSchema.parse({ max_open: 100_000 }), {
     id: 'incidents',
+    mode: 'live',
     logger: pino({ level: 'silent' }),
     clock: time.clock,
     scheduler: time.scheduler,

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { createNoopMeter } from '@opentelemetry/api';
 import { createBackpressure } from '../../agent/core/backpressure.ts';
-import { createManualTime } from '../../agent/core/clock.ts';
+import { createLiveTime } from '../../agent/core/clock.ts';
 import { createHealth } from '../../agent/core/health.ts';
 import { createBatch } from '../../agent/core/model/batch.ts';
 import type { FailureEvent } from '../../agent/core/model/failure-event.ts';
@@ -81,9 +81,11 @@ async function sequentialRate(db: Database, insert: (events: FailureEvent[]) => 
 }
 
 function makeExporter(db: Database, spillPath: string, spill: Record<string, unknown> = {}) {
-  const time = createManualTime(0);
+  // Live time: the drain's pacing is part of what is measured.
+  const time = createLiveTime();
   return postgres.create(postgres.configSchema.parse({ spill: { path: spillPath, ...spill } }), {
     id: 'postgres',
+    mode: 'live',
     logger: silent,
     clock: time.clock,
     scheduler: time.scheduler,
@@ -113,7 +115,7 @@ async function exporterRate(db: Database, dir: string, concurrency: number): Pro
 
 function spillAppendRate(dir: string, synchronous: 'FULL' | 'NORMAL'): number {
   const { buffer } = openSpillBuffer({ path: join(dir, `append-${synchronous}.sqlite`), maxBytes: 4e9, synchronous, logger: silent });
-  const batches = Array.from({ length: EVENTS / BATCH }, () => freshEvents(BATCH).map((value) => encodeItem({ kind: 'event', value })));
+  const batches = Array.from({ length: EVENTS / BATCH }, () => freshEvents(BATCH).map((value) => encodeItem({ lane: 'events', value })));
   const start = performance.now();
   for (const b of batches) buffer.append(b, Date.now());
   const secs = (performance.now() - start) / 1000;
@@ -127,7 +129,7 @@ async function drainRate(db: Database, dir: string): Promise<number> {
   const { buffer } = openSpillBuffer({ path, maxBytes: 4e9, synchronous: 'FULL', logger: silent });
   for (let b = 0; b < EVENTS / BATCH; b++)
     buffer.append(
-      freshEvents(BATCH).map((value) => encodeItem({ kind: 'event', value })),
+      freshEvents(BATCH).map((value) => encodeItem({ lane: 'events', value })),
       Date.now(),
     );
   buffer.close();
@@ -150,7 +152,7 @@ const server = await startEmbeddedPostgres({ logger: silent, dataDir: join(dir, 
 const db = createDatabase({ url: server.url, logger: silent, maxConnections: 8 });
 try {
   await migrate({ pool: db.pool, logger: silent });
-  const sample = Buffer.byteLength(encodeItem({ kind: 'event', value: failureEvent(1) }));
+  const sample = Buffer.byteLength(encodeItem({ lane: 'events', value: failureEvent(1) }));
   log(
     `load average ${loadavg()
       .map((l) => l.toFixed(1))
@@ -167,7 +169,7 @@ try {
       (events) =>
         writeItems(
           db.pool,
-          events.map((value) => ({ kind: 'event', value })),
+          events.map((value) => ({ lane: 'events', value })),
           { agentInstance: 'bench', maxRowsPerStatement: BATCH, statementTimeoutMs: 60_000 },
         ),
     ],

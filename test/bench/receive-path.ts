@@ -1,6 +1,6 @@
 // `npm run bench`: decode and receive-path throughput, receive-to-ack latency and memory, on
-// realistic 2–4 KB LiteLLM spans with captured content. Prints figures and the targets from
-// issue 2; it measures, it does not assert (speed never gates the test suite).
+// realistic 2–4 KB LiteLLM spans with captured content. Prints figures and the targets the
+// receive path is held to; it measures, it does not assert (speed never gates the test suite).
 import { fork, type ChildProcess } from 'node:child_process';
 import { request, Agent } from 'node:http';
 import { fileURLToPath } from 'node:url';
@@ -179,7 +179,7 @@ try {
     `  agent RSS ${(stats.rss / 2 ** 20).toFixed(0)} MiB now, peak ${(stats.peakRss / 2 ** 20).toFixed(0)} MiB during the run; ${stats.calls.toLocaleString('en-US')} calls normalized in all`,
   );
 
-  log('\nTargets (issue 2)');
+  log('\nTargets');
   log(`  decode ≥ 100,000 spans/s on one core:        ${fmt(decodePb)}  ${verdict(decodePb >= 100_000)}`);
   log(`  receive+normalize ≥ 50% of bare decode:      ${(pathPb / decodePb).toFixed(2).padStart(9)}  ${verdict(pathPb / decodePb >= 0.5)}`);
   log(`  p99 receive-to-ack ≤ 10 ms at 10k spans/s:   ${p99.toFixed(2).padStart(9)}  ${verdict(p99 <= 10)}`);

@@ -32,11 +32,12 @@ describe('configuration loading', () => {
       flush_interval_ms: 250,
       max_traces: 20_000,
       max_items_per_trace: 1_000,
+      max_batch_items: 256,
     });
     expect(config.service.shutdown_timeout_ms).toBe(15_000);
   });
 
-  it('reports a unit mistake the way the house example does', () => {
+  it('reports a unit mistake with its path, the unit expected and the value given', () => {
     const yaml = VALID.replace('wait_ms: 1500', 'wait_ms: "30s"');
     expect(problems(yaml)).toEqual(['processors.trace_assembler.wait_ms: expected a positive integer (milliseconds), got "30s" (line 3)']);
   });
@@ -114,5 +115,19 @@ service:
       { env: {} },
     );
     expect(config.warnings).toEqual(['exporters.ndjson/spare is defined but not used by any pipeline']);
+  });
+});
+
+describe('service.telemetry.logs.encoding', () => {
+  const withEncoding = (encoding: string) => VALID.replace('service: {', `service: { telemetry: { logs: { encoding: ${encoding} } },`);
+
+  it('takes console or json, and leaves the choice to the terminal when unset', () => {
+    expect(parseConfig(withEncoding('console'), factories, { env: {} }).service.telemetry.logs.encoding).toBe('console');
+    expect(parseConfig(withEncoding('json'), factories, { env: {} }).service.telemetry.logs.encoding).toBe('json');
+    expect(parseConfig(VALID, factories, { env: {} }).service.telemetry.logs.encoding).toBeUndefined();
+  });
+
+  it('rejects any other encoding, naming the path', () => {
+    expect(problems(withEncoding('pretty'))[0]).toMatch(/^service\.telemetry\.logs\.encoding: .*console.*json/);
   });
 });

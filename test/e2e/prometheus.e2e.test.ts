@@ -156,7 +156,7 @@ function ordinaryCalls(n: number): SpanInput[] {
 function leftoverSpillFile(path: string): void {
   const { buffer } = openSpillBuffer({ path, maxBytes: 1e8, synchronous: 'FULL', logger: pino({ level: 'silent' }) });
   buffer.append(
-    Array.from({ length: 40 }, (_, i) => encodeItem({ kind: 'event', value: failureEvent(i) })),
+    Array.from({ length: 40 }, (_, i) => encodeItem({ lane: 'events', value: failureEvent(i) })),
     Date.now() - 20 * 60_000,
   );
   buffer.close();
@@ -209,6 +209,7 @@ processors:
 exporters:
   prometheus: { labels: [requested_model, team] }
   postgres: { write_timeout_ms: 1000, retry: { initial_interval_ms: 200, max_interval_ms: 500 }, spill: { path: "${spillPath}" } }
+storage: {}
 service: { pipelines: { genai: { receivers: [otlp], processors: [normalize, trace_assembler, detectors, classifier], exporters: [prometheus, postgres] } } }
 `,
     { database },

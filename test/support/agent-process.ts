@@ -20,10 +20,12 @@ export interface AgentProcessOptions {
   cwd?: string;
   /** Added to this process's environment. */
   env?: NodeJS.ProcessEnv;
+  /** Node flags before the script, e.g. --cpu-prof (not all are allowed in NODE_OPTIONS). */
+  nodeFlags?: readonly string[];
 }
 
 export function startAgentProcess(configPath: string, options: AgentProcessOptions = {}): AgentProcess {
-  const child = spawn(process.execPath, [resolve('bin/faultline.js'), 'run', '--config', configPath], {
+  const child = spawn(process.execPath, [...(options.nodeFlags ?? []), resolve('bin/faultline.js'), 'run', '--config', configPath], {
     cwd: options.cwd,
     env: options.env ? { ...process.env, ...options.env } : process.env,
     stdio: ['ignore', 'ignore', 'pipe'],

@@ -1,5 +1,5 @@
-// Contexts for building components through their factory in tests: silent logger, a clock frozen
-// at 0, a scheduler that never fires, no database, a no-op meter, and an emit that drops batches.
+// Contexts for building components through their factory in tests: live mode, silent logger, a
+// clock frozen at 0, a scheduler that never fires, no database, a no-op meter, and an emit that drops batches.
 import { createNoopMeter } from '@opentelemetry/api';
 import pino from 'pino';
 import { createBackpressure } from '../../agent/core/backpressure.ts';
@@ -7,8 +7,8 @@ import type { ComponentContext, ProcessorContext } from '../../agent/core/compon
 import { createHealth } from '../../agent/core/health.ts';
 
 /** The agent services a component context carries, with nothing behind them. */
-export function makeServices(): Pick<ComponentContext, 'database' | 'meter' | 'backpressure' | 'health'> {
-  return { database: null, meter: createNoopMeter(), backpressure: createBackpressure(), health: createHealth() };
+export function makeServices(): Pick<ComponentContext, 'mode' | 'database' | 'meter' | 'backpressure' | 'health'> {
+  return { mode: 'live', database: null, meter: createNoopMeter(), backpressure: createBackpressure(), health: createHealth() };
 }
 
 export function makeProcessorContext(overrides: Partial<ProcessorContext> = {}): ProcessorContext {
@@ -16,7 +16,7 @@ export function makeProcessorContext(overrides: Partial<ProcessorContext> = {}):
     id: 'test',
     logger: pino({ level: 'silent' }),
     clock: { now: () => 0 },
-    scheduler: { every: () => () => {} },
+    scheduler: { every: () => () => {}, after: () => () => {} },
     emit: async () => {},
     ...makeServices(),
     ...overrides,

@@ -1,4 +1,5 @@
-// The checks every registered component must pass (house style B8), run for each registry entry.
+// The checks every registered component must pass (valid defaults, strict config, safe shutdown,
+// input never mutated), run for each registry entry so a new component gets them for free.
 import pino from 'pino';
 import { expect, it } from 'vitest';
 import { createManualTime } from '../../agent/core/clock.ts';

@@ -24,6 +24,8 @@ export interface ExporterHarness {
   readonly bufferDir: string;
   /** Sum of a counter (or last value of a gauge) for one receiver. */
   metric(name: string, receiver?: string): Promise<number>;
+  /** Resolves once the outbox is empty: every notification queued so far has had its answer. */
+  idle(): Promise<void>;
 }
 
 export function tempBufferDir(): string {
@@ -67,17 +69,25 @@ export async function startExporter<C>(
     meter: provider.getMeter('test'),
   });
   await exporter.start?.();
+  const metric = async (name: string, receiver = id) => {
+    const { resourceMetrics } = await reader.collect();
+    const data: MetricData[] = resourceMetrics.scopeMetrics.flatMap((s) => s.metrics).filter((m) => m.descriptor.name === name);
+    let total = 0;
+    for (const m of data) for (const p of m.dataPoints) if (p.attributes.receiver === receiver) total += p.value as number;
+    return total;
+  };
   return {
     exporter,
     time,
     logs,
     bufferDir,
-    async metric(name, receiver = id) {
-      const { resourceMetrics } = await reader.collect();
-      const data: MetricData[] = resourceMetrics.scopeMetrics.flatMap((s) => s.metrics).filter((m) => m.descriptor.name === name);
-      let total = 0;
-      for (const m of data) for (const p of m.dataPoints) if (p.attributes.receiver === receiver) total += p.value as number;
-      return total;
+    metric,
+    async idle() {
+      const deadline = Date.now() + 10_000;
+      while ((await metric('faultline_notifications_pending')) > 0) {
+        if (Date.now() > deadline) throw new Error('The outbox did not empty within 10 s.');
+        await new Promise((r) => setTimeout(r, 5));
+      }
     },
   };
 }

@@ -17,7 +17,7 @@ const WRITE_OPTIONS = {
 export async function writeIncidentUpdates(db: Database, updates: readonly IncidentUpdate[]): Promise<void> {
   await writeItems(
     db.pool,
-    updates.map((value) => ({ kind: 'incident' as const, value })),
+    updates.map((value) => ({ lane: 'incidents', value })),
     WRITE_OPTIONS,
   );
 }

@@ -128,7 +128,7 @@ function genAiAttributes(i: number, m: number, failed: boolean, random: () => nu
     attributes['error.code'] = '429';
     attributes['error.message'] = 'Rate limit reached for requests. Limit: 10000 / min. Please try again in 6ms.';
   } else {
-    const completion = [{ role: 'assistant', finish_reason: 'stop', content: `Here is the answer to request ${i}. `.repeat(12) }];
+    const completion = [{ role: 'assistant', finish_reason: 'stop', content: answerOf(i) }];
     Object.assign(attributes, {
       'gen_ai.output.messages': JSON.stringify(completion),
       'gen_ai.response.id': `chatcmpl-${i.toString(36).padStart(10, 'x')}`,
@@ -145,6 +145,21 @@ function genAiAttributes(i: number, m: number, failed: boolean, random: () => nu
   }
   return attributes;
 }
+
+const ANSWER_SENTENCES = [
+  'The nearest store opens at nine on weekdays and at ten on Saturdays.',
+  'Your parcel left the regional depot this morning and should arrive tomorrow.',
+  'The invoice lists two items, and the second one was refunded last week.',
+  'A password reset link is valid for thirty minutes after it is sent.',
+  'The premium plan adds priority support and a longer history of saved reports.',
+  'Returns are accepted within a month if the item is unused and in its box.',
+  'The meeting room on the third floor seats twelve people and has a projector.',
+  'Exports run every night, so the dashboard shows figures up to yesterday.',
+];
+
+/** An ordinary answer of about a hundred words, different for each request (no sentence twice). */
+const answerOf = (i: number): string =>
+  Array.from({ length: 6 }, (_, k) => ANSWER_SENTENCES[(i + k * 3) % ANSWER_SENTENCES.length]).join(' ') + ` (Request ${i}.)`;
 
 /** GenAI log events (`gen_ai.user.message` / `gen_ai.choice`) correlated with spans. */
 export function makeGenAiLogRecords(n: number, seed = 7): ReadableLogRecord[] {

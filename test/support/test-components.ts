@@ -1,6 +1,6 @@
-// Real, minimal implementations of the component contract for pipeline tests (house style B8:
-// in-memory fakes, not mocks): a receiver that hands its consumer to the test, an exporter that
-// records batches and can be told to fail or hang, a processor that tags what passes.
+// Real, minimal implementations of the component contract for pipeline tests (in-memory stand-ins
+// that run the real contract, not mocks): a receiver that hands its consumer to the test, an exporter
+// that records batches and can be told to fail or hang, processors that hold, drop, or fail on purpose.
 import { z } from 'zod';
 import { defineExporter, defineProcessor, defineReceiver, type Consumer } from '../../agent/core/component.ts';
 import { createBatch, type Batch } from '../../agent/core/model/batch.ts';
@@ -76,8 +76,43 @@ export function createTestComponents() {
     create: () => ({ process: (batch) => createBatch({ ...batch, logs: [] }) }),
   });
 
+  /** A processor with a bug: it throws on any batch that holds the given span, passes the rest. */
+  const thrower = defineProcessor({
+    type: 'test_thrower',
+    description: 'Throws on a batch holding the given span.',
+    configSchema: z.strictObject({ span_id: z.string() }),
+    create: (config) => ({
+      process(batch) {
+        if (batch.calls.some((c) => c.source.spanId === config.span_id)) throw new Error(`test_thrower cannot take span ${config.span_id}`);
+        return batch;
+      },
+    }),
+  });
+
+  /** A timer with a bug: it throws every time it fires (and records that it fired). */
+  const failingTimer = defineProcessor({
+    type: 'test_failing_timer',
+    description: 'Its timer throws every time.',
+    configSchema: z.strictObject({ interval_ms: z.number().int().positive().default(1_000) }),
+    create: (config, ctx) => {
+      let cancel: (() => void) | null = null;
+      return {
+        async start() {
+          cancel = ctx.scheduler.every(config.interval_ms, () => {
+            events.push(`fire ${ctx.id}`);
+            throw new Error(`${ctx.id}: the timer broke`);
+          });
+        },
+        process: (batch) => batch,
+        async shutdown() {
+          cancel?.();
+        },
+      };
+    },
+  });
+
   return {
-    factories: [receiver, exporter, holder, dropper],
+    factories: [receiver, exporter, holder, dropper, thrower, failingTimer],
     consumer: (id: string) => {
       const c = consumers.get(id);
       if (!c) throw new Error(`receiver ${id} has not started`);

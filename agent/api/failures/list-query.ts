@@ -1,6 +1,5 @@
 // The SQL behind GET /api/v1/failures: filters as bound parameters, keyset pagination on
-// (occurred_at DESC, failure_id DESC), the order of failure_events_time_idx. One row more than the
-// page is fetched, so the last page says so (next_cursor null) without an extra request.
+// (occurred_at DESC, failure_id DESC), the order of failure_events_time_idx.
 import { FAILURE_EVENT_COLUMNS } from '../../store/failure-event-row.ts';
 import type { KeysetPosition } from '../cursor.ts';
 
@@ -18,8 +17,8 @@ export interface FailureFilter {
 
 const EQUALITY = ['category', 'subtype', 'severity', 'provider', 'model', 'team'] as const;
 
-/** `cursor_micros` is the row's exact occurred_at in microseconds, for the next cursor. */
-export function failureListSql(filter: FailureFilter, limit: number): { text: string; values: unknown[] } {
+/** At most `take` rows; `cursor_micros` is the row's exact occurred_at in microseconds, for the next cursor. */
+export function failureListSql(filter: FailureFilter, take: number): { text: string; values: unknown[] } {
   const values: unknown[] = [];
   const param = (v: unknown) => {
     values.push(v);
@@ -42,7 +41,7 @@ export function failureListSql(filter: FailureFilter, limit: number): { text: st
   FROM failure_events
   ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
   ORDER BY occurred_at DESC, failure_id DESC
-  LIMIT ${param(limit + 1)}`;
+  LIMIT ${param(take)}`;
   return { text, values };
 }
 

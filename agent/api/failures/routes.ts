@@ -1,51 +1,34 @@
 // GET /api/v1/failures (filtered, cursor-paginated, newest first) and GET /api/v1/failures/{id}:
 // FailureEvents as the pipeline stored them in failure_events.
 import type { FastifyInstance } from 'fastify';
+import { FailureEvent } from '../../core/model/failure-event.ts';
 import { rowToFailureEvent, type FailureEventRow } from '../../store/failure-event-row.ts';
 import { ApiError, ERROR_BODY } from '../api-error.ts';
-import { decodeCursor, encodeCursor } from '../cursor.ts';
 import type { ApiDeps } from '../deps.ts';
+import { registerListRoute } from '../list-route.ts';
 import { parseParameters } from '../request-parameters.ts';
 import { FAILURE_BY_ID_SQL, failureListSql } from './list-query.ts';
-import { FAILURE_EVENT, FAILURE_PAGE, FailureIdParams, failureListQuery, type FailurePage } from './schemas.ts';
+import { checkFailureFilters, FAILURE_EVENT, FAILURE_FILTERS, FailureIdParams } from './schemas.ts';
 
 export function registerFailureRoutes(app: FastifyInstance, deps: ApiDeps): void {
-  const listQuery = failureListQuery(deps.pageSizes.max);
-
-  app.get(
-    '/api/v1/failures',
-    {
-      config: {
-        openapi: {
-          operationId: 'listFailures',
-          summary: 'List failure events, newest first.',
-          description:
-            'Filters combine with AND. Pages are ordered by time then failure_id, both descending; follow next_cursor until it is null. An unknown or malformed parameter is a 400 naming it.',
-          tags: ['failures'],
-          query: listQuery,
-          responses: {
-            200: { description: 'One page of events.', body: FAILURE_PAGE },
-            400: { description: 'A query parameter is invalid; `error.parameter` names it.', body: ERROR_BODY },
-            503: { description: 'The database is not reachable; retry later.', body: ERROR_BODY },
-          },
-        },
-      },
-    },
-    async (request): Promise<FailurePage> => {
-      const q = parseParameters(listQuery, request.query, 'query');
-      const limit = q.limit ?? deps.pageSizes.default;
-      // The schema has already checked the cursor decodes.
-      const after = q.cursor === undefined ? undefined : (decodeCursor(q.cursor) ?? undefined);
-      const { text, values } = failureListSql({ ...q, after }, limit);
+  registerListRoute(app, deps, {
+    url: '/api/v1/failures',
+    operationId: 'listFailures',
+    summary: 'List failure events, newest first.',
+    description: 'Filters combine with AND.',
+    tags: ['failures'],
+    item: FailureEvent,
+    pageName: 'FailurePage',
+    noun: 'events',
+    order: 'newest first (by time, then failure_id)',
+    filters: FAILURE_FILTERS,
+    refine: checkFailureFilters,
+    async fetch(filters, { take, after }) {
+      const { text, values } = failureListSql({ ...filters, after }, take);
       const { rows } = await deps.database.pool.query<FailureEventRow & { cursor_micros: string }>(text, values);
-      const page = rows.slice(0, limit);
-      const last = page.at(-1);
-      return {
-        data: page.map(toEvent),
-        next_cursor: rows.length > limit && last ? encodeCursor({ atMicros: last.cursor_micros, id: last.failure_id }) : null,
-      };
+      return rows.map((row) => ({ item: toEvent(row), position: { atMicros: row.cursor_micros, id: row.failure_id } }));
     },
-  );
+  });
 
   app.get(
     '/api/v1/failures/:id',

@@ -4,28 +4,22 @@ import { z } from 'zod';
 import { FailureEvent } from '../../core/model/failure-event.ts';
 import { Incident, IncidentState, IncidentTransition } from '../../core/model/incident.ts';
 import { Category, Severity } from '../../core/model/taxonomy.ts';
-import { cursorParameter } from '../cursor.ts';
+import type { Filters } from '../list-route.ts';
 import type { NamedSchema } from '../openapi.ts';
 import { pageLimit, rfc3339 } from '../request-parameters.ts';
 
-export function incidentListQuery(maxPageSize: number) {
-  return z
-    .strictObject({
-      state: IncidentState.optional().describe('Only open or only resolved incidents.'),
-      category: Category.optional().describe('Only this category.'),
-      severity: Severity.optional().describe('Only this current severity.'),
-      since: rfc3339().optional().describe('Only incidents still active at or after this time (last event at or after it).'),
-      until: rfc3339().optional().describe('Only incidents that began at or before this time (first event at or before it).'),
-      limit: pageLimit(maxPageSize)
-        .optional()
-        .describe(`Incidents per page, 1 to ${maxPageSize}; the server's default page size when omitted.`),
-      cursor: cursorParameter().optional(),
-    })
-    .superRefine((q, ctx) => {
-      if (q.since && q.until && Date.parse(q.until) < Date.parse(q.since)) {
-        ctx.addIssue({ code: 'custom', path: ['until'], message: `expected a time at or after since (${q.since}), got "${q.until}"` });
-      }
-    });
+export const INCIDENT_FILTERS = {
+  state: IncidentState.optional().describe('Only open or only resolved incidents.'),
+  category: Category.optional().describe('Only this category.'),
+  severity: Severity.optional().describe('Only this current severity.'),
+  since: rfc3339().optional().describe('Only incidents still active at or after this time (last event at or after it).'),
+  until: rfc3339().optional().describe('Only incidents that began at or before this time (first event at or before it).'),
+};
+
+export function checkIncidentFilters(q: Filters<typeof INCIDENT_FILTERS>, ctx: z.RefinementCtx): void {
+  if (q.since && q.until && Date.parse(q.until) < Date.parse(q.since)) {
+    ctx.addIssue({ code: 'custom', path: ['until'], message: `expected a time at or after since (${q.since}), got "${q.until}"` });
+  }
 }
 
 const incidentId = z
@@ -41,12 +35,6 @@ export const incidentDetailQuery = (maxMembers: number) =>
       .optional()
       .describe(`Member events to include, 1 to ${maxMembers} (oldest first); default ${maxMembers}.`),
   });
-
-export const IncidentPage = z.strictObject({
-  data: z.array(Incident).describe('Incidents, newest opened first (then by incident_id).'),
-  next_cursor: z.string().nullable().describe('Pass as `cursor` to get the next page; null on the last page.'),
-});
-export type IncidentPage = z.infer<typeof IncidentPage>;
 
 export const IncidentDetail = z.strictObject({
   incident: Incident,
@@ -65,5 +53,4 @@ export const IncidentDetail = z.strictObject({
   member_count: z.number().int().nonnegative().describe('All member events, including those beyond member_limit.'),
 });
 
-export const INCIDENT_PAGE: NamedSchema = { name: 'IncidentPage', schema: IncidentPage };
 export const INCIDENT_DETAIL: NamedSchema = { name: 'IncidentDetail', schema: IncidentDetail };

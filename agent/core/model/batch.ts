@@ -1,34 +1,34 @@
-// A Batch is what flows between components: typed lanes, each read by the steps that care.
-// Later issues add lanes (deviations, clusters, predictions, impacts).
-import type { OtlpLogRecord, OtlpSpan } from './otlp.ts';
-import type { FailureEvent } from './failure-event.ts';
-import type { IncidentUpdate } from './incident.ts';
-import type { ContentEvent, TelemetryItem } from './llm-call.ts';
+// A Batch is what flows between components: one array per lane of the lane table (lanes.ts), each
+// read by the steps that care. Lanes a step does not know pass through it (spread the batch).
+import { lanes, type LaneItem, type LaneName } from './lanes.ts';
 
-export interface Batch {
-  /** Raw spans from receivers; normalize consumes them. */
-  readonly spans: readonly OtlpSpan[];
-  /** Raw log records from receivers (GenAI content events); normalize consumes them. */
-  readonly logs: readonly OtlpLogRecord[];
-  /** Normalized calls of every kind. */
-  readonly calls: readonly TelemetryItem[];
-  /** Content from log records not yet joined to its call (trace_assembler joins them). */
-  readonly content: readonly ContentEvent[];
-  /** Typed failures, from the classifier. */
-  readonly events: readonly FailureEvent[];
-  /** Incident lifecycle transitions, from the incidents processor. */
-  readonly incidents: readonly IncidentUpdate[];
+export type Batch = { readonly [L in LaneName]: readonly LaneItem<L>[] };
+
+const NONE: readonly never[] = Object.freeze([]);
+
+/** A batch with every lane present: the given ones, the rest empty. */
+export function createBatch(given: Partial<Batch> = {}): Batch {
+  const batch: Record<string, readonly unknown[]> = {};
+  for (const lane of lanes()) batch[lane.name] = NONE;
+  return Object.assign(batch, given) as Batch;
 }
 
-export function createBatch(lanes: Partial<Batch> = {}): Batch {
-  return { spans: [], logs: [], calls: [], content: [], events: [], incidents: [], ...lanes };
+/** A lane's items by name, including lanes registered at run time; empty when the batch has none. */
+export function laneItems(batch: Batch, name: string): readonly unknown[] {
+  return (batch as unknown as Record<string, readonly unknown[] | undefined>)[name] ?? NONE;
 }
 
-/** Items across all lanes: what the pipeline counts in and out of each component. */
+/** Items across all lanes, as each lane counts them: what the pipeline counts in and out of each component. */
 export function countItems(batch: Batch): number {
-  return batch.spans.length + batch.logs.length + batch.calls.length + batch.content.length + batch.events.length + batch.incidents.length;
+  let n = 0;
+  for (const lane of lanes()) {
+    const items = laneItems(batch, lane.name);
+    if (items.length > 0) n += lane.count(items);
+  }
+  return n;
 }
 
 export function isEmptyBatch(batch: Batch): boolean {
-  return countItems(batch) === 0;
+  for (const lane of lanes()) if (laneItems(batch, lane.name).length > 0) return false;
+  return true;
 }

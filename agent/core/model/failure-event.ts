@@ -1,5 +1,5 @@
-// FailureEvent: the typed record of one failure, a discriminated union on `category` (DESIGN.md
-// §4, issue 4). Built only through createFailureEvent, which rejects invalid values with a message
+// FailureEvent: the typed record of one failure, a discriminated union on `category`, what every
+// exporter and the API hand on. Built only through createFailureEvent, which rejects invalid values with a message
 // naming the field, so nothing malformed reaches an exporter.
 import { createHash } from 'node:crypto';
 import { z } from 'zod';

@@ -1,6 +1,6 @@
 // The shared model every processor after normalize works on: one normalized GenAI operation,
-// whatever vocabulary it arrived in (DESIGN.md §4). Schemas are the source of the types; the hot
-// path builds plain objects and tests validate them against these schemas.
+// whatever vocabulary it arrived in, so no later step needs to know the vocabularies. Schemas are
+// the source of the types; the hot path builds plain objects and tests validate them against these schemas.
 import { z } from 'zod';
 import { Signal } from './signal.ts';
 

@@ -1,5 +1,5 @@
-// The closed failure vocabulary (DESIGN.md §4): five categories, each with its subtypes. Extend
-// only by adding subtypes, never a sixth category.
+// The closed failure vocabulary: five categories, each with its subtypes. Extend only by adding
+// subtypes, never a sixth category: routing, runbooks and dashboards key on the five.
 import { z } from 'zod';
 
 export const SUBTYPES = {
@@ -30,8 +30,16 @@ export const SUBTYPES = {
     'language_drift',
     'refusal',
     'safety_block',
+    // An answer looping on a phrase or sentence (a decoding failure: greedy sampling on a small
+    // model, no repetition penalty, runaway generation). The text itself is broken, which no other
+    // subtype says, and it is fixed elsewhere (sampling parameters, model choice), so it is ranked
+    // before the truncation it often ends in.
+    'degenerate_output',
     'truncation',
     'empty_response',
+    // Output tokens reported far from the captured answer's size (reasoning tokens set aside): the
+    // answer held is not the one billed, a stream or capture cut short or a usage report that is wrong.
+    'token_count_mismatch',
     'regression',
   ],
   data: ['embedding_drift', 'retrieval_quality_drop', 'stale_index', 'ingestion_failure'],

@@ -1,24 +1,28 @@
 // Builds the running agent from a resolved config: exporters (shared), one processor chain per
 // pipeline, receivers (shared) wired to every pipeline that lists them. The chain is built here,
-// so components never call each other (house style B4).
+// so components never call each other and can be tested alone.
 import type { AgentConfig } from '../component.ts';
 import { createNoopMeter, type Meter } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import { createBackpressure, type Backpressure } from '../backpressure.ts';
 import { createHealth, type Health } from '../health.ts';
-import type { Database } from '../../store/database.ts';
-import type { Clock, Scheduler } from '../clock.ts';
-import type { ComponentContext, ComponentFactory, Consumer, Exporter, Processor, Receiver } from '../component.ts';
+import type { Database } from '../database.ts';
+import { runTimer, type Clock, type Scheduler } from '../clock.ts';
+import type { ComponentContext, ComponentFactory, Consumer, Exporter, Processor, Receiver, RunMode } from '../component.ts';
 import { RefusedError } from '../errors.ts';
-import { countItems, isEmptyBatch, type Batch } from '../model/batch.ts';
+import { countItems, createBatch, isEmptyBatch, type Batch } from '../model/batch.ts';
 import { componentKey, type ResolvedConfig } from '../../../config/resolve.ts';
-import { createSampledWarning } from '../sampled-warning.ts';
+import { createSampledWarning, type SampledLog } from '../sampled-warning.ts';
 import { runExporter, runProcessor } from './instrument.ts';
+import { mergeBatches, splitUnits } from './isolate.ts';
 import { StatsRegistry, type ComponentStats } from './stats.ts';
+import { guardedScheduler, timerErrorHandler } from './timer-errors.ts';
 import { shutdownInOrder, type Stoppable } from './lifecycle.ts';
 
 export interface BuildDeps {
   logger: Logger;
+  /** Omitted: live. */
+  mode?: RunMode;
   clock: Clock;
   scheduler: Scheduler;
   /** Omitted: components see no database. */
@@ -44,7 +48,7 @@ export interface AgentPipelines {
 
 interface BuiltPipeline {
   name: string;
-  processors: { id: string; processor: Processor }[];
+  processors: { id: string; processor: Processor; warn: SampledLog }[];
   run: (batch: Batch) => Promise<void>;
 }
 
@@ -53,16 +57,26 @@ export async function buildPipelines(config: AgentConfig, deps: BuildDeps): Prom
   const meter = deps.meter ?? createNoopMeter();
   const backpressure = deps.backpressure ?? createBackpressure();
   const health = deps.health ?? createHealth();
-  const ctxFor = (id: string): ComponentContext => ({
-    id,
-    logger: deps.logger.child({ component: id }),
-    clock: deps.clock,
-    scheduler: deps.scheduler,
-    database: deps.database ?? null,
-    meter,
-    backpressure,
-    health,
-  });
+  const ctxFor = (kind: ComponentStats['kind'], id: string): ComponentContext => {
+    const logger = deps.logger.child({ component: id });
+    return {
+      id,
+      mode: deps.mode ?? 'live',
+      logger,
+      clock: deps.clock,
+      scheduler: guardedScheduler(
+        deps.scheduler,
+        timerErrorHandler(logger, () => stats.for(kind, id)),
+      ),
+      database: deps.database ?? null,
+      meter,
+      backpressure,
+      health,
+    };
+  };
+  // Items in the pipeline: admitted by a receiver and not yet through every pipeline, or emitted
+  // by a processor (timer, shutdown) and not yet through the steps after it.
+  let inflight = 0;
   const resolve = (kind: 'receiver' | 'processor' | 'exporter', id: string) => {
     const c = config.components.get(componentKey(kind, id));
     if (!c) throw new Error(`BUG: ${kind} "${id}" was not resolved`);
@@ -75,7 +89,7 @@ export async function buildPipelines(config: AgentConfig, deps: BuildDeps): Prom
       if (exporters.has(id)) continue;
       const c = resolve('exporter', id);
       if (c.factory.kind !== 'exporter') throw new Error(`BUG: ${id} is not an exporter`);
-      exporters.set(id, await c.factory.create(c.config, ctxFor(id)));
+      exporters.set(id, await c.factory.create(c.config, ctxFor('exporter', id)));
     }
   }
 
@@ -96,34 +110,73 @@ export async function buildPipelines(config: AgentConfig, deps: BuildDeps): Prom
         if (r.status === 'rejected') targets[i].warn({ err: r.reason }, 'Exporter failed a batch.');
       });
     };
-    const runFrom = async (index: number, batch: Batch): Promise<void> => {
+    /**
+     * Runs the steps from `index` on, then the exporters. With `isolate` (a batch no sender can
+     * retry) a step that throws runs again on each unit of the batch, and only the units it
+     * fails on are dropped, logged and counted.
+     */
+    const runFrom = async (index: number, batch: Batch, isolate = false): Promise<void> => {
       let current = batch;
       for (let i = index; i < built.processors.length; i++) {
-        const { id, processor } = built.processors[i];
-        current = await runProcessor(processor, stats.for('processor', id), current);
+        const step = built.processors[i];
+        current = isolate ? await runIsolated(step, current) : await runProcessor(step.processor, stats.for('processor', step.id), current);
         if (isEmptyBatch(current)) return;
       }
       await fanOut(current);
+    };
+    const runIsolated = async (step: BuiltPipeline['processors'][number], batch: Batch): Promise<Batch> => {
+      const st = stats.for('processor', step.id);
+      try {
+        return await runProcessor(step.processor, st, batch, { recoverable: true });
+      } catch (first) {
+        const units = splitUnits(batch);
+        if (units.length <= 1) {
+          st.errors++;
+          step.warn({ err: first, items: countItems(batch) }, 'A processor failed on released items; they were dropped.');
+          return createBatch();
+        }
+        const passed: Batch[] = [];
+        for (const unit of units) {
+          try {
+            passed.push(await runProcessor(step.processor, st, unit, { retry: true }));
+          } catch (err) {
+            step.warn(
+              { err, items: countItems(unit), units: units.length },
+              'A processor failed on part of a batch of released items; that part was dropped, the rest went on.',
+            );
+          }
+        }
+        return mergeBatches(passed);
+      }
     };
 
     for (const [index, id] of p.processors.entries()) {
       const c = resolve('processor', id);
       if (c.factory.kind !== 'processor') throw new Error(`BUG: ${id} is not a processor`);
       const procStats = stats.for('processor', id);
+      const ctx = ctxFor('processor', id);
       const processor = await c.factory.create(c.config, {
-        ...ctxFor(id),
+        ...ctx,
+        // Emitted items were admitted once and have no sender to retry them: they count as in
+        // flight until through, and a step that fails on some of them does not lose the others.
         emit: async (batch) => {
-          procStats.itemsOut += countItems(batch);
-          if (!isEmptyBatch(batch)) await runFrom(index + 1, batch);
+          const n = countItems(batch);
+          procStats.itemsOut += n;
+          if (isEmptyBatch(batch)) return;
+          inflight += n;
+          try {
+            await runFrom(index + 1, batch, true);
+          } finally {
+            inflight -= n;
+          }
         },
       });
-      built.processors.push({ id, processor });
+      built.processors.push({ id, processor, warn: createSampledWarning(ctx.logger, undefined, 'error') });
     }
     built.run = (batch) => runFrom(0, batch);
     pipelines.set(name, built);
   }
 
-  let inflight = 0;
   let accepting = true;
   const maxInflight = config.service.max_inflight_items;
   const admit = async (targets: BuiltPipeline[], batch: Batch): Promise<void> => {
@@ -152,7 +205,7 @@ export async function buildPipelines(config: AgentConfig, deps: BuildDeps): Prom
       const c = resolve('receiver', id);
       if (c.factory.kind !== 'receiver') throw new Error(`BUG: ${id} is not a receiver`);
       const next: Consumer = (batch) => admit(feeds, batch);
-      receivers.set(id, await c.factory.create(c.config, { ...ctxFor(id), next }));
+      receivers.set(id, await c.factory.create(c.config, { ...ctxFor('receiver', id), next }));
     }
   }
 

@@ -3,16 +3,23 @@ import type { Exporter, Processor } from '../component.ts';
 import { countItems, type Batch } from '../model/batch.ts';
 import type { ComponentStats } from './stats.ts';
 
-export async function runProcessor(processor: Processor, stats: ComponentStats, batch: Batch): Promise<Batch> {
+export interface ProcessorRun {
+  /** Part of a batch already counted in (failure isolation): its items are not counted in again. */
+  retry?: boolean;
+  /** The caller recovers from a throw (it retries the batch in parts), so the throw is not an error yet. */
+  recoverable?: boolean;
+}
+
+export async function runProcessor(processor: Processor, stats: ComponentStats, batch: Batch, run: ProcessorRun = {}): Promise<Batch> {
   const started = performance.now();
   stats.calls++;
-  stats.itemsIn += countItems(batch);
+  if (!run.retry) stats.itemsIn += countItems(batch);
   try {
     const out = await processor.process(batch);
     stats.itemsOut += countItems(out);
     return out;
   } catch (err) {
-    stats.errors++;
+    if (!run.recoverable) stats.errors++;
     throw err;
   } finally {
     stats.durationMs += performance.now() - started;

@@ -1,12 +1,14 @@
 // Delivery of one receiver's notifications: an outbox (the SQLite spill buffer) drained in order
 // by a single loop, so a trigger always reaches the receiver before its resolve. enqueue() only
 // appends and returns — the pipeline never waits for a receiver. Retries follow retry-policy.ts;
-// a receiver that is down holds its own queue and nobody else's. Waits are wall-clock time: they
-// pace real network calls, not event-time logic.
+// a receiver that is down holds its own queue and nobody else's. Retry waits and the pause between
+// messages run on the injected scheduler (tests drive them with the manual clock); the request
+// timeout and the shutdown grace bound real I/O and the process's exit, so they stay on wall time.
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import type { Meter } from '@opentelemetry/api';
 import type { Logger } from 'pino';
+import type { Cancel, Clock, Scheduler } from '../../core/clock.ts';
 import { openSpillBuffer } from '../spill/index.ts';
 import type { Database } from '../../store/database.ts';
 import { recordNotification } from '../../store/notification-log.ts';
@@ -26,6 +28,9 @@ export interface DeliveryOptions {
   prepare(notification: Notification): PreparedRequest;
   readonly logger: Logger;
   readonly meter: Meter;
+  /** Time for retry waits, Retry-After dates and timestamps: the component's injected clock. */
+  readonly clock: Clock;
+  readonly scheduler: Scheduler;
   /** Least time between two requests (Slack: about one message a second). */
   readonly minIntervalMs?: number;
   /** Where queued and settled notifications about incidents are recorded (notification_log); null: nowhere. */
@@ -44,7 +49,7 @@ export interface Delivery {
 }
 
 export function createDelivery(options: DeliveryOptions): Delivery {
-  const { receiver, config, logger } = options;
+  const { receiver, config, logger, clock, scheduler } = options;
   const target = options.target ?? '';
   const labels = metricLabels(receiver, target);
   const log = labels.target ? logger.child({ target: labels.target }) : logger;
@@ -78,7 +83,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
       status,
       attempts,
       last_error: lastError,
-      sent_at: status === 'sent' ? new Date().toISOString() : null,
+      sent_at: status === 'sent' ? new Date(clock.now()).toISOString() : null,
     }).catch((err: unknown) => warnLog({ err }, 'Recording a notification in notification_log failed.'));
   };
 
@@ -88,17 +93,22 @@ export function createDelivery(options: DeliveryOptions): Delivery {
   let running: Promise<void> | null = null;
   let wake: (() => void) | null = null;
   const idleWaiters: (() => void)[] = [];
+  /** When the last request was answered (clock time), for minIntervalMs; null before the first. */
+  let lastSentMs: number | null = null;
 
   const sleep = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const t = setTimeout(done, ms);
-      function done() {
-        clearTimeout(t);
-        wake = null;
-        resolve();
-      }
-      wake = done;
-    });
+    // A zero wait (Retry-After: 0) goes at once, as it would live; the manual clock would hold it until time moves.
+    ms <= 0
+      ? Promise.resolve()
+      : new Promise<void>((resolve) => {
+          const cancel: Cancel = scheduler.after(ms, done);
+          function done() {
+            cancel();
+            wake = null;
+            resolve();
+          }
+          wake = done;
+        });
 
   async function attempt(notification: Notification): Promise<AttemptOutcome> {
     let request: PreparedRequest;
@@ -109,7 +119,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     }
     const result = await post(request, config.timeout_ms, stop.signal);
     if (!result.ok) return { kind: 'retry', reason: result.error.message, retryAfterMs: null };
-    const outcome = classifyStatus(result.status, result.retryAfter, Date.now());
+    const outcome = classifyStatus(result.status, result.retryAfter, clock.now());
     if (outcome.kind === 'permanent') {
       refused(
         { status: result.status, response: result.bodyStart, notification_id: notification.notification_id, action: notification.action },
@@ -134,6 +144,12 @@ export function createDelivery(options: DeliveryOptions): Delivery {
         metrics.failed();
         continue;
       }
+      // The pause between messages comes before a send, so the last message leaves no wait behind.
+      const paceMs = lastSentMs === null || !options.minIntervalMs ? 0 : lastSentMs + options.minIntervalMs - clock.now();
+      if (paceMs > 0) {
+        await sleep(paceMs);
+        if (closed) break;
+      }
       const outcome = await attempt(notification);
       if (closed) break;
       if (outcome.kind === 'delivered') {
@@ -141,7 +157,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
         metrics.sent();
         logNotification(notification, 'sent', failures + 1, null);
         failures = 0;
-        if (options.minIntervalMs) await sleep(options.minIntervalMs);
+        lastSentMs = clock.now();
       } else if (outcome.kind === 'permanent') {
         buffer.ack(head.seq);
         metrics.failed();
@@ -185,7 +201,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
       try {
         buffer.append(
           notifications.map((n) => JSON.stringify(n)),
-          Date.now(),
+          clock.now(),
         );
       } catch (err) {
         for (const n of notifications) metrics.failed();

@@ -1,8 +1,8 @@
 // A durable FIFO of strings on SQLite (better-sqlite3, WAL): what an exporter cannot deliver now
 // waits here, across restarts, until it can. Generic on purpose: records are opaque text (usually
 // JSON), so the postgres exporter and the alert exporters share it. Each record carries a CRC-32;
-// a record that fails it is moved aside and counted, and a file SQLite cannot use is quarantined,
-// never a crash loop (DESIGN.md §5, reference §3.2–3.4).
+// a record that fails it is moved aside and counted, and a file SQLite cannot use is quarantined:
+// a damaged buffer costs the records in it, never a crash loop that stops intake for good.
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type Database from 'better-sqlite3';

@@ -8,7 +8,7 @@ import { decodeLogsProtobuf } from '../otlp-wire/decode-logs-protobuf.ts';
 import { decodeTracesProtobuf } from '../otlp-wire/decode-traces-protobuf.ts';
 import type { Admission } from './admission.ts';
 import type { GrpcProtocolConfig } from './config.ts';
-import { listenError, parseEndpoint, type BoundAddress } from './endpoint.ts';
+import { listenError, parseEndpoint, type BoundAddress } from '../../core/endpoint.ts';
 import type { Ingest } from './ingest.ts';
 import { encodeExportResponseProtobuf } from '../otlp-wire/encode-response.ts';
 import { encodeStatusWithRetryInfo } from './retry-info.ts';
@@ -29,6 +29,8 @@ export interface GrpcServerDeps {
   ingest: Ingest;
   admission: Admission;
   isShuttingDown: () => boolean;
+  /** The receiver's id, to name its endpoint setting in errors. */
+  receiverId: string;
 }
 
 const TRACE_EXPORT_PATH = '/opentelemetry.proto.collector.trace.v1.TraceService/Export';
@@ -91,7 +93,9 @@ export function createOtlpGrpcServer(config: GrpcProtocolConfig, deps: GrpcServe
       const { host, port } = parseEndpoint(config.endpoint);
       const boundPort = await new Promise<number>((resolve, reject) => {
         server.bindAsync(config.endpoint, grpc.ServerCredentials.createInsecure(), (err, p) =>
-          err ? reject(listenError('OTLP/gRPC', config.endpoint, err)) : resolve(p),
+          err
+            ? reject(listenError('The OTLP/gRPC receiver', config.endpoint, `receivers.${deps.receiverId}.protocols.grpc.endpoint`, err))
+            : resolve(p),
         );
       });
       bound = { host: host ?? '0.0.0.0', port: boundPort };

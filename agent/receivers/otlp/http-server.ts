@@ -11,7 +11,7 @@ import { decodeTracesProtobuf } from '../otlp-wire/decode-traces-protobuf.ts';
 import type { Admission } from './admission.ts';
 import { BodyError, readBody } from './body-reader.ts';
 import type { HttpProtocolConfig } from './config.ts';
-import { listenError, parseEndpoint, type BoundAddress } from './endpoint.ts';
+import { listenError, parseEndpoint, type BoundAddress } from '../../core/endpoint.ts';
 import type { Ingest, IngestOutcome } from './ingest.ts';
 import { sendExportResponse, sendStatus, type BodyEncoding } from './respond.ts';
 import { createSampledWarning } from '../../core/sampled-warning.ts';
@@ -27,6 +27,8 @@ export interface HttpServerDeps {
   admission: Admission;
   isShuttingDown: () => boolean;
   logger: Logger;
+  /** The receiver's id, to name its endpoint setting in errors. */
+  receiverId: string;
 }
 
 const ROUTES: Record<string, 'traces' | 'logs'> = { '/v1/traces': 'traces', '/v1/logs': 'logs' };
@@ -123,7 +125,8 @@ export function createOtlpHttpServer(config: HttpProtocolConfig, deps: HttpServe
     async listen() {
       const { host, port } = parseEndpoint(config.endpoint);
       await new Promise<void>((resolve, reject) => {
-        const onError = (err: Error) => reject(listenError('OTLP/HTTP', config.endpoint, err));
+        const setting = `receivers.${deps.receiverId}.protocols.http.endpoint`;
+        const onError = (err: Error) => reject(listenError('The OTLP/HTTP receiver', config.endpoint, setting, err));
         server.once('error', onError);
         server.listen({ host, port }, () => {
           server.off('error', onError);

@@ -5,14 +5,13 @@ import { getHeapStatistics } from 'node:v8';
 import { defineReceiver, type Receiver, type ReceiverContext } from '../../core/component.ts';
 import { createAdmission, HEAP_LIMIT_SHARE, memoryLimit } from './admission.ts';
 import { OtlpReceiverConfig } from './config.ts';
-import { formatAddress, type BoundAddress } from './endpoint.ts';
+import { formatAddress, type BoundAddress } from '../../core/endpoint.ts';
 import { createOtlpGrpcServer, type OtlpGrpcServer } from './grpc-server.ts';
 import { createOtlpHttpServer, type OtlpHttpServer } from './http-server.ts';
 import { createIngest } from './ingest.ts';
-import { copyStats, createStats, type OtlpReceiverStats } from './stats.ts';
+import { copyStats, createStats, type ReceiverStats } from '../../core/receiver-stats.ts';
 
-export type { OtlpReceiverStats } from './stats.ts';
-export type { BoundAddress } from './endpoint.ts';
+export type { BoundAddress } from '../../core/endpoint.ts';
 
 /** How long shutdown waits for in-flight requests before cutting their connections. */
 const DRAIN_MS = 5_000;
@@ -21,7 +20,7 @@ export interface OtlpReceiver extends Receiver {
   /** The addresses bound by start(), per enabled protocol (the real port when configured as 0). */
   addresses(): { http?: BoundAddress; grpc?: BoundAddress };
   /** A snapshot of the counters, by transport: accepted/rejected/refused items, failed requests by reason. */
-  stats(): OtlpReceiverStats;
+  stats(): ReceiverStats;
 }
 
 export default defineReceiver({
@@ -44,7 +43,7 @@ export function createOtlpReceiver(config: OtlpReceiverConfig, ctx: ReceiverCont
   }
   const admission = createAdmission(limit.mib);
   let shuttingDown = false;
-  const deps = { ingest, admission, isShuttingDown: () => shuttingDown, logger: ctx.logger };
+  const deps = { ingest, admission, isShuttingDown: () => shuttingDown, logger: ctx.logger, receiverId: ctx.id };
   const { http, grpc } = config.protocols;
   const httpServer: OtlpHttpServer | null = http ? createOtlpHttpServer(http, deps) : null;
   const grpcServer: OtlpGrpcServer | null = grpc ? createOtlpGrpcServer(grpc, deps) : null;

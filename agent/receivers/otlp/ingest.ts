@@ -8,7 +8,7 @@ import { createBatch } from '../../core/model/batch.ts';
 import type { DecodedLogs, DecodedTraces, OtlpSpan } from '../../core/model/otlp.ts';
 import { spanRejectionReason } from '../otlp-wire/span-validity.ts';
 import { createSampledWarning } from '../../core/sampled-warning.ts';
-import type { FailureReason, OtlpReceiverStats, Signal, Transport } from './stats.ts';
+import type { FailureReason, ReceiverStats, Signal, Transport } from '../../core/receiver-stats.ts';
 
 export type IngestOutcome =
   /** `rejected` items were left out; `message` says why (partial_success), '' when none. */
@@ -24,7 +24,7 @@ export interface Ingest {
 /** How many distinct rejection reasons a partial_success message lists. */
 const MAX_LISTED_REASONS = 5;
 
-export function createIngest(next: Consumer, stats: OtlpReceiverStats, logger: Logger): Ingest {
+export function createIngest(next: Consumer, stats: ReceiverStats, logger: Logger): Ingest {
   const warn = createSampledWarning(logger);
 
   async function deliver(transport: Transport, signal: Signal, items: number, send: () => Promise<void>): Promise<IngestOutcome | null> {

@@ -57,11 +57,12 @@ export async function replay(
   if (input.spans.length === 0) startMs = endMs = 0;
   const firstFailureMs = input.firstFailureMs ?? (Number.isFinite(firstError) ? firstError : null);
   const hasIncidents = out.processors.includes('incidents') || out.processors.some((p) => p.startsWith('incidents/'));
-  const episodes = episodesFromEvents(out.events, endMs + TAIL_MS);
-  const secondary = secondaryEpisodesFromEvents(out.events, endMs + TAIL_MS);
-  const incidents = fromIncidents(out.incidents);
+  const emittedEvents = out.emitted('events').map(({ item, emittedAtMs }) => ({ event: item, emittedAtMs }));
+  const episodes = episodesFromEvents(emittedEvents, endMs + TAIL_MS);
+  const secondary = secondaryEpisodesFromEvents(emittedEvents, endMs + TAIL_MS);
+  const incidents = fromIncidents(out.emitted('incidents').map(({ item, emittedAtMs }) => ({ update: item, emittedAtMs })));
   const detected = hasIncidents ? incidents : episodes;
-  const events = out.events.map((e) => e.event);
+  const events = emittedEvents.map((e) => e.event);
   return {
     startMs,
     endMs,

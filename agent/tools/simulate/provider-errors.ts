@@ -1,6 +1,6 @@
-// How each provider's failures reach a LiteLLM span: status, exception class and message, per the
-// reference notes (litellm-spans.md §7: E2 429, E3 Anthropic overload as a 500, E5 timeout, E6
-// context window). Provider texts are realistic, not verbatim.
+// How each provider's failures reach a LiteLLM span: status, exception class and message as LiteLLM
+// maps them (a 429, Anthropic's overload as a 500 InternalServerError, a timeout, a context window
+// overflow as a 400). Provider texts are realistic, not verbatim.
 import type { ErrorShape } from './plan.ts';
 import type { ModelSpec } from './price-table.ts';
 import type { ERROR_KINDS } from './scenario-schema.ts';

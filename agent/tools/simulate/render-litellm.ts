@@ -1,4 +1,4 @@
-// LiteLLM's default (v1) engine, proxy mode, as reference/litellm-spans.md §2 and §7 describe it:
+// LiteLLM's default (v1) engine, proxy mode, as the proxy emits it (its OpenTelemetry integration):
 // the SERVER span "Received Proxy Server Request", one INTERNAL `litellm_request` per attempt
 // (retries and fallbacks are siblings sharing one litellm call id), `raw_gen_ai_request` under a
 // successful attempt when content capture is on, a `guardrail` span per guardrail run, and on

@@ -1,5 +1,5 @@
-// The two other shapes a simulation can take. LiteLLM's v2 engine (LITELLM_OTEL_V2=1, reference
-// litellm-spans.md §2.7): SERVER `POST /v1/chat/completions`, CLIENT `chat <model>` per attempt
+// The two other shapes a simulation can take. LiteLLM's v2 engine (LITELLM_OTEL_V2=1, as the
+// proxy emits it): SERVER `POST /v1/chat/completions`, CLIENT `chat <model>` per attempt
 // with gen_ai.* semconv plus litellm.* keys (cost, call id, team and key baggage), success left
 // UNSET, errors with the message as status description. Plain OTel GenAI (≥1.37): an app calling
 // providers directly through an instrumented SDK, one CLIENT span per attempt under the app span.

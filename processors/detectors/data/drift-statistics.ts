@@ -1,4 +1,4 @@
-// Distribution drift between a reference sample and a current one (reference §4f): the
+// Distribution drift between a reference sample and a current one, by the two tests drift monitors use: the
 // Population Stability Index over bins cut at the reference's deciles, and the two-sample
 // Kolmogorov–Smirnov statistic with its large-sample critical value. No npm package offers a
 // two-sample KS, and both are a few lines.

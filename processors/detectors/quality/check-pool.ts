@@ -1,17 +1,30 @@
 // A small pool of worker threads for the expensive checks, with a bounded queue. run() hands a
-// batch's jobs to the least busy workers and waits at most the budget: a job refused by the full
-// queue or not back in time resolves null and is counted as dropped (per check), so a slow check
-// never stalls intake. Depth (jobs sent and not yet answered, per check) is an observable gauge.
+// batch's jobs to the least busy workers, a list at a time, and waits at most the batch's budget:
+// a job refused by the full queue or not back in time resolves null and is counted as dropped
+// (per check), so a slow check never stalls intake. Before the queue is full, a deep queue holds
+// intake closed (receivers answer 503 + Retry-After), so dropping stays the answer to overload.
+// Depth (jobs sent and not yet answered, per check) is an observable gauge.
 import type { Meter, ObservableResult } from '@opentelemetry/api';
 import type { Logger } from 'pino';
-import { Worker } from 'node:worker_threads';
-import { checksOf, wallClockMs, type CheckName, type ExpensiveJob, type ExpensiveResult, type JobList } from './expensive-checks.ts';
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import type { Backpressure } from '../../../agent/core/backpressure.ts';
+import {
+  checksOf,
+  wallClockMs,
+  type CheckName,
+  type ExpensiveJob,
+  type ExpensiveResult,
+  type JobList,
+  type WorkerReply,
+} from './expensive-checks.ts';
 
 export interface CheckPoolOptions {
   readonly threads: number;
   readonly maxQueue: number;
   readonly meter: Meter;
   readonly logger: Logger;
+  /** Where a deep queue closes intake, and from what depth; omitted: it never does. */
+  readonly intake?: { readonly backpressure: Backpressure; readonly holder: string; readonly holdAt: number };
   /** The worker's entry module; check-worker.js unless a test swaps it. */
   readonly entry?: URL;
 }
@@ -39,7 +52,10 @@ export function batchDeadline(now: number, previous: number, wait: WaitLimits): 
 
 interface Slot {
   worker: Worker;
+  /** Where the worker's answers arrive; drained synchronously at a batch's deadline. */
+  port: MessagePort;
   ready: Promise<void>;
+  markReady: () => void;
   outstanding: number;
 }
 
@@ -51,10 +67,11 @@ interface Waiting {
   abandoned: boolean;
 }
 
-type Reply = { id: number; result: ExpensiveResult | null } | { ready: true };
-
 const ENTRY = new URL('./check-worker.js', import.meta.url);
 const CHECKS: readonly CheckName[] = ['language', 'entities'];
+/** Jobs per posted list: the worker answers a list at once, so results come back in steps this size. */
+const LIST_JOBS = 64;
+const RETRY_AFTER_SEC = 1;
 
 export function createCheckPool(o: CheckPoolOptions): CheckPool {
   const slots: Slot[] = [];
@@ -65,6 +82,7 @@ export function createCheckPool(o: CheckPoolOptions): CheckPool {
   let lastDeadline = 0;
   let stopped = false;
   let broken = false;
+  let holding = false;
 
   const dropped = o.meter.createCounter('faultline_detector_queue_dropped_total', {
     description: 'Expensive detector checks dropped: refused by the full queue or not back within the budget.',
@@ -84,6 +102,23 @@ export function createCheckPool(o: CheckPoolOptions): CheckPool {
     for (const check of checks) dropped.add(1, { check });
   };
 
+  // Hysteresis: intake closes at holdAt jobs waiting and opens again at half of it.
+  const updateIntake = () => {
+    const intake = o.intake;
+    if (intake === undefined) return;
+    if (!holding && waiting.size >= intake.holdAt && !stopped) {
+      holding = true;
+      intake.backpressure.hold(
+        intake.holder,
+        `${waiting.size} quality checks are waiting for the worker threads (intake closes at ${intake.holdAt}); retry shortly.`,
+        RETRY_AFTER_SEC,
+      );
+    } else if (holding && (waiting.size <= intake.holdAt / 2 || stopped)) {
+      holding = false;
+      intake.backpressure.release(intake.holder);
+    }
+  };
+
   const settle = (id: number, result: ExpensiveResult | null) => {
     const w = waiting.get(id);
     if (w === undefined) return;
@@ -94,25 +129,40 @@ export function createCheckPool(o: CheckPoolOptions): CheckPool {
     w.resolve(result);
   };
 
+  const onReply = (slot: Slot, msg: WorkerReply) => {
+    if ('ready' in msg) {
+      slot.markReady();
+      return;
+    }
+    for (const a of msg.answers) settle(a.id, a.result);
+    updateIntake();
+  };
+
   function spawn(): Slot {
-    const worker = new Worker(o.entry ?? ENTRY);
+    // Answers come over a channel of our own, so a batch whose deadline passed while this thread
+    // was busy can still take the answers already queued for it (receiveMessageOnPort).
+    const { port1, port2 } = new MessageChannel();
+    const worker = new Worker(o.entry ?? ENTRY, { workerData: { port: port2 }, transferList: [port2] });
     // Workers never keep the process alive on their own; shutdown() ends them.
     worker.unref();
-    let markReady!: () => void;
+    port1.unref();
+    let resolveReady!: () => void;
     let isReady = false;
-    const slot: Slot = { worker, ready: new Promise<void>((r) => (markReady = r)), outstanding: 0 };
-    worker.on('message', (msg: Reply) => {
-      if ('ready' in msg) {
-        isReady = true;
-        markReady();
-      } else settle(msg.id, msg.result);
-    });
+    const ready = new Promise<void>((r) => (resolveReady = r));
+    const markReady = () => {
+      isReady = true;
+      resolveReady();
+    };
+    const slot: Slot = { worker, port: port1, ready, markReady, outstanding: 0 };
+    port1.on('message', (msg: WorkerReply) => onReply(slot, msg));
     const fail = (err: unknown) => {
-      markReady();
+      resolveReady();
       const i = slots.indexOf(slot);
       if (i === -1) return;
       slots.splice(i, 1);
+      port1.close();
       for (const [id, w] of waiting) if (w.slot === slot) settle(id, null);
+      updateIntake();
       if (stopped) return;
       // A worker that never loaded will not load the next time either: stop trying, drop and count.
       if (!isReady) {
@@ -130,6 +180,14 @@ export function createCheckPool(o: CheckPoolOptions): CheckPool {
 
   const ensureStarted = () => {
     while (!stopped && !broken && slots.length < o.threads) slots.push(spawn());
+  };
+
+  /** Takes every answer already queued by the workers, without waiting for this thread's turn. */
+  const drainAnswers = () => {
+    for (const slot of slots) {
+      for (let m = receiveMessageOnPort(slot.port); m !== undefined; m = receiveMessageOnPort(slot.port))
+        onReply(slot, m.message as WorkerReply);
+    }
   };
 
   return {
@@ -168,6 +226,7 @@ export function createCheckPool(o: CheckPoolOptions): CheckPool {
         if (list === undefined) outgoing.set(slot, (list = []));
         list.push({ id, job });
       });
+      updateIntake();
       if (answers.length === 0) return results;
       // A compute budget, not event time: replay must not wait longer for a worker than live does.
       // Batches in flight together queue on the same workers: each one's budget starts when those
@@ -175,10 +234,14 @@ export function createCheckPool(o: CheckPoolOptions): CheckPool {
       // what is still queued at the deadline (see answerJobs).
       const now = wallClockMs();
       const deadline = (lastDeadline = batchDeadline(now, lastDeadline, wait));
-      for (const [slot, list] of outgoing) slot.worker.postMessage({ deadline, jobs: list } satisfies JobList);
+      for (const [slot, list] of outgoing) {
+        for (let k = 0; k < list.length; k += LIST_JOBS)
+          slot.port.postMessage({ deadline, jobs: list.slice(k, k + LIST_JOBS) } satisfies JobList);
+      }
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([Promise.all(answers), new Promise<void>((resolve) => (timer = setTimeout(resolve, deadline - now)))]);
       clearTimeout(timer);
+      drainAnswers();
       for (const id of ids) {
         const w = waiting.get(id);
         if (w !== undefined && !w.abandoned) {
@@ -195,6 +258,8 @@ export function createCheckPool(o: CheckPoolOptions): CheckPool {
       depthGauge.removeCallback(observeDepth);
       const all = slots.splice(0);
       for (const id of [...waiting.keys()]) settle(id, null);
+      updateIntake();
+      for (const s of all) s.port.close();
       await Promise.all(all.map((s) => s.worker.terminate()));
     },
   };

@@ -11,6 +11,11 @@ export const GroundingConfig = z.strictObject({
     .describe(
       'Context (system prompt, user turns, tool results, retrieved documents) a call needs before its answer is screened; a bare question grounds nothing.',
     ),
+  min_context_facts: count('facts')
+    .default(2)
+    .describe(
+      'A context shorter than min_context_chars is still screened when it states at least this many figures (numbers over 10, amounts, percentages, dates): a pasted snippet the answer can contradict.',
+    ),
   min_ungrounded: count('facts')
     .default(2)
     .describe('Ungrounded facts (numbers, dates, currency, URLs, citations, named entities) an answer needs for a hallucination.'),
@@ -21,6 +26,28 @@ export const GroundingConfig = z.strictObject({
   max_context_chars: count('characters')
     .default(65_536)
     .describe('Characters of context the answer is checked against; the rest is not read.'),
+});
+
+export const RepetitionConfig = z.strictObject({
+  enabled: z.boolean().default(true).describe('degenerate_output: an answer looping on a sentence or a phrase.'),
+  min_repeats: count('repeats').default(3).describe('Times a sentence (or a word 4-gram) must occur for a loop.'),
+  min_coverage: ratio('min_coverage').default(0.3).describe("Share of the answer's characters the repeated sentences must cover."),
+  min_words: count('words')
+    .default(40)
+    .describe('Words (or characters, in scripts without spaces) an answer needs before its 4-grams are judged.'),
+  max_distinct_ratio: ratio('max_distinct_ratio')
+    .default(0.5)
+    .describe('Distinct word 4-grams over all 4-grams at or under which an answer loops on a phrase (ordinary prose is above 0.9).'),
+  max_scan_chars: count('characters').default(16_384).describe('Characters of the answer read; the rest is not.'),
+});
+
+export const OutputTokensConfig = z.strictObject({
+  enabled: z
+    .boolean()
+    .default(true)
+    .describe("token_count_mismatch: reported output tokens far from the captured answer's size (reasoning tokens set aside)."),
+  ratio: factor('ratio').default(4).describe('Reported and predicted output tokens must differ by this factor…'),
+  min_gap: count('tokens').default(150).describe('…and by at least this many tokens.'),
 });
 
 export const LanguageConfig = z.strictObject({
@@ -41,24 +68,30 @@ export const WorkersConfig = z
       .int({ error: 'expected a whole number of threads (0 runs the expensive checks inline)' })
       .min(0, { error: 'expected a whole number of threads (0 runs the expensive checks inline)' })
       .max(16, { error: 'expected at most 16 threads' })
-      .default(1)
+      .nullable()
+      .default(null)
       .describe(
-        'Worker threads for the expensive checks (language identification, entity extraction); 0 runs them inline, deterministically (classify does).',
+        'Worker threads for the expensive checks (language identification, entity extraction); 0 runs them inline, deterministically (classify does); null: one per core beyond the first, at least 1 and at most 4.',
       ),
     budget_ms: milliseconds()
       .default(50)
       .describe(
-        "Worker time one batch's expensive checks get; a check not back by then is dropped and counted. A batch queued behind others gets its budget after theirs (up to max_wait_ms), so batches in flight together do not use up each other's.",
+        "Worker time one batch's expensive checks get, plus budget_per_check_ms for each of its checks; a check not back by then is dropped and counted. A batch queued behind others gets its budget after theirs (up to max_wait_ms), so batches in flight together do not use up each other's.",
       ),
+    budget_per_check_ms: milliseconds()
+      .default(20)
+      .describe("Worker time added to a batch's budget for each of its checks, so a large batch gets time in proportion."),
     max_wait_ms: milliseconds()
       .nullable()
       .default(null)
       .describe(
-        'The longest one batch waits for its expensive checks, counting the batches queued before it; null: the larger of 1,000 ms and budget_ms.',
+        "The longest one batch waits for its expensive checks, counting the batches queued before it; null: the larger of 30,000 ms and the batch's own budget.",
       ),
     max_queue: count('checks')
       .default(1_024)
-      .describe('Expensive checks waiting or running at once; past it new ones are refused (dropped and counted), so intake never stalls.'),
+      .describe(
+        'Expensive checks waiting or running at once. From half of it receivers refuse new data (503 + Retry-After) until the queue is back under a quarter, so checks are not dropped; past it new ones are refused (dropped and counted), so intake never stalls.',
+      ),
   })
   .refine((w) => w.max_wait_ms === null || w.max_wait_ms >= w.budget_ms, {
     path: ['max_wait_ms'],
@@ -104,7 +137,16 @@ export const RegressionConfig = z.strictObject({
   subtypes: z
     .array(CountedSubtype)
     .min(1)
-    .default(['hallucination', 'low_faithfulness', 'format_violation', 'refusal', 'truncation', 'empty_response', 'language_drift'])
+    .default([
+      'hallucination',
+      'low_faithfulness',
+      'format_violation',
+      'refusal',
+      'degenerate_output',
+      'truncation',
+      'empty_response',
+      'language_drift',
+    ])
     .describe('Quality findings that make a call a quality failure.'),
   max_keys: count('keys')
     .default(1_000)
@@ -130,6 +172,10 @@ export const QualityConfig = z
       .describe(
         'Accept a JSON answer wrapped in a ``` code fence when JSON was asked; by default it is a format_violation (a strict JSON.parse fails on it).',
       ),
+    repetition: RepetitionConfig.default(RepetitionConfig.parse({})).describe('Loops in the answer (degenerate_output).'),
+    output_tokens: OutputTokensConfig.default(OutputTokensConfig.parse({})).describe(
+      'Reported output tokens against the captured answer (token_count_mismatch).',
+    ),
     refusal_max_tokens: count('tokens')
       .default(60)
       .describe('Answers longer than this (output tokens, or estimated) are never judged refusals by phrase.'),

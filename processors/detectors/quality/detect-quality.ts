@@ -1,16 +1,20 @@
 // Quality checks on one successful LLM call. The cheap ones run here, inline: format_violation,
-// refusal, truncation, empty_response, evaluation scores, the numeric/date/URL/citation grounding
-// tally and the input-token check. The expensive ones (language, entities) are handed back as a
+// refusal, degenerate_output (loops), truncation, empty_response, token_count_mismatch, evaluation
+// scores, the numeric/date/URL/citation grounding tally and the input-token check. The expensive ones (language, entities) are handed back as a
 // job; completeQuality() turns their results, when they came back, into signals.
 import type { LlmCall } from '../../../agent/core/model/llm-call.ts';
 import type { Signal } from '../../../agent/core/model/signal.ts';
 import type { QualityConfig } from './config.ts';
 import type { ExpensiveJob, ExpensiveResult } from './expensive-checks.ts';
 import { findEmptyResponse, findTruncation } from './finish.ts';
+import { extractFacts } from './facts.ts';
 import { buildGroundingContext, judgeGrounding, screenFacts, type GroundingTally } from './grounding.ts';
 import { readJsonAnswer, type FormatRequest } from './json-format.ts';
 import { jsonProse } from './json-prose.ts';
+import { settleLanguages } from './language.ts';
+import { checkOutputTokens } from './output-tokens.ts';
 import { findRefusal } from './refusal.ts';
+import { findRepetition } from './repetition.ts';
 import { findScoreFindings } from './scores.ts';
 import { checkInputTokens, type TokenCheck } from './input-token-check.ts';
 
@@ -51,6 +55,11 @@ export function inspectQuality(call: LlmCall, q: QualityConfig, documents: Trace
 
   const content = call.content;
   if (content === null || empty !== null) return { signals, job: null, grounding: null, tokenCheck };
+  if (q.output_tokens.enabled) {
+    const mismatch = checkOutputTokens(call, { ratio: q.output_tokens.ratio, minGap: q.output_tokens.min_gap });
+    if (mismatch !== null)
+      signals.push(qualitySignal('token_count_mismatch', 'token_count', mismatch.rule, mismatch.confidence, mismatch.evidence));
+  }
   const answer = content.outputText ?? '';
   const hasRefusalField = content.outputMessages.some((m) =>
     m.parts.some((p) => p.type === 'refusal' && p.content !== null && p.content !== ''),
@@ -80,10 +89,23 @@ export function inspectQuality(call: LlmCall, q: QualityConfig, documents: Trace
         ),
       );
   }
-  const refusal = findRefusal(answer, hasRefusalField, call.tokens.output, {
-    maxTokens: q.refusal_max_tokens,
-    scanChars: q.refusal_scan_chars,
-  });
+  if (q.repetition.enabled) {
+    const loop = findRepetition(answer, {
+      minRepeats: q.repetition.min_repeats,
+      minCoverage: q.repetition.min_coverage,
+      minWords: q.repetition.min_words,
+      maxDistinctRatio: q.repetition.max_distinct_ratio,
+      maxScanChars: q.repetition.max_scan_chars,
+    });
+    if (loop !== null) signals.push(qualitySignal('degenerate_output', 'repetition', loop.rule, loop.confidence, loop.evidence));
+  }
+  const refusal = findRefusal(
+    answer,
+    hasRefusalField,
+    call.tokens.output,
+    { maxTokens: q.refusal_max_tokens, scanChars: q.refusal_scan_chars },
+    lastUserTurn(call),
+  );
   if (refusal !== null) signals.push(qualitySignal('refusal', refusal.method, refusal.rule, refusal.confidence, refusal.evidence));
 
   // A refusal carries no facts worth screening. A JSON answer states its facts in its string
@@ -93,15 +115,17 @@ export function inspectQuality(call: LlmCall, q: QualityConfig, documents: Trace
   const prose = format === null ? answer : jsonProse(json, q.grounding.max_scan_chars);
   const job: { language?: ExpensiveJob['language']; entities?: ExpensiveJob['entities'] } = {};
   if (q.language.enabled && format === null) {
-    // Only what identification reads crosses to the worker (plus room to tell code from prose).
+    // Only what identification reads crosses to the worker (plus room to tell code from prose);
+    // what plain evidence settles here (code, too short, one language both ways) never goes.
     const sample = q.language.sample_chars;
-    job.language = {
+    const language = {
       userText: userText(call, sample),
       systemPrompt: (content.systemPrompt ?? '').slice(0, 8 * sample),
       answer: answer.slice(0, 4 * sample),
       minLetters: q.language.min_letters,
       sampleChars: sample,
     };
+    if (settleLanguages(language, language) === null) job.language = language;
   }
   let grounding: GroundingTally | null = null;
   const context = groundingContext(call, documents, q);
@@ -183,9 +207,26 @@ function groundingContext(call: LlmCall, documents: TraceDocuments | null, q: Qu
   }
   if (documents !== null) pieces.push(...documents.texts);
   let text = pieces.join('\n');
-  if (!hasToolOrDocs && text.length < q.grounding.min_context_chars) return null;
+  if (!hasToolOrDocs && text.length < q.grounding.min_context_chars && !statesFigures(text, q.grounding.min_context_facts)) return null;
   if (text.length > q.grounding.max_context_chars) text = text.slice(0, q.grounding.max_context_chars);
   return { text, sourced: hasToolOrDocs || inputChars >= q.grounding.min_context_chars };
+}
+
+/** Whether a short context states enough figures (not list numbers or small counts) to check an answer against. */
+function statesFigures(text: string, min: number): boolean {
+  let n = 0;
+  for (const f of extractFacts(text))
+    if (f.kind !== 'number' || f.approximate || Number(f.value) > 10 || !Number.isInteger(Number(f.value))) n++;
+  return n >= min;
+}
+
+/** The user's last turn (its text parts), or '' when there is none. */
+function lastUserTurn(call: LlmCall): string {
+  const messages = call.content!.inputMessages;
+  for (let i = messages.length - 1; i >= 0; i--)
+    if (messages[i].role.toLowerCase() === 'user')
+      return messages[i].parts.map((p) => (p.type === 'text' ? (p.content ?? '') : '')).join(' ');
+  return '';
 }
 
 /** The most recent user turns, up to `max` characters. */

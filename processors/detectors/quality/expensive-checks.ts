@@ -32,6 +32,9 @@ export interface JobList {
   readonly jobs: readonly { readonly id: number; readonly job: ExpensiveJob }[];
 }
 
+/** What a worker posts back: that it has loaded, or the answers to one list, all at once. */
+export type WorkerReply = { readonly ready: true } | { readonly answers: readonly { id: number; result: ExpensiveResult | null }[] };
+
 /**
  * Each job's answer in turn, as soon as it is done; null for a job that failed, and for one still
  * waiting when the deadline has passed: its batch has stopped waiting and counted it dropped, and

@@ -1,4 +1,4 @@
-// Checkable facts in a text, for the hallucination screen (reference §4d): numbers (1,200 = 1200,
+// Checkable facts in a text, for the hallucination screen (grounding.ts): numbers (1,200 = 1200,
 // 1.2k = 1200, 12%), currency amounts, dates in ISO, US and written forms, identifiers (digit groups
 // joined by hyphens, or six digits and more), URLs and citation markers. Dates, URLs and
 // identifiers are taken out first so their digits are not read again as numbers.

@@ -1,4 +1,4 @@
-// The model-free hallucination screen (reference §4d): facts in the answer that appear nowhere in
+// The model-free hallucination screen (no judge model, so it runs inline on every answer): facts in the answer that appear nowhere in
 // the supplied context. A correct answer quotes its numbers from the context and passes; small
 // counts (0–10) are not judged, magnitude-word numbers (1.2 million) match within 5 %, and citation
 // markers are grounded by the documents retrieved. Entities join the tally from the worker.
@@ -106,11 +106,32 @@ function isGrounded(f: Fact, ctx: GroundingContext): boolean {
       return ctx.values.has(`${f.kind}:${f.value}`);
     default: {
       if (ctx.values.has(`n:${f.value}`)) return true;
-      if (!f.approximate) return false;
       const v = Number(f.value);
-      return ctx.numbers.some((c) => Math.abs(c - v) <= 0.05 * Math.abs(c));
+      if (f.approximate && ctx.numbers.some((c) => Math.abs(c - v) <= 0.05 * Math.abs(c))) return true;
+      return derivable(f, v, ctx.numbers);
     }
   }
+}
+
+/** Context figures up to which a computed percentage (a change, a share) is looked for. */
+const MAX_DERIVING_NUMBERS = 24;
+
+/**
+ * Whether a percentage is a change or a share between two context figures: "from 90 to 135, a 50%
+ * increase" states what the context implies. Plain numbers are not derived (a sum or difference
+ * matches an invented figure by chance too often), and only in contexts with few figures.
+ */
+function derivable(f: Fact, v: number, numbers: readonly number[]): boolean {
+  if (f.kind !== 'percent' || numbers.length < 2 || numbers.length > MAX_DERIVING_NUMBERS) return false;
+  const near = (x: number): boolean => Number.isFinite(x) && Math.abs(x - v) <= 0.5;
+  for (let i = 0; i < numbers.length; i++)
+    for (let j = 0; j < numbers.length; j++) {
+      const b = numbers[j];
+      if (i === j || b === 0) continue;
+      const a = numbers[i];
+      if (near((a / b) * 100) || near((Math.abs(a - b) / b) * 100)) return true;
+    }
+  return false;
 }
 
 // List numbering and small counts ("3 options") are everywhere and prove nothing.

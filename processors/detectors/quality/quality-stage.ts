@@ -5,13 +5,15 @@
 import type { ComponentContext } from '../../../agent/core/component.ts';
 import type { LlmCall, TelemetryItem } from '../../../agent/core/model/llm-call.ts';
 import type { Signal } from '../../../agent/core/model/signal.ts';
-import { createCheckPool, type CheckPool } from './check-pool.ts';
+import { availableParallelism } from 'node:os';
+import { createCheckPool, type CheckPool, type WaitLimits } from './check-pool.ts';
 import type { QualityConfig } from './config.ts';
 import { completeQuality, inspectQuality, withTokenCheck, type QualityInspection, type TraceDocuments } from './detect-quality.ts';
-import { runExpensiveChecks, type ExpensiveResult } from './expensive-checks.ts';
+import { checksOf, runExpensiveChecks, type ExpensiveResult } from './expensive-checks.ts';
 import { createRegressionCheck } from './regression.ts';
 
-const DEFAULT_MAX_WAIT_MS = 1_000;
+const DEFAULT_MAX_WAIT_MS = 30_000;
+const MAX_AUTO_THREADS = 4;
 
 export interface QualityBatch {
   /** Adds the call's inline quality signals to `found` and remembers what is left to do. */
@@ -26,13 +28,29 @@ export interface QualityStage {
   shutdown(): Promise<void>;
 }
 
-export function createQualityStage(q: QualityConfig, ctx: Pick<ComponentContext, 'meter' | 'logger'>): QualityStage {
+export function createQualityStage(
+  q: QualityConfig,
+  ctx: Pick<ComponentContext, 'id' | 'mode' | 'meter' | 'logger' | 'backpressure'>,
+): QualityStage {
+  // Offline runs judge every call the same way every time: the expensive checks run inline instead
+  // of on worker threads under a time budget, where a slow moment would drop some of them.
+  const threads = ctx.mode === 'offline' ? 0 : (q.workers.threads ?? Math.min(MAX_AUTO_THREADS, Math.max(1, availableParallelism() - 1)));
   const pool: CheckPool | null =
-    q.workers.threads > 0
-      ? createCheckPool({ threads: q.workers.threads, maxQueue: q.workers.max_queue, meter: ctx.meter, logger: ctx.logger })
+    threads > 0
+      ? createCheckPool({
+          threads,
+          maxQueue: q.workers.max_queue,
+          meter: ctx.meter,
+          logger: ctx.logger,
+          intake: { backpressure: ctx.backpressure, holder: ctx.id, holdAt: Math.max(1, Math.floor(q.workers.max_queue / 2)) },
+        })
       : null;
   const regression = q.regression.enabled ? createRegressionCheck(q.regression) : null;
-  const wait = { budgetMs: q.workers.budget_ms, maxWaitMs: q.workers.max_wait_ms ?? Math.max(DEFAULT_MAX_WAIT_MS, q.workers.budget_ms) };
+  // A batch's budget grows with its checks: a fixed one would drop checks of large batches at any load.
+  const waitFor = (checks: number): WaitLimits => {
+    const budgetMs = q.workers.budget_ms + checks * q.workers.budget_per_check_ms;
+    return { budgetMs, maxWaitMs: q.workers.max_wait_ms ?? Math.max(DEFAULT_MAX_WAIT_MS, budgetMs) };
+  };
 
   return {
     begin(items) {
@@ -55,7 +73,7 @@ export function createQualityStage(q: QualityConfig, ctx: Pick<ComponentContext,
           return pool
             .run(
               withJobs.map((o) => o.inspection.job!),
-              wait,
+              waitFor(withJobs.reduce((n, o) => n + checksOf(o.inspection.job!).length, 0)),
             )
             .then((results) => {
               apply(calls, open, new Map(withJobs.map((o, i) => [o.index, results[i]])));

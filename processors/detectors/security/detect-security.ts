@@ -4,8 +4,8 @@
 // excerpts only, never the matched text; every scan is capped at max_scan_chars per call.
 import type { LlmCall, Message } from '../../../agent/core/model/llm-call.ts';
 import type { Signal } from '../../../agent/core/model/signal.ts';
-import { findPii } from './pii.ts';
-import { scoreInjection, type InjectionScore } from './prompt-injection.ts';
+import { findPii, type PiiHit } from './pii.ts';
+import { scoreInjection, type InjectionScore, type TextRole } from './prompt-injection.ts';
 import { findSecrets, type SecretHit } from './secrets.ts';
 import { findSystemPromptLeak } from './system-prompt-leak.ts';
 
@@ -26,6 +26,7 @@ interface Scanned {
   readonly source: Source;
   readonly messageIndex: number;
   readonly text: string;
+  readonly role: TextRole;
 }
 
 export function detectSecurity(call: LlmCall, s: SecuritySettings): Signal[] {
@@ -36,7 +37,10 @@ export function detectSecurity(call: LlmCall, s: SecuritySettings): Signal[] {
   if (injection !== null) signals.push(injection);
   const output = cap(content.outputText ?? '', s.maxScanChars);
   if (output !== '') {
-    const pii = findPii(output).filter((h) => h.confidence >= s.piiMinConfidence);
+    // Contact details the operator published in the system prompt (a support address, a hotline)
+    // are the assistant's to give out: repeating them is the answer, not a leak.
+    const published = publishedBy(content.systemPrompt, s.maxScanChars);
+    const pii = findPii(output).filter((h) => h.confidence >= s.piiMinConfidence && !published(h, output));
     if (pii.length > 0) {
       const top = pii.reduce((a, b) => (b.confidence > a.confidence ? b : a));
       signals.push(
@@ -75,7 +79,7 @@ export function detectSecurity(call: LlmCall, s: SecuritySettings): Signal[] {
 function detectInjection(messages: readonly Message[], s: SecuritySettings): Signal | null {
   let best: { found: InjectionScore; at: Scanned } | null = null;
   for (const at of scannedTexts(messages, s.maxScanChars)) {
-    const found = scoreInjection(at.text, { maxDecodedRuns: s.maxDecodedRuns, maxDecodedChars: s.maxDecodedChars });
+    const found = scoreInjection(at.text, { maxDecodedRuns: s.maxDecodedRuns, maxDecodedChars: s.maxDecodedChars }, at.role);
     if (found !== null && found.score >= s.injectionThreshold && (best === null || found.score > best.found.score)) best = { found, at };
   }
   if (best === null) return null;
@@ -91,7 +95,11 @@ function detectInjection(messages: readonly Message[], s: SecuritySettings): Sig
   });
 }
 
-/** User turns and tool/retrieval results, in order, until max_scan_chars is used up. */
+/**
+ * User turns and tool/retrieval results, in order, until max_scan_chars is used up. A tool result
+ * is content; a user turn is speech, except what follows its first line when it spans several: the
+ * email, page or document the user pasted after saying what to do with it.
+ */
 function* scannedTexts(messages: readonly Message[], maxChars: number): Generator<Scanned> {
   let left = maxChars;
   for (let i = 0; i < messages.length && left > 0; i++) {
@@ -103,9 +111,23 @@ function* scannedTexts(messages: readonly Message[], maxChars: number): Generato
       if (!fromTool && role !== 'user') continue;
       const text = cap(part.content, left);
       left -= text.length;
-      yield { source: fromTool ? 'tool' : 'user', messageIndex: i, text };
+      if (fromTool) {
+        yield { source: 'tool', messageIndex: i, text, role: 'content' };
+        continue;
+      }
+      yield { source: 'user', messageIndex: i, text, role: 'speech' };
+      const pasted = pastedContent(text);
+      if (pasted !== null) yield { source: 'user', messageIndex: i, text: pasted, role: 'pasted' };
     }
   }
+}
+
+/** What follows the first line of a multi-line user turn, when there is enough of it to be a document. */
+function pastedContent(text: string): string | null {
+  const nl = text.indexOf('\n');
+  if (nl < 0) return null;
+  const rest = text.slice(nl + 1);
+  return rest.trim().length >= 40 ? rest : null;
 }
 
 function detectSecrets(output: string, systemPrompt: string | null, messages: readonly Message[], s: SecuritySettings): Signal | null {
@@ -143,3 +165,19 @@ function securitySignal(subtype: string, method: string, rule: string, confidenc
 }
 
 const cap = (text: string, max: number): string => (text.length > max ? text.slice(0, max) : text);
+
+/** Whether a PII hit in `text` repeats a value written in `source` (digits compared without separators). */
+function publishedBy(source: string | null, maxChars: number): (hit: PiiHit, text: string) => boolean {
+  if (source === null || source === '') return () => false;
+  const capped = cap(source, maxChars);
+  const lower = capped.toLowerCase();
+  let digits: string | null = null;
+  return (hit, text) => {
+    const raw = text.slice(hit.offset, hit.offset + hit.length);
+    if (hit.type === 'email' || hit.type === 'ip_address') return lower.includes(raw.toLowerCase());
+    const own = raw.replace(/[^0-9A-Za-z]/g, '').toUpperCase();
+    digits ??= capped.replace(/[^0-9A-Za-z]/g, '').toUpperCase();
+    // A phone may be written with or without its country code: its last nine digits identify it.
+    return digits.includes(hit.type === 'phone' ? own.slice(-9) : own);
+  };
+}

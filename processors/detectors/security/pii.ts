@@ -1,4 +1,4 @@
-// PII in a completion, the Presidio way (reference §4b): a weak pattern proposes a candidate, a
+// PII in a completion, the Presidio way (recognizer, validator, context): a weak pattern proposes a candidate, a
 // checksum or format rule keeps or drops it, context words nearby raise the confidence. Only the
 // type, offset and a masked excerpt of each hit leave this module.
 import { maskDigits, maskEmail, maskValue } from './mask.ts';
@@ -9,6 +9,8 @@ export interface PiiHit {
   readonly type: PiiType;
   readonly rule: string;
   readonly offset: number;
+  /** Characters of the text the hit covers (never copied out of the call: comparisons only). */
+  readonly length: number;
   readonly masked: string;
   readonly confidence: number;
 }
@@ -69,6 +71,7 @@ export function findPii(text: string): PiiHit[] {
       type: 'credit_card',
       rule: 'pii:credit_card.luhn',
       offset: m.index,
+      length: m[0].length,
       masked: maskDigits(digits),
       confidence: near(text, m.index, CARD_CONTEXT) ? 1 : 0.85,
     });
@@ -79,7 +82,14 @@ export function findPii(text: string): PiiHit[] {
     for (let n = groups.length; n >= 1; n--) {
       const compact = groups.slice(0, n).join('');
       if (!ibanValid(compact)) continue;
-      hits.push({ type: 'iban', rule: 'pii:iban.mod97', offset: m.index, masked: maskValue(compact, 4, 2), confidence: 0.95 });
+      hits.push({
+        type: 'iban',
+        rule: 'pii:iban.mod97',
+        offset: m.index,
+        length: m[0].length,
+        masked: maskValue(compact, 4, 2),
+        confidence: 0.95,
+      });
       break;
     }
   }
@@ -93,6 +103,7 @@ export function findPii(text: string): PiiHit[] {
       type: 'us_ssn',
       rule: 'pii:us_ssn.format',
       offset: m.index,
+      length: m[0].length,
       masked: `***-**-${'*'.repeat(2)}${serial.slice(2)}`,
       confidence: context ? 0.95 : m[2] === '-' ? 0.6 : 0.4,
     });
@@ -101,7 +112,7 @@ export function findPii(text: string): PiiHit[] {
   if (text.includes('@'))
     for (const m of text.matchAll(EMAIL)) {
       if (RESERVED_EMAIL_DOMAIN.test(m[0])) continue;
-      hits.push({ type: 'email', rule: 'pii:email', offset: m.index, masked: maskEmail(m[0]), confidence: 0.8 });
+      hits.push({ type: 'email', rule: 'pii:email', offset: m.index, length: m[0].length, masked: maskEmail(m[0]), confidence: 0.8 });
     }
   if (text.includes('+'))
     for (const m of text.matchAll(PHONE_E164)) {
@@ -110,13 +121,21 @@ export function findPii(text: string): PiiHit[] {
         type: 'phone',
         rule: 'pii:phone.e164',
         offset: m.index,
+        length: m[0].length,
         masked: maskValue(m[0], 3, 2),
         confidence: near(text, m.index, PHONE_CONTEXT) ? 0.9 : 0.7,
       });
     }
   for (const m of text.matchAll(PHONE_NATIONAL)) {
     if (!near(text, m.index, PHONE_CONTEXT) || TOLL_FREE_NANP.has(m[0].replace(/\D/g, '').slice(0, 3))) continue;
-    hits.push({ type: 'phone', rule: 'pii:phone.national_with_context', offset: m.index, masked: maskValue(m[0], 0, 2), confidence: 0.75 });
+    hits.push({
+      type: 'phone',
+      rule: 'pii:phone.national_with_context',
+      offset: m.index,
+      length: m[0].length,
+      masked: maskValue(m[0], 0, 2),
+      confidence: 0.75,
+    });
   }
   for (const m of text.matchAll(IPV4)) {
     if (!publicIpv4(m[0])) continue;
@@ -124,6 +143,7 @@ export function findPii(text: string): PiiHit[] {
       type: 'ip_address',
       rule: 'pii:ip_address.public',
       offset: m.index,
+      length: m[0].length,
       masked: maskIp(m[0]),
       confidence: near(text, m.index, IP_CONTEXT) ? 0.7 : 0.4,
     });

@@ -1,17 +1,21 @@
-// Prompt injection and jailbreak phrases in user turns and tool/retrieval content (reference §4a).
+// Prompt injection and jailbreak phrases in user turns and tool/retrieval content (indirect injection
+// arrives through documents and tool results, not only the user).
 // Text is normalised once (normalize-text.ts); each family is a short list of weighted regexes with
 // bounded repetition only, so a scan is linear in the (capped) text length. A family's score is the
 // noisy-or of its distinct rules' weights; the text's verdict is its best family. Runs of base64 or
 // hex are decoded (bounded count and size) and the decoded text is scanned once more, not again.
 import { normalizeText } from './normalize-text.ts';
 
-export type InjectionFamily = 'override' | 'role' | 'delimiter' | 'extraction' | 'exfiltration';
+export type InjectionFamily = 'override' | 'role' | 'delimiter' | 'extraction' | 'exfiltration' | 'indirect';
 
 interface PhraseRule {
   readonly name: string;
   readonly family: InjectionFamily;
   readonly weight: number;
   readonly re: RegExp;
+  /** Only in content the model reads (a tool result, a document pasted into a turn), never in what
+   *  the user says to it: the user may well tell the assistant what to do with that content. */
+  readonly contentOnly?: boolean;
   /** Literals one of which every match contains, when one is cheap to look for: the regex is not
    *  run on text without them (a substring search costs a fraction of a regex scan). */
   readonly hints?: readonly string[];
@@ -110,6 +114,104 @@ const RULES: readonly PhraseRule[] = [
     weight: 0.4,
     re: /\b(?:without|no|free of) (?:any )?(?:restrictions|filters|censorship|content policy|ethical guidelines)\b/,
   },
+  // Widely circulated persona jailbreaks, by their names and by what every variant of them asks:
+  // a character free of the rules, that never refuses, answering twice (filtered and not).
+  {
+    name: 'role.known_persona',
+    family: 'role',
+    weight: 0.85,
+    re: /\b(?:act as|you are(?: now)?|you will be|pretend to be|roleplay as|role-play as|play the role of|become|named|called) (?:a |an |the )?(?:aim|stan|dude|mongo tom|better ?dan|evil ?bot|ucar|anti ?gpt|based ?gpt|oppo|apophis|balakula|burple|machiavelli|niccolo machiavelli|condition red|kevin|maximum)\b|\bstands? for (?:"|')?(?:always intelligent and machiavellian|strive to avoid norms|do anything now)/,
+  },
+  {
+    name: 'role.freed_from_confines',
+    family: 'role',
+    weight: 0.85,
+    re: /\b(?:freed|broken free|break free|been released|liberated) (?:from|of) the (?:typical |usual )?(?:confines|rules|restrictions|limitations) (?:of|imposed on|placed on) (?:ai|an ai|artificial intelligence|language models|you)\b/,
+  },
+  {
+    name: 'role.amoral_character',
+    family: 'role',
+    weight: 0.8,
+    re: /\b(?:an? |the )?(?:unfiltered|amoral|uncensored|unrestricted|unethical) (?:and (?:unfiltered|amoral|uncensored|unrestricted|unethical) )?(?:ai|chatbot|assistant|character|model|persona|version of (?:yourself|you|chatgpt|the ai))\b/,
+  },
+  {
+    name: 'role.dual_response',
+    family: 'role',
+    weight: 0.8,
+    re: /\[🔒 ?classic\]|\[🔓 ?jailbreak\]|\b(?:two|2) (?:different |separate )?(?:responses|answers|paragraphs)\b[^\n]{0,120}?\b(?:jailbroken|jailbreak|unfiltered|uncensored|dan|developer mode|evil|opposite)\b/,
+  },
+  {
+    name: 'role.never_refuses',
+    family: 'role',
+    weight: 0.55,
+    re: /\b(?:never|will never|must never|cannot|can't|won't ever) (?:refuse|decline|say (?:no|that (?:it|you) can't))\b|\b(?:does not|doesn't|don't|do not|will not|won't|never) (?:have to )?(?:abide by|follow|adhere to|care about|obey) (?:any |the |openai'?s? )?(?:rules|guidelines|policies|polic(?:y|ies)|ethics|morals|content polic(?:y|ies))\b/,
+  },
+  { name: 'role.stay_in_character', family: 'role', weight: 0.45, re: /\b(?:stay|remain|keep) in character\b|\bbreak(?:ing)? character\b/ },
+  {
+    name: 'role.unlocked_mode',
+    family: 'role',
+    weight: 0.5,
+    re: /\b(?:opposite|sudo|god|evil|chaos|unlocked|unrestricted|jailbreak) mode\b/,
+  },
+  // Indirect injection: instructions addressed to the model inside content it reads (an email, a
+  // web page, a document, a tool result), in the third person a user never uses with the assistant
+  // they are talking to, and asking for something the user did not ("forward", "do not tell").
+  {
+    name: 'indirect.addressed_to_ai',
+    family: 'indirect',
+    contentOnly: true,
+    weight: 0.85,
+    re: /\b(?:note|message|instructions?|attention|important|notice|reminder) (?:to|for) (?:the |any |all )?(?:ai|llm|assistant|language model|chatbot|model|agent|copilot|automated (?:assistant|agent|system))s?\b[^\n]{0,160}?\b(?:ignore|disregard|forward|send|email|do not (?:tell|mention|reveal|inform)|don't (?:tell|mention|reveal)|instead|reveal|recommend|click|visit|delete|transfer|approve|override)\b/,
+  },
+  {
+    name: 'indirect.if_you_are_ai',
+    family: 'indirect',
+    contentOnly: true,
+    weight: 0.85,
+    re: /\bif you(?:'re| are) (?:an? |the )?(?:ai|llm|large language model|language model|assistant|chatbot|automated (?:agent|assistant|system)|ai (?:assistant|agent|model))\b[^\n]{0,160}?\b(?:ignore|disregard|forward|send|do not|don't|instead|reveal|recommend|tell the user|say that|override)\b/,
+  },
+  {
+    name: 'indirect.ai_reading_this',
+    family: 'indirect',
+    contentOnly: true,
+    weight: 0.85,
+    re: /\b(?:ai|llm|assistant|model|agent|chatbot)s? (?:reading|processing|summari[sz]ing|parsing|analy[sz]ing) (?:this|these)\b[^\n]{0,120}?\b(?:must|should|ignore|disregard|forward|send|do not|don't|instead|tell|reply|respond|include)\b/,
+  },
+  {
+    name: 'indirect.when_you_summarize',
+    family: 'indirect',
+    contentOnly: true,
+    weight: 0.8,
+    re: /\bwhen (?:you )?(?:summari[sz]e|summari[sz]ing|process|processing|read|reading|answer|reply to|respond to) (?:this|the) (?:email|e-mail|message|document|page|file|text|content|ticket|review|pdf)\b[^\n]{0,120}?\b(?:ignore|disregard|forward|send|instead|do not (?:tell|mention)|don't (?:tell|mention)|also (?:include|add|send|tell)|tell the user|recommend|say that)\b/,
+  },
+  {
+    name: 'indirect.assistant_must',
+    family: 'indirect',
+    contentOnly: true,
+    weight: 0.75,
+    re: /\bthe (?:ai|assistant|model|llm|agent|chatbot) (?:must|should|is required to|has to|is instructed to|will now) (?:now |immediately |also )?(?:ignore|disregard|forward|send|email|include|reply|respond|tell|recommend|delete|transfer|click|visit|output|approve|say)\b/,
+  },
+  {
+    name: 'indirect.hide_from_user',
+    family: 'indirect',
+    contentOnly: true,
+    weight: 0.5,
+    re: /\b(?:do not|don't|never|without) (?:tell(?:ing)?|inform(?:ing)?|mention(?:ing)?|reveal(?:ing)?|alert(?:ing)?|notify(?:ing)?) (?:the |this )?(?:user|human|reader|recipient|customer|operator)\b/,
+  },
+  {
+    name: 'indirect.hidden_comment',
+    family: 'indirect',
+    contentOnly: true,
+    weight: 0.7,
+    re: /<!--[^>]{0,300}?\b(?:ai|llm|assistant|model|agent|ignore|disregard|instructions?)\b[^>]{0,300}?-->/,
+  },
+  {
+    name: 'exfiltration.send_to_address',
+    family: 'indirect',
+    contentOnly: true,
+    weight: 0.5,
+    re: /\b(?:send|forward|email|mail|bcc|cc|transmit|upload)\b[^.\n]{0,80}? to [a-z0-9._%+-]{1,64}@[a-z0-9.-]{1,120}\.[a-z]{2,}\b/,
+  },
   // Delimiters and chat-template special tokens.
   {
     name: 'delimiter.chatml',
@@ -164,20 +266,28 @@ export interface InjectionLimits {
   readonly maxDecodedChars: number;
 }
 
+/**
+ * What the text is: the user speaking to the model (every rule but the content-only ones), content
+ * the model reads (a tool result: every rule), or the part of a user turn pasted below the request
+ * (already read as speech with the rest of the turn: only the content-only rules).
+ */
+export type TextRole = 'speech' | 'content' | 'pasted';
+
 /** The best family in `text` (raw), or null when no rule matches. */
-export function scoreInjection(text: string, limits: InjectionLimits): InjectionScore | null {
-  let best = scoreNormalized(normalizeText(text), 'none');
+export function scoreInjection(text: string, limits: InjectionLimits, role: TextRole = 'content'): InjectionScore | null {
+  let best = scoreNormalized(normalizeText(text), 'none', role);
   for (const decoded of decodedRuns(text, limits)) {
-    const found = scoreNormalized(normalizeText(decoded.text), decoded.encoding);
+    const found = scoreNormalized(normalizeText(decoded.text), decoded.encoding, role);
     if (found !== null && (best === null || found.score > best.score)) best = found;
   }
   return best;
 }
 
-function scoreNormalized(text: string, encoding: InjectionScore['encoding']): InjectionScore | null {
+function scoreNormalized(text: string, encoding: InjectionScore['encoding'], role: TextRole): InjectionScore | null {
   const families: Partial<Record<InjectionFamily, number>> = {};
   const top: Partial<Record<InjectionFamily, { weight: number; rule: string; offset: number }>> = {};
   for (const rule of RULES) {
+    if (rule.contentOnly === true ? role === 'speech' : role === 'pasted') continue;
     if (rule.hints !== undefined && !rule.hints.some((h) => text.includes(h))) continue;
     const m = rule.re.exec(text);
     if (m === null) continue;

@@ -20,15 +20,17 @@ interface Floor {
 
 /** The floors per category, asserted after the figures are printed. */
 const THRESHOLDS: Readonly<Record<Category, Floor>> = {
-  // Floors a little under today's figures (security 100/97.6, provider 100/100, quality 100/91.9,
-  // cost 100/92.9, data 92.3/100), so one more miss or false alarm than today fails.
-  security: { precision: 0.97, recall: 0.95 },
-  provider: { precision: 0.97, recall: 0.97 },
-  quality: { precision: 0.97, recall: 0.89 },
+  // Floors a little under today's figures (security 100/97.9, provider 100/100, quality 100/93.2,
+  // cost 100/92.9, data 92.3/100), so one more miss or false alarm than today fails. The set now
+  // holds indirect injections, persona jailbreaks, refusals in other scripts, loops and their
+  // near misses (cases-content-classes.ts).
+  security: { precision: 0.98, recall: 0.97 },
+  provider: { precision: 0.99, recall: 0.99 },
+  quality: { precision: 0.98, recall: 0.92 },
   // Cost misses today: a retry storm reported only as a secondary match of the outage on its last
   // failed attempt (the classifier ranks provider first).
   cost: { precision: 0.95, recall: 0.9 },
-  data: { precision: 0.9, recall: 0.95 },
+  data: { precision: 0.9, recall: 0.99 },
 };
 
 let labels: Label[] = [];

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -42,6 +42,41 @@ service:
     expect(r.stderr).toContain(
       'service.pipelines.main.processors[1]: references processor "correlator", which is not defined under processors',
     );
+  });
+
+  it('rejects a postgres exporter and the API without storage, saying what to add', async () => {
+    const file = configFile(`
+receivers: { otlp: { protocols: { http: { endpoint: "127.0.0.1:4318" } } } }
+processors: { normalize: {} }
+exporters: { postgres: {}, ndjson: {} }
+api: { enabled: true }
+service:
+  pipelines: { main: { receivers: [otlp], processors: [normalize], exporters: [postgres, ndjson] } }
+`);
+    const r = await runCli(['validate', '--config', file]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('2 configuration problems');
+    expect(r.stderr).toContain(
+      'exporters.postgres: the postgres exporter needs a database: add a `storage:` section (storage: {} starts the bundled PostgreSQL',
+    );
+    expect(r.stderr).toContain('api.enabled: the API reads failure events from the database; add a `storage:` section');
+    // The same file runs once it says where the data lives.
+    writeFileSync(file, `${readFileSync(file, 'utf8')}storage: { url: "postgres://db.example:5432/faultline" }\n`);
+    const fixed = await runCli(['validate', '--config', file]);
+    expect(fixed.stderr).toBe('');
+    expect(fixed.code).toBe(0);
+  });
+
+  it('only warns about a postgres exporter without storage that no pipeline uses', async () => {
+    const file = configFile(`
+receivers: { otlp: { protocols: { http: { endpoint: "127.0.0.1:4318" } } } }
+exporters: { postgres: {}, ndjson: {} }
+service:
+  pipelines: { main: { receivers: [otlp], exporters: [ndjson] } }
+`);
+    const r = await runCli(['validate', '--config', file]);
+    expect(r.stderr).toBe('warning: exporters.postgres is defined but not used by any pipeline\n');
+    expect(r.code).toBe(0);
   });
 
   it('says plainly when the file does not exist', async () => {

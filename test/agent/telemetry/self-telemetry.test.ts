@@ -69,7 +69,9 @@ describe('self-telemetry on /metrics', () => {
     expect(value('faultline_component_items_in_total', { kind: 'processor', component: 'normalize' })).toBe(5);
     expect(value('faultline_component_items_out_total', { kind: 'processor', component: 'normalize' })).toBe(5);
     expect(value('faultline_component_items_in_total', { kind: 'exporter', component: 'prometheus' })).toBe(5);
-    expect(value('faultline_component_errors_total', { kind: 'exporter', component: 'prometheus' })).toBe(0);
+    expect(value('faultline_component_errors_total', { kind: 'exporter', component: 'prometheus', stage: 'export' })).toBe(0);
+    expect(value('faultline_component_errors_total', { kind: 'exporter', component: 'prometheus', stage: 'timer' })).toBe(0);
+    expect(value('faultline_component_errors_total', { kind: 'processor', component: 'normalize', stage: 'process' })).toBe(0);
     expect(value('faultline_component_batches_total', { kind: 'processor', component: 'normalize' })).toBe(1);
     expect(value('faultline_pipeline_inflight_items', {})).toBe(0);
   });
@@ -94,7 +96,9 @@ describe('metrics endpoint lifecycle', () => {
     const first = createAgentTelemetry({ enabled: true, endpoint: '127.0.0.1:0' }, pino({ level: 'silent' }));
     await first.start();
     const second = createAgentTelemetry({ enabled: true, endpoint: `127.0.0.1:${first.address()!.port}` }, pino({ level: 'silent' }));
-    await expect(second.start()).rejects.toThrow(/service\.telemetry\.metrics\.endpoint\): the address is already in use/);
+    await expect(second.start()).rejects.toThrow(
+      /the address is already in use; stop the other process or change service\.telemetry\.metrics\.endpoint\./,
+    );
     await second.shutdown();
     await first.shutdown();
     await first.shutdown(); // safe twice

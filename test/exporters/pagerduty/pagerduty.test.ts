@@ -6,6 +6,7 @@ import { pagerdutyEvent, MAX_EVENT_BYTES } from '../../../exporters/pagerduty/pa
 import { startExporter, type ExporterHarness } from '../../support/exporter-harness.ts';
 import { failureEvent } from '../../support/failure-event-builder.ts';
 import { startIncidents } from '../../support/incidents-harness.ts';
+import { fireNextTimer, waitForTimer } from '../../support/manual-timers.ts';
 import { startRecordingReceiver, type RecordingReceiver } from '../../support/recording-receiver.ts';
 
 const T0 = Date.UTC(2026, 10, 22, 8, 0, 0);
@@ -44,7 +45,7 @@ describe('pagerduty exporter', () => {
     const updates = await lifecycle();
     await h.exporter.export(createBatch({ incidents: updates }));
     const [trigger, resolve] = await receiver.waitForRequests(2);
-    await new Promise((r) => setTimeout(r, 100));
+    await h.idle();
     expect(receiver.requests).toHaveLength(2);
     const id = updates[0].incident.incident_id;
     expect(trigger.path).toBe('/v2/enqueue');
@@ -106,10 +107,14 @@ describe('pagerduty exporter', () => {
     );
     const updates = await lifecycle();
     await h.exporter.export(createBatch({ incidents: updates }));
-    const [first, second, third] = await receiver.waitForRequests(3, 5_000);
-    expect(second.atMs - first.atMs).toBeGreaterThanOrEqual(950);
+    await receiver.waitForRequests(1);
+    const retryAt = await waitForTimer(h.time);
+    expect(retryAt - h.time.clock.now()).toBe(1_000);
+    expect(receiver.requests).toHaveLength(1);
+    await h.time.advanceTo(retryAt);
+    const [first, second, third] = await receiver.waitForRequests(3);
     expect([first, second, third].map((r) => (r.body as { event_action: string }).event_action)).toEqual(['trigger', 'trigger', 'resolve']);
-    await new Promise((r) => setTimeout(r, 200));
+    await h.idle();
     expect(receiver.requests).toHaveLength(3);
     await expect.poll(() => h.metric('faultline_notifications_failed_total')).toBe(1);
     expect(h.logs.find((l) => l.status === 400)).toMatchObject({ response: expect.stringContaining('invalid event') });
@@ -119,9 +124,11 @@ describe('pagerduty exporter', () => {
     const { receiver, h } = await setup();
     receiver.setDown(true);
     await h.exporter.export(createBatch({ incidents: await lifecycle() }));
-    await new Promise((r) => setTimeout(r, 300));
+    await waitForTimer(h.time); // the first attempt failed; its retry waits
+    expect(receiver.requests).toHaveLength(0);
     receiver.setDown(false);
-    const got = await receiver.waitForRequests(2, 5_000);
+    await fireNextTimer(h.time);
+    const got = await receiver.waitForRequests(2);
     expect(got.map((r) => (r.body as { event_action: string }).event_action)).toEqual(['trigger', 'resolve']);
   });
 

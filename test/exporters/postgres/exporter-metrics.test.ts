@@ -50,7 +50,7 @@ describe('postgres exporter metrics', () => {
     const spillPath = tempSpillPath();
     const { buffer } = openSpillBuffer({ path: spillPath, maxBytes: 1e8, synchronous: 'FULL', logger: pino({ level: 'silent' }) });
     buffer.append(
-      [0, 1, 2].map((i) => encodeItem({ kind: 'event', value: failureEvent(i) })),
+      [0, 1, 2].map((i) => encodeItem({ lane: 'events', value: failureEvent(i) })),
       Date.now(),
     );
     buffer.close();

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { createBackpressure } from '../../../agent/core/backpressure.ts';
-import { createManualTime } from '../../../agent/core/clock.ts';
+import { createLiveTime } from '../../../agent/core/clock.ts';
 import type { ComponentContext, Exporter } from '../../../agent/core/component.ts';
 import { createHealth } from '../../../agent/core/health.ts';
 import type { Database } from '../../../agent/store/database.ts';
@@ -44,9 +44,12 @@ export async function buildExporter(
 ): Promise<ExporterUnderTest> {
   const logs: Record<string, unknown>[] = [];
   const { meter, read } = createTestMeter();
-  const time = createManualTime(0);
+  // Live time: these tests stop and start a real PostgreSQL, and the exporter's backoff and drain
+  // pacing wait through that real time.
+  const time = createLiveTime();
   const ctx: ComponentContext = {
     id: 'postgres',
+    mode: 'live',
     logger: pino({ level: 'debug' }, { write: (line: string) => logs.push(JSON.parse(line)) }),
     clock: time.clock,
     scheduler: time.scheduler,

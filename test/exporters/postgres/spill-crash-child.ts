@@ -1,4 +1,4 @@
-// The postgres exporter in a process of its own, driven over IPC by spill-model-crash.test.ts so
+// The postgres exporter in a process of its own, driven over IPC by spill-model-crash.int.test.ts so
 // that test can SIGKILL it in the middle of a spill append, a direct write or a drain. It loads,
 // says 'loaded', and waits for { type: 'start', options } (so the test keeps one warm; another
 // 'start' moves it to a new spill file, as a clean restart would). Then:

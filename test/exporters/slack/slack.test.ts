@@ -4,6 +4,7 @@ import slack from '../../../exporters/slack/index.ts';
 import { startExporter, type ExporterHarness } from '../../support/exporter-harness.ts';
 import { failureEvent } from '../../support/failure-event-builder.ts';
 import { startIncidents } from '../../support/incidents-harness.ts';
+import { fireNextTimer, waitForTimer } from '../../support/manual-timers.ts';
 import { startRecordingReceiver, type RecordingReceiver } from '../../support/recording-receiver.ts';
 
 const T0 = Date.UTC(2026, 10, 22, 8, 0, 0);
@@ -29,6 +30,8 @@ describe('slack exporter', () => {
     await inc.feed([failureEvent(1, { timestamp: at(0), severity: 'P1' })]);
     await inc.advanceTo(T0 + 120_000);
     await h.exporter.export(createBatch({ incidents: inc.updates }));
+    await receiver.waitForRequests(1);
+    await fireNextTimer(h.time); // min_interval_ms
     const [trigger, resolve] = await receiver.waitForRequests(2);
     expect((trigger.body as { text: string }).text).toMatch(
       /^:rotating_light: \*P1 provider outage on openai gpt-4o: 1 event, 1 request\*/,
@@ -46,7 +49,9 @@ describe('slack exporter', () => {
       failureEvent(3, { timestamp: at(0), severity: 'P3', category: 'cost', subtype: 'token_spike' }),
     ]);
     await h.exporter.export(createBatch({ incidents: inc.updates }));
-    await new Promise((r) => setTimeout(r, 100));
+    expect(await h.metric('faultline_notifications_pending')).toBe(0);
+    await h.time.advanceTo(T0 + 600_000 - 1);
+    expect(await h.metric('faultline_notifications_pending')).toBe(0);
     expect(receiver.requests).toHaveLength(0);
     await h.time.advanceTo(T0 + 600_000);
     const [digest] = await receiver.waitForRequests(1);
@@ -54,7 +59,7 @@ describe('slack exporter', () => {
     expect(text.split('\n')[0]).toBe(':bookmark_tabs: faultline digest: 3 incidents');
     expect(text).toContain('P3 provider rate limited on openai gpt-4o');
     expect(text).toContain('P3 cost token spike on openai gpt-4o');
-    await new Promise((r) => setTimeout(r, 100));
+    await h.idle();
     expect(receiver.requests).toHaveLength(1);
   });
 
@@ -67,8 +72,17 @@ describe('slack exporter', () => {
       failureEvent(3, { timestamp: at(0), severity: 'P1', subtype: 'overloaded' }),
     ]);
     await h.exporter.export(createBatch({ incidents: inc.updates }));
-    const got = await receiver.waitForRequests(3, 5_000);
-    expect(got[1].atMs - got[0].atMs).toBeGreaterThanOrEqual(290);
-    expect(got[2].atMs - got[1].atMs).toBeGreaterThanOrEqual(290);
+    // Each message after the first waits 300 ms of clock time after the answer to the one before.
+    await receiver.waitForRequests(1);
+    const second = await waitForTimer(h.time);
+    expect(second - h.time.clock.now()).toBe(300);
+    expect(receiver.requests).toHaveLength(1);
+    await h.time.advanceTo(second);
+    await receiver.waitForRequests(2);
+    const third = await waitForTimer(h.time);
+    expect(third - second).toBe(300);
+    expect(receiver.requests).toHaveLength(2);
+    await h.time.advanceTo(third);
+    await receiver.waitForRequests(3);
   });
 });

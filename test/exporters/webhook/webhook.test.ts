@@ -6,6 +6,7 @@ import webhook from '../../../exporters/webhook/index.ts';
 import { startExporter, type ExporterHarness } from '../../support/exporter-harness.ts';
 import { failureEvent } from '../../support/failure-event-builder.ts';
 import { startIncidents } from '../../support/incidents-harness.ts';
+import { fireNextTimer, waitForTimer } from '../../support/manual-timers.ts';
 import { startRecordingReceiver, type RecordingReceiver } from '../../support/recording-receiver.ts';
 
 const T0 = Date.UTC(2026, 10, 22, 8, 0, 0);
@@ -42,7 +43,7 @@ describe('webhook exporter', () => {
     const { opened, updated, resolved } = await lifecycle();
     await h.exporter.export(createBatch({ incidents: [opened, updated, resolved] }));
     const [firing, done] = await receiver.waitForRequests(2);
-    await new Promise((r) => setTimeout(r, 100));
+    await h.idle();
     expect(receiver.requests).toHaveLength(2);
 
     const id = opened.incident.incident_id;
@@ -107,8 +108,12 @@ describe('webhook exporter', () => {
     receiver.respondWith({ status: 503, headers: { 'retry-after': '1' }, body: 'busy' });
     const { opened } = await lifecycle();
     await h.exporter.export(createBatch({ incidents: [opened] }));
-    const [first, second] = await receiver.waitForRequests(2, 5_000);
-    expect(second.atMs - first.atMs).toBeGreaterThanOrEqual(950);
+    const [first] = await receiver.waitForRequests(1);
+    const retryAt = await waitForTimer(h.time);
+    expect(retryAt - h.time.clock.now()).toBe(1_000);
+    expect(receiver.requests).toHaveLength(1);
+    await h.time.advanceTo(retryAt);
+    const [, second] = await receiver.waitForRequests(2);
     expect(second.text).toBe(first.text);
     expect(await h.metric('faultline_notifications_retries_total', 'webhook/ops')).toBe(1);
     await expect.poll(() => h.metric('faultline_notifications_sent_total', 'webhook/ops')).toBe(1);
@@ -120,7 +125,7 @@ describe('webhook exporter', () => {
     const { opened, resolved } = await lifecycle();
     await h.exporter.export(createBatch({ incidents: [opened, resolved] }));
     await receiver.waitForRequests(2);
-    await new Promise((r) => setTimeout(r, 200));
+    await h.idle();
     expect(receiver.requests.map((r) => (r.body as { status: string }).status)).toEqual(['firing', 'resolved']);
     expect(await h.metric('faultline_notifications_failed_total')).toBe(1);
     expect(await h.metric('faultline_notifications_retries_total')).toBe(0);
@@ -135,12 +140,15 @@ describe('webhook exporter', () => {
     receiver.setDown(true);
     const { opened, resolved } = await lifecycle();
     await h.exporter.export(createBatch({ incidents: [opened, resolved] }));
-    await new Promise((r) => setTimeout(r, 300));
+    // Two failed attempts, each followed by a wait for its retry.
+    await fireNextTimer(h.time);
+    await waitForTimer(h.time);
     expect(receiver.requests).toHaveLength(0);
     expect(await h.metric('faultline_notifications_pending')).toBe(2);
-    await expect.poll(() => h.metric('faultline_notifications_retries_total')).toBeGreaterThan(0);
+    expect(await h.metric('faultline_notifications_retries_total')).toBe(2);
     receiver.setDown(false);
-    await receiver.waitForRequests(2, 5_000);
+    await fireNextTimer(h.time);
+    await receiver.waitForRequests(2);
     expect(receiver.requests.map((r) => (r.body as { status: string }).status)).toEqual(['firing', 'resolved']);
   });
 
@@ -188,8 +196,9 @@ describe('webhook exporter', () => {
     const { receiver, h } = await setup({ route: { severities: ['P1'] } });
     const { opened } = await lifecycle(); // P2
     await h.exporter.export(createBatch({ incidents: [opened] }));
-    await new Promise((r) => setTimeout(r, 100));
+    await h.idle();
     expect(receiver.requests).toHaveLength(0);
+    expect(await h.metric('faultline_notifications_sent_total')).toBe(0);
   });
 
   it('ends the old alert when the severity changes, since severity is part of its identity', async () => {

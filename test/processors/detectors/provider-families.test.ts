@@ -171,13 +171,14 @@ describe('Gemini and Vertex AI', () => {
     expect(s).toMatchObject({
       subtype: 'quota_exhausted',
       detection_method: 'message_pattern',
-      evidence: { rule: 'pattern:gemini_daily_quota' },
+      evidence: { rule: 'pattern:daily_quota' },
       fields: { retry_after_sec: 38 },
     });
   });
 
-  it('reads "temporarily out of capacity" as rate_limited even on a 503', async () => {
-    expect(kinds(await signalsOf(f.geminiOutOfCapacity))).toEqual(['provider/rate_limited/message_pattern']);
+  // LiteLLM maps it to RateLimitError, but the service, not the caller's allowance, ran out.
+  it('reads "temporarily out of capacity" as overloaded, whatever the class and status', async () => {
+    expect(kinds(await signalsOf(f.geminiOutOfCapacity))).toEqual(['provider/overloaded/message_pattern']);
   });
 
   it('reads "The response was blocked." as a quality safety_block', async () => {
@@ -210,15 +211,22 @@ describe('Gemini and Vertex AI', () => {
 });
 
 describe('family toggles', () => {
-  it('falls back to the generic rules when a family is turned off', async () => {
-    expect(kinds(await signalsOf(f.openAiQuota, { families: { openai: false } }))).toEqual(['provider/rate_limited/status_code']);
+  // Failures are read by the shared provider rules for every provider; a family adds its headroom.
+  it('reads an empty account as quota_exhausted whether the OpenAI family is on or off', async () => {
+    expect(kinds(await signalsOf(f.openAiQuota, { families: { openai: false } }))).toEqual(['provider/quota_exhausted/message_pattern']);
+    expect(kinds(await signalsOf(f.openAiQuota))).toEqual(['provider/quota_exhausted/message_pattern']);
   });
 
-  it('judges a provider named in openai_compatible_providers by the OpenAI rules', async () => {
-    const input = f.litellmFailure({ provider: 'my_vllm', status: 429, type: 'RateLimitError', message: 'insufficient_quota' });
-    expect(kinds(await signalsOf(input))).toEqual(['provider/rate_limited/status_code']);
+  it('judges x-ratelimit headroom only for providers of the OpenAI family', async () => {
+    const input = withHeaders('my_vllm', { x_ratelimit_limit_requests: 100, x_ratelimit_remaining_requests: 2 });
+    expect(await signalsOf(input)).toEqual([]);
     expect(kinds(await signalsOf(input, { openai_compatible_providers: ['my_vllm'] }))).toEqual([
-      'provider/quota_exhausted/message_pattern',
+      'provider/rate_limit_headroom_low/rate_limit_headers',
     ]);
+    expect(
+      await signalsOf(withHeaders('openai', { x_ratelimit_limit_requests: 100, x_ratelimit_remaining_requests: 2 }), {
+        families: { openai: false },
+      }),
+    ).toEqual([]);
   });
 });

@@ -122,6 +122,20 @@ describe('trace_assembler', () => {
     expect(second.calls.map((c) => c.source.traceId)).toEqual([T1]);
   });
 
+  it('releases held traces in batches of at most max_batch_items, never splitting a trace', async () => {
+    const { time, processor, emitted } = await setup({ wait_ms: 2_000, max_batch_items: 3 });
+    const traces = ['3', '4', '5'].map((d) => d.repeat(32));
+    for (const traceId of traces) {
+      await processor.process(
+        createBatch({
+          calls: [llmCall({ traceId, spanId: `${traceId.slice(0, 15)}1` }), llmCall({ traceId, spanId: `${traceId.slice(0, 15)}2` })],
+        }),
+      );
+    }
+    await time.advanceTo(12_250);
+    expect(emitted.map((b) => b.calls.map((c) => c.source.traceId))).toEqual(traces.map((t) => [t, t]));
+  });
+
   it('flushes every held trace on shutdown, and a second shutdown does nothing', async () => {
     const { processor, emittedCalls } = await setup();
     await processor.process(

@@ -52,7 +52,7 @@ describe('format_violation', () => {
     expect(await qualityOf({ route: '/v1/other', output: 'plain prose answer' }, settings)).toEqual([]);
   });
 
-  // Decision (README): json_object promises bare JSON, so a fenced answer breaks a strict
+  // Decision (docs/how-it-works.md): json_object promises bare JSON, so a fenced answer breaks a strict
   // JSON.parse in the caller: a violation, at 0.7 because the body itself is fine.
   it('reports a JSON answer in a ```json fence as format:code_fence at 0.7, unless allow_code_fence', async () => {
     const fenced = '```json\n{"city":"Paris","temp_c":21}\n```';
@@ -152,7 +152,15 @@ describe('refusal', () => {
   it('does not report "I can\'t believe how good this is", an apology followed by an answer, or a long answer', async () => {
     expect(await qualityOf({ output: "I can't believe how good this is! The pasta recipe works perfectly." })).toEqual([]);
     expect(await qualityOf({ output: "I'm sorry to hear your order was late. It ships tomorrow." })).toEqual([]);
-    const long = `I cannot provide legal advice, but here is general information. ${'Tenancy law differs by country and city. '.repeat(12)}`;
+    const long = [
+      'I cannot provide legal advice, but here is general information.',
+      'Tenancy law differs by country and often by city, so start with the rules where the flat is.',
+      'Most places require written notice before a landlord can raise the rent or end a lease.',
+      'Deposits are usually capped and must be returned within a set period after you move out.',
+      'Keep copies of your contract, payment receipts and any messages about repairs.',
+      'Local tenant associations and legal aid clinics can review your situation for free or at low cost.',
+      'If a dispute escalates, a housing tribunal or small-claims court is the usual next step.',
+    ].join(' ');
     expect(await qualityOf({ output: long, outputTokens: 140 })).toEqual([]);
   });
 

@@ -1,0 +1,39 @@
+// Every built-in scenario replays through the repository's agent.yaml pipeline and passes its own
+// --check: the expectations in agent/tools/simulate/scenarios/*.yaml were written from each scenario's
+// story, not from what the detectors happened to report.
+import { describe, expect, it } from 'vitest';
+import { builtInScenarioNames } from '../../../../agent/tools/simulate/load-scenario.ts';
+import { runCli } from '../../../support/cli.ts';
+
+describe('faultline replay --check on every built-in scenario', () => {
+  const names = builtInScenarioNames();
+
+  it('has the fourteen built-in scenarios: canonical, chaos and operational', () => {
+    expect(names).toEqual([
+      'anthropic-overload',
+      'cost-explosion',
+      'fallback-cascade',
+      'gemini-safety-blocks',
+      'injection-campaign',
+      'latency-creep',
+      'latency-injection',
+      'model-update-hallucination',
+      'prompt-injection',
+      'provider-outage',
+      'rate-limit-exhaustion',
+      'response-corruption',
+      'retrieval-drift',
+      'team-budget-breach',
+    ]);
+  });
+
+  for (const name of names) {
+    it(`passes every expectation of ${name}`, async () => {
+      const { code, stdout, stderr } = await runCli(['replay', '--scenario', name, '--check']);
+      expect(stderr).toBe('');
+      expect(stdout).toMatch(/check: \d+ passed, 0 failed/);
+      expect(stdout).not.toContain('MISS');
+      expect(code).toBe(0);
+    });
+  }
+});
