@@ -10,6 +10,8 @@ export interface SoakAgent {
   readonly child: ChildProcess;
   readonly otlpUrl: string;
   readonly eventsPath: string;
+  /** The postgres exporter's spill file. */
+  readonly spillPath: string;
   readonly logPath: string;
   /** faultline_* metrics by name (summed over labels); null when the endpoint does not answer. */
   scrape(): Promise<Record<string, number> | null>;
@@ -30,11 +32,14 @@ export async function startSoakAgent(options: {
   databaseUrl: string;
   receiverUrl: string;
   heapMarkMib: number;
+  /** Seconds without an event before an incident resolves (and its resolve page goes out). */
+  quietPeriodSecs: number;
 }): Promise<SoakAgent> {
   const { dir } = options;
   const [otlpPort, metricsPort] = [await freePort(), await freePort()];
   const eventsPath = join(dir, 'events.ndjson');
   const logPath = join(dir, 'agent.log');
+  const spillPath = join(dir, 'spill', 'postgres.sqlite');
   const configPath = join(dir, 'agent.yaml');
   writeFileSync(
     configPath,
@@ -47,9 +52,9 @@ processors:
   trace_assembler: { wait_ms: 2000 }
   detectors: {}
   classifier: {}
-  incidents: { quiet_period_ms: 30000 }
+  incidents: { quiet_period_ms: ${options.quietPeriodSecs * 1000} }
 exporters:
-  postgres: { spill: { path: "${join(dir, 'spill', 'postgres.sqlite')}" } }
+  postgres: { spill: { path: "${spillPath}" } }
   ndjson/events: { path: "${eventsPath}", lanes: [events] }
   webhook/pager:
     url: "${options.receiverUrl}"
@@ -80,6 +85,7 @@ service:
     child,
     otlpUrl: `http://127.0.0.1:${otlpPort}`,
     eventsPath,
+    spillPath,
     logPath,
     async scrape() {
       try {

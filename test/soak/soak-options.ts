@@ -9,6 +9,10 @@ export interface SoakOptions {
   flapEverySecs: number;
   flapDownSecs: number;
   heapMarkMib: number;
+  /** Seconds without an event before an incident resolves. */
+  quietPeriodSecs: number;
+  /** A PostgreSQL server to create the soak's database in; null: the bundled server in the work dir. */
+  serverUrl: string | null;
   /** Working directory to keep (logs, spill file, NDJSON); null: a temp dir removed at the end. */
   keepDir: string | null;
   progressSecs: number;
@@ -34,6 +38,10 @@ Options:
   --flap-every SECS     the alert receiver goes down every SECS seconds (default 45)
   --flap-secs SECS      and stays down this long (default 15)
   --heap-mark MIB       the agent's memory_limit_mib, the heap verdict's mark (default 512)
+  --quiet-period SECS   an incident resolves after SECS without an event (default 30)
+  --database URL        create the soak's database on this PostgreSQL server (the URL's user may
+                        CREATE DATABASE; the soak cuts its connection through the fault proxy)
+                        instead of starting the bundled server in the work directory
   --progress SECS       seconds between progress lines (default 10)
   --keep DIR            work in DIR and keep it (agent log, config, spill file, events NDJSON)
   -h, --help            this text`;
@@ -51,6 +59,8 @@ export function parseSoakOptions(argv: string[]): SoakOptions | 'help' {
       'flap-every': { type: 'string', default: '45' },
       'flap-secs': { type: 'string', default: '15' },
       'heap-mark': { type: 'string', default: '512' },
+      'quiet-period': { type: 'string', default: '30' },
+      database: { type: 'string' },
       progress: { type: 'string', default: '10' },
       keep: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
@@ -70,6 +80,8 @@ export function parseSoakOptions(argv: string[]): SoakOptions | 'help' {
     flapEverySecs: positive('flap-every', values['flap-every']),
     flapDownSecs: positive('flap-secs', values['flap-secs']),
     heapMarkMib: positive('heap-mark', values['heap-mark']),
+    quietPeriodSecs: positive('quiet-period', values['quiet-period']),
+    serverUrl: values.database ?? null,
     progressSecs: positive('progress', values.progress),
     keepDir: values.keep ?? null,
   };

@@ -5,10 +5,10 @@ import { chmodSync, closeSync, mkdirSync, mkdtempSync, openSync, readSync, rmSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import pino from 'pino';
-import { startEmbeddedPostgres } from '../../agent/store/embedded-postgres.ts';
 import { startFaultProxy } from '../support/fault-proxy.ts';
 import { startFlappingReceiver } from './flapping-receiver.ts';
+import { startSoakDatabase } from './soak-database.ts';
+import { failureIdsInSpill } from './spill-leftovers.ts';
 import { startSoakAgent } from './soak-agent.ts';
 import { parseSoakOptions, SOAK_HELP, SoakUsageError, type SoakOptions } from './soak-options.ts';
 import { progressLine, seriesTable, verdict, type Outcome, type Sample } from './soak-report.ts';
@@ -17,8 +17,8 @@ import { startTraffic } from './soak-traffic.ts';
 const print = (line: string) => process.stdout.write(`${line}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Distinct failure ids in the agent's events NDJSON, read incrementally. */
-function eventsCounter(path: string) {
+/** Distinct failure ids in the agent's events NDJSON, read incrementally: returns the set so far. */
+function eventsReader(path: string): () => Set<string> {
   const ids = new Set<string>();
   let offset = 0;
   let partial = '';
@@ -27,7 +27,7 @@ function eventsCounter(path: string) {
     try {
       fd = openSync(path, 'r');
     } catch {
-      return ids.size; // not written yet
+      return ids; // not written yet
     }
     try {
       const buf = Buffer.alloc(1 << 20);
@@ -40,7 +40,7 @@ function eventsCounter(path: string) {
     } finally {
       closeSync(fd);
     }
-    return ids.size;
+    return ids;
   };
 }
 
@@ -57,20 +57,28 @@ export async function runSoak(o: SoakOptions, say: (line: string) => void = prin
   mkdirSync(dir, { recursive: true });
   chmodSync(dir, 0o755); // as root, the bundled server runs as `postgres` and must enter it
   say(
-    `faultline soak: ${o.minutes} min at ${o.spansPerSec} spans/s; PostgreSQL cut ${o.cutSecs} s every ${o.cutEverySecs} s; receiver down ${o.flapDownSecs} s every ${o.flapEverySecs} s; work dir ${dir}`,
+    `faultline soak: ${o.minutes} min at ${o.spansPerSec} spans/s; PostgreSQL cut ${o.cutSecs} s every ${o.cutEverySecs} s; receiver down ${o.flapDownSecs} s every ${o.flapEverySecs} s; ` +
+      `PostgreSQL ${o.serverUrl === null ? 'bundled' : 'given (--database)'}; work dir ${dir}`,
   );
-  const database = await startEmbeddedPostgres({ logger: pino({ level: 'warn' }), dataDir: join(dir, 'postgres'), port: 0 });
+  const database = await startSoakDatabase(o.serverUrl, dir);
   const direct = new pg.Client({ connectionString: database.url });
-  const proxy = await startFaultProxy({ target: { host: '127.0.0.1', port: database.port } });
+  const proxy = await startFaultProxy({ target: { host: database.host, port: database.port } });
   const receiver = await startFlappingReceiver();
   const proxiedUrl = new URL(database.url);
   proxiedUrl.port = String(proxy.port);
   let agent: Awaited<ReturnType<typeof startSoakAgent>> | null = null;
   try {
-    agent = await startSoakAgent({ dir, databaseUrl: proxiedUrl.toString(), receiverUrl: receiver.url, heapMarkMib: o.heapMarkMib });
+    agent = await startSoakAgent({
+      dir,
+      databaseUrl: proxiedUrl.toString(),
+      receiverUrl: receiver.url,
+      heapMarkMib: o.heapMarkMib,
+      quietPeriodSecs: o.quietPeriodSecs,
+    });
     await direct.connect();
     say(`Agent up (pid ${agent.child.pid}); log ${agent.logPath}.`);
-    const countEvents = eventsCounter(agent.eventsPath);
+    const producedIds = eventsReader(agent.eventsPath);
+    const countEvents = () => producedIds().size;
     const stored = async () =>
       (await direct.query<{ n: number }>('SELECT count(DISTINCT failure_id)::int AS n FROM failure_events')).rows[0].n;
 
@@ -173,11 +181,22 @@ export async function runSoak(o: SoakOptions, say: (line: string) => void = prin
     }
     const agentExit = await agent.stop();
     const deadLettered = (await direct.query<{ n: number }>('SELECT count(*)::int AS n FROM dead_letters')).rows[0].n;
+    // Exact accounting by failure id: produced (NDJSON) against stored, and what still waits in the
+    // spill file after the agent stopped (delivered at its next start, so not lost).
+    const produced = producedIds();
+    const storedIds = new Set(
+      (await direct.query<{ failure_id: string }>('SELECT DISTINCT failure_id FROM failure_events')).rows.map((r) => r.failure_id),
+    );
+    const inBuffer = failureIdsInSpill(agent.spillPath);
+    const unaccounted = [...produced].filter((id) => !storedIds.has(id) && !inBuffer.has(id));
     const outcome: Outcome = {
-      eventsProduced: countEvents(),
-      eventsStored: await stored(),
+      eventsProduced: produced.size,
+      eventsStored: storedIds.size,
+      eventsInBufferAtExit: [...inBuffer].filter((id) => !storedIds.has(id)).length,
+      unaccountedIds: unaccounted,
       lost: final?.faultline_buffer_lost_records_total ?? 0,
       deadLettered,
+      sendFailedItems: final?.faultline_exporter_send_failed_items_total ?? 0,
       pagesExpected: expected.size,
       pagesReceived: [...expected].filter((p) => receiver.pages.has(p)).length,
       pagesMissing: [...expected].filter((p) => !receiver.pages.has(p)),
@@ -189,10 +208,12 @@ export async function runSoak(o: SoakOptions, say: (line: string) => void = prin
     say("\nPer minute: heap, RSS, buffer depth and event-loop lag at their highest, totals at the minute's end:");
     say(seriesTable(samples));
     say(
-      `\nEvents produced ${outcome.eventsProduced}, stored ${outcome.eventsStored}, counted lost ${outcome.lost}, dead-lettered ${deadLettered}. ` +
+      `\nEvents produced ${outcome.eventsProduced}, stored ${outcome.eventsStored}, in the spill file at exit ${outcome.eventsInBufferAtExit}, ` +
+        `counted lost ${outcome.lost}, dead-lettered ${deadLettered}. ` +
         `Pages received ${outcome.pagesReceived} of ${outcome.pagesExpected} expected (${incidents.rows.length} incidents; receiver answered ${receiver.counts.accepted}, refused ${receiver.counts.refused}). ` +
         `PostgreSQL cut ${Math.max(0, Math.floor((o.minutes * 60 - firstCut) / o.cutEverySecs) + 1)} times.`,
     );
+    if (unaccounted.length > 0) say(`Produced but neither stored nor in the spill file: ${unaccounted.slice(0, 10).join(', ')}`);
     if (outcome.pagesMissing.length > 0) say(`Missing pages: ${outcome.pagesMissing.slice(0, 10).join(', ')}`);
     const v = verdict(outcome);
     say(v.text);
