@@ -65,6 +65,7 @@ exporters:
   postgres: { write_timeout_ms: 1000, retry: { initial_interval_ms: 50, max_interval_ms: 500 }, spill: { path: "${tempBufferDir()}/pg.sqlite" } }
   webhook: { url: "http://${alertProxy.host}:${alertProxy.port}${hookPath}", delivery: ${delivery} }
   alertmanager: { endpoints: ["${amBase}"], resend_interval_ms: 3600000, delivery: ${delivery} }
+storage: {} # the test hands the pipeline its database; the exporter requires the section
 service:
   pipelines:
     failures: { receivers: [otlp], processors: [incidents], exporters: [postgres, webhook, alertmanager] }
@@ -98,7 +99,18 @@ service:
     await pgProxy.heal();
     await alertProxy.heal();
 
-    await eventually(
+    // The exporter's backoff and the notifiers' retries wait on the pipeline's (manual) scheduler:
+    // time moves on while the test waits for delivery, as it would for a live agent.
+    const waitFor = <T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs?: number) =>
+      eventually(
+        what,
+        async () => {
+          await time.advanceTo(time.clock.now() + 250);
+          return probe();
+        },
+        timeoutMs,
+      );
+    await waitFor(
       'the spill buffer to drain',
       async () => ((await read({ exporter: 'postgres' })).faultline_buffer_records === 0 ? true : undefined),
       60_000,
@@ -117,7 +129,7 @@ service:
     expect(pg.faultline_buffer_lost_records_total ?? 0).toBe(0);
 
     // Each receiver: the page and the resolve (retries may repeat a request; none may be missing).
-    const hooks = await eventually('the webhook page and resolve', () => {
+    const hooks = await waitFor('the webhook page and resolve', () => {
       const statuses = new Set(receiver.requests.filter((q) => q.path === hookPath).map((q) => (q.body as { status: string }).status));
       return statuses.has('firing') && statuses.has('resolved') ? statuses : undefined;
     });
@@ -125,7 +137,7 @@ service:
     const resolvedAt = (
       (await db.pool.query('SELECT resolved_at FROM incidents WHERE provider = $1', [provider])).rows[0].resolved_at as Date
     ).getTime();
-    await eventually('the Alertmanager alert and its resolve', () => {
+    await waitFor('the Alertmanager alert and its resolve', () => {
       const alerts = receiver.requests
         .filter((q) => q.path === `/am-${scenario}/api/v2/alerts`)
         .flatMap((q) => q.body as { labels: Record<string, string>; endsAt: string }[])
@@ -153,7 +165,9 @@ async function repeat(signal: AbortSignal, everyMs: number, fn: () => void | Pro
   }
 }
 
-describe('the agent through network faults to PostgreSQL and alert receivers', () => {
+// Each case waits on several deliveries through a slowed or broken link, one after another: more
+// than the 30 s default on a loaded machine.
+describe('the agent through network faults to PostgreSQL and alert receivers', { timeout: 120_000 }, () => {
   it('rides through latency with jitter', async () => {
     await rideThrough(1, { faults: { latencyMs: 150, jitterMs: 100 } });
   });
