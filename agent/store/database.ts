@@ -49,6 +49,11 @@ export function createDatabase(options: DatabaseOptions): Database {
   pool.on('error', (err) =>
     logger.warn({ err: scrub(err, url, redactedUrl), database: redactedUrl }, 'An idle PostgreSQL connection failed; it will be replaced.'),
   );
+  // The pool listens for errors only on idle clients. A connection reset while a client is checked
+  // out (pool.connect(), between two queries of a transaction) would emit 'error' with no listener:
+  // an uncaught exception. Its holder learns of it anyway (the query in flight or the next one fails)
+  // and releases the client as broken, so this listener only keeps the process alive.
+  pool.on('connect', (client) => client.on('error', () => {}));
 
   let closing: Promise<void> | undefined;
 

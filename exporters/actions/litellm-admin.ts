@@ -2,6 +2,8 @@
 // deployments (model_info.id, model_info.db_model, litellm_params.weight); POST /model/update
 // changes one database-stored deployment ({ model_info: { id }, litellm_params: { weight } }). The
 // proxy refuses config-file models with a 400, which the caller turns into a recommendation.
+import { storableJsonValue, storableText } from '../../agent/core/model/storable-text.ts';
+
 export interface DeploymentInfo {
   id: string;
   modelName: string;
@@ -40,7 +42,7 @@ export function createLiteLlmAdmin(options: { url: string; apiKey: string; timeo
     const text = await res.text();
     if (!res.ok) throw new AdminApiError(`LiteLLM admin API ${path} answered ${res.status}: ${errorMessage(text)}`, res.status);
     try {
-      return JSON.parse(text) as unknown;
+      return storableJsonValue(JSON.parse(text) as unknown);
     } catch {
       throw new AdminApiError(`LiteLLM admin API ${path} answered ${res.status} with a body that is not JSON`, res.status);
     }
@@ -74,8 +76,8 @@ function errorMessage(text: string): string {
   try {
     const body = JSON.parse(text) as Record<string, any>;
     const m = body?.error?.message ?? body?.detail?.error ?? body?.detail ?? text;
-    return String(typeof m === 'string' ? m : JSON.stringify(m)).slice(0, 300);
+    return storableText(String(typeof m === 'string' ? m : JSON.stringify(m)).slice(0, 300));
   } catch {
-    return text.slice(0, 300);
+    return storableText(text.slice(0, 300));
   }
 }

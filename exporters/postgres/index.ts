@@ -23,7 +23,7 @@ import { createExporterMetrics } from './exporter-metrics.ts';
 import { spillPath as spillPathOf } from './spill-path.ts';
 import { createSpillRoom } from './spill-room.ts';
 import { createWakeSignal } from './wake-signal.ts';
-import { classifyWriteError, WriteTimeoutError } from './write-error.ts';
+import { classifyWriteError, isServerAway, WriteTimeoutError } from './write-error.ts';
 import { writeItems } from './write-items.ts';
 
 export default defineExporter({
@@ -253,6 +253,12 @@ export default defineExporter({
             markUnreachable(err);
           },
           onRetry: () => metrics.retried(),
+          isAway: isServerAway,
+          probe: () =>
+            database.pool.query('SELECT 1').then(
+              () => true,
+              () => false,
+            ),
           logger,
         }).catch((err: unknown) => {
           // Not expected (the loop handles delivery and read failures); said loudly, never an unhandled rejection.
