@@ -1,4 +1,5 @@
-// The `events` lane: failure events inserted once (ON CONFLICT (failure_id) DO NOTHING), so a batch
+// The `events` lane: failure events inserted once (ON CONFLICT (failure_id, occurred_at) DO NOTHING: the
+// table is partitioned by day of occurred_at, which is part of the event), so a batch
 // delivered twice (spilled after a timeout, replayed after a crash) changes nothing the second time.
 import type { FailureEvent } from '../../core/model/failure-event.ts';
 import { FAILURE_EVENT_COLUMNS, failureEventToParams, type FailureEventColumn } from '../failure-event-row.ts';
@@ -29,12 +30,12 @@ const EVENT_TYPES: Record<FailureEventColumn, string> = {
   agent_instance: 'text',
 };
 const INSERT_EVENTS = {
-  name: 'faultline_insert_failure_events_v1',
+  name: 'faultline_insert_failure_events_v2',
   text:
     `INSERT INTO failure_events (${FAILURE_EVENT_COLUMNS.join(', ')}) ` +
     `SELECT ${FAILURE_EVENT_COLUMNS.map((c) => (EVENT_TYPES[c] === 'jsonb' ? `${c}::jsonb` : c)).join(', ')} ` +
     `FROM unnest(${FAILURE_EVENT_COLUMNS.map((c, i) => `$${i + 1}::${EVENT_TYPES[c] === 'jsonb' ? 'text' : EVENT_TYPES[c]}[]`).join(', ')}) ` +
-    `AS r(${FAILURE_EVENT_COLUMNS.join(', ')}) ON CONFLICT (failure_id) DO NOTHING`,
+    `AS r(${FAILURE_EVENT_COLUMNS.join(', ')}) ON CONFLICT (failure_id, occurred_at) DO NOTHING`,
 };
 
 export const failureEventsWriter: LaneWriter<FailureEvent> = {
