@@ -6,8 +6,10 @@ import { FAILURE_EVENT_COLUMNS, failureEventToParams, type FailureEventColumn } 
 import type { LaneWriter } from './lane-writer.ts';
 
 // Events go in as one array per column (INSERT … SELECT FROM unnest): 19 parameters whatever the
-// batch size, one prepared statement per connection, and measured at least as fast as a
-// multi-row VALUES list (npm run bench postgres-export). jsonb travels as text and is cast.
+// batch size, and measured at least as fast as a multi-row VALUES list (npm run bench
+// postgres-export). jsonb travels as text and is cast. The statement is unnamed: a named one is
+// prepared per server connection, which PgBouncer in transaction mode (before 1.21) swaps under
+// the client, and one parse per batch costs nothing beside its rows.
 const EVENT_TYPES: Record<FailureEventColumn, string> = {
   failure_id: 'text',
   schema_version: 'int2',
@@ -30,7 +32,6 @@ const EVENT_TYPES: Record<FailureEventColumn, string> = {
   agent_instance: 'text',
 };
 const INSERT_EVENTS = {
-  name: 'faultline_insert_failure_events_v2',
   text:
     `INSERT INTO failure_events (${FAILURE_EVENT_COLUMNS.join(', ')}) ` +
     `SELECT ${FAILURE_EVENT_COLUMNS.map((c) => (EVENT_TYPES[c] === 'jsonb' ? `${c}::jsonb` : c)).join(', ')} ` +
