@@ -289,7 +289,10 @@ describe.each([
         `[fleet ${viaPgBouncer ? 'pgbouncer' : 'direct'}] pg_terminate_backend of the leader's connections: lease renewed after ${renewedMs} ms ` +
           `by ${after.holder === before.holder ? 'the same leader' : 'a new leader'} (epoch ${before.epoch} → ${after.epoch})`,
       );
-      expect(after.holder).toBe(before.holder);
+      const old = agentOf(before.holder)!;
+      expect(after.holder, `the leader's exit: ${old.child.exitCode ?? old.child.signalCode}; last logs: ${JSON.stringify(old.logs.slice(-6))}`).toBe(
+        before.holder,
+      );
       expect(after.epoch).toBe(before.epoch);
 
       const more = outageSpans(50, 'gpt-4o-mini', 300);
