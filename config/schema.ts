@@ -63,8 +63,12 @@ export const LeaseConfig = z
       .regex(/^[a-z][a-z0-9_.-]{0,62}$/, 'expected a lower-case name, e.g. "fleet"')
       .default('fleet')
       .describe('The lease row; agents with the same name form one fleet.'),
-    ttl_ms: milliseconds().default(15_000).describe('How long a taken or renewed lease lasts; a dead leader is replaced after at most this.'),
-    renew_interval_ms: milliseconds().default(5_000).describe('How often the leader renews; below half of ttl_ms so one lost renewal does not end it.'),
+    ttl_ms: milliseconds()
+      .default(15_000)
+      .describe('How long a taken or renewed lease lasts; a dead leader is replaced after at most this.'),
+    renew_interval_ms: milliseconds()
+      .default(5_000)
+      .describe('How often the leader renews; below half of ttl_ms so one lost renewal does not end it.'),
     acquire_interval_ms: milliseconds()
       .default(1_000)
       .describe('How often the other agents try to take the lease (one UPDATE that changes nothing while it is held).'),
@@ -97,7 +101,7 @@ export const StorageConfig = z.strictObject({
     .describe('Days of failure events and incident history kept; the leader drops whole day partitions older than this.'),
   retention_check_interval_ms: milliseconds()
     .default(3_600_000)
-    .describe('How often the leader drops expired partitions and creates the next days\' ones.'),
+    .describe("How often the leader drops expired partitions and creates the next days' ones."),
 });
 export type StorageConfig = z.infer<typeof StorageConfig>;
 

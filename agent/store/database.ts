@@ -51,7 +51,10 @@ export function createDatabase(options: DatabaseOptions): Database {
   // listens; unhandled, that ends the process. The query that next uses it fails on its own.
   pool.on('connect', (client) =>
     client.on('error', (err) =>
-      logger.warn({ err: scrub(err, url, redactedUrl), database: redactedUrl }, 'A PostgreSQL connection in use failed; it will be replaced.'),
+      logger.warn(
+        { err: scrub(err, url, redactedUrl), database: redactedUrl },
+        'A PostgreSQL connection in use failed; it will be replaced.',
+      ),
     ),
   );
   pool.on('error', (err) =>

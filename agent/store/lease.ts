@@ -112,10 +112,13 @@ export function createLease(options: LeaseOptions): Lease {
     isLeader,
     epoch: () => (isLeader() ? current : null),
     async fence(client: pg.ClientBase, epoch: number | null) {
-      if (epoch === null) throw new LeaseLostError(`Fleet-wide work without an epoch cannot be written; ${holder} did not lead when it began.`);
+      if (epoch === null)
+        throw new LeaseLostError(`Fleet-wide work without an epoch cannot be written; ${holder} did not lead when it began.`);
       const { rowCount } = await client.query(FENCE, [name, holder, String(epoch)]);
       if (rowCount !== 1)
-        throw new LeaseLostError(`The fleet lease "${name}" is no longer held by ${holder} at epoch ${epoch}; the work is left to the new leader.`);
+        throw new LeaseLostError(
+          `The fleet lease "${name}" is no longer held by ${holder} at epoch ${epoch}; the work is left to the new leader.`,
+        );
     },
     onChange(listener) {
       listeners.add(listener);
@@ -134,8 +137,14 @@ export function createLease(options: LeaseOptions): Lease {
       setEpoch(null);
       if (epoch === null) return;
       await database.pool
-        .query(`UPDATE leases SET holder = '', expires_at = now() WHERE name = $1 AND holder = $2 AND epoch = $3`, [name, holder, String(epoch)])
-        .catch((err: unknown) => logger.warn({ err, lease: name }, 'Handing back the fleet lease failed; another agent takes it when it expires.'));
+        .query(`UPDATE leases SET holder = '', expires_at = now() WHERE name = $1 AND holder = $2 AND epoch = $3`, [
+          name,
+          holder,
+          String(epoch),
+        ])
+        .catch((err: unknown) =>
+          logger.warn({ err, lease: name }, 'Handing back the fleet lease failed; another agent takes it when it expires.'),
+        );
     },
   };
 }

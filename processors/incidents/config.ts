@@ -56,7 +56,7 @@ export const IncidentsConfig = z.strictObject({
     .enum(['auto', 'agent', 'fleet'])
     .default('auto')
     .describe(
-      'agent: group the events this agent sees. fleet: the agent holding the fleet lease groups every agent\'s events from the ' +
+      "agent: group the events this agent sees. fleet: the agent holding the fleet lease groups every agent's events from the " +
         'database (one incident per fingerprint fleet-wide), the others only pass events on. auto: fleet when the agent runs ' +
         'with a database, agent otherwise (classify, replay).',
     ),

@@ -182,139 +182,186 @@ describe.each([
   const notifications = (incidentId: string, path: string, status: string) =>
     received.filter((r) => r.incidentId === incidentId && r.path === path && r.status === status);
 
-  it(
-    'groups 1,000 failures spread across the agents into one incident and pages each receiver once; kill -9 of the leader hands over',
-    async () => {
-      const endpoints = await Promise.all(
-        agents.map(async (a) => (await a.waitFor('the OTLP receiver', () => a.logged('OTLP receiver listening.'), 90_000)).http as string),
-      );
-      const first = await until('a leader', async () => ((await lease())?.live ? lease() : undefined), 30_000);
+  it('groups 1,000 failures spread across the agents into one incident and pages each receiver once; kill -9 of the leader hands over', async () => {
+    const endpoints = await Promise.all(
+      agents.map(async (a) => (await a.waitFor('the OTLP receiver', () => a.logged('OTLP receiver listening.'), 90_000)).http as string),
+    );
+    const first = await until('a leader', async () => ((await lease())?.live ? lease() : undefined), 30_000);
 
-      const spans = outageSpans(1000, 'gpt-4o', 0);
-      await Promise.all(endpoints.map((e, i) => send(e, spans.filter((_, k) => k % 3 === i))));
+    const spans = outageSpans(1000, 'gpt-4o', 0);
+    await Promise.all(
+      endpoints.map((e, i) =>
+        send(
+          e,
+          spans.filter((_, k) => k % 3 === i),
+        ),
+      ),
+    );
 
-      const [incident] = await until(
-        'one incident counting 1,000 events',
-        async () => {
-          const rows = await incidentsOf('gpt-4o');
-          return rows.length === 1 && rows[0].event_count === '1000' ? rows : undefined;
-        },
-        60_000,
-      );
-      expect(incident.state).toBe('open');
-      const stored = await admin.query(`SELECT count(*)::int AS n, count(DISTINCT agent_instance)::int AS agents FROM failure_events`);
-      expect(stored.rows[0]).toEqual({ n: 1000, agents: 3 });
-      expect((await admin.query('SELECT count(*)::int AS n FROM dead_letters')).rows[0].n).toBe(0);
-      await until('a page at both receivers', async () => (notifications(incident.incident_id, '/a', 'firing').length > 0 &&
-        notifications(incident.incident_id, '/b', 'firing').length > 0 ? true : undefined), 30_000);
+    const [incident] = await until(
+      'one incident counting 1,000 events',
+      async () => {
+        const rows = await incidentsOf('gpt-4o');
+        return rows.length === 1 && rows[0].event_count === '1000' ? rows : undefined;
+      },
+      60_000,
+    );
+    expect(incident.state).toBe('open');
+    const stored = await admin.query(`SELECT count(*)::int AS n, count(DISTINCT agent_instance)::int AS agents FROM failure_events`);
+    expect(stored.rows[0]).toEqual({ n: 1000, agents: 3 });
+    expect((await admin.query('SELECT count(*)::int AS n FROM dead_letters')).rows[0].n).toBe(0);
+    await until(
+      'a page at both receivers',
+      async () =>
+        notifications(incident.incident_id, '/a', 'firing').length > 0 && notifications(incident.incident_id, '/b', 'firing').length > 0
+          ? true
+          : undefined,
+      30_000,
+    );
 
-      // kill -9 of the leader: another agent takes the lease once it expires.
-      const leader = agentOf(first.holder)!;
-      const killedAt = Date.now();
-      leader.child.kill('SIGKILL');
-      const survivors = endpoints.filter((_, i) => agents[i] !== leader);
-      const more = outageSpans(100, 'gpt-4o', 1000);
-      await Promise.all(survivors.map((e, i) => send(e, more.filter((_, k) => k % 2 === i))));
-      const next = await until(
-        'a new leader',
-        async () => {
-          const l = await lease();
-          return l.live && l.holder !== first.holder ? l : undefined;
-        },
-        30_000,
-      );
-      const handoverMs = Date.now() - killedAt;
-      console.log(`[fleet ${viaPgBouncer ? 'pgbouncer' : 'direct'}] kill -9 of the leader: new leader after ${handoverMs} ms (epoch ${first.epoch} → ${next.epoch})`);
-      expect(handoverMs).toBeLessThan(20_000);
-      expect(Number(next.epoch)).toBeGreaterThan(Number(first.epoch));
+    // kill -9 of the leader: another agent takes the lease once it expires.
+    const leader = agentOf(first.holder)!;
+    const killedAt = Date.now();
+    leader.child.kill('SIGKILL');
+    const survivors = endpoints.filter((_, i) => agents[i] !== leader);
+    const more = outageSpans(100, 'gpt-4o', 1000);
+    await Promise.all(
+      survivors.map((e, i) =>
+        send(
+          e,
+          more.filter((_, k) => k % 2 === i),
+        ),
+      ),
+    );
+    const next = await until(
+      'a new leader',
+      async () => {
+        const l = await lease();
+        return l.live && l.holder !== first.holder ? l : undefined;
+      },
+      30_000,
+    );
+    const handoverMs = Date.now() - killedAt;
+    console.log(
+      `[fleet ${viaPgBouncer ? 'pgbouncer' : 'direct'}] kill -9 of the leader: new leader after ${handoverMs} ms (epoch ${first.epoch} → ${next.epoch})`,
+    );
+    expect(handoverMs).toBeLessThan(20_000);
+    expect(Number(next.epoch)).toBeGreaterThan(Number(first.epoch));
 
-      // The new leader counts the events sent meanwhile and resolves the incident after the quiet period.
-      const resolved = await until(
-        'the incident resolved',
-        async () => {
-          const rows = await incidentsOf('gpt-4o');
-          return rows.length === 1 && rows[0].state === 'resolved' ? rows[0] : undefined;
-        },
-        60_000,
-      );
-      expect(resolved.event_count).toBe('1100');
-      await until('the resolve at both receivers', async () => (notifications(incident.incident_id, '/a', 'resolved').length > 0 &&
-        notifications(incident.incident_id, '/b', 'resolved').length > 0 ? true : undefined), 30_000);
-      for (const path of ['/a', '/b']) {
-        expect(notifications(incident.incident_id, path, 'firing')).toHaveLength(1);
-        expect(notifications(incident.incident_id, path, 'resolved')).toHaveLength(1);
-      }
-      expect((await admin.query('SELECT count(*)::int AS n FROM dead_letters')).rows[0].n).toBe(0);
-    },
-    240_000,
-  );
+    // The new leader counts the events sent meanwhile and resolves the incident after the quiet period.
+    const resolved = await until(
+      'the incident resolved',
+      async () => {
+        const rows = await incidentsOf('gpt-4o');
+        return rows.length === 1 && rows[0].state === 'resolved' ? rows[0] : undefined;
+      },
+      60_000,
+    );
+    expect(resolved.event_count).toBe('1100');
+    await until(
+      'the resolve at both receivers',
+      async () =>
+        notifications(incident.incident_id, '/a', 'resolved').length > 0 && notifications(incident.incident_id, '/b', 'resolved').length > 0
+          ? true
+          : undefined,
+      30_000,
+    );
+    for (const path of ['/a', '/b']) {
+      expect(notifications(incident.incident_id, path, 'firing')).toHaveLength(1);
+      expect(notifications(incident.incident_id, path, 'resolved')).toHaveLength(1);
+    }
+    expect((await admin.query('SELECT count(*)::int AS n FROM dead_letters')).rows[0].n).toBe(0);
+  }, 240_000);
 
-  it(
-    "keeps one leader, one page and one resolve when the leader's database connections are terminated",
-    async () => {
-      const live = agents.filter((a) => a.child.exitCode === null && a.child.signalCode === null);
-      const endpoints = live.map((a) => a.logged('OTLP receiver listening.')!.http as string);
-      const spans = outageSpans(300, 'gpt-4o-mini', 0);
-      await Promise.all(endpoints.map((e, i) => send(e, spans.filter((_, k) => k % live.length === i))));
-      const [incident] = await until(
-        'the second incident counting 300 events',
-        async () => {
-          const rows = await incidentsOf('gpt-4o-mini');
-          return rows.length === 1 && rows[0].event_count === '300' ? rows : undefined;
-        },
-        60_000,
-      );
-      await until('a page at both receivers', async () => (notifications(incident.incident_id, '/a', 'firing').length > 0 &&
-        notifications(incident.incident_id, '/b', 'firing').length > 0 ? true : undefined), 30_000);
+  it("keeps one leader, one page and one resolve when the leader's database connections are terminated", async () => {
+    const live = agents.filter((a) => a.child.exitCode === null && a.child.signalCode === null);
+    const endpoints = live.map((a) => a.logged('OTLP receiver listening.')!.http as string);
+    const spans = outageSpans(300, 'gpt-4o-mini', 0);
+    await Promise.all(
+      endpoints.map((e, i) =>
+        send(
+          e,
+          spans.filter((_, k) => k % live.length === i),
+        ),
+      ),
+    );
+    const [incident] = await until(
+      'the second incident counting 300 events',
+      async () => {
+        const rows = await incidentsOf('gpt-4o-mini');
+        return rows.length === 1 && rows[0].event_count === '300' ? rows : undefined;
+      },
+      60_000,
+    );
+    await until(
+      'a page at both receivers',
+      async () =>
+        notifications(incident.incident_id, '/a', 'firing').length > 0 && notifications(incident.incident_id, '/b', 'firing').length > 0
+          ? true
+          : undefined,
+      30_000,
+    );
 
-      const before = await lease();
-      // Through PgBouncer the leader's server connections are shared with the pool: end them all.
-      const terminatedAt = new Date();
-      const { rows: ended } = await admin.query<{ n: number }>(
-        `SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity
+    const before = await lease();
+    // Through PgBouncer the leader's server connections are shared with the pool: end them all.
+    const terminatedAt = new Date();
+    const { rows: ended } = await admin.query<{ n: number }>(
+      `SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity
           WHERE datname = current_database() AND pid <> pg_backend_pid() AND (application_name = $1 OR $2)`,
-        [`faultline ${before.holder}`.slice(0, 63), viaPgBouncer],
-      );
-      expect(ended[0].n).toBeGreaterThan(0);
-      const after = await until(
-        'the lease renewed after the termination',
-        async () => {
-          const l = await lease();
-          return l.live && l.renewed_at > terminatedAt ? l : undefined;
-        },
-        30_000,
-      );
-      const renewedMs = after.renewed_at.getTime() - terminatedAt.getTime();
-      console.log(
-        `[fleet ${viaPgBouncer ? 'pgbouncer' : 'direct'}] pg_terminate_backend of the leader's connections: lease renewed after ${renewedMs} ms ` +
-          `by ${after.holder === before.holder ? 'the same leader' : 'a new leader'} (epoch ${before.epoch} → ${after.epoch})`,
-      );
-      const old = agentOf(before.holder)!;
-      expect(after.holder, `the leader's exit: ${old.child.exitCode ?? old.child.signalCode}; last logs: ${JSON.stringify(old.logs.slice(-6))}`).toBe(
-        before.holder,
-      );
-      expect(after.epoch).toBe(before.epoch);
+      [`faultline ${before.holder}`.slice(0, 63), viaPgBouncer],
+    );
+    expect(ended[0].n).toBeGreaterThan(0);
+    const after = await until(
+      'the lease renewed after the termination',
+      async () => {
+        const l = await lease();
+        return l.live && l.renewed_at > terminatedAt ? l : undefined;
+      },
+      30_000,
+    );
+    const renewedMs = after.renewed_at.getTime() - terminatedAt.getTime();
+    console.log(
+      `[fleet ${viaPgBouncer ? 'pgbouncer' : 'direct'}] pg_terminate_backend of the leader's connections: lease renewed after ${renewedMs} ms ` +
+        `by ${after.holder === before.holder ? 'the same leader' : 'a new leader'} (epoch ${before.epoch} → ${after.epoch})`,
+    );
+    const old = agentOf(before.holder)!;
+    expect(
+      after.holder,
+      `the leader's exit: ${old.child.exitCode ?? old.child.signalCode}; last logs: ${JSON.stringify(old.logs.slice(-6))}`,
+    ).toBe(before.holder);
+    expect(after.epoch).toBe(before.epoch);
 
-      const more = outageSpans(50, 'gpt-4o-mini', 300);
-      await Promise.all(endpoints.map((e, i) => send(e, more.filter((_, k) => k % live.length === i))));
-      const resolved = await until(
-        'the second incident resolved',
-        async () => {
-          const rows = await incidentsOf('gpt-4o-mini');
-          return rows.length === 1 && rows[0].state === 'resolved' ? rows[0] : undefined;
-        },
-        60_000,
-      );
-      expect(resolved.event_count).toBe('350');
-      await until('the resolve at both receivers', async () => (notifications(incident.incident_id, '/a', 'resolved').length > 0 &&
-        notifications(incident.incident_id, '/b', 'resolved').length > 0 ? true : undefined), 30_000);
-      for (const path of ['/a', '/b']) {
-        expect(notifications(incident.incident_id, path, 'firing')).toHaveLength(1);
-        expect(notifications(incident.incident_id, path, 'resolved')).toHaveLength(1);
-      }
-      expect(new Set(received.map((r) => `${r.path} ${r.id}`)).size).toBe(received.length);
-      expect((await admin.query('SELECT count(*)::int AS n FROM dead_letters')).rows[0].n).toBe(0);
-    },
-    180_000,
-  );
+    const more = outageSpans(50, 'gpt-4o-mini', 300);
+    await Promise.all(
+      endpoints.map((e, i) =>
+        send(
+          e,
+          more.filter((_, k) => k % live.length === i),
+        ),
+      ),
+    );
+    const resolved = await until(
+      'the second incident resolved',
+      async () => {
+        const rows = await incidentsOf('gpt-4o-mini');
+        return rows.length === 1 && rows[0].state === 'resolved' ? rows[0] : undefined;
+      },
+      60_000,
+    );
+    expect(resolved.event_count).toBe('350');
+    await until(
+      'the resolve at both receivers',
+      async () =>
+        notifications(incident.incident_id, '/a', 'resolved').length > 0 && notifications(incident.incident_id, '/b', 'resolved').length > 0
+          ? true
+          : undefined,
+      30_000,
+    );
+    for (const path of ['/a', '/b']) {
+      expect(notifications(incident.incident_id, path, 'firing')).toHaveLength(1);
+      expect(notifications(incident.incident_id, path, 'resolved')).toHaveLength(1);
+    }
+    expect(new Set(received.map((r) => `${r.path} ${r.id}`)).size).toBe(received.length);
+    expect((await admin.query('SELECT count(*)::int AS n FROM dead_letters')).rows[0].n).toBe(0);
+  }, 180_000);
 });
