@@ -14,6 +14,7 @@ const BENCHES = {
   'prometheus-exporter': '../test/bench/prometheus-exporter.ts',
   'cost-data': '../test/bench/cost-data-detectors.ts',
   incidents: '../test/bench/incidents.ts',
+  partitions: '../test/bench/partitions.ts',
 };
 
 const wanted = process.argv.slice(2);

@@ -150,9 +150,7 @@ BEGIN
 END $$;
 
 -- Dead letters and the notification log stay plain tables: their ids are content-derived keys
--- without a time, they are small, and retention deletes their old rows. The log also keeps the
--- notification itself and who queued it, so a new leader can send what the old one left pending.
-ALTER TABLE notification_log ADD COLUMN body jsonb, ADD COLUMN queued_by text;
-CREATE INDEX notification_log_pending_idx ON notification_log (receiver, created_at) WHERE status = 'pending';
+-- without a time (a partition key would have to join the key and break their deduplication), they
+-- are small, and retention deletes their old rows by these indexes.
 CREATE INDEX notification_log_created_idx ON notification_log (created_at);
 CREATE INDEX incidents_resolved_idx ON incidents (resolved_at) WHERE state = 'resolved';
