@@ -6,7 +6,8 @@ import { configDefaults, defineConfig } from 'vitest/config';
 //   *.int.test.ts  integration  the parts together: a real PostgreSQL (the global setup gives the
 //                               server in DATABASE_URL, else starts the bundled one; tests never
 //                               skip), the agent as its own process, or whole scenarios replayed
-//   *.e2e.test.ts  e2e          tools beyond npm: a real Prometheus and Alertmanager
+//   *.e2e.test.ts  e2e          tools beyond npm: a real Prometheus and Alertmanager, or the agent
+//                               under a load that needs the machine to itself (PostgreSQL as above)
 //                               (`npm run test:e2e` installs them first)
 // `npm test` runs unit and integration; CI (.ci/run) runs e2e after it.
 const INTEGRATION = 'test/**/*.int.test.ts';
@@ -30,7 +31,7 @@ export default defineConfig({
       },
       {
         extends: true,
-        test: { name: 'e2e', include: [E2E], testTimeout: 120_000, hookTimeout: 120_000 },
+        test: { name: 'e2e', include: [E2E], globalSetup: ['test/support/global-setup.ts'], testTimeout: 120_000, hookTimeout: 120_000 },
       },
     ],
   },

@@ -4,6 +4,8 @@ import { classifyCommand } from './cli/classify.ts';
 import { componentsCommand } from './cli/components.ts';
 import { EXIT, type Command, type CommandIo } from './cli/command.ts';
 import { migrateCommand } from './cli/migrate.ts';
+import { probeCommand } from './cli/probe.ts';
+import { reportCommand } from './cli/report.ts';
 import { processFailureHandlers } from './cli/process-failures.ts';
 import { runCommand } from './cli/run.ts';
 import { replayCommand } from './cli/replay.ts';
@@ -20,6 +22,8 @@ const COMMANDS: readonly Command[] = [
   classifyCommand,
   simulateCommand,
   replayCommand,
+  probeCommand,
+  reportCommand,
   migrateCommand,
   componentsCommand,
   schemaCommand,

@@ -3,10 +3,12 @@
 // create its folder and add its factory here; a duplicate type fails at boot.
 import type { ComponentFactory } from './core/component.ts';
 import otlpReceiver from './receivers/otlp/index.ts';
+import probes from './receivers/probes/index.ts';
 import normalize from '../processors/normalize/index.ts';
 import traceAssembler from '../processors/trace-assembler/index.ts';
 import detectors from '../processors/detectors/index.ts';
 import classifier from '../processors/classifier/index.ts';
+import baseline from '../processors/baseline/index.ts';
 import incidents from '../processors/incidents/index.ts';
 import ndjson from '../exporters/ndjson/index.ts';
 import file from '../exporters/file/index.ts';
@@ -19,10 +21,12 @@ import slack from '../exporters/slack/index.ts';
 
 export const registry: readonly ComponentFactory[] = checkUnique([
   otlpReceiver,
+  probes,
   normalize,
   traceAssembler,
   detectors,
   classifier,
+  baseline,
   incidents,
   ndjson,
   file,

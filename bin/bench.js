@@ -15,6 +15,8 @@ const BENCHES = {
   'cost-data': '../test/bench/cost-data-detectors.ts',
   incidents: '../test/bench/incidents.ts',
   partitions: '../test/bench/partitions.ts',
+  'storable-text': '../test/bench/storable-text.ts',
+  baselines: '../test/bench/baselines.ts',
 };
 
 const wanted = process.argv.slice(2);

@@ -1,6 +1,7 @@
 // The top-level shape of agent.yaml. Component sections are validated by each component's own
 // schema (config/resolve.ts); here they are only mappings from id to settings.
 import { z } from 'zod';
+import { checkHttpTimeouts, httpTimeoutFields } from './http-timeouts.ts';
 import { count, endpoint, milliseconds } from './units.ts';
 
 const componentSection = z
@@ -138,8 +139,10 @@ export const ApiConfig = z
       .describe('Authentication of /api/v1/* (/healthz and /readyz stay open for probes).'),
     default_page_size: count('items').max(10_000).default(100).describe('Items per page when a request gives no `limit`.'),
     max_page_size: count('items').max(10_000).default(1000).describe('Largest `limit` a request may ask for; more gets 400.'),
+    ...httpTimeoutFields,
   })
   .superRefine((c, ctx) => {
+    checkHttpTimeouts(c, ctx);
     if (c.default_page_size > c.max_page_size) {
       ctx.addIssue({
         code: 'custom',

@@ -2,6 +2,7 @@
 // item's key: its time in whole microseconds since the epoch (PostgreSQL's precision, which a JS
 // Date would round away and so skip or repeat rows that differ below a millisecond) and its id.
 import { z } from 'zod';
+import { storableText } from '../core/model/storable-text.ts';
 
 export interface KeysetPosition {
   /** Microseconds since the Unix epoch, as a decimal string (exact; beyond Number's ms precision). */
@@ -25,7 +26,8 @@ export function decodeCursor(text: string): KeysetPosition | null {
     return null; // not JSON: not ours
   }
   const parsed = Payload.safeParse(json);
-  return parsed.success ? { atMicros: parsed.data.t, id: parsed.data.id } : null;
+  // A forged id may hold text PostgreSQL refuses; the stored ids never do.
+  return parsed.success ? { atMicros: parsed.data.t, id: storableText(parsed.data.id) } : null;
 }
 
 /** The position of an item whose time holds whole milliseconds (an ISO 8601 string). */

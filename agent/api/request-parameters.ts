@@ -1,8 +1,11 @@
 // Query and path parameters, parsed with the route's zod schema (the same schema the OpenAPI
 // document is built from). A bad parameter is a 400 naming it: every problem is in the message,
-// the first one's parameter in `parameter`.
+// the first one's parameter in `parameter`. Values are compared with stored text, in which NUL
+// and lone surrogates were replaced by U+FFFD: a value is made storable the same way, so it
+// matches what the agent stored and never reaches PostgreSQL as text it refuses.
 import { z } from 'zod';
 import { toConfigIssues } from '../../config/zod-issues.ts';
+import { storableText } from '../core/model/storable-text.ts';
 import { ApiError } from './api-error.ts';
 
 type In = 'query' | 'path';
@@ -14,12 +17,14 @@ export function parseParameters<T extends z.ZodObject>(schema: T, input: unknown
   if (repeated !== undefined) {
     throw invalid(repeated, `${repeated}: given more than once; give it once`);
   }
-  const parsed = schema.safeParse(raw);
+  const values: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(raw)) values[k] = typeof v === 'string' ? storableText(v) : v;
+  const parsed = schema.safeParse(values);
   if (parsed.success) return parsed.data;
   const known = Object.keys(schema.shape);
   const issues = toConfigIssues(
     parsed.error,
-    raw,
+    values,
     [],
     `unknown ${location} parameter; this endpoint accepts: ${known.join(', ') || 'none'}`,
   );

@@ -4,12 +4,14 @@
 // headers or query values (they can carry tokens and PII).
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { HTTP_TIMEOUT_DEFAULTS, httpServerTimeouts, type HttpTimeouts } from '../../config/http-timeouts.ts';
 import type { ApiConfig } from '../../config/schema.ts';
 import { version } from '../version.ts';
 import { ApiError, errorBody } from './api-error.ts';
 import { bearerChallenge, createBearerCheck } from './bearer-auth.ts';
 import { isDatabaseUnavailable } from '../store/database-unavailable.ts';
 import type { ApiDeps } from './deps.ts';
+import { registerBaselineRoutes } from './baselines/routes.ts';
 import { registerFailureRoutes } from './failures/routes.ts';
 import { registerIncidentRoutes } from './incidents/routes.ts';
 import { formatAddress, type BoundAddress } from '../core/endpoint.ts';
@@ -21,7 +23,7 @@ import { PROBE_PATHS, registerProbeRoutes } from './probes.ts';
 export type RouteModule = (app: FastifyInstance, deps: ApiDeps) => void;
 
 /** Every route module. A list route is one registerListRoute call in its module (list-route.ts). */
-const ROUTE_MODULES: readonly RouteModule[] = [registerProbeRoutes, registerFailureRoutes, registerIncidentRoutes];
+const ROUTE_MODULES: readonly RouteModule[] = [registerProbeRoutes, registerFailureRoutes, registerIncidentRoutes, registerBaselineRoutes];
 
 const OpenApiDocument = z.record(z.string(), z.unknown()).describe('An OpenAPI 3.1 document.');
 
@@ -35,12 +37,24 @@ export interface ApiServer {
   close(): Promise<void>;
 }
 
-export type ApiServerConfig = Pick<ApiConfig, 'endpoint' | 'auth'>;
+/** Timeouts default as in agent.yaml when a caller (a test) leaves them out. */
+export type ApiServerConfig = Pick<ApiConfig, 'endpoint' | 'auth'> & Partial<HttpTimeouts>;
 
 /** `modules` replaces the agent's route modules (tests serve a route of their own); the OpenAPI document is always served. */
 export function createApiServer(config: ApiServerConfig, deps: ApiDeps, modules: readonly RouteModule[] = ROUTE_MODULES): ApiServer {
   const { logger } = deps;
-  const app = Fastify({ logger: false, exposeHeadRoutes: false, forceCloseConnections: 'idle', return503OnClosing: true });
+  // Slow or endless headers and bodies (slowloris) are cut by the same timeouts as the OTLP port.
+  const timeouts = httpServerTimeouts({ ...HTTP_TIMEOUT_DEFAULTS, ...config });
+  const app = Fastify({
+    logger: false,
+    exposeHeadRoutes: false,
+    forceCloseConnections: 'idle',
+    return503OnClosing: true,
+    http: timeouts,
+    // fastify sets these on the server itself after creating it, so they must be given here too.
+    requestTimeout: timeouts.requestTimeout,
+    keepAliveTimeout: timeouts.keepAliveTimeout,
+  });
   const routes: DocumentedRoute[] = [];
   app.addHook('onRoute', (route) => {
     routes.push(...documentedRoute(route));

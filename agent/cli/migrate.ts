@@ -1,12 +1,8 @@
-import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { ConfigError } from '../../config/errors.ts';
 import { createLogger } from '../core/logger.ts';
-import { registry } from '../registry.ts';
-import { loadConfigFile } from '../../config/load.ts';
-import { StorageConfig } from '../../config/schema.ts';
 import { EXIT, type Command } from './command.ts';
 import { openStorage } from './open-storage.ts';
+import { storageSettings } from './storage-settings.ts';
 
 export const migrateCommand: Command = {
   name: 'migrate',
@@ -33,18 +29,12 @@ Exit codes: 0 migrated or up to date, 1 invalid configuration, 3 migration faile
       options: { 'database-url': { type: 'string' }, config: { type: 'string', short: 'c' } },
     });
     const logger = createLogger(io.env.FAULTLINE_LOG_LEVEL ?? 'info');
-    let storage = StorageConfig.parse({});
-    const url = values['database-url'] ?? io.env.DATABASE_URL;
-    if (url) storage = { ...storage, url };
-    else if (values.config || existsSync('agent.yaml')) {
-      try {
-        storage = loadConfigFile(values.config ?? 'agent.yaml', registry, { env: io.env }).storage ?? storage;
-      } catch (err) {
-        if (!(err instanceof ConfigError)) throw err;
-        io.stderr.write(`${err.message}\n`);
-        return EXIT.invalid;
-      }
+    const settings = storageSettings(values, io.env);
+    if ('error' in settings) {
+      io.stderr.write(`${settings.error}\n`);
+      return EXIT.invalid;
     }
+    const { storage } = settings;
     try {
       const opened = await openStorage(storage, logger, { migrate: true });
       await opened.close();

@@ -1,6 +1,7 @@
 // Log lines for a person at a terminal: the same records pino writes as JSON (already redacted),
 // re-encoded as `time  LEVEL  component  message  key=value ...`, with an error's stack below its
-// line. Control characters are escaped, so no value can move the cursor or fake a line. Written through pino's own synchronous destination, so nothing is lost when the process
+// line. Control characters are escaped, so no value can move the cursor or fake a line. Written through pino's own synchronous destination,
+// so nothing is lost when the process
 // exits right after a line.
 import pino, { type DestinationStream } from 'pino';
 

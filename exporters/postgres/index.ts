@@ -1,5 +1,6 @@
 // postgres: writes every stored lane (those with a writer in agent/store/writers: failure events,
-// incidents, ...) to PostgreSQL in one idempotent transaction per batch. While PostgreSQL is unreachable or slower than write_timeout_ms, batches go to a local
+// incidents, ...) to PostgreSQL in one idempotent transaction per batch. While PostgreSQL is unreachable or slower than write_timeout_ms,
+// batches go to a local
 // SQLite spill buffer and drain in order, rate-limited, once it is back; refused records go to
 // dead_letters. export() resolves only when a batch is committed to one or the other.
 import { hostname } from 'node:os';

@@ -1,12 +1,14 @@
 // prometheus: GenAI metrics on the agent's /metrics endpoint (service.telemetry.metrics), recorded
 // through ctx.meter from the calls lane (requests, errors by failure subtype, duration and token
 // histograms, cost, throughput, rate-limit headroom, latency quantiles) and the events lane
-// (FailureEvents by category, subtype, severity, provider). Label values are bounded by config.
+// (FailureEvents by category, subtype, severity, provider), and the baselines lane (learned latency
+// quantiles and error ratio, deviation ratios per metric). Label values are bounded by config.
 import type { Attributes } from '@opentelemetry/api';
 import { defineExporter } from '../../agent/core/component.ts';
 import { viewCall, type CallView } from './call-view.ts';
 import { OPTIONAL_LABELS, PrometheusExporterConfig, type OptionalLabel } from './config.ts';
 import { errorTypeOf } from './error-type.ts';
+import { createBaselineGauges } from './baseline-gauges.ts';
 import { createEventLabels } from './event-labels.ts';
 import { createGenAiInstruments } from './instruments.ts';
 import { createLabelLimiter, type LabelLimiter } from './label-limiter.ts';
@@ -36,6 +38,7 @@ export default defineExporter({
       relativeAccuracy: config.latency.relative_accuracy,
     });
     const rateLimits = createRateLimitGauges(config.latency.window_ms);
+    const baselines = createBaselineGauges(limitProvider, limiters.requested_model);
     ctx.meter.addBatchObservableCallback(
       (r) => {
         for (const s of latency.snapshot(LATENCY_QUANTILES)) {
@@ -47,8 +50,11 @@ export default defineExporter({
           r.observe(m.remaining, g.remaining, g.labels);
           if (g.ratio !== null) r.observe(m.remainingRatio, g.ratio, g.labels);
         }
+        for (const g of baselines.latency()) r.observe(m.baselineLatency, g.value, g.attributes);
+        for (const g of baselines.errorRatio()) r.observe(m.baselineErrorRatio, g.value, g.attributes);
+        for (const g of baselines.deviation()) r.observe(m.deviationRatio, g.value, g.attributes);
       },
-      [m.latency, m.latencySum, m.latencyCount, m.remaining, m.remainingRatio],
+      [m.latency, m.latencySum, m.latencyCount, m.remaining, m.remainingRatio, m.baselineLatency, m.baselineErrorRatio, m.deviationRatio],
     );
 
     const labelSets = createLabelSets();
@@ -81,6 +87,7 @@ export default defineExporter({
 
     return {
       async export(batch) {
+        if (batch.baselines.length > 0) baselines.record(batch.baselines);
         // Counters are summed per batch and added once per label set.
         const subtypeBySpan = new Map<string, string>();
         const failures = new Map<Attributes, number>();

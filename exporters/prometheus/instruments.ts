@@ -52,5 +52,17 @@ export function createGenAiInstruments(meter: Meter) {
       description: 'Total duration of every successful call observed.',
     }),
     latencyCount: meter.createObservableGauge('llm_provider_latency_seconds_count', { description: 'Successful calls observed.' }),
+    baselineLatency: meter.createObservableGauge('llm_provider_baseline_latency_seconds', {
+      description:
+        'Learned baseline latency quantiles (p50, p95, p99) of successful calls per provider and model, for the current hour of the week.',
+      unit: 's',
+    }),
+    baselineErrorRatio: meter.createObservableGauge('llm_provider_baseline_error_ratio', {
+      description: 'Learned baseline error rate (0..1) per provider and model, for the current hour of the week.',
+    }),
+    deviationRatio: meter.createObservableGauge('llm_provider_deviation_ratio', {
+      description:
+        'Current window over learned baseline per provider, model and metric (latency_p95, error_rate, output_tokens_per_sec, tokens_per_request, cost_per_request); 1 is normal.',
+    }),
   };
 }

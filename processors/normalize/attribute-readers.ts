@@ -2,6 +2,7 @@
 // booleans as "True"/"False", protobuf JSON renders int64 as strings, int64 may arrive as
 // bigint), so every reader accepts the plausible spellings and returns null otherwise.
 import type { AttributeValue, Attributes } from '../../agent/core/model/otlp.ts';
+import { storableJsonValue } from '../../agent/core/model/storable-text.ts';
 
 /** A non-empty string; LiteLLM writes Python None as "", so "" counts as absent. */
 export function readString(value: AttributeValue | undefined): string | null {
@@ -48,7 +49,45 @@ export function readBoolean(value: AttributeValue | undefined): boolean | null {
   return null;
 }
 
-/** A structured value, or a JSON string of one; null when the string is not JSON. */
+/**
+ * Longest identifier kept (provider, model, team, route, user, key alias, error class, data
+ * source…). Identifiers key detector state and incidents, become metric labels and indexed
+ * columns: a 1 MB "model" must not pin a megabyte per window nor exceed PostgreSQL's index row limit.
+ */
+export const MAX_IDENTIFIER_CHARS = 256;
+/** Longest error message kept: enough for any provider's error body, bounded for the pattern scans. */
+export const MAX_MESSAGE_CHARS = 8_192;
+/** Most tags (or finish reasons) kept from one list. */
+export const MAX_LIST_ITEMS = 64;
+
+/** An identifier: a non-empty string, cut to MAX_IDENTIFIER_CHARS. */
+export function readIdentifier(value: AttributeValue | undefined): string | null {
+  return truncate(readString(value), MAX_IDENTIFIER_CHARS);
+}
+
+/** The first of `keys` present as an identifier. */
+export function firstIdentifier(attrs: Attributes, keys: readonly string[]): string | null {
+  return truncate(firstString(attrs, keys), MAX_IDENTIFIER_CHARS);
+}
+
+/** An error message: a non-empty string, cut to MAX_MESSAGE_CHARS. */
+export function readMessage(value: AttributeValue | undefined): string | null {
+  return truncate(readString(value), MAX_MESSAGE_CHARS);
+}
+
+/** A list of identifiers (readStringArray's spellings), at most MAX_LIST_ITEMS of them. */
+export function readIdentifierList(value: AttributeValue | undefined): string[] | null {
+  const list = readStringArray(value);
+  if (list === null) return null;
+  const out = list.length > MAX_LIST_ITEMS ? list.slice(0, MAX_LIST_ITEMS) : list;
+  for (let i = 0; i < out.length; i++) if (out[i].length > MAX_IDENTIFIER_CHARS) out[i] = truncate(out[i], MAX_IDENTIFIER_CHARS)!;
+  return out;
+}
+
+/**
+ * A structured value, or a JSON string of one; null when the string is not JSON. Its strings are
+ * text PostgreSQL can store: a \u0000 or lone \ud800 escape inside the JSON becomes U+FFFD.
+ */
 export function readStructured(value: AttributeValue | undefined): AttributeValue | null {
   if (value === undefined || value === null) return null;
   if (typeof value !== 'string') return value;
@@ -56,8 +95,11 @@ export function readStructured(value: AttributeValue | undefined): AttributeValu
   // Only strings that look like JSON containers are worth a JSON.parse attempt.
   if (first !== 0x5b /* [ */ && first !== 0x7b /* { */) return null;
   try {
-    return JSON.parse(value) as AttributeValue;
+    const parsed = JSON.parse(value) as AttributeValue;
+    // The text itself is storable (the decoders saw to it); only a \u escape can add what is not.
+    return value.includes('\\u') ? storableJsonValue(parsed) : parsed;
   } catch {
+    // Not JSON, or nested too deep to walk (RangeError): unreadable either way.
     return null;
   }
 }
@@ -126,6 +168,12 @@ export function toText(value: AttributeValue | unknown): string | null {
   }
 }
 
+/**
+ * The first `maxChars` UTF-16 units. A cut through a surrogate pair ends in U+FFFD instead of the
+ * pair's lone first half, which PostgreSQL could not store; the length stays `maxChars` either way.
+ */
 export function truncate(text: string | null, maxChars: number): string | null {
-  return text !== null && text.length > maxChars ? text.slice(0, maxChars) : text;
+  if (text === null || text.length <= maxChars) return text;
+  const last = text.charCodeAt(maxChars - 1);
+  return last >= 0xd800 && last <= 0xdbff ? `${text.slice(0, maxChars - 1)}\ufffd` : text.slice(0, maxChars);
 }

@@ -4,7 +4,7 @@
 // classifier's job, so nothing here rewrites a status.
 import type { ErrorInfo, ExceptionInfo, RetryInfo } from '../../agent/core/model/llm-call.ts';
 import { StatusCode, type Attributes, type OtlpSpan } from '../../agent/core/model/otlp.ts';
-import { firstString, readNumber, readString } from './attribute-readers.ts';
+import { firstIdentifier, MAX_MESSAGE_CHARS, readIdentifier, readMessage, readNumber, truncate } from './attribute-readers.ts';
 import { nanosToMs } from './span-basics.ts';
 
 export interface Failure {
@@ -22,14 +22,17 @@ const noRetry = (): RetryInfo => ({ retries: null, maxRetries: null, fallbacks: 
 export function readFailure(span: OtlpSpan): Failure {
   const attrs = span.attributes;
   const exceptions = readExceptions(span);
-  const errorType = readString(attrs['error.type']);
+  const errorType = readIdentifier(attrs['error.type']);
   const statusAttr = readHttpStatusAttribute(attrs);
   const isError = span.status.code === StatusCode.ERROR || errorType !== null || (statusAttr !== null && statusAttr >= 400);
   if (!isError && exceptions.length === 0) return { outcome: 'ok', error: null, retry: noRetry() };
 
   const message =
-    readString(attrs['error.message']) ?? (span.status.message || null) ?? exceptions.find((e) => e.message !== null)?.message ?? null;
-  const code = firstString(attrs, CODE_KEYS);
+    readMessage(attrs['error.message']) ??
+    truncate(span.status.message || null, MAX_MESSAGE_CHARS) ??
+    exceptions.find((e) => e.message !== null)?.message ??
+    null;
+  const code = firstIdentifier(attrs, CODE_KEYS);
   const error: ErrorInfo = {
     httpStatus:
       statusAttr ??
@@ -40,7 +43,7 @@ export function readFailure(span: OtlpSpan): Failure {
     code,
     type: errorType ?? exceptions.find((e) => e.type !== null)?.type ?? null,
     message,
-    provider: firstString(attrs, PROVIDER_KEYS),
+    provider: firstIdentifier(attrs, PROVIDER_KEYS),
     exceptions,
   };
   return {
@@ -82,8 +85,8 @@ function readExceptions(span: OtlpSpan): ExceptionInfo[] {
   for (const e of span.events) {
     if (e.name !== 'exception') continue;
     out.push({
-      type: classSuffix(readString(e.attributes['exception.type'])),
-      message: readString(e.attributes['exception.message']),
+      type: classSuffix(readIdentifier(e.attributes['exception.type'])),
+      message: readMessage(e.attributes['exception.message']),
       timeMs: nanosToMs(e.timeUnixNano),
     });
   }

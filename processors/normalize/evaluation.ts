@@ -2,7 +2,7 @@
 // span or as `gen_ai.evaluation.result` events), any other numeric `gen_ai.evaluation.*`, and the
 // plain score keys some evaluators write.
 import type { Attributes, OtlpSpanEvent } from '../../agent/core/model/otlp.ts';
-import { readNumber, readString } from './attribute-readers.ts';
+import { readIdentifier, readNumber } from './attribute-readers.ts';
 
 const PLAIN_KEYS = ['hallucination_score', 'faithfulness', 'faithfulness_score', 'relevance_score', 'groundedness'] as const;
 
@@ -24,7 +24,7 @@ export function readEvaluation(
 }
 
 function addNamedScore(scores: Record<string, number>, attrs: Attributes): void {
-  const name = readString(attrs['gen_ai.evaluation.name']);
+  const name = readIdentifier(attrs['gen_ai.evaluation.name']);
   const value = readNumber(attrs['gen_ai.evaluation.score.value']);
   if (name !== null && value !== null) scores[name] = value;
 }

@@ -2,7 +2,7 @@
 // content_filter, tool_call, error). Provider spellings follow LiteLLM's map_finish_reason
 // (so a span from any gateway or SDK means the same); the raw values stay beside them on the call.
 import type { Attributes } from '../../agent/core/model/otlp.ts';
-import { readString, readStringArray } from './attribute-readers.ts';
+import { MAX_LIST_ITEMS, readIdentifier, readIdentifierList } from './attribute-readers.ts';
 
 export type FinishReason = 'stop' | 'length' | 'content_filter' | 'tool_call' | 'error';
 
@@ -51,17 +51,17 @@ const SINGLE_KEYS = ['gen_ai.response.finish_reason', 'llm.response.finish_reaso
 
 /** Raw finish reasons from the span: the semconv array (or LiteLLM's JSON string), then older keys. */
 export function readRawFinishReasons(attrs: Attributes): string[] {
-  const listed = readStringArray(attrs['gen_ai.response.finish_reasons']);
+  const listed = readIdentifierList(attrs['gen_ai.response.finish_reasons']);
   if (listed !== null) return listed;
   const indexed: string[] = [];
   for (let i = 0; ; i++) {
-    const reason = readString(attrs[`gen_ai.completion.${i}.finish_reason`]);
-    if (reason === null) break;
+    const reason = readIdentifier(attrs[`gen_ai.completion.${i}.finish_reason`]);
+    if (reason === null || indexed.length >= MAX_LIST_ITEMS) break;
     indexed.push(reason);
   }
   if (indexed.length > 0) return indexed;
   for (const key of SINGLE_KEYS) {
-    const s = readString(attrs[key]);
+    const s = readIdentifier(attrs[key]);
     if (s !== null) return [s];
   }
   return [];

@@ -3,7 +3,7 @@
 // looked up directly (no scan of the attribute keys); reading stops at the first missing index.
 import type { Message } from '../../agent/core/model/llm-call.ts';
 import type { Attributes } from '../../agent/core/model/otlp.ts';
-import { readString, toText, truncate } from './attribute-readers.ts';
+import { readIdentifier, readString, toText, truncate } from './attribute-readers.ts';
 
 type MessagePart = Message['parts'][number];
 
@@ -14,20 +14,20 @@ export function readOpenLlmetryMessages(attrs: Attributes, prefix: string, defau
   const out: Message[] = [];
   for (let i = 0; i < MAX_MESSAGES; i++) {
     const p = `${prefix}.${i}.`;
-    const role = readString(attrs[`${p}role`]);
+    const role = readIdentifier(attrs[`${p}role`]);
     const content = attrs[`${p}content`];
-    const finish = readString(attrs[`${p}finish_reason`]);
-    const firstToolName = readString(attrs[`${p}tool_calls.0.name`]) ?? readString(attrs[`${p}function_call.name`]);
+    const finish = readIdentifier(attrs[`${p}finish_reason`]);
+    const firstToolName = readIdentifier(attrs[`${p}tool_calls.0.name`]) ?? readIdentifier(attrs[`${p}function_call.name`]);
     if (role === null && content === undefined && finish === null && firstToolName === null) break;
     const parts: MessagePart[] = [];
     const text = toText(content);
     if (text !== null && text !== '') parts.push({ type: 'text', content: truncate(text, maxChars), name: null });
     for (let j = 0; j < MAX_MESSAGES; j++) {
-      const name = readString(attrs[`${p}tool_calls.${j}.name`]);
+      const name = readIdentifier(attrs[`${p}tool_calls.${j}.name`]);
       if (name === null) break;
       parts.push({ type: 'tool_call', content: truncate(toText(attrs[`${p}tool_calls.${j}.arguments`]), maxChars), name });
     }
-    const fnName = readString(attrs[`${p}function_call.name`]);
+    const fnName = readIdentifier(attrs[`${p}function_call.name`]);
     if (fnName !== null)
       parts.push({ type: 'tool_call', content: truncate(toText(attrs[`${p}function_call.arguments`]), maxChars), name: fnName });
     out.push({ role: role ?? defaultRole, parts, finishReason: finish });
@@ -40,17 +40,17 @@ export function readOpenInferenceMessages(attrs: Attributes, prefix: string, def
   const out: Message[] = [];
   for (let i = 0; i < MAX_MESSAGES; i++) {
     const p = `${prefix}.${i}.message.`;
-    const role = readString(attrs[`${p}role`]);
+    const role = readIdentifier(attrs[`${p}role`]);
     const content = attrs[`${p}content`];
     const firstPart = attrs[`${p}contents.0.message_content.text`] ?? attrs[`${p}contents.0.message_content.type`];
-    const firstTool = readString(attrs[`${p}tool_calls.0.tool_call.function.name`]);
+    const firstTool = readIdentifier(attrs[`${p}tool_calls.0.tool_call.function.name`]);
     if (role === null && content === undefined && firstPart === undefined && firstTool === null) break;
     const parts: MessagePart[] = [];
     const text = toText(content);
     if (text !== null && text !== '') parts.push({ type: 'text', content: truncate(text, maxChars), name: null });
     for (let k = 0; k < MAX_MESSAGES; k++) {
       const cp = `${p}contents.${k}.message_content.`;
-      const type = readString(attrs[`${cp}type`]);
+      const type = readIdentifier(attrs[`${cp}type`]);
       const partText = readString(attrs[`${cp}text`]);
       if (type === null && partText === null) break;
       if (partText !== null) parts.push({ type: 'text', content: truncate(partText, maxChars), name: null });
@@ -58,11 +58,11 @@ export function readOpenInferenceMessages(attrs: Attributes, prefix: string, def
     }
     for (let j = 0; j < MAX_MESSAGES; j++) {
       const tp = `${p}tool_calls.${j}.tool_call.function.`;
-      const name = readString(attrs[`${tp}name`]);
+      const name = readIdentifier(attrs[`${tp}name`]);
       if (name === null) break;
       parts.push({ type: 'tool_call', content: truncate(toText(attrs[`${tp}arguments`]), maxChars), name });
     }
-    out.push({ role: role ?? defaultRole, parts, finishReason: readString(attrs[`${p}finish_reason`]) });
+    out.push({ role: role ?? defaultRole, parts, finishReason: readIdentifier(attrs[`${p}finish_reason`]) });
   }
   return out;
 }

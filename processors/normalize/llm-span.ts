@@ -3,7 +3,7 @@
 // invocation parameters) and LiteLLM's Python-repr usage_object are parsed only when needed.
 import type { LlmCall, Operation } from '../../agent/core/model/llm-call.ts';
 import type { AttributeValue, OtlpSpan } from '../../agent/core/model/otlp.ts';
-import { firstNumber, firstString, isObject, readBoolean, readNumber, readString, readStructured } from './attribute-readers.ts';
+import { firstIdentifier, firstNumber, isObject, readBoolean, readIdentifier, readNumber, readStructured } from './attribute-readers.ts';
 import type { NormalizeSettings } from './config.ts';
 import { readCost } from './cost.ts';
 import { readFailure } from './error-info.ts';
@@ -56,7 +56,7 @@ export function readLlmCall(span: OtlpSpan, vocabulary: Vocabulary, settings: No
   const prefixed = collectPrefixedNumbers(attrs);
 
   const { provider, raw: providerRaw } = readProvider(attrs, settings.aliases);
-  const operationRaw = firstString(attrs, OPERATION_KEYS);
+  const operationRaw = firstIdentifier(attrs, OPERATION_KEYS);
   const content = settings.captureContent
     ? readSpanContent(span, readResponseFormat(attrs, invocation), { maxChars: settings.maxChars }, readResponseSchema(attrs, invocation))
     : null;
@@ -65,8 +65,8 @@ export function readLlmCall(span: OtlpSpan, vocabulary: Vocabulary, settings: No
 
   // On a failed LiteLLM v1 attempt, gen_ai.response.id falls back to the litellm call id
   // (LiteLLM writes it so); keeping it as the call id lets trace_assembler group the attempts.
-  let callId = readString(attrs['litellm.call_id']);
-  let responseId = firstString(attrs, RESPONSE_ID_KEYS);
+  let callId = readIdentifier(attrs['litellm.call_id']);
+  let responseId = firstIdentifier(attrs, RESPONSE_ID_KEYS);
   if (vocabulary === 'litellm' && failure.outcome === 'error' && attrs['gen_ai.response.model'] === undefined && callId === null) {
     callId = responseId;
     responseId = null;
@@ -85,11 +85,11 @@ export function readLlmCall(span: OtlpSpan, vocabulary: Vocabulary, settings: No
     responseId,
     provider,
     providerRaw,
-    requestModel: firstString(attrs, REQUEST_MODEL_KEYS),
-    responseModel: firstString(attrs, RESPONSE_MODEL_KEYS),
-    modelGroup: firstString(attrs, MODEL_GROUP_KEYS),
-    deploymentId: hp === null ? null : readString(hp.model_id),
-    apiBase: (hp === null ? null : readString(hp.api_base)) ?? readString(attrs['server.address']),
+    requestModel: firstIdentifier(attrs, REQUEST_MODEL_KEYS),
+    responseModel: firstIdentifier(attrs, RESPONSE_MODEL_KEYS),
+    modelGroup: firstIdentifier(attrs, MODEL_GROUP_KEYS),
+    deploymentId: hp === null ? null : readIdentifier(hp.model_id),
+    apiBase: (hp === null ? null : readIdentifier(hp.api_base)) ?? readIdentifier(attrs['server.address']),
     operation: operationRaw === null ? 'chat' : (OPERATIONS[operationRaw.toLowerCase()] ?? 'other'),
     operationRaw,
     streaming: readStreaming(attrs, invocation),
@@ -139,7 +139,7 @@ function outputFinishReasons(value: AttributeValue | undefined): string[] {
   if (!Array.isArray(messages)) return [];
   const out: string[] = [];
   for (const m of messages) {
-    const reason = isObject(m) ? readString(m.finish_reason) : null;
+    const reason = isObject(m) ? readIdentifier(m.finish_reason) : null;
     if (reason !== null) out.push(reason);
   }
   return out;

@@ -4,7 +4,7 @@
 // and plain text. Every text is truncated to the configured limit.
 import type { Message } from '../../agent/core/model/llm-call.ts';
 import type { AttributeValue } from '../../agent/core/model/otlp.ts';
-import { isObject, readString, toText, truncate } from './attribute-readers.ts';
+import { isObject, readIdentifier, readString, toText, truncate } from './attribute-readers.ts';
 
 type MessagePart = Message['parts'][number];
 
@@ -30,8 +30,8 @@ export function toMessages(value: AttributeValue | null, defaultRole: string, ma
 export function toMessage(value: AttributeValue, defaultRole: string, maxChars: number): Message | null {
   if (typeof value === 'string') return textMessage(defaultRole, value, maxChars);
   if (!isObject(value)) return null;
-  const role = readString(value.role) ?? defaultRole;
-  const finishReason = readString(value.finish_reason) ?? readString(value.finishReason);
+  const role = readIdentifier(value.role) ?? defaultRole;
+  const finishReason = readIdentifier(value.finish_reason) ?? readIdentifier(value.finishReason);
   const parts: MessagePart[] = [];
   if (Array.isArray(value.parts)) {
     for (const p of value.parts) {
@@ -52,18 +52,18 @@ export function toMessage(value: AttributeValue, defaultRole: string, maxChars: 
 function toPart(p: AttributeValue, maxChars: number): MessagePart | null {
   if (typeof p === 'string') return { type: 'text', content: truncate(p, maxChars), name: null };
   if (!isObject(p)) return null;
-  const type = readString(p.type) ?? 'text';
+  const type = readIdentifier(p.type) ?? 'text';
   switch (type) {
     case 'tool_call':
-      return { type, content: truncate(toText(p.arguments), maxChars), name: readString(p.name) };
+      return { type, content: truncate(toText(p.arguments), maxChars), name: readIdentifier(p.name) };
     case 'tool_call_response':
       return { type, content: truncate(toText(p.result ?? p.response), maxChars), name: null };
     case 'uri':
-      return { type, content: readString(p.uri), name: readString(p.mime_type) };
+      return { type, content: truncate(readString(p.uri), maxChars), name: readIdentifier(p.mime_type) };
     // Inline binary data is no text for detectors; keep the fact that it was there.
     case 'blob':
     case 'file':
-      return { type, content: null, name: readString(p.mime_type) ?? readString(p.modality) };
+      return { type, content: null, name: readIdentifier(p.mime_type) ?? readIdentifier(p.modality) };
     default:
       return { type, content: truncate(toText(p.content ?? p.text), maxChars), name: null };
   }
@@ -80,7 +80,7 @@ function pushContent(parts: MessagePart[], content: AttributeValue | undefined, 
     for (const item of content) {
       if (typeof item === 'string') parts.push({ type: 'text', content: truncate(item, maxChars), name: null });
       else if (isObject(item)) {
-        const type = readString(item.type) ?? 'text';
+        const type = readIdentifier(item.type) ?? 'text';
         const text = item.text ?? item.content ?? item.refusal;
         parts.push({
           type: type === 'input_text' || type === 'output_text' ? 'text' : type,
@@ -97,7 +97,7 @@ function pushContent(parts: MessagePart[], content: AttributeValue | undefined, 
 function pushToolCall(parts: MessagePart[], call: AttributeValue, maxChars: number): void {
   if (!isObject(call)) return;
   const fn = isObject(call.function) ? call.function : call;
-  parts.push({ type: 'tool_call', content: truncate(toText(fn.arguments), maxChars), name: readString(fn.name) });
+  parts.push({ type: 'tool_call', content: truncate(toText(fn.arguments), maxChars), name: readIdentifier(fn.name) });
 }
 
 /** Concatenated assistant text, for detectors; null when there is none. */

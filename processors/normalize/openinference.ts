@@ -1,7 +1,7 @@
 // OpenInference-only sources: `llm.invocation_parameters` (JSON), flattened retrieval
 // documents `retrieval.documents.N.document.*` and embeddings `embedding.embeddings.N.*`.
 import type { AttributeValue, Attributes } from '../../agent/core/model/otlp.ts';
-import { isObject, readNumber, readObject, readString, readStructured, truncate } from './attribute-readers.ts';
+import { isObject, readIdentifier, readNumber, readObject, readString, readStructured, truncate } from './attribute-readers.ts';
 
 export function readInvocationParameters(attrs: Attributes): Record<string, AttributeValue> | null {
   return attrs['llm.invocation_parameters'] === undefined ? null : readObject(attrs['llm.invocation_parameters']);
@@ -22,7 +22,7 @@ export function readRetrievedDocuments(attrs: Attributes, captureContent: boolea
   const out: Document[] = [];
   for (let i = 0; i < MAX_DOCUMENTS; i++) {
     const p = `retrieval.documents.${i}.document.`;
-    const id = readString(attrs[`${p}id`]);
+    const id = readIdentifier(attrs[`${p}id`]);
     const score = readNumber(attrs[`${p}score`]);
     const content = attrs[`${p}content`];
     const metadata = attrs[`${p}metadata`];

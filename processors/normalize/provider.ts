@@ -2,7 +2,7 @@
 // the OTel gen_ai.provider.name values, so LiteLLM's raw strings (`vertex_ai`, `bedrock`),
 // old semconv values (`az.ai.openai`) and Traceloop's (`OpenAI`) all count as one provider.
 import type { Attributes } from '../../agent/core/model/otlp.ts';
-import { readString } from './attribute-readers.ts';
+import { readIdentifier } from './attribute-readers.ts';
 
 const PROVIDER_KEYS = [
   'gen_ai.provider.name',
@@ -62,9 +62,9 @@ export function normalizeProvider(raw: string | null, aliases: ProviderAliases =
 
 export function readProvider(attrs: Attributes, aliases: ProviderAliases): ProviderName {
   for (const key of PROVIDER_KEYS) {
-    const raw = readString(attrs[key]);
+    const raw = readIdentifier(attrs[key]);
     // LiteLLM writes "Unknown" when it has no provider; a later key may know better.
     if (raw !== null && raw.toLowerCase() !== 'unknown') return { provider: normalizeProvider(raw, aliases), raw };
   }
-  return { provider: 'unknown', raw: readString(attrs['gen_ai.system']) };
+  return { provider: 'unknown', raw: readIdentifier(attrs['gen_ai.system']) };
 }

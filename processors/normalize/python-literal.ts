@@ -2,7 +2,10 @@
 // str(), so `metadata.usage_object` arrives as "{'prompt_tokens': 12, 'x': None}", not JSON.
 // Handles quoted strings with escapes, None/True/False, numbers (inf/nan too), dicts, lists,
 // tuples, sets, and pydantic-style reprs `Name(key=value, …)` (read as dicts). Never throws:
-// anything it cannot read yields undefined.
+// anything it cannot read yields undefined. Escapes of NUL and of surrogates (\x00, \0, \ud800;
+// in Python each \ud8xx is a lone surrogate) read as U+FFFD, which PostgreSQL can store.
+
+import { REPLACEMENT, storableCodePoint } from '../../agent/core/model/storable-text.ts';
 
 export type PythonValue = string | number | boolean | null | PythonValue[] | { [key: string]: PythonValue };
 
@@ -28,7 +31,7 @@ const ESCAPES: Record<string, string> = {
   f: '\f',
   v: '\v',
   a: '\x07',
-  '0': '\0',
+  '0': REPLACEMENT,
   '\\': '\\',
   "'": "'",
   '"': '"',
@@ -115,12 +118,12 @@ class LiteralReader {
     const first = this.value();
     if (this.take(':')) {
       const dict: Record<string, PythonValue> = {};
-      dict[keyOf(first)] = this.value();
+      setKey(dict, keyOf(first), this.value());
       while (this.take(',')) {
         if (this.take('}')) return this.leave(dict);
         const key = this.value();
         this.expect(':');
-        dict[keyOf(key)] = this.value();
+        setKey(dict, keyOf(key), this.value());
       }
       this.expect('}');
       return this.leave(dict);
@@ -160,7 +163,7 @@ class LiteralReader {
       this.skipSpace();
       const mark = this.pos;
       const name = this.identifier();
-      if (name !== '' && this.take('=')) named[name] = this.value();
+      if (name !== '' && this.take('=')) setKey(named, name, this.value());
       else {
         this.pos = mark;
         positional.push(this.value());
@@ -206,7 +209,7 @@ class LiteralReader {
       const hex = this.s.slice(this.pos + 2, this.pos + 2 + hexLength);
       if (!/^[0-9a-fA-F]+$/.test(hex) || hex.length !== hexLength) throw new Unreadable();
       this.pos += 2 + hexLength;
-      return String.fromCodePoint(parseInt(hex, 16));
+      return storableCodePoint(parseInt(hex, 16));
     }
     this.pos += 2;
     // Python keeps unknown escapes as written (backslash included).
@@ -249,6 +252,12 @@ function isSpace(c: number): boolean {
 
 function isIdentifierChar(c: number): boolean {
   return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x5f || c === 0x2e;
+}
+
+// A `__proto__` key must become an own property, never the dict's prototype.
+function setKey(dict: Record<string, PythonValue>, key: string, value: PythonValue): void {
+  if (key === '__proto__') Object.defineProperty(dict, key, { value, enumerable: true, writable: true, configurable: true });
+  else dict[key] = value;
 }
 
 function keyOf(key: PythonValue): string {

@@ -7,7 +7,17 @@
 // `ingestion.*` are accepted).
 import type { EmbeddingCall, GatewayRequest, GuardrailCall, IngestionRun, RetrievalCall } from '../../agent/core/model/llm-call.ts';
 import type { AttributeValue, OtlpSpan } from '../../agent/core/model/otlp.ts';
-import { firstCount, firstString, isObject, readCount, readString, readStructured, truncate } from './attribute-readers.ts';
+import {
+  firstCount,
+  firstIdentifier,
+  firstString,
+  isObject,
+  readCount,
+  readIdentifier,
+  readIdentifierList,
+  readStructured,
+  truncate,
+} from './attribute-readers.ts';
 import type { NormalizeSettings } from './config.ts';
 import { readFailure, type Failure } from './error-info.ts';
 import { readUsageObject } from './litellm.ts';
@@ -35,7 +45,7 @@ export function readRetrievalCall(span: OtlpSpan, vocabulary: Vocabulary, settin
   return {
     kind: 'retrieval',
     ...baseFields(span, vocabulary),
-    dataSource: firstString(attrs, ['gen_ai.data_source.id', 'db.collection.name', 'db.namespace', 'retrieval.index']),
+    dataSource: firstIdentifier(attrs, ['gen_ai.data_source.id', 'db.collection.name', 'db.namespace', 'retrieval.index']),
     query: settings.captureContent ? truncate(query, settings.maxChars) : null,
     documents: documents.length > 0 ? documents : readGenAiDocuments(attrs, settings.captureContent, settings.maxChars),
   };
@@ -48,7 +58,7 @@ export function readEmbeddingCall(span: OtlpSpan, vocabulary: Vocabulary, settin
     kind: 'embedding',
     ...baseFields(span, vocabulary),
     provider: readProvider(attrs, settings.aliases).provider,
-    requestModel: firstString(attrs, ['gen_ai.request.model', 'embedding.model_name', 'llm.model_name']),
+    requestModel: firstIdentifier(attrs, ['gen_ai.request.model', 'embedding.model_name', 'llm.model_name']),
     inputTokens:
       firstCount(attrs, ['gen_ai.usage.input_tokens', 'gen_ai.usage.prompt_tokens', 'llm.token_count.prompt', 'llm.usage.prompt_tokens']) ??
       readUsageObject(attrs, null)?.input ??
@@ -66,10 +76,10 @@ export function readGuardrailCall(span: OtlpSpan, vocabulary: Vocabulary): Guard
   return {
     kind: 'guardrail',
     ...baseFields(span, vocabulary),
-    name: readString(attrs['guardrail_name']) ?? (span.name.startsWith(prefix) ? span.name.slice(prefix.length) : null),
-    mode: readString(attrs['guardrail_mode']),
-    status: readString(attrs['guardrail_status']),
-    action: readString(attrs['guardrail_action']),
+    name: readIdentifier(attrs['guardrail_name']) ?? (span.name.startsWith(prefix) ? readIdentifier(span.name.slice(prefix.length)) : null),
+    mode: readIdentifier(attrs['guardrail_mode']),
+    status: readIdentifier(attrs['guardrail_status']),
+    action: readIdentifier(attrs['guardrail_action']),
     violationCategories: violationCategories(attrs['guardrail_violation_categories']),
     maskedEntityCount: maskedEntityCount(attrs['masked_entity_count']),
   };
@@ -79,10 +89,8 @@ export function readGuardrailCall(span: OtlpSpan, vocabulary: Vocabulary): Guard
 function violationCategories(value: AttributeValue | undefined): string[] {
   if (value === undefined || value === null || value === '') return [];
   const v = readStructured(value);
-  if (Array.isArray(v)) return v.map((x) => readString(x)).filter((x): x is string => x !== null);
-  if (isObject(v)) return Object.keys(v).filter((k) => Boolean(v[k]));
-  const s = readString(value);
-  return s === null ? [] : [s];
+  if (isObject(v)) return readIdentifierList(Object.keys(v).filter((k) => Boolean(v[k]))) ?? [];
+  return readIdentifierList(v ?? value) ?? [];
 }
 
 /** An int, or a JSON object of entity type → count (summed). */
@@ -103,7 +111,8 @@ export function readIngestionRun(span: OtlpSpan, vocabulary: Vocabulary): Ingest
     kind: 'ingestion',
     ...baseFields(span, vocabulary),
     dataSource:
-      firstString(attrs, ['faultline.ingestion.data_source', 'ingestion.data_source', 'gen_ai.data_source.id']) ?? (span.name || null),
+      firstIdentifier(attrs, ['faultline.ingestion.data_source', 'ingestion.data_source', 'gen_ai.data_source.id']) ??
+      readIdentifier(span.name),
     documentsProcessed: firstCount(attrs, ['faultline.ingestion.documents_processed', 'ingestion.documents_processed']),
     documentsFailed: firstCount(attrs, ['faultline.ingestion.documents_failed', 'ingestion.documents_failed']),
   };
@@ -118,8 +127,8 @@ export function readGatewayRequest(span: OtlpSpan, vocabulary: Vocabulary): Gate
     ...baseFields(span, vocabulary, failure),
     httpStatus: status,
     route:
-      firstString(attrs, ['http.route', 'url.path', 'metadata.user_api_key_request_route', 'litellm.request.route']) ??
-      routeFromName(span.name),
+      firstIdentifier(attrs, ['http.route', 'url.path', 'metadata.user_api_key_request_route', 'litellm.request.route']) ??
+      readIdentifier(routeFromName(span.name)),
     retry: failure.retry,
   };
 }

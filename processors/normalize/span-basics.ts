@@ -3,7 +3,7 @@
 // OTel). LiteLLM writes Python None as "", so empty strings read as null throughout.
 import type { Identity, ResourceInfo, SourceRef, Timing } from '../../agent/core/model/llm-call.ts';
 import type { Attributes, OtlpResource, OtlpSpan } from '../../agent/core/model/otlp.ts';
-import { firstString, readStringArray } from './attribute-readers.ts';
+import { firstIdentifier, readIdentifierList } from './attribute-readers.ts';
 
 export type Vocabulary = SourceRef['vocabulary'];
 
@@ -38,11 +38,11 @@ export function readResource(resource: OtlpResource): ResourceInfo {
   if (info === undefined) {
     const attrs = resource.attributes;
     info = {
-      serviceName: firstString(attrs, ['service.name']),
-      environment: firstString(attrs, ['deployment.environment.name', 'deployment.environment']),
-      k8sNamespace: firstString(attrs, ['k8s.namespace.name']),
-      k8sPod: firstString(attrs, ['k8s.pod.name']),
-      k8sNode: firstString(attrs, ['k8s.node.name']),
+      serviceName: firstIdentifier(attrs, ['service.name']),
+      environment: firstIdentifier(attrs, ['deployment.environment.name', 'deployment.environment']),
+      k8sNamespace: firstIdentifier(attrs, ['k8s.namespace.name']),
+      k8sPod: firstIdentifier(attrs, ['k8s.pod.name']),
+      k8sNode: firstIdentifier(attrs, ['k8s.node.name']),
     };
     resourceCache.set(resource, info);
   }
@@ -63,15 +63,15 @@ const SESSION_KEYS = ['gen_ai.conversation.id', 'session.id', 'traceloop.associa
 
 export function readIdentity(attrs: Attributes): Identity {
   return {
-    user: firstString(attrs, USER_KEYS),
-    endUser: firstString(attrs, END_USER_KEYS),
-    team: firstString(attrs, TEAM_KEYS),
-    teamAlias: firstString(attrs, TEAM_ALIAS_KEYS),
-    org: firstString(attrs, ORG_KEYS),
-    keyAlias: firstString(attrs, KEY_ALIAS_KEYS),
-    keyHash: firstString(attrs, KEY_HASH_KEYS),
-    route: firstString(attrs, ROUTE_KEYS),
-    sessionId: firstString(attrs, SESSION_KEYS),
-    tags: readStringArray(attrs['tag.tags']) ?? readStringArray(attrs['metadata.tags']) ?? [],
+    user: firstIdentifier(attrs, USER_KEYS),
+    endUser: firstIdentifier(attrs, END_USER_KEYS),
+    team: firstIdentifier(attrs, TEAM_KEYS),
+    teamAlias: firstIdentifier(attrs, TEAM_ALIAS_KEYS),
+    org: firstIdentifier(attrs, ORG_KEYS),
+    keyAlias: firstIdentifier(attrs, KEY_ALIAS_KEYS),
+    keyHash: firstIdentifier(attrs, KEY_HASH_KEYS),
+    route: firstIdentifier(attrs, ROUTE_KEYS),
+    sessionId: firstIdentifier(attrs, SESSION_KEYS),
+    tags: readIdentifierList(attrs['tag.tags']) ?? readIdentifierList(attrs['metadata.tags']) ?? [],
   };
 }

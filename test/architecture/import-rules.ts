@@ -20,7 +20,7 @@ export interface Violation extends ImportEdge {
 const SOURCE_ROOTS = ['agent', 'processors', 'exporters', 'config', 'bin'];
 const SOURCE_FILE = /\.(ts|mts|js|mjs)$/;
 
-type Layer = 'config' | 'model' | 'core' | 'store' | 'otlp-wire' | 'delivery' | 'component' | 'telemetry' | 'api' | 'root';
+type Layer = 'config' | 'model' | 'core' | 'store' | 'otlp-wire' | 'probe-client' | 'delivery' | 'component' | 'telemetry' | 'api' | 'root';
 
 /** Which layers a layer may import, besides itself. */
 const MAY_IMPORT: Record<Layer, readonly Layer[]> = {
@@ -29,19 +29,20 @@ const MAY_IMPORT: Record<Layer, readonly Layer[]> = {
   core: ['model', 'config'],
   store: ['core', 'model', 'config'],
   'otlp-wire': ['core', 'model', 'config'],
+  'probe-client': ['core', 'model', 'config'],
   delivery: ['store', 'core', 'model', 'config'],
   telemetry: ['core', 'model', 'config'],
   api: ['store', 'core', 'model', 'config'],
-  component: ['delivery', 'otlp-wire', 'store', 'core', 'model', 'config'],
-  root: ['component', 'api', 'telemetry', 'delivery', 'otlp-wire', 'store', 'core', 'model', 'config'],
+  component: ['delivery', 'otlp-wire', 'probe-client', 'store', 'core', 'model', 'config'],
+  root: ['component', 'api', 'telemetry', 'delivery', 'otlp-wire', 'probe-client', 'store', 'core', 'model', 'config'],
 };
 
 /** The only file that names component folders: the registry's explicit list of factories. */
 export const COMPONENT_LIST = 'agent/registry.ts';
 
-/** The component folder a file belongs to (processors/x, exporters/x, agent/receivers/otlp), or null. */
+/** The component folder a file belongs to (processors/x, exporters/x, agent/receivers/otlp|probes), or null. */
 export function componentOf(path: string): string | null {
-  const m = /^(processors\/[^/]+|exporters\/[^/]+|agent\/receivers\/otlp)\//.exec(path);
+  const m = /^(processors\/[^/]+|exporters\/[^/]+|agent\/receivers\/(?:otlp|probes))\//.exec(path);
   return m ? m[1] : null;
 }
 
@@ -55,6 +56,7 @@ export function layerOf(path: string): Layer | null {
     ['agent/version.ts', 'core'],
     ['agent/store/', 'store'],
     ['agent/receivers/otlp-wire/', 'otlp-wire'],
+    ['agent/receivers/probe-client/', 'probe-client'],
     ['agent/delivery/', 'delivery'],
     ['agent/telemetry/', 'telemetry'],
     ['agent/api/', 'api'],

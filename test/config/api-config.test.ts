@@ -35,6 +35,9 @@ describe('the api: section', () => {
       auth: { bearer_token: '' },
       default_page_size: 100,
       max_page_size: 1000,
+      read_header_timeout_ms: 10_000,
+      read_timeout_ms: 60_000,
+      idle_timeout_ms: 30_000,
     });
   });
 

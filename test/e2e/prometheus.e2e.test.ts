@@ -197,13 +197,15 @@ beforeAll(async () => {
     connectTimeoutMs: 1_000,
   });
   // One worker with the default queue (1,024 checks); content limits raised so one long call can
-  // occupy it (defaults cap a call's checks at a fraction of a second).
+  // occupy it (defaults cap a call's checks at a fraction of a second). The burst leaves the trace
+  // assembler as one batch: in batches of 256, each waits out its check budget behind the long call
+  // and the queue fills over ~20 s, too slowly to be sure of within the wait below.
   agent = await startAgentUnderTest(
     `
 receivers: { otlp: { protocols: { http: { endpoint: "127.0.0.1:0" } } } }
 processors:
   normalize: { max_content_chars: 1048576 }
-  trace_assembler: { wait_ms: 1, flush_interval_ms: 50 }
+  trace_assembler: { wait_ms: 1, flush_interval_ms: 50, max_batch_items: 2048 }
   detectors: { quality: { workers: { threads: 1 }, grounding: { max_scan_chars: 262144, max_context_chars: 1048576 } } }
   classifier: {}
 exporters:
@@ -270,15 +272,19 @@ scrape_configs:
   // Every rule active at one instant; the checks below evaluate every expression at it.
   const alerts = ruleQueries().map((q) => q.alert);
   let inactive = alerts;
-  evaluatedAt = await until('every alert rule to be pending or firing', async () => {
-    const t = settledNow();
-    const active = new Set((await promQuery('ALERTS', t)).map((r) => r.metric.alertname));
-    inactive = alerts.filter((a) => !active.has(a));
-    return inactive.length === 0 ? t : undefined;
-  }).catch((err: Error) => {
+  evaluatedAt = await until(
+    'every alert rule to be pending or firing',
+    async () => {
+      const t = settledNow();
+      const active = new Set((await promQuery('ALERTS', t)).map((r) => r.metric.alertname));
+      inactive = alerts.filter((a) => !active.has(a));
+      return inactive.length === 0 ? t : undefined;
+    },
+    60_000,
+  ).catch((err: Error) => {
     throw new Error(`${err.message.split('\n')[0]}; still inactive: ${inactive.join(', ')}`, { cause: err });
   });
-}, 120_000);
+}, 180_000);
 
 afterAll(async () => {
   if (prometheus && prometheus.exitCode === null) {

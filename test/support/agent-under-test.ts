@@ -1,7 +1,7 @@
 // The agent wired as `faultline run` wires it (telemetry first, its meter into the pipelines,
 // pipeline and receiver counters observed), in process, with every listener on a free port.
-import pino from 'pino';
-import { createLiveTime } from '../../agent/core/clock.ts';
+import pino, { type Logger } from 'pino';
+import { createLiveTime, type Clock, type Scheduler } from '../../agent/core/clock.ts';
 import { buildPipelines, type AgentPipelines } from '../../agent/core/pipeline/build.ts';
 import { registry } from '../../agent/registry.ts';
 import type { OtlpReceiver } from '../../agent/receivers/otlp/index.ts';
@@ -19,14 +19,20 @@ export interface AgentUnderTest {
   stop(): Promise<void>;
 }
 
-/**
- * `yaml` must define an `otlp` receiver with an HTTP endpoint on port 0 and may omit service.telemetry.
- * `database` is what the postgres exporter writes to (the caller creates and closes it).
- */
-export async function startAgentUnderTest(yaml: string, options: { database?: Database } = {}): Promise<AgentUnderTest> {
+export interface AgentUnderTestOptions {
+  /** What the postgres exporter writes to (the caller creates and closes it). */
+  database?: Database;
+  /** Event time for the pipelines; default live time. A test that drives a manual clock passes it here. */
+  time?: { clock: Clock; scheduler: Scheduler; stop(): void };
+  /** Default: silent. */
+  logger?: Logger;
+}
+
+/** `yaml` must define an `otlp` receiver with an HTTP endpoint on port 0 and may omit service.telemetry. */
+export async function startAgentUnderTest(yaml: string, options: AgentUnderTestOptions = {}): Promise<AgentUnderTest> {
   const config = parseConfig(yaml, registry);
-  const logger = pino({ level: 'silent' });
-  const time = createLiveTime();
+  const logger = options.logger ?? pino({ level: 'silent' });
+  const time = options.time ?? createLiveTime();
   const telemetry = createAgentTelemetry({ enabled: true, endpoint: '127.0.0.1:0' }, logger);
   await telemetry.start();
   const pipelines = await buildPipelines(config, {

@@ -6,6 +6,7 @@
 // Order matters twice: it is the order of the ndjson `lanes` choices in the configuration
 // reference, and the order the postgres exporter writes lanes in one transaction (events before
 // the incidents that list them). New lanes go at the end.
+import type { BaselineSnapshot } from './baseline.ts';
 import type { FailureEvent } from './failure-event.ts';
 import type { IncidentUpdate } from './incident.ts';
 import { countEach, defineLane, type LaneSpec } from './lane.ts';
@@ -73,6 +74,18 @@ export const LANE_TABLE = {
     time: (l) => nanosToMs(l.timeUnixNano || l.observedTimeUnixNano),
     key: (l) => `${l.traceId}/${l.spanId}/${l.timeUnixNano}`,
     unit: (l) => l.traceId,
+  }),
+  baselines: defineLane<BaselineSnapshot>()({
+    name: 'baselines',
+    description:
+      'Learned per-provider/model profiles (BaselineSnapshot): the baseline for the hour, the current window and its deviation ratios, the hour aggregates; from the baseline processor.',
+    source: 'processor',
+    count: countEach,
+    time: (b) => Date.parse(b.at),
+    key: (b) => `${b.provider}/${b.model}${b.route || b.team ? `/${b.route}/${b.team}` : ''}@${b.at}`,
+    unit: (b) => `baseline:${b.provider}/${b.model}/${b.route}/${b.team}`,
+    store: { tables: ['baseline_profiles', 'provider_baselines'] },
+    api: { path: '/api/v1/baselines' },
   }),
 } as const;
 

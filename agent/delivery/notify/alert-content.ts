@@ -4,6 +4,7 @@
 // the alertmanager exporter (POST /api/v2/alerts) and the webhook exporter (webhook v4 payload).
 import { createHash } from 'node:crypto';
 import { RUNBOOK_BY_CATEGORY, type Incident } from '../../core/model/incident.ts';
+import { cutText } from '../../core/model/storable-text.ts';
 import type { Severity } from '../../core/model/taxonomy.ts';
 
 /** Alertmanager's conventional severity names; P-levels stay visible in `priority`. */
@@ -73,6 +74,7 @@ export function labelFingerprint(labels: Record<string, string>): string {
   return createHash('sha256').update(text).digest('hex').slice(0, 16);
 }
 
+/** At most `max` characters, ending in … when cut; never half of a surrogate pair. */
 export function truncate(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+  return text.length <= max ? text : `${cutText(text, max - 1)}…`;
 }

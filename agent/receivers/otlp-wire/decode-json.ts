@@ -45,8 +45,8 @@ const utf8 = new TextDecoder('utf-8');
 
 /** Decodes an OTLP/JSON ExportTraceServiceRequest; throws OtlpDecodeError with the JSON path. */
 export function decodeTracesJson(body: string | Uint8Array): DecodedTraces {
-  const root = parseRequest(body);
-  const c = new JsonCursor();
+  const { root, text } = parseRequest(body);
+  const c = new JsonCursor(text);
   const spans: OtlpSpan[] = [];
   const resourceSpans = readJsonArray(root, 'resourceSpans', c);
   for (let i = 0; i < resourceSpans.length; i++) {
@@ -73,8 +73,8 @@ export function decodeTracesJson(body: string | Uint8Array): DecodedTraces {
 
 /** Decodes an OTLP/JSON ExportLogsServiceRequest; throws OtlpDecodeError with the JSON path. */
 export function decodeLogsJson(body: string | Uint8Array): DecodedLogs {
-  const root = parseRequest(body);
-  const c = new JsonCursor();
+  const { root, text } = parseRequest(body);
+  const c = new JsonCursor(text);
   const logs: OtlpLogRecord[] = [];
   const resourceLogs = readJsonArray(root, 'resourceLogs', c);
   for (let i = 0; i < resourceLogs.length; i++) {
@@ -99,7 +99,7 @@ export function decodeLogsJson(body: string | Uint8Array): DecodedLogs {
   return { logs };
 }
 
-function parseRequest(body: string | Uint8Array): JsonObject {
+function parseRequest(body: string | Uint8Array): { root: JsonObject; text: string } {
   const text = typeof body === 'string' ? body : utf8.decode(body);
   let root: unknown;
   try {
@@ -108,7 +108,7 @@ function parseRequest(body: string | Uint8Array): JsonObject {
     throw new OtlpDecodeError('', `invalid JSON: ${describeJsonSyntaxError(text, err)}`);
   }
   if (!isJsonObject(root)) throw new OtlpDecodeError('', `expected a JSON object at the top level, got ${describeJson(root)}`);
-  return root;
+  return { root, text };
 }
 
 function readSpan(s: JsonObject, c: JsonCursor, resource: OtlpResource, scope: OtlpScope): OtlpSpan {

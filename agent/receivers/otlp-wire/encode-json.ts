@@ -108,7 +108,11 @@ function encodeAnyValue(v: AttributeValue): JsonAnyValue {
   if (typeof v === 'string') return { stringValue: v };
   if (typeof v === 'boolean') return { boolValue: v };
   if (typeof v === 'bigint') return { intValue: v.toString() };
-  if (typeof v === 'number') return Number.isSafeInteger(v) ? { intValue: String(v) } : { doubleValue: v };
+  if (typeof v === 'number') {
+    if (Number.isSafeInteger(v)) return { intValue: String(v) };
+    // JSON has no NaN or Infinity (JSON.stringify would write null); proto3 JSON spells them as strings.
+    return { doubleValue: Number.isFinite(v) ? v : String(v) };
+  }
   if (v instanceof Uint8Array) return { bytesValue: Buffer.from(v).toString('base64') };
   if (Array.isArray(v)) return { arrayValue: { values: v.map(encodeAnyValue) } };
   return { kvlistValue: { values: Object.entries(v).map(([key, value]) => ({ key, value: encodeAnyValue(value) })) } };

@@ -2,6 +2,7 @@
 // mapping allows (proto3 JSON plus hex ids, numbers for 64-bit ints, enum names) and otherwise
 // throws an OtlpDecodeError whose path ends at the offending key.
 
+import { storableText } from '../../core/model/storable-text.ts';
 import { OtlpDecodeError } from './decode-error.ts';
 
 export type JsonObject = Record<string, unknown>;
@@ -19,6 +20,18 @@ export class JsonCursor {
   private readonly names: string[] = [];
   private readonly indices: number[] = [];
   private depth = 0;
+
+  /**
+   * `text` is the request's JSON text. JSON.parse can only make a NUL or a lone surrogate from a
+   * \u escape (a raw NUL is a syntax error), or copy a lone surrogate the text already holds; when
+   * the text has neither, no string needs checking, which spares a scan per string on the hot path.
+   */
+  constructor(text: string) {
+    this.uncheckedStrings = text.includes('\\u') || !text.isWellFormed();
+  }
+
+  /** Whether strings read from this request must be made storable one by one. */
+  readonly uncheckedStrings: boolean;
 
   enter(name: string, index: number): void {
     this.names[this.depth] = name;
@@ -54,9 +67,10 @@ export function describeJson(v: unknown): string {
 
 // null counts as absent everywhere: proto3 JSON writes defaults either way.
 
+/** Every string (keys and values alike) leaves as text PostgreSQL can store. */
 export function readJsonString(o: JsonObject, key: string, c: JsonCursor): string {
   const v = o[key];
-  if (typeof v === 'string') return v;
+  if (typeof v === 'string') return c.uncheckedStrings ? storableText(v) : v;
   if (v === undefined || v === null) return '';
   return c.fail(key, `expected a string, got ${describeJson(v)}`);
 }

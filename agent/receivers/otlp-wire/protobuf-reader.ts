@@ -2,6 +2,7 @@
 // being read (field names and repeated indices) so that every error can say where it happened,
 // without allocating anything per field on the happy path.
 
+import { storableUtf8Text } from '../../core/model/storable-text.ts';
 import { OtlpDecodeError } from './decode-error.ts';
 import { MAX_CACHED_BYTES, ShortStringCache } from './short-string-cache.ts';
 
@@ -17,8 +18,9 @@ export const tag = (field: number, wireType: number): number => (field << 3) | w
 const TWO_POW_32 = 4294967296;
 
 // ignoreBOM: a string field may start with U+FEFF and must come back with it (TextDecoder strips it by default).
+// Every string leaves as text PostgreSQL can store (NUL replaced; UTF-8 cannot hold lone surrogates).
 const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
-const decodeUtf8 = (buf: Uint8Array, start: number, end: number): string => utf8.decode(buf.subarray(start, end));
+const decodeUtf8 = (buf: Uint8Array, start: number, end: number): string => storableUtf8Text(utf8.decode(buf.subarray(start, end)));
 // Shared by all requests: keys in one cache so that unique short values cannot evict them.
 const keyCache = new ShortStringCache();
 const valueCache = new ShortStringCache();
@@ -185,7 +187,7 @@ export class ProtobufReader {
     this.pos = start + len;
     if (len === 0) return '';
     if (len <= MAX_CACHED_BYTES) return cache.get(this.buf, this.view, start, start + len, decodeUtf8);
-    return utf8.decode(this.buf.subarray(start, start + len));
+    return decodeUtf8(this.buf, start, start + len);
   }
 
   /** bytes as lowercase hex ('' when empty), for trace and span ids. */

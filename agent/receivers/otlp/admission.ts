@@ -1,6 +1,7 @@
 // Memory high-water check done before a request body is read: while the V8 heap is above the
 // configured mark the receiver refuses (retryable) instead of decoding more data into it, like
 // the Collector's memory_limiter refusing at its soft limit.
+import { constants, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
 import { RefusedError } from '../../core/errors.ts';
 
 /** Heap usage is sampled at most this often; process.memoryUsage() is too costly per request. */
@@ -29,28 +30,89 @@ export function memoryLimit(configured: number | null, heapLimitBytes: number): 
 }
 
 export interface Admission {
-  /** A RefusedError when the heap is over the mark, else null. */
-  check(): RefusedError | null;
+  /**
+   * A RefusedError when the heap plus the request bodies held (plus `incomingBytes`, a new
+   * request's announced size) is over the mark, else null. A lone request is always let in.
+   */
+  check(incomingBytes?: number): RefusedError | null;
+  /** Counts body bytes a request now holds (received, or inflated from gzip), until released. */
+  holdBody(bytes: number): void;
+  releaseBody(bytes: number): void;
+  /** Bytes of request bodies held now. */
+  heldBodyBytes(): number;
+  /** Stops watching the garbage collector. */
+  close(): void;
 }
 
-export function createAdmission(limitMib: number, heapUsedBytes: () => number = () => process.memoryUsage().heapUsed): Admission {
-  if (limitMib === 0) return { check: () => null };
+/** What the check reads about the heap; the receiver passes the process's own (processHeap()). */
+export interface HeapReadings {
+  /** Bytes in use now, garbage not yet collected included. */
+  used(): number;
+  /** Bytes in use just after the latest full (mark-compact) collection; null before the first. */
+  afterFullGc(): number | null;
+  close(): void;
+}
+
+/**
+ * The process's heap: heapUsed, and heapUsed read when the latest full GC finished. heapUsed alone
+ * counts garbage V8 has not yet collected (with a large heap limit it lets gigabytes accumulate),
+ * and refusing on it would turn senders away while little of the heap is live.
+ */
+export function processHeap(): HeapReadings {
+  let afterFullGc: number | null = null;
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      if ((entry as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) {
+        afterFullGc = process.memoryUsage().heapUsed;
+      }
+    }
+  });
+  observer.observe({ type: 'gc' });
+  return { used: () => process.memoryUsage().heapUsed, afterFullGc: () => afterFullGc, close: () => observer.disconnect() };
+}
+
+export function createAdmission(limitMib: number, heap: HeapReadings = processHeap()): Admission {
+  let bodies = 0;
+  const counting = {
+    holdBody(bytes: number) {
+      bodies += bytes;
+    },
+    releaseBody(bytes: number) {
+      bodies -= bytes;
+    },
+    heldBodyBytes: () => bodies,
+  };
+  if (limitMib === 0) {
+    heap.close();
+    return { check: () => null, ...counting, close() {} };
+  }
   const limitBytes = limitMib * MIB;
   let sampledAt = -Infinity;
   let heapBytes = 0;
   return {
-    check() {
+    // Request bodies are Buffers outside the V8 heap: under overload, connections read faster than
+    // the pipeline decodes would otherwise grow the process's memory with the heap looking fine.
+    check(incomingBytes = 0) {
       const now = performance.now();
       if (now - sampledAt >= SAMPLE_INTERVAL_MS) {
-        heapBytes = heapUsedBytes();
+        heapBytes = heap.used();
         sampledAt = now;
       }
-      if (heapBytes <= limitBytes) return null;
+      const held = bodies > 0 ? bodies + incomingBytes : 0;
+      if (heapBytes + held <= limitBytes) return null;
+      // Over the mark: if the latest full GC left the live heap under it, the rest is garbage
+      // V8 will collect when it needs the room; a live heap over the mark shows at the next one.
+      const live = heap.afterFullGc();
+      if (live !== null && live + held <= limitBytes) return null;
+      const inUse = (live ?? heapBytes) + held;
       return new RefusedError(
-        `The agent's heap (${Math.round(heapBytes / MIB)} MiB) is above its limit of ${limitMib} MiB; retry later.`,
+        `The agent's memory (${Math.round(inUse / MIB)} MiB of heap and request bodies) is above its limit of ${limitMib} MiB; ` +
+          'retry later.',
         'memory',
         RETRY_AFTER_SEC,
       );
     },
+    ...counting,
+    close: () => heap.close(),
   };
 }

@@ -19,20 +19,28 @@ export class BodyError extends Error {
 
 /**
  * Resolves with the (decompressed) body. `gzip` says the body is gzip-compressed. Stops reading
- * as soon as the limit is passed; the caller answers and closes the connection.
+ * as soon as the limit is passed; the caller answers and closes the connection. `hold` is told of
+ * every byte kept in memory for the request (received, then inflated), so it can be counted.
  */
-export async function readBody(req: IncomingMessage, limitBytes: number, gzip: boolean): Promise<Buffer> {
-  const raw = await readRaw(req, limitBytes);
+export async function readBody(
+  req: IncomingMessage,
+  limitBytes: number,
+  gzip: boolean,
+  hold: (bytes: number) => void = () => {},
+): Promise<Buffer> {
+  const raw = await readRaw(req, limitBytes, hold);
   if (!gzip) return raw;
   try {
-    return await gunzipAsync(raw, { maxOutputLength: limitBytes });
+    const inflated = await gunzipAsync(raw, { maxOutputLength: limitBytes });
+    hold(inflated.length);
+    return inflated;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw tooLarge(limitBytes, 'after gzip decompression');
     throw new BodyError('bad_gzip', `The body is not valid gzip: ${(err as Error).message}.`);
   }
 }
 
-function readRaw(req: IncomingMessage, limitBytes: number): Promise<Buffer> {
+function readRaw(req: IncomingMessage, limitBytes: number, hold: (bytes: number) => void): Promise<Buffer> {
   const declared = Number(req.headers['content-length']);
   if (declared > limitBytes) return Promise.reject(tooLarge(limitBytes, `(Content-Length is ${declared})`));
 
@@ -54,6 +62,7 @@ function readRaw(req: IncomingMessage, limitBytes: number): Promise<Buffer> {
         return;
       }
       chunks.push(chunk);
+      hold(chunk.length);
     };
     const onEnd = () => {
       cleanup();

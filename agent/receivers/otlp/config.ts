@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { endpoint } from '../../../config/units.ts';
+import { checkHttpTimeouts, httpTimeoutFields } from '../../../config/http-timeouts.ts';
+import { count, endpoint } from '../../../config/units.ts';
 
 const MIB = 1024 * 1024;
 
@@ -18,7 +19,15 @@ export const HttpProtocolConfig = z
       .positive()
       .default(64 * MIB)
       .describe('Largest request body accepted, counted after gzip decompression; larger requests get 413.'),
+    max_concurrent_requests: count('requests')
+      .default(128)
+      .describe(
+        'Requests handled at once (from their headers to their answer); more get 429 + Retry-After at once, so a CPU-bound ' +
+          "agent answers overload quickly instead of queueing requests past their senders' timeouts.",
+      ),
+    ...httpTimeoutFields,
   })
+  .superRefine(checkHttpTimeouts)
   .describe('OTLP/HTTP (POST /v1/traces and /v1/logs, protobuf or JSON, optional gzip). Omit to disable.');
 
 export const GrpcProtocolConfig = z
@@ -49,7 +58,9 @@ export const OtlpReceiverConfig = z.strictObject({
     .nullable()
     .default(null)
     .describe(
-      'Heap high-water mark: while the heap is above it, requests get 503 + Retry-After (gRPC UNAVAILABLE). null: 1024, or 80% of the V8 heap limit (--max-old-space-size) when that is lower; a value above that share is lowered to it, with a warning. 0 turns the check off.',
+      'Memory high-water mark: while the live heap plus the OTLP/HTTP request bodies held is above it, new requests get ' +
+        '503 + Retry-After (gRPC UNAVAILABLE: heap only). null: 1024, or 80% of the V8 heap limit (--max-old-space-size) ' +
+        'when that is lower; a value above that share is lowered to it, with a warning. 0 turns the check off.',
     ),
 });
 export type OtlpReceiverConfig = z.infer<typeof OtlpReceiverConfig>;

@@ -10,6 +10,7 @@ import { decodeLogsProtobuf } from '../otlp-wire/decode-logs-protobuf.ts';
 import { decodeTracesProtobuf } from '../otlp-wire/decode-traces-protobuf.ts';
 import type { Admission } from './admission.ts';
 import { BodyError, readBody } from './body-reader.ts';
+import { httpServerTimeouts } from '../../../config/http-timeouts.ts';
 import type { HttpProtocolConfig } from './config.ts';
 import { listenError, parseEndpoint, type BoundAddress } from '../../core/endpoint.ts';
 import type { Ingest, IngestOutcome } from './ingest.ts';
@@ -42,6 +43,8 @@ export function createOtlpHttpServer(config: HttpProtocolConfig, deps: HttpServe
   const { ingest, admission, isShuttingDown } = deps;
   const warn = createSampledWarning(deps.logger);
   const limit = config.max_request_body_bytes;
+  /** Requests between their headers and their answer. */
+  let handling = 0;
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '/').split('?', 1)[0];
@@ -65,7 +68,19 @@ export function createOtlpHttpServer(config: HttpProtocolConfig, deps: HttpServe
       ingest.countFailure('http', 'shutting_down');
       return sendStatus(res, replyAs, 503, 'The agent is shutting down; retry against another instance or later.', { retryAfterSec: 1 });
     }
-    const overMemory = admission.check();
+    if (handling >= config.max_concurrent_requests) {
+      ingest.countFailure('http', 'queue');
+      return sendStatus(
+        res,
+        replyAs,
+        429,
+        `The agent is handling ${handling} requests, its limit (receivers.otlp.protocols.http.max_concurrent_requests); retry shortly.`,
+        { retryAfterSec: 1 },
+      );
+    }
+    handling++;
+    res.once('close', () => handling--);
+    const overMemory = admission.check(Number(req.headers['content-length']) || 0);
     if (overMemory) {
       ingest.countFailure('http', 'memory');
       return sendStatus(res, replyAs, 503, overMemory.message, { retryAfterSec: overMemory.retryAfterSec });
@@ -82,8 +97,14 @@ export function createOtlpHttpServer(config: HttpProtocolConfig, deps: HttpServe
     }
 
     let body: Buffer;
+    let held = 0;
+    // Until the answer is out, the body (and what was decoded from it) is memory this request holds.
+    res.once('close', () => admission.releaseBody(held));
     try {
-      body = await readBody(req, limit, contentEncoding === 'gzip');
+      body = await readBody(req, limit, contentEncoding === 'gzip', (bytes) => {
+        held += bytes;
+        admission.holdBody(bytes);
+      });
     } catch (err) {
       if (!(err instanceof BodyError)) throw err;
       if (err.reason === 'too_large') {
@@ -112,7 +133,7 @@ export function createOtlpHttpServer(config: HttpProtocolConfig, deps: HttpServe
     sendOutcome(res, encoding, signal, outcome);
   }
 
-  const server = createServer((req, res) => {
+  const server = createServer({ ...httpServerTimeouts(config) }, (req, res) => {
     handle(req, res).catch((err: unknown) => {
       warn({ err, path: req.url }, 'An OTLP/HTTP request failed unexpectedly; the sender got 500.');
       if (res.headersSent) res.destroy();

@@ -50,7 +50,10 @@ export function createOtlpReceiver(config: OtlpReceiverConfig, ctx: ReceiverCont
   const bound: { http?: BoundAddress; grpc?: BoundAddress } = {};
   let stopping: Promise<void> | null = null;
 
-  const closeAll = () => Promise.all([httpServer?.close(DRAIN_MS), grpcServer?.close(DRAIN_MS)]).then(() => undefined);
+  const closeAll = () =>
+    Promise.all([httpServer?.close(DRAIN_MS), grpcServer?.close(DRAIN_MS)]).then(() => {
+      admission.close();
+    });
 
   return {
     async start() {

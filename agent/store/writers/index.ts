@@ -2,6 +2,7 @@
 // whose table entry has `store` (agent/core/model/lanes.ts); the postgres exporter writes the lanes
 // that have a writer, in lane-table order, in one transaction per batch.
 import { laneSpec, type LaneItem, type StoredLaneName } from '../../core/model/lanes.ts';
+import { baselinesWriter } from './baselines.ts';
 import { failureEventsWriter } from './failure-events.ts';
 import { incidentUpdatesWriter } from './incident-updates.ts';
 import type { LaneWriter } from './lane-writer.ts';
@@ -11,6 +12,7 @@ export type { LaneWriteOptions, LaneWriter } from './lane-writer.ts';
 const BUILT_IN: { readonly [L in StoredLaneName]: LaneWriter<LaneItem<L>> } = {
   events: failureEventsWriter,
   incidents: incidentUpdatesWriter,
+  baselines: baselinesWriter,
 };
 
 const writers = new Map<string, LaneWriter<any>>(Object.entries(BUILT_IN));

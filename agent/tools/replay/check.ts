@@ -5,7 +5,7 @@
 // Pending expectations (capabilities not yet in the pipeline) are listed, never evaluated.
 import type { FailureEvent } from '../../core/model/failure-event.ts';
 import type { Absence, Detection, Scenario } from '../simulate/scenario-schema.ts';
-import { formatDuration, SEVERITY_RANK, type Detected } from './timeline.ts';
+import { formatDuration, formatOffset, SEVERITY_RANK, type Detected } from './timeline.ts';
 
 export interface CheckResult {
   passed: number;
@@ -39,9 +39,10 @@ export function checkExpectations(
     const verdict = judge(d, found.incidents, firstFailureMs);
     record(verdict.ok, `incident ${verdict.line}`);
   }
+  const startMs = Date.parse(scenario.start);
   for (const a of scenario.expectations.absent) {
-    const hits = found.events.filter((e) => matchesAbsence(a, e));
-    const what = `no ${[a.category ?? '*', a.subtype ?? '*'].join('/')}${a.provider ? ` from ${a.provider}` : ''}`;
+    const hits = found.events.filter((e) => matchesAbsence(a, e, startMs));
+    const what = `no ${[a.category ?? '*', a.subtype ?? '*'].join('/')}${a.provider ? ` from ${a.provider}` : ''}${during(a)}`;
     record(
       hits.length === 0,
       hits.length === 0
@@ -77,12 +78,21 @@ const sameKind = (d: Detection, c: Detected): boolean =>
   (d.provider === undefined || c.provider === d.provider) &&
   (d.model === undefined || c.model === d.model);
 
-function matchesAbsence(a: Absence, e: FailureEvent): boolean {
+function matchesAbsence(a: Absence, e: FailureEvent, startMs: number): boolean {
+  const at = (Date.parse(e.timestamp) - startMs) / 1000;
   return (
     (a.category === undefined || e.category === a.category) &&
     (a.subtype === undefined || e.subtype === a.subtype) &&
-    (a.provider === undefined || e.provider === a.provider)
+    (a.provider === undefined || e.provider === a.provider) &&
+    (a.from_secs === undefined || at >= a.from_secs) &&
+    (a.until_secs === undefined || at < a.until_secs)
   );
+}
+
+function during(a: Absence): string {
+  if (a.from_secs === undefined && a.until_secs === undefined) return '';
+  const at = (s: number | undefined, edge: string) => (s === undefined ? edge : formatOffset(s * 1000));
+  return ` between ${at(a.from_secs, 'the first span')} and ${at(a.until_secs, 'the end')}`;
 }
 
 function label(d: Detection): string {

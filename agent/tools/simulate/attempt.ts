@@ -9,12 +9,14 @@ import { providerError, rateLimitError } from './provider-errors.ts';
 import type { Random } from './random.ts';
 import type { DeploymentLimits } from './rate-limits.ts';
 import type { Scenario } from './scenario-schema.ts';
+import type { Seasonality } from './seasonality.ts';
 
 export interface AttemptContext {
   random: Random;
   scenario: Scenario;
   window: FaultWindow;
   limits: DeploymentLimits;
+  season: Seasonality;
 }
 
 export function runAttempt(
@@ -26,7 +28,7 @@ export function runAttempt(
   inputTokens: number,
   touched: (i: number) => void,
 ): Attempt {
-  const { random, scenario, window, limits } = ctx;
+  const { random, scenario, window, limits, season } = ctx;
   const timeoutMs = scenario.traffic.timeout_ms;
   // A healthy answer ends on its own: the lognormal's far tail (about 1 in 200 past 1,024 tokens)
   // stops short of max_tokens instead of being cut, so truncations come only from faults.
@@ -52,6 +54,7 @@ export function runAttempt(
   else if (h.usedTokens + inputTokens + outputTokens > h.limitTokens)
     error = rateLimitError(spec, 'tokens', h.usedTokens, inputTokens + outputTokens);
   let extraMs = 0;
+  let scale = season.latency(startAt);
   for (const [index, f] of scenario.faults.entries()) {
     if (!window.active(f, startAt) || !matches(f.match, spec, team)) continue;
     if (f.kind === 'error' && error === null && random.chance(f.share)) {
@@ -60,6 +63,9 @@ export function runAttempt(
     } else if (f.kind === 'latency_ramp') {
       extraMs += f.to_ms * window.progress(f, startAt) * random.uniform(0.85, 1.15);
       touched(index);
+    } else if (f.kind === 'latency_scale' && random.chance(f.share)) {
+      scale *= f.multiplier;
+      touched(index);
     } else if (f.kind === 'latency_injection' && random.chance(f.share)) {
       extraMs += random.uniform(f.min_ms, f.max_ms);
       touched(index);
@@ -67,7 +73,8 @@ export function runAttempt(
   }
   if (error !== null) return failed(attempt, error, random, timeoutMs);
   const perTokenMs = (spec.medianMs * 0.6) / 280;
-  attempt.durationMs = random.lognormal(spec.medianMs * 0.4, spec.sigma) + outputTokens * perTokenMs * random.uniform(0.8, 1.2) + extraMs;
+  attempt.durationMs =
+    (random.lognormal(spec.medianMs * 0.4, spec.sigma) + outputTokens * perTokenMs * random.uniform(0.8, 1.2)) * scale + extraMs;
   if (attempt.durationMs > timeoutMs) return failed(attempt, providerError('timeout', spec, timeoutMs), random, timeoutMs);
   // Gemini sends no rate-limit headers; OpenAI and Anthropic do on every success.
   if (spec.provider !== 'gemini') {

@@ -14,6 +14,7 @@ import { systemPromptOf } from './render-app.ts';
 import { DeploymentLimits } from './rate-limits.ts';
 import { estimateChatTokens } from '../../core/model/token-estimate.ts';
 import { createRetriever } from './retrieval.ts';
+import { createSeasonality } from './seasonality.ts';
 import type { Scenario } from './scenario-schema.ts';
 
 export interface Simulation {
@@ -28,15 +29,16 @@ export interface Simulation {
 export function generate(scenario: Scenario): Simulation {
   const random = new Random(scenario.seed);
   const traffic = scenario.traffic;
-  const startMs = Date.parse(scenario.start);
-  const durationMs = scenario.duration_secs * 1000;
-  const endMs = startMs + durationMs;
+  // Warm-up traffic runs before start; faults count from start.
+  const startMs = Date.parse(scenario.start) - scenario.warmup_secs * 1000;
+  const endMs = Date.parse(scenario.start) + scenario.duration_secs * 1000;
+  const season = createSeasonality(traffic.seasonality);
   const mix = (traffic.models ?? DEFAULT_MIX).map((m) => ({ spec: modelSpec(m.model)!, weight: m.weight }));
   const teams = createTeams(traffic.teams, random);
   const limits = new DeploymentLimits(traffic.rate_limit_scale);
   const window = createFaultWindow(scenario);
   const retrieve = createRetriever(random, scenario, window);
-  const attemptContext: AttemptContext = { random, scenario, window, limits };
+  const attemptContext: AttemptContext = { random, scenario, window, limits, season };
   const spend = new Map<string, number>();
   for (const f of scenario.faults) if (f.kind === 'budget') spend.set(f.team, f.starting_spend_usd);
   const hasGuardrail = scenario.faults.some((f) => f.kind === 'prompt_injection' && f.guardrail_share > 0);
@@ -64,11 +66,12 @@ export function generate(scenario: Scenario): Simulation {
   let t = startMs;
   for (;;) {
     const extras = volumes.map((v) => extraRate(v, t));
-    const rate = traffic.rate_per_sec + extras.reduce((s, x) => s + x, 0);
+    const baseRate = traffic.rate_per_sec * season.rate(t);
+    const rate = baseRate + extras.reduce((s, x) => s + x, 0);
     t += random.exponentialMs(rate);
     if (t >= endMs) break;
     let forced: { match: Match; index: number } | null = null;
-    let r = random.next() * rate - traffic.rate_per_sec;
+    let r = random.next() * rate - baseRate;
     for (let i = 0; i < volumes.length && r >= 0; i++) {
       r -= extras[i];
       if (r < 0) forced = { match: volumes[i].f.match, index: volumes[i].index };

@@ -49,6 +49,11 @@ export const Fault = z.discriminatedUnion('kind', [
     to_ms: z.number().positive().describe('Latency added at until_secs; it grows linearly from 0 at at_secs.'),
   }),
   z.strictObject({
+    kind: z.literal('latency_scale'),
+    ...faultBase,
+    multiplier: z.number().positive().describe('Latency of affected calls as a multiple of what it would have been (a step, not a ramp).'),
+  }),
+  z.strictObject({
     kind: z.literal('latency_injection'),
     ...faultBase,
     min_ms: z.number().nonnegative().describe('Least latency added to an affected call.'),
@@ -124,6 +129,30 @@ export const Fault = z.discriminatedUnion('kind', [
 export type Fault = z.infer<typeof Fault>;
 export type FaultKind = Fault['kind'];
 
+const multipliers = (n: number, what: string) =>
+  z
+    .array(z.number().positive({ error: 'expected a positive multiplier' }))
+    .length(n, { error: `expected ${n} multipliers, one per ${what}` });
+
+export const Seasonality = z
+  .strictObject({
+    daily: z
+      .strictObject({
+        rate: multipliers(24, 'hour (00–23 UTC)').optional().describe('Request rate by hour of the day, as multiples of rate_per_sec.'),
+        latency: multipliers(24, 'hour (00–23 UTC)').optional().describe('Latency by hour of the day, as multiples of normal.'),
+      })
+      .default({})
+      .describe('Multipliers per hour of the day (UTC); each holds at half past its hour, with straight lines between.'),
+    weekly: z
+      .strictObject({
+        rate: multipliers(7, 'day (Monday first)').optional().describe('Request rate by day of the week, Monday first.'),
+        latency: multipliers(7, 'day (Monday first)').optional().describe('Latency by day of the week, Monday first.'),
+      })
+      .default({})
+      .describe('Multipliers per day of the week (UTC); each holds at noon, with straight lines between.'),
+  })
+  .describe('Seasonal swings of rate and latency, for multi-day traffic (daily and weekly multipliers multiply).');
+
 export const ModelWeight = z.strictObject({
   model: z.string().describe('Model group, from the price table (faultline simulate --list shows it).'),
   weight: z.number().positive().default(1),
@@ -154,6 +183,7 @@ export const Traffic = z
         "Share of answers an online evaluator scores for faithfulness (a gen_ai.evaluation.result event on the call's span): about 0.9 for a faithful answer, under 0.3 for an off-topic one.",
       ),
     rate_limit_scale: z.number().positive().default(1).describe('Multiplies every deployment rate limit (RPM/TPM) of the price table.'),
+    seasonality: Seasonality.optional(),
   })
   .default({
     rate_per_sec: 2,
@@ -188,6 +218,8 @@ export const Absence = z.strictObject({
   category: Category.optional(),
   subtype: z.string().optional(),
   provider: z.string().optional(),
+  from_secs: z.number().optional().describe('Only events at or after this many seconds from start count (negative: in the warm-up).'),
+  until_secs: z.number().optional().describe('Only events before this many seconds from start count.'),
   why: z.string().optional(),
 });
 export type Absence = z.infer<typeof Absence>;
@@ -207,8 +239,16 @@ export const Scenario = z.strictObject({
   duration_secs: z
     .number()
     .positive()
-    .max(6 * 3600)
-    .describe('How long the scenario runs (event time).'),
+    .max(7 * 86_400)
+    .describe('How long the scenario runs (event time), from start.'),
+  warmup_secs: z
+    .number()
+    .nonnegative()
+    .max(7 * 86_400)
+    .default(0)
+    .describe(
+      'Ordinary traffic before start (so learned baselines have history); faults and MTTD count from start, absences cover the warm-up too.',
+    ),
   traffic: Traffic,
   faults: z.array(Fault).default([]),
   detectors: z

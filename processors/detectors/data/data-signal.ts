@@ -2,7 +2,13 @@
 // data source), the window and the baseline and observed levels; fields are the data category's.
 import type { Signal } from '../../../agent/core/model/signal.ts';
 
-export function dataSignal(subtype: string, method: string, evidence: Record<string, unknown>, fields: Signal['fields'], window?: Signal['window']): Signal {
+export function dataSignal(
+  subtype: string,
+  method: string,
+  evidence: Record<string, unknown>,
+  fields: Signal['fields'],
+  window?: Signal['window'],
+): Signal {
   const signal: Signal = { category: 'data', subtype, detection_method: method, confidence: 1, evidence, fields };
   if (window !== undefined) signal.window = window;
   return signal;

@@ -38,7 +38,15 @@ export function createEmbeddingDriftCheck(config: DataConfig): EmbeddingDriftChe
       if (vectors.length === 0) return null;
       const model = call.requestModel ?? 'unknown';
       const key = `${call.provider}/${model}`;
-      const s = states.touch(key, () => ({ dim: vectors[0].length, collecting: [], centroid: null, threshold: 0, window: createBucketSums(vectors[0].length + 1, c.window_ms, bucketMs), lastJudgedMs: -Infinity, armed: true }));
+      const s = states.touch(key, () => ({
+        dim: vectors[0].length,
+        collecting: [],
+        centroid: null,
+        threshold: 0,
+        window: createBucketSums(vectors[0].length + 1, c.window_ms, bucketMs),
+        lastJudgedMs: -Infinity,
+        armed: true,
+      }));
       for (const raw of vectors) {
         if (raw.length !== s.dim) continue;
         const v = unitRow(raw);
@@ -48,7 +56,10 @@ export function createEmbeddingDriftCheck(config: DataConfig): EmbeddingDriftChe
           s.collecting.push(v);
           if (s.collecting.length >= c.baseline_vectors) {
             s.centroid = centroidOf(s.collecting, s.dim);
-            s.threshold = Math.max(c.min_threshold, calibrate(s.collecting, s.centroid, c.min_window_vectors, c.bootstrap_rounds, c.quantile, key));
+            s.threshold = Math.max(
+              c.min_threshold,
+              calibrate(s.collecting, s.centroid, c.min_window_vectors, c.bootstrap_rounds, c.quantile, key),
+            );
             s.collecting = null;
           }
         }
@@ -119,7 +130,14 @@ export function cosineDistance(a: ArrayLike<number>, b: ArrayLike<number>): numb
 }
 
 // Deterministic resampling (seeded from the key), so a replay calibrates the same threshold.
-function calibrate(baseline: readonly Float64Array[], centroid: readonly number[], sampleSize: number, rounds: number, quantile: number, seedText: string): number {
+function calibrate(
+  baseline: readonly Float64Array[],
+  centroid: readonly number[],
+  sampleSize: number,
+  rounds: number,
+  quantile: number,
+  seedText: string,
+): number {
   const random = mulberry32(hash32(seedText));
   const distances: number[] = [];
   const dim = centroid.length;

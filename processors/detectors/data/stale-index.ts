@@ -22,7 +22,10 @@ export function createStaleIndexCheck(config: DataConfig): StaleIndexCheck {
       const maxAge = (call.dataSource !== null ? limits.get(call.dataSource) : undefined) ?? c.max_age_ms;
       if (maxAge === null) return null;
       const now = call.timing.endMs;
-      const ages = call.documents.map((d) => d.timestampMs).filter((t): t is number => t !== null).map((t) => now - t);
+      const ages = call.documents
+        .map((d) => d.timestampMs)
+        .filter((t): t is number => t !== null)
+        .map((t) => now - t);
       if (ages.length === 0) return null;
       const collection = call.dataSource ?? 'unknown';
       const stale = ages.filter((a) => a > maxAge).length;

@@ -1,6 +1,7 @@
 // Quality checks on one successful LLM call. The cheap ones run here, inline: format_violation,
 // refusal, degenerate_output (loops), truncation, empty_response, token_count_mismatch, evaluation
-// scores, the numeric/date/URL/citation grounding tally and the input-token check. The expensive ones (language, entities) are handed back as a
+// scores, the numeric/date/URL/citation grounding tally and the input-token check. The expensive ones (language, entities) are handed back
+// as a
 // job; completeQuality() turns their results, when they came back, into signals.
 import type { LlmCall } from '../../../agent/core/model/llm-call.ts';
 import type { Signal } from '../../../agent/core/model/signal.ts';

@@ -4,6 +4,7 @@
 // violation unless allow_code_fence: json_object mode promises bare JSON and a strict parser fails.
 // Evidence names the rule, the parse-error offset and schema keywords/paths, never answer text.
 import { Ajv, type ValidateFunction } from 'ajv';
+import { storableJsonValue } from '../../../agent/core/model/storable-text.ts';
 import { maskDigitRuns } from './mask-digits.ts';
 
 const ajv = new Ajv({ allErrors: false, strict: false, validateSchema: true });
@@ -90,7 +91,10 @@ const fenced = (base: Record<string, unknown>, inner: string): FormatViolation =
 
 function parse(text: string): { ok: true; value: unknown } | { ok: false; offset: number | null } {
   try {
-    return { ok: true, value: JSON.parse(text) };
+    // Keys and strings of the answer reach evidence (schema instance paths): a \u0000 or lone
+    // surrogate escape in them must come out as text PostgreSQL can store.
+    const value: unknown = JSON.parse(text);
+    return { ok: true, value: text.includes('\\u') ? storableJsonValue(value) : value };
   } catch (err) {
     // V8's message quotes the text; only the position is kept.
     const m = /position (\d+)/.exec(err instanceof Error ? err.message : '');

@@ -100,6 +100,24 @@ describe('bad query parameters on /api/v1/failures', () => {
     });
   });
 
+  it('matches a filter holding NUL against the stored text, where such characters were replaced by U+FFFD', async () => {
+    const api = await startApi(db.database);
+    for (const name of ['provider', 'model', 'team']) {
+      const res = await api.get(`/api/v1/failures?${name}=a%00b`);
+      expect(res.status, name).toBe(200);
+      expect(res.body).toEqual({ data: [], next_cursor: null });
+    }
+  });
+
+  it('pages on from a cursor whose id holds NUL or a lone surrogate instead of failing in PostgreSQL', async () => {
+    const api = await startApi(db.database);
+    const cursor = encodeCursor({ atMicros: String(Date.parse(stored.timestamp) * 1000), id: 'x\u0000\ud800' });
+    const res = await api.get(`/api/v1/failures?cursor=${cursor}`);
+    expect(res.status).toBe(200);
+    // Same time, and its id sorts before "x\ufffd\ufffd": the stored event is next.
+    expect(res.body.data.map((e: { failure_id: string }) => e.failure_id)).toEqual([stored.failure_id]);
+  });
+
   it('accepts a cursor from a previous page even when nothing is after it', async () => {
     const api = await startApi(db.database);
     const cursor = encodeCursor({ atMicros: String(Date.parse(stored.timestamp) * 1000), id: stored.failure_id });

@@ -6,6 +6,7 @@ import {
   readString,
   readStringArray,
   readStructured,
+  truncate,
 } from '../../../processors/normalize/attribute-readers.ts';
 import { classSuffix, leadingHttpStatus, readRetries } from '../../../processors/normalize/error-info.ts';
 
@@ -84,5 +85,23 @@ describe('error facts', () => {
       fallbacks: null,
     });
     expect(readRetries(['no retries here'])).toEqual({ retries: null, maxRetries: null, fallbacks: null });
+  });
+
+  it('read \\u0000 and lone surrogate escapes in embedded JSON as U+FFFD', () => {
+    expect(readStructured('{"api_base":"https://x\\u0000","errors":["\\ud800","\\ud83d\\ude00"],"k\\u0000":1}')).toEqual({
+      api_base: 'https://x\ufffd',
+      errors: ['\ufffd', '😀'],
+      'k\ufffd': 1,
+    });
+  });
+
+  it('read embedded JSON nested too deep to walk as unreadable, without throwing', () => {
+    expect(readStructured(`${'['.repeat(200_000)}"\\u0000"${']'.repeat(200_000)}`)).toBeNull();
+  });
+
+  it('truncate never leaves half of a surrogate pair, and keeps the length', () => {
+    expect(truncate('ab😀cd', 3)).toBe('ab\ufffd');
+    expect(truncate('ab😀cd', 4)).toBe('ab😀');
+    expect(truncate('abc', 3)).toBe('abc');
   });
 });

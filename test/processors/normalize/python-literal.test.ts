@@ -60,4 +60,23 @@ describe('parsePythonLiteral', () => {
       expect(parsePythonLiteral(bad)).toBeUndefined();
     }
   });
+
+  it('reads NUL and surrogate escapes as U+FFFD, which PostgreSQL can store', () => {
+    expect(
+      parsePythonLiteral(`{'message': 'bad\\x00byte', 'nul': '\\0', 'lone': '\\ud800x', 'u32': '\\U0000dfff', 'ok': '\\U0001f600'}`),
+    ).toEqual({
+      message: 'bad\ufffdbyte',
+      nul: '\ufffd',
+      lone: '\ufffdx',
+      u32: '\ufffd',
+      ok: '😀',
+    });
+  });
+
+  it('keeps a __proto__ key an own property of the dict, never its prototype', () => {
+    const dict = parsePythonLiteral("{'__proto__': {'prompt_tokens': 5}}") as Record<string, unknown>;
+    expect(Object.getPrototypeOf(dict)).toBe(Object.prototype);
+    expect(Object.hasOwn(dict, '__proto__')).toBe(true);
+    expect(dict.prompt_tokens).toBeUndefined();
+  });
 });

@@ -230,7 +230,25 @@ function buildSpans(resources: RawResource[], scopes: RawScope[], raw: RawSpan[]
     scope: expectedScopes[r.scopeIndex % scopes.length],
   }));
   const keys = raw.map((r) => ({ resource: r.resourceIndex % resources.length, scope: r.scopeIndex % scopes.length }));
-  return { spans, expected: groupLikeSerializer(keys, expected) };
+  return { spans, expected: groupLikeSerializer(keys, expected).map(asDecoded) };
+}
+
+/**
+ * The decoders hand over text PostgreSQL can store: NUL becomes U+FFFD in every string and key
+ * (the generated text holds no lone surrogates, which UTF-8 could not carry anyway).
+ */
+function asDecoded<T>(value: T): T {
+  const walk = (v: unknown): unknown => {
+    if (typeof v === 'string') return v.replaceAll('\u0000', '\ufffd');
+    if (Array.isArray(v)) return v.map(walk);
+    if (v === null || typeof v !== 'object' || v instanceof Uint8Array) return v;
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) {
+      Object.defineProperty(out, walk(k) as string, { value: walk(x), enumerable: true, writable: true, configurable: true });
+    }
+    return out;
+  };
+  return walk(value) as T;
 }
 
 /** The serializers group by resource, then scope, in first-seen order. */
@@ -303,5 +321,5 @@ export const logBatchArb: fc.Arbitrary<{ logs: ReadableLogRecord[]; expected: Ot
       resource: expectedResources[keys[i].resource],
       scope: expectedScopes[keys[i].scope],
     }));
-    return { logs, expected: groupLikeSerializer(keys, expected) };
+    return { logs, expected: groupLikeSerializer(keys, expected).map(asDecoded) };
   });

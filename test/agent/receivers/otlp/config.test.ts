@@ -12,7 +12,14 @@ describe('otlp receiver config', () => {
   it('runs both protocols on localhost with 64 MiB limits by default', () => {
     expect(schema.parse({})).toEqual({
       protocols: {
-        http: { endpoint: '127.0.0.1:4318', max_request_body_bytes: 67108864 },
+        http: {
+          endpoint: '127.0.0.1:4318',
+          max_request_body_bytes: 67108864,
+          max_concurrent_requests: 128,
+          read_header_timeout_ms: 10_000,
+          read_timeout_ms: 60_000,
+          idle_timeout_ms: 30_000,
+        },
         grpc: { endpoint: '127.0.0.1:4317', max_recv_msg_size_bytes: 67108864 },
       },
       memory_limit_mib: null,
@@ -29,6 +36,10 @@ describe('otlp receiver config', () => {
     expect(schema.parse({ protocols: { http: null } }).protocols.http).toEqual({
       endpoint: '127.0.0.1:4318',
       max_request_body_bytes: 67108864,
+      max_concurrent_requests: 128,
+      read_header_timeout_ms: 10_000,
+      read_timeout_ms: 60_000,
+      idle_timeout_ms: 30_000,
     });
   });
 
@@ -57,5 +68,12 @@ describe('otlp receiver config', () => {
   it('accepts memory_limit_mib 0 (check off) and rejects negatives', () => {
     expect(schema.parse({ memory_limit_mib: 0 }).memory_limit_mib).toBe(0);
     expect(issues({ memory_limit_mib: -1 })[0]).toMatch(/^memory_limit_mib: /);
+  });
+
+  it('rejects a whole-request timeout shorter than the header timeout, naming read_timeout_ms', () => {
+    expect(issues({ protocols: { http: { read_header_timeout_ms: 5_000, read_timeout_ms: 1_000 } } })).toEqual([
+      'protocols.http.read_timeout_ms: expected at least read_header_timeout_ms (5000), got 1000',
+    ]);
+    expect(issues({ protocols: { http: { idle_timeout_ms: 0 } } })[0]).toMatch(/^protocols\.http\.idle_timeout_ms: /);
   });
 });

@@ -98,6 +98,31 @@ describe('size limit (after decompression)', () => {
     await expectStillAnswers(r);
   });
 
+  it('lets a sender read its 413 even when it is still uploading a body well over the limit', async () => {
+    // A 413 the sender cannot read (the connection reset under its upload) looks retryable to an
+    // OTLP exporter, which would send the same oversized request again and again.
+    const small = await startReceiver({ http: { max_request_body_bytes: 1024 * 1024 }, grpc: false });
+    try {
+      for (const size of [1.5, 1.9]) {
+        const body = Buffer.alloc(Math.round(size * 1024 * 1024), 0x20);
+        // With Content-Length (known at once to be too large), and streamed (found out while reading).
+        for (const streamed of [false, true]) {
+          const res = await fetch(`${small.httpUrl}/v1/traces`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/x-protobuf' },
+            body: streamed ? new Blob([body]).stream() : body,
+            duplex: 'half',
+          } as RequestInit);
+          expect(res.status, `${size} MiB${streamed ? ', streamed' : ''}`).toBe(413);
+          await res.arrayBuffer();
+        }
+      }
+      await expectStillAnswers(small);
+    } finally {
+      await small.stop();
+    }
+  });
+
   it('answers a gzip bomb (200 MiB of zeros) with 413 without inflating it', async () => {
     // 200 MiB of zeros gzip to about 200 KB: under a 1 MiB limit on the wire, far over it inflated.
     const bombed = await startReceiver({ http: { max_request_body_bytes: 1024 * 1024 }, grpc: false });
@@ -276,7 +301,7 @@ describe('memory high-water mark', () => {
       const res = await postJson(low, jsonTraces(jsonSpan('0000000000000101')));
       expect(res.status).toBe(503);
       expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
-      expect((await readJson(res)).message).toMatch(/heap .* is above its limit of 1 MiB/);
+      expect((await readJson(res)).message).toMatch(/memory .* is above its limit of 1 MiB/);
       expect(low.sink.batches).toHaveLength(0);
       expect(low.receiver.stats().http.requests.failed.memory).toBe(1);
     } finally {
@@ -305,3 +330,31 @@ function gzipZeros(size: number): Promise<Buffer> {
     write();
   });
 }
+
+describe('concurrent request limit', () => {
+  it('answers requests past max_concurrent_requests with 429 and Retry-After at once, and takes them again once one is answered', async () => {
+    const small = await startReceiver({ http: { max_concurrent_requests: 2 }, grpc: false });
+    try {
+      const held = small.sink.hold();
+      const first = postJson(small, jsonTraces(jsonSpan('0000000000000201')));
+      await held;
+      const second = postJson(small, jsonTraces(jsonSpan('0000000000000202')));
+      // Both are in the pipeline or reading: the third is turned away before its body is read.
+      await new Promise((r) => setTimeout(r, 100));
+      const third = await postJson(small, jsonTraces(jsonSpan('0000000000000203')));
+      expect(third.status).toBe(429);
+      expect(third.headers.get('retry-after')).toBe('1');
+      expect((await readJson(third)).message).toMatch(
+        /handling 2 requests, its limit \(receivers\.otlp\.protocols\.http\.max_concurrent_requests\)/,
+      );
+      expect(small.receiver.stats().http.requests.failed.queue).toBe(1);
+      small.sink.release();
+      expect((await first).status).toBe(200);
+      expect((await second).status).toBe(200);
+      expect((await postJson(small, jsonTraces(jsonSpan('0000000000000204')))).status).toBe(200);
+    } finally {
+      small.sink.release();
+      await small.stop();
+    }
+  });
+});

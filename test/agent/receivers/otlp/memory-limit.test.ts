@@ -2,7 +2,7 @@
 // mark would let V8 abort the process (out of heap) before the receiver ever answered 503.
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { memoryLimit } from '../../../../agent/receivers/otlp/admission.ts';
+import { createAdmission, memoryLimit, type HeapReadings } from '../../../../agent/receivers/otlp/admission.ts';
 import { buildReceiver } from './receiver-under-test.ts';
 
 const MIB = 1024 * 1024;
@@ -35,5 +35,45 @@ describe('memoryLimit', () => {
     expect(warnings[0]).toMatchObject({ memory_limit_mib: 10_000_000, using_mib: expect.any(Number) });
     expect(warnings[0].using_mib).toBeLessThan(10_000_000);
     expect(warnings[0].msg).toMatch(/above 80% of the V8 heap limit.*Raise --max-old-space-size or lower memory_limit_mib/);
+  });
+});
+
+/** Heap readings a test sets: bytes in use now, and after the latest full GC. */
+function heapOf(used: number, afterFullGc: number | null): HeapReadings {
+  return { used: () => used * MIB, afterFullGc: () => (afterFullGc === null ? null : afterFullGc * MIB), close() {} };
+}
+
+describe('the heap check', () => {
+  it('admits while the heap in use is under the mark', () => {
+    expect(createAdmission(100, heapOf(90, null)).check()).toBeNull();
+  });
+
+  it('refuses with a retryable memory error when the heap is over the mark and no full GC has shown less', () => {
+    const refusal = createAdmission(100, heapOf(150, null)).check();
+    expect(refusal).toMatchObject({ reason: 'memory', retryAfterSec: 5 });
+    expect(refusal?.message).toMatch(/memory \(150 MiB of heap and request bodies\) is above its limit of 100 MiB/);
+  });
+
+  it('admits over the mark when the latest full GC left the live heap under it: the rest is uncollected garbage', () => {
+    expect(createAdmission(100, heapOf(1_100, 70)).check()).toBeNull();
+  });
+
+  it('refuses when the latest full GC left more live than the mark, naming that figure', () => {
+    expect(createAdmission(100, heapOf(1_100, 130)).check()?.message).toMatch(/memory \(130 MiB /);
+  });
+
+  it('never refuses with the check off (0)', () => {
+    expect(createAdmission(0, heapOf(10_000, 10_000)).check()).toBeNull();
+  });
+
+  it('counts request bodies held, which live outside the heap, against the same mark', () => {
+    const admission = createAdmission(100, heapOf(60, 60));
+    expect(admission.check(30 * MIB)).toBeNull(); // nothing held yet: a lone request always gets in
+    admission.holdBody(30 * MIB);
+    expect(admission.check(5 * MIB)).toBeNull(); // 60 + 30 + 5 ≤ 100
+    expect(admission.check(20 * MIB)?.message).toMatch(/memory \(110 MiB of heap and request bodies\)/);
+    admission.releaseBody(30 * MIB);
+    expect(admission.heldBodyBytes()).toBe(0);
+    expect(admission.check(20 * MIB)).toBeNull();
   });
 });

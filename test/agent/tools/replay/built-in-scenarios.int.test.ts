@@ -5,10 +5,12 @@ import { describe, expect, it } from 'vitest';
 import { builtInScenarioNames } from '../../../../agent/tools/simulate/load-scenario.ts';
 import { runCli } from '../../../support/cli.ts';
 
+const LONG = new Set(['seasonal-latency-step']);
+
 describe('faultline replay --check on every built-in scenario', () => {
   const names = builtInScenarioNames();
 
-  it('has the fourteen built-in scenarios: canonical, chaos and operational', () => {
+  it('has the fifteen built-in scenarios: canonical, chaos and operational', () => {
     expect(names).toEqual([
       'anthropic-overload',
       'cost-explosion',
@@ -23,12 +25,14 @@ describe('faultline replay --check on every built-in scenario', () => {
       'rate-limit-exhaustion',
       'response-corruption',
       'retrieval-drift',
+      'seasonal-latency-step',
       'team-budget-breach',
     ]);
   });
 
   for (const name of names) {
-    it(`passes every expectation of ${name}`, async () => {
+    // Multi-day scenarios replay hundreds of thousands of spans.
+    it(`passes every expectation of ${name}`, { timeout: LONG.has(name) ? 900_000 : 120_000 }, async () => {
       const { code, stdout, stderr } = await runCli(['replay', '--scenario', name, '--check']);
       expect(stderr).toBe('');
       expect(stdout).toMatch(/check: \d+ passed, 0 failed/);

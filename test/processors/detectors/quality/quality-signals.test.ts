@@ -42,6 +42,15 @@ describe('format_violation', () => {
     });
   });
 
+  it('names a failing path whose key holds a \\u0000 or lone surrogate escape with U+FFFD, which PostgreSQL can store', async () => {
+    const numbers = {
+      type: 'json_schema',
+      json_schema: { name: 'n', schema: { type: 'object', additionalProperties: { type: 'number' } } },
+    };
+    const [s] = await qualityOf({ output: '{"a\\u0000b\\ud800":"x"}', responseFormat: numbers });
+    expect(s.evidence).toMatchObject({ rule: 'format:schema', schema_errors: [{ keyword: 'type', instance_path: '/a\ufffdb\ufffd' }] });
+  });
+
   it('validates answers on a route configured with a JSON Schema, even when the request named no format', async () => {
     const settings = { quality: { workers: { threads: 0 }, route_schemas: { '/v1/extract': schema } } };
     const [s] = await qualityOf({ route: '/v1/extract', output: '{"city":"Paris"}' }, settings);

@@ -1,0 +1,69 @@
+// What a profile learns from one LLM call: its outcome and, when it failed, its error type (the
+// subtype of its provider finding, so rate_limited, overloaded, outage, timeout … are told
+// apart); when it succeeded, its latency, time to first token, output tokens per second and
+// whether a quality check flagged it; cost and tokens whatever the outcome.
+import type { LlmCall } from '../../agent/core/model/llm-call.ts';
+
+export interface CallSample {
+  endMs: number;
+  ok: boolean;
+  /** Duration of a successful call (ms); null for failed calls. */
+  latencyMs: number | null;
+  ttftMs: number | null;
+  /** Output tokens per second of generation (after the first token when known). */
+  tps: number | null;
+  /** For failed calls: the provider finding's subtype, else "unknown_error". */
+  errorType: string | null;
+  costUsd: number | null;
+  inputTokens: number | null;
+  outputTokens: number | null;
+  qualityFailed: boolean;
+}
+
+export function emptySample(): CallSample {
+  return {
+    endMs: 0,
+    ok: true,
+    latencyMs: null,
+    ttftMs: null,
+    tps: null,
+    errorType: null,
+    costUsd: null,
+    inputTokens: null,
+    outputTokens: null,
+    qualityFailed: false,
+  };
+}
+
+/** Reads the call into `into` (reused across calls: nothing keeps a sample past one call). */
+export function readSample(call: LlmCall, minOutputTokens: number, into: CallSample): CallSample {
+  const ok = call.outcome === 'ok';
+  const { durationMs, timeToFirstTokenMs } = call.timing;
+  const ttft = timeToFirstTokenMs !== null && timeToFirstTokenMs > 0 && timeToFirstTokenMs <= durationMs ? timeToFirstTokenMs : null;
+  const output = positive(call.tokens.output);
+  const generatingMs = durationMs - (ttft ?? 0);
+  const cost = call.cost.totalUsd;
+  into.endMs = call.timing.endMs;
+  into.ok = ok;
+  into.latencyMs = ok && durationMs > 0 ? durationMs : null;
+  into.ttftMs = ok ? ttft : null;
+  into.tps = ok && output !== null && output >= minOutputTokens && generatingMs > 0 ? (output * 1000) / generatingMs : null;
+  into.errorType = ok ? null : errorTypeOf(call);
+  into.costUsd = cost !== null && cost > 0 && Number.isFinite(cost) ? cost : null;
+  into.inputTokens = positive(call.tokens.input);
+  into.outputTokens = output;
+  into.qualityFailed = ok && hasQualityFinding(call);
+  return into;
+}
+
+function hasQualityFinding(call: LlmCall): boolean {
+  for (const s of call.signals) if (s.category === 'quality' && s.window === undefined) return true;
+  return false;
+}
+
+function errorTypeOf(call: LlmCall): string {
+  for (const s of call.signals) if (s.category === 'provider' && s.window === undefined) return s.subtype;
+  return 'unknown_error';
+}
+
+const positive = (n: number | null): number | null => (n !== null && n > 0 && Number.isFinite(n) ? n : null);

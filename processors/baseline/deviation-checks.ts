@@ -1,0 +1,215 @@
+// The deviation rules, on event time, once per episode per key and metric:
+//   latency   the window p95 of successful calls above the latency threshold (factor × baseline
+//             p95, and spread_multiple learned spreads), with at least min_slow_calls over it
+//             → provider/latency_degradation
+//   errors    the window error rate at least factor × and min_increase above the baseline rate,
+//             min_errors failed calls, and a Poisson tail below p_value (count-aware: one error at
+//             low traffic proves nothing) → provider/<the window's most frequent error type>
+//   tokens/s  the window geometric mean below drop_ratio × baseline → provider/latency_degradation
+//   spend     tokens or cost per request (geometric mean) above factor × baseline → cost/token_spike
+// An episode re-arms when its figure is back halfway (in log space) between threshold and baseline
+// (latency: below rearm_factor × the baseline p95).
+// Each finding is a window-level signal: its failure id comes from the key, metric and start.
+import type { DeviationMetric } from '../../agent/core/model/baseline.ts';
+import type { LlmCall } from '../../agent/core/model/llm-call.ts';
+import type { Signal } from '../../agent/core/model/signal.ts';
+import { isSubtypeOf, type Category } from '../../agent/core/model/taxonomy.ts';
+import type { CallSample } from './call-sample.ts';
+import type { BaselineConfig } from './config.ts';
+import { nearestRank } from './figures.ts';
+import { CALLS, COST_LOG, COST_N, ERRORS, TOK_LOG, TOK_N, TPS_LOG, TPS_N, type LiveWindow } from './live-window.ts';
+import { poissonTail } from './poisson-tail.ts';
+import { deviationScope, type ProfileKey } from './profile-key.ts';
+import { slotLabel } from './slot.ts';
+import type { Thresholds } from './thresholds.ts';
+
+/** Deviations in progress: metric → event time it started (ms). */
+export type Episodes = Map<DeviationMetric, number>;
+
+export interface CheckContext {
+  key: ProfileKey;
+  th: Thresholds;
+  window: LiveWindow;
+  episodes: Episodes;
+  config: BaselineConfig;
+}
+
+const NOTHING: Signal[] = [];
+
+/** The signals this call starts (usually none: the shared empty list, so the common path allocates nothing). */
+export function checkCall(call: LlmCall, sample: CallSample, ctx: CheckContext): Signal[] {
+  const { th, window, episodes, config } = ctx;
+  let out = NOTHING;
+  if (sample.latencyMs !== null && !episodes.has('latency_p95')) {
+    const n = window.latencyCount();
+    const slow = window.slowCount();
+    // The nearest-rank p95 of n values is above the threshold exactly when more than n − ⌈0.95 n⌉ are.
+    if (n >= config.latency.min_window_samples && slow >= config.latency.min_slow_calls && slow > n - Math.ceil(0.95 * n)) {
+      const p95 = nearestRank(window.sortedLatencies(), 0.95);
+      out = add(
+        out,
+        deviation(ctx, call, sample, 'latency_p95', 'provider', 'latency_degradation', {
+          baseline_p95_ms: round(th.baselineP95Ms),
+          current_p95_ms: round(p95),
+          ratio: round(p95 / th.baselineP95Ms),
+          threshold_ms: round(th.latencyThresholdMs),
+          samples: n,
+          slow_calls: slow,
+        }),
+      );
+    }
+  }
+  if (!sample.ok && !episodes.has('error_rate')) {
+    const calls = window.sum(CALLS);
+    const errors = window.sum(ERRORS);
+    if (errors >= config.error_rate.min_errors && errors >= th.errorRateThreshold * calls) {
+      const p = poissonTail(errors, calls * th.baselineErrorRate);
+      if (p < config.error_rate.p_value) {
+        const byType = window.errorsByType();
+        out = add(
+          out,
+          deviation(ctx, call, sample, 'error_rate', 'provider', dominantProviderError(byType), {
+            baseline_rate: round(th.baselineErrorRate, 6),
+            current_rate: round(errors / calls, 6),
+            ratio: th.baselineErrorRate > 0 ? round(errors / calls / th.baselineErrorRate) : null,
+            errors,
+            requests: calls,
+            p_value: Number(p.toPrecision(3)),
+            by_type: byType,
+          }),
+        );
+      }
+    }
+  }
+  if (sample.tps !== null && th.tpsThresholdLog !== null && th.estimate.ltps !== null && !episodes.has('output_tokens_per_sec')) {
+    const n = window.sum(TPS_N);
+    if (n >= config.throughput.min_window_samples && window.sum(TPS_LOG) / n < th.tpsThresholdLog) {
+      const baseline = Math.exp(th.estimate.ltps);
+      const current = Math.exp(window.sum(TPS_LOG) / n);
+      out = add(
+        out,
+        deviation(ctx, call, sample, 'output_tokens_per_sec', 'provider', 'latency_degradation', {
+          baseline_output_tokens_per_sec: round(baseline),
+          current_output_tokens_per_sec: round(current),
+          ratio: round(current / baseline),
+          samples: n,
+        }),
+      );
+    }
+  }
+  if (sample.inputTokens !== null) {
+    const found = spend(ctx, call, sample, 'tokens_per_request', TOK_N, TOK_LOG, th.tokensThresholdLog, th.global.tokens?.level ?? null);
+    if (found) out = add(out, found);
+  }
+  if (sample.costUsd !== null) {
+    const found = spend(ctx, call, sample, 'cost_per_request', COST_N, COST_LOG, th.costThresholdLog, th.global.cost?.level ?? null);
+    if (found) out = add(out, found);
+  }
+  return out;
+}
+
+function spend(
+  ctx: CheckContext,
+  call: LlmCall,
+  sample: CallSample,
+  metric: 'tokens_per_request' | 'cost_per_request',
+  nField: number,
+  logField: number,
+  limit: number | null,
+  level: number | null,
+): Signal | null {
+  if (limit === null || level === null || ctx.episodes.has(metric)) return null;
+  const n = ctx.window.sum(nField);
+  if (n < ctx.config.spend.min_window_samples) return null;
+  const mean = ctx.window.sum(logField) / n;
+  if (mean <= limit) return null;
+  const digits = metric === 'cost_per_request' ? 8 : 1;
+  return deviation(ctx, call, sample, metric, 'cost', 'token_spike', {
+    baseline: round(Math.exp(level), digits),
+    current: round(Math.exp(mean), digits),
+    ratio: round(Math.exp(mean - level)),
+    samples: n,
+  });
+}
+
+/** Starts the metric's episode and returns its window-level signal. */
+function deviation(
+  ctx: CheckContext,
+  call: LlmCall,
+  sample: CallSample,
+  metric: DeviationMetric,
+  category: Category,
+  subtype: string,
+  evidence: Record<string, unknown>,
+): Signal {
+  ctx.episodes.set(metric, sample.endMs);
+  return {
+    category,
+    subtype,
+    detection_method: 'learned_baseline',
+    confidence: 1,
+    evidence: {
+      metric,
+      ...evidence,
+      slot: ctx.th.slot,
+      slot_label: slotLabel(ctx.th.slot),
+      window_ms: ctx.config.window_ms,
+      profile_ready: ctx.th.ready,
+    },
+    fields: {},
+    window: { scope: deviationScope(ctx.key, metric), start_ms: Math.round(sample.endMs), member_spans: [call.source.spanId] },
+  };
+}
+
+const add = (list: Signal[], s: Signal): Signal[] => (list === NOTHING ? [s] : [...list, s]);
+
+/**
+ * Ends the episodes the window ending with the slice just completed is back to normal for (or
+ * says nothing about: no calls at all). `lat` is the window's sorted latencies. Returns whether
+ * any ended.
+ */
+export function rearmAfter(w: LiveWindow, lat: Float64Array, th: Thresholds, episodes: Episodes, config: BaselineConfig): boolean {
+  if (episodes.size === 0) return false;
+  const before = episodes.size;
+  const halfway = (threshold: number, level: number) => (threshold + level) / 2;
+  if (episodes.has('latency_p95')) {
+    if (lat.length === 0) episodes.delete('latency_p95');
+    else if (lat.length >= config.latency.min_window_samples && nearestRank(lat, 0.95) < config.latency.rearm_factor * th.baselineP95Ms)
+      episodes.delete('latency_p95');
+  }
+  if (episodes.has('error_rate')) {
+    const calls = w.sum(CALLS);
+    if (calls === 0 || w.sum(ERRORS) / calls < halfway(th.errorRateThreshold, th.baselineErrorRate)) episodes.delete('error_rate');
+  }
+  if (episodes.has('output_tokens_per_sec')) {
+    const n = w.sum(TPS_N);
+    const level = th.estimate.ltps;
+    if (n === 0 || th.tpsThresholdLog === null || level === null || w.sum(TPS_LOG) / n > halfway(th.tpsThresholdLog, level))
+      episodes.delete('output_tokens_per_sec');
+  }
+  const spendBack = (nField: number, logField: number, limit: number | null, level: number | undefined) =>
+    w.sum(nField) === 0 || limit === null || level === undefined || w.sum(logField) / w.sum(nField) < halfway(limit, level);
+  if (episodes.has('tokens_per_request') && spendBack(TOK_N, TOK_LOG, th.tokensThresholdLog, th.global.tokens?.level))
+    episodes.delete('tokens_per_request');
+  if (episodes.has('cost_per_request') && spendBack(COST_N, COST_LOG, th.costThresholdLog, th.global.cost?.level))
+    episodes.delete('cost_per_request');
+  return episodes.size !== before;
+}
+
+/** The most frequent error type of the window that is a provider subtype (else unknown_error). */
+function dominantProviderError(byType: Record<string, number>): string {
+  let best = 'unknown_error';
+  let most = 0;
+  for (const [type, n] of Object.entries(byType)) {
+    if (n > most && isSubtypeOf('provider', type)) {
+      best = type;
+      most = n;
+    }
+  }
+  return best;
+}
+
+function round(v: number, digits = 2): number {
+  const f = 10 ** digits;
+  return Math.round(v * f) / f;
+}

@@ -1,0 +1,134 @@
+// baseline: learns what normal is for each provider and model (hour-of-week seasonal profiles of
+// latency, error rate, tokens per second, cost and tokens per request) and judges each call's
+// window against it, attaching a window-level signal when a deviation starts. Expects detectors
+// upstream (error types and quality findings come from their signals) and the classifier after it;
+// puts the profiles on the `baselines` lane every flush_interval_ms of event time and at shutdown,
+// and restores them from the database at start.
+import { defineProcessor } from '../../agent/core/component.ts';
+import type { Cancel } from '../../agent/core/clock.ts';
+import { createBatch } from '../../agent/core/model/batch.ts';
+import type { LlmCall, TelemetryItem } from '../../agent/core/model/llm-call.ts';
+import { createSampledWarning } from '../../agent/core/sampled-warning.ts';
+import { profileFromRow, type RestoredProfile } from '../../agent/store/baseline-rows.ts';
+import { selectBaselineProfiles } from '../../agent/store/baseline-queries.ts';
+import { isStoreNotReady } from '../../agent/store/database-unavailable.ts';
+import { emptySample, readSample } from './call-sample.ts';
+import { BaselineConfig } from './config.ts';
+import { createKeyState, type KeyState } from './key-state.ts';
+import { createModelClassifier } from './model-class.ts';
+import { createKeyLookup } from './profile-key.ts';
+
+export default defineProcessor({
+  type: 'baseline',
+  description:
+    'Learns seasonal per-provider/model profiles (latency, errors, tokens/s, cost, tokens) and reports deviations from them; stores and restores the profiles.',
+  configSchema: BaselineConfig,
+  create(config, ctx) {
+    const keys = new Map<string, KeyState>();
+    /** When each key was last seen (a counter): the least recently seen goes first past max_keys. */
+    const seen = new Map<KeyState, number>();
+    let tick = 0;
+    const classOf = createModelClassifier(config.model_classes);
+    const lookup = createKeyLookup(config.key_by);
+    const warn = createSampledWarning(ctx.logger);
+    /** Stored profiles not yet claimed by a call, by key id. */
+    const stored = new Map<string, RestoredProfile>();
+    let restorePending = config.restore && ctx.database !== null;
+    let cancelFlush: Cancel | null = null;
+    let latestMs = -Infinity;
+    const sample = emptySample();
+
+    const stateFor = (item: LlmCall): KeyState => {
+      const key = lookup(item);
+      let state = keys.get(key.id);
+      if (!state) {
+        const restored = stored.get(key.id);
+        stored.delete(key.id);
+        state = createKeyState(key, classOf(key.model), config, restored);
+        keys.set(key.id, state);
+        if (keys.size > config.max_keys) evictLeastRecent();
+      }
+      seen.set(state, ++tick);
+      return state;
+    };
+    const evictLeastRecent = () => {
+      let oldest: KeyState | null = null;
+      let at = Infinity;
+      for (const [state, t] of seen) if (t < at) [oldest, at] = [state, t];
+      if (oldest === null) return;
+      keys.delete(oldest.key.id);
+      seen.delete(oldest);
+    };
+
+    const restore = async (): Promise<void> => {
+      try {
+        const rows = await selectBaselineProfiles(ctx.database!, config.max_keys);
+        let unreadable = 0;
+        for (const row of rows) {
+          try {
+            const p = profileFromRow(row);
+            const id = `${p.provider}\u0000${p.model}\u0000${p.route}\u0000${p.team}`;
+            const live = keys.get(id);
+            // A key that started fresh while the store was unreadable takes its history over.
+            if (live) live.adopt(p);
+            else stored.set(id, p);
+          } catch (err) {
+            unreadable++;
+            warn({ err, provider: row.provider, model: row.model }, 'A stored baseline profile could not be read; that key starts afresh.');
+          }
+        }
+        restorePending = false;
+        if (rows.length > 0) ctx.logger.info({ profiles: rows.length - unreadable, unreadable }, 'Restored baseline profiles.');
+      } catch (err) {
+        if (!isStoreNotReady(err)) throw err;
+      }
+    };
+
+    const flush = async (all: boolean) => {
+      if (restorePending)
+        await restore().catch((err: unknown) =>
+          ctx.logger.error({ err }, 'Restoring baseline profiles failed; retrying at the next flush.'),
+        );
+      const now = Number.isFinite(latestMs) ? Math.max(latestMs, ctx.clock.now()) : ctx.clock.now();
+      const snapshots = [...keys.values()].filter((k) => all || k.isDirty()).map((k) => k.snapshot(now));
+      if (snapshots.length === 0) return;
+      try {
+        await ctx.emit(createBatch({ baselines: snapshots }));
+      } catch (err) {
+        ctx.logger.error({ err, profiles: snapshots.length }, 'Passing on baseline profiles failed; they go out again at the next flush.');
+      }
+    };
+
+    return {
+      async start() {
+        if (restorePending) {
+          await restore();
+          if (restorePending)
+            ctx.logger.warn('The database cannot be read yet: baselines start empty and take their stored history over once it can.');
+        }
+        cancelFlush = ctx.scheduler.every(config.flush_interval_ms, () => flush(false));
+      },
+      async shutdown() {
+        cancelFlush?.();
+        cancelFlush = null;
+        if (keys.size > 0) await flush(false);
+        keys.clear();
+        seen.clear();
+      },
+      process(batch) {
+        let changed: TelemetryItem[] | null = null;
+        for (let i = 0; i < batch.calls.length; i++) {
+          const item = batch.calls[i];
+          if (item.kind !== 'llm') continue;
+          readSample(item, config.throughput.min_output_tokens, sample);
+          if (sample.endMs > latestMs) latestMs = sample.endMs;
+          const found = stateFor(item).observe(item, sample);
+          if (found.length === 0) continue;
+          changed ??= [...batch.calls];
+          changed[i] = { ...item, signals: [...item.signals, ...found] };
+        }
+        return changed === null ? batch : createBatch({ ...batch, calls: changed });
+      },
+    };
+  },
+});

@@ -1,0 +1,238 @@
+// Everything faultline holds for one profile key: the learned profile, the live window, the open
+// hour aggregates and the deviations in progress. A call moves the window on (completing slices,
+// whose figures join the profile once they have left the window, so the baseline never contains
+// the window it judges), then is added and judged. Slices of a deviation in progress stay out of
+// the profile for up to max_exclusion_ms, so a degradation does not teach itself as normal.
+import { Buffer } from 'node:buffer';
+import type { BaselineSnapshot, DeviationMetric, HourAggregate } from '../../agent/core/model/baseline.ts';
+import type { LlmCall } from '../../agent/core/model/llm-call.ts';
+import type { Signal } from '../../agent/core/model/signal.ts';
+import type { CallSample } from './call-sample.ts';
+import type { BaselineConfig } from './config.ts';
+import { checkCall, rearmAfter, type CheckContext, type Episodes } from './deviation-checks.ts';
+import { baselineFigures, currentFigures, deviationRatios, nearestRank } from './figures.ts';
+import { HourAccumulator } from './hour-aggregate.ts';
+import {
+  CALLS,
+  COST_LOG,
+  COST_N,
+  COST_SUM,
+  ERRORS,
+  IN_RING,
+  LiveWindow,
+  Q_CHECKED,
+  Q_FAILED,
+  TIN_N,
+  TIN_SUM,
+  TOK_LOG,
+  TOK_N,
+  TOUT_N,
+  TOUT_SUM,
+  TPS_LOG,
+  TPS_N,
+  TTFT_M2,
+  TTFT_MEAN,
+  TTFT_N,
+} from './live-window.ts';
+import type { ProfileKey } from './profile-key.ts';
+import { SeasonalProfile, type ProfileSettings, type SliceFold } from './seasonal-profile.ts';
+import { hourIndex, hourOfWeek } from './slot.ts';
+import { thresholdsFor, type Thresholds } from './thresholds.ts';
+
+const NOTHING: Signal[] = [];
+/** Snapshots take closed hours away every flush; without flushes, only this many are held. */
+const MAX_HELD_HOURS = 3;
+
+/** What a stored profile row gives back at start. */
+export interface StoredProfile {
+  state: Uint8Array;
+  openEpisodes: Record<string, number>;
+  openHour: HourAggregate | null;
+}
+
+export function profileSettings(config: BaselineConfig): ProfileSettings {
+  return {
+    shrinkage: config.shrinkage_samples,
+    alphaWeek: config.decay.hour_of_week,
+    alphaDay: config.decay.hour_of_day,
+    alphaHour: config.decay.all_hours,
+    staticLogP95: Math.log(config.static.latency_p95_ms),
+    staticErrorRate: config.static.error_rate,
+  };
+}
+
+export function createKeyState(key: ProfileKey, modelClass: string, config: BaselineConfig, stored?: StoredProfile): KeyState {
+  return new KeyState(key, modelClass, config, stored);
+}
+
+/** A class rather than a closure: one per profile key, so its methods live once on the prototype. */
+export class KeyState {
+  private profile: SeasonalProfile;
+  private readonly window: LiveWindow;
+  private readonly episodes: Episodes;
+  /** Open hour aggregates, oldest first; all but the newest leave at the next snapshot. */
+  private readonly hours: HourAccumulator[] = [];
+  private readonly pending: { index: number; fold: SliceFold }[] = [];
+  private readonly slices: number;
+  private th: Thresholds | null = null;
+  private dirty = false;
+  private readonly checks: CheckContext;
+
+  constructor(
+    readonly key: ProfileKey,
+    readonly modelClass: string,
+    private readonly config: BaselineConfig,
+    stored?: StoredProfile,
+  ) {
+    this.slices = config.window_ms / config.slice_ms;
+    this.profile = new SeasonalProfile(profileSettings(config), stored?.state);
+    this.window = new LiveWindow(this.slices, config.max_window_samples);
+    this.episodes = new Map(Object.entries(stored?.openEpisodes ?? {}) as [DeviationMetric, number][]);
+    if (stored?.openHour) this.hours.push(new HourAccumulator(hourIndex(Date.parse(stored.openHour.hour_start)), stored.openHour));
+    this.checks = { key, th: null as unknown as Thresholds, window: this.window, episodes: this.episodes, config };
+  }
+
+  /** Adds the call and returns the signals of the deviations it starts. */
+  observe(call: LlmCall, sample: CallSample): Signal[] {
+    const sliceIndex = Math.floor(sample.endMs / this.config.slice_ms);
+    if (sliceIndex > this.window.current()) {
+      this.window.advance(sliceIndex, this.complete);
+      while (this.pending.length > 0 && this.pending[0].index <= sliceIndex - this.slices) this.profile.fold(this.pending.shift()!.fold);
+      this.refresh(sliceIndex);
+    }
+    this.hourFor(sample.endMs)?.add(sample);
+    this.window.add(sample, sliceIndex);
+    this.profile.addSamples(1);
+    this.dirty = true;
+    const th = this.th;
+    if (th === null || !th.judged) return NOTHING;
+    this.checks.th = th;
+    const found = checkCall(call, sample, this.checks);
+    // The slices that led up to a deviation are still waiting to join the profile: keep them out.
+    for (const signal of found) for (const p of this.pending) excludeMetric(p.fold, signal.evidence.metric as DeviationMetric);
+    return found;
+  }
+
+  /** Changed since the last snapshot. */
+  isDirty(): boolean {
+    return this.dirty;
+  }
+
+  /** The key as of event time nowMs; hands its closed hours over and marks the key clean. */
+  snapshot(nowMs: number): BaselineSnapshot {
+    const { config, window } = this;
+    const slot = hourOfWeek(nowMs);
+    const t = thresholdsFor(this.profile, slot, config);
+    const nowSlice = Math.floor(nowMs / config.slice_ms);
+    // A window that has not seen a call for a whole window length says nothing about now.
+    const baseline = baselineFigures(t, config);
+    const current = currentFigures(window.current() > nowSlice - this.slices ? window : null, config.window_ms);
+    const hours = this.hours.map((h) => h.toAggregate());
+    // The newest hour stays even once the clock has passed it: calls of it may still be on their
+    // way (a batch in flight); it goes out again with the next snapshot (the rows are upserts).
+    while (this.hours.length > 1) this.hours.shift();
+    this.dirty = false;
+    const samples = this.profile.samples();
+    return {
+      provider: this.key.provider,
+      model: this.key.model,
+      route: this.key.route,
+      team: this.key.team,
+      model_class: this.modelClass,
+      at: new Date(nowMs).toISOString(),
+      slot,
+      samples,
+      ready: samples >= config.ready_samples,
+      baseline,
+      current,
+      deviation: deviationRatios(current, baseline, t),
+      hours,
+      open_episodes: Object.fromEntries(this.episodes),
+      state: Buffer.from(this.profile.encode()).toString('base64'),
+    };
+  }
+
+  /** Takes a stored profile over (the database answered after this key had started fresh). */
+  adopt(restored: StoredProfile): void {
+    this.profile = new SeasonalProfile(profileSettings(this.config), restored.state);
+    for (const [metric, since] of Object.entries(restored.openEpisodes)) this.episodes.set(metric as DeviationMetric, since);
+    if (this.window.current() !== -Infinity) this.refresh(this.window.current());
+    this.dirty = true;
+  }
+
+  private refresh(sliceIndex: number): void {
+    this.th = thresholdsFor(this.profile, hourOfWeek(sliceIndex * this.config.slice_ms), this.config);
+    this.window.setThreshold(this.th.latencyThresholdMs);
+  }
+
+  private excluded(metric: DeviationMetric, atMs: number): boolean {
+    const since = this.episodes.get(metric);
+    return since !== undefined && atMs - since < this.config.max_exclusion_ms;
+  }
+
+  /** A slice leaves the live edge: its figures wait in `pending` until the window has passed it. */
+  private readonly complete = (w: LiveWindow, index: number): void => {
+    const { config } = this;
+    const atMs = index * config.slice_ms;
+    const lat = w.sortedLatencies();
+    const hasLatency = lat.length >= config.latency.min_window_samples && w.slice(IN_RING) > 0;
+    const level = (nField: number, logField: number, min: number) => (w.sum(nField) >= min ? w.sum(logField) / w.sum(nField) : 0);
+    const weight = (nField: number, min: number) => (w.sum(nField) >= min ? w.slice(nField) : 0);
+    this.pending.push({
+      index,
+      fold: {
+        slot: hourOfWeek(atMs),
+        hour: hourIndex(atMs),
+        calls: w.slice(CALLS),
+        errors: w.slice(ERRORS),
+        errorsByType: w.sliceErrorsByType(),
+        latencyWeight: hasLatency ? w.slice(IN_RING) : 0,
+        l50: hasLatency ? Math.log(nearestRank(lat, 0.5)) : 0,
+        l95: hasLatency ? Math.log(nearestRank(lat, 0.95)) : 0,
+        l99: hasLatency ? Math.log(nearestRank(lat, 0.99)) : 0,
+        tpsWeight: weight(TPS_N, config.throughput.min_window_samples),
+        tpsLevel: level(TPS_N, TPS_LOG, config.throughput.min_window_samples),
+        costWeight: weight(COST_N, config.spend.min_window_samples),
+        costLevel: level(COST_N, COST_LOG, config.spend.min_window_samples),
+        tokensWeight: weight(TOK_N, config.spend.min_window_samples),
+        tokensLevel: level(TOK_N, TOK_LOG, config.spend.min_window_samples),
+        costSum: w.slice(COST_SUM),
+        costN: w.slice(COST_N),
+        inputSum: w.slice(TIN_SUM),
+        inputN: w.slice(TIN_N),
+        outputSum: w.slice(TOUT_SUM),
+        outputN: w.slice(TOUT_N),
+        ttftN: w.slice(TTFT_N),
+        ttftMean: w.slice(TTFT_MEAN),
+        ttftM2: w.slice(TTFT_M2),
+        qualityChecked: w.slice(Q_CHECKED),
+        qualityFailed: w.slice(Q_FAILED),
+        excludeLatency: this.excluded('latency_p95', atMs),
+        excludeErrors: this.excluded('error_rate', atMs),
+        excludeTps: this.excluded('output_tokens_per_sec', atMs),
+        excludeSpend: this.excluded('tokens_per_request', atMs) || this.excluded('cost_per_request', atMs),
+      },
+    });
+    if (this.th !== null && rearmAfter(w, lat, this.th, this.episodes, config)) this.dirty = true;
+  };
+
+  private hourFor(ms: number): HourAccumulator | null {
+    const hour = hourIndex(ms);
+    const newest = this.hours.at(-1);
+    if (newest === undefined || hour > newest.hour) {
+      const h = new HourAccumulator(hour);
+      this.hours.push(h);
+      if (this.hours.length > MAX_HELD_HOURS) this.hours.shift();
+      return h;
+    }
+    // A late call joins its hour while that hour is still held.
+    return this.hours.find((h) => h.hour === hour) ?? null;
+  }
+}
+
+function excludeMetric(fold: SliceFold, metric: DeviationMetric): void {
+  if (metric === 'latency_p95') fold.excludeLatency = true;
+  else if (metric === 'error_rate') fold.excludeErrors = true;
+  else if (metric === 'output_tokens_per_sec') fold.excludeTps = true;
+  else fold.excludeSpend = true;
+}

@@ -1,0 +1,253 @@
+// The current window of one key: a ring of slices (counts and sums of calls, errors, tokens per
+// second, cost, tokens, time to first token, quality findings) and a ring of the latencies of its
+// successful calls, for the window p95. The latency ring is bounded: a busy key judges its most
+// recent max_window_samples calls. It also counts how many held latencies exceed a threshold,
+// kept up to date on every add and eviction, so the p95 test costs O(1) per call.
+import type { CallSample } from './call-sample.ts';
+
+// Slice fields; the exported ones can be summed over the window with sum(). Field 0 is unused
+// (the slice number is kept apart, in double precision).
+export const CALLS = 1;
+export const ERRORS = 2;
+/** Latencies in the ring attributed to the slice. */
+export const IN_RING = 3;
+export const TPS_N = 4;
+export const TPS_LOG = 5;
+export const COST_N = 6;
+export const COST_LOG = 7;
+export const COST_SUM = 8;
+export const TOK_N = 9;
+export const TOK_LOG = 10;
+export const TIN_N = 11;
+export const TIN_SUM = 12;
+export const TOUT_N = 13;
+export const TOUT_SUM = 14;
+/** Welford state of the slice's log time to first token (per slice only, never summed). */
+export const TTFT_N = 15;
+export const TTFT_MEAN = 16;
+export const TTFT_M2 = 17;
+export const Q_CHECKED = 18;
+export const Q_FAILED = 19;
+const FIELDS = 20;
+
+export function createLiveWindow(slices: number, maxSamples: number): LiveWindow {
+  return new LiveWindow(slices, maxSamples);
+}
+
+/**
+ * A class rather than a closure: one per profile key, so its methods live once on the prototype.
+ */
+export class LiveWindow {
+  /** Slice fields in single precision (half the memory); `running` is recomputed from them as slices leave. */
+  private readonly s: Float32Array;
+  /** Which slice each position holds (slice numbers exceed single precision). */
+  private readonly idx: Float64Array;
+  private readonly types: (Map<string, number> | null)[];
+  /** The slice fields summed over the slices in the window, kept as calls arrive and slices leave. */
+  private readonly running = new Float64Array(FIELDS);
+  private cur = -Infinity;
+  private ring: Float32Array;
+  private head = 0; // oldest held
+  private size = 0;
+  private threshold = Infinity;
+  private slow = 0;
+
+  constructor(
+    private readonly slices: number,
+    private readonly maxSamples: number,
+  ) {
+    this.s = new Float32Array(slices * FIELDS);
+    this.idx = new Float64Array(slices).fill(-Infinity);
+    this.types = new Array(slices).fill(null);
+    this.ring = new Float32Array(Math.min(16, maxSamples));
+  }
+
+  /** The slice calls are currently added to; -Infinity before the first call. */
+  current(): number {
+    return this.cur;
+  }
+
+  /**
+   * Moves the live edge to slice `index`. The slice being left completes first: onComplete runs
+   * while it is still the live edge (read it with slice() and the window with sum() and
+   * sortedLatencies()); then the slices that leave the window are dropped.
+   */
+  advance(index: number, onComplete: (w: LiveWindow, sliceIndex: number) => void): void {
+    const cur = this.cur;
+    if (index <= cur) return;
+    // Only slices that hold something complete; empty ones in a gap are skipped.
+    if (cur !== -Infinity && this.idx[this.base(cur) / FIELDS] === cur) onComplete(this, cur);
+    const firstKept = index - this.slices + 1;
+    const from = cur === -Infinity ? firstKept : cur - this.slices + 1;
+    for (let i = from; i < Math.min(firstKept, cur + 1); i++) {
+      const b = this.base(i);
+      if (this.idx[b / FIELDS] !== i) continue;
+      // A leaving slice takes its latencies out of the ring: they are the oldest held.
+      this.dropOldest(this.s[b + IN_RING]);
+      this.s.fill(0, b, b + FIELDS);
+      this.idx[b / FIELDS] = -Infinity;
+      this.types[b / FIELDS] = null;
+    }
+    this.cur = index;
+    // Summed afresh rather than subtracted, so rounding never accumulates.
+    this.running.fill(0);
+    for (let i = index - this.slices + 1; i <= index; i++) {
+      const b = this.base(i);
+      if (this.idx[b / FIELDS] === i) for (let f = 1; f < FIELDS; f++) this.running[f] += this.s[b + f];
+    }
+  }
+
+  /** Adds a call ending in slice `index` (in the window, at or before the live edge). */
+  add(sample: CallSample, index: number): void {
+    if (index < this.cur - this.slices + 1 || index > this.cur) return;
+    const b = this.touch(index);
+    this.inc(b, CALLS, 1);
+    if (!sample.ok) {
+      this.inc(b, ERRORS, 1);
+      const t = (this.types[b / FIELDS] ??= new Map());
+      const type = sample.errorType ?? 'unknown_error';
+      t.set(type, (t.get(type) ?? 0) + 1);
+    } else {
+      this.inc(b, Q_CHECKED, 1);
+      if (sample.qualityFailed) this.inc(b, Q_FAILED, 1);
+    }
+    if (sample.latencyMs !== null) {
+      this.pushLatency(sample.latencyMs);
+      // Attributed to the live slice, so latencies leave the ring in the order they entered.
+      this.inc(this.touch(this.cur), IN_RING, 1);
+    }
+    if (sample.tps !== null) {
+      this.inc(b, TPS_N, 1);
+      this.inc(b, TPS_LOG, Math.log(sample.tps));
+    }
+    if (sample.costUsd !== null) {
+      this.inc(b, COST_N, 1);
+      this.inc(b, COST_LOG, Math.log(sample.costUsd));
+      this.inc(b, COST_SUM, sample.costUsd);
+    }
+    if (sample.inputTokens !== null) {
+      this.inc(b, TIN_N, 1);
+      this.inc(b, TIN_SUM, sample.inputTokens);
+      // Tokens per request are judged on requests that report input tokens (failed ones may not).
+      this.inc(b, TOK_N, 1);
+      this.inc(b, TOK_LOG, Math.log(sample.inputTokens + (sample.outputTokens ?? 0)));
+    }
+    if (sample.outputTokens !== null) {
+      this.inc(b, TOUT_N, 1);
+      this.inc(b, TOUT_SUM, sample.outputTokens);
+    }
+    if (sample.ttftMs !== null) {
+      // Welford on the log of time to first token.
+      const s = this.s;
+      const x = Math.log(sample.ttftMs);
+      const n = ++s[b + TTFT_N];
+      const d = x - s[b + TTFT_MEAN];
+      s[b + TTFT_MEAN] += d / n;
+      s[b + TTFT_M2] += d * (x - s[b + TTFT_MEAN]);
+    }
+  }
+
+  /** One slice field summed over the window (no allocation: the per-call checks use this). */
+  sum(field: number): number {
+    return this.running[field];
+  }
+
+  /** One field of the live slice (0 when it holds nothing). */
+  slice(field: number): number {
+    const b = this.base(this.cur);
+    return this.idx[b / FIELDS] === this.cur ? this.s[b + field] : 0;
+  }
+
+  /** Error counts by type of the live slice, or null when it had no errors. */
+  sliceErrorsByType(): Record<string, number> | null {
+    const b = this.base(this.cur);
+    const t = this.types[b / FIELDS];
+    return this.idx[b / FIELDS] === this.cur && t ? Object.fromEntries(t) : null;
+  }
+
+  /** Successful-call latencies held, and how many of them exceed the threshold. */
+  latencyCount(): number {
+    return this.size;
+  }
+
+  slowCount(): number {
+    return this.slow;
+  }
+
+  setThreshold(ms: number): void {
+    this.threshold = ms;
+    this.slow = 0;
+    for (let i = 0; i < this.size; i++) if (this.ring[(this.head + i) % this.ring.length] > ms) this.slow++;
+  }
+
+  /** Sorted copy of the held latencies. */
+  sortedLatencies(): Float64Array {
+    const out = new Float64Array(this.size);
+    for (let i = 0; i < this.size; i++) out[i] = this.ring[(this.head + i) % this.ring.length];
+    return out.sort();
+  }
+
+  errorsByType(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (let i = this.cur - this.slices + 1; i <= this.cur; i++) {
+      const b = this.base(i);
+      const t = this.types[b / FIELDS];
+      if (this.idx[b / FIELDS] !== i || !t) continue;
+      for (const [k, v] of t) out[k] = (out[k] ?? 0) + v;
+    }
+    return out;
+  }
+
+  private base(index: number): number {
+    return (((index % this.slices) + this.slices) % this.slices) * FIELDS;
+  }
+
+  /** The slice's fields, cleared first when they still hold an older slice. */
+  private touch(index: number): number {
+    const b = this.base(index);
+    if (this.idx[b / FIELDS] !== index) {
+      // Never a slice still in the window: advance() has taken those out of the running sums.
+      this.s.fill(0, b, b + FIELDS);
+      this.idx[b / FIELDS] = index;
+      this.types[b / FIELDS] = null;
+    }
+    return b;
+  }
+
+  private inc(b: number, field: number, by: number): void {
+    this.s[b + field] += by;
+    this.running[field] += by;
+  }
+
+  /** Drops the `n` oldest latencies. */
+  private dropOldest(n: number): void {
+    for (let i = 0; i < n && this.size > 0; i++) {
+      if (this.ring[this.head] > this.threshold) this.slow--;
+      this.head = (this.head + 1) % this.ring.length;
+      this.size--;
+    }
+  }
+
+  private pushLatency(ms: number): void {
+    if (this.size === this.ring.length && this.ring.length < this.maxSamples) {
+      const grown = new Float32Array(Math.min(this.maxSamples, this.ring.length * 2));
+      for (let i = 0; i < this.size; i++) grown[i] = this.ring[(this.head + i) % this.ring.length];
+      this.ring = grown;
+      this.head = 0;
+    }
+    if (this.size === this.ring.length) {
+      // Full: the oldest held latency gives way, taken from the oldest slice that still has one.
+      for (let i = this.cur - this.slices + 1; i <= this.cur; i++) {
+        const b = this.base(i);
+        if (this.idx[b / FIELDS] === i && this.s[b + IN_RING] > 0) {
+          this.inc(b, IN_RING, -1);
+          break;
+        }
+      }
+      this.dropOldest(1);
+    }
+    this.ring[(this.head + this.size) % this.ring.length] = ms;
+    this.size++;
+    if (ms > this.threshold) this.slow++;
+  }
+}

@@ -1,0 +1,126 @@
+// The learned baselines of a running agent, fed by `faultline simulate --target`, read through
+// GET /api/v1/baselines; then the agent restarts on the same database: the API answers the same
+// figures, the new process restores the profiles, and more traffic adds to that history rather
+// than starting it over.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startAgentProcess, type AgentProcess } from '../support/agent-process.ts';
+import { runCli } from '../support/cli.ts';
+import { createOwnDatabase } from '../support/database.ts';
+
+interface Baseline {
+  provider: string;
+  model: string;
+  samples: number;
+  updated_at: string;
+  [figure: string]: unknown;
+}
+
+let database: Awaited<ReturnType<typeof createOwnDatabase>>;
+let workDir: string;
+const agents: AgentProcess[] = [];
+
+beforeAll(async () => {
+  database = await createOwnDatabase('e2e_baselines');
+  workDir = mkdtempSync(join(tmpdir(), 'faultline-e2e-baselines-'));
+});
+
+afterAll(async () => {
+  for (const a of agents) if (a.child.exitCode === null) a.child.kill('SIGKILL');
+  rmSync(workDir, { recursive: true, force: true });
+  await database?.drop();
+});
+
+/** The shipped agent.yaml on free loopback ports, as `npm start` runs it. */
+async function startAgent(): Promise<{ agent: AgentProcess; otlp: string; api: string }> {
+  const agent = startAgentProcess(resolve('agent.yaml'), {
+    cwd: workDir,
+    env: {
+      DATABASE_URL: database.url,
+      FAULTLINE_OTLP_HTTP_ENDPOINT: '127.0.0.1:0',
+      FAULTLINE_OTLP_GRPC_ENDPOINT: '127.0.0.1:0',
+      FAULTLINE_API_ENDPOINT: '127.0.0.1:0',
+      FAULTLINE_METRICS_ENDPOINT: '127.0.0.1:0',
+      FAULTLINE_API_TOKEN: '',
+      FAULTLINE_LOG_LEVEL: 'info',
+    },
+  });
+  agents.push(agent);
+  const otlp = await agent.waitFor('the OTLP receiver', () => agent.logged('OTLP receiver listening.'));
+  const api = await agent.waitFor('the API', () => agent.logged('API listening.'));
+  return { agent, otlp: `http://${otlp.http as string}`, api: `http://${api.address as string}` };
+}
+
+async function baselines(api: string): Promise<Baseline[] | undefined> {
+  const r = await fetch(`${api}/api/v1/baselines?limit=100`);
+  if (r.status !== 200) return undefined;
+  return ((await r.json()) as { data: Baseline[] }).data;
+}
+
+/** What a restart must keep: everything but the snapshot's time and its current window. */
+const figures = (list: Baseline[]) =>
+  list
+    .map(({ updated_at: _at, current: _current, deviation: _deviation, ...rest }) => rest)
+    .sort((a, b) => a.provider.localeCompare(b.provider));
+
+async function simulate(target: string, seed: number, duration: number): Promise<number> {
+  const sent = await runCli([
+    'simulate',
+    '--scenario',
+    'rate-limit-exhaustion',
+    '--seed',
+    String(seed),
+    '--duration',
+    String(duration),
+    '--target',
+    target,
+  ]);
+  expect(sent.code, sent.stderr).toBe(0);
+  return Date.now();
+}
+
+describe('GET /api/v1/baselines across an agent restart', () => {
+  it('answers the same figures after a restart and keeps learning from the restored history', { timeout: 600_000 }, async () => {
+    const first = await startAgent();
+    const sentAt = await simulate(first.otlp, 1, 240);
+
+    // Profiles go out every flush interval (60 s); wait for one taken after the last call arrived.
+    const before = await first.agent.waitFor(
+      'baselines flushed after the traffic',
+      async () => {
+        const list = await baselines(first.api);
+        return list && list.length >= 3 && list.every((b) => Date.parse(b.updated_at) > sentAt + 5_000) ? list : undefined;
+      },
+      240_000,
+    );
+    expect(before.map((b) => b.provider).sort()).toEqual(expect.arrayContaining(['anthropic', 'openai']));
+    expect(before.every((b) => b.samples > 0)).toBe(true);
+    first.agent.child.kill('SIGTERM');
+    expect(await first.agent.exit).toBe(0);
+
+    const second = await startAgent();
+    const restored = await second.agent.waitFor('the restored profiles', () => second.agent.logged('Restored baseline profiles.'));
+    expect(restored.profiles).toBe(before.length);
+    const after = await baselines(second.api);
+    expect(figures(after!)).toEqual(figures(before));
+
+    // A little more traffic: a restored profile adds it to its samples; a fresh one would hold only it.
+    const sentAgain = await simulate(second.otlp, 2, 30);
+    const grown = await second.agent.waitFor(
+      'baselines flushed after the second traffic',
+      async () => {
+        const list = await baselines(second.api);
+        return list && list.some((b) => Date.parse(b.updated_at) > sentAgain + 5_000) ? list : undefined;
+      },
+      240_000,
+    );
+    const samplesBefore = new Map(before.map((b) => [`${b.provider}/${b.model}`, b.samples]));
+    const moved = grown.filter((b) => Date.parse(b.updated_at) > sentAgain + 5_000);
+    expect(moved.length).toBeGreaterThan(0);
+    for (const b of moved) expect(b.samples).toBeGreaterThan(samplesBefore.get(`${b.provider}/${b.model}`) ?? Infinity);
+    second.agent.child.kill('SIGTERM');
+    expect(await second.agent.exit).toBe(0);
+  });
+});

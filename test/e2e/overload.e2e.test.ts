@@ -1,0 +1,172 @@
+// Overload: the agent as users run it (`faultline run`, its own process, the postgres exporter),
+// configured with a small capacity (4 requests at once, 500 items in flight, a 150 MiB memory mark under a 192 MiB heap limit). Its
+// capacity is
+// measured with a closed-loop sender, then five times that rate is offered open-loop: every request
+// is answered (200, or 429/503 with Retry-After), the process's RSS stays under its idle RSS plus
+// the mark, and once the load drops every request is accepted again.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startAgentProcess, type AgentProcess } from '../support/agent-process.ts';
+import { createOwnDatabase } from '../support/database.ts';
+import { genAiTraceRequest } from '../support/otlp-fixtures.ts';
+import { postOtlp } from '../support/otlp-post.ts';
+
+const MARK_MIB = 150;
+/** --max-old-space-size: the mark is within 80% of it. */
+const HEAP_LIMIT_MIB = 192;
+const SPANS_PER_REQUEST = 50;
+/** Closed-loop senders while measuring: enough that the agent, not the round trip, is the limit. */
+const SENDERS = 16;
+
+let database: Awaited<ReturnType<typeof createOwnDatabase>>;
+let dir: string;
+let agent: AgentProcess | undefined;
+let url = '';
+let metricsUrl = '';
+
+/** The agent's heap in use, from its own metrics. */
+const heapMib = async (): Promise<number> => {
+  const text = await (await fetch(metricsUrl)).text();
+  return Number(/^faultline_process_heap_used_bytes(?:\{[^}]*\})? (\S+)/m.exec(text)?.[1]) / 2 ** 20;
+};
+
+/** The agent's resident set, from /proc (Linux, where CI runs). */
+const rssMib = (pid: number): number => {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : NaN;
+};
+
+beforeAll(async () => {
+  database = await createOwnDatabase('e2e_overload');
+  dir = mkdtempSync(join(tmpdir(), 'faultline-overload-'));
+  const config = join(dir, 'agent.yaml');
+  writeFileSync(
+    config,
+    `
+receivers:
+  otlp:
+    protocols: { http: { endpoint: "127.0.0.1:0", max_concurrent_requests: 4 } }
+    memory_limit_mib: ${MARK_MIB}
+processors:
+  normalize: {}
+  trace_assembler: { wait_ms: 200 }
+  detectors: {}
+  classifier: {}
+  incidents: {}
+exporters:
+  postgres: { spill: { path: "${join(dir, 'spill.sqlite')}" } }
+storage: { url: "${database.url}" }
+api: { enabled: false }
+service:
+  max_inflight_items: 500
+  telemetry: { logs: { level: info }, metrics: { endpoint: "127.0.0.1:0" } }
+  pipelines:
+    genai: { receivers: [otlp], processors: [normalize, trace_assembler, detectors, classifier, incidents], exporters: [postgres] }
+`,
+  );
+  // As deployed (docs/threat-model.md): a heap limit the mark sits under, so V8 also collects garbage before the mark is reached.
+  agent = startAgentProcess(resolve(config), { cwd: dir, env: { NODE_OPTIONS: `--max-old-space-size=${HEAP_LIMIT_MIB}` } });
+  const listening = await agent.waitFor('the OTLP receiver', () => agent!.logged('OTLP receiver listening.'));
+  url = `http://${listening.http as string}/v1/traces`;
+  const metrics = await agent.waitFor('the metrics endpoint', () => agent!.logged('Metrics endpoint listening.'));
+  metricsUrl = `http://${metrics.endpoint as string}/metrics`;
+}, 120_000);
+
+afterAll(async () => {
+  if (agent && agent.child.exitCode === null) {
+    agent.child.kill('SIGTERM');
+    await agent.exit;
+  }
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  await database?.drop();
+});
+
+interface Answer {
+  status: number;
+  retryAfter: string | null;
+}
+
+async function send(body: Uint8Array): Promise<Answer> {
+  try {
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-protobuf' },
+      body,
+      signal: AbortSignal.timeout(30_000),
+    });
+    await res.arrayBuffer();
+    return { status: res.status, retryAfter: res.headers.get('retry-after') };
+  } catch (err) {
+    return { status: 0, retryAfter: (err as Error).message };
+  }
+}
+
+describe('overload at five times capacity', () => {
+  it('refuses with 429/503 and Retry-After, keeps RSS under its mark, and accepts again when the load drops', async () => {
+    const pid = agent!.child.pid!;
+    const bodies = [1, 2, 3, 4].map((seed) => genAiTraceRequest(SPANS_PER_REQUEST, { seed }).protobuf);
+    let peakRss = 0;
+    const sampler = setInterval(() => {
+      if (agent!.child.exitCode === null) peakRss = Math.max(peakRss, rssMib(pid));
+    }, 25);
+
+    // Warm-up, then the idle resident set the mark is counted on top of. A sender retries a refusal
+    // (the machine running the test may be busy); the warm-up only needs the calls accepted.
+    for (let i = 0; i < 20; i++) expect((await postOtlp(url, 'application/x-protobuf', bodies[i % 4])).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 500));
+    const idleRss = rssMib(pid);
+    const idleHeap = await heapMib();
+
+    // Capacity: spans per second accepted by a closed loop of senders enough to keep the agent busy.
+    let accepted = 0;
+    const measureUntil = performance.now() + 3_000;
+    const started = performance.now();
+    await Promise.all(
+      Array.from({ length: SENDERS }, async (_, w) => {
+        for (let i = w; performance.now() < measureUntil; i++)
+          if ((await send(bodies[i % 4])).status === 200) accepted += SPANS_PER_REQUEST;
+      }),
+    );
+    const capacity = accepted / ((performance.now() - started) / 1000);
+
+    // Five times that, open loop: requests start on schedule whatever the answers.
+    const rate = (5 * capacity) / SPANS_PER_REQUEST;
+    const answers: Promise<Answer>[] = [];
+    const overloadStart = performance.now();
+    let peakDuringLoad = 0;
+    while (performance.now() - overloadStart < 4_000) {
+      const due = Math.floor(((performance.now() - overloadStart) / 1000) * rate);
+      while (answers.length < due) answers.push(send(bodies[answers.length % 4]));
+      peakDuringLoad = Math.max(peakDuringLoad, peakRss);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    const overload = await Promise.all(answers);
+    const byStatus = overload.reduce<Record<number, number>>((m, a) => ({ ...m, [a.status]: (m[a.status] ?? 0) + 1 }), {});
+
+    // The load drops to a single sender: after the refused backlog clears, everything is accepted.
+    const dropped = performance.now();
+    while ((await send(bodies[0])).status !== 200 && performance.now() - dropped < 60_000) await new Promise((r) => setTimeout(r, 200));
+    process.stdout.write(`overload: accepted again ${Math.round(performance.now() - dropped)} ms after the load dropped\n`);
+    const after: Answer[] = [];
+    for (let i = 0; i < 20; i++) after.push(await send(bodies[i % 4]));
+    clearInterval(sampler);
+
+    process.stdout.write(
+      `overload: capacity ${Math.round(capacity)} spans/s, offered ${Math.round(rate * SPANS_PER_REQUEST)} spans/s (${overload.length} requests), answers ${JSON.stringify(byStatus)}, RSS idle ${idleRss.toFixed(0)} MiB (heap ${idleHeap.toFixed(0)}), peak ${peakRss.toFixed(0)} MiB, mark ${MARK_MIB} MiB\n`,
+    );
+    expect(overload.length).toBeGreaterThan(50);
+    expect(
+      overload.filter((a) => ![200, 429, 503].includes(a.status)),
+      'answers other than 200/429/503',
+    ).toEqual([]);
+    const refused = overload.filter((a) => a.status === 429 || a.status === 503);
+    expect(refused.length).toBeGreaterThan(0);
+    expect(refused.every((a) => a.retryAfter !== null && Number(a.retryAfter) > 0)).toBe(true);
+    // The mark bounds the heap and the bodies held; what RSS holds besides them (code, worker
+    // threads, native buffers of sockets and PostgreSQL) is what it held idle besides the heap.
+    expect(peakRss).toBeLessThan(idleRss - idleHeap + MARK_MIB);
+    expect(after.map((a) => a.status)).toEqual(after.map(() => 200));
+  }, 120_000);
+});
