@@ -6,14 +6,15 @@
 import { describe, expect, it } from 'vitest';
 import { builtInScenarioNames } from '../../../../agent/tools/simulate/load-scenario.ts';
 import { runCli } from '../../../support/cli.ts';
+import { sweepSeeds } from '../../../support/seeds.ts';
 
-const SEEDS = [1, 6, 9];
-/** Checked under seeds 1–10 by its own file (seasonal-latency-step-seeds.test.ts). */
+const SEEDS = sweepSeeds([1, 6, 9]);
+/** Swept by its own file (seasonal-latency-step-seeds.int.test.ts): one test per seed. */
 const OWN_SEED_TEST = new Set(['seasonal-latency-step']);
 
 describe('faultline replay --check on every built-in scenario under other seeds', () => {
   for (const name of builtInScenarioNames().filter((n) => !OWN_SEED_TEST.has(n))) {
-    it(`passes every expectation of ${name} with seeds ${SEEDS.join(', ')}`, { timeout: 300_000 }, async () => {
+    it(`passes every expectation of ${name} with seeds ${SEEDS.join(', ')}`, { timeout: 100_000 * SEEDS.length }, async () => {
       for (const seed of SEEDS) {
         const { code, stdout, stderr } = await runCli(['replay', '--scenario', name, '--seed', String(seed), '--check']);
         expect(stderr).toBe('');
