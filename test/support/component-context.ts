@@ -9,7 +9,14 @@ import { soloLeadership } from '../../agent/core/leadership.ts';
 
 /** The agent services a component context carries, with nothing behind them. */
 export function makeServices(): Pick<ComponentContext, 'mode' | 'database' | 'leadership' | 'meter' | 'backpressure' | 'health'> {
-  return { mode: 'live', database: null, leadership: soloLeadership(), meter: createNoopMeter(), backpressure: createBackpressure(), health: createHealth() };
+  return {
+    mode: 'live',
+    database: null,
+    leadership: soloLeadership(),
+    meter: createNoopMeter(),
+    backpressure: createBackpressure(),
+    health: createHealth(),
+  };
 }
 
 export function makeProcessorContext(overrides: Partial<ProcessorContext> = {}): ProcessorContext {
