@@ -9,6 +9,7 @@ import traceAssembler from '../processors/trace-assembler/index.ts';
 import detectors from '../processors/detectors/index.ts';
 import classifier from '../processors/classifier/index.ts';
 import baseline from '../processors/baseline/index.ts';
+import correlator from '../processors/correlator/index.ts';
 import incidents from '../processors/incidents/index.ts';
 import ndjson from '../exporters/ndjson/index.ts';
 import file from '../exporters/file/index.ts';
@@ -27,6 +28,7 @@ export const registry: readonly ComponentFactory[] = checkUnique([
   detectors,
   classifier,
   baseline,
+  correlator,
   incidents,
   ndjson,
   file,

@@ -11,6 +11,7 @@ import { ApiError, errorBody } from './api-error.ts';
 import { bearerChallenge, createBearerCheck } from './bearer-auth.ts';
 import { isDatabaseUnavailable } from '../store/database-unavailable.ts';
 import type { ApiDeps } from './deps.ts';
+import { registerCorrelationRoutes } from './correlations/routes.ts';
 import { registerBaselineRoutes } from './baselines/routes.ts';
 import { registerFailureRoutes } from './failures/routes.ts';
 import { registerIncidentRoutes } from './incidents/routes.ts';
@@ -23,7 +24,13 @@ import { PROBE_PATHS, registerProbeRoutes } from './probes.ts';
 export type RouteModule = (app: FastifyInstance, deps: ApiDeps) => void;
 
 /** Every route module. A list route is one registerListRoute call in its module (list-route.ts). */
-const ROUTE_MODULES: readonly RouteModule[] = [registerProbeRoutes, registerFailureRoutes, registerIncidentRoutes, registerBaselineRoutes];
+const ROUTE_MODULES: readonly RouteModule[] = [
+  registerProbeRoutes,
+  registerFailureRoutes,
+  registerCorrelationRoutes,
+  registerIncidentRoutes,
+  registerBaselineRoutes,
+];
 
 const OpenApiDocument = z.record(z.string(), z.unknown()).describe('An OpenAPI 3.1 document.');
 

@@ -93,7 +93,7 @@ Exit codes: 0 done, 1 invalid options or configuration, 2 a file could not be re
       .emitted(lane.name)
       .map((e) => e.item)
       .sort((a, b) => lane.time(a) - lane.time(b) || compare(lane.key(a), lane.key(b)));
-    for (const item of items) io.stdout.write(toJsonLine(item));
+    for (const item of lane.present ? lane.present(items) : items) io.stdout.write(toJsonLine(item));
     return EXIT.ok;
   },
 };

@@ -8,6 +8,8 @@ import { defaultOfflineConfig } from '../tools/offline.ts';
 import { registry } from '../registry.ts';
 import { replay, type ReplayReport } from '../tools/replay/run-replay.ts';
 import { withScenarioDetectors } from '../tools/replay/scenario-detectors.ts';
+import { formatCorrelations } from '../tools/replay/correlations.ts';
+import { parseSeeds, replayMany } from './replay-seeds.ts';
 import { formatDuration, formatTimeline } from '../tools/replay/timeline.ts';
 import { generate } from '../tools/simulate/generate.ts';
 import { loadScenario } from '../tools/simulate/load-scenario.ts';
@@ -22,6 +24,7 @@ export const replayCommand: Command = {
   name: 'replay',
   summary: 'Replay a scenario or recorded OTLP files through the pipeline on event time; print the timeline.',
   help: `Usage: faultline replay --scenario NAME|FILE [--check] [--config FILE] [--seed N]
+       faultline replay --scenario NAME|FILE [--scenario …] --seeds 1-10 [--check] [--config FILE]
        faultline replay FILE... [--config FILE]
        faultline replay (--scenario NAME|FILE | FILE...) --target URL [--speed X]
 
@@ -43,6 +46,10 @@ Options:
                             its receivers, exporters and storage are not used; a
                             scenario's own detectors: settings are merged over it
       --seed N              override the scenario's seed
+      --seeds LIST          replay each --scenario (repeatable) under each seed (1-10, or 1,6,9) and
+                            print one line per replay and the totals: checks passed, how often the
+                            correlator found each declared root cause, the compression of failures
+                            into clusters
   -t, --target URL          instead, stream to a running agent's OTLP/HTTP endpoint
       --speed X             with --target: X × real time (default 1); "max" as fast as accepted
 
@@ -53,10 +60,11 @@ Exit codes: 0 done (and every check passed), 1 invalid options, scenario or conf
       args,
       allowPositionals: true,
       options: {
-        scenario: { type: 'string', short: 's' },
+        scenario: { type: 'string', short: 's', multiple: true },
         check: { type: 'boolean', default: false },
         config: { type: 'string', short: 'c' },
         seed: { type: 'string' },
+        seeds: { type: 'string' },
         target: { type: 'string', short: 't' },
         speed: { type: 'string', default: '1' },
       },
@@ -65,10 +73,31 @@ Exit codes: 0 done (and every check passed), 1 invalid options, scenario or conf
       io.stderr.write(`faultline replay: ${message}\n`);
       return code;
     };
-    if (!values.scenario && positionals.length === 0)
+    const scenarioNames = values.scenario ?? [];
+    if (scenarioNames.length === 0 && positionals.length === 0)
       return bad('give --scenario NAME|FILE or recorded FILEs (see faultline replay --help)');
-    if (values.scenario && positionals.length > 0) return bad('give either --scenario or FILEs, not both');
-    if (values.check && !values.scenario) return bad('--check needs --scenario: recorded files declare no expectations');
+    if (scenarioNames.length > 0 && positionals.length > 0) return bad('give either --scenario or FILEs, not both');
+    if (values.check && scenarioNames.length === 0) return bad('--check needs --scenario: recorded files declare no expectations');
+    if (values.seeds !== undefined || scenarioNames.length > 1) {
+      if (values.target) return bad('--seeds and several --scenario replay in process; give one --scenario with --target');
+      if (values.seed !== undefined) return bad('give --seed or --seeds, not both');
+      const seeds = values.seeds === undefined ? null : parseSeeds(values.seeds);
+      if (values.seeds !== undefined && seeds === null)
+        return bad(`--seeds must be a range or list such as 1-10 or 1,6,9, got "${values.seeds}"`);
+      let scenarios: Scenario[];
+      let config: AgentConfig;
+      try {
+        scenarios = scenarioNames.map((n) => loadScenario(n));
+        config = loadReplayConfig(values.config, io.env).config;
+      } catch (err) {
+        if (err instanceof ConfigError) return bad(err.message);
+        throw err;
+      }
+      const runs = seeds === null ? scenarios : scenarios.flatMap((sc) => seeds.map((seed) => ({ ...sc, seed })));
+      const { anyMiss } = await replayMany(runs, config, { check: values.check, env: io.env, stdout: io.stdout });
+      return anyMiss ? 4 : EXIT.ok;
+    }
+    const scenarioName = scenarioNames[0];
     const speed = values.speed === 'max' ? null : Number(values.speed);
     if (speed !== null && !(speed > 0)) return bad(`--speed must be a positive number or "max", got "${values.speed}"`);
 
@@ -77,8 +106,8 @@ Exit codes: 0 done (and every check passed), 1 invalid options, scenario or conf
     const logs: OtlpLogRecord[] = [];
     let firstFailureMs: number | null = null;
     try {
-      if (values.scenario) {
-        scenario = loadScenario(values.scenario);
+      if (scenarioName !== undefined) {
+        scenario = loadScenario(scenarioName);
         if (values.seed !== undefined) {
           const seed = Number(values.seed);
           if (!Number.isInteger(seed) || seed < 0) return bad(`--seed must be a non-negative integer, got "${values.seed}"`);
@@ -119,10 +148,8 @@ Exit codes: 0 done (and every check passed), 1 invalid options, scenario or conf
     let config: AgentConfig;
     let configName: string;
     try {
-      const path = values.config ?? (existsSync('agent.yaml') ? 'agent.yaml' : null);
-      config = path === null ? defaultOfflineConfig() : loadConfigFile(path, registry, { env: io.env });
+      ({ config, name: configName } = loadReplayConfig(values.config, io.env));
       if (scenario !== null) config = withScenarioDetectors(config, scenario);
-      configName = path ?? 'the built-in pipeline';
     } catch (err) {
       if (err instanceof ConfigError) return bad(err.message);
       throw err;
@@ -140,12 +167,22 @@ Exit codes: 0 done (and every check passed), 1 invalid options, scenario or conf
   },
 };
 
+/** The pipeline a replay runs: --config, else agent.yaml when present, else the built-in one. */
+function loadReplayConfig(given: string | undefined, env: NodeJS.ProcessEnv): { config: AgentConfig; name: string } {
+  const path = given ?? (existsSync('agent.yaml') ? 'agent.yaml' : null);
+  return {
+    config: path === null ? defaultOfflineConfig() : loadConfigFile(path, registry, { env }),
+    name: path ?? 'the built-in pipeline',
+  };
+}
+
 export function formatReport(r: ReplayReport, scenario: Scenario | null, configName: string, wallMs: number): string {
   let out = `${scenario ? `scenario ${scenario.name} (seed ${scenario.seed}): ${scenario.title}\n` : ''}`;
   out += `replayed ${r.spans} spans, ${formatDuration(r.endMs - r.startMs)} of event time, in ${formatDuration(wallMs)} through ${configName}; ${r.events} failure events\n`;
   out += r.firstFailureMs === null ? 'no failing span\n' : `first failing span at +${formatDuration(r.firstFailureMs - r.startMs)}\n`;
   out += `\ntimeline (${r.hasIncidents ? 'incidents' : 'failure-event episodes: no incidents processor in the pipeline'}):\n`;
   out += formatTimeline(r.timeline, r.startMs, r.firstFailureMs);
+  if (r.correlations) out += `\ncorrelations (root → effects): ${formatCorrelations(r.correlations, r.startMs)}`;
   const c = r.check;
   if (c) {
     out += `\ncheck: ${c.passed} passed, ${c.failed} failed\n${c.lines.join('\n')}${c.lines.length ? '\n' : ''}`;

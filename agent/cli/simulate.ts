@@ -35,6 +35,12 @@ Options:
       --seed N              override the scenario's seed
       --rate R              override requests per second
       --duration SECS       override the duration
+      --start TIME          the scenario's start (RFC 3339); with --target it replaces the placement
+                            around now, so several runs can send parts of one timeline
+      --from SECS, --until SECS
+                            only the requests that start in [from, until) seconds of the scenario:
+                            parts that together send exactly what one run sends (e.g. the first
+                            half, an agent restart, then the second half)
       --no-content          leave prompts and completions off the spans
   -l, --list                list the built-in scenarios and the price table
 
@@ -60,6 +66,9 @@ Exit codes: 0 done, 1 invalid scenario or options, 2 unreadable input, 3 the tar
         seed: { type: 'string' },
         rate: { type: 'string' },
         duration: { type: 'string' },
+        start: { type: 'string' },
+        from: { type: 'string' },
+        until: { type: 'string' },
         'no-content': { type: 'boolean', default: false },
         list: { type: 'boolean', short: 'l', default: false },
       },
@@ -78,19 +87,23 @@ Exit codes: 0 done, 1 invalid scenario or options, 2 unreadable input, 3 the tar
     const speed = values.speed === 'max' ? null : Number(values.speed);
     if (speed !== null && !(speed > 0)) return bad(`--speed must be a positive number or "max", got "${values.speed}"`);
     let scenario: Scenario;
+    let part: { fromMs: number; untilMs: number };
     try {
       scenario = applyOverrides(loadScenario(values.scenario), values);
+      part = partOf(scenario, values);
     } catch (err) {
       if (err instanceof ConfigError || err instanceof OverrideError) return bad(err.message);
       throw err;
     }
-    if (values.target) {
-      // Live: timestamps around now, so the agent sees current traffic.
+    if (values.target && values.start === undefined) {
+      // Live: timestamps around now, so the agent sees current traffic; the part sent ends now.
       const now = Date.now();
-      const startMs = speed === null ? now - scenario.duration_secs * 1000 : now;
+      const startMs = speed === null ? now - part.untilMs : now - part.fromMs;
       scenario = { ...scenario, start: new Date(startMs).toISOString() };
     }
     const sim = generate(scenario);
+    // The whole scenario is generated and then cut, so every part is the same as in a whole run.
+    sim.plans = sim.plans.filter((p) => p.startMs - sim.startMs >= part.fromMs && p.startMs - sim.startMs < part.untilMs);
     const spans = renderSpans(sim);
     if (values.target) {
       const progress = createProgress(io.stderr, 'sent');
@@ -125,7 +138,7 @@ class OverrideError extends Error {}
 
 function applyOverrides(
   s: Scenario,
-  v: { seed?: string; rate?: string; duration?: string; engine?: string; 'no-content'?: boolean },
+  v: { seed?: string; rate?: string; duration?: string; engine?: string; start?: string; 'no-content'?: boolean },
 ): Scenario {
   const num = (name: string, raw: string | undefined, integer = false): number | undefined => {
     if (raw === undefined) return undefined;
@@ -136,8 +149,16 @@ function applyOverrides(
   };
   const engine = v.engine === undefined ? undefined : Engine.safeParse(v.engine);
   if (engine && !engine.success) throw new OverrideError(`--engine must be one of ${Engine.options.join(', ')}, got "${v.engine}"`);
+  let start = s.start;
+  if (v.start !== undefined) {
+    const ms = Date.parse(v.start);
+    if (!/^\d{4}-\d{2}-\d{2}T/.test(v.start) || Number.isNaN(ms))
+      throw new OverrideError(`--start must be an RFC 3339 time such as 2026-05-01T09:00:00Z, got "${v.start}"`);
+    start = new Date(ms).toISOString();
+  }
   return {
     ...s,
+    start,
     seed: num('seed', v.seed, true) ?? s.seed,
     duration_secs: num('duration', v.duration) ?? s.duration_secs,
     traffic: {
@@ -147,6 +168,21 @@ function applyOverrides(
       content: v['no-content'] ? false : s.traffic.content,
     },
   };
+}
+
+/** The part of the scenario to send, in ms from its start, from --from and --until (seconds). */
+function partOf(s: Scenario, v: { from?: string; until?: string }): { fromMs: number; untilMs: number } {
+  const secs = (name: string, raw: string | undefined, fallback: number): number => {
+    if (raw === undefined) return fallback;
+    const n = Number(raw);
+    if (raw.trim() === '' || !Number.isFinite(n) || n < 0 || n > s.duration_secs)
+      throw new OverrideError(`--${name} must be a number of seconds from 0 to the duration (${s.duration_secs}), got "${raw}"`);
+    return n;
+  };
+  const from = secs('from', v.from, 0);
+  const until = secs('until', v.until, s.duration_secs);
+  if (until <= from) throw new OverrideError(`--until (${until}) must be after --from (${from})`);
+  return { fromMs: from * 1000, untilMs: until * 1000 };
 }
 
 /** One ExportTraceServiceRequest per line, 512 spans each (what `replay` and `classify` read). */

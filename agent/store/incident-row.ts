@@ -27,9 +27,13 @@ export const INCIDENT_COLUMNS = [
   'escalated_at',
   'resolved_at',
   'revision',
+  'cluster_id',
+  'caused_by',
+  'inhibited',
+  'symptoms',
 ] as const satisfies readonly (keyof Incident)[];
 
-const JSON_COLUMNS = new Set<string>(['scope', 'evidence_sample']);
+const JSON_COLUMNS = new Set<string>(['scope', 'evidence_sample', 'symptoms']);
 const TIME_COLUMNS = new Set<string>(['first_seen_at', 'last_seen_at', 'opened_at', 'escalated_at', 'resolved_at']);
 
 /** Query parameters in INCIDENT_COLUMNS order (JSON columns as JSON text). */

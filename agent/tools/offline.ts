@@ -33,7 +33,7 @@ export interface OfflineOutput {
 }
 
 /** The lanes an offline run keeps unless told otherwise: what replay judges. */
-export const DEFAULT_KEPT_LANES: readonly LaneName[] = ['events', 'incidents'];
+export const DEFAULT_KEPT_LANES: readonly LaneName[] = ['events', 'incidents', 'correlations'];
 
 export interface OfflineOptions {
   env?: NodeJS.ProcessEnv;
@@ -49,7 +49,7 @@ const CHUNK_SPANS = 500;
 const CHUNK_MS = 1_000;
 
 /** The processors `faultline classify` and `replay` use when no configuration is given. */
-export const DEFAULT_OFFLINE_PROCESSORS = ['normalize', 'trace_assembler', 'detectors', 'classifier'] as const;
+export const DEFAULT_OFFLINE_PROCESSORS = ['normalize', 'trace_assembler', 'detectors', 'classifier', 'correlator'] as const;
 
 export function defaultOfflineConfig(): AgentConfig {
   const shape: AgentConfigShape = {

@@ -1,12 +1,14 @@
 // prometheus: GenAI metrics on the agent's /metrics endpoint (service.telemetry.metrics), recorded
 // through ctx.meter from the calls lane (requests, errors by failure subtype, duration and token
-// histograms, cost, throughput, rate-limit headroom, latency quantiles) and the events lane
-// (FailureEvents by category, subtype, severity, provider), and the baselines lane (learned latency
-// quantiles and error ratio, deviation ratios per metric). Label values are bounded by config.
+// histograms, cost, throughput, rate-limit headroom, latency quantiles), the events lane
+// (FailureEvents by category, subtype, severity, provider), the baselines lane (learned latency
+// quantiles and error ratio, deviation ratios per metric) and the correlations lane (active
+// clusters, their strength, root causes and effects). Label values are bounded by config.
 import type { Attributes } from '@opentelemetry/api';
 import { defineExporter } from '../../agent/core/component.ts';
 import { viewCall, type CallView } from './call-view.ts';
 import { OPTIONAL_LABELS, PrometheusExporterConfig, type OptionalLabel } from './config.ts';
+import { createCorrelationGauges } from './correlation-gauges.ts';
 import { errorTypeOf } from './error-type.ts';
 import { createBaselineGauges } from './baseline-gauges.ts';
 import { createEventLabels } from './event-labels.ts';
@@ -39,6 +41,7 @@ export default defineExporter({
     });
     const rateLimits = createRateLimitGauges(config.latency.window_ms);
     const baselines = createBaselineGauges(limitProvider, limiters.requested_model);
+    const correlations = createCorrelationGauges(ctx.meter, limitProvider, limiters.requested_model);
     ctx.meter.addBatchObservableCallback(
       (r) => {
         for (const s of latency.snapshot(LATENCY_QUANTILES)) {
@@ -88,6 +91,7 @@ export default defineExporter({
     return {
       async export(batch) {
         if (batch.baselines.length > 0) baselines.record(batch.baselines);
+        if (batch.correlations.length > 0) correlations.record(batch.correlations);
         // Counters are summed per batch and added once per label set.
         const subtypeBySpan = new Map<string, string>();
         const failures = new Map<Attributes, number>();

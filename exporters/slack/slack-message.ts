@@ -23,8 +23,9 @@ export function incidentMessage(incident: Incident, action: 'trigger' | 'resolve
     };
   }
   const icon = incident.severity === 'P1' || incident.severity === 'P2' ? ':rotating_light:' : ':warning:';
+  const symptoms = incident.symptoms.length > 0 ? `\nAlso caused: ${incident.symptoms.map((s) => escape(s.title)).join('; ')}` : '';
   return {
-    text: `${icon} *${escape(incident.title)}*\n${escape(impactLine(incident))}; first seen ${incident.first_seen_at}${links(incident, externalUrl)}`,
+    text: `${icon} *${escape(incident.title)}*\n${escape(impactLine(incident))}; first seen ${incident.first_seen_at}${symptoms}${links(incident, externalUrl)}`,
   };
 }
 

@@ -12,7 +12,16 @@ export interface Fingerprint {
   readonly scope: Record<string, string | null>;
 }
 
-export function fingerprintOf(event: FailureEvent, fields: readonly GroupField[]): Fingerprint {
+/** What a fingerprint reads: a failure event, or a cluster's root cause described the same way. */
+export interface FingerprintSubject {
+  readonly category: Category;
+  readonly subtype: string;
+  readonly provider: string;
+  readonly model: string | null;
+  readonly impact_scope: Pick<FailureEvent['impact_scope'], 'team' | 'route'>;
+}
+
+export function fingerprintOf(event: FingerprintSubject, fields: readonly GroupField[]): Fingerprint {
   const scope: Record<string, string | null> = {};
   const parts: string[] = [event.category];
   for (const field of fields) {
@@ -23,7 +32,7 @@ export function fingerprintOf(event: FailureEvent, fields: readonly GroupField[]
   return { key: parts.join('/'), scope };
 }
 
-function fieldValue(event: FailureEvent, field: GroupField): string | null {
+function fieldValue(event: FingerprintSubject, field: GroupField): string | null {
   switch (field) {
     case 'subtype':
       return event.subtype;

@@ -80,7 +80,7 @@ export default defineProcessor({
         cancelTimer = ctx.scheduler.every(config.check_interval_ms, tick);
       },
       process(batch) {
-        const updates = grouper.group(batch.events);
+        const updates = grouper.group(batch.events, batch.correlations);
         if (updates.length === 0) return batch;
         return createBatch({ ...batch, incidents: [...batch.incidents, ...updates] });
       },

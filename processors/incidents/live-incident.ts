@@ -3,7 +3,7 @@
 // not yet emitted. Pure bookkeeping; when transitions happen is decided in index.ts.
 import { createHash } from 'node:crypto';
 import type { FailureEvent } from '../../agent/core/model/failure-event.ts';
-import type { Incident, IncidentUpdate, TransitionKind } from '../../agent/core/model/incident.ts';
+import type { Incident, IncidentRef, IncidentUpdate, TransitionKind } from '../../agent/core/model/incident.ts';
 import type { Severity } from '../../agent/core/model/taxonomy.ts';
 import type { Fingerprint } from './fingerprint.ts';
 
@@ -23,6 +23,10 @@ export interface LiveIncident {
   pending: { failure_id: string; occurred_at: string }[];
   /** Severity before the first change since the last emitted update, when it changed. */
   severityBefore: Severity | null;
+  /** Symptom incidents this root started listing since the last emitted update. */
+  symptomsAdded: IncidentRef[];
+  /** The root incident whose inhibition ended since the last emitted update (it resolved, this one goes on). */
+  releasedFrom: string | null;
 }
 
 export interface IncidentSettings {
@@ -60,6 +64,10 @@ export function openIncident(event: FailureEvent, fp: Fingerprint, settings: Inc
     escalated_at: null,
     resolved_at: null,
     revision: 0,
+    cluster_id: null,
+    caused_by: null,
+    inhibited: false,
+    symptoms: [],
   };
   const live = restoreLive(incident);
   joinEvent(live, event, Date.parse(at), settings);
@@ -79,6 +87,8 @@ export function restoreLive(incident: Incident): LiveIncident {
     sampleKeys,
     pending: [],
     severityBefore: null,
+    symptomsAdded: [],
+    releasedFrom: null,
   };
 }
 
@@ -155,6 +165,10 @@ export function takeUpdate(live: LiveIncident, kind: TransitionKind, atMs: numbe
     ...detail,
     event_count: i.event_count,
     ...(live.severityBefore !== null ? { severity_from: live.severityBefore } : {}),
+    // Why a transition that would page does not: the open root incident that speaks for it.
+    ...(i.inhibited && kind !== 'resolved' ? { inhibited_by: i.caused_by } : {}),
+    ...(live.symptomsAdded.length > 0 ? { symptoms_added: live.symptomsAdded } : {}),
+    ...(live.releasedFrom !== null ? { released_from: live.releasedFrom } : {}),
   };
   const suffix = kind === 'updated' ? `/${i.revision}` : '';
   const update: IncidentUpdate = {
@@ -164,6 +178,8 @@ export function takeUpdate(live: LiveIncident, kind: TransitionKind, atMs: numbe
   };
   live.pending = [];
   live.severityBefore = null;
+  live.symptomsAdded = [];
+  live.releasedFrom = null;
   return update;
 }
 
@@ -175,7 +191,7 @@ export function raiseOneLevel(s: Severity): Severity {
   return s === 'P4' ? 'P3' : s === 'P3' ? 'P2' : 'P1';
 }
 
-function titleOf(i: Incident): string {
+export function titleOf(i: Incident): string {
   const where = [i.provider !== '*' ? i.provider : null, i.model].filter((x) => x !== null).join(' ');
   const what = `${i.category} ${i.subtype === '*' ? 'failures' : i.subtype.replace(/_/g, ' ')}`;
   const n = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;

@@ -102,6 +102,36 @@ function round(n: number): string {
   return JSON.stringify(encodeTracesJson(spans));
 }
 
+// The fixture's timeout, moved to the same provider: what an outage does to the calls that do not fail fast.
+const TIMEOUT_CASE = FAILURE_CASES.find((c) => c.name === 'litellm v1-2026: timeout')!;
+
+/**
+ * An outage happening now, so the correlator's cluster is active when Prometheus is queried (the
+ * rounds are dated 2026-01-01; their clusters close at the correlator's first check): six 503s and
+ * three timeouts on one provider, one common-cause cluster with the timeouts as its effect.
+ */
+function outageNow(): string {
+  const nowMs = Date.now();
+  const failures = [
+    ...Array.from({ length: 6 }, (_, i) => ({ ...outageSpan(0x40 + i), startMs: nowMs - 30_000 + i * 2_000 })),
+    ...Array.from({ length: 3 }, (_, i) => {
+      const s = TIMEOUT_CASE.spans[0];
+      return {
+        ...s,
+        spanId: `0b7a6e00000000${i.toString(16).padStart(2, '0')}`,
+        startMs: nowMs - 25_000 + i * 2_000 - (s.durationMs ?? 0),
+        attributes: {
+          ...s.attributes,
+          'gen_ai.system': 'mistral',
+          'error.llm_provider': 'mistral',
+          'gen_ai.request.model': 'mistral-large-latest',
+        },
+      };
+    }),
+  ];
+  return JSON.stringify(encodeTracesJson(failures.map((s, i) => span({ ...s, traceId: `c0441e${i.toString(16).padStart(26, '0')}` }))));
+}
+
 const post = (body: string) =>
   fetch(`${agent.otlpHttp}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
 
@@ -208,11 +238,12 @@ processors:
   trace_assembler: { wait_ms: 1, flush_interval_ms: 50, max_batch_items: 2048 }
   detectors: { quality: { workers: { threads: 1 }, grounding: { max_scan_chars: 262144, max_context_chars: 1048576 } } }
   classifier: {}
+  correlator: {}
 exporters:
   prometheus: { labels: [requested_model, team] }
   postgres: { write_timeout_ms: 1000, retry: { initial_interval_ms: 200, max_interval_ms: 500 }, spill: { path: "${spillPath}" } }
 storage: {}
-service: { pipelines: { genai: { receivers: [otlp], processors: [normalize, trace_assembler, detectors, classifier], exporters: [prometheus, postgres] } } }
+service: { pipelines: { genai: { receivers: [otlp], processors: [normalize, trace_assembler, detectors, classifier, correlator], exporters: [prometheus, postgres] } } }
 `,
     { database },
   );
@@ -257,6 +288,10 @@ scrape_configs:
     }
     await new Promise((r) => setTimeout(r, 1_000));
   }
+
+  const outage = await post(outageNow());
+  expect(outage.status).toBe(200);
+  await outage.arrayBuffer();
 
   // The long call first, then ordinary calls queued behind it until the queue is full.
   const long = await post(JSON.stringify(encodeTracesJson([span(longCall())])));

@@ -24,6 +24,17 @@ export type IncidentState = z.infer<typeof IncidentState>;
 export const TransitionKind = z.enum(['opened', 'updated', 'escalated', 'resolved', 'reopened']);
 export type TransitionKind = z.infer<typeof TransitionKind>;
 
+/** Another incident, named in a root incident's symptom list. */
+export const IncidentRef = z.strictObject({
+  incident_id: z.string().min(1),
+  category: Category,
+  subtype: z.string().min(1),
+  provider: z.string().min(1),
+  model: z.string().nullable(),
+  title: z.string(),
+});
+export type IncidentRef = z.infer<typeof IncidentRef>;
+
 export const Incident = z.strictObject({
   incident_id: z.string().min(1).describe('Deterministic from the fingerprint and the opening event time, so every agent names it alike.'),
   fingerprint: z.string().min(1).describe('What groups events into this incident, e.g. provider/outage/openai/gpt-4o.'),
@@ -48,6 +59,17 @@ export const Incident = z.strictObject({
   escalated_at: time.nullable(),
   resolved_at: time.nullable(),
   revision: z.number().int().positive().describe('Increases with every update; a store keeps the highest revision it has seen.'),
+  cluster_id: z.string().nullable().describe('The correlation cluster its events belong to, when the correlator runs.'),
+  caused_by: z
+    .string()
+    .nullable()
+    .describe("The root incident: the open incident of its cluster's root cause, when that is another incident."),
+  inhibited: z
+    .boolean()
+    .describe('true while it has not paged on its own because its root incident was open when it opened; the root lists it instead.'),
+  symptoms: z
+    .array(IncidentRef)
+    .describe('On a root incident: the incidents it inhibits (the most recent few), so its notification lists them.'),
 });
 export type Incident = z.infer<typeof Incident>;
 

@@ -28,6 +28,11 @@ export interface LaneSpec<T = unknown> {
   readonly store?: { readonly tables: readonly string[] };
   /** The REST API path that lists this lane's items, if any (agent/api serves it from the tables above). */
   readonly api?: { readonly path: string };
+  /**
+   * What `classify --output` prints for the lane's items, in order, when it is not each item as it
+   * came out: a lane of revisions (correlations) prints the final state of each thing instead.
+   */
+  readonly present?: (items: readonly T[]) => readonly unknown[];
 }
 
 /** Every item counts as one: the usual count. */

@@ -6,6 +6,8 @@
 // Order matters twice: it is the order of the ndjson `lanes` choices in the configuration
 // reference, and the order the postgres exporter writes lanes in one transaction (events before
 // the incidents that list them). New lanes go at the end.
+import type { CorrelationUpdate } from './correlation.ts';
+import { finalClusters, viewCluster } from './correlation-view.ts';
 import type { BaselineSnapshot } from './baseline.ts';
 import type { FailureEvent } from './failure-event.ts';
 import type { IncidentUpdate } from './incident.ts';
@@ -86,6 +88,22 @@ export const LANE_TABLE = {
     unit: (b) => `baseline:${b.provider}/${b.model}/${b.route}/${b.team}`,
     store: { tables: ['baseline_profiles', 'provider_baselines'] },
     api: { path: '/api/v1/baselines' },
+  }),
+  correlations: defineLane<CorrelationUpdate>()({
+    name: 'correlations',
+    description: 'Failure clusters with their root cause (CorrelationUpdate per change), from the correlator.',
+    source: 'processor',
+    count: countEach,
+    time: (u) => Date.parse(u.cluster.last_seen_at),
+    key: (u) => `${u.cluster.cluster_id}/${u.cluster.revision}`,
+    unit: (u) => `cluster:${u.cluster.cluster_id}`,
+    store: { tables: ['correlation_clusters', 'correlation_edges', 'correlation_members'] },
+    api: { path: '/api/v1/failures/correlations' },
+    // One line per cluster as the API shows it, in the order clusters opened.
+    present: (updates) =>
+      finalClusters(updates)
+        .sort((a, b) => Date.parse(a.opened_at) - Date.parse(b.opened_at) || (a.cluster_id < b.cluster_id ? -1 : 1))
+        .map(viewCluster),
   }),
 } as const;
 

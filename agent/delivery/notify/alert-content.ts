@@ -45,7 +45,17 @@ export function alertAnnotations(incident: Incident): Record<string, string> {
     runbook: RUNBOOK_BY_CATEGORY[incident.category],
   };
   if (incident.runbook_url !== null) annotations.runbook_url = incident.runbook_url;
+  if (incident.cluster_id !== null) annotations.cluster_id = incident.cluster_id;
+  if (incident.caused_by !== null) annotations.caused_by = incident.caused_by;
+  if (incident.symptoms.length > 0) annotations.symptoms = symptomLines(incident);
   return annotations;
+}
+
+/** The incidents a root incident speaks for, one line each. */
+export function symptomLines(i: Incident): string {
+  return i.symptoms
+    .map((s) => `${s.title || `${s.category}/${s.subtype} on ${s.provider}${s.model ? ` ${s.model}` : ''}`} (incident ${s.incident_id})`)
+    .join('\n');
 }
 
 export function impactLine(i: Incident): string {
@@ -62,6 +72,11 @@ export function describeIncident(i: Incident): string {
     `Impact: ${impactLine(i)}.`,
   ];
   lines.push(`Runbook: ${RUNBOOK_BY_CATEGORY[i.category]}${i.runbook_url ? ` (${i.runbook_url})` : ''}.`);
+  if (i.symptoms.length > 0)
+    lines.push(
+      `Root cause of ${i.symptoms.length} more incident${i.symptoms.length === 1 ? '' : 's'} (not paged on their own):\n${symptomLines(i)}`,
+    );
+  if (i.caused_by !== null) lines.push(`Caused by incident ${i.caused_by}${i.cluster_id ? ` (correlation cluster ${i.cluster_id})` : ''}.`);
   return lines.join('\n');
 }
 

@@ -2,9 +2,12 @@
 // exporter (`route: { severities, categories }`), decided from the update alone — no memory of
 // what was sent — so a restart can neither re-page nor forget a resolve:
 //   opened / reopened               → trigger, if the incident's severity and category match
-//   escalated, or updated with a severity change → trigger again (the receiver updates the alert)
+//   escalated, or updated with a severity change, new symptoms listed or its inhibition ended
+//                                    → trigger again (the receiver updates the alert)
 //   resolved                         → resolve, if any severity the incident held matched
 //   other updates                    → nothing
+// An inhibited incident (a symptom whose root incident was open when it opened) triggers nothing
+// and resolves nothing: its root incident's alert lists it instead.
 import { z } from 'zod';
 import type { IncidentUpdate } from '../../core/model/incident.ts';
 import { Category, Severity } from '../../core/model/taxonomy.ts';
@@ -29,14 +32,17 @@ export type NotificationAction = 'trigger' | 'resolve';
 
 export function routeAction(update: IncidentUpdate, route: RouteConfig): NotificationAction | null {
   const { incident, transition } = update;
-  if (!route.categories.includes(incident.category)) return null;
+  if (!route.categories.includes(incident.category) || incident.inhibited) return null;
   switch (transition.kind) {
     case 'opened':
     case 'reopened':
     case 'escalated':
       return route.severities.includes(incident.severity) ? 'trigger' : null;
-    case 'updated':
-      return transition.detail.severity_from !== undefined && route.severities.includes(incident.severity) ? 'trigger' : null;
+    case 'updated': {
+      const d = transition.detail;
+      const changed = d.severity_from !== undefined || d.symptoms_added !== undefined || d.released_from !== undefined;
+      return changed && route.severities.includes(incident.severity) ? 'trigger' : null;
+    }
     case 'resolved':
       return severitiesHeld(incident.severity, incident.initial_severity).some((s) => route.severities.includes(s)) ? 'resolve' : null;
   }

@@ -3,6 +3,7 @@
 // that have a writer, in lane-table order, in one transaction per batch.
 import { laneSpec, type LaneItem, type StoredLaneName } from '../../core/model/lanes.ts';
 import { baselinesWriter } from './baselines.ts';
+import { correlationUpdatesWriter } from './correlation-updates.ts';
 import { failureEventsWriter } from './failure-events.ts';
 import { incidentUpdatesWriter } from './incident-updates.ts';
 import type { LaneWriter } from './lane-writer.ts';
@@ -13,6 +14,7 @@ const BUILT_IN: { readonly [L in StoredLaneName]: LaneWriter<LaneItem<L>> } = {
   events: failureEventsWriter,
   incidents: incidentUpdatesWriter,
   baselines: baselinesWriter,
+  correlations: correlationUpdatesWriter,
 };
 
 const writers = new Map<string, LaneWriter<any>>(Object.entries(BUILT_IN));

@@ -5,6 +5,7 @@
 // Pending expectations (capabilities not yet in the pipeline) are listed, never evaluated.
 import type { FailureEvent } from '../../core/model/failure-event.ts';
 import type { Absence, Detection, Scenario } from '../simulate/scenario-schema.ts';
+import { checkCorrelations, type CorrelationSummary } from './correlations.ts';
 import { formatDuration, formatOffset, SEVERITY_RANK, type Detected } from './timeline.ts';
 
 export interface CheckResult {
@@ -12,14 +13,24 @@ export interface CheckResult {
   failed: number;
   lines: string[];
   pending: string[];
+  /** Whether every `correlations:` expectation held (the declared roots were found); null when none was checked. */
+  correlationsHeld: boolean | null;
 }
 
 export function checkExpectations(
   scenario: Scenario,
-  found: { episodes: Detected[]; secondary?: Detected[]; incidents: Detected[]; hasIncidents: boolean; events: readonly FailureEvent[] },
+  found: {
+    episodes: Detected[];
+    secondary?: Detected[];
+    incidents: Detected[];
+    hasIncidents: boolean;
+    events: readonly FailureEvent[];
+    /** null: no correlator in the pipeline. */
+    correlations?: CorrelationSummary | null;
+  },
   firstFailureMs: number | null,
 ): CheckResult {
-  const result: CheckResult = { passed: 0, failed: 0, lines: [], pending: [] };
+  const result: CheckResult = { passed: 0, failed: 0, lines: [], pending: [], correlationsHeld: null };
   const record = (ok: boolean, line: string) => {
     if (ok) result.passed++;
     else result.failed++;
@@ -49,6 +60,15 @@ export function checkExpectations(
         ? what
         : `${what}: ${hits.length} event${hits.length === 1 ? '' : 's'}, first ${hits[0].category}/${hits[0].subtype} ${hits[0].provider} at ${hits[0].timestamp}${a.why ? ` (${a.why})` : ''}`,
     );
+  }
+  const expected = scenario.expectations.correlations;
+  if (expected.length > 0 && !found.correlations) {
+    for (const c of expected)
+      result.pending.push(`correlation rooted at ${c.root.category}/${c.root.subtype ?? '*'}: needs a correlator in the pipeline`);
+  } else if (found.correlations) {
+    const verdicts = checkCorrelations(expected, found.correlations, found.events, firstFailureMs);
+    for (const verdict of verdicts) record(verdict.ok, verdict.line);
+    if (verdicts.length > 0) result.correlationsHeld = verdicts.every((v) => v.ok);
   }
   for (const p of scenario.pending_expectations) result.pending.push(`${label(p)}: needs ${p.needs}`);
   return result;

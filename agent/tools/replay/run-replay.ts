@@ -6,6 +6,7 @@ import { StatusCode, type OtlpLogRecord, type OtlpSpan } from '../../core/model/
 import { runOffline } from '../offline.ts';
 import type { Scenario } from '../simulate/scenario-schema.ts';
 import { checkExpectations, type CheckResult } from './check.ts';
+import { summarizeCorrelations, type CorrelationSummary } from './correlations.ts';
 import {
   episodesFromEvents,
   fromIncidents,
@@ -30,6 +31,8 @@ export interface ReplayReport {
   spans: number;
   events: number;
   hasIncidents: boolean;
+  /** What the correlator reported; null when the pipeline has none. */
+  correlations: CorrelationSummary | null;
   detected: Detected[];
   timeline: TimelineEntry[];
   check: CheckResult | null;
@@ -63,6 +66,8 @@ export async function replay(
   const incidents = fromIncidents(out.emitted('incidents').map(({ item, emittedAtMs }) => ({ update: item, emittedAtMs })));
   const detected = hasIncidents ? incidents : episodes;
   const events = emittedEvents.map((e) => e.event);
+  const hasCorrelator = out.processors.some((p) => p === 'correlator' || p.startsWith('correlator/'));
+  const correlations = hasCorrelator ? summarizeCorrelations(out.emitted('correlations'), events) : null;
   return {
     startMs,
     endMs,
@@ -70,10 +75,11 @@ export async function replay(
     spans: input.spans.length,
     events: events.length,
     hasIncidents,
+    correlations,
     detected,
     timeline: timelineOf(detected),
     check: input.scenario
-      ? checkExpectations(input.scenario, { episodes, secondary, incidents, hasIncidents, events }, firstFailureMs)
+      ? checkExpectations(input.scenario, { episodes, secondary, incidents, hasIncidents, events, correlations }, firstFailureMs)
       : null,
   };
 }

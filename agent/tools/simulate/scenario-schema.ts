@@ -224,6 +224,30 @@ export const Absence = z.strictObject({
 });
 export type Absence = z.infer<typeof Absence>;
 
+/** A kind of failure an expectation names; an omitted field matches anything. */
+export const ExpectedKind = z.strictObject({
+  category: Category,
+  subtype: z.string().min(1).optional(),
+  provider: z.string().optional().describe('Normalized provider (openai, anthropic, gcp.gemini…).'),
+  model: z.string().optional(),
+});
+export type ExpectedKind = z.infer<typeof ExpectedKind>;
+
+export const CorrelationExpectation = z.strictObject({
+  root: ExpectedKind.describe('The root cause the cluster must report.'),
+  effects: z
+    .array(ExpectedKind)
+    .default([])
+    .describe('Kinds of failure the cluster must hold besides its root (secondary matches on its failures count).'),
+  contains_all: z
+    .array(ExpectedKind)
+    .default([])
+    .describe('Every failure event of these kinds must be in this one cluster (e.g. every outage event of the outage).'),
+  within_secs: z.number().positive().optional().describe('Longest time from the first failing span to the cluster being reported.'),
+  why: z.string().optional().describe('Why this must hold (shown on a miss).'),
+});
+export type CorrelationExpectation = z.infer<typeof CorrelationExpectation>;
+
 export const PendingExpectation = Detection.extend({
   needs: z.string().min(1).describe('The capability not yet in the pipeline, e.g. "quality detectors (hallucination)".'),
 });
@@ -265,8 +289,14 @@ export const Scenario = z.strictObject({
         .default([])
         .describe('Incidents the incidents processor must open (checked when the pipeline has one).'),
       absent: z.array(Absence).default([]),
+      correlations: z
+        .array(CorrelationExpectation)
+        .default([])
+        .describe(
+          'Clusters the correlator must report (checked when the pipeline has one). Each matches a cluster of its own, and no cluster may hold the root of another: independent faults stay apart.',
+        ),
     })
-    .default({ detections: [], incidents: [], absent: [] }),
+    .default({ detections: [], incidents: [], absent: [], correlations: [] }),
   pending_expectations: z
     .array(PendingExpectation)
     .default([])

@@ -27,6 +27,19 @@ const incident: Incident = {
   escalated_at: '2026-11-22T08:02:00.000Z',
   resolved_at: null,
   revision: 7,
+  cluster_id: 'c0ffee00c0ffee00c0ffee00c0ffee00',
+  caused_by: 'inc-provider-timeout-openai-gpt-4o-1',
+  inhibited: true,
+  symptoms: [
+    {
+      incident_id: 'inc-quality-hallucination-openai-gpt-4o-mini-1',
+      category: 'quality',
+      subtype: 'hallucination',
+      provider: 'openai',
+      model: 'gpt-4o-mini',
+      title: 'P2 quality hallucination on openai gpt-4o-mini: 3 events, 3 requests',
+    },
+  ],
 };
 
 describe('incidents row mapping', () => {

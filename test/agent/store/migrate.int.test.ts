@@ -58,8 +58,10 @@ describe('migrate with the repository migrations', () => {
     expect(await tablesIn(db)).toEqual(
       expect.arrayContaining([
         'agent_instances',
+        'baseline_profiles',
         'correlation_clusters',
         'correlation_edges',
+        'correlation_members',
         'dead_letters',
         'failure_events',
         'failure_impacts',

@@ -59,6 +59,10 @@ function incidentUpdate(revision: number, overrides: Partial<IncidentUpdate['inc
       escalated_at: null,
       resolved_at: null,
       revision,
+      cluster_id: null,
+      caused_by: null,
+      inhibited: false,
+      symptoms: [],
       ...overrides,
     },
     transition: {

@@ -103,6 +103,11 @@ describe('GET /metrics after a fixture batch', () => {
     const series = [...new Set(samples.map((s) => `${s.name}${JSON.stringify(s.labels)}`.replace(/,"le":"[^"]+"/, '')))].sort();
     expect(series).toEqual(
       [
+        // No correlation cluster in this batch: every type at 0, so a dashboard shows 0 rather than nothing.
+        ...['cascade', 'common_cause', 'campaign', 'temporal'].flatMap((t) => [
+          `failure_correlation_clusters_active{"cluster_type":"${t}"}`,
+          `failure_correlation_strength{"cluster_type":"${t}"}`,
+        ]),
         `genai_failure_events_total{"category":"provider","subtype":"rate_limited","severity":"P3","provider":"openai","requested_model":"gpt-4o","team":"search"}`,
         `genai_failure_events_total{"category":"security","subtype":"prompt_injection","severity":"P1","provider":"openai","requested_model":"gpt-4o","team":"search"}`,
         ...histogram('gen_ai_client_operation_duration_seconds', [
