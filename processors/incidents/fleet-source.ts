@@ -9,6 +9,7 @@ import type { Database } from '../../agent/core/database.ts';
 import type { ProcessorContext } from '../../agent/core/component.ts';
 import { LeaseLostError } from '../../agent/core/leadership.ts';
 import { createBatch } from '../../agent/core/model/batch.ts';
+import type { CorrelationUpdate } from '../../agent/core/model/correlation.ts';
 import type { IncidentUpdate } from '../../agent/core/model/incident.ts';
 import { commitFleetWork, readFleetCursor, readFleetEvents, type FleetCursor } from '../../agent/store/fleet-events.ts';
 import { selectOpenIncidents } from '../../agent/store/incident-queries.ts';
@@ -19,8 +20,12 @@ import { createGrouper } from './grouper.ts';
 const CURSOR = 'incidents';
 /** Pages read per poll at most, so one poll of a large backlog does not hold the timer for long. */
 const MAX_PAGES_PER_POLL = 20;
+/** Correlation updates kept for the events still on their way through the store (most recent). */
+const MAX_CORRELATIONS = 2_000;
 
 export interface FleetSource {
+  /** The correlator's updates this agent saw: its own events, read back from the store, are linked with them. */
+  noteCorrelations(updates: readonly CorrelationUpdate[]): void;
   start(): void;
   stop(): Promise<void>;
 }
@@ -32,6 +37,7 @@ export function startFleetSource(config: IncidentsConfig, ctx: ProcessorContext,
   let cursor: FleetCursor | null = null;
   let cancel: (() => void) | null = null;
   let polling: Promise<void> | null = null;
+  let correlations: CorrelationUpdate[] = [];
 
   const drop = () => {
     grouper.clear();
@@ -54,7 +60,7 @@ export function startFleetSource(config: IncidentsConfig, ctx: ProcessorContext,
     }
     for (let page = 0; page < MAX_PAGES_PER_POLL; page++) {
       const read = await readFleetEvents(database, cursor!, config.poll_batch);
-      const updates = grouper.group(read.events);
+      const updates = grouper.group(read.events, correlations);
       if (!read.more) updates.push(...grouper.due(ctx.clock.now()));
       const moved = read.next.txId !== cursor!.txId || read.next.failureId !== cursor!.failureId;
       if (updates.length > 0 || moved) {
@@ -92,6 +98,9 @@ export function startFleetSource(config: IncidentsConfig, ctx: ProcessorContext,
   };
 
   return {
+    noteCorrelations(updates) {
+      correlations = [...correlations, ...updates].slice(-MAX_CORRELATIONS);
+    },
     start() {
       cancel = ctx.scheduler.every(config.poll_interval_ms, tick);
     },

@@ -28,7 +28,11 @@ export default defineProcessor({
       const source = startFleetSource(config, ctx, ctx.database);
       return {
         start: async () => source.start(),
-        process: (batch) => batch,
+        process(batch) {
+          // Only the correlator's view of this agent's own events reaches the leader's grouping (docs/fleet.md).
+          if (batch.correlations.length > 0) source.noteCorrelations(batch.correlations);
+          return batch;
+        },
         shutdown: () => source.stop(),
       };
     }
