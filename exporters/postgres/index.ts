@@ -40,7 +40,8 @@ export default defineExporter({
       );
     }
     const spillPath = spillPathOf(id, config);
-    const agentInstance = hostname();
+    // In a fleet, the instance id (agent_instances, the lease holder) tells the agents on one host apart.
+    const agentInstance = ctx.leadership.scope === 'lease' ? ctx.leadership.holder : hostname();
     const writeOptions = { agentInstance, maxRowsPerStatement: config.max_rows_per_statement, statementTimeoutMs: config.write_timeout_ms };
     const warn = createSampledWarning(logger);
 
