@@ -32,6 +32,8 @@ describe('/api/v1/openapi.json', () => {
       Object.entries(ops).map(([method, op]) => `${method.toUpperCase()} ${path} ${op.operationId}`),
     );
     expect(operations.sort()).toEqual([
+      'GET /api/v1/baselines listBaselines',
+      'GET /api/v1/baselines/compare compareProviders',
       'GET /api/v1/failures listFailures',
       'GET /api/v1/failures/{id} getFailure',
       'GET /api/v1/incidents listIncidents',

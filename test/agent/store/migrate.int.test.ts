@@ -39,18 +39,20 @@ describe('migrate with the repository migrations', () => {
   const db = withTestSchema();
 
   it('applies every migration once and records its version, name and checksum', async () => {
-    expect(db.appliedVersions).toEqual([1, 2]);
+    expect(db.appliedVersions).toEqual([1, 2, 3]);
     const { rows } = await db.pool.query('SELECT version, name, checksum, applied_at FROM schema_migrations ORDER BY version');
-    expect(rows).toHaveLength(2);
+    expect(rows).toHaveLength(3);
     expect(rows[0]).toMatchObject({ version: 1, name: 'agent_instances' });
     expect(rows[1]).toMatchObject({ version: 2, name: 'failure_store' });
+    expect(rows[2]).toMatchObject({ version: 3, name: 'baselines' });
     expect(rows[0].checksum).toMatch(/^[0-9a-f]{64}$/);
     expect(rows[0].applied_at).toBeInstanceOf(Date);
   });
 
-  it('creates the failure store tables', async () => {
+  it('creates the failure store and baseline tables', async () => {
     expect(await tablesIn(db)).toEqual([
       'agent_instances',
+      'baseline_profiles',
       'correlation_clusters',
       'correlation_edges',
       'dead_letters',
@@ -69,7 +71,7 @@ describe('migrate with the repository migrations', () => {
   it('applies nothing when run again', async () => {
     await expect(migrate({ pool: db.pool, logger: quietLogger(), schema: db.schema })).resolves.toEqual([]);
     const { rows } = await db.pool.query('SELECT count(*)::int AS n FROM schema_migrations');
-    expect(rows[0].n).toBe(2);
+    expect(rows[0].n).toBe(3);
   });
 });
 
