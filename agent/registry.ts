@@ -13,6 +13,8 @@ import correlator from '../processors/correlator/index.ts';
 import incidents from '../processors/incidents/index.ts';
 import slo from '../processors/slo/index.ts';
 import impact from '../processors/impact/index.ts';
+import predictor from '../processors/predictor/index.ts';
+import actions from '../exporters/actions/index.ts';
 import ndjson from '../exporters/ndjson/index.ts';
 import file from '../exporters/file/index.ts';
 import postgres from '../exporters/postgres/index.ts';
@@ -34,6 +36,7 @@ export const registry: readonly ComponentFactory[] = checkUnique([
   slo,
   incidents,
   impact,
+  predictor,
   ndjson,
   file,
   postgres,
@@ -42,6 +45,7 @@ export const registry: readonly ComponentFactory[] = checkUnique([
   webhook,
   pagerduty,
   slack,
+  actions,
 ]);
 
 function checkUnique(factories: ComponentFactory[]): readonly ComponentFactory[] {

@@ -14,6 +14,7 @@ const BENCHES = {
   'prometheus-exporter': '../test/bench/prometheus-exporter.ts',
   'cost-data': '../test/bench/cost-data-detectors.ts',
   incidents: '../test/bench/incidents.ts',
+  partitions: '../test/bench/partitions.ts',
   'storable-text': '../test/bench/storable-text.ts',
   baselines: '../test/bench/baselines.ts',
   impact: '../test/bench/impact.ts',

@@ -57,6 +57,34 @@ export const ServiceConfig = z.strictObject({
 });
 export type ServiceConfig = z.infer<typeof ServiceConfig>;
 
+export const LeaseConfig = z
+  .strictObject({
+    name: z
+      .string()
+      .regex(/^[a-z][a-z0-9_.-]{0,62}$/, 'expected a lower-case name, e.g. "fleet"')
+      .default('fleet')
+      .describe('The lease row; agents with the same name form one fleet.'),
+    ttl_ms: milliseconds()
+      .default(15_000)
+      .describe('How long a taken or renewed lease lasts; a dead leader is replaced after at most this.'),
+    renew_interval_ms: milliseconds()
+      .default(5_000)
+      .describe('How often the leader renews; below half of ttl_ms so one lost renewal does not end it.'),
+    acquire_interval_ms: milliseconds()
+      .default(1_000)
+      .describe('How often the other agents try to take the lease (one UPDATE that changes nothing while it is held).'),
+  })
+  .superRefine((c, ctx) => {
+    if (c.renew_interval_ms * 2 > c.ttl_ms)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['renew_interval_ms'],
+        message: `expected at most half of ttl_ms (${c.ttl_ms}), got ${c.renew_interval_ms}: one late renewal would end the lease`,
+      });
+  });
+export type LeaseConfig = z.infer<typeof LeaseConfig>;
+const LEASE_DEFAULT: LeaseConfig = { name: 'fleet', ttl_ms: 15_000, renew_interval_ms: 5_000, acquire_interval_ms: 1_000 };
+
 export const StorageConfig = z.strictObject({
   url: z.string().default('').describe('PostgreSQL URL. Empty: start the bundled PostgreSQL (embedded).'),
   embedded: z
@@ -73,6 +101,15 @@ export const StorageConfig = z.strictObject({
     })
     .default({ data_dir: './data/postgres', port: 0, relocate_dir: '/var/lib/faultline/postgres' }),
   migrate_on_start: z.boolean().default(true).describe('Apply pending migrations when the agent starts.'),
+  lease: LeaseConfig.default(LEASE_DEFAULT).describe(
+    'The lease that elects the one agent doing fleet-wide work (incident grouping, notifications, retention) among agents sharing this database.',
+  ),
+  retention_days: count('days')
+    .default(30)
+    .describe('Days of failure events and incident history kept; the leader drops whole day partitions older than this.'),
+  retention_check_interval_ms: milliseconds()
+    .default(3_600_000)
+    .describe("How often the leader drops expired partitions and creates the next days' ones."),
 });
 export type StorageConfig = z.infer<typeof StorageConfig>;
 

@@ -16,6 +16,7 @@ import { registerBaselineRoutes } from './baselines/routes.ts';
 import { registerFailureRoutes } from './failures/routes.ts';
 import { registerIncidentRoutes } from './incidents/routes.ts';
 import { registerImpactRoutes } from './impacts/routes.ts';
+import { registerPredictionRoutes } from './predictions/routes.ts';
 import { formatAddress, type BoundAddress } from '../core/endpoint.ts';
 import { listenAddress } from './listen-address.ts';
 import { buildOpenApiDocument, documentedRoute, type DocumentedRoute } from './openapi.ts';
@@ -32,6 +33,7 @@ const ROUTE_MODULES: readonly RouteModule[] = [
   registerIncidentRoutes,
   registerBaselineRoutes,
   registerImpactRoutes,
+  registerPredictionRoutes,
 ];
 
 const OpenApiDocument = z.record(z.string(), z.unknown()).describe('An OpenAPI 3.1 document.');

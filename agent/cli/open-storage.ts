@@ -16,6 +16,8 @@ export interface OpenedStorage {
   database: Database;
   /** Set when the bundled PostgreSQL was started for this process. */
   embedded: EmbeddedPostgres | null;
+  /** This process's id in agent_instances, and its name in the fleet lease. */
+  instanceId: string;
   close(): Promise<void>;
 }
 
@@ -40,7 +42,9 @@ export async function openStorage(config: StorageConfig, logger: Logger, options
     embedded = await startEmbeddedPostgres({ logger, dataDir, port, relocateDir });
     url = embedded.url;
   }
-  const database = createDatabase({ url, logger });
+  const instanceId = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+  // The instance id in application_name lets an operator tell the agents' connections apart (pg_stat_activity).
+  const database = createDatabase({ url, logger, applicationName: `faultline ${instanceId}`.slice(0, 63) });
   let heartbeat: NodeJS.Timeout | undefined;
   let retry: NodeJS.Timeout | undefined;
   let closed = false;
@@ -53,7 +57,7 @@ export async function openStorage(config: StorageConfig, logger: Logger, options
   };
   const prepare = async () => {
     if (options.migrate) await migrate({ pool: database.pool, logger });
-    if (options.instance) heartbeat = await registerInstance(database, logger, options.instance);
+    if (options.instance) heartbeat = await registerInstance(database, logger, instanceId, options.instance);
   };
   const later = embedded === null ? options.startWhileUnreachable : undefined;
   try {
@@ -82,7 +86,7 @@ export async function openStorage(config: StorageConfig, logger: Logger, options
       retry.unref();
     };
     attempt();
-    return { database, embedded, close };
+    return { database, embedded, instanceId, close };
   }
   try {
     await prepare();
@@ -90,15 +94,15 @@ export async function openStorage(config: StorageConfig, logger: Logger, options
     await close().catch(() => {});
     throw err;
   }
-  return { database, embedded, close };
+  return { database, embedded, instanceId, close };
 }
 
 async function registerInstance(
   database: Database,
   logger: Logger,
+  instanceId: string,
   info: { version: string; configText: string },
 ): Promise<NodeJS.Timeout> {
-  const instanceId = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
   const configHash = createHash('sha256').update(info.configText).digest('hex').slice(0, 16);
   await database.pool.query(
     `INSERT INTO agent_instances (instance_id, hostname, version, config_hash) VALUES ($1, $2, $3, $4)

@@ -11,6 +11,7 @@ import { withScenarioDetectors } from '../tools/replay/scenario-detectors.ts';
 import { formatCorrelations } from '../tools/replay/correlations.ts';
 import { parseSeeds, replayMany } from './replay-seeds.ts';
 import { formatDuration, formatImpacts, formatTimeline } from '../tools/replay/timeline.ts';
+import { PREDICTION_SCENARIOS, runPredictionBench } from '../tools/replay/prediction-bench.ts';
 import { generate } from '../tools/simulate/generate.ts';
 import { groundTruth, type GroundTruth } from '../tools/simulate/ground-truth.ts';
 import { loadScenario } from '../tools/simulate/load-scenario.ts';
@@ -28,6 +29,7 @@ export const replayCommand: Command = {
        faultline replay --scenario NAME|FILE [--scenario …] --seeds 1-10 [--check] [--config FILE]
        faultline replay FILE... [--config FILE]
        faultline replay (--scenario NAME|FILE | FILE...) --target URL [--speed X]
+       faultline replay --predictions [--scenario NAME,NAME...] [--seeds 1-10] [--config FILE]
 
 Runs the telemetry through the configured pipeline in process, on event time (a manual clock
 follows the spans and fires timers as time passes, so a three-hour incident replays in seconds),
@@ -50,7 +52,10 @@ Options:
       --seeds LIST          replay each --scenario (repeatable) under each seed (1-10, or 1,6,9) and
                             print one line per replay and the totals: checks passed, how often the
                             correlator found each declared root cause, the compression of failures
-                            into clusters
+                            into clusters; with --predictions, the seeds to score (default 1-10)
+      --predictions         score the predictor: replay each scenario (default: ${PREDICTION_SCENARIOS.join(', ')})
+                            for each seed of --seeds and print recall, precision and median lead
+                            per failure type and overall (the pipeline needs a predictor)
   -t, --target URL          instead, stream to a running agent's OTLP/HTTP endpoint
       --speed X             with --target: X × real time (default 1); "max" as fast as accepted
 
@@ -68,12 +73,14 @@ Exit codes: 0 done (and every check passed), 1 invalid options, scenario or conf
         seeds: { type: 'string' },
         target: { type: 'string', short: 't' },
         speed: { type: 'string', default: '1' },
+        predictions: { type: 'boolean', default: false },
       },
     });
     const bad = (message: string, code: number = EXIT.invalid) => {
       io.stderr.write(`faultline replay: ${message}\n`);
       return code;
     };
+    if (values.predictions) return runPredictions(values, positionals, io, bad);
     const scenarioNames = values.scenario ?? [];
     if (scenarioNames.length === 0 && positionals.length === 0)
       return bad('give --scenario NAME|FILE or recorded FILEs (see faultline replay --help)');
@@ -194,4 +201,31 @@ export function formatReport(r: ReplayReport, scenario: Scenario | null, configN
       out += `${c.pending.length} expectation${c.pending.length === 1 ? '' : 's'} pending (not evaluated):\n${c.pending.map((p) => `  pending  ${p}`).join('\n')}\n`;
   }
   return out;
+}
+
+async function runPredictions(
+  values: { scenario?: string[]; config?: string; seeds?: string; seed?: string; target?: string; check?: boolean },
+  positionals: string[],
+  io: Parameters<Command['run']>[1],
+  bad: (message: string, code?: number) => number,
+): Promise<number> {
+  if (positionals.length > 0 || values.target || values.check || values.seed !== undefined)
+    return bad('--predictions takes --scenario NAME (repeatable, or NAME,NAME), --seeds and --config only');
+  const seeds = parseSeeds(values.seeds ?? '1-10');
+  if (seeds === null) return bad(`--seeds must be a range or list of non-negative integers such as 1-10 or 1,4,7, got "${values.seeds}"`);
+  let config: AgentConfig;
+  let scenarios: Scenario[];
+  try {
+    const names = values.scenario ? values.scenario.flatMap((s) => s.split(',')) : PREDICTION_SCENARIOS;
+    scenarios = names.map((name) => loadScenario(name.trim()));
+    const path = values.config ?? (existsSync('agent.yaml') ? 'agent.yaml' : null);
+    config = path === null ? defaultOfflineConfig() : loadConfigFile(path, registry, { env: io.env });
+  } catch (err) {
+    if (err instanceof ConfigError) return bad(err.message);
+    throw err;
+  }
+  const processors = [...config.components.values()].filter((c) => c.kind === 'processor').map((c) => c.factory.type);
+  if (!processors.includes('predictor')) return bad('the pipeline has no predictor processor; add one to the configuration (--config)');
+  await runPredictionBench(scenarios, seeds, config, (line) => io.stdout.write(`${line}\n`), io.env);
+  return EXIT.ok;
 }

@@ -12,6 +12,8 @@ import { version } from '../version.ts';
 import { loadConfigFile } from '../../config/load.ts';
 import { EXIT, type Command } from './command.ts';
 import { openStorage } from './open-storage.ts';
+import { createLease, type Lease } from '../store/lease.ts';
+import { startRetention, type Retention } from '../store/retention.ts';
 import { readyFields } from './ready-fields.ts';
 
 export const runCommand: Command = {
@@ -60,6 +62,8 @@ Exit codes: 0 clean stop, 1 invalid configuration, 3 failed to start or to stop 
     let api: ApiServer | null = null;
     let apiAddress: BoundAddress | null = null;
     let running: AgentPipelines | null = null; // set once the pipelines have started
+    let lease: Lease | null = null;
+    let retention: Retention | null = null;
     try {
       if (config.storage) {
         storage = await openStorage(config.storage, logger.child({ component: 'storage' }), {
@@ -69,8 +73,29 @@ Exit codes: 0 clean stop, 1 invalid configuration, 3 failed to start or to stop 
           startWhileUnreachable: { readyTimeoutMs: 10_000, retryMs: 5_000 },
         });
       }
+      if (storage) {
+        const c = config.storage!.lease;
+        lease = createLease({
+          database: storage.database,
+          name: c.name,
+          holder: storage.instanceId,
+          ttlMs: c.ttl_ms,
+          renewIntervalMs: c.renew_interval_ms,
+          acquireIntervalMs: c.acquire_interval_ms,
+          logger: logger.child({ component: 'lease' }),
+        });
+        retention = startRetention({
+          database: storage.database,
+          leadership: lease,
+          retentionDays: config.storage!.retention_days,
+          intervalMs: config.storage!.retention_check_interval_ms,
+          clock: time.clock,
+          logger: logger.child({ component: 'retention' }),
+        });
+      }
       await telemetry.start();
       pipelines = await buildPipelines(config, {
+        leadership: lease ?? undefined,
         logger,
         clock: time.clock,
         scheduler: time.scheduler,
@@ -80,6 +105,8 @@ Exit codes: 0 clean stop, 1 invalid configuration, 3 failed to start or to stop 
       telemetry.observe(pipelines, [...new Set(Object.values(config.pipelines).flatMap((p) => p.receivers))]);
       await pipelines.start();
       running = pipelines;
+      lease?.start();
+      retention?.start();
       if (config.api.enabled && storage) {
         api = createApiServer(config.api, {
           database: storage.database,
@@ -93,6 +120,8 @@ Exit codes: 0 clean stop, 1 invalid configuration, 3 failed to start or to stop 
       logger.error({ err }, 'The agent could not start.');
       await api?.close().catch((e: unknown) => logger.error({ err: e }, 'Closing the API failed.'));
       await running?.shutdown().catch((e: unknown) => logger.error({ err: e }, 'Stopping the pipelines failed.'));
+      await retention?.stop();
+      await lease?.stop();
       time.stop();
       await telemetry.shutdown();
       await storage?.close().catch((e: unknown) => logger.error({ err: e }, 'Closing the database failed.'));
@@ -122,6 +151,9 @@ Exit codes: 0 clean stop, 1 invalid configuration, 3 failed to start or to stop 
       logger.error({ err }, 'Shutdown did not complete cleanly; data held by the components named above may be lost.');
       code = EXIT.failed;
     }
+    // Handing the lease back lets another agent lead at once instead of after the TTL.
+    await retention?.stop();
+    await lease?.stop();
     time.stop();
     await storage?.close().catch((err: unknown) => logger.error({ err }, 'Closing the database failed.'));
     await telemetry.shutdown();

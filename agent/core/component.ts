@@ -8,6 +8,7 @@ import type { ResolvedConfig } from '../../config/resolve.ts';
 import type { Backpressure } from './backpressure.ts';
 import type { Health } from './health.ts';
 import type { Database } from './database.ts';
+import type { Leadership } from './leadership.ts';
 import type { Batch } from './model/batch.ts';
 import type { Clock, Scheduler } from './clock.ts';
 import type { ReceiverStats } from './receiver-stats.ts';
@@ -33,6 +34,8 @@ export interface ComponentContext {
   readonly scheduler: Scheduler;
   /** The agent's PostgreSQL, or null when it runs without one (classify, replay, most tests). */
   readonly database: Database | null;
+  /** Whether this agent does the fleet-wide work now, and the epoch to fence it with (docs/fleet.md). */
+  readonly leadership: Leadership;
   /** For this component's own metrics (self-telemetry); a no-op meter when metrics are off. */
   readonly meter: Meter;
   /** Closes intake (receivers answer 503 + Retry-After) while this component cannot take more. */

@@ -46,9 +46,25 @@ export function createDatabase(options: DatabaseOptions): Database {
   });
   // An idle client whose server goes away emits 'error' on the pool; unhandled, that would crash
   // the agent. The next query gets a fresh connection (or its own error), so a warning is enough.
+  // A connection ended from the server side (pg_terminate_backend, a failover, PgBouncer restarting)
+  // while checked out but between two queries emits 'error' on its client, where no pool handler
+  // listens; unhandled, that ends the process. The query that next uses it fails on its own.
+  pool.on('connect', (client) =>
+    client.on('error', (err) =>
+      logger.warn(
+        { err: scrub(err, url, redactedUrl), database: redactedUrl },
+        'A PostgreSQL connection in use failed; it will be replaced.',
+      ),
+    ),
+  );
   pool.on('error', (err) =>
     logger.warn({ err: scrub(err, url, redactedUrl), database: redactedUrl }, 'An idle PostgreSQL connection failed; it will be replaced.'),
   );
+  // The pool listens for errors only on idle clients. A connection reset while a client is checked
+  // out (pool.connect(), between two queries of a transaction) would emit 'error' with no listener:
+  // an uncaught exception. Its holder learns of it anyway (the query in flight or the next one fails)
+  // and releases the client as broken, so this listener only keeps the process alive.
+  pool.on('connect', (client) => client.on('error', () => {}));
 
   let closing: Promise<void> | undefined;
 

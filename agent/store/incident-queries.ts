@@ -74,7 +74,7 @@ export async function getIncident(db: Database, incidentId: string, memberLimit:
     ),
     db.pool.query(
       `SELECT m.failure_id AS member_id, m.occurred_at AS member_at, e.*
-         FROM incident_events m LEFT JOIN failure_events e ON e.failure_id = m.failure_id
+         FROM incident_events m LEFT JOIN failure_events e ON e.failure_id = m.failure_id AND e.occurred_at = m.occurred_at
         WHERE m.incident_id = $1 ORDER BY m.occurred_at, m.failure_id LIMIT $2`,
       [incidentId, memberLimit],
     ),

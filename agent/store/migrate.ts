@@ -1,7 +1,7 @@
 // The migration runner. Applies migrations/NNNN_name.sql in order, each unapplied file in its own
 // transaction, recording it in schema_migrations. Several agents share one database and all run
-// this at startup, so a session advisory lock (one per target schema) lets exactly one of them
-// migrate while the others wait and then find nothing to do. Landed migrations are never edited:
+// this at startup, so a transaction-scoped advisory lock (one per target schema) lets exactly one
+// of them apply each migration while the others wait and then find it applied. Landed migrations are never edited:
 // a changed checksum stops the agent instead of silently diverging from the schema it expects.
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
@@ -29,40 +29,56 @@ interface AppliedRow {
 /** Applies every pending migration and returns the versions this call applied (empty when up to date). */
 export async function migrate(options: MigrateOptions): Promise<number[]> {
   const { pool, logger, schema } = options;
-  const lockTimeoutMs = options.lockTimeoutMs ?? 60_000;
+  const lockTimeoutMs = Math.max(1, Math.floor(options.lockTimeoutMs ?? 60_000));
   const files = await readMigrationFiles(options.migrationsDir ?? DEFAULT_MIGRATIONS_DIR);
 
   const client = await pool.connect();
-  let heldLockKey: string | undefined;
   try {
     const target = schema ?? (await currentSchema(client));
     const lockKey = advisoryLockKey(target);
-    await client.query(`SET lock_timeout = ${Math.max(1, Math.floor(lockTimeoutMs))}`);
-    try {
-      await client.query('SELECT pg_advisory_lock($1::bigint)', [lockKey]);
-      heldLockKey = lockKey;
-    } catch (cause) {
-      if ((cause as { code?: string }).code !== '55P03') throw cause; // lock_not_available
-      throw new MigrationError(
-        'FL_MIGRATION_LOCK_TIMEOUT',
-        `Another process has held the migration lock for schema "${target}" for more than ${lockTimeoutMs} ms. If no agent is migrating, find the session holding it (pg_locks, locktype 'advisory') and end it.`,
-        undefined,
-        { cause },
-      );
-    }
-    await client.query('RESET lock_timeout');
+    /**
+     * Runs `work` in a transaction holding the migration lock. The lock and the search_path are
+     * transaction-scoped, not session state, so migrating works through PgBouncer in transaction
+     * mode (where a session lock would stay on whichever server connection took it).
+     */
+    const locked = async <T>(work: () => Promise<T>): Promise<T> => {
+      await client.query('BEGIN');
+      try {
+        await client.query(`SET LOCAL lock_timeout = ${lockTimeoutMs}`);
+        try {
+          await client.query('SELECT pg_advisory_xact_lock($1::bigint)', [lockKey]);
+        } catch (cause) {
+          if ((cause as { code?: string }).code !== '55P03') throw cause; // lock_not_available
+          throw new MigrationError(
+            'FL_MIGRATION_LOCK_TIMEOUT',
+            `Another process has held the migration lock for schema "${target}" for more than ${lockTimeoutMs} ms. If no agent is migrating, find the session holding it (pg_locks, locktype 'advisory') and end it.`,
+            undefined,
+            { cause },
+          );
+        }
+        await client.query('SET LOCAL lock_timeout = 0');
+        if (schema !== undefined) {
+          await client.query(`CREATE SCHEMA IF NOT EXISTS ${client.escapeIdentifier(schema)}`);
+          await client.query(`SET LOCAL search_path TO ${client.escapeIdentifier(schema)}`);
+        }
+        const out = await work();
+        await client.query('COMMIT');
+        return out;
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw err;
+      }
+    };
 
-    if (schema !== undefined) {
-      await client.query(`CREATE SCHEMA IF NOT EXISTS ${client.escapeIdentifier(schema)}`);
-      await client.query(`SET search_path TO ${client.escapeIdentifier(schema)}`);
-    }
-    await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
-      version    integer PRIMARY KEY,
-      name       text NOT NULL,
-      checksum   text NOT NULL,
-      applied_at timestamptz NOT NULL DEFAULT now()
-    )`);
-    const { rows: applied } = await client.query<AppliedRow>('SELECT version, name, checksum FROM schema_migrations ORDER BY version');
+    const applied = await locked(async () => {
+      await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
+        version    integer PRIMARY KEY,
+        name       text NOT NULL,
+        checksum   text NOT NULL,
+        applied_at timestamptz NOT NULL DEFAULT now()
+      )`);
+      return (await client.query<AppliedRow>('SELECT version, name, checksum FROM schema_migrations ORDER BY version')).rows;
+    });
     assertUnedited(files, applied);
 
     const unknown = applied.filter((row) => !files.some((f) => f.version === row.version));
@@ -73,20 +89,26 @@ export async function migrate(options: MigrateOptions): Promise<number[]> {
       );
     }
 
-    const pending = files.filter((f) => !applied.some((row) => row.version === f.version));
-    for (const migration of pending) {
-      await applyOne(client, migration);
+    const done: number[] = [];
+    for (const migration of files.filter((f) => !applied.some((row) => row.version === f.version))) {
+      // Another agent may have applied it while this one waited for the lock: checked under the lock.
+      const applies = await locked(async () => {
+        const { rowCount } = await client.query('SELECT 1 FROM schema_migrations WHERE version = $1', [migration.version]);
+        if (rowCount !== 0) return false;
+        await applyOne(client, migration);
+        return true;
+      });
+      if (!applies) continue;
+      done.push(migration.version);
       logger.info({ schema: target, version: migration.version, migration: migration.file }, 'Applied migration.');
     }
     logger.info(
-      { schema: target, applied: pending.length, version: files.at(-1)?.version ?? 0 },
-      pending.length ? 'Database schema migrated.' : 'Database schema is up to date.',
+      { schema: target, applied: done.length, version: files.at(-1)?.version ?? 0 },
+      done.length ? 'Database schema migrated.' : 'Database schema is up to date.',
     );
-    return pending.map((m) => m.version);
+    return done;
   } finally {
-    if (heldLockKey) await client.query('SELECT pg_advisory_unlock($1::bigint)', [heldLockKey]).catch(() => undefined);
-    // Discard the connection: it carries a session search_path, and ending it frees the lock even if unlocking failed.
-    client.release(true);
+    client.release();
   }
 }
 
@@ -111,8 +133,8 @@ function assertUnedited(files: MigrationFile[], applied: AppliedRow[]): void {
   }
 }
 
+/** Runs inside the caller's transaction; a failure rolls back with it. */
 async function applyOne(client: pg.PoolClient, migration: MigrationFile): Promise<void> {
-  await client.query('BEGIN');
   try {
     await client.query(migration.sql);
     await client.query('INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)', [
@@ -120,9 +142,7 @@ async function applyOne(client: pg.PoolClient, migration: MigrationFile): Promis
       migration.name,
       migration.checksum,
     ]);
-    await client.query('COMMIT');
   } catch (cause) {
-    await client.query('ROLLBACK').catch(() => undefined);
     const line = lineOf(migration.sql, (cause as { position?: string }).position);
     throw new MigrationError(
       'FL_MIGRATION_FAILED',

@@ -1,8 +1,11 @@
 // Delivers the spill buffer to PostgreSQL in order: oldest records first, one transaction per
 // chunk, at most drain_rate_per_sec records a second; a chunk is acked only after it committed,
 // so a crash mid-drain re-delivers it (the writes are idempotent). On a retryable failure it
-// backs off (jittered exponential) and tries the same chunk again. Backoff and pacing wait on the
-// component's scheduler (wall time when live), like every wait in a component.
+// backs off (jittered exponential) and tries the same chunk again; when the failure says the
+// destination is away (refused, reset), a cheap probe each second ends the wait as soon as it is
+// back, so a long backoff never keeps a recovered destination waiting (new batches queue behind
+// the backlog meanwhile). Backoff, probes and pacing wait on the component's scheduler (wall time
+// when live), like every wait in a component.
 import type { Logger } from 'pino';
 import type { Clock, Scheduler } from '../../agent/core/clock.ts';
 import type { SpillBuffer } from '../../agent/delivery/spill/index.ts';
@@ -27,8 +30,14 @@ export interface DrainOptions {
   onIdle(): void;
   onFailed(err: unknown, items: number): void;
   onRetry(): void;
+  /** Whether a failure means the destination is away (rather than slow or refusing the data). */
+  isAway(err: unknown): boolean;
+  /** A cheap check that the destination answers again; never throws. */
+  probe(): Promise<boolean>;
   logger: Logger;
 }
+
+const PROBE_INTERVAL_MS = 1_000;
 
 export async function runDrainLoop(o: DrainOptions): Promise<void> {
   const chunkSize = Math.max(1, Math.min(o.config.drain_batch_items, o.config.drain_rate_per_sec));
@@ -71,12 +80,22 @@ export async function runDrainLoop(o: DrainOptions): Promise<void> {
     } catch (err) {
       o.onFailed(err, chunk.length);
       failures++;
-      if (await pause(backoffDelayMs(o.retry, failures), o)) o.onRetry();
+      const delay = backoffDelayMs(o.retry, failures);
+      if (await (o.isAway(err) ? pauseUntilBack(delay, o) : pause(delay, o))) o.onRetry();
       continue;
     }
     // Rate limit: a chunk of n records takes at least n / rate seconds.
     await pause((chunk.length * 1000) / o.config.drain_rate_per_sec - (o.clock.now() - started), o);
   }
+}
+
+/** Waits up to `ms`, probing each second; true when the time passed or the probe succeeded, false when aborted. */
+async function pauseUntilBack(ms: number, o: DrainOptions): Promise<boolean> {
+  for (let left = ms; left > 0; left -= PROBE_INTERVAL_MS) {
+    if (!(await pause(Math.min(left, PROBE_INTERVAL_MS), o))) return false;
+    if (left > PROBE_INTERVAL_MS && (await o.probe())) return true;
+  }
+  return !o.signal.aborted;
 }
 
 /** Sleeps unless aborted; true when the full time passed, false when aborted (shutting down). */

@@ -23,7 +23,7 @@ import { createExporterMetrics } from './exporter-metrics.ts';
 import { spillPath as spillPathOf } from './spill-path.ts';
 import { createSpillRoom } from './spill-room.ts';
 import { createWakeSignal } from './wake-signal.ts';
-import { classifyWriteError, WriteTimeoutError } from './write-error.ts';
+import { classifyWriteError, isServerAway, WriteTimeoutError } from './write-error.ts';
 import { writeItems } from './write-items.ts';
 
 export default defineExporter({
@@ -40,7 +40,8 @@ export default defineExporter({
       );
     }
     const spillPath = spillPathOf(id, config);
-    const agentInstance = hostname();
+    // In a fleet, the instance id (agent_instances, the lease holder) tells the agents on one host apart.
+    const agentInstance = ctx.leadership.scope === 'lease' ? ctx.leadership.holder : hostname();
     const writeOptions = { agentInstance, maxRowsPerStatement: config.max_rows_per_statement, statementTimeoutMs: config.write_timeout_ms };
     const warn = createSampledWarning(logger);
 
@@ -253,6 +254,12 @@ export default defineExporter({
             markUnreachable(err);
           },
           onRetry: () => metrics.retried(),
+          isAway: isServerAway,
+          probe: () =>
+            database.pool.query('SELECT 1').then(
+              () => true,
+              () => false,
+            ),
           logger,
         }).catch((err: unknown) => {
           // Not expected (the loop handles delivery and read failures); said loudly, never an unhandled rejection.

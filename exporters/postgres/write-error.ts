@@ -31,3 +31,16 @@ export class WriteTimeoutError extends Error {
     this.name = 'WriteTimeoutError';
   }
 }
+
+// Errors that say the server is not there (refused, reset, unreachable, shutting down), as opposed
+// to slow (timeouts) or refusing the data: SQLSTATE class 08 and 57P01–57P03, and socket errors.
+const AWAY_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+
+/** The write failed because PostgreSQL is away, not because it is slow or refused the data. */
+export function isServerAway(err: unknown): boolean {
+  const e = err as { code?: unknown; message?: unknown } | null;
+  const code = typeof e?.code === 'string' ? e.code : '';
+  if (AWAY_CODES.has(code) || /^(08...|57P0[123])$/.test(code)) return true;
+  const message = typeof e?.message === 'string' ? e.message : '';
+  return /Connection terminated|not queryable|timeout exceeded when trying to connect/i.test(message);
+}

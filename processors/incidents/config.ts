@@ -52,6 +52,18 @@ export const IncidentsConfig = z.strictObject({
     .boolean()
     .default(true)
     .describe('Load open incidents from the database at start, so a restart neither forgets nor re-opens them.'),
+  scope: z
+    .enum(['auto', 'agent', 'fleet'])
+    .default('auto')
+    .describe(
+      "agent: group the events this agent sees. fleet: the agent holding the fleet lease groups every agent's events from the " +
+        'database (one incident per fingerprint fleet-wide), the others only pass events on. auto: fleet when the agent runs ' +
+        'with a database, agent otherwise (classify, replay).',
+    ),
+  poll_interval_ms: milliseconds()
+    .default(1_000)
+    .describe('Fleet scope: how often the leader reads new events from the database and checks for resolution and escalation.'),
+  poll_batch: count('events').default(5_000).describe('Fleet scope: events read per query; a backlog is read in several.'),
   min_severity: Severity.default('P4').describe('Events less severe than this do not open or join incidents (P4 keeps everything).'),
 });
 export type IncidentsConfig = z.infer<typeof IncidentsConfig>;

@@ -2,117 +2,44 @@
 // model by default), and tracks each through opened → updated → escalated → resolved (after a
 // quiet period of event time). Expects the classifier upstream; passes events through and appends
 // one IncidentUpdate per transition (at most one `updated` per incident per batch) on `incidents`.
+// In a fleet (agents sharing a database), only the lease holder groups, from every agent's stored
+// events (fleet-source.ts); the others pass events on and their postgres exporters store them.
 import { defineProcessor } from '../../agent/core/component.ts';
 import type { Cancel } from '../../agent/core/clock.ts';
 import { createBatch } from '../../agent/core/model/batch.ts';
 import type { IncidentUpdate } from '../../agent/core/model/incident.ts';
-import { Category } from '../../agent/core/model/taxonomy.ts';
 import { isStoreNotReady } from '../../agent/store/database-unavailable.ts';
 import { selectOpenIncidents } from '../../agent/store/incident-queries.ts';
 import { IncidentsConfig } from './config.ts';
-import { addSymptom, clusterLinks, rootSubject, type ClusterLink } from './cluster-links.ts';
-import { fingerprintOf, groupFieldsFor } from './fingerprint.ts';
-import {
-  escalate,
-  isMoreSevere,
-  joinEvent,
-  openIncident,
-  restoreLive,
-  takeUpdate,
-  type IncidentSettings,
-  type LiveIncident,
-} from './live-incident.ts';
-import { runbookUrl } from './runbooks.ts';
+import { startFleetSource } from './fleet-source.ts';
+import { createGrouper } from './grouper.ts';
 
 export default defineProcessor({
   type: 'incidents',
   description: 'Groups failure events into incidents by fingerprint, with escalation and auto-resolution after a quiet period.',
   configSchema: IncidentsConfig,
   create(config, ctx) {
-    /** Open incidents by fingerprint; Map order is least recently seen first. */
-    const open = new Map<string, LiveIncident>();
-    const settings = Object.fromEntries(
-      Category.options.map((c) => [
-        c,
-        { evidenceSamples: config.evidence_samples, runbookUrl: runbookUrl(c, config.runbooks, config.runbook_base_url) },
-      ]),
-    ) as Record<Category, IncidentSettings>;
-    const settingsFor = (category: Category): IncidentSettings => settings[category];
+    const fleet =
+      config.scope === 'fleet' ||
+      (config.scope === 'auto' && ctx.mode === 'live' && ctx.database !== null && ctx.leadership.scope === 'lease');
+    if (fleet) {
+      if (ctx.database === null)
+        throw new Error(`${ctx.id}: scope: fleet groups events from the database; add a storage: section or use scope: agent.`);
+      const source = startFleetSource(config, ctx, ctx.database);
+      return {
+        start: async () => source.start(),
+        process(batch) {
+          // Only the correlator's view of this agent's own events reaches the leader's grouping (docs/fleet.md).
+          if (batch.correlations.length > 0) source.noteCorrelations(batch.correlations);
+          return batch;
+        },
+        shutdown: () => source.stop(),
+      };
+    }
+
+    const grouper = createGrouper(config);
     let cancelTimer: Cancel | null = null;
     let stopped = false;
-
-    const quietSince = (live: LiveIncident) => live.lastMs + config.quiet_period_ms;
-    const isOpen = (incidentId: string | null) =>
-      incidentId !== null && [...open.values()].some((l) => l.incident.incident_id === incidentId);
-
-    /**
-     * Takes the cluster of a failure that joined `live`, and its root incident. An incident opened in
-     * this batch (so not announced yet) whose root incident is open is inhibited: the root lists it.
-     */
-    function linkToCluster(live: LiveIncident, link: ClusterLink, touched: Map<LiveIncident, 'opened' | 'updated'>): void {
-      const i = live.incident;
-      if (i.state !== 'open') return;
-      i.cluster_id = link.clusterId;
-      const root = open.get(
-        fingerprintOf(rootSubject(link.root), groupFieldsFor(link.root.category, config.group_by, config.group_by_category)).key,
-      );
-      // No open incident for the root (below min_severity, or resolved), or this is the root's own.
-      if (!root || root === live) return;
-      i.caused_by = root.incident.incident_id;
-      if (touched.get(live) === 'opened' && !i.inhibited) {
-        i.inhibited = true;
-        addSymptom(root, live);
-        if (!touched.has(root)) touched.set(root, 'updated');
-      }
-      // The root pages for the whole cascade, so at the severity of its worst symptom: a P1 effect of
-      // a P3 cause still reaches the receivers that take P1 only.
-      if (i.inhibited && isMoreSevere(i.severity, root.incident.severity)) {
-        root.severityBefore ??= root.incident.severity;
-        root.incident.severity = i.severity;
-        if (!touched.has(root)) touched.set(root, 'updated');
-      }
-    }
-
-    /** An inhibited incident that keeps getting failures after its root incident resolved pages on its own. */
-    function releaseOrphans(touched: Map<LiveIncident, 'opened' | 'updated'>): void {
-      for (const [live, kind] of touched) {
-        const i = live.incident;
-        if (kind !== 'updated' || !i.inhibited || i.state !== 'open' || live.pending.length === 0 || isOpen(i.caused_by)) continue;
-        i.inhibited = false;
-        live.releasedFrom = i.caused_by;
-      }
-    }
-
-    function resolve(live: LiveIncident, atMs: number, reason: string): IncidentUpdate {
-      open.delete(live.incident.fingerprint);
-      return takeUpdate(live, 'resolved', atMs, { reason });
-    }
-
-    /** Resolutions and escalations due at nowMs, least recently seen incident first. */
-    function dueTransitions(nowMs: number): IncidentUpdate[] {
-      const out: IncidentUpdate[] = [];
-      for (const live of [...open.values()]) {
-        // Resolution is dated when the quiet period ended, not when the check noticed it, so a
-        // replay resolves at the same instant whatever the check interval.
-        if (quietSince(live) <= nowMs) {
-          out.push(resolve(live, quietSince(live), 'quiet_period'));
-          continue;
-        }
-        const i = live.incident;
-        const escalateAt = Date.parse(i.opened_at) + config.escalation.after_ms;
-        if (
-          config.escalation.enabled &&
-          i.escalated_at === null &&
-          i.severity !== 'P1' &&
-          i.event_count >= config.escalation.min_events &&
-          escalateAt <= nowMs
-        ) {
-          escalate(live);
-          out.push(takeUpdate(live, 'escalated', escalateAt, { reason: 'sustained', after_ms: config.escalation.after_ms }));
-        }
-      }
-      return out;
-    }
 
     // Open incidents of the last run, restored at start; when the database could not be read
     // then (down, or not migrated yet), on each check until it can.
@@ -121,7 +48,7 @@ export default defineProcessor({
       try {
         const restored = await selectOpenIncidents(ctx.database!);
         // An incident opened here while the store was unreadable wins over its stored twin.
-        for (const incident of restored) if (!open.has(incident.fingerprint)) open.set(incident.fingerprint, restoreLive(incident));
+        grouper.restore(restored);
         restorePending = false;
         if (restored.length > 0) ctx.logger.info({ open_incidents: restored.length }, 'Restored open incidents from the database.');
       } catch (err) {
@@ -132,7 +59,7 @@ export default defineProcessor({
     const tick = async () => {
       if (restorePending)
         await restore().catch((err: unknown) => ctx.logger.error({ err }, 'Restoring open incidents failed; retrying at the next check.'));
-      const updates = dueTransitions(ctx.clock.now());
+      const updates: IncidentUpdate[] = grouper.due(ctx.clock.now());
       if (updates.length === 0) return;
       try {
         await ctx.emit(createBatch({ incidents: updates }));
@@ -157,52 +84,8 @@ export default defineProcessor({
         cancelTimer = ctx.scheduler.every(config.check_interval_ms, tick);
       },
       process(batch) {
-        const events = batch.events.filter((e) => !isMoreSevere(config.min_severity, e.severity));
-        if (events.length === 0) return batch;
-        const sorted = events.map((event) => ({ event, ms: Date.parse(event.timestamp) })).sort((a, b) => a.ms - b.ms);
-        const updates: IncidentUpdate[] = [];
-        const touched = new Map<LiveIncident, 'opened' | 'updated'>();
-        const links = batch.correlations.length > 0 ? clusterLinks(batch.correlations) : null;
-        const linked: { live: LiveIncident; link: ClusterLink }[] = [];
-        for (const { event, ms: eventMs } of sorted) {
-          const fp = fingerprintOf(event, groupFieldsFor(event.category, config.group_by, config.group_by_category));
-          let live = open.get(fp.key);
-          if (live && quietSince(live) <= eventMs) {
-            // The check has not run yet, but the incident went quiet before this event: close
-            // it first, so a new outage is a new incident whatever the check interval.
-            if (touched.has(live)) updates.push(takeUpdate(live, touched.get(live)!, live.lastMs));
-            touched.delete(live);
-            updates.push(resolve(live, quietSince(live), 'quiet_period'));
-            live = undefined;
-          }
-          if (live) {
-            joinEvent(live, event, eventMs, settingsFor(event.category));
-            open.delete(fp.key); // re-inserted: most recently seen last
-            open.set(fp.key, live);
-            if (!touched.has(live)) touched.set(live, 'updated');
-          } else {
-            live = openIncident(event, fp, settingsFor(event.category));
-            open.set(fp.key, live);
-            touched.set(live, 'opened');
-            while (open.size > config.max_open) {
-              const oldest = open.values().next().value as LiveIncident;
-              if (touched.has(oldest)) updates.push(takeUpdate(oldest, touched.get(oldest)!, oldest.lastMs));
-              touched.delete(oldest);
-              updates.push(resolve(oldest, oldest.lastMs, 'capacity'));
-            }
-          }
-          const link = links?.get(event.failure_id);
-          if (link) linked.push({ live, link });
-        }
-        // After the whole batch joined, so a root incident opened later in the batch than its symptom still counts.
-        for (const { live, link } of linked) linkToCluster(live, link, touched);
-        releaseOrphans(touched);
-        // One transition per incident per batch: `opened` carries everything that joined in the
-        // batch that opened it; otherwise one coalesced `updated`.
-        for (const [live, kind] of touched) {
-          const at = kind === 'opened' ? Date.parse(live.incident.opened_at) : live.lastMs;
-          updates.push(takeUpdate(live, kind, at));
-        }
+        const updates = grouper.group(batch.events, batch.correlations);
+        if (updates.length === 0) return batch;
         return createBatch({ ...batch, incidents: [...batch.incidents, ...updates] });
       },
       async shutdown() {

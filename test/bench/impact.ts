@@ -17,6 +17,7 @@ import { generate } from '../../agent/tools/simulate/generate.ts';
 import { loadBuiltInScenario } from '../../agent/tools/simulate/load-scenario.ts';
 import { renderSpans } from '../../agent/tools/simulate/render.ts';
 import impact from '../../processors/impact/index.ts';
+import { soloLeadership } from '../../agent/core/leadership.ts';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const log = (line = '') => process.stdout.write(`${line}\n`);
@@ -50,6 +51,7 @@ async function processorAt(startMs: number) {
   const p = await impact.create(impact.configSchema.parse({}), {
     id: 'impact',
     mode: 'live',
+    leadership: soloLeadership(),
     logger: pino({ level: 'silent' }),
     clock: time.clock,
     scheduler: time.scheduler,

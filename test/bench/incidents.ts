@@ -10,6 +10,7 @@ import { createBatch } from '../../agent/core/model/batch.ts';
 import type { FailureEvent } from '../../agent/core/model/failure-event.ts';
 import incidents from '../../processors/incidents/index.ts';
 import { failureEvent } from '../support/failure-event-builder.ts';
+import { soloLeadership } from '../../agent/core/leadership.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const T0 = Date.UTC(2026, 10, 22, 8, 0, 0);
@@ -21,6 +22,7 @@ async function processor() {
   const p = await incidents.create(incidents.configSchema.parse({ max_open: 100_000 }), {
     id: 'incidents',
     mode: 'live',
+    leadership: soloLeadership(),
     logger: pino({ level: 'silent' }),
     clock: time.clock,
     scheduler: time.scheduler,

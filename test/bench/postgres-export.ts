@@ -23,6 +23,7 @@ import postgres from '../../exporters/postgres/index.ts';
 import { encodeItem } from '../../exporters/postgres/export-item.ts';
 import { writeItems } from '../../exporters/postgres/write-items.ts';
 import { failureEvent } from '../support/failure-event-builder.ts';
+import { soloLeadership } from '../../agent/core/leadership.ts';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 50_000);
 const BATCH = Number(process.env.BENCH_BATCH ?? 1_000);
@@ -59,7 +60,7 @@ async function insertValues(db: Database, events: FailureEvent[], prepared: bool
   const text =
     `INSERT INTO failure_events (${FAILURE_EVENT_COLUMNS.join(', ')}) VALUES ` +
     events.map((_, r) => `(${FAILURE_EVENT_COLUMNS.map((__, c) => `$${r * width + c + 1}`).join(',')})`).join(',') +
-    ' ON CONFLICT (failure_id) DO NOTHING';
+    ' ON CONFLICT (failure_id, occurred_at) DO NOTHING';
   const values = events.flatMap((e) => failureEventToParams(e, 'bench'));
   const client = await db.pool.connect();
   try {
@@ -86,6 +87,7 @@ function makeExporter(db: Database, spillPath: string, spill: Record<string, unk
   return postgres.create(postgres.configSchema.parse({ spill: { path: spillPath, ...spill } }), {
     id: 'postgres',
     mode: 'live',
+    leadership: soloLeadership(),
     logger: silent,
     clock: time.clock,
     scheduler: time.scheduler,

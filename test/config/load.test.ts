@@ -59,7 +59,7 @@ service:
         expect.stringMatching(/^processors\.trace_assembler\.wait_ms: expected a positive integer \(milliseconds\), got -1/),
         expect.stringMatching(/^processors\.trace_assembler\.colour: unknown key/),
         expect.stringMatching(
-          /^exporters\.ndjson\.lanes\[1\]: expected one of "events", .*, "baselines", "correlations", "slos", "impacts", got "nonsense"/,
+          /^exporters\.ndjson\.lanes\[1\]: expected one of "events", .*, "baselines", "correlations", "slos", "impacts", "predictions", "circuits", got "nonsense"/,
         ),
         expect.stringMatching(
           /^service\.pipelines\.main\.processors\[1\]: references processor "correlator", which is not defined under processors/,

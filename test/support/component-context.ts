@@ -5,10 +5,18 @@ import pino from 'pino';
 import { createBackpressure } from '../../agent/core/backpressure.ts';
 import type { ComponentContext, ProcessorContext } from '../../agent/core/component.ts';
 import { createHealth } from '../../agent/core/health.ts';
+import { soloLeadership } from '../../agent/core/leadership.ts';
 
 /** The agent services a component context carries, with nothing behind them. */
-export function makeServices(): Pick<ComponentContext, 'mode' | 'database' | 'meter' | 'backpressure' | 'health'> {
-  return { mode: 'live', database: null, meter: createNoopMeter(), backpressure: createBackpressure(), health: createHealth() };
+export function makeServices(): Pick<ComponentContext, 'mode' | 'database' | 'leadership' | 'meter' | 'backpressure' | 'health'> {
+  return {
+    mode: 'live',
+    database: null,
+    leadership: soloLeadership(),
+    meter: createNoopMeter(),
+    backpressure: createBackpressure(),
+    health: createHealth(),
+  };
 }
 
 export function makeProcessorContext(overrides: Partial<ProcessorContext> = {}): ProcessorContext {

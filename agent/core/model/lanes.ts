@@ -16,6 +16,7 @@ import { countEach, defineLane, type LaneSpec } from './lane.ts';
 import type { ContentEvent, TelemetryItem } from './llm-call.ts';
 import type { OtlpLogRecord, OtlpSpan } from './otlp.ts';
 import type { SloUpdate } from './slo.ts';
+import type { CircuitTransition, PredictedFailure } from './prediction.ts';
 
 const nanosToMs = (nanos: bigint): number => Number(nanos / 1_000_000n);
 
@@ -128,6 +129,26 @@ export const LANE_TABLE = {
     unit: (i) => `impact:${i.subject_type}:${i.subject_id}`,
     store: { tables: ['failure_impacts'] },
     api: { path: '/api/v1/impacts' },
+  }),
+  predictions: defineLane<PredictedFailure>()({
+    name: 'predictions',
+    description: 'Predicted provider failures (PredictedFailure) and their scoring, from the predictor.',
+    source: 'processor',
+    count: countEach,
+    time: (p) => Date.parse(p.updated_at),
+    key: (p) => `${p.prediction_id}/${p.status}/${p.updated_at}`,
+    unit: (p) => `prediction:${p.prediction_id}`,
+    store: { tables: ['failure_predictions'] },
+    api: { path: '/api/v1/predictions' },
+  }),
+  circuits: defineLane<CircuitTransition>()({
+    name: 'circuits',
+    description: 'Circuit-breaker transitions of deployments (closed, open, half_open), from the predictor.',
+    source: 'processor',
+    count: countEach,
+    time: (t) => Date.parse(t.at),
+    key: (t) => t.transition_id,
+    unit: (t) => `circuit:${t.transition_id}`,
   }),
 } as const;
 

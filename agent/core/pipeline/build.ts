@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import { createBackpressure, type Backpressure } from '../backpressure.ts';
 import { createHealth, type Health } from '../health.ts';
 import type { Database } from '../database.ts';
+import { soloLeadership, type Leadership } from '../leadership.ts';
 import { runTimer, type Clock, type Scheduler } from '../clock.ts';
 import type { ComponentContext, ComponentFactory, Consumer, Exporter, Processor, Receiver, RunMode } from '../component.ts';
 import { RefusedError } from '../errors.ts';
@@ -29,6 +30,8 @@ export interface BuildDeps {
   database?: Database | null;
   /** Omitted: a no-op meter. */
   meter?: Meter;
+  /** Omitted: the agent is alone and always leads. */
+  leadership?: Leadership;
   backpressure?: Backpressure;
   health?: Health;
 }
@@ -57,6 +60,7 @@ export async function buildPipelines(config: AgentConfig, deps: BuildDeps): Prom
   const meter = deps.meter ?? createNoopMeter();
   const backpressure = deps.backpressure ?? createBackpressure();
   const health = deps.health ?? createHealth();
+  const leadership = deps.leadership ?? soloLeadership();
   const ctxFor = (kind: ComponentStats['kind'], id: string): ComponentContext => {
     const logger = deps.logger.child({ component: id });
     return {
@@ -69,6 +73,7 @@ export async function buildPipelines(config: AgentConfig, deps: BuildDeps): Prom
         timerErrorHandler(logger, () => stats.for(kind, id)),
       ),
       database: deps.database ?? null,
+      leadership,
       meter,
       backpressure,
       health,

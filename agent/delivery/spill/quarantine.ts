@@ -1,13 +1,15 @@
 // Moving an unusable buffer file aside: `<path>` (and its -wal/-shm) become `<path>.corrupt-<n>`
 // with the first free n, so an operator can inspect it and the agent starts on a fresh file
-// instead of crash-looping. Counts what it can still read, best effort.
+// instead of crash-looping. Counts the records it held even when SQLite cannot read it (an upper
+// bound: a record is never lost uncounted).
 import { existsSync, renameSync } from 'node:fs';
 import Database from 'better-sqlite3';
+import { salvageRecordCount } from './salvage-count.ts';
 
 export interface Quarantined {
   /** Where the unusable file now is. */
   path: string;
-  /** Records it held, when that could still be read; null when unknown. */
+  /** Records it held (at most this many); null only when the file could not be read at all. */
   lostRecords: number | null;
 }
 
@@ -18,7 +20,19 @@ export function quarantineFile(path: string): Quarantined {
   renameSync(path, target);
   // The WAL belongs to the file it was written for; moved together, they stay a readable pair.
   for (const suffix of ['-wal', '-shm']) if (existsSync(path + suffix)) renameSync(path + suffix, target + suffix);
-  return { path: target, lostRecords: countReadable(target) };
+  return { path: target, lostRecords: heldRecords(target) };
+}
+
+/** SQLite's count can miss rows under a broken b-tree, the page scan can see stale copies: the larger. */
+function heldRecords(path: string): number | null {
+  const readable = countReadable(path);
+  let salvaged: number | null = null;
+  try {
+    salvaged = salvageRecordCount(path);
+  } catch {
+    salvaged = null; // the file cannot even be read as bytes
+  }
+  return readable === null && salvaged === null ? null : Math.max(readable ?? 0, salvaged ?? 0);
 }
 
 function countReadable(path: string): number | null {

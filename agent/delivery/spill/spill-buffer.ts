@@ -3,14 +3,14 @@
 // JSON), so the postgres exporter and the alert exporters share it. Each record carries a CRC-32;
 // a record that fails it is moved aside and counted, and a file SQLite cannot use is quarantined:
 // a damaged buffer costs the records in it, never a crash loop that stops intake for good.
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type { Logger } from 'pino';
 import { quarantineFile, type Quarantined } from './quarantine.ts';
 import { recordChecksum } from './record-checksum.ts';
 import { isCorruption, isDiskFull, SpillBufferFullError, SpillDiskFullError } from './spill-errors.ts';
-import { createSpillSchema, SpillFileError } from './spill-schema.ts';
+import { continueSeq, lastSeq, openChecked, openOrQuarantine, prepareStatements, type RawRow, type SpillStatements } from './spill-file.ts';
 
 export interface SpillBufferOptions {
   path: string;
@@ -31,7 +31,7 @@ export interface SpillStats {
   records: number;
   bytes: number;
   oldestAppendedAtMs: number | null;
-  /** Records lost since this buffer was opened: failed checksums and quarantined files (when countable). */
+  /** Records lost since this buffer was opened: failed checksums and quarantined files (at most what they held). */
   lostRecords: number;
 }
 
@@ -61,10 +61,12 @@ export function openSpillBuffer(options: SpillBufferOptions): OpenedSpillBuffer 
   const { path, maxBytes, logger } = options;
   mkdirSync(dirname(path), { recursive: true });
   const opened = openOrQuarantine(options);
-  let db = opened.db;
-  let statements = prepare(db);
+  /** null after a quarantine whose fresh file could not be opened yet (full disk): the next call tries again. */
+  let db: Database.Database | null = opened.db;
+  let statements: SpillStatements = prepareStatements(opened.db);
   let records = 0;
   let bytes = 0;
+  let highestSeq = lastSeq(opened.db);
   let lostRecords = opened.quarantined?.lostRecords ?? 0;
   let closed = false;
 
@@ -76,44 +78,60 @@ export function openSpillBuffer(options: SpillBufferOptions): OpenedSpillBuffer 
   recount();
   if (records > 0) logger.info({ path, records, bytes }, 'Spill buffer holds records from an earlier run; they will be delivered first.');
 
+  const handle = (): Database.Database => {
+    if (db) return db;
+    const fresh = openChecked(options);
+    // A drain may still hold a chunk of the file that was moved aside and acks it by seq: the
+    // fresh file numbers on from there, so that ack cannot remove records appended since.
+    continueSeq(fresh, highestSeq);
+    db = fresh;
+    statements = prepareStatements(fresh);
+    recount();
+    return fresh;
+  };
+
   // A file that turns out corrupt while running is handled like one found at start: aside, fresh
-  // file, loss counted. Only the records it held are lost, and they are counted.
+  // file, loss counted. Only the records it held are lost, and they are counted: this buffer's own
+  // tally of them, which is exact (the moved file may no longer say).
   const recover = (err: unknown) => {
     const held = records;
     try {
-      db.close();
+      db?.close();
     } catch {
       // the handle is on a broken file; closing it is best effort
     }
+    db = null;
     const q = quarantineFile(path);
-    db = openChecked(options);
-    statements = prepare(db);
-    recount();
-    lostRecords += q.lostRecords ?? held;
+    lostRecords += held;
+    records = 0;
+    bytes = 0;
     logger.error(
-      { err, path, quarantinedAs: q.path, lostRecords: q.lostRecords ?? held },
+      { err, path, quarantinedAs: q.path, lostRecords: held },
       'The spill buffer file became unreadable; it was moved aside and a fresh one started. Its records are counted as lost; inspect the moved file with sqlite3 if they matter.',
     );
+    handle(); // may fail (a full disk); then the next call tries again
   };
-  const guarded = <T>(fn: () => T): T => {
+  const guarded = <T>(fn: (db: Database.Database) => T): T => {
     if (closed) throw new Error(`The spill buffer ${path} is closed.`);
     try {
-      return fn();
+      return fn(handle());
     } catch (err) {
       if (!isCorruption(err)) throw err;
       recover(err);
-      return fn();
+      return fn(handle());
     }
   };
 
-  const insertAll = (texts: readonly string[], appendedAtMs: number, sizes: number[]) => {
+  const insertAll = (db: Database.Database, texts: readonly string[], appendedAtMs: number, sizes: number[]) => {
     db.transaction(() => {
-      for (let i = 0; i < texts.length; i++)
-        statements.insert.run(appendedAtMs, sizes[i], recordChecksum(texts[i], appendedAtMs), texts[i]);
+      for (let i = 0; i < texts.length; i++) {
+        const row = statements.insert.run(appendedAtMs, sizes[i], recordChecksum(texts[i], appendedAtMs), texts[i]);
+        highestSeq = Math.max(highestSeq, Number(row.lastInsertRowid));
+      }
     })();
   };
 
-  const moveAside = (bad: RawRow[]) => {
+  const moveAside = (db: Database.Database, bad: RawRow[]) => {
     const foundAtMs = Date.now(); // wall clock: this is storage bookkeeping, not detection logic
     db.transaction(() => {
       for (const row of bad) {
@@ -135,20 +153,21 @@ export function openSpillBuffer(options: SpillBufferOptions): OpenedSpillBuffer 
       if (texts.length === 0) return;
       const sizes = texts.map((t) => Buffer.byteLength(t) + RECORD_OVERHEAD_BYTES);
       const needed = sizes.reduce((a, b) => a + b, 0);
-      guarded(() => {
-        if (bytes + needed > maxBytes) throw new SpillBufferFullError(path, bytes, needed, maxBytes);
-        try {
-          insertAll(texts, appendedAtMs, sizes);
-        } catch (err) {
-          if (isDiskFull(err)) throw new SpillDiskFullError(path, { cause: err });
-          throw err;
-        }
-        records += texts.length;
-        bytes += needed;
-      });
+      try {
+        guarded((db) => {
+          if (bytes + needed > maxBytes) throw new SpillBufferFullError(path, bytes, needed, maxBytes);
+          insertAll(db, texts, appendedAtMs, sizes);
+          records += texts.length;
+          bytes += needed;
+        });
+      } catch (err) {
+        // Also when the fresh file after a quarantine cannot be created: the disk has no room.
+        if (isDiskFull(err, dirname(path))) throw new SpillDiskFullError(path, { cause: err });
+        throw err;
+      }
     },
     peek(limit) {
-      return guarded(() => {
+      return guarded((db) => {
         const out: SpillRecord[] = [];
         let after = 0;
         while (out.length < limit) {
@@ -160,7 +179,7 @@ export function openSpillBuffer(options: SpillBufferOptions): OpenedSpillBuffer 
             if (ok) out.push({ seq: row.seq, record: row.record as string, appendedAtMs: row.appended_at_ms });
             else bad.push(row);
           }
-          if (bad.length > 0) moveAside(bad);
+          if (bad.length > 0) moveAside(db, bad);
           if (rows.length < want) break;
           after = rows[rows.length - 1].seq;
         }
@@ -168,93 +187,47 @@ export function openSpillBuffer(options: SpillBufferOptions): OpenedSpillBuffer 
       });
     },
     ack(upToSeq) {
-      guarded(() => {
+      guarded((db) => {
         // Count what goes from the seq range (index lookup), not what stays (a full scan per ack).
         const gone = db.transaction(() => {
           const row = statements.totalsUpTo.get(upToSeq) as { n: number; b: number };
           statements.removeUpTo.run(upToSeq);
+          statements.markAcked.run(upToSeq);
           return row;
         })();
         records -= gone.n;
         bytes -= gone.b;
         // Give the space back once drained, so a long outage does not leave a huge file behind.
+        // Best effort: the ack has committed, so a full disk here must not make it look failed
+        // (the caller would deliver the chunk again); the space is given back after a later ack.
         if (records === 0) {
-          db.pragma('incremental_vacuum');
-          db.pragma('wal_checkpoint(TRUNCATE)');
+          try {
+            db.pragma('incremental_vacuum');
+            db.pragma('wal_checkpoint(TRUNCATE)');
+          } catch (err) {
+            if (isCorruption(err)) throw err;
+          }
         }
       });
     },
     stats() {
-      if (closed) return { records, bytes, oldestAppendedAtMs: null, lostRecords };
-      const oldest = guarded(() => statements.oldest.get() as { appended_at_ms: number } | undefined);
+      let oldest: { appended_at_ms: number } | undefined;
+      // Read by health checks and metric scrapes, which must answer whatever the file's state:
+      // a failure to read the age leaves it unknown; appends and reads report the failure.
+      if (!closed && db) {
+        try {
+          oldest = guarded(() => statements.oldest.get() as { appended_at_ms: number } | undefined);
+        } catch {
+          oldest = undefined;
+        }
+      }
       return { records, bytes, oldestAppendedAtMs: oldest?.appended_at_ms ?? null, lostRecords };
     },
     close() {
       if (closed) return;
       closed = true;
-      db.close();
+      db?.close();
     },
   };
   return { buffer, quarantined: opened.quarantined };
-}
-
-interface RawRow {
-  seq: number;
-  appended_at_ms: number;
-  checksum: number;
-  record: unknown;
-}
-
-function prepare(db: Database.Database) {
-  return {
-    insert: db.prepare('INSERT INTO records (appended_at_ms, bytes, checksum, record) VALUES (?, ?, ?, ?)'),
-    readAfter: db.prepare('SELECT seq, appended_at_ms, checksum, record FROM records WHERE seq > ? ORDER BY seq LIMIT ?'),
-    remove: db.prepare('DELETE FROM records WHERE seq = ?'),
-    removeUpTo: db.prepare('DELETE FROM records WHERE seq <= ?'),
-    totalsUpTo: db.prepare('SELECT count(*) AS n, coalesce(sum(bytes), 0) AS b FROM records WHERE seq <= ?'),
-    keepCorrupt: db.prepare(
-      'INSERT OR REPLACE INTO corrupt_records (seq, appended_at_ms, checksum, record, found_at_ms) VALUES (?, ?, ?, ?, ?)',
-    ),
-    totals: db.prepare('SELECT count(*) AS n, coalesce(sum(bytes), 0) AS b FROM records'),
-    oldest: db.prepare('SELECT appended_at_ms FROM records ORDER BY seq LIMIT 1'),
-  };
-}
-
-function openOrQuarantine(options: SpillBufferOptions): { db: Database.Database; quarantined: Quarantined | null } {
-  try {
-    return { db: openChecked(options), quarantined: null };
-  } catch (err) {
-    if (!existsSync(options.path) || !isQuarantinable(err)) {
-      throw new Error(`Cannot open the spill buffer ${options.path}: ${(err as Error).message}. Check the path and its permissions.`, {
-        cause: err,
-      });
-    }
-    const quarantined = quarantineFile(options.path);
-    options.logger.error(
-      { err, path: options.path, quarantinedAs: quarantined.path, lostRecords: quarantined.lostRecords },
-      `The spill buffer file could not be used; it was moved to ${quarantined.path} and a fresh one started. ` +
-        `${quarantined.lostRecords === null ? 'An unknown number of' : quarantined.lostRecords} undelivered records are counted as lost; ` +
-        'inspect or salvage the moved file with sqlite3 (".recover"), then delete it.',
-    );
-    return { db: openChecked(options), quarantined };
-  }
-}
-
-/** Lock and permission problems are the operator's to fix; moving the file would not help. */
-function isQuarantinable(err: unknown): boolean {
-  if (err instanceof SpillFileError) return true;
-  const code = (err as { code?: unknown } | null)?.code;
-  if (typeof code !== 'string') return false;
-  return !/^(SQLITE_BUSY|SQLITE_LOCKED|SQLITE_CANTOPEN|SQLITE_READONLY|SQLITE_PERM|SQLITE_AUTH|SQLITE_FULL|EACCES|EPERM|ENOSPC)/.test(code);
-}
-
-function openChecked(options: SpillBufferOptions): Database.Database {
-  const db = new Database(options.path);
-  try {
-    createSpillSchema(db, options.synchronous);
-    return db;
-  } catch (err) {
-    db.close();
-    throw err;
-  }
 }

@@ -1,12 +1,15 @@
-// The `events` lane: failure events inserted once (ON CONFLICT (failure_id) DO NOTHING), so a batch
+// The `events` lane: failure events inserted once (ON CONFLICT (failure_id, occurred_at) DO NOTHING: the
+// table is partitioned by day of occurred_at, which is part of the event), so a batch
 // delivered twice (spilled after a timeout, replayed after a crash) changes nothing the second time.
 import type { FailureEvent } from '../../core/model/failure-event.ts';
 import { FAILURE_EVENT_COLUMNS, failureEventToParams, type FailureEventColumn } from '../failure-event-row.ts';
 import type { LaneWriter } from './lane-writer.ts';
 
 // Events go in as one array per column (INSERT … SELECT FROM unnest): 19 parameters whatever the
-// batch size, one prepared statement per connection, and measured at least as fast as a
-// multi-row VALUES list (npm run bench postgres-export). jsonb travels as text and is cast.
+// batch size, and measured at least as fast as a multi-row VALUES list (npm run bench
+// postgres-export). jsonb travels as text and is cast. The statement is unnamed: a named one is
+// prepared per server connection, which PgBouncer in transaction mode (before 1.21) swaps under
+// the client, and one parse per batch costs nothing beside its rows.
 const EVENT_TYPES: Record<FailureEventColumn, string> = {
   failure_id: 'text',
   schema_version: 'int2',
@@ -29,12 +32,11 @@ const EVENT_TYPES: Record<FailureEventColumn, string> = {
   agent_instance: 'text',
 };
 const INSERT_EVENTS = {
-  name: 'faultline_insert_failure_events_v1',
   text:
     `INSERT INTO failure_events (${FAILURE_EVENT_COLUMNS.join(', ')}) ` +
     `SELECT ${FAILURE_EVENT_COLUMNS.map((c) => (EVENT_TYPES[c] === 'jsonb' ? `${c}::jsonb` : c)).join(', ')} ` +
     `FROM unnest(${FAILURE_EVENT_COLUMNS.map((c, i) => `$${i + 1}::${EVENT_TYPES[c] === 'jsonb' ? 'text' : EVENT_TYPES[c]}[]`).join(', ')}) ` +
-    `AS r(${FAILURE_EVENT_COLUMNS.join(', ')}) ON CONFLICT (failure_id) DO NOTHING`,
+    `AS r(${FAILURE_EVENT_COLUMNS.join(', ')}) ON CONFLICT (failure_id, occurred_at) DO NOTHING`,
 };
 
 export const failureEventsWriter: LaneWriter<FailureEvent> = {

@@ -42,7 +42,7 @@ export const incidentUpdatesWriter: LaneWriter<IncidentUpdate> = {
         u.transition.at,
         JSON.stringify(u.transition.detail),
       ]),
-      'ON CONFLICT (transition_id) DO NOTHING',
+      'ON CONFLICT (transition_id, at) DO NOTHING',
       maxRows,
     );
     await insertRows(
@@ -50,7 +50,7 @@ export const incidentUpdatesWriter: LaneWriter<IncidentUpdate> = {
       'incident_events',
       ['incident_id', 'failure_id', 'occurred_at'],
       updates.flatMap((u) => u.new_members.map((m) => [u.incident.incident_id, m.failure_id, m.occurred_at])),
-      'ON CONFLICT (incident_id, failure_id) DO NOTHING',
+      'ON CONFLICT (incident_id, failure_id, occurred_at) DO NOTHING',
       maxRows,
     );
   },

@@ -9,6 +9,7 @@ import { impactsWriter } from './impacts.ts';
 import { incidentUpdatesWriter } from './incident-updates.ts';
 import type { LaneWriter } from './lane-writer.ts';
 import { sloUpdatesWriter } from './slo-updates.ts';
+import { predictionsWriter } from './predictions.ts';
 
 export type { LaneWriteOptions, LaneWriter } from './lane-writer.ts';
 
@@ -19,6 +20,7 @@ const BUILT_IN: { readonly [L in StoredLaneName]: LaneWriter<LaneItem<L>> } = {
   correlations: correlationUpdatesWriter,
   slos: sloUpdatesWriter,
   impacts: impactsWriter,
+  predictions: predictionsWriter,
 };
 
 const writers = new Map<string, LaneWriter<any>>(Object.entries(BUILT_IN));

@@ -6,6 +6,7 @@
 import type { FailureEvent } from '../../core/model/failure-event.ts';
 import type { FailureImpact } from '../../core/model/impact.ts';
 import type { FaultTruth, GroundTruth } from '../simulate/ground-truth.ts';
+import type { PredictedFailure } from '../../core/model/prediction.ts';
 import type { Absence, Detection, ImpactBound, Scenario, SloPage } from '../simulate/scenario-schema.ts';
 import { checkCorrelations, type CorrelationSummary } from './correlations.ts';
 import { formatDuration, formatOffset, SEVERITY_RANK, type Detected } from './timeline.ts';
@@ -35,6 +36,8 @@ export function checkExpectations(
     impacts?: readonly FailureImpact[];
     /** What the simulator counted, for a simulated scenario. */
     truth?: GroundTruth | null;
+    /** Final versions of the predictions; null when the pipeline has no predictor. */
+    predictions?: readonly PredictedFailure[] | null;
   },
   firstFailureMs: number | null,
 ): CheckResult {
@@ -90,6 +93,43 @@ export function checkExpectations(
   const pages = scenario.expectations.slo_pages;
   if (pages !== undefined && !found.hasSlo) result.pending.push('slo_pages: needs an slo processor in the pipeline');
   else if (pages !== undefined) checkSloPages(pages, firstPages(found.events), firstFailureMs, record);
+  const e = scenario.expectations;
+  if (!found.predictions) {
+    for (const p of e.predictions) result.pending.push(`prediction ${p.failure_type}: needs a predictor in the pipeline`);
+    for (const p of e.no_predictions) result.pending.push(`no prediction ${p.failure_type ?? '*'}: needs a predictor in the pipeline`);
+  } else {
+    for (const x of e.predictions) {
+      const hits = found.predictions.filter(
+        (p) =>
+          p.status === 'confirmed' &&
+          p.failure_type === x.failure_type &&
+          (x.provider === undefined || p.provider === x.provider) &&
+          (x.model === undefined || p.model === x.model),
+      );
+      const best = hits.reduce<number | null>((m, p) => (p.lead_secs !== null && (m === null || p.lead_secs > m) ? p.lead_secs : m), null);
+      const what = `prediction ${x.failure_type}${x.provider ? ` ${x.provider}` : ''}${x.model ? ` ${x.model}` : ''}`;
+      if (best === null) record(false, `${what}: not predicted before the failure${x.why ? ` (${x.why})` : ''}`);
+      else
+        record(
+          best >= x.min_lead_secs,
+          `${what}: lead ${Math.round(best)}s (≥ ${x.min_lead_secs}s)${best < x.min_lead_secs && x.why ? ` (${x.why})` : ''}`,
+        );
+    }
+    for (const x of e.no_predictions) {
+      const hits = found.predictions.filter(
+        (p) =>
+          p.status !== 'missed' &&
+          p.score >= x.min_score &&
+          (x.failure_type === undefined || p.failure_type === x.failure_type) &&
+          (x.provider === undefined || p.provider === x.provider),
+      );
+      const what = `no prediction ${x.failure_type ?? '*'}${x.provider ? ` from ${x.provider}` : ''}${x.min_score > 0 ? ` at score ≥ ${x.min_score}` : ''}`;
+      record(
+        hits.length === 0,
+        hits.length === 0 ? what : `${what}: ${hits.length}, first ${hits[0].failure_type} ${hits[0].provider} score ${hits[0].score}`,
+      );
+    }
+  }
   for (const p of scenario.pending_expectations) result.pending.push(`${label(p)}: needs ${p.needs}`);
   return result;
 }

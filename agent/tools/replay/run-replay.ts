@@ -9,6 +9,8 @@ import type { GroundTruth } from '../simulate/ground-truth.ts';
 import type { Scenario } from '../simulate/scenario-schema.ts';
 import { checkExpectations, type CheckResult } from './check.ts';
 import { summarizeCorrelations, type CorrelationSummary } from './correlations.ts';
+import type { CircuitTransition, PredictedFailure } from '../../core/model/prediction.ts';
+import { finalPredictions } from './prediction-accuracy.ts';
 import {
   episodesFromEvents,
   fromIncidents,
@@ -42,6 +44,9 @@ export interface ReplayReport {
   /** The latest impact of each incident and cluster (when the pipeline has an impact processor), highest impact_score first. */
   impacts: FailureImpact[];
   check: CheckResult | null;
+  /** Every version of every prediction, in the order they came out (empty without a predictor). */
+  predictions: { item: PredictedFailure; emittedAtMs: number }[];
+  circuits: CircuitTransition[];
 }
 
 /** Event time after the last span, so holds release and quiet episodes can end. */
@@ -56,7 +61,7 @@ export async function replay(
     env: options.env,
     onProgress: options.onProgress,
     tailMs: TAIL_MS,
-    keep: [...DEFAULT_KEPT_LANES, 'impacts'],
+    keep: [...DEFAULT_KEPT_LANES, 'impacts', 'predictions', 'circuits'],
   });
   let startMs = Infinity;
   let endMs = -Infinity;
@@ -70,6 +75,7 @@ export async function replay(
   }
   if (input.spans.length === 0) startMs = endMs = 0;
   const firstFailureMs = input.firstFailureMs ?? (Number.isFinite(firstError) ? firstError : null);
+  const hasPredictor = out.processors.some((p) => p === 'predictor' || p.startsWith('predictor/'));
   const hasIncidents = out.processors.includes('incidents') || out.processors.some((p) => p.startsWith('incidents/'));
   const hasSlo = out.processors.includes('slo') || out.processors.some((p) => p.startsWith('slo/'));
   const emittedEvents = out.emitted('events').map(({ item, emittedAtMs }) => ({ event: item, emittedAtMs }));
@@ -97,9 +103,22 @@ export async function replay(
     check: input.scenario
       ? checkExpectations(
           input.scenario,
-          { episodes, secondary, incidents, hasIncidents, events, correlations, hasSlo, impacts, truth: input.truth ?? null },
+          {
+            episodes,
+            secondary,
+            incidents,
+            hasIncidents,
+            events,
+            correlations,
+            hasSlo,
+            impacts,
+            truth: input.truth ?? null,
+            predictions: hasPredictor ? finalPredictions(out.emitted('predictions').map((p) => p.item)) : null,
+          },
           firstFailureMs,
         )
       : null,
+    predictions: out.emitted('predictions'),
+    circuits: out.emitted('circuits').map((c) => c.item),
   };
 }

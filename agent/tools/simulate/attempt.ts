@@ -83,11 +83,15 @@ export function runAttempt(
   if (attempt.durationMs > timeoutMs) return failed(attempt, providerError('timeout', spec, timeoutMs), random, timeoutMs);
   // Gemini sends no rate-limit headers; OpenAI and Anthropic do on every success.
   if (spec.provider !== 'gemini') {
+    const usedRequests = Math.min(h.limitRequests, h.usedRequests + 1);
+    const usedTokens = Math.min(h.limitTokens, h.usedTokens + inputTokens + outputTokens);
     attempt.rateLimit = {
       limitRequests: h.limitRequests,
-      remainingRequests: Math.max(0, h.limitRequests - h.usedRequests - 1),
+      remainingRequests: h.limitRequests - usedRequests,
       limitTokens: h.limitTokens,
-      remainingTokens: Math.max(0, h.limitTokens - h.usedTokens - inputTokens - outputTokens),
+      remainingTokens: h.limitTokens - usedTokens,
+      resetRequestsSecs: (usedRequests * 60) / Math.max(1, h.limitRequests),
+      resetTokensSecs: (usedTokens * 60) / Math.max(1, h.limitTokens),
     };
   }
   return attempt;

@@ -25,6 +25,9 @@ export interface RateLimitHeaders {
   remainingRequests: number;
   limitTokens: number;
   remainingTokens: number;
+  /** Seconds until the used requests / tokens are back (a bucket refilling at limit per minute). */
+  resetRequestsSecs: number;
+  resetTokensSecs: number;
 }
 
 export interface Attempt {

@@ -112,6 +112,8 @@ function attemptSpan(plan: RequestPlan, a: Attempt, callId: string, o: RenderOpt
           'llm_provider-anthropic-ratelimit-requests-remaining': String(a.rateLimit.remainingRequests),
           'llm_provider-anthropic-ratelimit-tokens-limit': String(a.rateLimit.limitTokens),
           'llm_provider-anthropic-ratelimit-tokens-remaining': String(a.rateLimit.remainingTokens),
+          'llm_provider-anthropic-ratelimit-requests-reset': resetInstant(a.startMs, a.rateLimit.resetRequestsSecs),
+          'llm_provider-anthropic-ratelimit-tokens-reset': resetInstant(a.startMs, a.rateLimit.resetTokensSecs),
         }
       : {
           x_ratelimit_limit_requests: a.rateLimit.limitRequests,
@@ -120,7 +122,10 @@ function attemptSpan(plan: RequestPlan, a: Attempt, callId: string, o: RenderOpt
           x_ratelimit_remaining_tokens: a.rateLimit.remainingTokens,
           'llm_provider-x-ratelimit-limit-requests': String(a.rateLimit.limitRequests),
           'llm_provider-x-ratelimit-remaining-requests': String(a.rateLimit.remainingRequests),
-          'llm_provider-x-ratelimit-reset-requests': '6ms',
+          'llm_provider-x-ratelimit-reset-requests': resetDuration(a.rateLimit.resetRequestsSecs),
+          'llm_provider-x-ratelimit-limit-tokens': String(a.rateLimit.limitTokens),
+          'llm_provider-x-ratelimit-remaining-tokens': String(a.rateLimit.remainingTokens),
+          'llm_provider-x-ratelimit-reset-tokens': resetDuration(a.rateLimit.resetTokensSecs),
         }
     : {};
   const usage = a.error
@@ -270,4 +275,16 @@ export function deploymentId(model: string): string {
   let h = 2166136261;
   for (let i = 0; i < model.length; i++) h = Math.imul(h ^ model.charCodeAt(i), 16777619) >>> 0;
   return `${h.toString(16).padStart(8, '0')}-deploy`;
+}
+
+/** Anthropic's reset header: the RFC 3339 instant (whole seconds) the limit is full again. */
+function resetInstant(startMs: number, secs: number): string {
+  return new Date(Math.ceil((startMs + secs * 1000) / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+}
+
+/** OpenAI's reset header: a duration such as "6m0s", "1.5s" or "120ms". */
+function resetDuration(secs: number): string {
+  if (secs < 1) return `${Math.max(1, Math.round(secs * 1000))}ms`;
+  if (secs < 60) return `${Math.round(secs * 10) / 10}s`;
+  return `${Math.floor(secs / 60)}m${Math.round(secs % 60)}s`;
 }

@@ -274,6 +274,23 @@ export const ImpactBound = z.strictObject({
 });
 export type ImpactBound = z.infer<typeof ImpactBound>;
 
+export const ExpectedPrediction = z.strictObject({
+  failure_type: z.enum(['rate_limited', 'latency_degradation', 'outage']),
+  provider: z.string().optional(),
+  model: z.string().optional(),
+  min_lead_secs: z.number().nonnegative().default(0).describe('Least time from the prediction to the failure it foresaw.'),
+  why: z.string().optional(),
+});
+export type ExpectedPrediction = z.infer<typeof ExpectedPrediction>;
+
+export const AbsentPrediction = z.strictObject({
+  failure_type: z.enum(['rate_limited', 'latency_degradation', 'outage']).optional(),
+  provider: z.string().optional(),
+  min_score: z.number().min(0).max(1).default(0).describe('Only predictions reaching this score count (0: any prediction).'),
+  why: z.string().optional(),
+});
+export type AbsentPrediction = z.infer<typeof AbsentPrediction>;
+
 export const PendingExpectation = Detection.extend({
   needs: z.string().min(1).describe('The capability not yet in the pipeline, e.g. "quality detectors (hallucination)".'),
 });
@@ -333,8 +350,16 @@ export const Scenario = z.strictObject({
         .describe(
           'When given: exactly these SLOs page (a burn-rate alert of severity page fires), each within its bound, and no other SLO pages; [] means nothing pages. Checked when the pipeline has an slo processor.',
         ),
+      predictions: z
+        .array(ExpectedPrediction)
+        .default([])
+        .describe('Failures the predictor must see coming (checked when the pipeline has a predictor).'),
+      no_predictions: z
+        .array(AbsentPrediction)
+        .default([])
+        .describe('Predictions that must not be made (checked when the pipeline has a predictor).'),
     })
-    .default({ detections: [], incidents: [], absent: [], correlations: [], impact: [] }),
+    .default({ detections: [], incidents: [], absent: [], correlations: [], impact: [], predictions: [], no_predictions: [] }),
   pending_expectations: z
     .array(PendingExpectation)
     .default([])

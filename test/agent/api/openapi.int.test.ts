@@ -44,6 +44,8 @@ describe('/api/v1/openapi.json', () => {
       'GET /api/v1/incidents/{id} getIncident',
       'GET /api/v1/incidents/{id}/impact getIncidentImpact',
       'GET /api/v1/openapi.json openapi',
+      'GET /api/v1/predictions listPredictions',
+      'GET /api/v1/predictions/accuracy getPredictionAccuracy',
       'GET /api/v1/slos listSlos',
       'GET /healthz healthz',
       'GET /readyz readyz',

@@ -32,7 +32,7 @@ const eventRows = defineExporter({
       for (const event of batch.events) {
         emitted.push(event);
         await ctx.database!.pool.query(
-          `INSERT INTO failure_events (${FAILURE_EVENT_COLUMNS.join(', ')}) VALUES (${placeholders}) ON CONFLICT (failure_id) DO NOTHING`,
+          `INSERT INTO failure_events (${FAILURE_EVENT_COLUMNS.join(', ')}) VALUES (${placeholders}) ON CONFLICT (failure_id, occurred_at) DO NOTHING`,
           failureEventToParams(event, ctx.id),
         );
       }

@@ -14,7 +14,7 @@ describe('faultline validate', () => {
   it('accepts the shipped agent.yaml', async () => {
     const r = await runCli(['validate', '--config', 'agent.yaml']);
     expect(r.stderr).toBe('');
-    expect(r.stdout).toBe('agent.yaml: valid (1 pipeline, 13 components)\n');
+    expect(r.stdout).toBe('agent.yaml: valid (1 pipeline, 16 components)\n');
     expect(r.code).toBe(0);
   });
 

@@ -5,7 +5,7 @@
 // Per request: an answer (200, or a 400 naming the field), nothing dead-lettered, no component
 // error, no span passed over as unreadable. At the end: the heap is back near where it started and
 // a canary failure sent afterwards reaches the API.
-//   FUZZ_RUNS=N (default 2,000); FUZZ_SEED=… FUZZ_PATH=… replay a failure; FUZZ_NO_SHRINK=1 stops at the
+//   FUZZ_RUNS=N (default 500 in npm test); FUZZ_SEED=… FUZZ_PATH=… replay a failure; FUZZ_NO_SHRINK=1 stops at the
 //   first one; FUZZ_TRACE=file logs each case and its time; `npm run fuzz` runs 100,000.
 import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -30,7 +30,7 @@ import { withTestSchema } from '../../support/database.ts';
 import { span } from '../../support/span-builder.ts';
 import { buildRequest, fuzzCaseArb, loadCorpus, type FuzzCase } from './genai-mutations.ts';
 
-const RUNS = Number(process.env.FUZZ_RUNS ?? 2_000);
+const RUNS = Number(process.env.FUZZ_RUNS ?? 500);
 const SEED = process.env.FUZZ_SEED === undefined ? (Date.now() ^ (Math.random() * 0x100000000)) | 0 : Number(process.env.FUZZ_SEED);
 const PATH = process.env.FUZZ_PATH;
 /** Event time advanced per request: past trace_assembler's wait, so each request's trace is released. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createDatabase, DatabaseUnavailableError } from '../../../agent/store/database.ts';
 import { quietLogger, testDatabaseUrl, withTestSchema } from '../../support/database.ts';
+import { startFaultProxy } from '../../support/fault-proxy.ts';
 
 describe('createDatabase', () => {
   const db = withTestSchema();
@@ -52,5 +53,31 @@ describe('createDatabase', () => {
     expect(() => createDatabase({ url: testDatabaseUrl(), logger: quietLogger(), schema: 'x; DROP TABLE y' })).toThrow(
       /plain lower-case identifier/,
     );
+  });
+
+  it('survives a connection reset while a client is checked out: the holder gets the error, the process does not', async () => {
+    const target = new URL(testDatabaseUrl());
+    const proxy = await startFaultProxy({ target: { host: target.hostname, port: Number(target.port) } });
+    const proxied = new URL(target);
+    proxied.host = `${proxy.host}:${proxy.port}`;
+    const database = createDatabase({ url: proxied.toString(), logger: quietLogger(), connectTimeoutMs: 2_000 });
+    const uncaught: unknown[] = [];
+    const record = (err: unknown) => uncaught.push(err);
+    process.on('uncaughtException', record);
+    try {
+      const client = await database.pool.connect();
+      await client.query('BEGIN');
+      const ended = new Promise((r) => client.once('end', r));
+      proxy.resetConnections(); // between two statements of a transaction: no query in flight
+      await ended;
+      await expect(client.query('SELECT 1')).rejects.toThrow(/not queryable|terminated|ECONNRESET/);
+      client.release(true);
+      expect(uncaught).toEqual([]);
+      await expect(database.checkReady()).resolves.toBeUndefined();
+    } finally {
+      process.off('uncaughtException', record);
+      await database.close();
+      await proxy.close();
+    }
   });
 });

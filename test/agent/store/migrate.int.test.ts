@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createDatabase } from '../../../agent/store/database.ts';
+import { checksumOf, DEFAULT_MIGRATIONS_DIR, readMigrationFiles } from '../../../agent/store/migration-files.ts';
 import { migrate } from '../../../agent/store/migrate.ts';
 import { MigrationError } from '../../../agent/store/migration-error.ts';
-import { checksumOf } from '../../../agent/store/migration-files.ts';
 import { createTestSchema, quietLogger, testDatabaseUrl, withTestSchema, type TestSchema } from '../../support/database.ts';
 
 const cleanups: Array<() => Promise<void>> = [];
@@ -29,7 +29,9 @@ async function arrange(files: Record<string, string>): Promise<{ dir: string; ta
 
 async function tablesIn(target: Pick<TestSchema, 'pool' | 'schema'>): Promise<string[]> {
   const { rows } = await target.pool.query<{ name: string }>(
-    'SELECT table_name AS name FROM information_schema.tables WHERE table_schema = $1 ORDER BY 1',
+    // Tables as users name them: a partitioned table once, not each of its day partitions.
+    `SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND NOT c.relispartition ORDER BY 1`,
     [target.schema],
   );
   return rows.map((r) => r.name);
@@ -39,44 +41,54 @@ describe('migrate with the repository migrations', () => {
   const db = withTestSchema();
 
   it('applies every migration once and records its version, name and checksum', async () => {
-    expect(db.appliedVersions).toEqual([1, 2, 3, 4, 5]);
+    const files = await readMigrationFiles(DEFAULT_MIGRATIONS_DIR);
+    expect(db.appliedVersions).toEqual(files.map((f) => f.version));
+    expect(db.appliedVersions).toContain(7);
     const { rows } = await db.pool.query('SELECT version, name, checksum, applied_at FROM schema_migrations ORDER BY version');
-    expect(rows).toHaveLength(5);
+    expect(rows).toHaveLength(files.length);
     expect(rows[0]).toMatchObject({ version: 1, name: 'agent_instances' });
     expect(rows[1]).toMatchObject({ version: 2, name: 'failure_store' });
     expect(rows[2]).toMatchObject({ version: 3, name: 'baselines' });
     expect(rows[3]).toMatchObject({ version: 4, name: 'correlation' });
     expect(rows[4]).toMatchObject({ version: 5, name: 'impact_and_slos' });
+    expect(rows[5]).toMatchObject({ version: 6, name: 'prediction_scoring' });
+    expect(rows.find((r) => r.version === 7)).toMatchObject({ name: 'fleet_leases_and_partitions' });
     expect(rows[0].checksum).toMatch(/^[0-9a-f]{64}$/);
     expect(rows[0].applied_at).toBeInstanceOf(Date);
   });
 
   it('creates the failure store tables', async () => {
-    expect(await tablesIn(db)).toEqual([
-      'agent_instances',
-      'baseline_profiles',
-      'correlation_clusters',
-      'correlation_edges',
-      'correlation_members',
-      'dead_letters',
-      'failure_events',
-      'failure_impacts',
-      'failure_predictions',
-      'incident_events',
-      'incident_transitions',
-      'incidents',
-      'notification_log',
-      'provider_baselines',
-      'schema_migrations',
-      'slo_buckets',
-      'slo_status',
-    ]);
+    // Later migrations add tables of their own; these are the ones up to the fleet's.
+    expect(await tablesIn(db)).toEqual(
+      expect.arrayContaining([
+        'agent_instances',
+        'baseline_profiles',
+        'correlation_clusters',
+        'correlation_edges',
+        'correlation_members',
+        'dead_letters',
+        'failure_events',
+        'failure_impacts',
+        'failure_predictions',
+        'fleet_cursors',
+        'incident_events',
+        'incident_transitions',
+        'incidents',
+        'leases',
+        'notification_log',
+        'prediction_actions',
+        'provider_baselines',
+        'schema_migrations',
+        'slo_buckets',
+        'slo_status',
+      ]),
+    );
   });
 
   it('applies nothing when run again', async () => {
     await expect(migrate({ pool: db.pool, logger: quietLogger(), schema: db.schema })).resolves.toEqual([]);
     const { rows } = await db.pool.query('SELECT count(*)::int AS n FROM schema_migrations');
-    expect(rows[0].n).toBe(5);
+    expect(rows[0].n).toBe((await readMigrationFiles(DEFAULT_MIGRATIONS_DIR)).length);
   });
 });
 

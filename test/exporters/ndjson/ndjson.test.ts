@@ -45,7 +45,7 @@ describe('ndjson exporter', () => {
     const parsed = ndjson.configSchema.safeParse({ lanes: ['events', 'nonsense'] });
     expect(parsed.success).toBe(false);
     expect(parsed.error!.issues[0].message).toMatch(
-      /^expected one of "events", "incidents", "calls", "content", "spans", "logs", "baselines", "correlations", "slos", "impacts", got "nonsense"$/,
+      /^expected one of "events", "incidents", "calls", "content", "spans", "logs", "baselines", "correlations", "slos", "impacts", "predictions", "circuits", got "nonsense"$/,
     );
   });
 });

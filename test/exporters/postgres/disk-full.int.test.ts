@@ -2,9 +2,6 @@
 // file has nearly filled, while PostgreSQL is stopped. Intake must close (receivers answer 503),
 // health and metrics must keep answering, and once space returns nothing accepted is missing.
 // Mounting needs root (CI runs as root); if it is refused the test fails with the reason.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +9,7 @@ import { createBatch } from '../../../agent/core/model/batch.ts';
 import { createDatabase, type Database } from '../../../agent/store/database.ts';
 import { migrate } from '../../../agent/store/migrate.ts';
 import { failureEvent } from '../../support/failure-event-builder.ts';
+import { mountSmallTmpfs, type SmallTmpfs } from '../../support/small-tmpfs.ts';
 import { startStoppablePostgres, type StoppablePostgres } from '../../support/stoppable-postgres.ts';
 import { buildExporter, eventually } from './exporter-under-test.ts';
 
@@ -19,15 +17,10 @@ const TMPFS_BYTES = 1024 * 1024;
 
 let pg: StoppablePostgres;
 let database: Database;
-let mountDir: string;
+let disk: SmallTmpfs;
 
 beforeAll(async () => {
-  mountDir = mkdtempSync(join(tmpdir(), 'faultline-full-disk-'));
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${TMPFS_BYTES}`, 'tmpfs', mountDir], { stdio: 'pipe' });
-  } catch (err) {
-    throw new Error(`This test needs a small tmpfs to fill (mount -t tmpfs, as root): ${(err as Error).message}`);
-  }
+  disk = mountSmallTmpfs(TMPFS_BYTES, 'faultline-full-disk-');
   pg = await startStoppablePostgres();
   database = createDatabase({ url: pg.url, logger: pino({ level: 'silent' }), maxConnections: 4, connectTimeoutMs: 1_000 });
   await migrate({ pool: database.pool, logger: pino({ level: 'silent' }) });
@@ -36,23 +29,17 @@ beforeAll(async () => {
 afterAll(async () => {
   await database?.close();
   await pg?.destroy();
-  try {
-    execFileSync('umount', [mountDir], { stdio: 'pipe' });
-  } finally {
-    rmSync(mountDir, { recursive: true, force: true });
-  }
+  disk?.unmount();
 });
 
 describe('postgres exporter on a full disk', () => {
   it('closes intake while the disk under the spill buffer is full, keeps health and metrics answering, and loses nothing once space returns', async () => {
-    const e = await buildExporter(database, { spill: { drain_rate_per_sec: 10_000 } }, join(mountDir, 'postgres.sqlite'));
+    const e = await buildExporter(database, { spill: { drain_rate_per_sec: 10_000 } }, join(disk.dir, 'postgres.sqlite'));
     await e.exporter.start?.();
-    const filler = join(mountDir, 'filler');
     try {
       await pg.stop();
       // Leave about 96 KiB free for the buffer (its file and WAL are already created).
-      const free = Number(statfsSync(mountDir).bavail) * Number(statfsSync(mountDir).bsize);
-      writeFileSync(filler, Buffer.alloc(Math.max(0, free - 96 * 1024)));
+      disk.fillLeaving(96 * 1024);
 
       let sent = 0;
       let blocked: Promise<void> | null = null;
@@ -71,7 +58,7 @@ describe('postgres exporter on a full disk', () => {
       expect((await e.metrics()).faultline_buffer_records).toBeGreaterThan(0);
 
       // Space returns, then PostgreSQL: the waiting batch is stored and everything drains.
-      rmSync(filler);
+      disk.emptyFiller();
       await blocked;
       await pg.start();
       await eventually('the buffer to drain', async () => ((await e.metrics()).faultline_buffer_records === 0 ? true : undefined), 30_000);
@@ -80,7 +67,7 @@ describe('postgres exporter on a full disk', () => {
       await eventually('intake to reopen', () => (e.ctx.backpressure.current() === null ? true : undefined));
       expect((await e.metrics()).faultline_buffer_lost_records_total ?? 0).toBe(0);
     } finally {
-      rmSync(filler, { force: true });
+      disk.emptyFiller();
       await e.exporter.shutdown?.();
     }
   }, 90_000);

@@ -11,6 +11,7 @@ import { createHealth } from '../../../agent/core/health.ts';
 import type { Database } from '../../../agent/store/database.ts';
 import postgres from '../../../exporters/postgres/index.ts';
 import { createTestMeter } from '../../support/metric-reader.ts';
+import { soloLeadership } from '../../../agent/core/leadership.ts';
 
 export interface ExporterUnderTest {
   exporter: Exporter;
@@ -50,6 +51,7 @@ export async function buildExporter(
   const ctx: ComponentContext = {
     id: 'postgres',
     mode: 'live',
+    leadership: soloLeadership(),
     logger: pino({ level: 'debug' }, { write: (line: string) => logs.push(JSON.parse(line)) }),
     clock: time.clock,
     scheduler: time.scheduler,

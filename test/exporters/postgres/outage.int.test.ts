@@ -71,6 +71,26 @@ describe('postgres exporter through an outage', () => {
     }
   });
 
+  it('resumes draining once PostgreSQL is back without waiting out a long backoff', async () => {
+    // A 10-minute backoff: only the reachability probe can bring the drain back within the test.
+    const e = await buildExporter(database, { retry: { initial_interval_ms: 600_000, max_interval_ms: 600_000 } });
+    await e.exporter.start?.();
+    try {
+      await pg.stop();
+      await e.exporter.export(createBatch({ events: Array.from({ length: 50 }, (_, i) => failureEvent(20_000 + i)) }));
+      // Failed twice: the direct write (50 items), then the drain's first attempt at the same 50.
+      await eventually(
+        'a failed drain attempt',
+        async () => ((await e.metrics()).faultline_exporter_send_failed_items_total ?? 0) >= 100 || undefined,
+      );
+      await pg.start();
+      await eventually('the buffer to drain', async () => ((await e.metrics()).faultline_buffer_records === 0 ? true : undefined), 30_000);
+      expect(await rowCounts()).toEqual({ n: 50, distinct_n: 50 });
+    } finally {
+      await e.exporter.shutdown?.();
+    }
+  });
+
   it('keeps a batch that finds the buffer full waiting, intake closed, until the drain makes room for it', async () => {
     const batch = (k: number) => createBatch({ events: Array.from({ length: 20 }, (_, i) => failureEvent(k * 20 + i)) });
     const batchBytes = batch(0).events.reduce(

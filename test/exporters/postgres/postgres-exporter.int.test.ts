@@ -211,12 +211,12 @@ describe('postgres exporter', () => {
     expect(await count('failure_events')).toBe(5);
   });
 
-  it('starts on a spill file that is not a database at all, saying the loss is unknown', async () => {
+  it('starts on a spill file that is not a database at all, saying it held no records it could recognize', async () => {
     const spillPath = tempSpillPath();
     writeFileSync(spillPath, 'not sqlite '.repeat(500));
     const e = await start({}, spillPath);
     const log = e.logs.find((l) => l.quarantinedAs === `${spillPath}.corrupt-1`);
-    expect(String(log?.msg)).toContain('An unknown number of undelivered records');
+    expect(String(log?.msg)).toContain(' 0 undelivered records are counted as lost');
     await e.exporter.export(createBatch({ events: events(0, 3) }));
     expect(await count('failure_events')).toBe(3);
   });

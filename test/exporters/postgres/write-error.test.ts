@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { backoffDelayMs } from '../../../exporters/postgres/backoff.ts';
-import { classifyWriteError, WriteTimeoutError } from '../../../exporters/postgres/write-error.ts';
+import { classifyWriteError, isServerAway, WriteTimeoutError } from '../../../exporters/postgres/write-error.ts';
 
 const pgError = (code: string) => Object.assign(new Error(`server said ${code}`), { code });
 
@@ -24,6 +24,22 @@ describe('classifyWriteError', () => {
     expect(classifyWriteError(new WriteTimeoutError(100))).toMatchObject({ retryable: true, code: 'FL_WRITE_TIMEOUT' });
     expect(classifyWriteError(new Error('timeout exceeded when trying to connect')).retryable).toBe(true);
     expect(classifyWriteError('something odd').retryable).toBe(true);
+  });
+});
+
+describe('isServerAway', () => {
+  const withCode = (code: string, message = 'x') => Object.assign(new Error(message), { code });
+
+  it('says PostgreSQL is away when the connection is refused, reset or lost, or the server is shutting down', () => {
+    for (const code of ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ENOTFOUND', '08006', '08001', '57P01', '57P03']) {
+      expect(isServerAway(withCode(code)), code).toBe(true);
+    }
+    expect(isServerAway(new Error('Connection terminated unexpectedly'))).toBe(true);
+  });
+
+  it('does not when PostgreSQL is slow or refuses the data', () => {
+    expect(isServerAway(new WriteTimeoutError(100))).toBe(false);
+    for (const code of ['57014', '23505', '22021', '40001', '53300']) expect(isServerAway(withCode(code)), code).toBe(false);
   });
 });
 

@@ -24,6 +24,7 @@ const AUDITED: Readonly<Record<string, { count: number; why: string }>> = {
   'agent/api/cursor.ts': { count: 2, why: 'the id is made storable; a cursor is only ever a query parameter' },
   'agent/delivery/notify/delivery.ts': { count: 1, why: 'an outbox record the agent wrote from storable text' },
   'exporters/postgres/export-item.ts': { count: 1, why: 'a spill record the agent wrote from storable text' },
+  'agent/delivery/spill/salvage-count.ts': { count: 1, why: "compares a damaged spill file's header magic; only a count leaves" },
   'agent/core/console-log.ts': { count: 1, why: "re-reads the logger's own JSON line to print it for a terminal, never stored" },
   'agent/api/baselines/key-cursor.ts': { count: 2, why: 'the decoded key is made storable; a cursor is only ever a query parameter' },
   'agent/receivers/probe-client/probe-request.ts': {
@@ -33,6 +34,10 @@ const AUDITED: Readonly<Record<string, { count: number; why: string }>> = {
   'processors/baseline/seasonal-profile.ts': {
     count: 2,
     why: 'a stored profile the agent wrote itself, whose error types came from storable text',
+  },
+  'exporters/actions/litellm-admin.ts': {
+    count: 2,
+    why: "the admin API's answers and error text are made storable before they are logged or stored",
   },
   'agent/version.ts': { count: 1, why: "the agent's own package.json" },
   'agent/store/embedded-postgres.ts': { count: 2, why: "PostgreSQL's own output, for the startup error message" },

@@ -132,7 +132,7 @@ describe('spill buffer', () => {
     const path = tempPath();
     writeFileSync(path, 'this is not an SQLite file, it is what a torn disk write leaves behind'.repeat(100));
     const { buffer, quarantined, lines } = openBuffer(path);
-    expect(quarantined).toEqual({ path: `${path}.corrupt-1`, lostRecords: null });
+    expect(quarantined).toEqual({ path: `${path}.corrupt-1`, lostRecords: 0 }); // read page by page: no record in it
     expect(existsSync(`${path}.corrupt-1`)).toBe(true);
     buffer.append(['after'], 1);
     expect(buffer.peek(1).map((r) => r.record)).toEqual(['after']);

@@ -10,12 +10,13 @@ const LONG = new Set(['seasonal-latency-step']);
 describe('faultline replay --check on every built-in scenario', () => {
   const names = builtInScenarioNames();
 
-  it('has the sixteen built-in scenarios: canonical, chaos and operational', () => {
+  it('has the nineteen built-in scenarios: canonical, chaos and operational', () => {
     expect(names).toEqual([
       'anthropic-overload',
       'cost-explosion',
       'fallback-cascade',
       'gemini-safety-blocks',
+      'healthy-traffic',
       'injection-campaign',
       'latency-creep',
       'latency-injection',
@@ -24,6 +25,7 @@ describe('faultline replay --check on every built-in scenario', () => {
       'provider-outage',
       'quiet-single-error',
       'rate-limit-exhaustion',
+      'rate-limit-slow-ramp',
       'response-corruption',
       'retrieval-drift',
       'seasonal-latency-step',

@@ -1,0 +1,51 @@
+// A small tmpfs of a test's own, to make a full disk real: mounted in a temp dir, filled to a chosen
+// number of free bytes by a filler file, emptied again. Mounting needs root (CI runs as root); if
+// it is refused the test fails with the reason rather than skipping.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface SmallTmpfs {
+  readonly dir: string;
+  /** Bytes free now. */
+  free(): number;
+  /** Writes a filler file so that about `bytes` stay free (replacing an earlier filler). */
+  fillLeaving(bytes: number): void;
+  /** Removes the filler. */
+  emptyFiller(): void;
+  unmount(): void;
+}
+
+export function mountSmallTmpfs(sizeBytes: number, prefix = 'faultline-tmpfs-'): SmallTmpfs {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${sizeBytes}`, 'tmpfs', dir], { stdio: 'pipe' });
+  } catch (err) {
+    rmSync(dir, { recursive: true, force: true });
+    throw new Error(`This test needs a small tmpfs to fill (mount -t tmpfs, as root): ${(err as Error).message}`);
+  }
+  const filler = join(dir, 'filler');
+  const free = () => {
+    const s = statfsSync(dir);
+    return Number(s.bavail) * Number(s.bsize);
+  };
+  return {
+    dir,
+    free,
+    fillLeaving(bytes) {
+      rmSync(filler, { force: true });
+      writeFileSync(filler, Buffer.alloc(Math.max(0, free() - bytes)));
+    },
+    emptyFiller() {
+      rmSync(filler, { force: true });
+    },
+    unmount() {
+      try {
+        execFileSync('umount', [dir], { stdio: 'pipe' });
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  };
+}
