@@ -7,6 +7,7 @@ import type { AgentConfig } from '../core/component.ts';
 import { replay, type ReplayReport } from '../tools/replay/run-replay.ts';
 import { withScenarioDetectors } from '../tools/replay/scenario-detectors.ts';
 import { generate } from '../tools/simulate/generate.ts';
+import { groundTruth } from '../tools/simulate/ground-truth.ts';
 import { renderSpans } from '../tools/simulate/render.ts';
 import type { Scenario } from '../tools/simulate/scenario-schema.ts';
 
@@ -44,7 +45,7 @@ export async function replayMany(
   for (const scenario of scenarios) {
     const sim = generate(scenario);
     const report = await replay(
-      { spans: renderSpans(sim), logs: [], firstFailureMs: sim.firstFaultMs, scenario },
+      { spans: renderSpans(sim), logs: [], firstFailureMs: sim.firstFaultMs, scenario, truth: groundTruth(sim) },
       withScenarioDetectors(config, scenario),
       { env: options.env },
     );

@@ -26,8 +26,6 @@ export interface Contribution {
   readonly request: string | null;
   /** Requests a window-level failure reports itself (an SLO burn: bad requests since its previous burn event). */
   readonly windowRequests: number;
-  /** An SLO burn: its requests are those of the failures it links, plus bad requests no failure was about. */
-  readonly isBurn: boolean;
   readonly windowUsers: number;
   readonly user: string | null;
   readonly endUser: string | null;
@@ -129,7 +127,6 @@ export function contributionOf(
     model: event.model,
     request: event.span_id !== null ? event.trace_id : null,
     windowRequests: event.span_id === null ? event.impact_scope.requests : 0,
-    isBurn: event.subtype === 'slo_burn',
     windowUsers: event.span_id === null ? event.impact_scope.users : 0,
     user: who ? (who.endUser ?? who.user) : null,
     endUser: who ? who.endUser : null,

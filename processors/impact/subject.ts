@@ -27,10 +27,14 @@ export interface Subject {
   readonly requestSet: Set<string>;
   /** Requests counted beyond the set (window-level members, restored counts, overflow). */
   extraRequests: number;
-  /** Bad requests its SLO burn events reported: at least this many requests were affected. */
-  burnRequests: number;
-  /** Users its SLO burn events reported (distinct over their long window): at least this many. */
-  burnUsers: number;
+  /**
+   * Requests its window-level members reported (an SLO burn's bad requests, a provider state change's
+   * failed calls): at least this many were affected. A floor, not added to the requests counted one by
+   * one: those windows summarise calls whose own failures are members too.
+   */
+  windowRequests: number;
+  /** Users its window-level members reported (distinct over their window): at least this many. */
+  windowUsers: number;
   readonly userSet: Set<string>;
   extraUsers: number;
   readonly teamSet: Set<string>;
@@ -63,8 +67,8 @@ export function createSubject(
     failures: 0,
     requestSet: new Set(),
     extraRequests: 0,
-    burnRequests: 0,
-    burnUsers: 0,
+    windowRequests: 0,
+    windowUsers: 0,
     userSet: new Set(),
     extraUsers: 0,
     teamSet: new Set(),
@@ -96,11 +100,11 @@ export function addMember(s: Subject, c: Contribution, modelKey: string): boolea
     set.add(value);
     return 0;
   };
-  if (c.isBurn) s.burnRequests += c.windowRequests;
-  else s.extraRequests += c.request === null ? c.windowRequests : track(s.requestSet, c.request);
+  if (c.request === null) {
+    s.windowRequests += c.windowRequests;
+    s.windowUsers = Math.max(s.windowUsers, c.windowUsers);
+  } else s.extraRequests += track(s.requestSet, c.request);
   s.extraUsers += track(s.userSet, c.user);
-  if (c.isBurn) s.burnUsers = Math.max(s.burnUsers, c.windowUsers);
-  else s.extraUsers = Math.max(s.extraUsers, c.windowUsers);
   s.extraTeams += track(s.teamSet, c.team);
   s.extraEndUsers += track(s.endUserSet, c.endUser);
   s.spent += c.spent;
@@ -124,8 +128,8 @@ export function addSla(s: Subject, slo: string, bad: number, consumed: number): 
   } else s.sla.set(slo, { bad, consumed });
 }
 
-export const requestsOf = (s: Subject) => Math.max(s.requestSet.size + s.extraRequests, s.burnRequests);
-export const usersOf = (s: Subject) => Math.max(s.userSet.size + s.extraUsers, s.burnUsers);
+export const requestsOf = (s: Subject) => Math.max(s.requestSet.size + s.extraRequests, s.windowRequests);
+export const usersOf = (s: Subject) => Math.max(s.userSet.size + s.extraUsers, s.windowUsers);
 export const teamsOf = (s: Subject) => s.teamSet.size + s.extraTeams;
 export const endUsersOf = (s: Subject) => s.endUserSet.size + s.extraEndUsers;
 export const overageOf = (s: Subject) => [...s.overage.values()].reduce((a, b) => a + b, 0);

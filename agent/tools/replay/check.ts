@@ -148,13 +148,18 @@ export function firstPages(events: readonly FailureEvent[]): Map<string, { atMs:
 
 function checkImpact(b: ImpactBound, impacts: readonly FailureImpact[], truth: GroundTruth): { ok: boolean; text: string }[] {
   const kind = `${b.category ?? '*'}/${b.subtype ?? '*'}${b.provider ? ` ${b.provider}` : ''}`;
-  const matching = impacts.filter(
-    (i) =>
-      i.subject_type === 'incident' &&
-      (b.subtype !== undefined ? i.subtype === b.subtype : i.subtype !== 'slo_burn') &&
-      (b.category === undefined || i.category === b.category) &&
-      (!b.provider || i.provider === b.provider),
-  );
+  const ofKind = (type: FailureImpact['subject_type']) =>
+    impacts.filter(
+      (i) =>
+        i.subject_type === type &&
+        (b.subtype !== undefined ? i.subtype === b.subtype : i.subtype !== 'slo_burn') &&
+        (b.category === undefined || i.category === b.category) &&
+        (!b.provider || i.provider === b.provider),
+    );
+  // A fault's failures may split over several incidents (one per model) that share requests and
+  // users; the cluster rooted at the fault counts each once, so it is compared when there is one.
+  const clusters = ofKind('cluster');
+  const matching = clusters.length > 0 ? clusters : ofKind('incident');
   const out: { ok: boolean; text: string }[] = [];
   const measures = [
     {

@@ -83,6 +83,42 @@ describe('an incident’s impact', () => {
     expect(requestsOf(s)).toBe(2);
     expect(usersOf(s)).toBe(1);
   });
+
+  it('takes a window-level failure’s requests and users as a floor, not on top of the calls it summarises', () => {
+    const s = createSubject('incident', 'i2', {
+      category: 'provider',
+      subtype: 'outage',
+      severity: 'P1',
+      provider: 'openai',
+      model: 'gpt-4o',
+      firstMs: 0,
+      lastMs: 0,
+    });
+    const perCall = [1, 2, 3].map((n) => {
+      const c = llmCall({ spanId: `c${n}`, traceId: `${n}`.padStart(32, '0'), outcome: 'error' });
+      const call = { ...c, identity: { ...c.identity, endUser: `u${n % 2}` } };
+      return contributionOf(failureEvent(10 + n, { trace_id: call.source.traceId }), call, null, createPrices(), new Map());
+    });
+    // The provider's state change: no span of its own, its scope the failed calls of its window.
+    const stateChange = failureEvent(20, {
+      span_id: null,
+      impact_scope: { requests: 3, users: 2, teams: 1, team: 'search', route: null, recovered: false },
+    });
+    for (const c of perCall) addMember(s, c, 'model:openai/gpt-4o');
+    addMember(s, contributionOf(stateChange, null, null, createPrices(), new Map()), 'model:openai/gpt-4o');
+    expect(requestsOf(s)).toBe(3);
+    expect(usersOf(s)).toBe(2);
+
+    // Alone, it still says how many it hit.
+    const alone = createSubject('incident', 'i3', { ...s, firstMs: 0, lastMs: 0 });
+    addMember(
+      alone,
+      contributionOf(failureEvent(21, { span_id: null, impact_scope: stateChange.impact_scope }), null, null, createPrices(), new Map()),
+      'k',
+    );
+    expect(requestsOf(alone)).toBe(3);
+    expect(usersOf(alone)).toBe(2);
+  });
 });
 
 describe('impact_score', () => {
