@@ -70,6 +70,9 @@ export function createOtlpHttpServer(config: HttpProtocolConfig, deps: HttpServe
     }
     if (handling >= config.max_concurrent_requests) {
       ingest.countFailure('http', 'queue');
+      // Discard the unread body as it arrives: a socket closed with unread data is reset, and the
+      // sender sees ECONNRESET instead of this 429 and its Retry-After.
+      req.resume();
       return sendStatus(
         res,
         replyAs,
@@ -83,6 +86,7 @@ export function createOtlpHttpServer(config: HttpProtocolConfig, deps: HttpServe
     const overMemory = admission.check(Number(req.headers['content-length']) || 0);
     if (overMemory) {
       ingest.countFailure('http', 'memory');
+      req.resume();
       return sendStatus(res, replyAs, 503, overMemory.message, { retryAfterSec: overMemory.retryAfterSec });
     }
     if (encoding === null) {
