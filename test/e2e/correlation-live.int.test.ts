@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startAgentProcess, type AgentProcess } from '../support/agent-process.ts';
+import { startServingAgent, type AgentProcess } from '../support/agent-process.ts';
 import { runCli } from '../support/cli.ts';
 import { createOwnDatabase } from '../support/database.ts';
 import { startRecordingReceiver, type RecordingReceiver } from '../support/recording-receiver.ts';
@@ -58,22 +58,9 @@ afterAll(async () => {
 });
 
 async function startAgent(): Promise<{ agent: AgentProcess; otlp: string; api: string }> {
-  const agent = startAgentProcess(configPath, {
-    cwd: workDir,
-    env: {
-      DATABASE_URL: database.url,
-      FAULTLINE_OTLP_HTTP_ENDPOINT: '127.0.0.1:0',
-      FAULTLINE_OTLP_GRPC_ENDPOINT: '127.0.0.1:0',
-      FAULTLINE_API_ENDPOINT: '127.0.0.1:0',
-      FAULTLINE_METRICS_ENDPOINT: '127.0.0.1:0',
-      FAULTLINE_API_TOKEN: '',
-      FAULTLINE_LOG_LEVEL: 'info',
-    },
-  });
-  agents.push(agent);
-  const otlp = await agent.waitFor('the OTLP receiver', () => agent.logged('OTLP receiver listening.'));
-  const api = await agent.waitFor('the API', () => agent.logged('API listening.'));
-  return { agent, otlp: `http://${otlp.http as string}`, api: `http://${api.address as string}` };
+  const started = await startServingAgent(configPath, { cwd: workDir, databaseUrl: database.url });
+  agents.push(started.agent);
+  return started;
 }
 
 async function clusters(api: string): Promise<ClusterView[]> {

@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FailureImpact } from '../../agent/core/model/impact.ts';
 import type { GroundTruth } from '../../agent/tools/simulate/ground-truth.ts';
-import { startAgentProcess, type AgentProcess } from '../support/agent-process.ts';
+import { startServingAgent, type AgentProcess } from '../support/agent-process.ts';
 import { runCli } from '../support/cli.ts';
 import { createOwnDatabase } from '../support/database.ts';
 
@@ -38,26 +38,13 @@ async function simulateAgainstAgent(scenario: string) {
   databases.push(database);
   const cwd = join(workDir, scenario);
   mkdirSync(cwd);
-  const agent = startAgentProcess(resolve('agent.yaml'), {
-    cwd,
-    env: {
-      DATABASE_URL: database.url,
-      FAULTLINE_OTLP_HTTP_ENDPOINT: '127.0.0.1:0',
-      FAULTLINE_OTLP_GRPC_ENDPOINT: '127.0.0.1:0',
-      FAULTLINE_API_ENDPOINT: '127.0.0.1:0',
-      FAULTLINE_METRICS_ENDPOINT: '127.0.0.1:0',
-      FAULTLINE_API_TOKEN: '',
-      FAULTLINE_LOG_LEVEL: 'info',
-    },
-  });
-  agents.push(agent);
-  const otlp = await agent.waitFor('the OTLP receiver', () => agent.logged('OTLP receiver listening.'));
-  const api = await agent.waitFor('the API', () => agent.logged('API listening.'));
+  const started = await startServingAgent(resolve('agent.yaml'), { cwd, databaseUrl: database.url });
+  agents.push(started.agent);
   const truthFile = join(cwd, 'truth.json');
-  const sent = await runCli(['simulate', '--scenario', scenario, '--target', `http://${otlp.http as string}`, '--truth', truthFile]);
+  const sent = await runCli(['simulate', '--scenario', scenario, '--target', started.otlp, '--truth', truthFile]);
   expect(sent.code, sent.stderr).toBe(0);
   const truth = JSON.parse(readFileSync(truthFile, 'utf8')) as GroundTruth;
-  return { agent, apiBase: `http://${api.address as string}`, truth };
+  return { agent: started.agent, apiBase: started.api, truth };
 }
 
 describe('impact of simulated faults, through the API of a live agent', () => {

@@ -63,3 +63,27 @@ export function startAgentProcess(configPath: string, options: AgentProcessOptio
     },
   };
 }
+
+/** Environment that moves every listener of the shipped agent.yaml to a free loopback port. */
+export function loopbackAgentEnv(databaseUrl: string): NodeJS.ProcessEnv {
+  return {
+    DATABASE_URL: databaseUrl,
+    FAULTLINE_OTLP_HTTP_ENDPOINT: '127.0.0.1:0',
+    FAULTLINE_OTLP_GRPC_ENDPOINT: '127.0.0.1:0',
+    FAULTLINE_API_ENDPOINT: '127.0.0.1:0',
+    FAULTLINE_METRICS_ENDPOINT: '127.0.0.1:0',
+    FAULTLINE_API_TOKEN: '',
+    FAULTLINE_LOG_LEVEL: 'info',
+  };
+}
+
+/** `faultline run` on loopback ports, once its OTLP receiver and API listen: their base URLs. */
+export async function startServingAgent(
+  configPath: string,
+  options: { cwd: string; databaseUrl: string },
+): Promise<{ agent: AgentProcess; otlp: string; api: string }> {
+  const agent = startAgentProcess(configPath, { cwd: options.cwd, env: loopbackAgentEnv(options.databaseUrl) });
+  const otlp = await agent.waitFor('the OTLP receiver', () => agent.logged('OTLP receiver listening.'));
+  const api = await agent.waitFor('the API', () => agent.logged('API listening.'));
+  return { agent, otlp: `http://${otlp.http as string}`, api: `http://${api.address as string}` };
+}
