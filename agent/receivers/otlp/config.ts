@@ -25,6 +25,12 @@ export const HttpProtocolConfig = z
         'Requests handled at once (from their headers to their answer); more get 429 + Retry-After at once, so a CPU-bound ' +
           "agent answers overload quickly instead of queueing requests past their senders' timeouts.",
       ),
+    listen_backlog: count('connections')
+      .default(4096)
+      .describe(
+        'Connections the kernel queues while the agent is busy before it accepts them (capped by net.core.somaxconn). ' +
+          'Past it new connections are reset; a deep queue lets an overloaded agent still answer them with 429/503.',
+      ),
     ...httpTimeoutFields,
   })
   .superRefine(checkHttpTimeouts)

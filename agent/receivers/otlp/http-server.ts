@@ -153,7 +153,7 @@ export function createOtlpHttpServer(config: HttpProtocolConfig, deps: HttpServe
         const setting = `receivers.${deps.receiverId}.protocols.http.endpoint`;
         const onError = (err: Error) => reject(listenError('The OTLP/HTTP receiver', config.endpoint, setting, err));
         server.once('error', onError);
-        server.listen({ host, port }, () => {
+        server.listen({ host, port, backlog: config.listen_backlog }, () => {
           server.off('error', onError);
           resolve();
         });
