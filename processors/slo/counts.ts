@@ -37,6 +37,8 @@ export interface SloCounts {
   restoreMinute(minuteStartMs: number, counts: Counts): boolean;
   /** Sums over (nowMs − windowMs, nowMs]. */
   sum(nowMs: number, windowMs: number): Counts;
+  /** sum() of each window, in one pass over each ring (an evaluation reads a dozen windows). */
+  sums(nowMs: number, windowsMs: readonly number[]): Counts[];
   /** The whole counts of a minute, when the ring still holds it. */
   minute(minuteStartMs: number): Counts | null;
   /** Event time of the earliest event counted, or null. */
@@ -45,7 +47,7 @@ export interface SloCounts {
 
 export function createSloCounts(windowMs: number): SloCounts {
   const minutes = ring(MINUTE_MS, MINUTE_SLOTS);
-  const hours = ring(HOUR_MS, Math.ceil(windowMs / HOUR_MS) + 2);
+  const hoursRing = ring(HOUR_MS, Math.ceil(windowMs / HOUR_MS) + 2);
   let first: number | null = null;
   let newestMinute = -Infinity;
 
@@ -69,23 +71,67 @@ export function createSloCounts(windowMs: number): SloCounts {
     const m = Math.floor(timeMs / MINUTE_MS);
     const newest = Math.max(newestMinute, m);
     const h = Math.floor(timeMs / HOUR_MS);
-    const hs = slotOf(hours, h, Math.floor((newest * MINUTE_MS) / HOUR_MS));
+    const hs = slotOf(hoursRing, h, Math.floor((newest * MINUTE_MS) / HOUR_MS));
     if (hs < 0) return false;
     newestMinute = newest;
-    addTo(hours, hs, delta);
+    addTo(hoursRing, hs, delta);
     const ms = slotOf(minutes, m, newestMinute);
     if (ms >= 0) addTo(minutes, ms, delta);
     if (first === null || timeMs < first) first = timeMs;
     return true;
   }
 
-  function sumRing(r: Ring, fromUnit: number, toUnit: number, into: Counts): void {
-    for (let u = Math.max(fromUnit, toUnit - r.slots + 1); u <= toUnit; u++) {
-      const s = u % r.slots;
-      if (r.stamp[s] !== u) continue;
-      const o = s * F;
-      for (let f = 0; f < F; f++) into[FIELDS[f]] += r.values[o + f];
+  const countsOf = (acc: Float64Array): Counts => {
+    const out = zeroCounts();
+    for (let f = 0; f < F; f++) out[FIELDS[f]] = acc[f];
+    return out;
+  };
+
+  /**
+   * Walks r back from toUnit, one unit at a time, adding each unit still held; after `spans[i]`
+   * units it takes the running total as out[targets[i]]. spans ascend.
+   */
+  function sweep(r: Ring, toUnit: number, spans: readonly number[], targets: readonly number[], out: Counts[]): void {
+    const acc = new Float64Array(F);
+    let next = 0;
+    // Nothing older than the ring holds or than the first event counted (a young SLO reads little).
+    const oldest = Math.max(toUnit - r.slots + 1, first === null ? Infinity : Math.floor(first / r.unitMs));
+    for (let back = 1; next < spans.length; back++) {
+      const u = toUnit - back + 1;
+      if (u >= oldest) {
+        const s = u % r.slots;
+        if (r.stamp[s] === u) {
+          const o = s * F;
+          for (let f = 0; f < F; f++) acc[f] += r.values[o + f];
+        }
+      } else back = Math.max(back, spans[spans.length - 1]);
+      while (next < spans.length && spans[next] <= back) out[targets[next++]] = countsOf(acc);
     }
+  }
+
+  /** How a window is read: minutes when the minute ring reaches back far enough, else whole hours. */
+  const readAs = (windowMs: number): { hours: boolean; units: number } => {
+    const minutesBack = Math.ceil(windowMs / MINUTE_MS);
+    return minutesBack <= MINUTE_SLOTS ? { hours: false, units: minutesBack } : { hours: true, units: Math.ceil(windowMs / HOUR_MS) };
+  };
+
+  function sums(nowMs: number, windowsMs: readonly number[]): Counts[] {
+    const out: Counts[] = new Array<Counts>(windowsMs.length);
+    const order = windowsMs.map((w, i) => ({ i, ...readAs(w) })).sort((a, b) => a.units - b.units);
+    for (const hours of [false, true]) {
+      const picked = order.filter((o) => o.hours === hours && o.units > 0);
+      if (picked.length === 0) continue;
+      const toUnit = hours ? Math.floor(nowMs / HOUR_MS) : Math.floor(nowMs / MINUTE_MS);
+      sweep(
+        hours ? hoursRing : minutes,
+        toUnit,
+        picked.map((o) => o.units),
+        picked.map((o) => o.i),
+        out,
+      );
+    }
+    for (let i = 0; i < out.length; i++) out[i] ??= zeroCounts();
+    return out;
   }
 
   return {
@@ -96,19 +142,9 @@ export function createSloCounts(windowMs: number): SloCounts {
       for (const f of FIELDS) delta[f] = counts[f] - (existing?.[f] ?? 0);
       return add(minuteStartMs, delta);
     },
-    sum(nowMs, windowMs) {
-      const out = zeroCounts();
-      const lastMinute = Math.floor(nowMs / MINUTE_MS);
-      const minutesBack = Math.ceil(windowMs / MINUTE_MS);
-      if (minutesBack <= MINUTE_SLOTS) {
-        sumRing(minutes, lastMinute - minutesBack + 1, lastMinute, out);
-        return out;
-      }
-      // Longer windows: whole hours, the current (partial) hour included.
-      const lastHour = Math.floor(nowMs / HOUR_MS);
-      sumRing(hours, lastHour - Math.ceil(windowMs / HOUR_MS) + 1, lastHour, out);
-      return out;
-    },
+    // Longer windows than the minute ring holds: whole hours, the current (partial) hour included.
+    sum: (nowMs, windowMs) => sums(nowMs, [windowMs])[0],
+    sums,
     minute(minuteStartMs) {
       const m = Math.floor(minuteStartMs / MINUTE_MS);
       const s = m % minutes.slots;

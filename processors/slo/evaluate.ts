@@ -11,7 +11,7 @@ import {
   type SloStatus,
   type SloWindowStatus,
 } from '../../agent/core/model/slo.ts';
-import type { SloCounts } from './counts.ts';
+import type { Counts, SloCounts } from './counts.ts';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
@@ -37,8 +37,15 @@ export function evaluateSlo(
 ): Evaluation {
   const allowed = 1 - spec.objective;
   const periodMs = spec.window_days * DAY_MS;
-  const windowStatus = (label: string, ms: number): SloWindowStatus => {
-    const c = counts.sum(nowMs, ms);
+  // Every window this evaluation reads, summed in one pass: the reported ones, the SLO window, and
+  // each alert's long and short window.
+  const reported = REPORTED_WINDOWS.filter((w) => w.ms < periodMs);
+  const summed = counts.sums(nowMs, [
+    ...reported.map((w) => w.ms),
+    periodMs,
+    ...alerts.flatMap((a) => [a.long_window_ms, a.short_window_ms]),
+  ]);
+  const windowStatus = (label: string, c: Counts): SloWindowStatus => {
     const errorRatio = c.total > 0 ? c.bad / c.total : null;
     return {
       window: label,
@@ -48,9 +55,9 @@ export function evaluateSlo(
       burn_rate: errorRatio === null ? null : errorRatio / allowed,
     };
   };
-  const windows = REPORTED_WINDOWS.filter((w) => w.ms < periodMs).map((w) => windowStatus(w.label, w.ms));
-  const periodCounts = counts.sum(nowMs, periodMs);
-  const period = windowStatus(windowLabel(periodMs), periodMs);
+  const windows = reported.map((w, i) => windowStatus(w.label, summed[i]));
+  const periodCounts = summed[reported.length];
+  const period = windowStatus(windowLabel(periodMs), periodCounts);
 
   // The budget is a share of the events the whole window will hold: the observed rate (over at
   // least an hour, so a young agent does not call one error a month's budget) times the window.
@@ -61,9 +68,9 @@ export function evaluateSlo(
   const consumed = budgetEvents > 0 ? periodCounts.bad / budgetEvents : 0;
 
   const firing: Evaluation['firing'] = [];
-  const alertStatuses = alerts.map((a) => {
-    const long = counts.sum(nowMs, a.long_window_ms);
-    const short = counts.sum(nowMs, a.short_window_ms);
+  const alertStatuses = alerts.map((a, i) => {
+    const long = summed[reported.length + 1 + 2 * i];
+    const short = summed[reported.length + 2 + 2 * i];
     const burn = (c: { total: number; bad: number }) => (c.total > 0 ? c.bad / c.total / allowed : null);
     const longBurn = burn(long);
     const shortBurn = burn(short);
