@@ -16,6 +16,11 @@ const E2E = 'test/**/*.e2e.test.ts';
 export default defineConfig({
   test: {
     pool: 'forks',
+    // Unit files run in worker threads, two at a time; integration and e2e files in forks, one at a
+    // time, as they start agents and servers whose timing a neighbour would disturb. (vitest 3 keeps
+    // one pool per kind for the whole run, so the kind is what sets a project's concurrency; the
+    // groups run unit, then integration, then e2e.)
+    poolOptions: { threads: { maxThreads: 2, minThreads: 1 }, forks: { maxForks: 1, minForks: 1 } },
     allowOnly: false,
     passWithNoTests: false,
     testTimeout: 30_000,
@@ -23,15 +28,28 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: [...configDefaults.exclude, INTEGRATION, E2E] },
+        test: {
+          name: 'unit',
+          pool: 'threads',
+          sequence: { groupOrder: 0 },
+          include: ['test/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, INTEGRATION, E2E],
+        },
       },
       {
         extends: true,
-        test: { name: 'integration', include: [INTEGRATION], globalSetup: ['test/support/global-setup.ts'] },
+        test: { name: 'integration', include: [INTEGRATION], sequence: { groupOrder: 1 }, globalSetup: ['test/support/global-setup.ts'] },
       },
       {
         extends: true,
-        test: { name: 'e2e', include: [E2E], globalSetup: ['test/support/global-setup.ts'], testTimeout: 120_000, hookTimeout: 120_000 },
+        test: {
+          name: 'e2e',
+          include: [E2E],
+          sequence: { groupOrder: 2 },
+          globalSetup: ['test/support/global-setup.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+        },
       },
     ],
   },
