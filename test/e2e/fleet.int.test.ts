@@ -24,7 +24,11 @@ interface Received {
   incidentId: string;
 }
 
-const QUIET_MS = 10_000;
+// Shorter than the defaults (5 min quiet period; a 15 s lease renewed every 5 s) so the test waits
+// seconds for a resolve and a handover; the lease keeps the defaults' ratio of renewals to TTL.
+const QUIET_MS = 6_000;
+const LEASE_TTL_MS = 7_500;
+const LEASE_RENEW_MS = 2_500;
 
 function agentConfig(webhookBase: string): string {
   return `
@@ -44,6 +48,7 @@ exporters:
   webhook/b: { url: ${webhookBase}/b }
 storage:
   url: \${env:DATABASE_URL}
+  lease: { ttl_ms: ${LEASE_TTL_MS}, renew_interval_ms: ${LEASE_RENEW_MS} }
 api:
   endpoint: 127.0.0.1:0
 service:
