@@ -16,10 +16,10 @@ const E2E = 'test/**/*.e2e.test.ts';
 export default defineConfig({
   test: {
     pool: 'forks',
-    // Unit files run in worker threads, two at a time; integration and e2e files in forks, one at a
-    // time, as they start agents and servers whose timing a neighbour would disturb. (vitest 3 keeps
-    // one pool per kind for the whole run, so the kind is what sets a project's concurrency; the
-    // groups run unit, then integration, then e2e.)
+    // Unit and integration files run in worker threads, two at a time (most integration files wait on
+    // agents and PostgreSQL, not the CPU); e2e files in forks, one at a time, as they load the
+    // machine or time what they measure. vitest 3 keeps one pool per kind for the whole run, so the
+    // kind is what sets a project's concurrency; groupOrder runs unit, integration, then e2e.
     poolOptions: { threads: { maxThreads: 2, minThreads: 1 }, forks: { maxForks: 1, minForks: 1 } },
     allowOnly: false,
     passWithNoTests: false,
@@ -38,7 +38,13 @@ export default defineConfig({
       },
       {
         extends: true,
-        test: { name: 'integration', include: [INTEGRATION], sequence: { groupOrder: 1 }, globalSetup: ['test/support/global-setup.ts'] },
+        test: {
+          name: 'integration',
+          pool: 'threads',
+          include: [INTEGRATION],
+          sequence: { groupOrder: 1 },
+          globalSetup: ['test/support/global-setup.ts'],
+        },
       },
       {
         extends: true,
