@@ -60,26 +60,62 @@ export const RECORD_OVERHEAD_BYTES = 40;
 export function openSpillBuffer(options: SpillBufferOptions): OpenedSpillBuffer {
   const { path, maxBytes, logger } = options;
   mkdirSync(dirname(path), { recursive: true });
-  const opened = openOrQuarantine(options);
-  /** null after a quarantine whose fresh file could not be opened yet (full disk): the next call tries again. */
-  let db: Database.Database | null = opened.db;
-  let statements: SpillStatements = prepareStatements(opened.db);
+  /**
+   * null until the file opens: after a quarantine whose fresh file could not be created yet, or
+   * when the disk was full at start (SQLite could not create the WAL index); the next call that
+   * needs the file tries again, so a full disk delays the buffer instead of failing the start.
+   */
+  let db: Database.Database | null = null;
+  let statements: SpillStatements | null = null;
+  let quarantined: Quarantined | null = null;
   let records = 0;
   let bytes = 0;
-  let highestSeq = lastSeq(opened.db);
-  let lostRecords = opened.quarantined?.lostRecords ?? 0;
+  let highestSeq = 0;
+  let lostRecords = 0;
   let closed = false;
 
   const recount = () => {
-    const row = statements.totals.get() as { n: number; b: number };
+    const row = statements!.totals.get() as { n: number; b: number };
     records = row.n;
     bytes = row.b;
   };
-  recount();
-  if (records > 0) logger.info({ path, records, bytes }, 'Spill buffer holds records from an earlier run; they will be delivered first.');
+  /** The first open, with the checks and quarantine of a file found on disk. */
+  const openFound = (): Database.Database => {
+    const opened = openOrQuarantine(options);
+    quarantined = opened.quarantined;
+    lostRecords += opened.quarantined?.lostRecords ?? 0;
+    highestSeq = Math.max(highestSeq, lastSeq(opened.db));
+    statements = prepareStatements(opened.db);
+    db = opened.db;
+    recount();
+    if (records > 0) logger.info({ path, records, bytes }, 'Spill buffer holds records from an earlier run; they will be delivered first.');
+    return opened.db;
+  };
+  /** A full disk under the file; openOrQuarantine says which file it could not open and its cause says why. */
+  const diskFull = (err: unknown) => isDiskFull(err, dirname(path)) || isDiskFull((err as Error | null)?.cause, dirname(path));
+  let found = false;
+  try {
+    openFound();
+    found = true;
+  } catch (err) {
+    if (!diskFull(err)) throw err;
+    logger.error(
+      { err, path },
+      'The disk holding the spill buffer is full, so the buffer cannot open; the agent runs without it and opens it once there is room ' +
+        '(records it holds from an earlier run are delivered then). Free space on that volume or move the buffer (path).',
+    );
+  }
+
+  /** The open file's statements: only called once handle() has opened it. */
+  const stmts = (): SpillStatements => statements!;
 
   const handle = (): Database.Database => {
     if (db) return db;
+    if (!found) {
+      openFound();
+      found = true;
+      return db!;
+    }
     const fresh = openChecked(options);
     // A drain may still hold a chunk of the file that was moved aside and acks it by seq: the
     // fresh file numbers on from there, so that ack cannot remove records appended since.
@@ -125,7 +161,7 @@ export function openSpillBuffer(options: SpillBufferOptions): OpenedSpillBuffer 
   const insertAll = (db: Database.Database, texts: readonly string[], appendedAtMs: number, sizes: number[]) => {
     db.transaction(() => {
       for (let i = 0; i < texts.length; i++) {
-        const row = statements.insert.run(appendedAtMs, sizes[i], recordChecksum(texts[i], appendedAtMs), texts[i]);
+        const row = stmts().insert.run(appendedAtMs, sizes[i], recordChecksum(texts[i], appendedAtMs), texts[i]);
         highestSeq = Math.max(highestSeq, Number(row.lastInsertRowid));
       }
     })();
@@ -135,8 +171,8 @@ export function openSpillBuffer(options: SpillBufferOptions): OpenedSpillBuffer 
     const foundAtMs = Date.now(); // wall clock: this is storage bookkeeping, not detection logic
     db.transaction(() => {
       for (const row of bad) {
-        statements.keepCorrupt.run(row.seq, row.appended_at_ms, row.checksum, row.record, foundAtMs);
-        statements.remove.run(row.seq);
+        stmts().keepCorrupt.run(row.seq, row.appended_at_ms, row.checksum, row.record, foundAtMs);
+        stmts().remove.run(row.seq);
       }
     })();
     recount();
@@ -162,7 +198,7 @@ export function openSpillBuffer(options: SpillBufferOptions): OpenedSpillBuffer 
         });
       } catch (err) {
         // Also when the fresh file after a quarantine cannot be created: the disk has no room.
-        if (isDiskFull(err, dirname(path))) throw new SpillDiskFullError(path, { cause: err });
+        if (diskFull(err)) throw new SpillDiskFullError(path, { cause: err });
         throw err;
       }
     },
@@ -172,7 +208,7 @@ export function openSpillBuffer(options: SpillBufferOptions): OpenedSpillBuffer 
         let after = 0;
         while (out.length < limit) {
           const want = limit - out.length;
-          const rows = statements.readAfter.all(after, want) as RawRow[];
+          const rows = stmts().readAfter.all(after, want) as RawRow[];
           const bad: RawRow[] = [];
           for (const row of rows) {
             const ok = typeof row.record === 'string' && recordChecksum(row.record, row.appended_at_ms) === row.checksum;
@@ -190,9 +226,9 @@ export function openSpillBuffer(options: SpillBufferOptions): OpenedSpillBuffer 
       guarded((db) => {
         // Count what goes from the seq range (index lookup), not what stays (a full scan per ack).
         const gone = db.transaction(() => {
-          const row = statements.totalsUpTo.get(upToSeq) as { n: number; b: number };
-          statements.removeUpTo.run(upToSeq);
-          statements.markAcked.run(upToSeq);
+          const row = stmts().totalsUpTo.get(upToSeq) as { n: number; b: number };
+          stmts().removeUpTo.run(upToSeq);
+          stmts().markAcked.run(upToSeq);
           return row;
         })();
         records -= gone.n;
@@ -216,7 +252,7 @@ export function openSpillBuffer(options: SpillBufferOptions): OpenedSpillBuffer 
       // a failure to read the age leaves it unknown; appends and reads report the failure.
       if (!closed && db) {
         try {
-          oldest = guarded(() => statements.oldest.get() as { appended_at_ms: number } | undefined);
+          oldest = guarded(() => stmts().oldest.get() as { appended_at_ms: number } | undefined);
         } catch {
           oldest = undefined;
         }
@@ -229,5 +265,5 @@ export function openSpillBuffer(options: SpillBufferOptions): OpenedSpillBuffer 
       db?.close();
     },
   };
-  return { buffer, quarantined: opened.quarantined };
+  return { buffer, quarantined };
 }
