@@ -108,8 +108,13 @@ describe('overload at five times capacity', () => {
     const pid = agent!.child.pid!;
     const bodies = [1, 2, 3, 4].map((seed) => genAiTraceRequest(SPANS_PER_REQUEST, { seed }).protobuf);
     let peakRss = 0;
+    const running = () => agent!.child.exitCode === null && agent!.child.signalCode === null;
     const sampler = setInterval(() => {
-      if (agent!.child.exitCode === null) peakRss = Math.max(peakRss, rssMib(pid));
+      try {
+        if (running()) peakRss = Math.max(peakRss, rssMib(pid));
+      } catch {
+        // gone between the check and the read; the test says so below
+      }
     }, 25);
 
     // Warm-up, then the idle resident set the mark is counted on top of. A sender retries a refusal
@@ -157,6 +162,11 @@ describe('overload at five times capacity', () => {
     process.stdout.write(
       `overload: capacity ${Math.round(capacity)} spans/s, offered ${Math.round(rate * SPANS_PER_REQUEST)} spans/s (${overload.length} requests), answers ${JSON.stringify(byStatus)}, RSS idle ${idleRss.toFixed(0)} MiB (heap ${idleHeap.toFixed(0)}), peak ${peakRss.toFixed(0)} MiB, mark ${MARK_MIB} MiB\n`,
     );
+    // Whatever the load, the agent is still running (a heap exhausted under it would end it).
+    expect(
+      running(),
+      `the agent exited (${agent!.child.exitCode ?? agent!.child.signalCode}): ${agent!.otherOutput().slice(-2000)} ${JSON.stringify(agent!.logs.slice(-5))}`,
+    ).toBe(true);
     expect(overload.length).toBeGreaterThan(50);
     expect(
       overload.filter((a) => ![200, 429, 503].includes(a.status)),

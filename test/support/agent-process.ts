@@ -11,6 +11,8 @@ export interface AgentProcess {
   exit: Promise<number | null>;
   /** The first log line with this message, if any yet. */
   logged(msg: string): Record<string, unknown> | undefined;
+  /** The last lines of stderr that were not JSON log lines (a V8 fatal error, a stack trace). */
+  otherOutput(): string;
   /** Polls `probe` until it returns a value; fails at the timeout or when the agent exits first. */
   waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs?: number): Promise<T>;
 }
@@ -37,11 +39,15 @@ export function startAgentProcess(configPath: string, options: AgentProcessOptio
     },
   );
   const logs: Record<string, unknown>[] = [];
+  const other: string[] = [];
   let partial = '';
   child.stderr!.on('data', (chunk: Buffer) => {
     const lines = (partial + chunk.toString('utf8')).split('\n');
     partial = lines.pop()!;
-    for (const line of lines) if (line.startsWith('{')) logs.push(JSON.parse(line));
+    for (const line of lines) {
+      if (line.startsWith('{')) logs.push(JSON.parse(line));
+      else if (line.trim() !== '' && other.push(line) > 40) other.shift();
+    }
   });
   const exit = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
   const lastLogs = () => JSON.stringify(logs.slice(-5));
@@ -50,6 +56,7 @@ export function startAgentProcess(configPath: string, options: AgentProcessOptio
     logs,
     exit,
     logged: (msg) => logs.find((l) => l.msg === msg),
+    otherOutput: () => [...other, partial].join('\n').trim(),
     async waitFor(what, probe, timeoutMs = 60_000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
