@@ -79,7 +79,7 @@ export function openSpillBuffer(options: SpillBufferOptions): OpenedSpillBuffer 
     records = row.n;
     bytes = row.b;
   };
-  /** The first open, with the checks and quarantine of a file found on disk. */
+  /** The first open, with the checks and quarantine of a file found on disk; statements stay null until it succeeds. */
   const openFound = (): Database.Database => {
     const opened = openOrQuarantine(options);
     quarantined = opened.quarantined;
@@ -93,10 +93,8 @@ export function openSpillBuffer(options: SpillBufferOptions): OpenedSpillBuffer 
   };
   /** A full disk under the file; openOrQuarantine says which file it could not open and its cause says why. */
   const diskFull = (err: unknown) => isDiskFull(err, dirname(path)) || isDiskFull((err as Error | null)?.cause, dirname(path));
-  let found = false;
   try {
     openFound();
-    found = true;
   } catch (err) {
     if (!diskFull(err)) throw err;
     logger.error(
@@ -111,11 +109,8 @@ export function openSpillBuffer(options: SpillBufferOptions): OpenedSpillBuffer 
 
   const handle = (): Database.Database => {
     if (db) return db;
-    if (!found) {
-      openFound();
-      found = true;
-      return db!;
-    }
+    // Never opened (the disk was full at start): the file found there gets its checks first.
+    if (statements === null) return openFound();
     const fresh = openChecked(options);
     // A drain may still hold a chunk of the file that was moved aside and acks it by seq: the
     // fresh file numbers on from there, so that ack cannot remove records appended since.
