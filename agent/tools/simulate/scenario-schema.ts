@@ -252,6 +252,10 @@ export type CorrelationExpectation = z.infer<typeof CorrelationExpectation>;
 export const SloPage = z.strictObject({
   slo: z.string().min(1).describe('The SLO name, as under processors.slo.objectives.'),
   within_secs: z.number().positive().optional().describe('Longest time from the first failing span to the first page.'),
+  may_page: z
+    .boolean()
+    .default(false)
+    .describe('The SLO may page or not (the scenario sits on its burn-rate threshold): neither is a miss. Say why.'),
   why: z.string().optional(),
 });
 export type SloPage = z.infer<typeof SloPage>;
@@ -348,7 +352,7 @@ export const Scenario = z.strictObject({
         .array(SloPage)
         .optional()
         .describe(
-          'When given: exactly these SLOs page (a burn-rate alert of severity page fires), each within its bound, and no other SLO pages; [] means nothing pages. Checked when the pipeline has an slo processor.',
+          'When given: exactly these SLOs page (a burn-rate alert of severity page fires), each within its bound, and no other SLO pages; [] means nothing pages; an entry with may_page: true may page or not. Checked when the pipeline has an slo processor.',
         ),
       predictions: z
         .array(ExpectedPrediction)

@@ -90,6 +90,23 @@ describe('replay timeline', () => {
     ]);
   });
 
+  it('lets an SLO marked may_page page or stay quiet, and misses any other SLO that pages', () => {
+    const scenario = parseScenario(
+      'name: s\ntitle: S\nstory: x\nduration_secs: 60\nexpectations:\n  slo_pages:\n' +
+        '    - { slo: availability, within_secs: 300 }\n    - { slo: goodput, may_page: true }\n',
+      's.yaml',
+    );
+    const page = (n: number, slo: string) =>
+      failureEvent(n, { subtype: 'slo_burn', evidence: { slo, alert: 'page-slow', alert_severity: 'page' } });
+    const check = (events: ReturnType<typeof failureEvent>[]) =>
+      checkExpectations(scenario, { episodes: [], incidents: [], hasIncidents: false, events, hasSlo: true }, T0);
+    expect(check([page(30, 'availability')])).toMatchObject({ failed: 0, passed: 3 });
+    expect(check([page(30, 'availability'), page(200, 'goodput')])).toMatchObject({ failed: 0, passed: 3 });
+    const other = check([page(30, 'availability'), page(200, 'latency-p95')]);
+    expect(other.failed).toBe(1);
+    expect(other.lines.find((l) => l.includes('MISS'))).toContain('slo page latency-p95: paged (page-slow)');
+  });
+
   it('checks incident expectations only when there are incidents, and says what they need otherwise', () => {
     const scenario = parseScenario(
       'name: s\ntitle: S\nstory: x\nduration_secs: 60\nexpectations:\n  incidents:\n    - { category: provider, subtype: outage, provider: openai, severity: P1, within_secs: 5 }\n',
