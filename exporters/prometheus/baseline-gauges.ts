@@ -1,5 +1,6 @@
 // Gauges from the baselines lane: the learned latency quantiles per provider and model, the
-// baseline error ratio (for error-rate zones) and each metric's current window / baseline ratio.
+// baseline error ratio, the yellow and red zones drawn from them (the dashboards' zones) and each
+// metric's current window / baseline ratio.
 // The newest snapshot of each provider and model is kept (profiles split by route or team are
 // represented by their busiest split); a ratio the snapshot does not know is not reported.
 import type { Attributes } from '@opentelemetry/api';
@@ -15,8 +16,12 @@ export interface BaselineGauges {
   record(snapshots: readonly BaselineSnapshot[]): void;
   latency(): BaselineGauge[];
   errorRatio(): BaselineGauge[];
+  /** Lower edges of the yellow and red zones: latency in seconds, then the error ratio. */
+  zones(): { latency: BaselineGauge[]; errorRatio: BaselineGauge[] };
   deviation(): BaselineGauge[];
 }
+
+const ZONES = ['yellow', 'red'] as const;
 
 const QUANTILES = [
   ['0.5', 'p50'],
@@ -50,6 +55,20 @@ export function createBaselineGauges(limitProvider: LabelLimiter, limitModel: La
       for (const s of latest.values())
         if (s.baseline.error_rate.total !== null) out.push({ attributes: labels(s), value: s.baseline.error_rate.total });
       return out;
+    },
+    zones() {
+      const latency: BaselineGauge[] = [];
+      const errorRatio: BaselineGauge[] = [];
+      for (const s of latest.values()) {
+        const z = s.baseline.zones;
+        for (const zone of ZONES) {
+          const ms = zone === 'yellow' ? z.latency_yellow_ms : z.latency_red_ms;
+          const ratio = zone === 'yellow' ? z.error_rate_yellow : z.error_rate_red;
+          if (ms !== null) latency.push({ attributes: { ...labels(s), zone }, value: ms / 1000 });
+          if (ratio !== null) errorRatio.push({ attributes: { ...labels(s), zone }, value: ratio });
+        }
+      }
+      return { latency, errorRatio };
     },
     deviation() {
       const out: BaselineGauge[] = [];

@@ -61,9 +61,23 @@ export default defineExporter({
         }
         for (const g of baselines.latency()) r.observe(m.baselineLatency, g.value, g.attributes);
         for (const g of baselines.errorRatio()) r.observe(m.baselineErrorRatio, g.value, g.attributes);
+        const zones = baselines.zones();
+        for (const g of zones.latency) r.observe(m.latencyZone, g.value, g.attributes);
+        for (const g of zones.errorRatio) r.observe(m.errorRatioZone, g.value, g.attributes);
         for (const g of baselines.deviation()) r.observe(m.deviationRatio, g.value, g.attributes);
       },
-      [m.latency, m.latencySum, m.latencyCount, m.remaining, m.remainingRatio, m.baselineLatency, m.baselineErrorRatio, m.deviationRatio],
+      [
+        m.latency,
+        m.latencySum,
+        m.latencyCount,
+        m.remaining,
+        m.remainingRatio,
+        m.baselineLatency,
+        m.baselineErrorRatio,
+        m.latencyZone,
+        m.errorRatioZone,
+        m.deviationRatio,
+      ],
     );
 
     const sloSeries = createSloSeries(ctx.meter);

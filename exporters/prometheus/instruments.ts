@@ -61,6 +61,15 @@ export function createGenAiInstruments(meter: Meter) {
     baselineErrorRatio: meter.createObservableGauge('llm_provider_baseline_error_ratio', {
       description: 'Learned baseline error rate (0..1) per provider and model, for the current hour of the week.',
     }),
+    latencyZone: meter.createObservableGauge('llm_provider_latency_zone_seconds', {
+      description:
+        'Lower edge of the latency zone (yellow: 1.5 × the baseline p95, red: 2 × by default) per provider and model, for the current hour of the week.',
+      unit: 's',
+    }),
+    errorRatioZone: meter.createObservableGauge('llm_provider_error_ratio_zone', {
+      description:
+        'Lower edge of the error-ratio zone (yellow: 2 × the baseline rate, red: 4 ×, each at least a margin above it) per provider and model.',
+    }),
     deviationRatio: meter.createObservableGauge('llm_provider_deviation_ratio', {
       description:
         'Current window over learned baseline per provider, model and metric (latency_p95, error_rate, output_tokens_per_sec, tokens_per_request, cost_per_request); 1 is normal.',

@@ -118,7 +118,9 @@ const TIMEOUT_CASE = FAILURE_CASES.find((c) => c.name === 'litellm v1-2026: time
 /**
  * An outage happening now, so the correlator's cluster is active when Prometheus is queried (the
  * rounds are dated 2026-01-01; their clusters close at the correlator's first check): six 503s and
- * three timeouts on one provider, one common-cause cluster with the timeouts as its effect.
+ * three timeouts on one provider, one common-cause cluster with the timeouts as its effect. Three
+ * healthy calls on another provider at the same time give the baseline a current window (its
+ * deviation ratio: the window p95 over the baseline p95).
  */
 function outageNow(): string {
   const nowMs = Date.now();
@@ -139,7 +141,25 @@ function outageNow(): string {
       };
     }),
   ];
-  return JSON.stringify(encodeTracesJson(failures.map((s, i) => span({ ...s, traceId: `c0441e${i.toString(16).padStart(26, '0')}` }))));
+  const healthy = Array.from({ length: 3 }, (_, i) => ({
+    name: 'litellm_request',
+    scope: 'litellm',
+    resource: { 'service.name': 'litellm' },
+    spanId: `0b7a6e10000000${i.toString(16).padStart(2, '0')}`,
+    startMs: nowMs - 20_000 + i * 2_000,
+    durationMs: 1_200 + i * 100,
+    attributes: {
+      'gen_ai.system': 'anthropic',
+      'gen_ai.request.model': 'claude-sonnet-4-5',
+      'llm.request.type': 'acompletion',
+      'gen_ai.usage.input_tokens': 40,
+      'gen_ai.usage.output_tokens': 60,
+      'gen_ai.response.finish_reasons': '["stop"]',
+    },
+  }));
+  return JSON.stringify(
+    encodeTracesJson([...failures, ...healthy].map((s, i) => span({ ...s, traceId: `c0441e${i.toString(16).padStart(26, '0')}` }))),
+  );
 }
 
 const post = (body: string) =>
@@ -247,6 +267,7 @@ processors:
   normalize: { max_content_chars: 1048576 }
   trace_assembler: { wait_ms: 1, flush_interval_ms: 50, max_batch_items: 2048 }
   detectors: { quality: { workers: { threads: 1 }, grounding: { max_scan_chars: 262144, max_context_chars: 1048576 } } }
+  baseline: { flush_interval_ms: 1000, restore: false }
   classifier: {}
   slo: ${JSON.stringify(SLOS)}
   correlator: {}
@@ -256,7 +277,7 @@ exporters:
   prometheus: { labels: [requested_model, team] }
   postgres: { write_timeout_ms: 1000, retry: { initial_interval_ms: 200, max_interval_ms: 500 }, spill: { path: "${spillPath}" } }
 storage: {}
-service: { pipelines: { genai: { receivers: [otlp], processors: [normalize, trace_assembler, detectors, classifier, slo, correlator, incidents, impact], exporters: [prometheus, postgres] } } }
+service: { pipelines: { genai: { receivers: [otlp], processors: [normalize, trace_assembler, detectors, baseline, classifier, slo, correlator, incidents, impact], exporters: [prometheus, postgres] } } }
 `,
     { database },
   );

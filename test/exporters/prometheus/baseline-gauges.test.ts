@@ -53,6 +53,19 @@ describe('prometheus exporter: baselines', () => {
     expect(find('llm_provider_baseline_error_ratio', labels)[0].value).toBeCloseTo(snapshot.baseline.error_rate.total!, 6);
   });
 
+  it('exports the yellow and red zones drawn from the baseline, latency in seconds and the error ratio', () => {
+    const labels = { provider: 'anthropic', model: 'claude-sonnet-4-5' };
+    const z = snapshot.baseline.zones;
+    const zone = (name: string, which: string) => find(name, { ...labels, zone: which }).map((s) => s.value);
+    expect(zone('llm_provider_latency_zone_seconds', 'yellow')).toEqual([z.latency_yellow_ms! / 1000]);
+    expect(zone('llm_provider_latency_zone_seconds', 'red')).toEqual([z.latency_red_ms! / 1000]);
+    // The shipped factors: yellow at 1.5 × the baseline p95, red at 2 ×.
+    expect(z.latency_yellow_ms! / snapshot.baseline.latency_ms.p95!).toBeCloseTo(1.5, 2);
+    expect(zone('llm_provider_error_ratio_zone', 'yellow')).toEqual([z.error_rate_yellow]);
+    expect(zone('llm_provider_error_ratio_zone', 'red')).toEqual([z.error_rate_red]);
+    expect(z.error_rate_red!).toBeGreaterThan(z.error_rate_yellow!);
+  });
+
   it('exports the deviation ratio of every metric the snapshot knows, 1 meaning normal', () => {
     const ratios = find('llm_provider_deviation_ratio', { provider: 'anthropic', model: 'claude-sonnet-4-5' });
     const byMetric = Object.fromEntries(ratios.map((s) => [s.labels.metric, s.value]));
