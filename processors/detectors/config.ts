@@ -22,6 +22,11 @@ export const LatencyConfig = z
     rearm_ratio: ratio('rearm_ratio')
       .default(0.9)
       .describe('After an episode, p99 must fall below this fraction of the SLA before the next crossing is reported again.'),
+    reminder_ms: milliseconds()
+      .default(120_000)
+      .describe(
+        'While an episode lasts, it is reported again (evidence continued: true) on the first slow-window call this long after the last report, so its incident stays open; keep it under processors.incidents.quiet_period_ms.',
+      ),
     slas: z
       .array(LatencySla)
       .default([])

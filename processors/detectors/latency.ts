@@ -1,7 +1,10 @@
 // latency_degradation: per provider and model, the p99 duration of successful calls over a sliding
 // window of event time (call end times) against its SLA. Reported once per episode, on the call
 // whose arrival took p99 above the SLA; re-armed once p99 falls below rearm_ratio × SLA, so a p99
-// hovering at the line does not report on every call. Bounded: samples per key and keys are capped.
+// hovering at the line does not report on every call. While the episode lasts it is reported again
+// every reminder_ms (evidence continued: true): the incident resolves after a quiet period, and a
+// slowdown that lasts is one incident, not one that resolves and reopens. Bounded: samples per key
+// and keys are capped.
 import type { LlmCall } from '../../agent/core/model/llm-call.ts';
 import type { Signal } from '../../agent/core/model/signal.ts';
 import type { LatencyConfig } from './config.ts';
@@ -20,6 +23,9 @@ interface KeyWindow {
   sorted: number[];
   latestMs: number;
   armed: boolean;
+  /** Event time of the episode's first report and of its latest one. */
+  episodeStartMs: number;
+  reportedMs: number;
 }
 
 export interface LatencyWindow {
@@ -50,7 +56,7 @@ export function createLatencyWindow(config: LatencyConfig): LatencyWindow {
       let w = keys.get(key);
       if (w)
         keys.delete(key); // re-inserted: Map order is least recently seen first
-      else w = { fifo: [], head: 0, sorted: [], latestMs: -Infinity, armed: true };
+      else w = { fifo: [], head: 0, sorted: [], latestMs: -Infinity, armed: true, episodeStartMs: 0, reportedMs: 0 };
       keys.set(key, w);
       while (keys.size > config.max_keys) keys.delete(keys.keys().next().value as string);
 
@@ -75,21 +81,24 @@ export function createLatencyWindow(config: LatencyConfig): LatencyWindow {
       if (samples < config.min_samples) return null;
       const p99 = w.sorted[Math.ceil(samples * 0.99) - 1];
       const sla = slaOf(call.provider, model);
+      const evidence = { rule: `sla:${sla.scope}`, p99_ms: Math.round(p99), sla_ms: sla.ms, samples, window_ms: config.window_ms };
       if (!w.armed) {
         if (p99 < sla.ms * config.rearm_ratio) w.armed = true;
+        else if (p99 > sla.ms && endMs - w.reportedMs >= config.reminder_ms) {
+          w.reportedMs = endMs;
+          return signal({ ...evidence, continued: true, episode_started_at: new Date(w.episodeStartMs).toISOString() });
+        }
         return null;
       }
       if (p99 <= sla.ms) return null;
       w.armed = false;
-      return {
-        category: 'provider',
-        subtype: 'latency_degradation',
-        detection_method: 'latency_sla',
-        confidence: 1,
-        evidence: { rule: `sla:${sla.scope}`, p99_ms: Math.round(p99), sla_ms: sla.ms, samples, window_ms: config.window_ms },
-        fields: {},
-      };
+      w.episodeStartMs = w.reportedMs = endMs;
+      return signal(evidence);
     },
     size: () => keys.size,
   };
+}
+
+function signal(evidence: Record<string, unknown>): Signal {
+  return { category: 'provider', subtype: 'latency_degradation', detection_method: 'latency_sla', confidence: 1, evidence, fields: {} };
 }

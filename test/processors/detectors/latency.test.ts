@@ -62,6 +62,26 @@ describe('latency SLA', () => {
     expect(step(1_200)).toBe(true); // a new episode
   });
 
+  it('reports a lasting episode again every reminder_ms, marked continued, and not while p99 is back under the SLA', () => {
+    const w = createLatencyWindow(latencyConfig({ min_samples: 1, window_ms: 10_000, reminder_ms: 60_000 }));
+    const reports: { at: number; continued: unknown }[] = [];
+    // One slow call every 11 s (each alone in its window) for five minutes, then one under the SLA.
+    for (let t = 11_000; t <= 300_000; t += 11_000) {
+      const s = w.observe(call(t, 1_200));
+      if (s) reports.push({ at: t, continued: s.evidence.continued });
+    }
+    expect(reports).toEqual([
+      { at: 11_000, continued: undefined },
+      { at: 77_000, continued: true },
+      { at: 143_000, continued: true },
+      { at: 209_000, continued: true },
+      { at: 275_000, continued: true },
+    ]);
+    expect(w.observe(call(286_000 + 66_000, 950))).toBeNull(); // over 90 % of the SLA: same episode, but not slow now
+    const again = w.observe(call(352_000 + 11_000, 1_200));
+    expect(again?.evidence).toMatchObject({ continued: true, episode_started_at: new Date(11_000).toISOString() });
+  });
+
   it('forgets samples that left the window (event time)', () => {
     const w = createLatencyWindow(latencyConfig({ min_samples: 3, window_ms: 10_000 }));
     w.observe(call(1_000, 5_000));
