@@ -25,6 +25,7 @@ import { openAiOverloaded503 } from '../../fixtures/spans/litellm-failures.ts';
 import { e2RateLimited } from '../../fixtures/spans/litellm-v1.ts';
 import { bytes, concat, field } from '../receivers/otlp-wire/wire.ts';
 import { readStatus } from '../../agent/receivers/otlp/wire.ts';
+import { HttpProtocolConfig } from '../../../agent/receivers/otlp/config.ts';
 import { startAgentUnderTest, type AgentUnderTest } from '../../support/agent-under-test.ts';
 import { withTestSchema } from '../../support/database.ts';
 import { span } from '../../support/span-builder.ts';
@@ -123,11 +124,22 @@ function encode(spans: OtlpSpan[], encoding: FuzzCase['encoding']): [string, str
 /** A 400 must say where: the request path of the offending field (JSON or protobuf naming). */
 const NAMES_A_FIELD = /resource(?:Spans|Logs)\[\d+\]|resource_(?:spans|logs)\[\d+\]/;
 
-function expectAnswered(r: { status: number; text: string }, what: string): void {
+/** The receiver's body limit as configured here (the default): a bigger body is refused with 413. */
+const MAX_BODY_BYTES = HttpProtocolConfig.parse({}).max_request_body_bytes;
+
+function expectAnswered(r: { status: number; text: string }, what: string, bodyBytes = 0): void {
   if (r.status === 200) return;
+  if (bodyBytes > MAX_BODY_BYTES) {
+    // Ten thousand spans of 200 KB strings make 512-span requests of 100 MB, as an SDK would send them.
+    expect(r.status, `${what}: ${r.text.slice(0, 300)}`).toBe(413);
+    expect(r.text, `${what}: a 413 says the limit`).toContain(`larger than the limit of ${MAX_BODY_BYTES} bytes`);
+    return;
+  }
   expect(r.status, `${what}: ${r.text.slice(0, 300)}`).toBe(400);
   expect(r.text, `${what}: a 400 names the field`).toMatch(NAMES_A_FIELD);
 }
+
+const byteLength = (body: string | Uint8Array) => (typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength);
 
 const count = async (table: string) => Number((await db.pool.query(`SELECT count(*) AS n FROM ${table}`)).rows[0].n);
 const componentErrors = () =>
@@ -193,9 +205,12 @@ async function runCaseInner(c: FuzzCase): Promise<void> {
   // A huge trace goes as an SDK sends it: BatchSpanProcessor requests of at most 512 spans.
   for (let i = 0; i < spans.length; i += BATCH_SPANS) {
     const [contentType, body] = encode(spans.slice(i, i + BATCH_SPANS), c.encoding);
-    expectAnswered(await post('/v1/traces', contentType, body), 'traces');
+    expectAnswered(await post('/v1/traces', contentType, body), 'traces', byteLength(body));
   }
-  if (records.length > 0) expectAnswered(await post('/v1/logs', 'application/json', JSON.stringify(encodeLogsJson(records))), 'logs');
+  if (records.length > 0) {
+    const body = JSON.stringify(encodeLogsJson(records));
+    expectAnswered(await post('/v1/logs', 'application/json', body), 'logs', byteLength(body));
+  }
   await time.advanceTo(now + STEP_MS / 2);
   // Deltas, so an earlier failure does not fail every case fast-check tries while shrinking.
   expect(await deadLettersAfter(deadBefore), 'dead letters').toEqual([]);
