@@ -5,6 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { join, resolve } from 'node:path';
+import { HEAP_LIMIT_SHARE } from '../../agent/receivers/otlp/admission.ts';
 
 export interface SoakAgent {
   readonly child: ChildProcess;
@@ -75,6 +76,9 @@ service:
   );
   const child = spawn(process.execPath, [resolve('bin/faultline.js'), 'run', '--config', configPath], {
     cwd: dir,
+    // As deployed (docs/threat-model.md): a V8 heap limit the mark is 80 % of, so garbage is
+    // collected before the mark and a live heap past the limit would end the agent (exit code).
+    env: { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --max-old-space-size=${heapLimitMib(options.heapMarkMib)}`.trim() },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   child.stderr!.pipe(createWriteStream(logPath));
@@ -138,3 +142,6 @@ function canConnect(port: number): Promise<boolean> {
     s.on('error', () => r(false));
   });
 }
+
+/** The V8 heap limit the agent runs under for a mark: the mark is HEAP_LIMIT_SHARE of it. */
+export const heapLimitMib = (markMib: number): number => Math.ceil(markMib / HEAP_LIMIT_SHARE);

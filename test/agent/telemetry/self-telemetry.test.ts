@@ -1,5 +1,7 @@
 // The agent's own metrics: receiver intake and refusals, per-component counters, process and
 // event-loop gauges, read from a real scrape of a running (in-process) agent.
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAgentTelemetry } from '../../../agent/telemetry/agent-telemetry.ts';
@@ -30,6 +32,9 @@ service: { pipelines: { genai: { receivers: [otlp], processors: [normalize], exp
   agent.pipelines.backpressure.hold('postgres', 'The spill buffer is at its byte cap.', 5);
   await post(genAiTraceRequest(3, { seed: 2 }).json);
   agent.pipelines.backpressure.release('postgres');
+  // A full collection, so the live heap has a reading (GC entries reach observers a turn later).
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
   await new Promise((r) => setTimeout(r, 50)); // let the event-loop monitor take samples
   body = await (await fetch(agent.metricsUrl)).text();
   samples = parseScrape(body);
@@ -79,6 +84,9 @@ describe('self-telemetry on /metrics', () => {
   it('reports process memory, CPU and event-loop lag (a summary with quantiles)', () => {
     expect(value('faultline_process_rss_bytes', {})).toBeGreaterThan(10 * 1024 * 1024);
     expect(value('faultline_process_heap_used_bytes', {})).toBeGreaterThan(1024 * 1024);
+    // Read just after the full collection above: the live data, under the heap the process has.
+    expect(value('faultline_process_heap_live_bytes', {})).toBeGreaterThan(1024 * 1024);
+    expect(value('faultline_process_heap_live_bytes', {})).toBeLessThan(value('faultline_process_heap_used_bytes', {}) * 4);
     expect(value('faultline_process_cpu_seconds_total', {})).toBeGreaterThan(0);
     expect(body).toContain('# TYPE faultline_event_loop_lag_seconds summary');
     for (const q of ['0.5', '0.9', '0.99', '1']) expect(value('faultline_event_loop_lag_seconds', { quantile: q })).toBeGreaterThan(0);
