@@ -78,7 +78,10 @@ service:
     cwd: dir,
     // As deployed (docs/threat-model.md): a V8 heap limit the mark is 80 % of, so garbage is
     // collected before the mark and a live heap past the limit would end the agent (exit code).
-    env: { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --max-old-space-size=${heapLimitMib(options.heapMarkMib)}`.trim() },
+    env: {
+      ...process.env,
+      NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --max-old-space-size=${heapLimitMib(options.heapMarkMib)}`.trim(),
+    },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   child.stderr!.pipe(createWriteStream(logPath));
