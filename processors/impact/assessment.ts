@@ -16,14 +16,33 @@ export interface AssessmentContext {
   /** Model key → usual failed-answer share, from the baseline processor. */
   baselineQuality: ReadonlyMap<string, number>;
   trafficWindowMs: number;
+  /** Event times as ISO text, kept: a subject is put out again and again with the same first and last times. */
+  isoTimes: Map<number, string>;
+}
+
+const MAX_ISO_TIMES = 4_096;
+
+function isoAt(ctx: AssessmentContext, ms: number): string {
+  let iso = ctx.isoTimes.get(ms);
+  if (iso === undefined) {
+    if (ctx.isoTimes.size >= MAX_ISO_TIMES) ctx.isoTimes.clear();
+    ctx.isoTimes.set(ms, (iso = new Date(ms).toISOString()));
+  }
+  return iso;
 }
 
 function qualityOf(ctx: AssessmentContext, modelKeys: Iterable<string>, fromMs: number, toMs: number): QualityImpact {
-  const keys = [...modelKeys];
-  const t = ctx.traffic.sum(keys, fromMs, toMs);
+  const t = ctx.traffic.sum(modelKeys, fromMs, toMs);
   const failedShare = t.answers > 0 ? Math.min(1, t.failed / t.answers) : 0;
-  const baselines = keys.map((k) => ctx.baselineQuality.get(k)).filter((x): x is number => x !== undefined);
-  const baseline = baselines.length > 0 ? baselines.reduce((a, b) => a + b, 0) / baselines.length : null;
+  let baselineSum = 0;
+  let baselines = 0;
+  for (const k of modelKeys) {
+    const b = ctx.baselineQuality.get(k);
+    if (b === undefined) continue;
+    baselineSum += b;
+    baselines++;
+  }
+  const baseline = baselines > 0 ? baselineSum / baselines : null;
   return {
     answers: t.answers,
     failed: t.failed,
@@ -35,9 +54,8 @@ function qualityOf(ctx: AssessmentContext, modelKeys: Iterable<string>, fromMs: 
 }
 
 function shareOf(ctx: AssessmentContext, routes: Iterable<string | null>, requests: number, fromMs: number, toMs: number): number {
-  const keys = [...routes].map((r) => `route:${r ?? ''}`);
-  if (keys.length === 0 || requests === 0) return 0;
-  const total = ctx.traffic.sum(keys, fromMs, toMs).requests;
+  if (requests === 0) return 0;
+  const total = ctx.traffic.requestsOn(routes, fromMs, toMs);
   return total > 0 ? round6(Math.min(1, requests / total)) : 0;
 }
 
@@ -108,15 +126,15 @@ export function assessSubject(ctx: AssessmentContext, s: Subject, atMs: number):
   const quality = qualityOf(ctx, s.modelKeys, fromMs, toMs);
   const overage = overageOf(s);
   const sla = slaOf(ctx, s.sla);
-  const at = new Date(Math.max(atMs, s.lastMs)).toISOString();
+  const at = isoAt(ctx, Math.max(atMs, s.lastMs));
   return {
     impact_id: impactIdFor(s.type, s.id),
     subject_type: s.type,
     subject_id: s.id,
     revision: s.revision,
     assessed_at: at,
-    first_seen_at: new Date(s.firstMs).toISOString(),
-    last_seen_at: new Date(s.lastMs).toISOString(),
+    first_seen_at: isoAt(ctx, s.firstMs),
+    last_seen_at: isoAt(ctx, s.lastMs),
     state: s.open ? 'open' : 'closed',
     category: s.category,
     subtype: s.subtype,

@@ -94,12 +94,6 @@ export function addMember(s: Subject, c: Contribution, modelKey: string): boolea
   s.failures++;
   s.firstMs = Math.min(s.firstMs, c.ms);
   s.lastMs = Math.max(s.lastMs, c.ms);
-  const track = <T>(set: Set<T>, value: T | null): number => {
-    if (value === null || set.has(value)) return 0;
-    if (set.size >= MAX_TRACKED) return 1;
-    set.add(value);
-    return 0;
-  };
   if (c.request === null) {
     s.windowRequests += c.windowRequests;
     s.windowUsers = Math.max(s.windowUsers, c.windowUsers);
@@ -118,6 +112,14 @@ export function addMember(s: Subject, c: Contribution, modelKey: string): boolea
   s.modelKeys.add(modelKey);
   c.subjects.add(s);
   return true;
+}
+
+/** Tracks a distinct value; 1 when it counts beyond the set (the set is full), else 0. */
+function track<T>(set: Set<T>, value: T | null): number {
+  if (value === null || set.has(value)) return 0;
+  if (set.size >= MAX_TRACKED) return 1;
+  set.add(value);
+  return 0;
 }
 
 export function addSla(s: Subject, slo: string, bad: number, consumed: number): void {
