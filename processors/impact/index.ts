@@ -6,7 +6,6 @@
 import { defineProcessor } from '../../agent/core/component.ts';
 import { createBatch, laneItems } from '../../agent/core/model/batch.ts';
 import { requestsOf } from '../../agent/core/model/client-requests.ts';
-import type { FailureEvent } from '../../agent/core/model/failure-event.ts';
 import type { FailureImpact } from '../../agent/core/model/impact.ts';
 import type { IncidentUpdate } from '../../agent/core/model/incident.ts';
 import type { Identity, LlmCall } from '../../agent/core/model/llm-call.ts';
@@ -14,6 +13,7 @@ import { isStoreNotReady } from '../../agent/store/database-unavailable.ts';
 import { selectOpenSubjectImpacts } from '../../agent/store/impact-queries.ts';
 import { assessFailure, assessSubject, type AssessmentContext } from './assessment.ts';
 import { nextAttempts } from './attempts.ts';
+import { feedEpisodes } from './episode-feed.ts';
 import { aboutCluster, readBaselineQuality, readClusterUpdates } from './borrowed-lanes.ts';
 import { ImpactConfig } from './config.ts';
 import { contributionOf, type Contribution, type SlaShare } from './contribution.ts';
@@ -22,8 +22,6 @@ import { createSpikeEpisodes } from './spike-episodes.ts';
 import { addMember, addSla, createSubject, restoreSubject, type Subject } from './subject.ts';
 import { createModelKeys, createTraffic, modelKey } from './traffic.ts';
 
-/** The window a spend spike's detector measured over, when its evidence does not say. */
-const DEFAULT_SPIKE_WINDOW_MS = 60_000;
 /** How often a restore the database refused is tried again. */
 const RESTORE_RETRY_MS = 30_000;
 
@@ -109,47 +107,6 @@ export default defineProcessor({
       }
     }
 
-    /** Calls in event-time order, each fed after the episodes of earlier events were opened. */
-    function feedCalls(
-      calls: readonly LlmCall[],
-      events: readonly FailureEvent[],
-      callBySpan: Map<string, LlmCall>,
-      changed: Map<string, number>,
-    ) {
-      const sortedEvents = events
-        .filter((e) => e.span_id !== null && ((e.category === 'cost' && e.subtype === 'token_spike') || isSpendSpike(e)))
-        .map((e) => ({ e, ms: Date.parse(e.timestamp) }))
-        .sort((a, b) => a.ms - b.ms);
-      const sortedCalls = sortedEvents.length > 0 ? [...calls].sort((a, b) => a.timing.endMs - b.timing.endMs) : calls;
-      let next = 0;
-      const openUpTo = (ms: number) => {
-        for (; next < sortedEvents.length && sortedEvents[next].ms < ms; next++) openEpisode(sortedEvents[next].e, callBySpan, changed);
-      };
-      for (const call of sortedCalls) {
-        openUpTo(call.timing.endMs);
-        episodes.observe(call, changed);
-      }
-      openUpTo(Infinity);
-    }
-
-    function openEpisode(e: FailureEvent, callBySpan: Map<string, LlmCall>, changed: Map<string, number>): void {
-      const call = callBySpan.get(e.span_id!);
-      if (!call) return;
-      const usual = typeof e.evidence.baseline === 'number' ? e.evidence.baseline : null;
-      const threshold = typeof e.evidence.threshold === 'number' ? e.evidence.threshold : null;
-      if (e.subtype === 'token_spike') {
-        if (usual !== null && threshold !== null) episodes.openTokenRun(e.failure_id, call, usual, threshold);
-        return;
-      }
-      // A spend spike found only as a secondary match (on a call whose primary failure is, say, a
-      // rate-limit finding) still wastes money: its episode is charged to the carrying failure,
-      // unless an episode of the same scope is already open.
-      const secondaryOnly = !(e.category === 'cost' && e.subtype === 'spend_spike');
-      if (secondaryOnly && episodes.hasSpendSpike(call)) return;
-      const windowMs = !secondaryOnly && typeof e.evidence.window_ms === 'number' ? e.evidence.window_ms : DEFAULT_SPIKE_WINDOW_MS;
-      changed.set(e.failure_id, episodes.openSpendSpike(e.failure_id, call, Date.parse(e.timestamp), windowMs));
-    }
-
     let restorePending = config.restore && ctx.database !== null;
     let nextRestoreMs = 0;
     const restore = async (): Promise<void> => {
@@ -225,7 +182,7 @@ export default defineProcessor({
         }
         for (const r of requestsOf(batch)) traffic.record(r.route, r.provider, r.model, r.endMs, r.answered, r.qualitySubtypes);
         const changed = new Map<string, number>();
-        if (llm.length > 0) feedCalls(llm, batch.events, callBySpan, changed);
+        if (llm.length > 0) feedEpisodes(episodes, llm, batch.events, callBySpan, changed);
 
         // Each failure's contribution; then what later findings change (episodes, late budget
         // attributions) reaches earlier failures and their subjects; then the impacts go out.
@@ -305,6 +262,3 @@ export default defineProcessor({
     };
   },
 });
-
-const isSpendSpike = (e: FailureEvent) =>
-  (e.category === 'cost' && e.subtype === 'spend_spike') || e.secondary.some((m) => m.category === 'cost' && m.subtype === 'spend_spike');
