@@ -4,6 +4,7 @@
 import { impactIdFor, impactScore, type FailureImpact, type QualityImpact } from '../../agent/core/model/impact.ts';
 import type { Contribution } from './contribution.ts';
 import { endUsersOf, overageOf, requestsOf, teamsOf, usersOf, type Subject } from './subject.ts';
+import { isoTextOf, type IsoText } from './iso-text.ts';
 import type { Traffic } from './traffic.ts';
 
 const MINUTE_MS = 60_000;
@@ -16,19 +17,8 @@ export interface AssessmentContext {
   /** Model key → usual failed-answer share, from the baseline processor. */
   baselineQuality: ReadonlyMap<string, number>;
   trafficWindowMs: number;
-  /** Event times as ISO text, kept: a subject is put out again and again with the same first and last times. */
-  isoTimes: Map<number, string>;
-}
-
-const MAX_ISO_TIMES = 4_096;
-
-function isoAt(ctx: AssessmentContext, ms: number): string {
-  let iso = ctx.isoTimes.get(ms);
-  if (iso === undefined) {
-    if (ctx.isoTimes.size >= MAX_ISO_TIMES) ctx.isoTimes.clear();
-    ctx.isoTimes.set(ms, (iso = new Date(ms).toISOString()));
-  }
-  return iso;
+  /** The ISO text of the latest assessment time put out. */
+  now: IsoText;
 }
 
 function qualityOf(ctx: AssessmentContext, modelKeys: Iterable<string>, fromMs: number, toMs: number): QualityImpact {
@@ -126,15 +116,17 @@ export function assessSubject(ctx: AssessmentContext, s: Subject, atMs: number):
   const quality = qualityOf(ctx, s.modelKeys, fromMs, toMs);
   const overage = overageOf(s);
   const sla = slaOf(ctx, s.sla);
-  const at = isoAt(ctx, Math.max(atMs, s.lastMs));
+  const lastAt = isoTextOf(s.lastAt, s.lastMs);
+  const atMsKept = Math.max(atMs, s.lastMs);
+  const at = atMsKept === s.lastMs ? lastAt : isoTextOf(ctx.now, atMsKept);
   return {
     impact_id: impactIdFor(s.type, s.id),
     subject_type: s.type,
     subject_id: s.id,
     revision: s.revision,
     assessed_at: at,
-    first_seen_at: isoAt(ctx, s.firstMs),
-    last_seen_at: isoAt(ctx, s.lastMs),
+    first_seen_at: isoTextOf(s.firstAt, s.firstMs),
+    last_seen_at: lastAt,
     state: s.open ? 'open' : 'closed',
     category: s.category,
     subtype: s.subtype,

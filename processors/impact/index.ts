@@ -14,6 +14,7 @@ import { selectOpenSubjectImpacts } from '../../agent/store/impact-queries.ts';
 import { assessFailure, assessSubject, type AssessmentContext } from './assessment.ts';
 import { nextAttempts } from './attempts.ts';
 import { feedEpisodes } from './episode-feed.ts';
+import { createIsoText } from './iso-text.ts';
 import { aboutCluster, readBaselineQuality, readClusterUpdates } from './borrowed-lanes.ts';
 import { ImpactConfig } from './config.ts';
 import { contributionOf, type Contribution, type SlaShare } from './contribution.ts';
@@ -48,7 +49,7 @@ export default defineProcessor({
       breached,
       baselineQuality,
       trafficWindowMs: config.traffic_window_ms,
-      isoTimes: new Map(),
+      now: createIsoText(),
     };
 
     const remember = (c: Contribution, key: string) => {

@@ -6,6 +6,7 @@
 import type { FailureImpact, ImpactSubject } from '../../agent/core/model/impact.ts';
 import type { Severity } from '../../agent/core/model/taxonomy.ts';
 import type { Contribution } from './contribution.ts';
+import { createIsoText, type IsoText } from './iso-text.ts';
 
 /** Members remembered per subject for counting each once; past it every new member counts. */
 const MAX_TRACKED = 100_000;
@@ -50,6 +51,9 @@ export interface Subject {
   readonly sla: Map<string, { bad: number; consumed: number }>;
   readonly routes: Set<string | null>;
   readonly modelKeys: Set<string>;
+  /** The ISO text of firstMs and lastMs, as last put out. */
+  readonly firstAt: IsoText;
+  readonly lastAt: IsoText;
 }
 
 export function createSubject(
@@ -84,6 +88,8 @@ export function createSubject(
     sla: new Map(),
     routes: new Set(),
     modelKeys: new Set(),
+    firstAt: createIsoText(),
+    lastAt: createIsoText(),
   };
 }
 
