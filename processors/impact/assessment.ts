@@ -4,7 +4,7 @@
 import { impactIdFor, impactScore, type FailureImpact, type QualityImpact } from '../../agent/core/model/impact.ts';
 import type { Contribution } from './contribution.ts';
 import { endUsersOf, overageOf, requestsOf, teamsOf, usersOf, type Subject } from './subject.ts';
-import { isoTextOf, type IsoText } from './iso-text.ts';
+import { isoTextOf, type IsoText } from './iso-time.ts';
 import type { Traffic } from './traffic.ts';
 
 const MINUTE_MS = 60_000;

@@ -2,6 +2,7 @@
 // usual failed-answer share) and the correlator's cluster updates (members to add up). Read by the
 // fields this processor needs, checked one by one, so an item of another shape is skipped, not
 // trusted; a pipeline without those processors has the lanes empty.
+import { parseIsoTime } from './iso-time.ts';
 import type { Subject } from './subject.ts';
 import { modelKey } from './traffic.ts';
 
@@ -68,8 +69,8 @@ export function readClusterUpdates(items: readonly unknown[]): ClusterUpdate[] {
 
 /** What a cluster new to this processor starts its subject with: its root cause and times. */
 export function aboutCluster(u: ClusterUpdate): About {
-  const opened = Date.parse(u.openedAt ?? '');
-  const last = Date.parse(u.lastAt ?? '');
+  const opened = parseIsoTime(u.openedAt ?? '');
+  const last = parseIsoTime(u.lastAt ?? '');
   return {
     category: u.root.category,
     subtype: u.root.subtype ?? '*',

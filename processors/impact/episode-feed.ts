@@ -2,6 +2,7 @@
 // batch's earlier cost events open: a spike's waste counts the calls that follow it, not those before.
 import type { FailureEvent } from '../../agent/core/model/failure-event.ts';
 import type { LlmCall } from '../../agent/core/model/llm-call.ts';
+import { parseIsoTime } from './iso-time.ts';
 import type { SpikeEpisodes } from './spike-episodes.ts';
 
 /** The window a spend spike's detector measured over, when its evidence does not say. */
@@ -29,7 +30,7 @@ export function feedEpisodes(
   changed: Map<string, number>,
 ): void {
   let openings: Opening[] | null = null;
-  for (const e of events) if (opensEpisode(e)) (openings ??= []).push({ e, ms: Date.parse(e.timestamp) });
+  for (const e of events) if (opensEpisode(e)) (openings ??= []).push({ e, ms: parseIsoTime(e.timestamp) });
   if (openings === null) {
     for (const call of calls) episodes.observe(call, changed);
     return;
@@ -64,5 +65,5 @@ function openEpisode(
   const secondaryOnly = !(e.category === 'cost' && e.subtype === 'spend_spike');
   if (secondaryOnly && episodes.hasSpendSpike(call)) return;
   const windowMs = !secondaryOnly && typeof e.evidence.window_ms === 'number' ? e.evidence.window_ms : DEFAULT_SPIKE_WINDOW_MS;
-  changed.set(e.failure_id, episodes.openSpendSpike(e.failure_id, call, Date.parse(e.timestamp), windowMs));
+  changed.set(e.failure_id, episodes.openSpendSpike(e.failure_id, call, parseIsoTime(e.timestamp), windowMs));
 }

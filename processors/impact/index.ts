@@ -14,7 +14,7 @@ import { selectOpenSubjectImpacts } from '../../agent/store/impact-queries.ts';
 import { assessFailure, assessSubject, type AssessmentContext } from './assessment.ts';
 import { nextAttempts } from './attempts.ts';
 import { feedEpisodes } from './episode-feed.ts';
-import { createIsoText } from './iso-text.ts';
+import { createIsoText, parseIsoTime } from './iso-time.ts';
 import { aboutCluster, readBaselineQuality, readClusterUpdates } from './borrowed-lanes.ts';
 import { ImpactConfig } from './config.ts';
 import { contributionOf, type Contribution, type SlaShare } from './contribution.ts';
@@ -95,8 +95,8 @@ export default defineProcessor({
             severity: i.severity,
             provider: i.provider,
             model: i.model,
-            firstMs: Date.parse(i.first_seen_at),
-            lastMs: Date.parse(i.last_seen_at),
+            firstMs: parseIsoTime(i.first_seen_at),
+            lastMs: parseIsoTime(i.last_seen_at),
           }),
         );
       s.severity = i.severity;

@@ -6,7 +6,7 @@
 import type { FailureImpact, ImpactSubject } from '../../agent/core/model/impact.ts';
 import type { Severity } from '../../agent/core/model/taxonomy.ts';
 import type { Contribution } from './contribution.ts';
-import { createIsoText, type IsoText } from './iso-text.ts';
+import { createIsoText, type IsoText } from './iso-time.ts';
 
 /** Members remembered per subject for counting each once; past it every new member counts. */
 const MAX_TRACKED = 100_000;
