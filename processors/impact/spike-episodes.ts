@@ -8,7 +8,7 @@ import { createSpendHistory, type SpendHistory } from './spend-history.ts';
 
 /** The key of a token_spike run: route, provider and requested model (the detector's rolling-median key). */
 export function tokenRunKey(call: LlmCall): string {
-  return `${call.identity.route ?? ''}\u0000${call.provider}\u0000${call.requestModel ?? call.modelGroup ?? call.responseModel ?? 'unknown'}`;
+  return `${call.identity.route ?? ''}\u0000${call.provider}\u0000${modelOf(call)}`;
 }
 
 const modelOf = (call: LlmCall) => call.requestModel ?? call.modelGroup ?? call.responseModel ?? 'unknown';

@@ -53,6 +53,7 @@ export function createTraffic(historyMs: number): Traffic {
   let tick = 0;
   let sums = 0;
 
+  // A scan, paid only when a new key comes past MAX_KEYS (recording stays a counter bump).
   const forgetLeastRecent = () => {
     let oldest: Series | null = null;
     for (const s of series.values()) if (oldest === null || s.used < oldest.used) oldest = s;
@@ -120,7 +121,7 @@ export function createTraffic(historyMs: number): Traffic {
   return {
     record(route, provider, model, timeMs, answered, qualitySubtypes) {
       const m = Math.floor(timeMs / MINUTE_MS);
-      // The route's series is looked up (and so kept) before the model's, as keys were always given.
+      // Route before model: the order in which they were last used decides which is forgotten first.
       const r = routeSeries(route);
       count(r, m, answered, qualitySubtypes);
       count(modelSeries(provider, model), m, answered, qualitySubtypes);
