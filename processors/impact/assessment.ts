@@ -4,6 +4,7 @@
 import { impactIdFor, impactScore, type FailureImpact, type QualityImpact } from '../../agent/core/model/impact.ts';
 import type { Contribution } from './contribution.ts';
 import { endUsersOf, overageOf, requestsOf, teamsOf, usersOf, type Subject } from './subject.ts';
+import { isoTextOf, type IsoText } from './iso-time.ts';
 import type { Traffic } from './traffic.ts';
 
 const MINUTE_MS = 60_000;
@@ -16,14 +17,22 @@ export interface AssessmentContext {
   /** Model key → usual failed-answer share, from the baseline processor. */
   baselineQuality: ReadonlyMap<string, number>;
   trafficWindowMs: number;
+  /** The ISO text of the latest assessment time put out. */
+  now: IsoText;
 }
 
 function qualityOf(ctx: AssessmentContext, modelKeys: Iterable<string>, fromMs: number, toMs: number): QualityImpact {
-  const keys = [...modelKeys];
-  const t = ctx.traffic.sum(keys, fromMs, toMs);
+  const t = ctx.traffic.sum(modelKeys, fromMs, toMs);
   const failedShare = t.answers > 0 ? Math.min(1, t.failed / t.answers) : 0;
-  const baselines = keys.map((k) => ctx.baselineQuality.get(k)).filter((x): x is number => x !== undefined);
-  const baseline = baselines.length > 0 ? baselines.reduce((a, b) => a + b, 0) / baselines.length : null;
+  let baselineSum = 0;
+  let baselines = 0;
+  for (const k of modelKeys) {
+    const b = ctx.baselineQuality.get(k);
+    if (b === undefined) continue;
+    baselineSum += b;
+    baselines++;
+  }
+  const baseline = baselines > 0 ? baselineSum / baselines : null;
   return {
     answers: t.answers,
     failed: t.failed,
@@ -35,9 +44,8 @@ function qualityOf(ctx: AssessmentContext, modelKeys: Iterable<string>, fromMs: 
 }
 
 function shareOf(ctx: AssessmentContext, routes: Iterable<string | null>, requests: number, fromMs: number, toMs: number): number {
-  const keys = [...routes].map((r) => `route:${r ?? ''}`);
-  if (keys.length === 0 || requests === 0) return 0;
-  const total = ctx.traffic.sum(keys, fromMs, toMs).requests;
+  if (requests === 0) return 0;
+  const total = ctx.traffic.requestsOn(routes, fromMs, toMs);
   return total > 0 ? round6(Math.min(1, requests / total)) : 0;
 }
 
@@ -108,15 +116,17 @@ export function assessSubject(ctx: AssessmentContext, s: Subject, atMs: number):
   const quality = qualityOf(ctx, s.modelKeys, fromMs, toMs);
   const overage = overageOf(s);
   const sla = slaOf(ctx, s.sla);
-  const at = new Date(Math.max(atMs, s.lastMs)).toISOString();
+  const lastAt = isoTextOf(s.lastAt, s.lastMs);
+  const atMsKept = Math.max(atMs, s.lastMs);
+  const at = atMsKept === s.lastMs ? lastAt : isoTextOf(ctx.now, atMsKept);
   return {
     impact_id: impactIdFor(s.type, s.id),
     subject_type: s.type,
     subject_id: s.id,
     revision: s.revision,
     assessed_at: at,
-    first_seen_at: new Date(s.firstMs).toISOString(),
-    last_seen_at: new Date(s.lastMs).toISOString(),
+    first_seen_at: isoTextOf(s.firstAt, s.firstMs),
+    last_seen_at: lastAt,
     state: s.open ? 'open' : 'closed',
     category: s.category,
     subtype: s.subtype,

@@ -2,6 +2,7 @@
 // usual failed-answer share) and the correlator's cluster updates (members to add up). Read by the
 // fields this processor needs, checked one by one, so an item of another shape is skipped, not
 // trusted; a pipeline without those processors has the lanes empty.
+import { parseIsoTime } from './iso-time.ts';
 import type { Subject } from './subject.ts';
 import { modelKey } from './traffic.ts';
 
@@ -22,11 +23,16 @@ export function readBaselineQuality(items: readonly unknown[], into: Map<string,
   }
 }
 
+type About = Pick<Subject, 'category' | 'subtype' | 'severity' | 'provider' | 'model' | 'firstMs' | 'lastMs'>;
+
 export interface ClusterUpdate {
   clusterId: string;
   open: boolean;
-  about: Pick<Subject, 'category' | 'subtype' | 'severity' | 'provider' | 'model' | 'firstMs' | 'lastMs'>;
   members: string[];
+  /** Its root cause, and its opening and last times as given: what aboutCluster reads when the cluster is new here. */
+  root: { category: About['category']; subtype: string | null; provider: string | null; model: string | null };
+  openedAt: string | null;
+  lastAt: string | null;
 }
 
 const CATEGORIES = new Set(['security', 'provider', 'cost', 'quality', 'data']);
@@ -41,24 +47,37 @@ export function readClusterUpdates(items: readonly unknown[]): ClusterUpdate[] {
     const root = isObject(c.root_cause) ? c.root_cause : {};
     const category = text(root.category);
     if (id === null || category === null || !CATEGORIES.has(category)) continue;
-    const opened = Date.parse(text(c.opened_at) ?? text(c.first_seen_at) ?? '');
-    const last = Date.parse(text(c.last_seen_at) ?? '');
+    const members: string[] = [];
+    if (Array.isArray(item.new_members))
+      for (const m of item.new_members) if (isObject(m) && typeof m.failure_id === 'string') members.push(m.failure_id);
     out.push({
       clusterId: id,
       open: text(c.state) === 'active',
-      about: {
-        category: category as Subject['category'],
-        subtype: text(root.subtype) ?? '*',
-        severity: 'P3',
-        provider: text(root.provider) ?? '*',
+      members,
+      root: {
+        category: category as About['category'],
+        subtype: text(root.subtype),
+        provider: text(root.provider),
         model: text(root.model),
-        firstMs: Number.isFinite(opened) ? opened : Number.isFinite(last) ? last : 0,
-        lastMs: Number.isFinite(last) ? last : Number.isFinite(opened) ? opened : 0,
       },
-      members: Array.isArray(item.new_members)
-        ? item.new_members.flatMap((m) => (isObject(m) && typeof m.failure_id === 'string' ? [m.failure_id] : []))
-        : [],
+      openedAt: text(c.opened_at) ?? text(c.first_seen_at),
+      lastAt: text(c.last_seen_at),
     });
   }
   return out;
+}
+
+/** What a cluster new to this processor starts its subject with: its root cause and times. */
+export function aboutCluster(u: ClusterUpdate): About {
+  const opened = parseIsoTime(u.openedAt ?? '');
+  const last = parseIsoTime(u.lastAt ?? '');
+  return {
+    category: u.root.category,
+    subtype: u.root.subtype ?? '*',
+    severity: 'P3',
+    provider: u.root.provider ?? '*',
+    model: u.root.model,
+    firstMs: Number.isFinite(opened) ? opened : Number.isFinite(last) ? last : 0,
+    lastMs: Number.isFinite(last) ? last : Number.isFinite(opened) ? opened : 0,
+  };
 }

@@ -6,6 +6,7 @@ import type { CostFailure, FailureEvent } from '../../agent/core/model/failure-e
 import type { Identity, LlmCall } from '../../agent/core/model/llm-call.ts';
 import type { Severity } from '../../agent/core/model/taxonomy.ts';
 import type { Prices } from './prices.ts';
+import { parseIsoTime } from './iso-time.ts';
 import { excessShare } from './spike-episodes.ts';
 
 export interface SlaShare {
@@ -119,7 +120,7 @@ export function contributionOf(
   return {
     failureId: event.failure_id,
     timestamp: event.timestamp,
-    ms: Date.parse(event.timestamp),
+    ms: parseIsoTime(event.timestamp),
     category: event.category,
     subtype: event.subtype,
     severity: event.severity,

@@ -6,23 +6,23 @@
 import { defineProcessor } from '../../agent/core/component.ts';
 import { createBatch, laneItems } from '../../agent/core/model/batch.ts';
 import { requestsOf } from '../../agent/core/model/client-requests.ts';
-import type { FailureEvent } from '../../agent/core/model/failure-event.ts';
 import type { FailureImpact } from '../../agent/core/model/impact.ts';
 import type { IncidentUpdate } from '../../agent/core/model/incident.ts';
 import type { Identity, LlmCall } from '../../agent/core/model/llm-call.ts';
 import { isStoreNotReady } from '../../agent/store/database-unavailable.ts';
 import { selectOpenSubjectImpacts } from '../../agent/store/impact-queries.ts';
 import { assessFailure, assessSubject, type AssessmentContext } from './assessment.ts';
-import { readBaselineQuality, readClusterUpdates } from './borrowed-lanes.ts';
+import { nextAttempts } from './attempts.ts';
+import { aboutCluster, readBaselineQuality, readClusterUpdates } from './borrowed-lanes.ts';
 import { ImpactConfig } from './config.ts';
 import { contributionOf, type Contribution, type SlaShare } from './contribution.ts';
+import { feedEpisodes } from './episode-feed.ts';
+import { createIsoText, parseIsoTime } from './iso-time.ts';
 import { createPrices } from './prices.ts';
 import { createSpikeEpisodes } from './spike-episodes.ts';
 import { addMember, addSla, createSubject, restoreSubject, type Subject } from './subject.ts';
-import { createTraffic, modelKey, routeKey } from './traffic.ts';
+import { createModelKeys, createTraffic, modelKey } from './traffic.ts';
 
-/** The window a spend spike's detector measured over, when its evidence does not say. */
-const DEFAULT_SPIKE_WINDOW_MS = 60_000;
 /** How often a restore the database refused is tried again. */
 const RESTORE_RETRY_MS = 30_000;
 
@@ -35,33 +35,45 @@ export default defineProcessor({
     const prices = createPrices();
     const traffic = createTraffic(config.history_ms);
     const episodes = createSpikeEpisodes({ baselineMs: config.spike_baseline_ms });
-    /** Recent failures by id, oldest first (insertion order), with the revision of their impact. */
-    const contributions = new Map<string, { c: Contribution; modelKey: string; revision: number }>();
+    const modelKeyOf = createModelKeys();
+    /** Recent failures by id, oldest first (insertion order), with the revision of their impact and the batch that brought them. */
+    const contributions = new Map<string, { c: Contribution; modelKey: string; revision: number; batch: number }>();
+    let batches = 0;
     const subjects = new Map<string, Subject>();
     /** Subjects changed since their impact was last put out. */
     const dirty = new Set<Subject>();
     const breached = new Map<string, boolean>();
     const baselineQuality = new Map<string, number>();
-    const assessment: AssessmentContext = { traffic, breached, baselineQuality, trafficWindowMs: config.traffic_window_ms };
+    const assessment: AssessmentContext = {
+      traffic,
+      breached,
+      baselineQuality,
+      trafficWindowMs: config.traffic_window_ms,
+      now: createIsoText(),
+    };
 
     const remember = (c: Contribution, key: string) => {
-      contributions.set(c.failureId, { c, modelKey: key, revision: 1 });
+      contributions.set(c.failureId, { c, modelKey: key, revision: 1, batch: batches });
       while (contributions.size > config.member_memory) contributions.delete(contributions.keys().next().value as string);
     };
 
-    const subjectOf = (type: Subject['type'], id: string, about: Parameters<typeof createSubject>[2]): Subject => {
+    /** The tracked subject, now the most recently changed; undefined when it is new. */
+    const touchSubject = (type: Subject['type'], id: string): Subject | undefined => {
       const key = `${type}/${id}`;
-      let s = subjects.get(key);
+      const s = subjects.get(key);
       if (s) {
         subjects.delete(key); // re-inserted: least recently changed first
-      } else {
-        s = createSubject(type, id, about);
-        while (subjects.size >= config.max_subjects) {
-          const oldest = subjects.values().next().value as Subject;
-          subjects.delete(`${oldest.type}/${oldest.id}`);
-        }
+        subjects.set(key, s);
       }
-      subjects.set(key, s);
+      return s;
+    };
+
+    const trackSubject = (s: Subject): Subject => {
+      while (subjects.size >= config.max_subjects) {
+        const oldest = subjects.values().next().value as Subject;
+        subjects.delete(`${oldest.type}/${oldest.id}`);
+      }
+      subjects.set(`${s.type}/${s.id}`, s);
       return s;
     };
 
@@ -74,63 +86,26 @@ export default defineProcessor({
 
     function onIncident(u: IncidentUpdate): void {
       const i = u.incident;
-      const s = subjectOf('incident', i.incident_id, {
-        category: i.category,
-        subtype: i.subtype,
-        severity: i.severity,
-        provider: i.provider,
-        model: i.model,
-        firstMs: Date.parse(i.first_seen_at),
-        lastMs: Date.parse(i.last_seen_at),
-      });
+      const s =
+        touchSubject('incident', i.incident_id) ??
+        trackSubject(
+          createSubject('incident', i.incident_id, {
+            category: i.category,
+            subtype: i.subtype,
+            severity: i.severity,
+            provider: i.provider,
+            model: i.model,
+            firstMs: parseIsoTime(i.first_seen_at),
+            lastMs: parseIsoTime(i.last_seen_at),
+          }),
+        );
       s.severity = i.severity;
       s.open = i.state === 'open';
       dirty.add(s);
-      joinMembers(
-        s,
-        u.new_members.map((m) => m.failure_id),
-      );
-    }
-
-    /** Calls in event-time order, each fed after the episodes of earlier events were opened. */
-    function feedCalls(
-      calls: readonly LlmCall[],
-      events: readonly FailureEvent[],
-      callBySpan: Map<string, LlmCall>,
-      changed: Map<string, number>,
-    ) {
-      const sortedEvents = events
-        .filter((e) => e.span_id !== null && ((e.category === 'cost' && e.subtype === 'token_spike') || isSpendSpike(e)))
-        .map((e) => ({ e, ms: Date.parse(e.timestamp) }))
-        .sort((a, b) => a.ms - b.ms);
-      const sortedCalls = sortedEvents.length > 0 ? [...calls].sort((a, b) => a.timing.endMs - b.timing.endMs) : calls;
-      let next = 0;
-      const openUpTo = (ms: number) => {
-        for (; next < sortedEvents.length && sortedEvents[next].ms < ms; next++) openEpisode(sortedEvents[next].e, callBySpan, changed);
-      };
-      for (const call of sortedCalls) {
-        openUpTo(call.timing.endMs);
-        episodes.observe(call, changed);
+      for (const m of u.new_members) {
+        const known = contributions.get(m.failure_id);
+        if (known) addMember(s, known.c, known.modelKey);
       }
-      openUpTo(Infinity);
-    }
-
-    function openEpisode(e: FailureEvent, callBySpan: Map<string, LlmCall>, changed: Map<string, number>): void {
-      const call = callBySpan.get(e.span_id!);
-      if (!call) return;
-      const usual = typeof e.evidence.baseline === 'number' ? e.evidence.baseline : null;
-      const threshold = typeof e.evidence.threshold === 'number' ? e.evidence.threshold : null;
-      if (e.subtype === 'token_spike') {
-        if (usual !== null && threshold !== null) episodes.openTokenRun(e.failure_id, call, usual, threshold);
-        return;
-      }
-      // A spend spike found only as a secondary match (on a call whose primary failure is, say, a
-      // rate-limit finding) still wastes money: its episode is charged to the carrying failure,
-      // unless an episode of the same scope is already open.
-      const secondaryOnly = !(e.category === 'cost' && e.subtype === 'spend_spike');
-      if (secondaryOnly && episodes.hasSpendSpike(call)) return;
-      const windowMs = !secondaryOnly && typeof e.evidence.window_ms === 'number' ? e.evidence.window_ms : DEFAULT_SPIKE_WINDOW_MS;
-      changed.set(e.failure_id, episodes.openSpendSpike(e.failure_id, call, Date.parse(e.timestamp), windowMs));
     }
 
     let restorePending = config.restore && ctx.database !== null;
@@ -164,6 +139,7 @@ export default defineProcessor({
           nextRestoreMs = ctx.clock.now() + RESTORE_RETRY_MS;
           await restore().catch((err: unknown) => ctx.logger.error({ err }, 'Restoring impact state failed; retrying in 30 s.'));
         }
+        batches++;
         const out: FailureImpact[] = [];
 
         // Budget burnt per failure, and which SLOs are breached, from the slo processor.
@@ -182,15 +158,18 @@ export default defineProcessor({
         }
         readBaselineQuality(laneItems(batch, 'baselines'), baselineQuality);
 
-        // Traffic, prices and spike episodes from the calls.
+        // Traffic, prices and spike episodes from the calls; by span only the calls events are about.
+        const eventSpans = new Set<string>();
+        for (const e of batch.events) if (e.span_id !== null) eventSpans.add(e.span_id);
         const llm: LlmCall[] = [];
         const callBySpan = new Map<string, LlmCall>();
         const senderBySpan = new Map<string, Identity>();
         for (const c of batch.calls) {
-          if (c.kind === 'gateway_request') senderBySpan.set(c.source.spanId, c.identity);
+          const wanted = eventSpans.size > 0 && eventSpans.has(c.source.spanId);
+          if (c.kind === 'gateway_request' && wanted) senderBySpan.set(c.source.spanId, c.identity);
           if (c.kind !== 'llm') continue;
           llm.push(c);
-          callBySpan.set(c.source.spanId, c);
+          if (wanted) callBySpan.set(c.source.spanId, c);
           const cost = c.cost.totalUsd;
           if (c.outcome === 'ok' && cost !== null && cost > 0)
             prices.observe(
@@ -202,33 +181,34 @@ export default defineProcessor({
               c.cost.outputUsd,
             );
         }
-        for (const r of requestsOf(batch))
-          traffic.record([routeKey(r.route), modelKey(r.provider, r.model)], r.endMs, r.answered, r.qualitySubtypes);
+        for (const r of requestsOf(batch)) traffic.record(r.route, r.provider, r.model, r.endMs, r.answered, r.qualitySubtypes);
         const changed = new Map<string, number>();
-        if (llm.length > 0) feedCalls(llm, batch.events, callBySpan, changed);
+        if (llm.length > 0) feedEpisodes(episodes, llm, batch.events, callBySpan, changed);
 
         // Each failure's contribution; then what later findings change (episodes, late budget
         // attributions) reaches earlier failures and their subjects; then the impacts go out.
-        const fresh: { c: Contribution; key: string }[] = [];
-        let attempts: Map<string, LlmCall> | null = null;
+        const calls: (LlmCall | null)[] = [];
+        const failedAttempts: LlmCall[] = [];
         for (const e of batch.events) {
           const call = e.span_id !== null ? (callBySpan.get(e.span_id) ?? null) : null;
-          let next: LlmCall | null = null;
-          if (call?.attempt && call.outcome === 'error') {
-            attempts ??= indexAttempts(llm);
-            next = attempts.get(attemptKey(call, call.attempt.number + 1)) ?? null;
-          }
+          calls.push(call);
+          if (call?.attempt && call.outcome === 'error') failedAttempts.push(call);
+        }
+        const next = nextAttempts(failedAttempts, llm);
+        const fresh: { c: Contribution; key: string }[] = [];
+        for (let i = 0; i < batch.events.length; i++) {
+          const e = batch.events[i];
+          const call = calls[i];
           const sender = call === null && e.span_id !== null ? (senderBySpan.get(e.span_id) ?? null) : null;
-          const c = contributionOf(e, call, next, prices, sla.get(e.failure_id) ?? new Map(), sender);
-          const key = modelKey(e.provider, e.model);
+          const c = contributionOf(e, call, (call && next.get(call)) ?? null, prices, sla.get(e.failure_id) ?? new Map(), sender);
+          const key = modelKeyOf(e.provider, e.model);
           remember(c, key);
           fresh.push({ c, key });
         }
         const revised = new Set<string>();
-        const isFresh = new Set(fresh.map((f) => f.c.failureId));
         for (const [failureId, shares] of sla) {
-          const known = isFresh.has(failureId) ? undefined : contributions.get(failureId);
-          if (!known) continue;
+          const known = contributions.get(failureId);
+          if (!known || known.batch === batches) continue;
           for (const [slo, share] of shares) {
             const cur = known.c.sla.get(slo);
             if (cur) {
@@ -251,7 +231,7 @@ export default defineProcessor({
             (subject as Subject).wasted += delta;
             dirty.add(subject as Subject);
           }
-          if (!isFresh.has(failureId)) revised.add(failureId);
+          if (known.batch !== batches) revised.add(failureId);
         }
         for (const { c, key } of fresh) out.push(assessFailure(assessment, c, key, 1));
         for (const failureId of revised) {
@@ -264,7 +244,7 @@ export default defineProcessor({
         // Incidents and clusters: their members' impact, each failure once.
         for (const u of batch.incidents) onIncident(u);
         for (const u of readClusterUpdates(laneItems(batch, 'correlations'))) {
-          const s = subjectOf('cluster', u.clusterId, u.about);
+          const s = touchSubject('cluster', u.clusterId) ?? trackSubject(createSubject('cluster', u.clusterId, aboutCluster(u)));
           s.open = u.open;
           dirty.add(s);
           joinMembers(s, u.members);
@@ -278,20 +258,8 @@ export default defineProcessor({
         }
         dirty.clear();
         if (out.length === 0) return batch;
-        return createBatch({ ...batch, impacts: [...batch.impacts, ...out] });
+        return createBatch({ ...batch, impacts: batch.impacts.length === 0 ? out : [...batch.impacts, ...out] });
       },
     };
   },
 });
-
-const isSpendSpike = (e: FailureEvent) =>
-  (e.category === 'cost' && e.subtype === 'spend_spike') || e.secondary.some((m) => m.category === 'cost' && m.subtype === 'spend_spike');
-
-/** Attempts by request and number: the one after a failed attempt is the retry or fallback its failure caused. */
-const attemptKey = (call: LlmCall, n: number) => `${call.source.traceId}/${call.source.parentSpanId}/${n}`;
-
-function indexAttempts(llm: readonly LlmCall[]): Map<string, LlmCall> {
-  const out = new Map<string, LlmCall>();
-  for (const c of llm) if (c.attempt) out.set(attemptKey(c, c.attempt.number), c);
-  return out;
-}

@@ -6,6 +6,8 @@ const BUCKET_MS = 10_000;
 const MAX_SERIES = 2_048;
 
 interface Series {
+  /** When it was last added to (a tick of the history's own counter): the least recent is forgotten first. */
+  used: number;
   firstMs: number;
   stamp: Float64Array;
   spend: Float64Array;
@@ -13,8 +15,8 @@ interface Series {
 
 export interface SpendHistory {
   add(scope: string, model: string, timeMs: number, usd: number): void;
-  /** Models the scope has spent on within the history. */
-  models(scope: string): string[];
+  /** Models the scope has spent on within the history, in the order it first spent on them. */
+  models(scope: string): Iterable<string>;
   /** Spend in [fromMs, toMs). */
   total(scope: string, model: string, fromMs: number, toMs: number): number;
   /** Usual spend per ms over [fromMs, toMs), over the part of it the series has existed for (0 when under a bucket). */
@@ -23,9 +25,18 @@ export interface SpendHistory {
 
 export function createSpendHistory(historyMs: number): SpendHistory {
   const slots = Math.ceil(historyMs / BUCKET_MS) + 1;
-  const series = new Map<string, Series>();
-  const byScope = new Map<string, Set<string>>();
-  const keyOf = (scope: string, model: string) => `${scope}\u0001${model}`;
+  /** Scope → model → series. */
+  const byScope = new Map<string, Map<string, Series>>();
+  let size = 0;
+  let tick = 0;
+
+  const forgetLeastRecent = () => {
+    let oldest: { models: Map<string, Series>; model: string; used: number } | null = null;
+    for (const models of byScope.values())
+      for (const [model, s] of models) if (oldest === null || s.used < oldest.used) oldest = { models, model, used: s.used };
+    oldest!.models.delete(oldest!.model);
+    size--;
+  };
 
   const sum = (s: Series, fromMs: number, toMs: number): number => {
     let total = 0;
@@ -40,22 +51,16 @@ export function createSpendHistory(historyMs: number): SpendHistory {
 
   return {
     add(scope, model, timeMs, usd) {
-      const key = keyOf(scope, model);
-      let s = series.get(key);
-      if (s) series.delete(key);
+      let models = byScope.get(scope);
+      if (!models) byScope.set(scope, (models = new Map()));
+      let s = models.get(model);
+      if (s) s.used = ++tick;
       else {
-        s = { firstMs: timeMs, stamp: new Float64Array(slots).fill(-1), spend: new Float64Array(slots) };
-        let models = byScope.get(scope);
-        if (!models) byScope.set(scope, (models = new Set()));
-        models.add(model);
-        if (series.size >= MAX_SERIES) {
-          const oldest = series.keys().next().value as string;
-          series.delete(oldest);
-          const [oldScope, oldModel] = oldest.split('\u0001');
-          byScope.get(oldScope)?.delete(oldModel);
-        }
+        s = { used: ++tick, firstMs: timeMs, stamp: new Float64Array(slots).fill(-1), spend: new Float64Array(slots) };
+        models.set(model, s);
+        if (size >= MAX_SERIES) forgetLeastRecent();
+        size++;
       }
-      series.set(key, s);
       s.firstMs = Math.min(s.firstMs, timeMs);
       const b = Math.floor(timeMs / BUCKET_MS);
       const i = b % slots;
@@ -66,13 +71,13 @@ export function createSpendHistory(historyMs: number): SpendHistory {
       }
       s.spend[i] += usd;
     },
-    models: (scope) => [...(byScope.get(scope) ?? [])],
+    models: (scope) => byScope.get(scope)?.keys() ?? [],
     total(scope, model, fromMs, toMs) {
-      const s = series.get(keyOf(scope, model));
+      const s = byScope.get(scope)?.get(model);
       return s ? sum(s, fromMs, toMs) : 0;
     },
     rate(scope, model, fromMs, toMs) {
-      const s = series.get(keyOf(scope, model));
+      const s = byScope.get(scope)?.get(model);
       if (!s) return 0;
       const spanMs = toMs - Math.max(fromMs, s.firstMs);
       return spanMs < BUCKET_MS ? 0 : sum(s, fromMs, toMs) / spanMs;

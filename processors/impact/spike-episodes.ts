@@ -8,22 +8,14 @@ import { createSpendHistory, type SpendHistory } from './spend-history.ts';
 
 /** The key of a token_spike run: route, provider and requested model (the detector's rolling-median key). */
 export function tokenRunKey(call: LlmCall): string {
-  return `${call.identity.route ?? ''}\u0000${call.provider}\u0000${call.requestModel ?? call.modelGroup ?? call.responseModel ?? 'unknown'}`;
-}
-
-/** The scope of a spend_spike: the team, else the API key, else the model (the detector's order). */
-export function spendScopeOf(call: LlmCall): string {
-  const id = call.identity;
-  const team = id.team || id.teamAlias;
-  if (team) return `team\u0000${team}`;
-  const key = id.keyAlias || id.keyHash;
-  if (key) return `key\u0000${key}`;
-  return `model\u0000${call.requestModel ?? call.modelGroup ?? call.responseModel ?? 'unknown'}`;
+  return `${call.identity.route ?? ''}\u0000${call.provider}\u0000${modelOf(call)}`;
 }
 
 const modelOf = (call: LlmCall) => call.requestModel ?? call.modelGroup ?? call.responseModel ?? 'unknown';
 const tokensOf = (call: LlmCall) => (call.tokens.total ?? (call.tokens.input ?? 0) + (call.tokens.output ?? 0)) || 0;
 const costOf = (call: LlmCall) => (call.cost.totalUsd !== null && call.cost.totalUsd > 0 ? call.cost.totalUsd : 0);
+
+const MAX_SCOPE_KEYS = 4_096;
 
 /** The excess share of an oversized request's cost: the part above the usual size. */
 export const excessShare = (usualTokens: number, tokens: number): number => (tokens > 0 ? Math.max(0, 1 - usualTokens / tokens) : 0);
@@ -60,7 +52,36 @@ export interface SpikeEpisodes {
   observe(call: LlmCall, changed: Map<string, number>): void;
 }
 
+/** A key made of a kind and a name, the same string each time, so finding it again builds nothing. */
+function internedKeys(kind: string): (name: string) => string {
+  const made = new Map<string, string>();
+  return (name) => {
+    let k = made.get(name);
+    if (k === undefined) {
+      if (made.size >= MAX_SCOPE_KEYS) made.clear();
+      made.set(name, (k = `${kind}\u0000${name}`));
+    }
+    return k;
+  };
+}
+
+/** The scope of a spend_spike: the team, else the API key, else the model (the detector's order). */
+function createSpendScopes(): (call: LlmCall) => string {
+  const team = internedKeys('team');
+  const key = internedKeys('key');
+  const model = internedKeys('model');
+  return (call) => {
+    const id = call.identity;
+    const teamName = id.team || id.teamAlias;
+    if (teamName) return team(teamName);
+    const keyName = id.keyAlias || id.keyHash;
+    if (keyName) return key(keyName);
+    return model(modelOf(call));
+  };
+}
+
 export function createSpikeEpisodes(options: { baselineMs: number }): SpikeEpisodes {
+  const scopeOf = createSpendScopes();
   const runs = new Map<string, TokenRun>();
   const runWaste = new Map<string, number>();
   const spends = new Map<string, SpendEpisode>();
@@ -84,7 +105,7 @@ export function createSpikeEpisodes(options: { baselineMs: number }): SpikeEpiso
       runWaste.set(failureId, 0);
     },
     openSpendSpike(failureId, call, eventMs, windowMs) {
-      const scope = spendScopeOf(call);
+      const scope = scopeOf(call);
       const startMs = eventMs - windowMs;
       const models = new Map<string, { rate: number; spend: number }>();
       for (const model of history.models(scope)) {
@@ -96,17 +117,18 @@ export function createSpikeEpisodes(options: { baselineMs: number }): SpikeEpiso
       return spendExcess(e);
     },
     hasSpendSpike(call) {
-      return spends.has(spendScopeOf(call));
+      return spends.size > 0 && spends.has(scopeOf(call));
     },
     observe(call, changed) {
       const endMs = call.timing.endMs;
       const cost = costOf(call);
-      const scope = spendScopeOf(call);
+      if (cost === 0 && spends.size === 0 && runs.size === 0) return;
+      const scope = scopeOf(call);
       const model = modelOf(call);
       if (cost > 0) history.add(scope, model, endMs, cost);
 
       // A token run: attempts after the first repeat their request's tokens, as the detector knows.
-      if (!(call.attempt && call.attempt.number > 1)) {
+      if (runs.size > 0 && !(call.attempt && call.attempt.number > 1)) {
         const key = tokenRunKey(call);
         const run = runs.get(key);
         if (run && endMs > run.sinceMs) {
@@ -122,7 +144,7 @@ export function createSpikeEpisodes(options: { baselineMs: number }): SpikeEpiso
         }
       }
 
-      const e = spends.get(scope);
+      const e = spends.size > 0 ? spends.get(scope) : undefined;
       if (e && endMs > e.lastMs) {
         let m = e.models.get(model);
         if (!m) e.models.set(model, (m = { rate: 0, spend: 0 }));

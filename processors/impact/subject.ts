@@ -6,6 +6,7 @@
 import type { FailureImpact, ImpactSubject } from '../../agent/core/model/impact.ts';
 import type { Severity } from '../../agent/core/model/taxonomy.ts';
 import type { Contribution } from './contribution.ts';
+import { createIsoText, type IsoText } from './iso-time.ts';
 
 /** Members remembered per subject for counting each once; past it every new member counts. */
 const MAX_TRACKED = 100_000;
@@ -50,6 +51,9 @@ export interface Subject {
   readonly sla: Map<string, { bad: number; consumed: number }>;
   readonly routes: Set<string | null>;
   readonly modelKeys: Set<string>;
+  /** The ISO text of firstMs and lastMs, as last put out. */
+  readonly firstAt: IsoText;
+  readonly lastAt: IsoText;
 }
 
 export function createSubject(
@@ -84,6 +88,8 @@ export function createSubject(
     sla: new Map(),
     routes: new Set(),
     modelKeys: new Set(),
+    firstAt: createIsoText(),
+    lastAt: createIsoText(),
   };
 }
 
@@ -94,12 +100,6 @@ export function addMember(s: Subject, c: Contribution, modelKey: string): boolea
   s.failures++;
   s.firstMs = Math.min(s.firstMs, c.ms);
   s.lastMs = Math.max(s.lastMs, c.ms);
-  const track = <T>(set: Set<T>, value: T | null): number => {
-    if (value === null || set.has(value)) return 0;
-    if (set.size >= MAX_TRACKED) return 1;
-    set.add(value);
-    return 0;
-  };
   if (c.request === null) {
     s.windowRequests += c.windowRequests;
     s.windowUsers = Math.max(s.windowUsers, c.windowUsers);
@@ -118,6 +118,14 @@ export function addMember(s: Subject, c: Contribution, modelKey: string): boolea
   s.modelKeys.add(modelKey);
   c.subjects.add(s);
   return true;
+}
+
+/** Tracks a distinct value; 1 when it counts beyond the set (the set is full), else 0. */
+function track<T>(set: Set<T>, value: T | null): number {
+  if (value === null || set.has(value)) return 0;
+  if (set.size >= MAX_TRACKED) return 1;
+  set.add(value);
+  return 0;
 }
 
 export function addSla(s: Subject, slo: string, bad: number, consumed: number): void {

@@ -47,6 +47,9 @@ export function isClientError(status: number | null): boolean {
 
 const costOf = (c: LlmCall) => (c.cost.totalUsd !== null && c.cost.totalUsd > 0 ? c.cost.totalUsd : 0);
 
+const NONE: readonly never[] = Object.freeze([]);
+const byStart = (a: LlmCall, b: LlmCall) => a.timing.startMs - b.timing.startMs;
+
 export function requestsOf(batch: Batch): RequestFacts[] {
   const calls = batch.calls;
   if (calls.length === 0) return [];
@@ -59,29 +62,42 @@ export function requestsOf(batch: Batch): RequestFacts[] {
   }
   const gateways = new Map<string, GatewayRequest>();
   for (const c of calls) if (c.kind === 'gateway_request') gateways.set(c.source.spanId, c);
-  const attempts = new Map<string, LlmCall[]>();
+  // A request's attempts, grouped by trace and gateway span (else by call id): under a gateway of
+  // the same trace by the gateway itself, so most calls need no key built; groups in order of first attempt.
+  const groups: LlmCall[][] = [];
+  const underGateway = new Map<GatewayRequest, LlmCall[]>();
+  const byKey = new Map<string, LlmCall[]>();
   const out: RequestFacts[] = [];
   /** Gateway spans with any span under them: the proxy did not answer those alone. */
-  const parents = new Set<string>();
+  const parents = new Set<GatewayRequest>();
   for (const c of calls) {
-    if (c.kind !== 'gateway_request') parents.add(c.source.parentSpanId);
+    if (c.kind === 'gateway_request') continue;
+    const gateway = gateways.get(c.source.parentSpanId);
+    if (gateway) parents.add(gateway);
     if (c.kind !== 'llm' || !ANSWER_OPERATIONS.has(c.operation)) continue;
-    if (c.attempt) {
-      const key = `${c.source.traceId}/${gateways.has(c.source.parentSpanId) ? c.source.parentSpanId : (c.callId ?? c.source.parentSpanId)}`;
-      const list = attempts.get(key);
-      if (list) list.push(c);
-      else attempts.set(key, [c]);
-    } else {
-      out.push(factsOf([c], gateways.get(c.source.parentSpanId) ?? null, eventsBySpan));
+    if (!c.attempt) {
+      out.push(factsOf([c], gateway ?? null, eventsBySpan));
+      continue;
     }
+    let group: LlmCall[] | undefined;
+    if (gateway && gateway.source.traceId === c.source.traceId) {
+      group = underGateway.get(gateway);
+      if (!group) underGateway.set(gateway, (group = []));
+    } else {
+      const key = `${c.source.traceId}/${gateway ? c.source.parentSpanId : (c.callId ?? c.source.parentSpanId)}`;
+      group = byKey.get(key);
+      if (!group) byKey.set(key, (group = []));
+    }
+    if (group.length === 0) groups.push(group);
+    group.push(c);
   }
-  for (const group of attempts.values()) {
-    group.sort((a, b) => a.timing.startMs - b.timing.startMs);
+  for (const group of groups) {
+    group.sort(byStart);
     out.push(factsOf(group, gateways.get(group[0].source.parentSpanId) ?? null, eventsBySpan));
   }
   // The proxy's own answers: a gateway span with nothing under it (refused before any call).
   for (const g of gateways.values()) {
-    if (parents.has(g.source.spanId)) continue;
+    if (parents.has(g)) continue;
     out.push(gatewayOnly(g, eventsBySpan));
   }
   return out;
@@ -92,18 +108,21 @@ function factsOf(group: LlmCall[], gateway: GatewayRequest | null, eventsBySpan:
   const first = group[0];
   let spend = 0;
   let failedSpend = 0;
-  const failureIds: { failure_id: string; occurred_at: string }[] = [];
+  let failureIds: { failure_id: string; occurred_at: string }[] | null = null;
   for (const c of group) {
     const cost = costOf(c);
     spend += cost;
     if (c.outcome === 'error') failedSpend += cost;
-    for (const e of eventsBySpan.get(c.source.spanId) ?? []) failureIds.push({ failure_id: e.failure_id, occurred_at: e.timestamp });
+    if (eventsBySpan.size === 0) continue;
+    for (const e of eventsBySpan.get(c.source.spanId) ?? NONE)
+      (failureIds ??= []).push({ failure_id: e.failure_id, occurred_at: e.timestamp });
   }
-  if (gateway)
-    for (const e of eventsBySpan.get(gateway.source.spanId) ?? []) failureIds.push({ failure_id: e.failure_id, occurred_at: e.timestamp });
+  if (gateway && eventsBySpan.size > 0)
+    for (const e of eventsBySpan.get(gateway.source.spanId) ?? NONE)
+      (failureIds ??= []).push({ failure_id: e.failure_id, occurred_at: e.timestamp });
   const answered = (last.attempt?.requestOutcome ?? last.outcome) === 'ok' && last.outcome === 'ok';
-  const quality: string[] = [];
-  if (answered) for (const s of last.signals) if (s.category === 'quality' && !s.window) quality.push(s.subtype);
+  let quality: string[] | null = null;
+  if (answered) for (const s of last.signals) if (s.category === 'quality' && !s.window) (quality ??= []).push(s.subtype);
   const startMs = gateway ? Math.min(gateway.timing.startMs, first.timing.startMs) : first.timing.startMs;
   const endMs = gateway ? Math.max(gateway.timing.endMs, last.timing.endMs) : last.timing.endMs;
   return {
@@ -124,8 +143,8 @@ function factsOf(group: LlmCall[], gateway: GatewayRequest | null, eventsBySpan:
     outputTokens: last.tokens.output,
     spendUsd: spend,
     failedSpendUsd: failedSpend,
-    qualitySubtypes: quality,
-    failureIds,
+    qualitySubtypes: quality ?? NONE,
+    failureIds: failureIds ?? NONE,
   };
 }
 
@@ -148,7 +167,7 @@ function gatewayOnly(g: GatewayRequest, eventsBySpan: Map<string, FailureEvent[]
     outputTokens: null,
     spendUsd: 0,
     failedSpendUsd: 0,
-    qualitySubtypes: [],
-    failureIds: (eventsBySpan.get(g.source.spanId) ?? []).map((e) => ({ failure_id: e.failure_id, occurred_at: e.timestamp })),
+    qualitySubtypes: NONE,
+    failureIds: eventsBySpan.get(g.source.spanId)?.map((e) => ({ failure_id: e.failure_id, occurred_at: e.timestamp })) ?? NONE,
   };
 }
