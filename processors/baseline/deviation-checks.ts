@@ -16,7 +16,6 @@ import type { Signal } from '../../agent/core/model/signal.ts';
 import { isSubtypeOf, type Category } from '../../agent/core/model/taxonomy.ts';
 import type { CallSample } from './call-sample.ts';
 import type { BaselineConfig } from './config.ts';
-import { nearestRank } from './figures.ts';
 import { CALLS, COST_LOG, COST_N, ERRORS, TOK_LOG, TOK_N, TPS_LOG, TPS_N, type LiveWindow } from './live-window.ts';
 import { poissonTail } from './poisson-tail.ts';
 import { deviationScope, type ProfileKey } from './profile-key.ts';
@@ -45,7 +44,7 @@ export function checkCall(call: LlmCall, sample: CallSample, ctx: CheckContext):
     const slow = window.slowCount();
     // The nearest-rank p95 of n values is above the threshold exactly when more than n − ⌈0.95 n⌉ are.
     if (n >= config.latency.min_window_samples && slow >= config.latency.min_slow_calls && slow > n - Math.ceil(0.95 * n)) {
-      const p95 = nearestRank(window.sortedLatencies(), 0.95);
+      const p95 = window.latencyQuantile(0.95);
       out = add(
         out,
         deviation(ctx, call, sample, 'latency_p95', 'provider', 'latency_degradation', {
@@ -165,17 +164,16 @@ const add = (list: Signal[], s: Signal): Signal[] => (list === NOTHING ? [s] : [
 
 /**
  * Ends the episodes the window ending with the slice just completed is back to normal for (or
- * says nothing about: no calls at all). `lat` is the window's sorted latencies. Returns whether
- * any ended.
+ * says nothing about: no calls at all). `p95` is the window's latency p95 (any value when it holds
+ * no latencies). Returns whether any ended.
  */
-export function rearmAfter(w: LiveWindow, lat: Float64Array, th: Thresholds, episodes: Episodes, config: BaselineConfig): boolean {
+export function rearmAfter(w: LiveWindow, p95: number, th: Thresholds, episodes: Episodes, config: BaselineConfig): boolean {
   if (episodes.size === 0) return false;
   const before = episodes.size;
-  const halfway = (threshold: number, level: number) => (threshold + level) / 2;
   if (episodes.has('latency_p95')) {
-    if (lat.length === 0) episodes.delete('latency_p95');
-    else if (lat.length >= config.latency.min_window_samples && nearestRank(lat, 0.95) < config.latency.rearm_factor * th.baselineP95Ms)
-      episodes.delete('latency_p95');
+    const n = w.latencyCount();
+    if (n === 0) episodes.delete('latency_p95');
+    else if (n >= config.latency.min_window_samples && p95 < config.latency.rearm_factor * th.baselineP95Ms) episodes.delete('latency_p95');
   }
   if (episodes.has('error_rate')) {
     const calls = w.sum(CALLS);
@@ -187,13 +185,19 @@ export function rearmAfter(w: LiveWindow, lat: Float64Array, th: Thresholds, epi
     if (n === 0 || th.tpsThresholdLog === null || level === null || w.sum(TPS_LOG) / n > halfway(th.tpsThresholdLog, level))
       episodes.delete('output_tokens_per_sec');
   }
-  const spendBack = (nField: number, logField: number, limit: number | null, level: number | undefined) =>
-    w.sum(nField) === 0 || limit === null || level === undefined || w.sum(logField) / w.sum(nField) < halfway(limit, level);
-  if (episodes.has('tokens_per_request') && spendBack(TOK_N, TOK_LOG, th.tokensThresholdLog, th.global.tokens?.level))
+  if (episodes.has('tokens_per_request') && isSpendBack(w, TOK_N, TOK_LOG, th.tokensThresholdLog, th.global.tokens?.level))
     episodes.delete('tokens_per_request');
-  if (episodes.has('cost_per_request') && spendBack(COST_N, COST_LOG, th.costThresholdLog, th.global.cost?.level))
+  if (episodes.has('cost_per_request') && isSpendBack(w, COST_N, COST_LOG, th.costThresholdLog, th.global.cost?.level))
     episodes.delete('cost_per_request');
   return episodes.size !== before;
+}
+
+function halfway(threshold: number, level: number): number {
+  return (threshold + level) / 2;
+}
+
+function isSpendBack(w: LiveWindow, nField: number, logField: number, limit: number | null, level: number | undefined): boolean {
+  return w.sum(nField) === 0 || limit === null || level === undefined || w.sum(logField) / w.sum(nField) < halfway(limit, level);
 }
 
 /** The most frequent error type of the window that is a provider subtype (else unknown_error). */

@@ -4,6 +4,7 @@
 // recent max_window_samples calls. It also counts how many held latencies exceed a threshold,
 // kept up to date on every add and eviction, so the p95 test costs O(1) per call.
 import type { CallSample } from './call-sample.ts';
+import { rankOf, selectRank } from './nearest-rank.ts';
 
 // Slice fields; the exported ones can be summed over the window with sum(). Field 0 is unused
 // (the slice number is kept apart, in double precision).
@@ -29,6 +30,12 @@ export const TTFT_M2 = 17;
 export const Q_CHECKED = 18;
 export const Q_FAILED = 19;
 const FIELDS = 20;
+
+/**
+ * Where quantiles are selected (selection reorders): one array for all windows, since a quantile is
+ * read in full before any other window is.
+ */
+let scratch = new Float64Array(64);
 
 export function createLiveWindow(slices: number, maxSamples: number): LiveWindow {
   return new LiveWindow(slices, maxSamples);
@@ -70,7 +77,7 @@ export class LiveWindow {
   /**
    * Moves the live edge to slice `index`. The slice being left completes first: onComplete runs
    * while it is still the live edge (read it with slice() and the window with sum() and
-   * sortedLatencies()); then the slices that leave the window are dropped.
+   * latencyQuantiles()); then the slices that leave the window are dropped.
    */
   advance(index: number, onComplete: (w: LiveWindow, sliceIndex: number) => void): void {
     const cur = this.cur;
@@ -180,11 +187,29 @@ export class LiveWindow {
     for (let i = 0; i < this.size; i++) if (this.ring[(this.head + i) % this.ring.length] > ms) this.slow++;
   }
 
-  /** Sorted copy of the held latencies. */
-  sortedLatencies(): Float64Array {
-    const out = new Float64Array(this.size);
-    for (let i = 0; i < this.size; i++) out[i] = this.ring[(this.head + i) % this.ring.length];
-    return out.sort();
+  /** The nearest-rank q-quantile of the held latencies (NaN when none are held). */
+  latencyQuantile(q: number): number {
+    if (this.size === 0) return NaN;
+    const a = this.copyLatencies();
+    return selectRank(a, 0, this.size, rankOf(q, this.size));
+  }
+
+  /** The nearest-rank quantiles `qs` (ascending) of the held latencies into `out`; NaN when none are held. */
+  latencyQuantiles(qs: readonly number[], out: Float64Array): void {
+    if (this.size === 0) {
+      out.fill(NaN);
+      return;
+    }
+    const a = this.copyLatencies();
+    // Each rank is selected among the values above the previous one, so three cost about two passes.
+    let from = 0;
+    let last = -1;
+    for (let i = 0; i < qs.length; i++) {
+      const k = rankOf(qs[i], this.size);
+      out[i] = k === last ? a[k] : selectRank(a, from, this.size, k);
+      from = k + 1;
+      last = k;
+    }
   }
 
   errorsByType(): Record<string, number> {
@@ -226,6 +251,15 @@ export class LiveWindow {
       this.head = (this.head + 1) % this.ring.length;
       this.size--;
     }
+  }
+
+  /** The held latencies, oldest first, in the shared scratch array. */
+  private copyLatencies(): Float64Array {
+    if (scratch.length < this.size) scratch = new Float64Array(Math.max(this.size, 2 * scratch.length));
+    const ring = this.ring;
+    const cap = ring.length;
+    for (let i = 0, at = this.head; i < this.size; i++, at = at + 1 === cap ? 0 : at + 1) scratch[i] = ring[at];
+    return scratch;
   }
 
   private pushLatency(ms: number): void {
