@@ -25,8 +25,7 @@ export default defineProcessor({
   configSchema: BaselineConfig,
   create(config, ctx) {
     const keys = new Map<string, KeyState>();
-    /** When each key was last seen (a counter): the least recently seen goes first past max_keys. */
-    const seen = new Map<KeyState, number>();
+    /** Counts calls: each key keeps the count it was last seen at, and the least recently seen goes first past max_keys. */
     let tick = 0;
     const classOf = createModelClassifier(config.model_classes);
     const lookup = createKeyLookup(config.key_by);
@@ -46,18 +45,17 @@ export default defineProcessor({
         stored.delete(key.id);
         state = createKeyState(key, classOf(key.model), config, restored);
         keys.set(key.id, state);
+        state.lastSeen = ++tick;
         if (keys.size > config.max_keys) evictLeastRecent();
+        return state;
       }
-      seen.set(state, ++tick);
+      state.lastSeen = ++tick;
       return state;
     };
     const evictLeastRecent = () => {
       let oldest: KeyState | null = null;
-      let at = Infinity;
-      for (const [state, t] of seen) if (t < at) [oldest, at] = [state, t];
-      if (oldest === null) return;
-      keys.delete(oldest.key.id);
-      seen.delete(oldest);
+      for (const state of keys.values()) if (oldest === null || state.lastSeen < oldest.lastSeen) oldest = state;
+      if (oldest !== null) keys.delete(oldest.key.id);
     };
 
     const restore = async (): Promise<void> => {
@@ -113,7 +111,6 @@ export default defineProcessor({
         cancelFlush = null;
         if (keys.size > 0) await flush(false);
         keys.clear();
-        seen.clear();
       },
       process(batch) {
         let changed: TelemetryItem[] | null = null;

@@ -80,6 +80,8 @@ export class KeyState {
   private th: Thresholds | null = null;
   private dirty = false;
   private readonly checks: CheckContext;
+  /** The processor's call count when a call last came to this key (a field, not a map: it is set on every call). */
+  lastSeen = 0;
 
   constructor(
     readonly key: ProfileKey,
