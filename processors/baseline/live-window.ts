@@ -53,6 +53,8 @@ export class LiveWindow {
   /** The slice fields summed over the slices in the window, kept as calls arrive and slices leave. */
   private readonly running = new Float64Array(FIELDS);
   private cur = -Infinity;
+  /** Where the live slice sits in the slice ring: worked out once per slice, as a modulo of a slice number is a float modulo. */
+  private curPos = 0;
   private ring: Float32Array;
   private head = 0; // oldest held
   private size = 0;
@@ -96,6 +98,7 @@ export class LiveWindow {
       this.types[b / FIELDS] = null;
     }
     this.cur = index;
+    this.curPos = this.base(index) / FIELDS;
     // Summed afresh rather than subtracted, so rounding never accumulates.
     this.running.fill(0);
     for (let i = index - this.slices + 1; i <= index; i++) {
@@ -161,8 +164,7 @@ export class LiveWindow {
 
   /** One field of the live slice (0 when it holds nothing). */
   slice(field: number): number {
-    const b = this.base(this.cur);
-    return this.idx[b / FIELDS] === this.cur ? this.s[b + field] : 0;
+    return this.idx[this.curPos] === this.cur ? this.s[this.curPos * FIELDS + field] : 0;
   }
 
   /** Error counts by type of the live slice, or null when it had no errors. */
@@ -229,12 +231,13 @@ export class LiveWindow {
 
   /** The slice's fields, cleared first when they still hold an older slice. */
   private touch(index: number): number {
-    const b = this.base(index);
-    if (this.idx[b / FIELDS] !== index) {
+    const pos = index === this.cur ? this.curPos : this.base(index) / FIELDS;
+    const b = pos * FIELDS;
+    if (this.idx[pos] !== index) {
       // Never a slice still in the window: advance() has taken those out of the running sums.
       this.s.fill(0, b, b + FIELDS);
-      this.idx[b / FIELDS] = index;
-      this.types[b / FIELDS] = null;
+      this.idx[pos] = index;
+      this.types[pos] = null;
     }
     return b;
   }
