@@ -37,33 +37,41 @@ export function emptySample(): CallSample {
 
 /** Reads the call into `into` (reused across calls: nothing keeps a sample past one call). */
 export function readSample(call: LlmCall, minOutputTokens: number, into: CallSample): CallSample {
+  // Each nested object read once: on a busy key they are cache misses, and this runs for every call.
   const ok = call.outcome === 'ok';
-  const { durationMs, timeToFirstTokenMs } = call.timing;
+  const timing = call.timing;
+  const tokens = call.tokens;
+  const durationMs = timing.durationMs;
+  const timeToFirstTokenMs = timing.timeToFirstTokenMs;
   const ttft = timeToFirstTokenMs !== null && timeToFirstTokenMs > 0 && timeToFirstTokenMs <= durationMs ? timeToFirstTokenMs : null;
-  const output = positive(call.tokens.output);
+  const output = positive(tokens.output);
   const generatingMs = durationMs - (ttft ?? 0);
   const cost = call.cost.totalUsd;
-  into.endMs = call.timing.endMs;
+  const signals = call.signals;
+  into.endMs = timing.endMs;
   into.ok = ok;
   into.latencyMs = ok && durationMs > 0 ? durationMs : null;
   into.ttftMs = ok ? ttft : null;
   into.tps = ok && output !== null && output >= minOutputTokens && generatingMs > 0 ? (output * 1000) / generatingMs : null;
-  into.errorType = ok ? null : errorTypeOf(call);
+  into.errorType = ok ? null : errorTypeOf(signals);
   into.costUsd = cost !== null && cost > 0 && Number.isFinite(cost) ? cost : null;
-  into.inputTokens = positive(call.tokens.input);
+  into.inputTokens = positive(tokens.input);
   into.outputTokens = output;
-  into.qualityFailed = ok && hasQualityFinding(call);
+  into.qualityFailed = ok && signals.length > 0 && hasQualityFinding(signals);
   return into;
 }
 
-function hasQualityFinding(call: LlmCall): boolean {
-  for (const s of call.signals) if (s.category === 'quality' && s.window === undefined) return true;
+function hasQualityFinding(signals: LlmCall['signals']): boolean {
+  for (let i = 0; i < signals.length; i++) if (signals[i].category === 'quality' && signals[i].window === undefined) return true;
   return false;
 }
 
-function errorTypeOf(call: LlmCall): string {
-  for (const s of call.signals) if (s.category === 'provider' && s.window === undefined) return s.subtype;
+function errorTypeOf(signals: LlmCall['signals']): string {
+  for (let i = 0; i < signals.length; i++)
+    if (signals[i].category === 'provider' && signals[i].window === undefined) return signals[i].subtype;
   return 'unknown_error';
 }
 
-const positive = (n: number | null): number | null => (n !== null && n > 0 && Number.isFinite(n) ? n : null);
+function positive(n: number | null): number | null {
+  return n !== null && n > 0 && Number.isFinite(n) ? n : null;
+}
