@@ -14,7 +14,7 @@ import type { DeviationMetric } from '../../agent/core/model/baseline.ts';
 import type { LlmCall } from '../../agent/core/model/llm-call.ts';
 import type { Signal } from '../../agent/core/model/signal.ts';
 import { isSubtypeOf, type Category } from '../../agent/core/model/taxonomy.ts';
-import type { CallSample } from './call-sample.ts';
+import { isKnown, type CallSample } from './call-sample.ts';
 import type { BaselineConfig } from './config.ts';
 import { CALLS, COST_LOG, COST_N, ERRORS, TOK_LOG, TOK_N, TPS_LOG, TPS_N, type LiveWindow } from './live-window.ts';
 import { poissonTail } from './poisson-tail.ts';
@@ -39,7 +39,7 @@ const NOTHING: Signal[] = [];
 export function checkCall(call: LlmCall, sample: CallSample, ctx: CheckContext): Signal[] {
   const { th, window, episodes, config } = ctx;
   let out = NOTHING;
-  if (sample.latencyMs !== null && !episodes.has('latency_p95')) {
+  if (isKnown(sample.latencyMs) && !episodes.has('latency_p95')) {
     const n = window.latencyCount();
     const slow = window.slowCount();
     // The nearest-rank p95 of n values is above the threshold exactly when more than n − ⌈0.95 n⌉ are.
@@ -80,7 +80,7 @@ export function checkCall(call: LlmCall, sample: CallSample, ctx: CheckContext):
       }
     }
   }
-  if (sample.tps !== null && th.tpsThresholdLog !== null && th.estimate.ltps !== null && !episodes.has('output_tokens_per_sec')) {
+  if (isKnown(sample.tps) && th.tpsThresholdLog !== null && th.estimate.ltps !== null && !episodes.has('output_tokens_per_sec')) {
     const n = window.sum(TPS_N);
     if (n >= config.throughput.min_window_samples && window.sum(TPS_LOG) / n < th.tpsThresholdLog) {
       const baseline = Math.exp(th.estimate.ltps);
@@ -96,32 +96,30 @@ export function checkCall(call: LlmCall, sample: CallSample, ctx: CheckContext):
       );
     }
   }
-  if (sample.inputTokens !== null) {
-    const found = spend(ctx, call, sample, 'tokens_per_request', TOK_N, TOK_LOG, th.tokensThresholdLog, th.global.tokens?.level ?? null);
+  if (isKnown(sample.inputTokens)) {
+    const found = spend(ctx, call, sample, 'tokens_per_request');
     if (found) out = add(out, found);
   }
-  if (sample.costUsd !== null) {
-    const found = spend(ctx, call, sample, 'cost_per_request', COST_N, COST_LOG, th.costThresholdLog, th.global.cost?.level ?? null);
+  if (isKnown(sample.costUsd)) {
+    const found = spend(ctx, call, sample, 'cost_per_request');
     if (found) out = add(out, found);
   }
   return out;
 }
 
-function spend(
-  ctx: CheckContext,
-  call: LlmCall,
-  sample: CallSample,
-  metric: 'tokens_per_request' | 'cost_per_request',
-  nField: number,
-  logField: number,
-  limit: number | null,
-  level: number | null,
-): Signal | null {
-  if (limit === null || level === null || ctx.episodes.has(metric)) return null;
-  const n = ctx.window.sum(nField);
+// Takes the metric rather than its limit and level: a number passed to a call that is not inlined
+// is boxed, and this runs twice for every call.
+function spend(ctx: CheckContext, call: LlmCall, sample: CallSample, metric: 'tokens_per_request' | 'cost_per_request'): Signal | null {
+  const { th } = ctx;
+  const isTokens = metric === 'tokens_per_request';
+  // A limit exists only where the level does (see thresholds.ts).
+  const limit = isTokens ? th.tokensThresholdLog : th.costThresholdLog;
+  if (limit === null || ctx.episodes.has(metric)) return null;
+  const n = ctx.window.sum(isTokens ? TOK_N : COST_N);
   if (n < ctx.config.spend.min_window_samples) return null;
-  const mean = ctx.window.sum(logField) / n;
+  const mean = ctx.window.sum(isTokens ? TOK_LOG : COST_LOG) / n;
   if (mean <= limit) return null;
+  const level = (isTokens ? th.global.tokens : th.global.cost)!.level;
   const digits = metric === 'cost_per_request' ? 8 : 1;
   return deviation(ctx, call, sample, metric, 'cost', 'token_spike', {
     baseline: round(Math.exp(level), digits),

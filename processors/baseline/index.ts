@@ -34,7 +34,8 @@ export default defineProcessor({
     const stored = new Map<string, RestoredProfile>();
     let restorePending = config.restore && ctx.database !== null;
     let cancelFlush: Cancel | null = null;
-    let latestMs = -Infinity;
+    /** The latest call end seen (ms), in a typed array: a closure variable would box the number at every write. */
+    const latest = new Float64Array([-Infinity]);
     const sample = emptySample();
 
     const stateFor = (item: LlmCall): KeyState => {
@@ -87,7 +88,7 @@ export default defineProcessor({
         await restore().catch((err: unknown) =>
           ctx.logger.error({ err }, 'Restoring baseline profiles failed; retrying at the next flush.'),
         );
-      const now = Number.isFinite(latestMs) ? Math.max(latestMs, ctx.clock.now()) : ctx.clock.now();
+      const now = Number.isFinite(latest[0]) ? Math.max(latest[0], ctx.clock.now()) : ctx.clock.now();
       const snapshots = [...keys.values()].filter((k) => all || k.isDirty()).map((k) => k.snapshot(now));
       if (snapshots.length === 0) return;
       try {
@@ -118,7 +119,7 @@ export default defineProcessor({
           const item = batch.calls[i];
           if (item.kind !== 'llm') continue;
           readSample(item, config.throughput.min_output_tokens, sample);
-          if (sample.endMs > latestMs) latestMs = sample.endMs;
+          if (sample.endMs > latest[0]) latest[0] = sample.endMs;
           const found = stateFor(item).observe(item, sample);
           if (found.length === 0) continue;
           changed ??= [...batch.calls];
