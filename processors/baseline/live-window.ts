@@ -4,7 +4,7 @@
 // recent max_window_samples calls. It also counts how many held latencies exceed a threshold,
 // kept up to date on every add and eviction, so the p95 test costs O(1) per call.
 import { isKnown, type CallSample } from './call-sample.ts';
-import { rankOf, selectRank } from './nearest-rank.ts';
+import { selectQuantiles } from './nearest-rank.ts';
 
 // Slice fields; the exported ones can be summed over the window with sum(). Field 0 is unused
 // (the slice number is kept apart, in double precision).
@@ -35,7 +35,7 @@ const FIELDS = 20;
  * Where quantiles are selected (selection reorders): one array for all windows, since a quantile is
  * read in full before any other window is.
  */
-let scratch = new Float64Array(64);
+let scratch = new Float32Array(64);
 
 export function createLiveWindow(slices: number, maxSamples: number): LiveWindow {
   return new LiveWindow(slices, maxSamples);
@@ -217,27 +217,19 @@ export class LiveWindow {
 
   /** The nearest-rank q-quantile of the held latencies (NaN when none are held). */
   latencyQuantile(q: number): number {
-    if (this.size === 0) return NaN;
-    const a = this.copyLatencies();
-    return selectRank(a, 0, this.size, rankOf(q, this.size));
+    const out = new Float64Array(1);
+    this.latencyQuantiles([q], out);
+    return out[0];
   }
 
   /** The nearest-rank quantiles `qs` (ascending) of the held latencies into `out`; NaN when none are held. */
   latencyQuantiles(qs: readonly number[], out: Float64Array): void {
-    if (this.size === 0) {
-      out.fill(NaN);
-      return;
-    }
-    const a = this.copyLatencies();
-    // Each rank is selected among the values above the previous one, so three cost about two passes.
-    let from = 0;
-    let last = -1;
-    for (let i = 0; i < qs.length; i++) {
-      const k = rankOf(qs[i], this.size);
-      out[i] = k === last ? a[k] : selectRank(a, from, this.size, k);
-      from = k + 1;
-      last = k;
-    }
+    // The ring's two runs, oldest first, side by side in the shared scratch array.
+    if (scratch.length < this.size) scratch = new Float32Array(Math.max(this.size, 2 * scratch.length));
+    const firstRun = Math.min(this.size, this.ring.length - this.head);
+    scratch.set(this.ring.subarray(this.head, this.head + firstRun));
+    if (firstRun < this.size) scratch.set(this.ring.subarray(0, this.size - firstRun), firstRun);
+    selectQuantiles(scratch, this.size, qs, out);
   }
 
   errorsByType(): Record<string, number> {
@@ -280,15 +272,6 @@ export class LiveWindow {
       this.head = (this.head + 1) % this.ring.length;
       this.size--;
     }
-  }
-
-  /** The held latencies, oldest first, in the shared scratch array. */
-  private copyLatencies(): Float64Array {
-    if (scratch.length < this.size) scratch = new Float64Array(Math.max(this.size, 2 * scratch.length));
-    const ring = this.ring;
-    const cap = ring.length;
-    for (let i = 0, at = this.head; i < this.size; i++, at = at + 1 === cap ? 0 : at + 1) scratch[i] = ring[at];
-    return scratch;
   }
 
   // Small enough to be inlined into add(): a number passed to a call that is not inlined is boxed.
