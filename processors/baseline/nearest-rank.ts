@@ -1,9 +1,9 @@
 // Nearest-rank quantiles of an unsorted sample, exactly the value a sort would put at rank
 // ⌈q·n⌉ − 1, without sorting (a typed-array sort boxes every element) and without allocating. The
 // window's p50/p95/p99 are read at every slice end of every key, so this is on the hot path.
-// selectQuantiles counts the values into buckets of their float32 bits, finds the bucket holding
-// each rank and selects within it: its loops branch predictably, where a quickselect over the whole
-// window (selectRank) mispredicts about every other comparison and cost several times as much.
+// selectQuantiles sorts the values by bucket of their float32 bits (a counting sort) and selects
+// within the bucket holding each rank: its loops branch predictably, where a quickselect over the
+// whole window (selectRank) mispredicts about every other comparison and cost several times as much.
 
 /** The 0-based rank that holds the nearest-rank q-quantile of n values. */
 export function rankOf(q: number, n: number): number {
@@ -53,17 +53,20 @@ function swap(a: Float64Array, i: number, j: number): void {
 // 13 (the exponent and 4 bits of mantissa) make 16 buckets per doubling.
 const BUCKET_SHIFT = 19;
 // Shared by every call: each runs to completion before the next, and leaves the counts at zero.
-const counts = new Uint32Array(2 ** (32 - BUCKET_SHIFT));
-let bits: Uint32Array = new Uint32Array(0);
-let bucket = new Float64Array(64);
+const counts = new Int32Array(2 ** (32 - BUCKET_SHIFT));
+let bitsView: Uint32Array = new Uint32Array(0);
+let byBucket = new Float64Array(64);
 
 /**
  * The nearest-rank quantiles `qs` (ascending) of values[0, n) into `out`. The values must be
  * non-negative (not -0) and not NaN.
  */
 export function selectQuantiles(values: Float32Array, n: number, qs: readonly number[], out: Float64Array): void {
-  if (bits.buffer !== values.buffer || bits.byteOffset !== values.byteOffset || bits.length !== values.length)
-    bits = new Uint32Array(values.buffer, values.byteOffset, values.length);
+  if (bitsView.buffer !== values.buffer || bitsView.byteOffset !== values.byteOffset || bitsView.length !== values.length)
+    bitsView = new Uint32Array(values.buffer, values.byteOffset, values.length);
+  if (byBucket.length < n) byBucket = new Float64Array(Math.max(n, 2 * byBucket.length));
+  const bits = bitsView;
+  const sorted = byBucket;
   let lo = counts.length;
   let hi = -1;
   for (let i = 0; i < n; i++) {
@@ -72,23 +75,23 @@ export function selectQuantiles(values: Float32Array, n: number, qs: readonly nu
     if (b < lo) lo = b;
     if (b > hi) hi = b;
   }
-  let q = 0;
-  /** Values in the buckets below b. */
-  let below = 0;
-  for (let b = lo; b <= hi && q < qs.length; b++) {
+  // A counting sort by bucket: counts become where each bucket starts, then (as values are placed)
+  // where it ends. Only the order within a bucket is left to selection.
+  for (let b = lo, start = 0; b <= hi; b++) {
     const c = counts[b];
-    let gathered = false;
+    counts[b] = start;
+    start += c;
+  }
+  for (let i = 0; i < n; i++) sorted[counts[bits[i] >>> BUCKET_SHIFT]++] = values[i];
+  let q = 0;
+  for (let b = lo, start = 0; b <= hi && q < qs.length; b++) {
+    const end = counts[b];
     for (; q < qs.length; q++) {
-      const k = rankOf(qs[q], n) - below;
-      if (k >= c) break;
-      if (!gathered) {
-        if (bucket.length < c) bucket = new Float64Array(Math.max(c, 2 * bucket.length));
-        for (let i = 0, m = 0; i < n; i++) if (bits[i] >>> BUCKET_SHIFT === b) bucket[m++] = values[i];
-        gathered = true;
-      }
-      out[q] = selectRank(bucket, 0, c, k);
+      const k = rankOf(qs[q], n);
+      if (k >= end) break;
+      out[q] = selectRank(sorted, start, end, k);
     }
-    below += c;
+    start = end;
   }
   if (hi >= lo) counts.fill(0, lo, hi + 1);
   for (; q < qs.length; q++) out[q] = NaN;
