@@ -39,7 +39,7 @@ const NOTHING: Signal[] = [];
 export function checkCall(call: LlmCall, sample: CallSample, ctx: CheckContext): Signal[] {
   const { th, window, episodes, config } = ctx;
   let out = NOTHING;
-  if (isKnown(sample.latencyMs) && !episodes.has('latency_p95')) {
+  if (isKnown(sample.latencyMs) && !isOpen(episodes, 'latency_p95')) {
     const n = window.latencyCount();
     const slow = window.slowCount();
     // The nearest-rank p95 of n values is above the threshold exactly when more than n − ⌈0.95 n⌉ are.
@@ -58,7 +58,7 @@ export function checkCall(call: LlmCall, sample: CallSample, ctx: CheckContext):
       );
     }
   }
-  if (!sample.ok && !episodes.has('error_rate')) {
+  if (!sample.ok && !isOpen(episodes, 'error_rate')) {
     const calls = window.sum(CALLS);
     const errors = window.sum(ERRORS);
     if (errors >= config.error_rate.min_errors && errors >= th.errorRateThreshold * calls) {
@@ -80,7 +80,7 @@ export function checkCall(call: LlmCall, sample: CallSample, ctx: CheckContext):
       }
     }
   }
-  if (isKnown(sample.tps) && th.tpsThresholdLog !== null && th.estimate.ltps !== null && !episodes.has('output_tokens_per_sec')) {
+  if (isKnown(sample.tps) && th.tpsThresholdLog !== null && th.estimate.ltps !== null && !isOpen(episodes, 'output_tokens_per_sec')) {
     const n = window.sum(TPS_N);
     if (n >= config.throughput.min_window_samples && window.sum(TPS_LOG) / n < th.tpsThresholdLog) {
       const baseline = Math.exp(th.estimate.ltps);
@@ -114,7 +114,7 @@ function spend(ctx: CheckContext, call: LlmCall, sample: CallSample, metric: 'to
   const isTokens = metric === 'tokens_per_request';
   // A limit exists only where the level does (see thresholds.ts).
   const limit = isTokens ? th.tokensThresholdLog : th.costThresholdLog;
-  if (limit === null || ctx.episodes.has(metric)) return null;
+  if (limit === null || isOpen(ctx.episodes, metric)) return null;
   const n = ctx.window.sum(isTokens ? TOK_N : COST_N);
   if (n < ctx.config.spend.min_window_samples) return null;
   const mean = ctx.window.sum(isTokens ? TOK_LOG : COST_LOG) / n;
@@ -127,6 +127,11 @@ function spend(ctx: CheckContext, call: LlmCall, sample: CallSample, metric: 'to
     ratio: round(Math.exp(mean - level)),
     samples: n,
   });
+}
+
+/** Whether the metric has a deviation in progress; usually none has, and the size test spares a lookup per metric and call. */
+function isOpen(episodes: Episodes, metric: DeviationMetric): boolean {
+  return episodes.size > 0 && episodes.has(metric);
 }
 
 /** Starts the metric's episode and returns its window-level signal. */
