@@ -1,22 +1,24 @@
 // What a profile learns from one LLM call: its outcome and, when it failed, its error type (the
 // subtype of its provider finding, so rate_limited, overloaded, outage, timeout … are told
 // apart); when it succeeded, its latency, time to first token, output tokens per second and
-// whether a quality check flagged it; cost and tokens whatever the outcome.
+// whether a quality check flagged it; cost and tokens whatever the outcome. A figure the call does
+// not have is NaN rather than null: a field that only ever holds numbers stays a double in place, so
+// the one sample reused for every call allocates nothing (a field that also holds null boxes each number).
 import type { LlmCall } from '../../agent/core/model/llm-call.ts';
 
 export interface CallSample {
   endMs: number;
   ok: boolean;
-  /** Duration of a successful call (ms); null for failed calls. */
-  latencyMs: number | null;
-  ttftMs: number | null;
+  /** Duration of a successful call (ms); NaN for failed calls. */
+  latencyMs: number;
+  ttftMs: number;
   /** Output tokens per second of generation (after the first token when known). */
-  tps: number | null;
+  tps: number;
   /** For failed calls: the provider finding's subtype, else "unknown_error". */
   errorType: string | null;
-  costUsd: number | null;
-  inputTokens: number | null;
-  outputTokens: number | null;
+  costUsd: number;
+  inputTokens: number;
+  outputTokens: number;
   qualityFailed: boolean;
 }
 
@@ -24,46 +26,59 @@ export function emptySample(): CallSample {
   return {
     endMs: 0,
     ok: true,
-    latencyMs: null,
-    ttftMs: null,
-    tps: null,
+    latencyMs: NaN,
+    ttftMs: NaN,
+    tps: NaN,
     errorType: null,
-    costUsd: null,
-    inputTokens: null,
-    outputTokens: null,
+    costUsd: NaN,
+    inputTokens: NaN,
+    outputTokens: NaN,
     qualityFailed: false,
   };
 }
 
+/** Whether the call had the figure (a figure it lacks is NaN). */
+export function isKnown(figure: number): boolean {
+  return figure === figure;
+}
+
 /** Reads the call into `into` (reused across calls: nothing keeps a sample past one call). */
 export function readSample(call: LlmCall, minOutputTokens: number, into: CallSample): CallSample {
+  // Each nested object read once: on a busy key they are cache misses, and this runs for every call.
   const ok = call.outcome === 'ok';
-  const { durationMs, timeToFirstTokenMs } = call.timing;
-  const ttft = timeToFirstTokenMs !== null && timeToFirstTokenMs > 0 && timeToFirstTokenMs <= durationMs ? timeToFirstTokenMs : null;
-  const output = positive(call.tokens.output);
-  const generatingMs = durationMs - (ttft ?? 0);
+  const timing = call.timing;
+  const tokens = call.tokens;
+  const durationMs = timing.durationMs;
+  const timeToFirstTokenMs = timing.timeToFirstTokenMs;
+  const ttft = timeToFirstTokenMs !== null && timeToFirstTokenMs > 0 && timeToFirstTokenMs <= durationMs ? timeToFirstTokenMs : NaN;
+  const output = positive(tokens.output);
+  const generatingMs = durationMs - (isKnown(ttft) ? ttft : 0);
   const cost = call.cost.totalUsd;
-  into.endMs = call.timing.endMs;
+  const signals = call.signals;
+  into.endMs = timing.endMs;
   into.ok = ok;
-  into.latencyMs = ok && durationMs > 0 ? durationMs : null;
-  into.ttftMs = ok ? ttft : null;
-  into.tps = ok && output !== null && output >= minOutputTokens && generatingMs > 0 ? (output * 1000) / generatingMs : null;
-  into.errorType = ok ? null : errorTypeOf(call);
-  into.costUsd = cost !== null && cost > 0 && Number.isFinite(cost) ? cost : null;
-  into.inputTokens = positive(call.tokens.input);
+  into.latencyMs = ok && durationMs > 0 ? durationMs : NaN;
+  into.ttftMs = ok ? ttft : NaN;
+  into.tps = ok && isKnown(output) && output >= minOutputTokens && generatingMs > 0 ? (output * 1000) / generatingMs : NaN;
+  into.errorType = ok ? null : errorTypeOf(signals);
+  into.costUsd = cost !== null && cost > 0 && Number.isFinite(cost) ? cost : NaN;
+  into.inputTokens = positive(tokens.input);
   into.outputTokens = output;
-  into.qualityFailed = ok && hasQualityFinding(call);
+  into.qualityFailed = ok && signals.length > 0 && hasQualityFinding(signals);
   return into;
 }
 
-function hasQualityFinding(call: LlmCall): boolean {
-  for (const s of call.signals) if (s.category === 'quality' && s.window === undefined) return true;
+function hasQualityFinding(signals: LlmCall['signals']): boolean {
+  for (let i = 0; i < signals.length; i++) if (signals[i].category === 'quality' && signals[i].window === undefined) return true;
   return false;
 }
 
-function errorTypeOf(call: LlmCall): string {
-  for (const s of call.signals) if (s.category === 'provider' && s.window === undefined) return s.subtype;
+function errorTypeOf(signals: LlmCall['signals']): string {
+  for (let i = 0; i < signals.length; i++)
+    if (signals[i].category === 'provider' && signals[i].window === undefined) return signals[i].subtype;
   return 'unknown_error';
 }
 
-const positive = (n: number | null): number | null => (n !== null && n > 0 && Number.isFinite(n) ? n : null);
+function positive(n: number | null): number {
+  return n !== null && n > 0 && Number.isFinite(n) ? n : NaN;
+}

@@ -14,9 +14,8 @@ import type { DeviationMetric } from '../../agent/core/model/baseline.ts';
 import type { LlmCall } from '../../agent/core/model/llm-call.ts';
 import type { Signal } from '../../agent/core/model/signal.ts';
 import { isSubtypeOf, type Category } from '../../agent/core/model/taxonomy.ts';
-import type { CallSample } from './call-sample.ts';
+import { isKnown, type CallSample } from './call-sample.ts';
 import type { BaselineConfig } from './config.ts';
-import { nearestRank } from './figures.ts';
 import { CALLS, COST_LOG, COST_N, ERRORS, TOK_LOG, TOK_N, TPS_LOG, TPS_N, type LiveWindow } from './live-window.ts';
 import { poissonTail } from './poisson-tail.ts';
 import { deviationScope, type ProfileKey } from './profile-key.ts';
@@ -40,12 +39,12 @@ const NOTHING: Signal[] = [];
 export function checkCall(call: LlmCall, sample: CallSample, ctx: CheckContext): Signal[] {
   const { th, window, episodes, config } = ctx;
   let out = NOTHING;
-  if (sample.latencyMs !== null && !episodes.has('latency_p95')) {
+  if (isKnown(sample.latencyMs) && !isOpen(episodes, 'latency_p95')) {
     const n = window.latencyCount();
     const slow = window.slowCount();
     // The nearest-rank p95 of n values is above the threshold exactly when more than n − ⌈0.95 n⌉ are.
     if (n >= config.latency.min_window_samples && slow >= config.latency.min_slow_calls && slow > n - Math.ceil(0.95 * n)) {
-      const p95 = nearestRank(window.sortedLatencies(), 0.95);
+      const p95 = window.latencyQuantile(0.95);
       out = add(
         out,
         deviation(ctx, call, sample, 'latency_p95', 'provider', 'latency_degradation', {
@@ -59,7 +58,7 @@ export function checkCall(call: LlmCall, sample: CallSample, ctx: CheckContext):
       );
     }
   }
-  if (!sample.ok && !episodes.has('error_rate')) {
+  if (!sample.ok && !isOpen(episodes, 'error_rate')) {
     const calls = window.sum(CALLS);
     const errors = window.sum(ERRORS);
     if (errors >= config.error_rate.min_errors && errors >= th.errorRateThreshold * calls) {
@@ -81,7 +80,7 @@ export function checkCall(call: LlmCall, sample: CallSample, ctx: CheckContext):
       }
     }
   }
-  if (sample.tps !== null && th.tpsThresholdLog !== null && th.estimate.ltps !== null && !episodes.has('output_tokens_per_sec')) {
+  if (isKnown(sample.tps) && th.tpsThresholdLog !== null && th.estimate.ltps !== null && !isOpen(episodes, 'output_tokens_per_sec')) {
     const n = window.sum(TPS_N);
     if (n >= config.throughput.min_window_samples && window.sum(TPS_LOG) / n < th.tpsThresholdLog) {
       const baseline = Math.exp(th.estimate.ltps);
@@ -97,32 +96,30 @@ export function checkCall(call: LlmCall, sample: CallSample, ctx: CheckContext):
       );
     }
   }
-  if (sample.inputTokens !== null) {
-    const found = spend(ctx, call, sample, 'tokens_per_request', TOK_N, TOK_LOG, th.tokensThresholdLog, th.global.tokens?.level ?? null);
+  if (isKnown(sample.inputTokens)) {
+    const found = spend(ctx, call, sample, 'tokens_per_request');
     if (found) out = add(out, found);
   }
-  if (sample.costUsd !== null) {
-    const found = spend(ctx, call, sample, 'cost_per_request', COST_N, COST_LOG, th.costThresholdLog, th.global.cost?.level ?? null);
+  if (isKnown(sample.costUsd)) {
+    const found = spend(ctx, call, sample, 'cost_per_request');
     if (found) out = add(out, found);
   }
   return out;
 }
 
-function spend(
-  ctx: CheckContext,
-  call: LlmCall,
-  sample: CallSample,
-  metric: 'tokens_per_request' | 'cost_per_request',
-  nField: number,
-  logField: number,
-  limit: number | null,
-  level: number | null,
-): Signal | null {
-  if (limit === null || level === null || ctx.episodes.has(metric)) return null;
-  const n = ctx.window.sum(nField);
+// Takes the metric rather than its limit and level: a number passed to a call that is not inlined
+// is boxed, and this runs twice for every call.
+function spend(ctx: CheckContext, call: LlmCall, sample: CallSample, metric: 'tokens_per_request' | 'cost_per_request'): Signal | null {
+  const { th } = ctx;
+  const isTokens = metric === 'tokens_per_request';
+  // A limit exists only where the level does (see thresholds.ts).
+  const limit = isTokens ? th.tokensThresholdLog : th.costThresholdLog;
+  if (limit === null || isOpen(ctx.episodes, metric)) return null;
+  const n = ctx.window.sum(isTokens ? TOK_N : COST_N);
   if (n < ctx.config.spend.min_window_samples) return null;
-  const mean = ctx.window.sum(logField) / n;
+  const mean = ctx.window.sum(isTokens ? TOK_LOG : COST_LOG) / n;
   if (mean <= limit) return null;
+  const level = (isTokens ? th.global.tokens : th.global.cost)!.level;
   const digits = metric === 'cost_per_request' ? 8 : 1;
   return deviation(ctx, call, sample, metric, 'cost', 'token_spike', {
     baseline: round(Math.exp(level), digits),
@@ -130,6 +127,11 @@ function spend(
     ratio: round(Math.exp(mean - level)),
     samples: n,
   });
+}
+
+/** Whether the metric has a deviation in progress; usually none has, and the size test spares a lookup per metric and call. */
+function isOpen(episodes: Episodes, metric: DeviationMetric): boolean {
+  return episodes.size > 0 && episodes.has(metric);
 }
 
 /** Starts the metric's episode and returns its window-level signal. */
@@ -165,17 +167,16 @@ const add = (list: Signal[], s: Signal): Signal[] => (list === NOTHING ? [s] : [
 
 /**
  * Ends the episodes the window ending with the slice just completed is back to normal for (or
- * says nothing about: no calls at all). `lat` is the window's sorted latencies. Returns whether
- * any ended.
+ * says nothing about: no calls at all). `p95` is the window's latency p95 (any value when it holds
+ * no latencies). Returns whether any ended.
  */
-export function rearmAfter(w: LiveWindow, lat: Float64Array, th: Thresholds, episodes: Episodes, config: BaselineConfig): boolean {
+export function rearmAfter(w: LiveWindow, p95: number, th: Thresholds, episodes: Episodes, config: BaselineConfig): boolean {
   if (episodes.size === 0) return false;
   const before = episodes.size;
-  const halfway = (threshold: number, level: number) => (threshold + level) / 2;
   if (episodes.has('latency_p95')) {
-    if (lat.length === 0) episodes.delete('latency_p95');
-    else if (lat.length >= config.latency.min_window_samples && nearestRank(lat, 0.95) < config.latency.rearm_factor * th.baselineP95Ms)
-      episodes.delete('latency_p95');
+    const n = w.latencyCount();
+    if (n === 0) episodes.delete('latency_p95');
+    else if (n >= config.latency.min_window_samples && p95 < config.latency.rearm_factor * th.baselineP95Ms) episodes.delete('latency_p95');
   }
   if (episodes.has('error_rate')) {
     const calls = w.sum(CALLS);
@@ -187,13 +188,19 @@ export function rearmAfter(w: LiveWindow, lat: Float64Array, th: Thresholds, epi
     if (n === 0 || th.tpsThresholdLog === null || level === null || w.sum(TPS_LOG) / n > halfway(th.tpsThresholdLog, level))
       episodes.delete('output_tokens_per_sec');
   }
-  const spendBack = (nField: number, logField: number, limit: number | null, level: number | undefined) =>
-    w.sum(nField) === 0 || limit === null || level === undefined || w.sum(logField) / w.sum(nField) < halfway(limit, level);
-  if (episodes.has('tokens_per_request') && spendBack(TOK_N, TOK_LOG, th.tokensThresholdLog, th.global.tokens?.level))
+  if (episodes.has('tokens_per_request') && isSpendBack(w, TOK_N, TOK_LOG, th.tokensThresholdLog, th.global.tokens?.level))
     episodes.delete('tokens_per_request');
-  if (episodes.has('cost_per_request') && spendBack(COST_N, COST_LOG, th.costThresholdLog, th.global.cost?.level))
+  if (episodes.has('cost_per_request') && isSpendBack(w, COST_N, COST_LOG, th.costThresholdLog, th.global.cost?.level))
     episodes.delete('cost_per_request');
   return episodes.size !== before;
+}
+
+function halfway(threshold: number, level: number): number {
+  return (threshold + level) / 2;
+}
+
+function isSpendBack(w: LiveWindow, nField: number, logField: number, limit: number | null, level: number | undefined): boolean {
+  return w.sum(nField) === 0 || limit === null || level === undefined || w.sum(logField) / w.sum(nField) < halfway(limit, level);
 }
 
 /** The most frequent error type of the window that is a provider subtype (else unknown_error). */

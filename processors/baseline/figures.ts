@@ -44,11 +44,10 @@ export function currentFigures(w: LiveWindow | null, windowMs: number): CurrentF
   }
   const geo = (nField: number, logField: number, digits = 2) =>
     w.sum(nField) > 0 ? round(Math.exp(w.sum(logField) / w.sum(nField)), digits) : null;
-  const latencies = w.sortedLatencies();
   return {
     window_ms: windowMs,
     requests: calls,
-    latency_p95_ms: latencies.length > 0 ? round(nearestRank(latencies, 0.95)) : null,
+    latency_p95_ms: w.latencyCount() > 0 ? round(w.latencyQuantile(0.95)) : null,
     error_rate: round(w.sum(ERRORS) / calls, 6),
     output_tokens_per_sec: geo(TPS_N, TPS_LOG),
     cost_per_request_usd: geo(COST_N, COST_LOG, 8),
@@ -70,11 +69,6 @@ export function deviationRatios(
     tokens_per_request: ratio(current.tokens_per_request, th.global.tokens ? Math.exp(th.global.tokens.level) : null),
     cost_per_request: ratio(current.cost_per_request_usd, th.global.cost ? Math.exp(th.global.cost.level) : null),
   };
-}
-
-/** The nearest-rank quantile of sorted values. */
-export function nearestRank(sorted: Float64Array, q: number): number {
-  return sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)];
 }
 
 function round(v: number, digits = 2): number {

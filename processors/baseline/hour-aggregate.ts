@@ -4,7 +4,7 @@
 import { Buffer } from 'node:buffer';
 import type { HourAggregate } from '../../agent/core/model/baseline.ts';
 import { decodeLogHistogram, LogHistogram } from '../../agent/core/sketch/log-histogram.ts';
-import type { CallSample } from './call-sample.ts';
+import { isKnown, type CallSample } from './call-sample.ts';
 import { HOUR_MS, hourOfWeek } from './slot.ts';
 
 // Sums, as [count, sum] pairs.
@@ -62,11 +62,11 @@ export class HourAccumulator {
       this.checked++;
       if (s.qualityFailed) this.failed++;
     }
-    if (s.latencyMs !== null) {
+    if (isKnown(s.latencyMs)) {
       this.latency.add(s.latencyMs);
       this.addTo(LAT, s.latencyMs);
     }
-    if (s.ttftMs !== null) {
+    if (isKnown(s.ttftMs)) {
       (this.ttft ??= new LogHistogram()).add(s.ttftMs);
       this.addTo(TTFT, s.ttftMs);
     }
@@ -94,8 +94,8 @@ export class HourAccumulator {
     };
   }
 
-  private addTo(at: number, v: number | null): void {
-    if (v === null) return;
+  private addTo(at: number, v: number): void {
+    if (!isKnown(v)) return;
     this.sums[at]++;
     this.sums[at + 1] += v;
   }

@@ -25,8 +25,7 @@ export default defineProcessor({
   configSchema: BaselineConfig,
   create(config, ctx) {
     const keys = new Map<string, KeyState>();
-    /** When each key was last seen (a counter): the least recently seen goes first past max_keys. */
-    const seen = new Map<KeyState, number>();
+    /** Counts calls: each key keeps the count it was last seen at, and the least recently seen goes first past max_keys. */
     let tick = 0;
     const classOf = createModelClassifier(config.model_classes);
     const lookup = createKeyLookup(config.key_by);
@@ -35,7 +34,8 @@ export default defineProcessor({
     const stored = new Map<string, RestoredProfile>();
     let restorePending = config.restore && ctx.database !== null;
     let cancelFlush: Cancel | null = null;
-    let latestMs = -Infinity;
+    /** The latest call end seen (ms), in a typed array: a closure variable would box the number at every write. */
+    const latest = new Float64Array([-Infinity]);
     const sample = emptySample();
 
     const stateFor = (item: LlmCall): KeyState => {
@@ -46,18 +46,17 @@ export default defineProcessor({
         stored.delete(key.id);
         state = createKeyState(key, classOf(key.model), config, restored);
         keys.set(key.id, state);
+        state.lastSeen = ++tick;
         if (keys.size > config.max_keys) evictLeastRecent();
+        return state;
       }
-      seen.set(state, ++tick);
+      state.lastSeen = ++tick;
       return state;
     };
     const evictLeastRecent = () => {
       let oldest: KeyState | null = null;
-      let at = Infinity;
-      for (const [state, t] of seen) if (t < at) [oldest, at] = [state, t];
-      if (oldest === null) return;
-      keys.delete(oldest.key.id);
-      seen.delete(oldest);
+      for (const state of keys.values()) if (oldest === null || state.lastSeen < oldest.lastSeen) oldest = state;
+      if (oldest !== null) keys.delete(oldest.key.id);
     };
 
     const restore = async (): Promise<void> => {
@@ -89,7 +88,7 @@ export default defineProcessor({
         await restore().catch((err: unknown) =>
           ctx.logger.error({ err }, 'Restoring baseline profiles failed; retrying at the next flush.'),
         );
-      const now = Number.isFinite(latestMs) ? Math.max(latestMs, ctx.clock.now()) : ctx.clock.now();
+      const now = Number.isFinite(latest[0]) ? Math.max(latest[0], ctx.clock.now()) : ctx.clock.now();
       const snapshots = [...keys.values()].filter((k) => all || k.isDirty()).map((k) => k.snapshot(now));
       if (snapshots.length === 0) return;
       try {
@@ -113,7 +112,6 @@ export default defineProcessor({
         cancelFlush = null;
         if (keys.size > 0) await flush(false);
         keys.clear();
-        seen.clear();
       },
       process(batch) {
         let changed: TelemetryItem[] | null = null;
@@ -121,7 +119,7 @@ export default defineProcessor({
           const item = batch.calls[i];
           if (item.kind !== 'llm') continue;
           readSample(item, config.throughput.min_output_tokens, sample);
-          if (sample.endMs > latestMs) latestMs = sample.endMs;
+          if (sample.endMs > latest[0]) latest[0] = sample.endMs;
           const found = stateFor(item).observe(item, sample);
           if (found.length === 0) continue;
           changed ??= [...batch.calls];

@@ -10,7 +10,7 @@ import type { Signal } from '../../agent/core/model/signal.ts';
 import type { CallSample } from './call-sample.ts';
 import type { BaselineConfig } from './config.ts';
 import { checkCall, rearmAfter, type CheckContext, type Episodes } from './deviation-checks.ts';
-import { baselineFigures, currentFigures, deviationRatios, nearestRank } from './figures.ts';
+import { baselineFigures, currentFigures, deviationRatios } from './figures.ts';
 import { HourAccumulator } from './hour-aggregate.ts';
 import {
   CALLS,
@@ -40,6 +40,9 @@ import { hourIndex, hourOfWeek } from './slot.ts';
 import { thresholdsFor, type Thresholds } from './thresholds.ts';
 
 const NOTHING: Signal[] = [];
+const FOLD_QUANTILES = [0.5, 0.95, 0.99];
+/** The window p50/p95/p99 at a slice end; read there and done with, so one array serves every key. */
+const quantiles = new Float64Array(FOLD_QUANTILES.length);
 /** Snapshots take closed hours away every flush; without flushes, only this many are held. */
 const MAX_HELD_HOURS = 3;
 
@@ -77,6 +80,8 @@ export class KeyState {
   private th: Thresholds | null = null;
   private dirty = false;
   private readonly checks: CheckContext;
+  /** The processor's call count when a call last came to this key (a field, not a map: it is set on every call). */
+  lastSeen = 0;
 
   constructor(
     readonly key: ProfileKey,
@@ -174,10 +179,9 @@ export class KeyState {
   private readonly complete = (w: LiveWindow, index: number): void => {
     const { config } = this;
     const atMs = index * config.slice_ms;
-    const lat = w.sortedLatencies();
-    const hasLatency = lat.length >= config.latency.min_window_samples && w.slice(IN_RING) > 0;
-    const level = (nField: number, logField: number, min: number) => (w.sum(nField) >= min ? w.sum(logField) / w.sum(nField) : 0);
-    const weight = (nField: number, min: number) => (w.sum(nField) >= min ? w.slice(nField) : 0);
+    const hasLatency = w.latencyCount() >= config.latency.min_window_samples && w.slice(IN_RING) > 0;
+    // The rearm check below reads the p95 even when the window is too small to fold.
+    if (hasLatency || this.episodes.has('latency_p95')) w.latencyQuantiles(FOLD_QUANTILES, quantiles);
     this.pending.push({
       index,
       fold: {
@@ -187,15 +191,15 @@ export class KeyState {
         errors: w.slice(ERRORS),
         errorsByType: w.sliceErrorsByType(),
         latencyWeight: hasLatency ? w.slice(IN_RING) : 0,
-        l50: hasLatency ? Math.log(nearestRank(lat, 0.5)) : 0,
-        l95: hasLatency ? Math.log(nearestRank(lat, 0.95)) : 0,
-        l99: hasLatency ? Math.log(nearestRank(lat, 0.99)) : 0,
-        tpsWeight: weight(TPS_N, config.throughput.min_window_samples),
-        tpsLevel: level(TPS_N, TPS_LOG, config.throughput.min_window_samples),
-        costWeight: weight(COST_N, config.spend.min_window_samples),
-        costLevel: level(COST_N, COST_LOG, config.spend.min_window_samples),
-        tokensWeight: weight(TOK_N, config.spend.min_window_samples),
-        tokensLevel: level(TOK_N, TOK_LOG, config.spend.min_window_samples),
+        l50: hasLatency ? Math.log(quantiles[0]) : 0,
+        l95: hasLatency ? Math.log(quantiles[1]) : 0,
+        l99: hasLatency ? Math.log(quantiles[2]) : 0,
+        tpsWeight: sliceWeight(w, TPS_N, config.throughput.min_window_samples),
+        tpsLevel: windowLevel(w, TPS_N, TPS_LOG, config.throughput.min_window_samples),
+        costWeight: sliceWeight(w, COST_N, config.spend.min_window_samples),
+        costLevel: windowLevel(w, COST_N, COST_LOG, config.spend.min_window_samples),
+        tokensWeight: sliceWeight(w, TOK_N, config.spend.min_window_samples),
+        tokensLevel: windowLevel(w, TOK_N, TOK_LOG, config.spend.min_window_samples),
         costSum: w.slice(COST_SUM),
         costN: w.slice(COST_N),
         inputSum: w.slice(TIN_SUM),
@@ -213,7 +217,7 @@ export class KeyState {
         excludeSpend: this.excluded('tokens_per_request', atMs) || this.excluded('cost_per_request', atMs),
       },
     });
-    if (this.th !== null && rearmAfter(w, lat, this.th, this.episodes, config)) this.dirty = true;
+    if (this.th !== null && rearmAfter(w, quantiles[1], this.th, this.episodes, config)) this.dirty = true;
   };
 
   private hourFor(ms: number): HourAccumulator | null {
@@ -228,6 +232,16 @@ export class KeyState {
     // A late call joins its hour while that hour is still held.
     return this.hours.find((h) => h.hour === hour) ?? null;
   }
+}
+
+/** The window's mean log level of a field, when it has enough samples (else 0). */
+function windowLevel(w: LiveWindow, nField: number, logField: number, min: number): number {
+  return w.sum(nField) >= min ? w.sum(logField) / w.sum(nField) : 0;
+}
+
+/** The completed slice's count of a field, as the weight of the window level (0 when the window has too few). */
+function sliceWeight(w: LiveWindow, nField: number, min: number): number {
+  return w.sum(nField) >= min ? w.slice(nField) : 0;
 }
 
 function excludeMetric(fold: SliceFold, metric: DeviationMetric): void {

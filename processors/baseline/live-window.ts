@@ -3,7 +3,8 @@
 // successful calls, for the window p95. The latency ring is bounded: a busy key judges its most
 // recent max_window_samples calls. It also counts how many held latencies exceed a threshold,
 // kept up to date on every add and eviction, so the p95 test costs O(1) per call.
-import type { CallSample } from './call-sample.ts';
+import { isKnown, type CallSample } from './call-sample.ts';
+import { selectQuantiles } from './nearest-rank.ts';
 
 // Slice fields; the exported ones can be summed over the window with sum(). Field 0 is unused
 // (the slice number is kept apart, in double precision).
@@ -30,6 +31,12 @@ export const Q_CHECKED = 18;
 export const Q_FAILED = 19;
 const FIELDS = 20;
 
+/**
+ * Where quantiles are selected (selection reorders): one array for all windows, since a quantile is
+ * read in full before any other window is.
+ */
+let scratch = new Float32Array(64);
+
 export function createLiveWindow(slices: number, maxSamples: number): LiveWindow {
   return new LiveWindow(slices, maxSamples);
 }
@@ -46,6 +53,8 @@ export class LiveWindow {
   /** The slice fields summed over the slices in the window, kept as calls arrive and slices leave. */
   private readonly running = new Float64Array(FIELDS);
   private cur = -Infinity;
+  /** Where the live slice sits in the slice ring: worked out once per slice, as a modulo of a slice number is a float modulo. */
+  private curPos = 0;
   private ring: Float32Array;
   private head = 0; // oldest held
   private size = 0;
@@ -70,7 +79,7 @@ export class LiveWindow {
   /**
    * Moves the live edge to slice `index`. The slice being left completes first: onComplete runs
    * while it is still the live edge (read it with slice() and the window with sum() and
-   * sortedLatencies()); then the slices that leave the window are dropped.
+   * latencyQuantiles()); then the slices that leave the window are dropped.
    */
   advance(index: number, onComplete: (w: LiveWindow, sliceIndex: number) => void): void {
     const cur = this.cur;
@@ -89,6 +98,7 @@ export class LiveWindow {
       this.types[b / FIELDS] = null;
     }
     this.cur = index;
+    this.curPos = this.base(index) / FIELDS;
     // Summed afresh rather than subtracted, so rounding never accumulates.
     this.running.fill(0);
     for (let i = index - this.slices + 1; i <= index; i++) {
@@ -100,45 +110,71 @@ export class LiveWindow {
   /** Adds a call ending in slice `index` (in the window, at or before the live edge). */
   add(sample: CallSample, index: number): void {
     if (index < this.cur - this.slices + 1 || index > this.cur) return;
+    // Each field is written to the slice and to the window's running sum in place, not through
+    // inc(): this runs for every call, and V8 boxes a number passed to a call it does not inline.
+    const s = this.s;
+    const sum = this.running;
     const b = this.touch(index);
-    this.inc(b, CALLS, 1);
+    s[b + CALLS]++;
+    sum[CALLS]++;
     if (!sample.ok) {
-      this.inc(b, ERRORS, 1);
+      s[b + ERRORS]++;
+      sum[ERRORS]++;
       const t = (this.types[b / FIELDS] ??= new Map());
       const type = sample.errorType ?? 'unknown_error';
       t.set(type, (t.get(type) ?? 0) + 1);
     } else {
-      this.inc(b, Q_CHECKED, 1);
-      if (sample.qualityFailed) this.inc(b, Q_FAILED, 1);
+      s[b + Q_CHECKED]++;
+      sum[Q_CHECKED]++;
+      if (sample.qualityFailed) {
+        s[b + Q_FAILED]++;
+        sum[Q_FAILED]++;
+      }
     }
-    if (sample.latencyMs !== null) {
+    if (isKnown(sample.latencyMs)) {
       this.pushLatency(sample.latencyMs);
       // Attributed to the live slice, so latencies leave the ring in the order they entered.
-      this.inc(this.touch(this.cur), IN_RING, 1);
+      s[this.touch(this.cur) + IN_RING]++;
+      sum[IN_RING]++;
     }
-    if (sample.tps !== null) {
-      this.inc(b, TPS_N, 1);
-      this.inc(b, TPS_LOG, Math.log(sample.tps));
+    if (isKnown(sample.tps)) {
+      const x = Math.log(sample.tps);
+      s[b + TPS_N]++;
+      sum[TPS_N]++;
+      s[b + TPS_LOG] += x;
+      sum[TPS_LOG] += x;
     }
-    if (sample.costUsd !== null) {
-      this.inc(b, COST_N, 1);
-      this.inc(b, COST_LOG, Math.log(sample.costUsd));
-      this.inc(b, COST_SUM, sample.costUsd);
+    if (isKnown(sample.costUsd)) {
+      const cost = sample.costUsd;
+      const x = Math.log(cost);
+      s[b + COST_N]++;
+      sum[COST_N]++;
+      s[b + COST_LOG] += x;
+      sum[COST_LOG] += x;
+      s[b + COST_SUM] += cost;
+      sum[COST_SUM] += cost;
     }
-    if (sample.inputTokens !== null) {
-      this.inc(b, TIN_N, 1);
-      this.inc(b, TIN_SUM, sample.inputTokens);
+    if (isKnown(sample.inputTokens)) {
+      const input = sample.inputTokens;
       // Tokens per request are judged on requests that report input tokens (failed ones may not).
-      this.inc(b, TOK_N, 1);
-      this.inc(b, TOK_LOG, Math.log(sample.inputTokens + (sample.outputTokens ?? 0)));
+      const x = Math.log(input + (isKnown(sample.outputTokens) ? sample.outputTokens : 0));
+      s[b + TIN_N]++;
+      sum[TIN_N]++;
+      s[b + TIN_SUM] += input;
+      sum[TIN_SUM] += input;
+      s[b + TOK_N]++;
+      sum[TOK_N]++;
+      s[b + TOK_LOG] += x;
+      sum[TOK_LOG] += x;
     }
-    if (sample.outputTokens !== null) {
-      this.inc(b, TOUT_N, 1);
-      this.inc(b, TOUT_SUM, sample.outputTokens);
+    if (isKnown(sample.outputTokens)) {
+      s[b + TOUT_N]++;
+      sum[TOUT_N]++;
+      s[b + TOUT_SUM] += sample.outputTokens;
+      sum[TOUT_SUM] += sample.outputTokens;
     }
-    if (sample.ttftMs !== null) {
-      // Welford on the log of time to first token.
-      const s = this.s;
+    if (isKnown(sample.ttftMs)) {
+      // Welford on the log of time to first token (per slice only, never summed).
       const x = Math.log(sample.ttftMs);
       const n = ++s[b + TTFT_N];
       const d = x - s[b + TTFT_MEAN];
@@ -154,8 +190,7 @@ export class LiveWindow {
 
   /** One field of the live slice (0 when it holds nothing). */
   slice(field: number): number {
-    const b = this.base(this.cur);
-    return this.idx[b / FIELDS] === this.cur ? this.s[b + field] : 0;
+    return this.idx[this.curPos] === this.cur ? this.s[this.curPos * FIELDS + field] : 0;
   }
 
   /** Error counts by type of the live slice, or null when it had no errors. */
@@ -180,11 +215,21 @@ export class LiveWindow {
     for (let i = 0; i < this.size; i++) if (this.ring[(this.head + i) % this.ring.length] > ms) this.slow++;
   }
 
-  /** Sorted copy of the held latencies. */
-  sortedLatencies(): Float64Array {
-    const out = new Float64Array(this.size);
-    for (let i = 0; i < this.size; i++) out[i] = this.ring[(this.head + i) % this.ring.length];
-    return out.sort();
+  /** The nearest-rank q-quantile of the held latencies (NaN when none are held). */
+  latencyQuantile(q: number): number {
+    const out = new Float64Array(1);
+    this.latencyQuantiles([q], out);
+    return out[0];
+  }
+
+  /** The nearest-rank quantiles `qs` (ascending) of the held latencies into `out`; NaN when none are held. */
+  latencyQuantiles(qs: readonly number[], out: Float64Array): void {
+    // The ring's two runs, oldest first, side by side in the shared scratch array.
+    if (scratch.length < this.size) scratch = new Float32Array(Math.max(this.size, 2 * scratch.length));
+    const firstRun = Math.min(this.size, this.ring.length - this.head);
+    scratch.set(this.ring.subarray(this.head, this.head + firstRun));
+    if (firstRun < this.size) scratch.set(this.ring.subarray(0, this.size - firstRun), firstRun);
+    selectQuantiles(scratch, this.size, qs, out);
   }
 
   errorsByType(): Record<string, number> {
@@ -204,12 +249,13 @@ export class LiveWindow {
 
   /** The slice's fields, cleared first when they still hold an older slice. */
   private touch(index: number): number {
-    const b = this.base(index);
-    if (this.idx[b / FIELDS] !== index) {
+    const pos = index === this.cur ? this.curPos : this.base(index) / FIELDS;
+    const b = pos * FIELDS;
+    if (this.idx[pos] !== index) {
       // Never a slice still in the window: advance() has taken those out of the running sums.
       this.s.fill(0, b, b + FIELDS);
-      this.idx[b / FIELDS] = index;
-      this.types[b / FIELDS] = null;
+      this.idx[pos] = index;
+      this.types[pos] = null;
     }
     return b;
   }
@@ -228,26 +274,31 @@ export class LiveWindow {
     }
   }
 
+  // Small enough to be inlined into add(): a number passed to a call that is not inlined is boxed.
   private pushLatency(ms: number): void {
-    if (this.size === this.ring.length && this.ring.length < this.maxSamples) {
+    if (this.size === this.ring.length) this.makeRoom();
+    this.ring[(this.head + this.size) % this.ring.length] = ms;
+    this.size++;
+    if (ms > this.threshold) this.slow++;
+  }
+
+  /** Grows the full ring, or once it is at maxSamples lets the oldest held latency go. */
+  private makeRoom(): void {
+    if (this.ring.length < this.maxSamples) {
       const grown = new Float32Array(Math.min(this.maxSamples, this.ring.length * 2));
       for (let i = 0; i < this.size; i++) grown[i] = this.ring[(this.head + i) % this.ring.length];
       this.ring = grown;
       this.head = 0;
+      return;
     }
-    if (this.size === this.ring.length) {
-      // Full: the oldest held latency gives way, taken from the oldest slice that still has one.
-      for (let i = this.cur - this.slices + 1; i <= this.cur; i++) {
-        const b = this.base(i);
-        if (this.idx[b / FIELDS] === i && this.s[b + IN_RING] > 0) {
-          this.inc(b, IN_RING, -1);
-          break;
-        }
+    // Taken from the oldest slice that still has one.
+    for (let i = this.cur - this.slices + 1; i <= this.cur; i++) {
+      const b = this.base(i);
+      if (this.idx[b / FIELDS] === i && this.s[b + IN_RING] > 0) {
+        this.inc(b, IN_RING, -1);
+        break;
       }
-      this.dropOldest(1);
     }
-    this.ring[(this.head + this.size) % this.ring.length] = ms;
-    this.size++;
-    if (ms > this.threshold) this.slow++;
+    this.dropOldest(1);
   }
 }

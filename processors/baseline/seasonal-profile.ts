@@ -55,6 +55,28 @@ const HOUR = ALL + DAY_FIELDS;
 const EXTRA = HOUR + DAY_FIELDS;
 const SIZE = EXTRA + EXTRA_FIELDS;
 
+// Field lists as constants: a profile is read and folded at every slice end of every key, and a
+// literal array there would be allocated each time.
+/** The rows a slice folds into: all hours, and the hour in progress. */
+const FOLD_ROWS = [ALL, HOUR];
+const DAY_QUANTILES = [D_L50, D_L95, D_L99];
+/** Decayed every hour: the all-hours weights and sums, and the all-hours extras. */
+const ALL_DECAYED = [D_W_LAT, D_W_CALLS, D_ERR, D_W_TPS, D_W_S95, D_W_STPS];
+const EXTRA_DECAYED = [
+  X_W_TTFT,
+  X_V_TTFT,
+  X_COST,
+  X_TOK,
+  X_COST_SUM,
+  X_COST_N,
+  X_TIN_SUM,
+  X_TIN_N,
+  X_TOUT_SUM,
+  X_TOUT_N,
+  X_Q_CHECKED,
+  X_Q_FAILED,
+];
+
 const STATE_VERSION = 2;
 /** samples, hour in progress (index), its slot, last hour the all-hours level decayed. */
 const HEAD_FIELDS = 4;
@@ -192,7 +214,7 @@ export class SeasonalProfile {
     if (f.latencyWeight > 0 && !f.excludeLatency) {
       const w = f.latencyWeight;
       const residual = expected && d[ALL + D_W_LAT] >= k ? Math.abs(f.l95 - expected.l95) : null;
-      for (const b of [ALL, HOUR]) {
+      for (const b of FOLD_ROWS) {
         mix(d, b + D_W_LAT, b + D_L50, f.l50, w);
         mix(d, b + D_W_LAT, b + D_L95, f.l95, w);
         mix(d, b + D_W_LAT, b + D_L99, f.l99, w);
@@ -203,7 +225,7 @@ export class SeasonalProfile {
       }
     }
     if (f.calls > 0 && !f.excludeErrors) {
-      for (const b of [ALL, HOUR]) {
+      for (const b of FOLD_ROWS) {
         d[b + D_W_CALLS] += f.calls;
         d[b + D_ERR] += f.errors;
       }
@@ -212,7 +234,7 @@ export class SeasonalProfile {
     if (f.tpsWeight > 0 && !f.excludeTps) {
       const w = f.tpsWeight;
       const residual = expected?.ltps != null && d[ALL + D_W_TPS] >= k ? Math.abs(f.tpsLevel - expected.ltps) : null;
-      for (const b of [ALL, HOUR]) {
+      for (const b of FOLD_ROWS) {
         mix(d, b + D_W_TPS, b + D_LTPS, f.tpsLevel, w);
         d[b + D_W_TPS] += w;
         if (residual === null) continue;
@@ -247,37 +269,30 @@ export class SeasonalProfile {
     if (this.cached !== null && this.cached.slot === slot) return this.cached;
     const d = this.d;
     const { shrinkage: k, staticLogP95, staticErrorRate } = this.settings;
-    const shrink = (w: number) => w / (w + k);
     const wb = WEEK + slot * WEEK_FIELDS;
     const db = DAY + hourOfDayOfSlot(slot) * DAY_FIELDS;
-    // Innermost fallback first: prior ← all hours ← hour of day (← hour of week).
-    const dayLevel = (wf: number, f: number, prior: number) => {
-      const all = shrink(d[ALL + wf]) * d[ALL + f] + (1 - shrink(d[ALL + wf])) * prior;
-      return shrink(d[db + wf]) * d[db + f] + (1 - shrink(d[db + wf])) * all;
-    };
-    const dayL95 = dayLevel(D_W_LAT, D_L95, staticLogP95);
-    const weekWeight = shrink(d[wb + W_LAT]);
+    const dayL95 = dayLevel(d, db, D_W_LAT, D_L95, staticLogP95, k);
+    const weekWeight = shrink(d[wb + W_LAT], k);
     const l95 = weekWeight * d[wb + L95] + (1 - weekWeight) * dayL95;
     const shift = l95 - dayL95; // what the hour of the week adds to its hour of day
-    const seen = weekWeight + (1 - weekWeight) * shrink(d[db + D_W_LAT]);
-    const rate = (calls: number, errors: number) => (calls > 0 ? errors / calls : 0);
+    const seen = weekWeight + (1 - weekWeight) * shrink(d[db + D_W_LAT], k);
     const allRate =
-      shrink(d[ALL + D_W_CALLS]) * rate(d[ALL + D_W_CALLS], d[ALL + D_ERR]) + (1 - shrink(d[ALL + D_W_CALLS])) * staticErrorRate;
-    const hodRate = shrink(d[db + D_W_CALLS]) * rate(d[db + D_W_CALLS], d[db + D_ERR]) + (1 - shrink(d[db + D_W_CALLS])) * allRate;
-    const wCalls = shrink(d[wb + W_CALLS]);
+      shrink(d[ALL + D_W_CALLS], k) * rate(d[ALL + D_W_CALLS], d[ALL + D_ERR]) + (1 - shrink(d[ALL + D_W_CALLS], k)) * staticErrorRate;
+    const hodRate = shrink(d[db + D_W_CALLS], k) * rate(d[db + D_W_CALLS], d[db + D_ERR]) + (1 - shrink(d[db + D_W_CALLS], k)) * allRate;
+    const wCalls = shrink(d[wb + W_CALLS], k);
     const tpsWeight = d[ALL + D_W_TPS];
-    const hodTps = shrink(d[db + D_W_TPS]);
+    const hodTps = shrink(d[db + D_W_TPS], k);
     this.cached = {
       slot,
       unseen: (1 - seen) * this.seasonalSpread(),
-      l50: dayLevel(D_W_LAT, D_L50, staticLogP95 + PRIOR_P50_SHIFT) + shift,
+      l50: dayLevel(d, db, D_W_LAT, D_L50, staticLogP95 + PRIOR_P50_SHIFT, k) + shift,
       l95,
-      l99: dayLevel(D_W_LAT, D_L99, staticLogP95 + PRIOR_P99_SHIFT) + shift,
-      s95: dayLevel(D_W_S95, D_S95, PRIOR_SPREAD),
+      l99: dayLevel(d, db, D_W_LAT, D_L99, staticLogP95 + PRIOR_P99_SHIFT, k) + shift,
+      s95: dayLevel(d, db, D_W_S95, D_S95, PRIOR_SPREAD, k),
       errorRate: wCalls * rate(d[wb + W_CALLS], d[wb + ERR]) + (1 - wCalls) * hodRate,
       // No static prior for throughput: the all-hours level is the last fallback.
       ltps: tpsWeight > 0 ? hodTps * d[db + D_LTPS] + (1 - hodTps) * d[ALL + D_LTPS] : null,
-      stps: dayLevel(D_W_STPS, D_STPS, PRIOR_SPREAD),
+      stps: dayLevel(d, db, D_W_STPS, D_STPS, PRIOR_SPREAD, k),
     };
     return this.cached;
   }
@@ -285,8 +300,6 @@ export class SeasonalProfile {
   global(): GlobalEstimate {
     const d = this.d;
     const k = this.settings.shrinkage;
-    const ratio = (sumAt: number, nAt: number) => (d[EXTRA + nAt] > 0 ? d[EXTRA + sumAt] / d[EXTRA + nAt] : null);
-    const level = (at: number) => ({ level: d[EXTRA + at + 1], spread: shrunkSpread(d, EXTRA + at, k) });
     const w = d[EXTRA + X_W_TTFT];
     const sd = w > 1 ? Math.sqrt(d[EXTRA + X_V_TTFT] / w) : 0;
     const totalCalls = d[ALL + D_W_CALLS];
@@ -295,10 +308,13 @@ export class SeasonalProfile {
     return {
       ttftP50: w > 0 ? Math.exp(d[EXTRA + X_M_TTFT]) : null,
       ttftP95: w > 0 ? Math.exp(d[EXTRA + X_M_TTFT] + 1.645 * sd) : null,
-      cost: d[EXTRA + X_COST] > 0 ? { ...level(X_COST), mean: ratio(X_COST_SUM, X_COST_N) ?? 0 } : null,
-      tokens: d[EXTRA + X_TOK] > 0 ? level(X_TOK) : null,
-      inputTokensMean: ratio(X_TIN_SUM, X_TIN_N),
-      outputTokensMean: ratio(X_TOUT_SUM, X_TOUT_N),
+      cost:
+        d[EXTRA + X_COST] > 0
+          ? { level: d[EXTRA + X_COST + 1], spread: shrunkSpread(d, EXTRA + X_COST, k), mean: extraRatio(d, X_COST_SUM, X_COST_N) ?? 0 }
+          : null,
+      tokens: d[EXTRA + X_TOK] > 0 ? { level: d[EXTRA + X_TOK + 1], spread: shrunkSpread(d, EXTRA + X_TOK, k) } : null,
+      inputTokensMean: extraRatio(d, X_TIN_SUM, X_TIN_N),
+      outputTokensMean: extraRatio(d, X_TOUT_SUM, X_TOUT_N),
       qualityFailureRate: d[EXTRA + X_Q_CHECKED] > 0 ? d[EXTRA + X_Q_FAILED] / d[EXTRA + X_Q_CHECKED] : null,
       errorsByType: byType,
     };
@@ -339,7 +355,7 @@ export class SeasonalProfile {
       mix(d, wb + W_LAT, wb + L95, d[HOUR + D_L95], wLat);
       d[wb + W_LAT] += wLat;
       d[db + D_W_LAT] *= keepDay;
-      for (const f of [D_L50, D_L95, D_L99]) mix(d, db + D_W_LAT, db + f, d[HOUR + f], wLat);
+      for (const f of DAY_QUANTILES) mix(d, db + D_W_LAT, db + f, d[HOUR + f], wLat);
       d[db + D_W_LAT] += wLat;
     }
     mergeWeighted(d, db + D_W_S95, db + D_S95, HOUR + D_W_S95, HOUR + D_S95, keepDay);
@@ -360,22 +376,8 @@ export class SeasonalProfile {
     if (hour <= last) return;
     const keep = last < 0 ? 1 : (1 - this.settings.alphaHour) ** Math.min(hour - last, 24 * 7 * 4);
     const d = this.d;
-    for (const f of [D_W_LAT, D_W_CALLS, D_ERR, D_W_TPS, D_W_S95, D_W_STPS]) d[ALL + f] *= keep;
-    for (const f of [
-      X_W_TTFT,
-      X_V_TTFT,
-      X_COST,
-      X_TOK,
-      X_COST_SUM,
-      X_COST_N,
-      X_TIN_SUM,
-      X_TIN_N,
-      X_TOUT_SUM,
-      X_TOUT_N,
-      X_Q_CHECKED,
-      X_Q_FAILED,
-    ])
-      d[EXTRA + f] *= keep;
+    for (const f of ALL_DECAYED) d[ALL + f] *= keep;
+    for (const f of EXTRA_DECAYED) d[EXTRA + f] *= keep;
     for (const [t, c] of this.errorTypes) {
       if (c * keep < 0.01) this.errorTypes.delete(t);
       else this.errorTypes.set(t, c * keep);
@@ -397,6 +399,26 @@ export class SeasonalProfile {
     const w = hours / (hours + HOURS_PER_DAY);
     return w * (hours > 0 ? sum / hours : 0) + (1 - w) * PRIOR_SEASONAL_SPREAD;
   }
+}
+
+/** A slot's share of an estimate against its fallback: weight n/(n+k). */
+function shrink(w: number, k: number): number {
+  return w / (w + k);
+}
+
+/** A level of the hour of the day at db, shrunk towards all hours, shrunk in turn towards the prior (innermost fallback first). */
+function dayLevel(d: Float32Array, db: number, wf: number, f: number, prior: number, k: number): number {
+  const all = shrink(d[ALL + wf], k) * d[ALL + f] + (1 - shrink(d[ALL + wf], k)) * prior;
+  return shrink(d[db + wf], k) * d[db + f] + (1 - shrink(d[db + wf], k)) * all;
+}
+
+function rate(calls: number, errors: number): number {
+  return calls > 0 ? errors / calls : 0;
+}
+
+/** An arithmetic mean of the all-hours extras; null before any count. */
+function extraRatio(d: Float32Array, sumAt: number, nAt: number): number | null {
+  return d[EXTRA + nAt] > 0 ? d[EXTRA + sumAt] / d[EXTRA + nAt] : null;
 }
 
 /** Moves the level at lAt towards x by weight w against the weight at wAt (which the caller then adds w to). */

@@ -38,9 +38,6 @@ export function thresholdsFor(profile: SeasonalProfile, slot: number, config: Ba
     baselineP95Ms * Math.max(config.latency.factor * Math.exp(estimate.unseen), Math.exp(spreadMultiple * estimate.s95));
   const baselineErrorRate = ready ? estimate.errorRate : Math.max(estimate.errorRate, config.static.error_rate);
   const errorRateThreshold = Math.max(config.error_rate.factor * baselineErrorRate, baselineErrorRate + config.error_rate.min_increase);
-  // Throughput and spend have no static floor: they are judged only on a ready profile.
-  const above = (level: { level: number; spread: number } | null, factor: number) =>
-    ready && level ? level.level + Math.max(Math.log(factor), spreadMultiple * level.spread) : null;
   return {
     slot,
     ready,
@@ -51,11 +48,17 @@ export function thresholdsFor(profile: SeasonalProfile, slot: number, config: Ba
     latencyThresholdMs,
     baselineErrorRate,
     errorRateThreshold,
+    // Throughput and spend have no static floor: they are judged only on a ready profile.
     tpsThresholdLog:
       ready && estimate.ltps !== null
         ? estimate.ltps - Math.max(-Math.log(config.throughput.drop_ratio) + estimate.unseen, spreadMultiple * estimate.stps)
         : null,
-    costThresholdLog: above(global.cost, config.spend.factor),
-    tokensThresholdLog: above(global.tokens, config.spend.factor),
+    costThresholdLog: ready ? above(global.cost, config.spend.factor, spreadMultiple) : null,
+    tokensThresholdLog: ready ? above(global.tokens, config.spend.factor, spreadMultiple) : null,
   };
+}
+
+/** The log level a window geometric mean must pass to deviate upwards from a learned level. */
+function above(level: { level: number; spread: number } | null, factor: number, spreadMultiple: number): number | null {
+  return level ? level.level + Math.max(Math.log(factor), spreadMultiple * level.spread) : null;
 }
