@@ -148,6 +148,11 @@ export const BaselineConfig = z
       .array(ModelClass)
       .default(DEFAULT_CLASSES)
       .describe('Model classes for the provider comparison, first match wins; a model no class matches is in class "other".'),
+    reminder_ms: milliseconds()
+      .default(120_000)
+      .describe(
+        'While a deviation lasts, it is reported again (evidence continued: true) on the first call this long after its last report, so its incident stays open; keep it under processors.incidents.quiet_period_ms.',
+      ),
     flush_interval_ms: milliseconds()
       .default(60_000)
       .describe('How often (event time) changed profiles go out on the baselines lane to be stored; they are restored at start.'),

@@ -145,6 +145,66 @@ function deviation(
   evidence: Record<string, unknown>,
 ): Signal {
   ctx.episodes.set(metric, sample.endMs);
+  return signalOf(ctx, call, sample, metric, category, subtype, evidence);
+}
+
+/**
+ * Whether this call itself shows the metric's deviation (a failed call, a call slower than the
+ * latency threshold, …): a lasting episode is reported again only on such a call, so a call that is
+ * fine is never counted among the failure's requests.
+ */
+export function showsDeviation(metric: DeviationMetric, sample: CallSample, th: Thresholds): boolean {
+  switch (metric) {
+    case 'latency_p95':
+      return isKnown(sample.latencyMs) && sample.latencyMs > th.latencyThresholdMs;
+    case 'error_rate':
+      return !sample.ok;
+    case 'output_tokens_per_sec':
+      return isKnown(sample.tps) && th.tpsThresholdLog !== null && Math.log(sample.tps) < th.tpsThresholdLog;
+    case 'tokens_per_request':
+      return (
+        isKnown(sample.inputTokens) &&
+        th.tokensThresholdLog !== null &&
+        Math.log(sample.inputTokens + (isKnown(sample.outputTokens) ? sample.outputTokens : 0)) > th.tokensThresholdLog
+      );
+    case 'cost_per_request':
+      return isKnown(sample.costUsd) && th.costThresholdLog !== null && Math.log(sample.costUsd) > th.costThresholdLog;
+  }
+}
+
+/**
+ * The metric's episode, still in progress, reported again on this call (evidence continued: true):
+ * incidents resolve after a quiet period, and a deviation that lasts must stay one incident. The
+ * kind is the episode's (an error-rate episode: the window's most frequent provider error now).
+ * `p95` is the window's latency p95 at the last slice end.
+ */
+export function continuation(ctx: CheckContext, call: LlmCall, sample: CallSample, metric: DeviationMetric, p95: number): Signal {
+  const { th, window } = ctx;
+  const since = { continued: true, episode_started_at: new Date(ctx.episodes.get(metric) ?? sample.endMs).toISOString() };
+  if (metric === 'latency_p95') {
+    const figures = { baseline_p95_ms: round(th.baselineP95Ms), current_p95_ms: round(p95), ratio: round(p95 / th.baselineP95Ms) };
+    return signalOf(ctx, call, sample, metric, 'provider', 'latency_degradation', { ...since, ...figures });
+  }
+  if (metric === 'error_rate') {
+    const calls = window.sum(CALLS);
+    const byType = window.errorsByType();
+    const rate = calls > 0 ? round(window.sum(ERRORS) / calls, 6) : null;
+    const figures = { baseline_rate: round(th.baselineErrorRate, 6), current_rate: rate, requests: calls, by_type: byType };
+    return signalOf(ctx, call, sample, metric, 'provider', dominantProviderError(byType), { ...since, ...figures });
+  }
+  if (metric === 'output_tokens_per_sec') return signalOf(ctx, call, sample, metric, 'provider', 'latency_degradation', since);
+  return signalOf(ctx, call, sample, metric, 'cost', 'token_spike', since);
+}
+
+function signalOf(
+  ctx: CheckContext,
+  call: LlmCall,
+  sample: CallSample,
+  metric: DeviationMetric,
+  category: Category,
+  subtype: string,
+  evidence: Record<string, unknown>,
+): Signal {
   return {
     category,
     subtype,

@@ -9,7 +9,7 @@ import type { LlmCall } from '../../agent/core/model/llm-call.ts';
 import type { Signal } from '../../agent/core/model/signal.ts';
 import type { CallSample } from './call-sample.ts';
 import type { BaselineConfig } from './config.ts';
-import { checkCall, rearmAfter, type CheckContext, type Episodes } from './deviation-checks.ts';
+import { checkCall, continuation, rearmAfter, showsDeviation, type CheckContext, type Episodes } from './deviation-checks.ts';
 import { baselineFigures, currentFigures, deviationRatios } from './figures.ts';
 import { HourAccumulator } from './hour-aggregate.ts';
 import {
@@ -80,6 +80,12 @@ export class KeyState {
   private th: Thresholds | null = null;
   private dirty = false;
   private readonly checks: CheckContext;
+  /** Event time each open episode was last reported (its start until reported again); not stored. */
+  private readonly reported = new Map<DeviationMetric, number>();
+  /** Open episodes whose reminder is due, found at a slice end, reported on the next call. */
+  private readonly due: DeviationMetric[] = [];
+  /** The window's latency p95 at the last slice end (for a latency reminder's evidence). */
+  private lastP95 = 0;
   /** The processor's call count when a call last came to this key (a field, not a map: it is set on every call). */
   lastSeen = 0;
 
@@ -112,10 +118,31 @@ export class KeyState {
     const th = this.th;
     if (th === null || !th.judged) return NOTHING;
     this.checks.th = th;
-    const found = checkCall(call, sample, this.checks);
+    let found = checkCall(call, sample, this.checks);
     // The slices that led up to a deviation are still waiting to join the profile: keep them out.
-    for (const signal of found) for (const p of this.pending) excludeMetric(p.fold, signal.evidence.metric as DeviationMetric);
+    for (const signal of found) {
+      const metric = signal.evidence.metric as DeviationMetric;
+      this.reported.set(metric, sample.endMs);
+      for (const p of this.pending) excludeMetric(p.fold, metric);
+    }
+    if (this.due.length > 0) found = this.remind(call, sample, found);
     return found;
+  }
+
+  /** Reports again, on this call, the due episodes it shows (the others stay due); ended ones are dropped. */
+  private remind(call: LlmCall, sample: CallSample, found: Signal[]): Signal[] {
+    let out = found;
+    for (let i = this.due.length - 1; i >= 0; i--) {
+      const metric = this.due[i];
+      if (!this.episodes.has(metric) || found.some((s) => s.evidence.metric === metric)) this.due.splice(i, 1);
+      else if (showsDeviation(metric, sample, this.checks.th)) {
+        out = out === found ? [...found] : out;
+        out.push(continuation(this.checks, call, sample, metric, this.lastP95));
+        this.reported.set(metric, sample.endMs);
+        this.due.splice(i, 1);
+      }
+    }
+    return out;
   }
 
   /** Changed since the last snapshot. */
@@ -218,7 +245,16 @@ export class KeyState {
       },
     });
     if (this.th !== null && rearmAfter(w, quantiles[1], this.th, this.episodes, config)) this.dirty = true;
+    if (this.episodes.size > 0 || this.reported.size > 0) this.reminders(atMs + config.slice_ms, quantiles[1]);
   };
+
+  /** After a slice end at endMs: the open episodes not reported for reminder_ms are due; ended ones are forgotten. */
+  private reminders(endMs: number, p95: number): void {
+    for (const metric of this.reported.keys()) if (!this.episodes.has(metric)) this.reported.delete(metric);
+    this.lastP95 = p95;
+    for (const [metric, since] of this.episodes)
+      if (endMs - (this.reported.get(metric) ?? since) >= this.config.reminder_ms && !this.due.includes(metric)) this.due.push(metric);
+  }
 
   private hourFor(ms: number): HourAccumulator | null {
     const hour = hourIndex(ms);

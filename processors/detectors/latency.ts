@@ -84,7 +84,8 @@ export function createLatencyWindow(config: LatencyConfig): LatencyWindow {
       const evidence = { rule: `sla:${sla.scope}`, p99_ms: Math.round(p99), sla_ms: sla.ms, samples, window_ms: config.window_ms };
       if (!w.armed) {
         if (p99 < sla.ms * config.rearm_ratio) w.armed = true;
-        else if (p99 > sla.ms && endMs - w.reportedMs >= config.reminder_ms) {
+        // Again only on a call that is itself over the SLA: a fast call is not one of the failure's requests.
+        else if (p99 > sla.ms && durationMs > sla.ms && endMs - w.reportedMs >= config.reminder_ms) {
           w.reportedMs = endMs;
           return signal({ ...evidence, continued: true, episode_started_at: new Date(w.episodeStartMs).toISOString() });
         }

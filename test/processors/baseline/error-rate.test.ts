@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import baseline from '../../../processors/baseline/index.ts';
 import { poissonTail } from '../../../processors/baseline/poisson-tail.ts';
 import { makeProcessorContext } from '../../support/component-context.ts';
-import { calls, feed, HOUR, MONDAY } from './traffic.ts';
+import { calls, episodeStarts, feed, HOUR, MONDAY } from './traffic.ts';
 
 const create = () => baseline.create(baseline.configSchema.parse({}), makeProcessorContext());
 const start = MONDAY + 9 * HOUR;
@@ -11,10 +11,13 @@ describe('baseline: error-rate deviations', () => {
   it('reports a burst of overloaded errors once, as the window’s most frequent provider error, with the counts that decided it', async () => {
     const burstAt = start + 3 * HOUR;
     const errorRate = (ms: number) => (ms >= burstAt && ms < burstAt + 10 * 60_000 ? 0.3 : 0.01);
-    const found = await feed(
+    const all = await feed(
       await create(),
       calls({ seed: 1, startMs: start, durationMs: 4 * HOUR, rate: 1, errorRate, errorType: 'overloaded' }),
     );
+    // Reported again while the burst lasts (evidence continued: true), as the same kind.
+    expect(all.every((f) => f.signal.subtype === 'overloaded' && f.atMs < burstAt + 15 * 60_000)).toBe(true);
+    const found = episodeStarts(all);
     expect(found.map((f) => [f.signal.category, f.signal.subtype, f.signal.evidence.metric])).toEqual([
       ['provider', 'overloaded', 'error_rate'],
     ]);

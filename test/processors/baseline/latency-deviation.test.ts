@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import baseline from '../../../processors/baseline/index.ts';
 import { makeProcessorContext } from '../../support/component-context.ts';
-import { businessHours, calls, DAY, feed, HOUR, MONDAY } from './traffic.ts';
+import { businessHours, calls, DAY, episodeStarts, feed, HOUR, MONDAY } from './traffic.ts';
 
 const create = (overrides: Record<string, unknown> = {}) => baseline.create(baseline.configSchema.parse(overrides), makeProcessorContext());
 
@@ -35,7 +35,7 @@ describe('baseline: latency deviations', () => {
       for (const seed of [1, 2, 3]) {
         const { stepAt, traffic } = steppedDays(seed, rate, sigma, 2.5);
         const found = await feed(await create(), traffic);
-        const latency = found.filter((f) => f.signal.evidence.metric === 'latency_p95');
+        const latency = episodeStarts(found).filter((f) => f.signal.evidence.metric === 'latency_p95');
         expect(latency.map((f) => f.atMs >= stepAt && f.atMs < stepAt + 300_000)).toEqual([true]);
         const e = latency[0].signal.evidence;
         expect(e.ratio).toBeGreaterThanOrEqual(2);
@@ -84,8 +84,31 @@ describe('baseline: latency deviations', () => {
     const steps = [start + 3 * HOUR, start + 5 * HOUR];
     const latency = (ms: number) => (steps.some((s) => ms >= s && ms < s + 30 * 60_000) ? 3 : 1);
     const found = await feed(await create(), calls({ seed: 5, startMs: start, durationMs: 7 * HOUR, rate: 1, latency }));
-    const episodes = found.filter((f) => f.signal.evidence.metric === 'latency_p95');
+    const episodes = episodeStarts(found).filter((f) => f.signal.evidence.metric === 'latency_p95');
     expect(episodes.map((f) => steps.findIndex((s) => f.atMs >= s && f.atMs < s + 300_000))).toEqual([0, 1]);
+  });
+
+  it('reports a lasting episode again every reminder_ms (continued, with its start), and stops once latency is back', async () => {
+    const start = MONDAY + 10 * HOUR;
+    const stepAt = start + 3 * HOUR;
+    const latency = (ms: number) => (ms >= stepAt && ms < stepAt + 30 * 60_000 ? 3 : 1);
+    const found = await feed(await create(), calls({ seed: 5, startMs: start, durationMs: 5 * HOUR, rate: 1, latency }));
+    const [first, ...again] = found.filter((f) => f.signal.evidence.metric === 'latency_p95');
+    expect(first.signal.evidence.continued).toBeUndefined();
+    // Reported through the 30-minute step: due at the first slice end (30 s slices) 2 minutes after
+    // the last report, made on the next call slower than the threshold; none once it is over.
+    const times = [first, ...again].map((f) => f.atMs);
+    expect(times.at(-1)! - stepAt).toBeGreaterThan(25 * 60_000);
+    for (let i = 1; i < times.length; i++) {
+      expect(times[i] - times[i - 1]).toBeGreaterThanOrEqual(120_000);
+      expect(times[i] - times[i - 1]).toBeLessThan(240_000); // under the incidents' 5-minute quiet period
+    }
+    expect(times.at(-1)!).toBeLessThan(stepAt + 30 * 60_000 + 180_000); // the window (3 min) still holds slow calls
+    for (const f of again) {
+      expect(f.signal.evidence).toMatchObject({ continued: true, episode_started_at: new Date(first.atMs).toISOString() });
+      expect(f.signal.subtype).toBe('latency_degradation');
+      expect(f.signal.window!.start_ms).toBe(Math.round(f.atMs)); // its own failure id
+    }
   });
 
   it('does not judge a profile before min_samples calls', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import baseline from '../../../processors/baseline/index.ts';
 import { makeProcessorContext } from '../../support/component-context.ts';
-import { calls, feed, HOUR, MONDAY } from './traffic.ts';
+import { calls, episodeStarts, feed, HOUR, MONDAY } from './traffic.ts';
 
 const create = () => baseline.create(baseline.configSchema.parse({}), makeProcessorContext());
 const start = MONDAY + 9 * HOUR;
@@ -11,7 +11,7 @@ describe('baseline: spend and throughput deviations', () => {
   it('reports requests growing three times larger as one cost/token_spike per metric, judged against the learned size', async () => {
     const at = start + 2 * HOUR;
     const found = await feed(await create(), calls({ seed: 1, startMs: start, durationMs: 3 * HOUR, rate: 1, tokens: after(at, 3) }));
-    const spikes = found.filter((f) => f.signal.subtype === 'token_spike');
+    const spikes = episodeStarts(found).filter((f) => f.signal.subtype === 'token_spike');
     expect(spikes.map((f) => f.signal.evidence.metric).sort()).toEqual(['cost_per_request', 'tokens_per_request']);
     for (const f of spikes) {
       expect(f.signal.category).toBe('cost');

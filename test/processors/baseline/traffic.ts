@@ -108,6 +108,9 @@ export async function feed(processor: Processor, ...sources: Iterable<LlmCall>[]
   return found;
 }
 
+/** The first report of each deviation episode (a lasting episode is reported again, evidence continued: true). */
+export const episodeStarts = (found: readonly Found[]): Found[] => found.filter((f) => f.signal.evidence.continued !== true);
+
 /** The baselines lane of every batch emitted. */
 export function snapshotsOf(batches: { baselines: readonly BaselineSnapshot[] }[]): BaselineSnapshot[] {
   return batches.flatMap((b) => [...b.baselines]);

@@ -111,6 +111,7 @@ describe('detectors config', () => {
       min_samples: 20,
       default_p99_ms: 30_000,
       rearm_ratio: 0.9,
+      reminder_ms: 120_000,
       slas: [],
       max_samples_per_key: 1_000,
       max_keys: 1_000,
