@@ -26,6 +26,8 @@ afterAll(async () => {
 });
 
 describe('faultline simulate --target against the shipped agent', () => {
+  // The agent process's start and each wait below may take up to a minute on a loaded machine (waitFor's bound):
+  // the project's 30 s default would end the test before a wait could say what it was waiting for.
   it('turns a simulated provider outage into failure events and an open P1 incident readable through the API', async () => {
     // `npm start`: the shipped agent.yaml, every listener moved to a free loopback port through the
     // env variables it reads, ./data/… (spill buffer, NDJSON files) in the temp dir.
@@ -85,5 +87,5 @@ describe('faultline simulate --target against the shipped agent', () => {
 
     agent.child.kill('SIGTERM');
     expect(await agent.exit).toBe(0);
-  });
+  }, 180_000);
 });
