@@ -135,17 +135,10 @@ function isOpen(episodes: Episodes, metric: DeviationMetric): boolean {
 }
 
 /** Starts the metric's episode and returns its window-level signal. */
-function deviation(
-  ctx: CheckContext,
-  call: LlmCall,
-  sample: CallSample,
-  metric: DeviationMetric,
-  category: Category,
-  subtype: string,
-  evidence: Record<string, unknown>,
-): Signal {
+function deviation(...args: Parameters<typeof signalOf>): Signal {
+  const [ctx, , sample, metric] = args;
   ctx.episodes.set(metric, sample.endMs);
-  return signalOf(ctx, call, sample, metric, category, subtype, evidence);
+  return signalOf(...args);
 }
 
 /**
