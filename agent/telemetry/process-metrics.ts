@@ -2,8 +2,9 @@
 // Collector). Event-loop lag comes from perf_hooks' sampling histogram; it is published as a
 // summary (see summary-families.ts): quantiles over the last completed window, sum and count
 // cumulative. Wall-clock time is right here: this is about the process, not the data.
-import { constants, monitorEventLoopDelay, PerformanceObserver, type IntervalHistogram, type PerformanceEntry } from 'node:perf_hooks';
+import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import type { Meter } from '@opentelemetry/api';
+import { processHeap } from '../core/heap-readings.ts';
 
 /** Lag quantiles describe this much recent wall time. */
 const LAG_WINDOW_MS = 10_000;
@@ -27,20 +28,15 @@ export function registerProcessMetrics(meter: Meter): ProcessMetrics {
     .addCallback((r) => r.observe(process.memoryUsage().heapUsed));
   // heap_used counts garbage V8 has not collected yet (with a large heap limit, hundreds of MiB);
   // what is live shows just after a full collection, which admission also judges by.
-  let liveHeap: number | null = null;
-  const gcObserver = new PerformanceObserver((list) => {
-    for (const entry of list.getEntries())
-      if ((entry as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR)
-        liveHeap = process.memoryUsage().heapUsed;
-  });
-  gcObserver.observe({ type: 'gc' });
+  const heap = processHeap();
   meter
     .createObservableGauge('faultline_process_heap_live_bytes', {
       description: 'V8 heap in use just after the latest full garbage collection: the live data (heap_used also counts garbage).',
       unit: 'By',
     })
     .addCallback((r) => {
-      if (liveHeap !== null) r.observe(liveHeap);
+      const live = heap.afterFullGc();
+      if (live !== null) r.observe(live);
     });
   meter
     .createObservableCounter('faultline_process_cpu_seconds_total', {
@@ -106,7 +102,7 @@ export function registerProcessMetrics(meter: Meter): ProcessMetrics {
       stopped = true;
       clearInterval(timer);
       histogram.disable();
-      gcObserver.disconnect();
+      heap.close();
     },
   };
 }

@@ -1,8 +1,10 @@
 // Memory high-water check done before a request body is read: while the V8 heap is above the
 // configured mark the receiver refuses (retryable) instead of decoding more data into it, like
 // the Collector's memory_limiter refusing at its soft limit.
-import { constants, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
 import { RefusedError } from '../../core/errors.ts';
+import { processHeap, type HeapReadings } from '../../core/heap-readings.ts';
+
+export type { HeapReadings };
 
 /** Heap usage is sampled at most this often; process.memoryUsage() is too costly per request. */
 const SAMPLE_INTERVAL_MS = 100;
@@ -42,33 +44,6 @@ export interface Admission {
   heldBodyBytes(): number;
   /** Stops watching the garbage collector. */
   close(): void;
-}
-
-/** What the check reads about the heap; the receiver passes the process's own (processHeap()). */
-export interface HeapReadings {
-  /** Bytes in use now, garbage not yet collected included. */
-  used(): number;
-  /** Bytes in use just after the latest full (mark-compact) collection; null before the first. */
-  afterFullGc(): number | null;
-  close(): void;
-}
-
-/**
- * The process's heap: heapUsed, and heapUsed read when the latest full GC finished. heapUsed alone
- * counts garbage V8 has not yet collected (with a large heap limit it lets gigabytes accumulate),
- * and refusing on it would turn senders away while little of the heap is live.
- */
-export function processHeap(): HeapReadings {
-  let afterFullGc: number | null = null;
-  const observer = new PerformanceObserver((list) => {
-    for (const entry of list.getEntries()) {
-      if ((entry as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) {
-        afterFullGc = process.memoryUsage().heapUsed;
-      }
-    }
-  });
-  observer.observe({ type: 'gc' });
-  return { used: () => process.memoryUsage().heapUsed, afterFullGc: () => afterFullGc, close: () => observer.disconnect() };
 }
 
 export function createAdmission(limitMib: number, heap: HeapReadings = processHeap()): Admission {
