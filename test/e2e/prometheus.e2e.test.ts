@@ -232,9 +232,14 @@ function rotOldestRecord(path: string): void {
   expect(changed).toBe(1);
 }
 
+/** The lines of one scrape of the agent. */
+async function scrapeLines(): Promise<string[]> {
+  return (await (await fetch(agent.metricsUrl)).text()).split('\n');
+}
+
 /** One sample's value in a scrape of the agent, e.g. `name{label="value"}`. */
 async function scrapeValue(series: string): Promise<number | undefined> {
-  const line = (await (await fetch(agent.metricsUrl)).text()).split('\n').find((l) => l.startsWith(`${series} `));
+  const line = (await scrapeLines()).find((l) => l.startsWith(`${series} `));
   return line === undefined ? undefined : Number(line.slice(series.length + 1));
 }
 
@@ -328,6 +333,13 @@ scrape_configs:
   const outage = await post(outageNow());
   expect(outage.status).toBe(200);
   await outage.arrayBuffer();
+  // Through the whole chain before the long call comes: in the trace assembler's batch with it,
+  // these calls would wait out its checks, and the alerts below could all be active before them.
+  await until('the calls of now to reach the baseline gauges', async () =>
+    (await scrapeLines()).some((l) => l.startsWith('llm_provider_deviation_ratio{') && l.includes('metric="latency_p95"'))
+      ? true
+      : undefined,
+  );
 
   // The long call first, then ordinary calls queued behind it until the queue is full.
   const long = await post(JSON.stringify(encodeTracesJson([span(longCall())])));
