@@ -19,7 +19,7 @@ export class BodyError extends Error {
 
 /**
  * Resolves with the (decompressed) body. `gzip` says the body is gzip-compressed. Stops reading
- * as soon as the limit is passed; the caller answers and closes the connection. `hold` is told of
+ * as soon as the limit is passed; the caller discards the rest (`discardRest`) and answers. `hold` is told of
  * every byte kept in memory for the request (received, then inflated), so it can be counted.
  */
 export async function readBody(
@@ -83,4 +83,39 @@ function readRaw(req: IncomingMessage, limitBytes: number, hold: (bytes: number)
 
 function tooLarge(limitBytes: number, detail: string): BodyError {
   return new BodyError('too_large', `The request body is larger than the limit of ${limitBytes} bytes${detail ? ` ${detail}` : ''}.`);
+}
+
+/**
+ * Reads and drops the rest of a body refused as too large, so its sender finishes the upload and
+ * reads the answer: a connection closed under an upload resets, and a sender that cannot read its
+ * 413 takes the reset as retryable and sends the same body again. Resolves true once the body has
+ * ended, false when it goes past `maxBytes` or `maxMs` (or the client goes away): then the caller
+ * closes the connection instead.
+ */
+export function discardRest(req: IncomingMessage, maxBytes: number, maxMs: number): Promise<boolean> {
+  if (req.complete) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    let dropped = 0;
+    const done = (ended: boolean) => {
+      clearTimeout(timer);
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onGone);
+      req.off('aborted', onGone);
+      if (!ended) req.pause();
+      resolve(ended);
+    };
+    const onData = (chunk: Buffer) => {
+      dropped += chunk.length;
+      if (dropped > maxBytes) done(false);
+    };
+    const onEnd = () => done(true);
+    const onGone = () => done(false);
+    const timer = setTimeout(() => done(false), maxMs);
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onGone);
+    req.on('aborted', onGone);
+    req.resume();
+  });
 }

@@ -9,7 +9,7 @@ import { decodeLogsJson, decodeTracesJson } from '../otlp-wire/decode-json.ts';
 import { decodeLogsProtobuf } from '../otlp-wire/decode-logs-protobuf.ts';
 import { decodeTracesProtobuf } from '../otlp-wire/decode-traces-protobuf.ts';
 import type { Admission } from './admission.ts';
-import { BodyError, readBody } from './body-reader.ts';
+import { BodyError, discardRest, readBody } from './body-reader.ts';
 import { httpServerTimeouts } from '../../../config/http-timeouts.ts';
 import type { HttpProtocolConfig } from './config.ts';
 import { listenError, parseEndpoint, type BoundAddress } from '../../core/endpoint.ts';
@@ -31,6 +31,13 @@ export interface HttpServerDeps {
   /** The receiver's id, to name its endpoint setting in errors. */
   receiverId: string;
 }
+
+/**
+ * How much of a too-large body is read and dropped so its sender can read the 413: up to four
+ * times the limit, for up to 10 s (an SDK's oversized batch is rarely more; a hostile sender is cut).
+ */
+const DRAIN_LIMIT_FACTOR = 4;
+const DRAIN_MS = 10_000;
 
 const ROUTES: Record<string, 'traces' | 'logs'> = { '/v1/traces': 'traces', '/v1/logs': 'logs' };
 
@@ -113,8 +120,11 @@ export function createOtlpHttpServer(config: HttpProtocolConfig, deps: HttpServe
       if (!(err instanceof BodyError)) throw err;
       if (err.reason === 'too_large') {
         ingest.countFailure('http', 'too_large');
-        // The rest of the body is not read: close the connection rather than drain it.
-        res.setHeader('Connection', 'close');
+        // Read to its end (within bounds) so the sender gets to read the 413; past the bounds the
+        // connection closes under the upload.
+        const declared = Number(req.headers['content-length']) || 0;
+        const drained = declared <= DRAIN_LIMIT_FACTOR * limit && (await discardRest(req, DRAIN_LIMIT_FACTOR * limit, DRAIN_MS));
+        if (!drained) res.setHeader('Connection', 'close');
         return sendStatus(res, replyAs, 413, err.message);
       }
       ingest.countFailure('http', 'malformed');
