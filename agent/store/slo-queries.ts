@@ -46,3 +46,77 @@ export async function listSloStatus(db: Database): Promise<SloRow[]> {
   );
   return rows.map((r) => ({ ...r, status: SloStatus.parse(r.status) }));
 }
+
+/** One agent's whole count of one SLO minute, as the fleet leader reads it. */
+export interface AgentSloBucket extends SloBucket {
+  slo: string;
+  agent_instance: string;
+}
+
+interface BucketRow {
+  slo: string;
+  agent_instance: string;
+  bucket_start: Date;
+  total: number;
+  bad: number;
+  bad_requests: number;
+  answers: number;
+  spend_usd: number;
+}
+
+const toAgentBucket = (r: BucketRow): AgentSloBucket => ({
+  slo: r.slo,
+  agent_instance: r.agent_instance,
+  start: r.bucket_start.toISOString(),
+  total: r.total,
+  bad: r.bad,
+  bad_requests: r.bad_requests,
+  answers: r.answers,
+  spend_usd: r.spend_usd,
+});
+
+const BUCKET_COLUMNS = 'slo, agent_instance, bucket_start, total, bad, bad_requests, answers, spend_usd';
+
+/**
+ * The transaction horizon: every transaction below it has ended, so rows written below it are
+ * all visible. The fleet leader reads changes up to it and starts the next read there.
+ */
+export async function sloHorizon(db: Database): Promise<string> {
+  const { rows } = await db.pool.query<{ horizon: string }>('SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS horizon');
+  return rows[0].horizon;
+}
+
+/** Every other agent's minute counts of the given SLOs since a time (the leader's first read). */
+export async function selectOtherAgentsSloBuckets(
+  db: Database,
+  slos: string[],
+  exceptInstance: string,
+  since: string,
+): Promise<AgentSloBucket[]> {
+  const { rows } = await db.pool.query<BucketRow>(
+    `SELECT ${BUCKET_COLUMNS} FROM slo_buckets WHERE slo = ANY($1) AND agent_instance <> $2 AND bucket_start >= $3 ORDER BY bucket_start`,
+    [slos, exceptInstance, since],
+  );
+  return rows.map(toAgentBucket);
+}
+
+/**
+ * Every other agent's minute counts written from transaction `fromTx` on and below the horizon,
+ * with the horizon the next read starts from. A row may come again (it is a whole count: reading
+ * it twice changes nothing).
+ */
+export async function selectChangedSloBuckets(
+  db: Database,
+  slos: string[],
+  exceptInstance: string,
+  fromTx: string,
+): Promise<{ buckets: AgentSloBucket[]; next: string }> {
+  const { rows } = await db.pool.query<BucketRow & { horizon: string }>(
+    `WITH h AS (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS horizon)
+     SELECT ${BUCKET_COLUMNS}, h.horizon::text AS horizon FROM h
+       LEFT JOIN slo_buckets b ON b.tx_id >= $3::xid8 AND b.tx_id < h.horizon AND b.slo = ANY($1) AND b.agent_instance <> $2
+      ORDER BY b.tx_id, b.bucket_start`,
+    [slos, exceptInstance, fromTx],
+  );
+  return { buckets: rows.filter((r) => r.slo !== null).map(toAgentBucket), next: rows[0].horizon };
+}

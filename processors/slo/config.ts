@@ -28,6 +28,14 @@ export const SloConfig = z
       .boolean()
       .default(true)
       .describe('Load this agent’s minute counts from the database at start, so a restart keeps the SLO window (needs storage).'),
+    scope: z
+      .enum(['auto', 'agent', 'fleet'])
+      .default('auto')
+      .describe(
+        'agent: evaluate the requests this agent sees. fleet: every agent counts its own requests into the database, and the agent ' +
+          "holding the fleet lease evaluates every agent's counts together (burn alerts and status for the whole fleet). auto: " +
+          'fleet when the agent runs with a database, agent otherwise (classify, replay).',
+      ),
   })
   .superRefine((c, ctx) => {
     const seen = new Map<string, number>();

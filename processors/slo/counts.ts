@@ -30,19 +30,23 @@ const ring = (unitMs: number, slots: number): Ring => ({
   values: new Float64Array(slots * F),
 });
 
-export interface SloCounts {
+/** What an evaluation reads of counts: window sums and the first event counted. */
+export interface SloWindowReader {
+  /** sum() of each window, in one pass over each ring (an evaluation reads a dozen windows). */
+  sums(nowMs: number, windowsMs: readonly number[]): Counts[];
+  /** Event time of the earliest event counted, or null. */
+  firstMs(): number | null;
+}
+
+export interface SloCounts extends SloWindowReader {
   /** Adds to the minute (and hour) of timeMs; false when it is older than the window holds. */
   add(timeMs: number, delta: Counts): boolean;
   /** Sets a minute's counts outright (a restored row); false when it is out of range. */
   restoreMinute(minuteStartMs: number, counts: Counts): boolean;
   /** Sums over (nowMs − windowMs, nowMs]. */
   sum(nowMs: number, windowMs: number): Counts;
-  /** sum() of each window, in one pass over each ring (an evaluation reads a dozen windows). */
-  sums(nowMs: number, windowsMs: readonly number[]): Counts[];
   /** The whole counts of a minute, when the ring still holds it. */
   minute(minuteStartMs: number): Counts | null;
-  /** Event time of the earliest event counted, or null. */
-  firstMs(): number | null;
 }
 
 export function createSloCounts(windowMs: number): SloCounts {

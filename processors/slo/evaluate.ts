@@ -11,7 +11,7 @@ import {
   type SloStatus,
   type SloWindowStatus,
 } from '../../agent/core/model/slo.ts';
-import type { Counts, SloCounts } from './counts.ts';
+import type { Counts, SloWindowReader } from './counts.ts';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
@@ -29,7 +29,7 @@ export interface Evaluation {
 
 export function evaluateSlo(
   spec: SloSpec,
-  counts: SloCounts,
+  counts: SloWindowReader,
   alerts: readonly BurnAlertSpec[],
   states: Map<string, AlertState>,
   minBadEvents: number,

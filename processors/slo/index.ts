@@ -3,6 +3,8 @@
 // request), evaluates burn rates and budgets every evaluation_interval_ms, and puts out an
 // SloUpdate per SLO on the `slos` lane (status, minute counts, the failures that consumed budget)
 // plus an slo_burn FailureEvent while a burn-rate alert fires, for the incidents processor.
+// In a fleet (agents sharing a database) every agent counts its own requests and stores the minute
+// counts; only the lease holder evaluates, over every agent's counts (fleet-view.ts, docs/fleet.md).
 import { hostname } from 'node:os';
 import { defineProcessor } from '../../agent/core/component.ts';
 import type { Cancel } from '../../agent/core/clock.ts';
@@ -23,6 +25,8 @@ import { burnEvent } from './burn-event.ts';
 import { SloConfig } from './config.ts';
 import { createSloCounts, zeroCounts, type SloCounts } from './counts.ts';
 import { evaluateSlo, type AlertState } from './evaluate.ts';
+import { combinedCounts } from './fleet-counts.ts';
+import { createFleetView, type FleetView } from './fleet-view.ts';
 import { createRecentBad, type RecentBad } from './recent-bad.ts';
 import { requestsOf } from '../../agent/core/model/client-requests.ts';
 import { covers, judge } from './sli.ts';
@@ -48,7 +52,20 @@ export default defineProcessor({
     'Evaluates SLOs (availability, goodput, latency, hallucination and refusal rate, cost per answer) with multi-window burn-rate alerts.',
   configSchema: SloConfig,
   create(config, ctx) {
-    const instance = hostname();
+    const fleetScope =
+      config.scope === 'fleet' ||
+      (config.scope === 'auto' && ctx.mode === 'live' && ctx.database !== null && ctx.leadership.scope === 'lease');
+    if (fleetScope && ctx.database === null)
+      throw new Error(
+        `${ctx.id}: scope: fleet evaluates every agent's counts from the database; add a storage: section or use scope: agent.`,
+      );
+    // In a fleet each agent's counts are its own rows (agents on one host share a hostname); a
+    // restarted agent's old rows stay in the leader's sums as another agent's.
+    const instance = fleetScope ? ctx.leadership.holder : hostname();
+    const fleet: FleetView | null =
+      fleetScope && config.objectives.length > 0
+        ? createFleetView(config.objectives, instance, ctx.leadership, ctx.database!, ctx.logger)
+        : null;
     const slos: LiveSlo[] = config.objectives.map((spec) => ({
       spec,
       counts: createSloCounts(spec.window_days * DAY_MS),
@@ -95,8 +112,18 @@ export default defineProcessor({
     function evaluate(nowMs: number): { events: FailureEvent[]; slos: SloUpdate[] } {
       const events: FailureEvent[] = [];
       const updates: SloUpdate[] = [];
+      const leading = fleet === null || ctx.leadership.epoch() !== null;
       for (const slo of slos) {
-        const { status, firing } = evaluateSlo(slo.spec, slo.counts, config.alerts, slo.alerts, config.min_bad_events, nowMs);
+        const others = fleet?.others(slo.spec.name);
+        const counts = others ? combinedCounts(slo.counts, others.counts) : slo.counts;
+        if (!leading) {
+          // Not the fleet's evaluator: the minute counts go out for the leader; no status, no alert.
+          slo.alerts.clear();
+          slo.latest = fleet!.leaderStatus(slo.spec.name) ?? evaluateSlo(slo.spec, counts, [], new Map(), 0, nowMs).status;
+          updates.push(updateOf(slo, nowMs, null, []));
+          continue;
+        }
+        const { status, firing } = evaluateSlo(slo.spec, counts, config.alerts, slo.alerts, config.min_bad_events, nowMs);
         slo.latest = status;
         updates.push(updateOf(slo, nowMs, status, []));
         const top = firing[0];
@@ -121,7 +148,7 @@ export default defineProcessor({
       return { events, slos: updates };
     }
 
-    let restorePending = config.restore && ctx.database !== null && slos.length > 0;
+    let restorePending = config.restore && ctx.database !== null && slos.length > 0 && fleet === null;
     const restore = async (): Promise<void> => {
       try {
         const nowMs = ctx.clock.now();
@@ -142,7 +169,9 @@ export default defineProcessor({
     const tick = async () => {
       if (restorePending)
         await restore().catch((err: unknown) => ctx.logger.error({ err }, 'Restoring SLO counts failed; retrying at the next evaluation.'));
-      const out = evaluate(ctx.clock.now());
+      const nowMs = ctx.clock.now();
+      await fleet?.sync(nowMs);
+      const out = evaluate(nowMs);
       if (out.slos.length === 0) return;
       try {
         await ctx.emit(createBatch(out));

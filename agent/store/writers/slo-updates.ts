@@ -36,8 +36,9 @@ export const sloUpdatesWriter: LaneWriter<SloUpdate> = {
       'slo_buckets',
       ['slo', 'agent_instance', 'bucket_start', 'total', 'bad', 'bad_requests', 'answers', 'spend_usd'],
       [...buckets.values()],
+      // tx_id marks the row changed for the fleet leader's next read (migrations/0008_slo_fleet_buckets.sql).
       'ON CONFLICT (slo, agent_instance, bucket_start) DO UPDATE SET total = EXCLUDED.total, bad = EXCLUDED.bad, ' +
-        'bad_requests = EXCLUDED.bad_requests, answers = EXCLUDED.answers, spend_usd = EXCLUDED.spend_usd',
+        'bad_requests = EXCLUDED.bad_requests, answers = EXCLUDED.answers, spend_usd = EXCLUDED.spend_usd, tx_id = pg_current_xact_id()',
       maxRowsPerStatement,
     );
     await insertRows(
