@@ -2,7 +2,7 @@
 // booleans as "True"/"False", protobuf JSON renders int64 as strings, int64 may arrive as
 // bigint), so every reader accepts the plausible spellings and returns null otherwise.
 import type { AttributeValue, Attributes } from '../../agent/core/model/otlp.ts';
-import { storableJsonValue } from '../../agent/core/model/storable-text.ts';
+import { detachedPrefix, storableJsonValue } from '../../agent/core/model/storable-text.ts';
 
 /** A non-empty string; LiteLLM writes Python None as "", so "" counts as absent. */
 export function readString(value: AttributeValue | undefined): string | null {
@@ -175,5 +175,5 @@ export function toText(value: AttributeValue | unknown): string | null {
 export function truncate(text: string | null, maxChars: number): string | null {
   if (text === null || text.length <= maxChars) return text;
   const last = text.charCodeAt(maxChars - 1);
-  return last >= 0xd800 && last <= 0xdbff ? `${text.slice(0, maxChars - 1)}\ufffd` : text.slice(0, maxChars);
+  return last >= 0xd800 && last <= 0xdbff ? `${detachedPrefix(text, maxChars - 1)}\ufffd` : detachedPrefix(text, maxChars);
 }

@@ -28,7 +28,16 @@ export function storableUtf8Text(s: string): string {
 export function cutText(text: string, maxChars: number): string {
   if (text.length <= maxChars) return text;
   const last = text.charCodeAt(maxChars - 1);
-  return text.slice(0, last >= 0xd800 && last <= 0xdbff ? maxChars - 1 : maxChars);
+  return detachedPrefix(text, last >= 0xd800 && last <= 0xdbff ? maxChars - 1 : maxChars);
+}
+
+/**
+ * The first `chars` UTF-16 units of `text` as a string of their own. V8 makes a slice of a long
+ * string a view that keeps the whole original alive: the first 256 characters of a 1 MB attribute,
+ * kept as a detector's key, would hold the megabyte for as long as the key lives.
+ */
+export function detachedPrefix(text: string, chars: number): string {
+  return Buffer.from(text.slice(0, chars), 'utf16le').toString('utf16le');
 }
 
 /** A code point read from an escape (\x00, \u0000, \ud800 …) as text PostgreSQL can store. */

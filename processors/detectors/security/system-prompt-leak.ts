@@ -2,6 +2,7 @@
 // system prompt. Both are normalised and split into words once; the prompt's words are indexed by
 // position, and a run of k completion words that are all prompt words is compared in place.
 import { normalizeText } from './normalize-text.ts';
+import { detachedPrefix } from '../../../agent/core/model/storable-text.ts';
 
 export interface LeakSettings {
   readonly shingleWords: number;
@@ -31,8 +32,9 @@ const CACHED_PROMPTS = 32;
 const promptCache = new Map<number, Map<string, PromptIndex>>();
 
 function promptIndex(systemPrompt: string, maxChars: number): PromptIndex {
-  // Only the first maxChars are ever read, so they are the key (a huge prompt is not kept whole).
-  const key = systemPrompt.length > maxChars ? systemPrompt.slice(0, maxChars) : systemPrompt;
+  // Only the first maxChars are ever read, so they are the key: a copy of them, since a slice
+  // would keep the huge prompt whole for as long as the key is cached.
+  const key = systemPrompt.length > maxChars ? detachedPrefix(systemPrompt, maxChars) : systemPrompt;
   let cache = promptCache.get(maxChars);
   if (cache === undefined) promptCache.set(maxChars, (cache = new Map()));
   const hit = cache.get(key);

@@ -6,12 +6,13 @@
 // error, no span passed over as unreadable. At the end: the heap is back near where it started and
 // a canary failure sent afterwards reaches the API.
 //   FUZZ_RUNS=N (default 500 in npm test); FUZZ_SEED=… FUZZ_PATH=… replay a failure; FUZZ_NO_SHRINK=1 stops at the
-//   first one; FUZZ_TRACE=file logs each case and its time; `npm run fuzz` runs 100,000.
+//   first one; FUZZ_TRACE=file logs each case and its time; FUZZ_HEAP_SNAPSHOT=file writes the heap after
+//   the runs; `npm run fuzz` runs 100,000.
 import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { setFlagsFromString } from 'node:v8';
+import { setFlagsFromString, writeHeapSnapshot } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import fc from 'fast-check';
 import pino from 'pino';
@@ -250,6 +251,8 @@ describe('semantic fuzzing of the whole chain', () => {
 
   it('keeps no more heap than its bounded state after all runs', () => {
     const growth = heapMib() - heapAfterWarmUp;
+    // FUZZ_HEAP_SNAPSHOT=file: what the heap holds after the runs, for Chrome DevTools' memory tab.
+    if (process.env.FUZZ_HEAP_SNAPSHOT) writeHeapSnapshot(process.env.FUZZ_HEAP_SNAPSHOT);
     process.stdout.write(`fuzz: heap after warm-up ${heapAfterWarmUp.toFixed(1)} MiB, growth after the runs ${growth.toFixed(1)} MiB\n`);
     expect(growth).toBeLessThan(HEAP_GROWTH_LIMIT_MIB);
   });

@@ -12,7 +12,10 @@ const TEXT_SOURCES =
 
 /** file → how many text sources it holds, and why each is safe. */
 const AUDITED: Readonly<Record<string, { count: number; why: string }>> = {
-  'agent/core/model/storable-text.ts': { count: 1, why: 'the code point was checked first' },
+  'agent/core/model/storable-text.ts': {
+    count: 2,
+    why: 'the code point was checked first; detachedPrefix copies UTF-16 units of a string already storable (cut before half a pair)',
+  },
   'agent/receivers/otlp-wire/protobuf-reader.ts': { count: 1, why: 'decodeUtf8 replaces NUL (UTF-8 cannot hold lone surrogates)' },
   'agent/receivers/otlp-wire/decode-json.ts': {
     count: 2,
