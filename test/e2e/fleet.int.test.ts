@@ -41,6 +41,9 @@ processors:
   trace_assembler: { wait_ms: 200 }
   detectors: {}
   classifier: {}
+  slo:
+    objectives: [{ name: availability, sli: { kind: availability }, objective: 0.99 }]
+    evaluation_interval_ms: 1000
   incidents: { quiet_period_ms: ${QUIET_MS} }
 exporters:
   postgres: {}
@@ -58,7 +61,7 @@ service:
   pipelines:
     genai:
       receivers: [otlp]
-      processors: [normalize, trace_assembler, detectors, classifier, incidents]
+      processors: [normalize, trace_assembler, detectors, classifier, slo, incidents]
       exporters: [postgres, webhook/a, webhook/b]
 `;
 }
@@ -184,6 +187,18 @@ describe.each([
         [model],
       )
     ).rows;
+  /** The latest SLO evaluation's window once it counts `total` requests. */
+  const sloWindow = async (window: string, total: number) => {
+    const { rows } = await admin.query<{ status: { windows: { window: string; total: number; bad: number }[] } }>(
+      `SELECT status FROM slo_status WHERE slo = 'availability' ORDER BY evaluated_at DESC LIMIT 1`,
+    );
+    const w = rows[0]?.status.windows.find((x) => x.window === window);
+    return w && w.total === total ? w : undefined;
+  };
+  const sloEvaluators = async () =>
+    (await admin.query<{ agent_instance: string }>(`SELECT agent_instance FROM slo_status ORDER BY agent_instance`)).rows.map(
+      (r) => r.agent_instance,
+    );
   const notifications = (incidentId: string, path: string, status: string) =>
     received.filter((r) => r.incidentId === incidentId && r.path === path && r.status === status);
 
@@ -212,7 +227,9 @@ describe.each([
       60_000,
     );
     expect(incident.state).toBe('open');
-    const stored = await admin.query(`SELECT count(*)::int AS n, count(DISTINCT agent_instance)::int AS agents FROM failure_events`);
+    const stored = await admin.query(
+      `SELECT count(*)::int AS n, count(DISTINCT agent_instance)::int AS agents FROM failure_events WHERE subtype <> 'slo_burn'`,
+    );
     expect(stored.rows[0]).toEqual({ n: 1000, agents: 3 });
     expect((await admin.query('SELECT count(*)::int AS n FROM dead_letters')).rows[0].n).toBe(0);
     await until(
@@ -223,6 +240,11 @@ describe.each([
           : undefined,
       30_000,
     );
+
+    // The SLO is evaluated once, by the leader, over every agent's requests.
+    const first5m = await until('the leader to count every agent’s requests against the SLO', () => sloWindow('5m', 1000), 30_000);
+    expect(first5m.bad).toBe(1000);
+    expect(await sloEvaluators()).toEqual([first.holder]);
 
     // kill -9 of the leader: another agent takes the lease once it expires.
     const leader = agentOf(first.holder)!;
@@ -263,6 +285,8 @@ describe.each([
       60_000,
     );
     expect(resolved.event_count).toBe('1100');
+    // The new leader read the dead leader's stored counts: the SLO still counts every request.
+    await until('the new leader to count all 1,100 requests against the SLO', () => sloWindow('5m', 1100), 30_000);
     await until(
       'the resolve at both receivers',
       async () =>
