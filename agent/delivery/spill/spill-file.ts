@@ -94,6 +94,9 @@ export function openChecked(options: SpillFileOptions): Database.Database {
   const db = new Database(options.path);
   try {
     createSpillSchema(db, options.synchronous);
+    // The tables may exist and still not be ours to use: a damaged schema page can rename a
+    // column, and CREATE TABLE IF NOT EXISTS does not look. Every statement must prepare.
+    prepareStatements(db);
     return db;
   } catch (err) {
     db.close();

@@ -1,7 +1,7 @@
 // The spill buffer under the faults the model-based test (spill-model.test.ts) found it mishandled,
 // one deterministic case each: a corrupt file found mid-drain, a file SQLite cannot read at all,
 // and a full disk (a small tmpfs filled for real) during acknowledgement, recovery and start.
-import { closeSync, copyFileSync, existsSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -81,6 +81,26 @@ describe('spill buffer faults', () => {
     const { buffer, quarantined } = openBuffer(path);
     expect(quarantined).toEqual({ path: `${path}.corrupt-1`, lostRecords: 50 });
     expect(buffer.stats()).toMatchObject({ records: 0, lostRecords: 50 });
+  });
+
+  it('moves aside a file whose damaged schema SQLite still reads but the buffer cannot use (a renamed column)', () => {
+    // What a few damaged bytes in the schema page did in the exporter's model test: the table
+    // exists, CREATE TABLE IF NOT EXISTS passes, and the first statement naming the column fails.
+    const path = tempPath();
+    const first = openBuffer(path).buffer;
+    first.append(
+      Array.from({ length: 20 }, (_, i) => `record ${i}`),
+      1,
+    );
+    first.close();
+    const file = readFileSync(path);
+    const table = file.indexOf('CREATE TABLE corrupt_records');
+    expect(table).toBeGreaterThan(0);
+    overwrite(path, file.indexOf('seq', table), Buffer.from('sek'));
+    const { buffer, quarantined } = openBuffer(path);
+    expect(quarantined?.path).toBe(`${path}.corrupt-1`);
+    buffer.append(['after'], 2);
+    expect(buffer.peek(10).map((r) => r.record)).toEqual(['after']);
   });
 
   it('counts, reading the pages itself, the records a crashed buffer left in its write-ahead log and not those it acknowledged', () => {
