@@ -3,28 +3,34 @@
 import { SloStatus, type SloBucket } from '../core/model/slo.ts';
 import type { Database } from './database.ts';
 
+/** A slo_buckets row's minute counts. */
+interface CountsRow {
+  bucket_start: Date;
+  total: number;
+  bad: number;
+  bad_requests: number;
+  answers: number;
+  spend_usd: number;
+}
+
+const COUNT_COLUMNS = 'bucket_start, total, bad, bad_requests, answers, spend_usd';
+
+const toBucket = (r: CountsRow): SloBucket => ({
+  start: r.bucket_start.toISOString(),
+  total: r.total,
+  bad: r.bad,
+  bad_requests: r.bad_requests,
+  answers: r.answers,
+  spend_usd: r.spend_usd,
+});
+
 /** One agent's minute counts of one SLO since a time, oldest first. */
 export async function selectSloBuckets(db: Database, slo: string, agentInstance: string, since: string): Promise<SloBucket[]> {
-  const { rows } = await db.pool.query<{
-    bucket_start: Date;
-    total: number;
-    bad: number;
-    bad_requests: number;
-    answers: number;
-    spend_usd: number;
-  }>(
-    'SELECT bucket_start, total, bad, bad_requests, answers, spend_usd FROM slo_buckets ' +
-      'WHERE slo = $1 AND agent_instance = $2 AND bucket_start >= $3 ORDER BY bucket_start',
+  const { rows } = await db.pool.query<CountsRow>(
+    `SELECT ${COUNT_COLUMNS} FROM slo_buckets WHERE slo = $1 AND agent_instance = $2 AND bucket_start >= $3 ORDER BY bucket_start`,
     [slo, agentInstance, since],
   );
-  return rows.map((r) => ({
-    start: r.bucket_start.toISOString(),
-    total: r.total,
-    bad: r.bad,
-    bad_requests: r.bad_requests,
-    answers: r.answers,
-    spend_usd: r.spend_usd,
-  }));
+  return rows.map(toBucket);
 }
 
 export interface SloRow {
@@ -53,29 +59,14 @@ export interface AgentSloBucket extends SloBucket {
   agent_instance: string;
 }
 
-interface BucketRow {
+interface BucketRow extends CountsRow {
   slo: string;
   agent_instance: string;
-  bucket_start: Date;
-  total: number;
-  bad: number;
-  bad_requests: number;
-  answers: number;
-  spend_usd: number;
 }
 
-const toAgentBucket = (r: BucketRow): AgentSloBucket => ({
-  slo: r.slo,
-  agent_instance: r.agent_instance,
-  start: r.bucket_start.toISOString(),
-  total: r.total,
-  bad: r.bad,
-  bad_requests: r.bad_requests,
-  answers: r.answers,
-  spend_usd: r.spend_usd,
-});
+const toAgentBucket = (r: BucketRow): AgentSloBucket => ({ slo: r.slo, agent_instance: r.agent_instance, ...toBucket(r) });
 
-const BUCKET_COLUMNS = 'slo, agent_instance, bucket_start, total, bad, bad_requests, answers, spend_usd';
+const BUCKET_COLUMNS = `slo, agent_instance, ${COUNT_COLUMNS}`;
 
 /**
  * The transaction horizon: every transaction below it has ended, so rows written below it are

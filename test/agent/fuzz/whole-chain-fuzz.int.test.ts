@@ -12,11 +12,11 @@ import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { setFlagsFromString, writeHeapSnapshot } from 'node:v8';
-import { runInNewContext } from 'node:vm';
+import { writeHeapSnapshot } from 'node:v8';
 import fc from 'fast-check';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { heapMibAfterGc } from '../../support/heap-after-gc.ts';
 import { createApiServer, type ApiServer } from '../../../agent/api/server.ts';
 import { createManualTime, type ManualTime } from '../../../agent/core/clock.ts';
 import type { OtlpSpan } from '../../../agent/core/model/otlp.ts';
@@ -50,15 +50,6 @@ let time: ManualTime;
 let now = Date.UTC(2026, 10, 2, 8, 0, 0);
 let dir = '';
 const logs: { level: number; msg: string; err?: { type?: string; message?: string } }[] = [];
-
-// A full GC before each heap reading, without starting the worker with --expose-gc.
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
-const heapMib = () => {
-  gc();
-  gc();
-  return process.memoryUsage().heapUsed / 2 ** 20;
-};
 
 const CONFIG = (spillPath: string) => `
 receivers: { otlp: { protocols: { http: { endpoint: "127.0.0.1:0" } } } }
@@ -229,7 +220,7 @@ describe('semantic fuzzing of the whole chain', () => {
       const arb = fuzzCaseArb().map((c) => Object.assign(c, { [fc.toStringMethod]: () => describeCase(c) }));
       // Warm-up: JIT, caches and the first incidents, so the heap reading below is a baseline.
       for (const c of fc.sample(arb, { numRuns: 30, seed: 7 })) await runCase(c);
-      heapAfterWarmUp = heapMib();
+      heapAfterWarmUp = heapMibAfterGc();
       process.stdout.write(`fuzz: ${RUNS} runs, seed ${SEED}${PATH ? `, path ${PATH}` : ''}\n`);
       try {
         await fc.assert(fc.asyncProperty(arb, runCase), {
@@ -250,7 +241,7 @@ describe('semantic fuzzing of the whole chain', () => {
   );
 
   it('keeps no more heap than its bounded state after all runs', () => {
-    const growth = heapMib() - heapAfterWarmUp;
+    const growth = heapMibAfterGc() - heapAfterWarmUp;
     // FUZZ_HEAP_SNAPSHOT=file: what the heap holds after the runs, for Chrome DevTools' memory tab.
     if (process.env.FUZZ_HEAP_SNAPSHOT) writeHeapSnapshot(process.env.FUZZ_HEAP_SNAPSHOT);
     process.stdout.write(`fuzz: heap after warm-up ${heapAfterWarmUp.toFixed(1)} MiB, growth after the runs ${growth.toFixed(1)} MiB\n`);

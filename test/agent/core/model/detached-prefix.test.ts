@@ -1,25 +1,16 @@
 // A cut of a long attribute must not keep the attribute alive: V8 makes a plain slice of a long
 // string a view of it. Measured on the heap after a full GC, with cuts of fifty 1 MB strings kept.
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
+import { heapMibAfterGc } from '../../../support/heap-after-gc.ts';
 import { cutText, detachedPrefix } from '../../../../agent/core/model/storable-text.ts';
 import { firstIdentifier, truncate } from '../../../../processors/normalize/attribute-readers.ts';
 
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
-const heapMib = () => {
-  gc();
-  gc();
-  return process.memoryUsage().heapUsed / 2 ** 20;
-};
-
 /** Heap kept by the cuts of fifty distinct 1 MB strings, the strings themselves dropped. */
 function heldByCuts(cut: (s: string) => string): number {
-  const before = heapMib();
+  const before = heapMibAfterGc();
   const kept: string[] = [];
   for (let i = 0; i < 50; i++) kept.push(cut(`${i}:${'y'.repeat(1_048_576)}`));
-  const after = heapMib();
+  const after = heapMibAfterGc();
   expect(kept.map((k, i) => [k.length, k.startsWith(`${i}:yyy`)])).toEqual(kept.map(() => [256, true]));
   return after - before;
 }
