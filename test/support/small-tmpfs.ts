@@ -2,7 +2,7 @@
 // number of free bytes by a filler file, emptied again. Mounting needs root (CI runs as root); if
 // it is refused the test fails with the reason rather than skipping.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statfsSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -38,7 +38,21 @@ export function mountSmallTmpfs(sizeBytes: number, prefix = 'faultline-tmpfs-'):
       writeFileSync(filler, Buffer.alloc(Math.max(0, free() - bytes)));
     },
     emptyFiller() {
+      if (!existsSync(filler)) return;
+      const size = statSync(filler).size;
+      const before = free();
       rmSync(filler, { force: true });
+      // The filler's blocks should be free when unlink returns; a CI run once found the disk still
+      // full right after. Wait for them (2 s at most) so a test never blames the code for it.
+      const deadline = performance.now() + 2_000;
+      while (free() < before + size - 64 * 1024) {
+        if (performance.now() > deadline) {
+          throw new Error(
+            `The small tmpfs ${dir} did not free its ${size}-byte filler within 2 s (${free()} bytes free, ${before} before).`,
+          );
+        }
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
+      }
     },
     unmount() {
       try {
