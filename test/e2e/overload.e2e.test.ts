@@ -105,7 +105,7 @@ async function send(body: Uint8Array): Promise<Answer> {
 }
 
 describe('overload at five times capacity', () => {
-  it('refuses with 429/503 and Retry-After, keeps RSS under its mark, and accepts again when the load drops', async () => {
+  it('refuses with 429/503 and Retry-After, keeps RSS growth under the heap limit, and accepts again when the load drops', async () => {
     const pid = agent!.child.pid!;
     const bodies = [1, 2, 3, 4].map((seed) => genAiTraceRequest(SPANS_PER_REQUEST, { seed }).protobuf);
     let peakRss = 0;
