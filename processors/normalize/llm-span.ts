@@ -106,6 +106,9 @@ export function readLlmCall(span: OtlpSpan, vocabulary: Vocabulary, settings: No
     content,
     retry: failure.retry,
     evaluation: readEvaluation(attrs, span.events, prefixed.evaluation),
+    // Set by trace_assembler; present from the start so its copy overrides a field instead of adding
+    // one (V8 gives every `{ ...call, newField }` a hidden class of its own, and later reads go megamorphic).
+    attempt: null,
   };
 }
 
