@@ -31,6 +31,9 @@ export async function reachableDataDir(options: {
     });
     return target; // a link placed by an earlier start (or by the operator): its target is judged as usual
   }
+  // Judged on the directories as they will be: a fresh clone has no ./data yet, and the agent
+  // creates it (as the server does its data dir) with the process's umask.
+  await mkdir(path.dirname(dataDir), { recursive: true });
   const blocked = await firstBlockedDir(dataDir, user);
   if (blocked === undefined) return dataDir;
   const isEmptyDir = existing?.isDirectory() === true && (await readdir(dataDir)).length === 0;
