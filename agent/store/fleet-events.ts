@@ -45,12 +45,16 @@ export async function readFleetCursor(db: Database, name: string): Promise<Fleet
   return { txId: rows[0].tx_id, failureId: rows[0].failure_id };
 }
 
-/** Up to `limit` events after `cursor` whose writing transactions have all ended. */
-export async function readFleetEvents(db: Database, cursor: FleetCursor, limit: number): Promise<FleetEventPage> {
+/**
+ * Up to `limit` events after `cursor` whose writing transactions have all ended; with `exceptAgent`,
+ * that agent's own events are left out of the page (the cursor still moves past them).
+ */
+export async function readFleetEvents(db: Database, cursor: FleetCursor, limit: number, exceptAgent?: string): Promise<FleetEventPage> {
   const { rows } = await db.pool.query<FailureEventRow & { cursor_tx: string }>(SELECT_PAGE, [cursor.txId, cursor.failureId, limit]);
   const last = rows.at(-1);
+  const kept = exceptAgent === undefined ? rows : rows.filter((r) => r.agent_instance !== exceptAgent);
   return {
-    events: rows.map(rowToFailureEvent),
+    events: kept.map(rowToFailureEvent),
     next: last ? { txId: last.cursor_tx, failureId: last.failure_id } : cursor,
     more: rows.length === limit,
   };

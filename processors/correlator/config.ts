@@ -29,5 +29,17 @@ export const CorrelatorConfig = z.strictObject({
     .boolean()
     .default(true)
     .describe('Load the active clusters from the database at start, so a restart in the middle of a cascade keeps linking to them.'),
+  scope: z
+    .enum(['auto', 'agent', 'fleet'])
+    .default('auto')
+    .describe(
+      'agent: link the failures this agent sees. fleet: the agent holding the fleet lease links its own failures as they pass and ' +
+        "every other agent's from the database (one set of clusters fleet-wide); the others only pass failures on. auto: fleet " +
+        'when the agent runs with a database, agent otherwise (classify, replay).',
+    ),
+  poll_interval_ms: milliseconds()
+    .default(1_000)
+    .describe("Fleet scope: how often the leader reads the other agents' new failure events from the database."),
+  poll_batch: count('events').default(5_000).describe('Fleet scope: events read per query; a backlog is read in several.'),
 });
 export type CorrelatorConfig = z.infer<typeof CorrelatorConfig>;

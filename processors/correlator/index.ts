@@ -2,7 +2,8 @@
 // time plus a shared team, route or key — and ranks each cluster's root cause (root-cause.ts).
 // Expects the classifier upstream (events, and the calls they came from); passes everything on and
 // appends a CorrelationUpdate per changed cluster on `correlations`, for the incidents processor
-// (inhibition), the store, the API and the metrics.
+// (inhibition), the store, the API and the metrics. In a fleet (agents sharing a database) only the
+// lease holder links, its own failures and every other agent's from the store (fleet-source.ts).
 import { defineProcessor } from '../../agent/core/component.ts';
 import type { Cancel } from '../../agent/core/clock.ts';
 import { createBatch } from '../../agent/core/model/batch.ts';
@@ -11,6 +12,7 @@ import { isStoreNotReady } from '../../agent/store/database-unavailable.ts';
 import { CAUSAL_RULES } from './causal-rules.ts';
 import { CorrelatorConfig } from './config.ts';
 import { createCorrelator } from './correlate.ts';
+import { startFleetCorrelation } from './fleet-source.ts';
 
 export default defineProcessor({
   type: 'correlator',
@@ -18,14 +20,30 @@ export default defineProcessor({
     'Links failure events into clusters (same trace, causal rules, time and a shared team/route/key), ranks each root cause, emits the clusters.',
   configSchema: CorrelatorConfig,
   create(config, ctx) {
-    const engine = createCorrelator({
-      windowMs: config.window_ms,
-      maxClusters: config.max_clusters,
-      maxKindsPerCluster: config.max_kinds_per_cluster,
-      maxTraces: config.max_traces,
-      maxTrafficShare: config.max_traffic_share,
-      rules: CAUSAL_RULES.filter((r) => !config.disabled_rules.includes(r.name)),
-    });
+    const newEngine = () =>
+      createCorrelator({
+        windowMs: config.window_ms,
+        maxClusters: config.max_clusters,
+        maxKindsPerCluster: config.max_kinds_per_cluster,
+        maxTraces: config.max_traces,
+        maxTrafficShare: config.max_traffic_share,
+        rules: CAUSAL_RULES.filter((r) => !config.disabled_rules.includes(r.name)),
+      });
+    const fleet =
+      config.scope === 'fleet' ||
+      (config.scope === 'auto' && ctx.mode === 'live' && ctx.database !== null && ctx.leadership.scope === 'lease');
+    if (fleet) {
+      if (ctx.database === null)
+        throw new Error(`${ctx.id}: scope: fleet links failures from the database; add a storage: section or use scope: agent.`);
+      const source = startFleetCorrelation(config, ctx, ctx.database, newEngine);
+      return {
+        start: async () => source.start(),
+        process: (batch) => source.process(batch),
+        shutdown: () => source.stop(),
+      };
+    }
+
+    const engine = newEngine();
     let cancelTimer: Cancel | null = null;
     let stopped = false;
 

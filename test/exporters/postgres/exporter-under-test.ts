@@ -11,7 +11,7 @@ import { createHealth } from '../../../agent/core/health.ts';
 import type { Database } from '../../../agent/store/database.ts';
 import postgres from '../../../exporters/postgres/index.ts';
 import { createTestMeter } from '../../support/metric-reader.ts';
-import { soloLeadership } from '../../../agent/core/leadership.ts';
+import { soloLeadership, type Leadership } from '../../../agent/core/leadership.ts';
 
 export interface ExporterUnderTest {
   exporter: Exporter;
@@ -42,6 +42,8 @@ export async function buildExporter(
   database: Database | null,
   config: Record<string, unknown> = {},
   spillPath = tempSpillPath(),
+  /** Whose rows it writes (agent_instance): a lease's holder, or this host when solo. */
+  leadership: Leadership = soloLeadership(),
 ): Promise<ExporterUnderTest> {
   const logs: Record<string, unknown>[] = [];
   const { meter, read } = createTestMeter();
@@ -51,7 +53,7 @@ export async function buildExporter(
   const ctx: ComponentContext = {
     id: 'postgres',
     mode: 'live',
-    leadership: soloLeadership(),
+    leadership,
     logger: pino({ level: 'debug' }, { write: (line: string) => logs.push(JSON.parse(line)) }),
     clock: time.clock,
     scheduler: time.scheduler,
