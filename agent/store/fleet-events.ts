@@ -10,6 +10,14 @@ import type { FailureEvent } from '../core/model/failure-event.ts';
 import type { Database } from './database.ts';
 import { FAILURE_EVENT_COLUMNS, rowToFailureEvent, type FailureEventRow } from './failure-event-row.ts';
 
+/**
+ * The fleet correlator's cursor. Its leader commits it at every poll (moved or not), so while it runs
+ * the incidents leader groups only events the correlator has linked (their clusters known first).
+ */
+export const CORRELATOR_CURSOR = 'correlator';
+/** A cursor not committed for this long belongs to a reader that is not running (removed, failing). */
+export const LIVE_CURSOR_MS = 10_000;
+
 /** A position in failure_events: after this transaction id and, within it, this failure_id. */
 export interface FleetCursor {
   txId: string;
@@ -31,6 +39,15 @@ const SELECT_PAGE = `
    ORDER BY tx_id, failure_id
    LIMIT $3`;
 
+/** The same, no further than another reader's cursor ($4, $5). */
+const SELECT_PAGE_UP_TO = `
+  SELECT ${FAILURE_EVENT_COLUMNS.join(', ')}, tx_id::text AS cursor_tx
+    FROM failure_events
+   WHERE (tx_id, failure_id) > ($1::xid8, $2) AND tx_id < pg_snapshot_xmin(pg_current_snapshot())
+     AND (tx_id, failure_id) <= ($4::xid8, $5)
+   ORDER BY tx_id, failure_id
+   LIMIT $3`;
+
 /** The cursor named `name`; created at the current transaction horizon if missing (nothing older is read). */
 export async function readFleetCursor(db: Database, name: string): Promise<FleetCursor> {
   await db.pool.query(
@@ -45,12 +62,34 @@ export async function readFleetCursor(db: Database, name: string): Promise<Fleet
   return { txId: rows[0].tx_id, failureId: rows[0].failure_id };
 }
 
-/**
- * Up to `limit` events after `cursor` whose writing transactions have all ended; with `exceptAgent`,
- * that agent's own events are left out of the page (the cursor still moves past them).
- */
-export async function readFleetEvents(db: Database, cursor: FleetCursor, limit: number, exceptAgent?: string): Promise<FleetEventPage> {
-  const { rows } = await db.pool.query<FailureEventRow & { cursor_tx: string }>(SELECT_PAGE, [cursor.txId, cursor.failureId, limit]);
+export interface FleetReadOptions {
+  /** Leave this agent's own events out of the page (the cursor still moves past them). */
+  exceptAgent?: string;
+  /** Read no further than this position (another reader's cursor that must stay ahead). */
+  upTo?: FleetCursor | null;
+}
+
+/** The cursor `name` if its reader committed within `maxAgeMs` (it is running), else null. */
+export async function readLiveFleetCursor(db: Database, name: string, maxAgeMs: number): Promise<FleetCursor | null> {
+  const { rows } = await db.pool.query<{ tx_id: string; failure_id: string }>(
+    "SELECT tx_id::text AS tx_id, failure_id FROM fleet_cursors WHERE name = $1 AND updated_at > now() - $2 * interval '1 millisecond'",
+    [name, maxAgeMs],
+  );
+  return rows.length === 0 ? null : { txId: rows[0].tx_id, failureId: rows[0].failure_id };
+}
+
+/** Up to `limit` events after `cursor` whose writing transactions have all ended. */
+export async function readFleetEvents(
+  db: Database,
+  cursor: FleetCursor,
+  limit: number,
+  options: FleetReadOptions = {},
+): Promise<FleetEventPage> {
+  const { exceptAgent, upTo } = options;
+  const { rows } = await db.pool.query<FailureEventRow & { cursor_tx: string }>(
+    upTo ? SELECT_PAGE_UP_TO : SELECT_PAGE,
+    upTo ? [cursor.txId, cursor.failureId, limit, upTo.txId, upTo.failureId] : [cursor.txId, cursor.failureId, limit],
+  );
   const last = rows.at(-1);
   const kept = exceptAgent === undefined ? rows : rows.filter((r) => r.agent_instance !== exceptAgent);
   return {

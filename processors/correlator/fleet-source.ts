@@ -13,11 +13,11 @@ import { createBatch, type Batch } from '../../agent/core/model/batch.ts';
 import type { CorrelationUpdate } from '../../agent/core/model/correlation.ts';
 import { selectActiveClusters } from '../../agent/store/correlation-queries.ts';
 import { isStoreNotReady } from '../../agent/store/database-unavailable.ts';
-import { commitFleetWork, readFleetCursor, readFleetEvents, type FleetCursor } from '../../agent/store/fleet-events.ts';
+import { commitFleetWork, CORRELATOR_CURSOR, readFleetCursor, readFleetEvents, type FleetCursor } from '../../agent/store/fleet-events.ts';
 import type { CorrelatorConfig } from './config.ts';
 import type { Correlator } from './correlate.ts';
 
-const CURSOR = 'correlator';
+const CURSOR = CORRELATOR_CURSOR;
 /** Pages read per poll at most, so one poll of a large backlog does not hold the timer for long. */
 const MAX_PAGES_PER_POLL = 20;
 
@@ -78,8 +78,12 @@ export function startFleetCorrelation(
     await exclusive(() => ensureState(epoch));
     for (let page = 0; page < MAX_PAGES_PER_POLL; page++) {
       const from = cursor!;
-      const read = await readFleetEvents(database, from, config.poll_batch, ctx.leadership.holder);
-      if (read.next.txId === from.txId && read.next.failureId === from.failureId) return;
+      const read = await readFleetEvents(database, from, config.poll_batch, { exceptAgent: ctx.leadership.holder });
+      if (read.next.txId === from.txId && read.next.failureId === from.failureId) {
+        // Nothing new: commit the cursor anyway, so the incidents leader knows this reader runs.
+        if (page === 0) await commitFleetWork(database, ctx.leadership, epoch, CURSOR, from, async () => {});
+        return;
+      }
       const updates = await exclusive(() => (stateEpoch === epoch && engine !== null ? engine.process(read.events, []) : null));
       if (updates === null) return; // the lease changed hands meanwhile
       await commitFleetWork(database, ctx.leadership, epoch, CURSOR, read.next, async () => {});

@@ -11,7 +11,15 @@ import { LeaseLostError } from '../../agent/core/leadership.ts';
 import { createBatch } from '../../agent/core/model/batch.ts';
 import type { CorrelationUpdate } from '../../agent/core/model/correlation.ts';
 import type { IncidentUpdate } from '../../agent/core/model/incident.ts';
-import { commitFleetWork, readFleetCursor, readFleetEvents, type FleetCursor } from '../../agent/store/fleet-events.ts';
+import {
+  commitFleetWork,
+  CORRELATOR_CURSOR,
+  LIVE_CURSOR_MS,
+  readFleetCursor,
+  readFleetEvents,
+  readLiveFleetCursor,
+  type FleetCursor,
+} from '../../agent/store/fleet-events.ts';
 import { selectOpenIncidents } from '../../agent/store/incident-queries.ts';
 import { incidentUpdatesWriter } from '../../agent/store/writers/incident-updates.ts';
 import type { IncidentsConfig } from './config.ts';
@@ -59,7 +67,9 @@ export function startFleetSource(config: IncidentsConfig, ctx: ProcessorContext,
       ctx.logger.info({ epoch, open_incidents: grouper.size }, 'Grouping incidents for the fleet; open incidents read back.');
     }
     for (let page = 0; page < MAX_PAGES_PER_POLL; page++) {
-      const read = await readFleetEvents(database, cursor!, config.poll_batch);
+      // A fleet correlator that runs reads first: events wait for it, so their clusters are known.
+      const upTo = await readLiveFleetCursor(database, CORRELATOR_CURSOR, LIVE_CURSOR_MS);
+      const read = await readFleetEvents(database, cursor!, config.poll_batch, { upTo });
       const updates = grouper.group(read.events, correlations);
       if (!read.more) updates.push(...grouper.due(ctx.clock.now()));
       const moved = read.next.txId !== cursor!.txId || read.next.failureId !== cursor!.failureId;

@@ -8,7 +8,9 @@ import type { Processor } from '../../../agent/core/component.ts';
 import { createBatch, type Batch } from '../../../agent/core/model/batch.ts';
 import type { CorrelationUpdate } from '../../../agent/core/model/correlation.ts';
 import { createLease, type Lease } from '../../../agent/store/lease.ts';
+import type { IncidentUpdate } from '../../../agent/core/model/incident.ts';
 import correlator from '../../../processors/correlator/index.ts';
+import incidents from '../../../processors/incidents/index.ts';
 import { makeProcessorContext } from '../../support/component-context.ts';
 import { withTestSchema } from '../../support/database.ts';
 import { outage, T0, type Stream } from '../../support/failure-streams.ts';
@@ -146,5 +148,45 @@ describe('correlation across a fleet', () => {
       return clusters(b).some((c) => c.event_count === 50);
     });
     expect(new Set(clusters(b).map((c) => c.cluster_id))).toEqual(new Set(clusters(a).map((c) => c.cluster_id)));
+  }, 60_000);
+
+  it("has the incidents leader group another agent's failures only once the correlator has linked them", async () => {
+    const name = `correlator-order-${Date.now()}`;
+    const leaseA = lease('agent-a', name);
+    await until('agent-a to lead', () => leaseA.isLeader());
+    const leaseB = lease('agent-b', name);
+    const time = createManualTime(T0);
+    const context = (emit: (b: Batch) => Promise<void>) =>
+      makeProcessorContext({ clock: time.clock, scheduler: time.scheduler, database: db.database, leadership: leaseA, emit });
+    // The incidents processor first, so its poll runs before the correlator's at every tick: the
+    // order in which its events would reach it unlinked if it did not wait for the correlator.
+    const opened: IncidentUpdate[] = [];
+    const grouping = await incidents.create(
+      incidents.configSchema.parse({ scope: 'fleet', poll_interval_ms: POLL_MS }),
+      context(async (b) => void opened.push(...b.incidents)),
+    );
+    const linking = await correlator.create(
+      correlator.configSchema.parse({ scope: 'fleet', poll_interval_ms: POLL_MS }),
+      context(async (b) => void (await grouping.process(b))), // as the pipeline passes the clusters on
+    );
+    await grouping.start?.();
+    await linking.start?.();
+    await time.advanceTo(T0 + POLL_MS); // both read their cursors back; nothing stored yet
+
+    const other: Agent = { lease: leaseB, processor: linking, time, correlations: [], toStore: [] };
+    const failures = outage({ fromMs: 60_000, requests: 12, everyMs: 3_000, provider: 'openai', models: ['gpt-4o'] });
+    other.toStore.push(createBatch({ events: failures.events, calls: failures.calls }));
+    await store(other);
+
+    await until('an incident for agent-b’s failures', async () => {
+      await time.advanceTo(time.clock.now() + POLL_MS);
+      return opened.some((u) => u.incident.event_count === 12);
+    });
+    const incident = opened.filter((u) => u.incident.event_count === 12).at(-1)!.incident;
+    expect(incident.cluster_id).not.toBeNull();
+    // Every update of it carried the cluster: it was never grouped ahead of the correlator.
+    expect(opened.filter((u) => u.incident.incident_id === incident.incident_id).map((u) => u.incident.cluster_id)).not.toContain(null);
+    await linking.shutdown?.();
+    await grouping.shutdown?.();
   }, 60_000);
 });
