@@ -32,21 +32,16 @@ export interface FleetEventPage {
   more: boolean;
 }
 
-const SELECT_PAGE = `
+/** Events after a cursor ($1, $2) whose transactions have all ended; `upTo`: no further than ($4, $5). */
+const pageQuery = (upTo: boolean) => `
   SELECT ${FAILURE_EVENT_COLUMNS.join(', ')}, tx_id::text AS cursor_tx
     FROM failure_events
    WHERE (tx_id, failure_id) > ($1::xid8, $2) AND tx_id < pg_snapshot_xmin(pg_current_snapshot())
+     ${upTo ? 'AND (tx_id, failure_id) <= ($4::xid8, $5)' : ''}
    ORDER BY tx_id, failure_id
    LIMIT $3`;
-
-/** The same, no further than another reader's cursor ($4, $5). */
-const SELECT_PAGE_UP_TO = `
-  SELECT ${FAILURE_EVENT_COLUMNS.join(', ')}, tx_id::text AS cursor_tx
-    FROM failure_events
-   WHERE (tx_id, failure_id) > ($1::xid8, $2) AND tx_id < pg_snapshot_xmin(pg_current_snapshot())
-     AND (tx_id, failure_id) <= ($4::xid8, $5)
-   ORDER BY tx_id, failure_id
-   LIMIT $3`;
+const SELECT_PAGE = pageQuery(false);
+const SELECT_PAGE_UP_TO = pageQuery(true);
 
 /** The cursor named `name`; created at the current transaction horizon if missing (nothing older is read). */
 export async function readFleetCursor(db: Database, name: string): Promise<FleetCursor> {

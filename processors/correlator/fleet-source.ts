@@ -17,7 +17,6 @@ import { commitFleetWork, CORRELATOR_CURSOR, readFleetCursor, readFleetEvents, t
 import type { CorrelatorConfig } from './config.ts';
 import type { Correlator } from './correlate.ts';
 
-const CURSOR = CORRELATOR_CURSOR;
 /** Pages read per poll at most, so one poll of a large backlog does not hold the timer for long. */
 const MAX_PAGES_PER_POLL = 20;
 
@@ -62,7 +61,7 @@ export function startFleetCorrelation(
     const fresh = newEngine();
     const clusters = await selectActiveClusters(database);
     fresh.restore(clusters);
-    cursor = await readFleetCursor(database, CURSOR);
+    cursor = await readFleetCursor(database, CORRELATOR_CURSOR);
     engine = fresh;
     stateEpoch = epoch;
     ctx.logger.info({ epoch, active_clusters: clusters.length }, "Linking the fleet's failures; active clusters read back.");
@@ -81,12 +80,12 @@ export function startFleetCorrelation(
       const read = await readFleetEvents(database, from, config.poll_batch, { exceptAgent: ctx.leadership.holder });
       if (read.next.txId === from.txId && read.next.failureId === from.failureId) {
         // Nothing new: commit the cursor anyway, so the incidents leader knows this reader runs.
-        if (page === 0) await commitFleetWork(database, ctx.leadership, epoch, CURSOR, from, async () => {});
+        if (page === 0) await commitFleetWork(database, ctx.leadership, epoch, CORRELATOR_CURSOR, from, async () => {});
         return;
       }
       const updates = await exclusive(() => (stateEpoch === epoch && engine !== null ? engine.process(read.events, []) : null));
       if (updates === null) return; // the lease changed hands meanwhile
-      await commitFleetWork(database, ctx.leadership, epoch, CURSOR, read.next, async () => {});
+      await commitFleetWork(database, ctx.leadership, epoch, CORRELATOR_CURSOR, read.next, async () => {});
       cursor = read.next;
       if (updates.length > 0) await pass(updates);
       if (!read.more) return;

@@ -6,6 +6,7 @@
 // lease holder links, its own failures and every other agent's from the store (fleet-source.ts).
 import { defineProcessor } from '../../agent/core/component.ts';
 import type { Cancel } from '../../agent/core/clock.ts';
+import { fleetDatabase } from '../../agent/core/fleet-scope.ts';
 import { createBatch } from '../../agent/core/model/batch.ts';
 import { selectActiveClusters } from '../../agent/store/correlation-queries.ts';
 import { isStoreNotReady } from '../../agent/store/database-unavailable.ts';
@@ -29,13 +30,9 @@ export default defineProcessor({
         maxTrafficShare: config.max_traffic_share,
         rules: CAUSAL_RULES.filter((r) => !config.disabled_rules.includes(r.name)),
       });
-    const fleet =
-      config.scope === 'fleet' ||
-      (config.scope === 'auto' && ctx.mode === 'live' && ctx.database !== null && ctx.leadership.scope === 'lease');
+    const fleet = fleetDatabase(config.scope, ctx, 'links failures');
     if (fleet) {
-      if (ctx.database === null)
-        throw new Error(`${ctx.id}: scope: fleet links failures from the database; add a storage: section or use scope: agent.`);
-      const source = startFleetCorrelation(config, ctx, ctx.database, newEngine);
+      const source = startFleetCorrelation(config, ctx, fleet, newEngine);
       return {
         start: async () => source.start(),
         process: (batch) => source.process(batch),

@@ -66,9 +66,9 @@ export function startFleetSource(config: IncidentsConfig, ctx: ProcessorContext,
       stateEpoch = epoch;
       ctx.logger.info({ epoch, open_incidents: grouper.size }, 'Grouping incidents for the fleet; open incidents read back.');
     }
+    // A fleet correlator that runs reads first: events wait for it, so their clusters are known.
+    const upTo = await readLiveFleetCursor(database, CORRELATOR_CURSOR, LIVE_CURSOR_MS);
     for (let page = 0; page < MAX_PAGES_PER_POLL; page++) {
-      // A fleet correlator that runs reads first: events wait for it, so their clusters are known.
-      const upTo = await readLiveFleetCursor(database, CORRELATOR_CURSOR, LIVE_CURSOR_MS);
       const read = await readFleetEvents(database, cursor!, config.poll_batch, { upTo });
       const updates = grouper.group(read.events, correlations);
       if (!read.more) updates.push(...grouper.due(ctx.clock.now()));

@@ -6,6 +6,7 @@
 // events (fleet-source.ts); the others pass events on and their postgres exporters store them.
 import { defineProcessor } from '../../agent/core/component.ts';
 import type { Cancel } from '../../agent/core/clock.ts';
+import { fleetDatabase } from '../../agent/core/fleet-scope.ts';
 import { createBatch } from '../../agent/core/model/batch.ts';
 import type { IncidentUpdate } from '../../agent/core/model/incident.ts';
 import { isStoreNotReady } from '../../agent/store/database-unavailable.ts';
@@ -19,13 +20,9 @@ export default defineProcessor({
   description: 'Groups failure events into incidents by fingerprint, with escalation and auto-resolution after a quiet period.',
   configSchema: IncidentsConfig,
   create(config, ctx) {
-    const fleet =
-      config.scope === 'fleet' ||
-      (config.scope === 'auto' && ctx.mode === 'live' && ctx.database !== null && ctx.leadership.scope === 'lease');
+    const fleet = fleetDatabase(config.scope, ctx, 'groups events');
     if (fleet) {
-      if (ctx.database === null)
-        throw new Error(`${ctx.id}: scope: fleet groups events from the database; add a storage: section or use scope: agent.`);
-      const source = startFleetSource(config, ctx, ctx.database);
+      const source = startFleetSource(config, ctx, fleet);
       return {
         start: async () => source.start(),
         process(batch) {

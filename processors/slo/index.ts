@@ -8,6 +8,7 @@
 import { hostname } from 'node:os';
 import { defineProcessor } from '../../agent/core/component.ts';
 import type { Cancel } from '../../agent/core/clock.ts';
+import { fleetDatabase } from '../../agent/core/fleet-scope.ts';
 import { createBatch } from '../../agent/core/model/batch.ts';
 import type { FailureEvent } from '../../agent/core/model/failure-event.ts';
 import {
@@ -52,19 +53,13 @@ export default defineProcessor({
     'Evaluates SLOs (availability, goodput, latency, hallucination and refusal rate, cost per answer) with multi-window burn-rate alerts.',
   configSchema: SloConfig,
   create(config, ctx) {
-    const fleetScope =
-      config.scope === 'fleet' ||
-      (config.scope === 'auto' && ctx.mode === 'live' && ctx.database !== null && ctx.leadership.scope === 'lease');
-    if (fleetScope && ctx.database === null)
-      throw new Error(
-        `${ctx.id}: scope: fleet evaluates every agent's counts from the database; add a storage: section or use scope: agent.`,
-      );
+    const fleetDb = fleetDatabase(config.scope, ctx, "evaluates every agent's counts");
     // In a fleet each agent's counts are its own rows (agents on one host share a hostname); a
     // restarted agent's old rows stay in the leader's sums as another agent's.
-    const instance = fleetScope ? ctx.leadership.holder : hostname();
+    const instance = fleetDb !== null ? ctx.leadership.holder : hostname();
     const fleet: FleetView | null =
-      fleetScope && config.objectives.length > 0
-        ? createFleetView(config.objectives, instance, ctx.leadership, ctx.database!, ctx.logger)
+      fleetDb !== null && config.objectives.length > 0
+        ? createFleetView(config.objectives, instance, ctx.leadership, fleetDb, ctx.logger)
         : null;
     const slos: LiveSlo[] = config.objectives.map((spec) => ({
       spec,

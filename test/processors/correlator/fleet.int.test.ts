@@ -1,30 +1,25 @@
 // Correlation in a fleet on a real PostgreSQL: two agents each see half of one outage's failures;
 // the lease holder links its own as they pass and the other's from the store, into one cluster;
 // the other agent links nothing. After a handover the new leader reads the clusters back and goes on.
-import pino from 'pino';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { createManualTime, type ManualTime } from '../../../agent/core/clock.ts';
 import type { Processor } from '../../../agent/core/component.ts';
 import { createBatch, type Batch } from '../../../agent/core/model/batch.ts';
 import type { CorrelationUpdate } from '../../../agent/core/model/correlation.ts';
-import { createLease, type Lease } from '../../../agent/store/lease.ts';
+import type { Lease } from '../../../agent/store/lease.ts';
 import type { IncidentUpdate } from '../../../agent/core/model/incident.ts';
 import correlator from '../../../processors/correlator/index.ts';
 import incidents from '../../../processors/incidents/index.ts';
 import { makeProcessorContext } from '../../support/component-context.ts';
 import { withTestSchema } from '../../support/database.ts';
+import { leasesOn, until } from '../../support/fleet-leases.ts';
 import { outage, T0, type Stream } from '../../support/failure-streams.ts';
 import { buildExporter, removeTempSpillDirs } from '../../exporters/postgres/exporter-under-test.ts';
 
 const db = withTestSchema();
-const logger = pino({ level: 'silent' });
 const POLL_MS = 1_000;
 
-let leases: Lease[] = [];
-afterEach(async () => {
-  for (const l of leases) await l.stop();
-  leases = [];
-});
+const lease = leasesOn(() => db.database);
 afterAll(removeTempSpillDirs);
 
 interface Agent {
@@ -35,21 +30,6 @@ interface Agent {
   correlations: CorrelationUpdate[];
   /** Batches to store as its postgres exporter would. */
   toStore: Batch[];
-}
-
-function lease(holder: string, name: string): Lease {
-  const l = createLease({ database: db.database, name, holder, ttlMs: 15_000, renewIntervalMs: 5_000, acquireIntervalMs: 100, logger });
-  leases.push(l);
-  l.start();
-  return l;
-}
-
-async function until(what: string, ok: () => boolean | Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + 15_000;
-  while (!(await ok())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 async function agent(l: Lease): Promise<Agent> {
@@ -131,7 +111,7 @@ describe('correlation across a fleet', () => {
 
     // Handover: b leads, reads the active cluster back, and links a's later failures into it.
     await store(a);
-    await leases[0].stop();
+    await leaseA.stop();
     await until('agent-b to lead', () => b.lease.isLeader());
     const later = outage({
       fromMs: 60_000 + 40 * 3_000,

@@ -1,22 +1,21 @@
 // SLOs in a fleet on a real PostgreSQL: two agents, each counting its own share of the traffic and
 // storing its minute counts through the real postgres exporter, the lease deciding which one
 // evaluates. Bad requests spread so that neither agent holds enough to page alone.
-import pino from 'pino';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { createManualTime, type ManualTime } from '../../../agent/core/clock.ts';
 import type { Processor } from '../../../agent/core/component.ts';
 import { createBatch, type Batch } from '../../../agent/core/model/batch.ts';
 import type { LlmCall } from '../../../agent/core/model/llm-call.ts';
 import type { SloUpdate } from '../../../agent/core/model/slo.ts';
-import { createLease, type Lease } from '../../../agent/store/lease.ts';
+import type { Lease } from '../../../agent/store/lease.ts';
 import slo from '../../../processors/slo/index.ts';
 import { makeProcessorContext } from '../../support/component-context.ts';
 import { withTestSchema } from '../../support/database.ts';
+import { leasesOn, until } from '../../support/fleet-leases.ts';
 import { buildExporter, removeTempSpillDirs } from '../../exporters/postgres/exporter-under-test.ts';
 import { calls } from '../baseline/traffic.ts';
 
 const db = withTestSchema();
-const logger = pino({ level: 'silent' });
 const START = Date.parse('2026-03-02T10:00:00Z');
 const CONFIG = {
   objectives: [{ name: 'chat-availability', sli: { kind: 'availability' }, objective: 0.99, window_days: 28 }],
@@ -24,32 +23,13 @@ const CONFIG = {
   min_bad_events: 5,
 };
 
-let leases: Lease[] = [];
-afterEach(async () => {
-  for (const l of leases) await l.stop();
-  leases = [];
-});
+const lease = leasesOn(() => db.database);
 afterAll(removeTempSpillDirs);
 
 interface Agent {
   processor: Processor;
   time: ManualTime;
   emitted: Batch[];
-}
-
-function lease(holder: string, name: string): Lease {
-  const l = createLease({ database: db.database, name, holder, ttlMs: 15_000, renewIntervalMs: 5_000, acquireIntervalMs: 100, logger });
-  leases.push(l);
-  l.start();
-  return l;
-}
-
-async function until(what: string, ok: () => boolean): Promise<void> {
-  const deadline = Date.now() + 15_000;
-  while (!ok()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 async function agent(leadership: Lease | null, config: Record<string, unknown> = CONFIG): Promise<Agent> {
