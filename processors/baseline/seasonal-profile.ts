@@ -60,8 +60,9 @@ const SIZE = EXTRA + EXTRA_FIELDS;
 /** The rows a slice folds into: all hours, and the hour in progress. */
 const FOLD_ROWS = [ALL, HOUR];
 const DAY_QUANTILES = [D_L50, D_L95, D_L99];
-/** Decayed every hour: the all-hours weights and sums, and the all-hours extras. */
-const ALL_DECAYED = [D_W_LAT, D_W_CALLS, D_ERR, D_W_TPS, D_W_S95, D_W_STPS];
+/** The weights and counts of a row (levels are means and do not decay): all hours decay every hour. */
+const ROW_WEIGHTS = [D_W_LAT, D_W_CALLS, D_ERR, D_W_TPS, D_W_S95, D_W_STPS];
+/** Decayed every hour with the all-hours row. */
 const EXTRA_DECAYED = [
   X_W_TTFT,
   X_V_TTFT,
@@ -76,6 +77,9 @@ const EXTRA_DECAYED = [
   X_Q_CHECKED,
   X_Q_FAILED,
 ];
+
+/** The all-hours extras that are plain sums. */
+const EXTRA_SUMS = [X_COST_SUM, X_COST_N, X_TIN_SUM, X_TIN_N, X_TOUT_SUM, X_TOUT_N, X_Q_CHECKED, X_Q_FAILED];
 
 const STATE_VERSION = 2;
 /** samples, hour in progress (index), its slot, last hour the all-hours level decayed. */
@@ -320,6 +324,82 @@ export class SeasonalProfile {
     };
   }
 
+  /** The latest hour (index) the profile has learned from; -1 before any. */
+  hour(): number {
+    return Math.max(this.head[1], this.head[3]);
+  }
+
+  /**
+   * Brings the profile to `hour` as if no calls had come since: the hour in progress joins its
+   * slots and the all-hours level decays, so profiles last fed at different hours merge in step.
+   */
+  advanceTo(hour: number, slot: number): void {
+    const from = this.head[1];
+    if (from < 0 || hour <= from) return;
+    this.commitHour();
+    // Slots decay as their hour comes round with calls; here no calls came, so each hour-of-day
+    // and hour-of-week slot decays by the days and weeks gone by (weights only: levels stay).
+    const keepDay = (1 - this.settings.alphaDay) ** Math.floor((hour - from) / HOURS_PER_DAY);
+    const keepWeek = (1 - this.settings.alphaWeek) ** Math.floor((hour - from) / HOURS_PER_WEEK);
+    const d = this.d;
+    if (keepWeek < 1)
+      for (let at = WEEK; at < DAY; at += WEEK_FIELDS) {
+        d[at + W_LAT] *= keepWeek;
+        d[at + W_CALLS] *= keepWeek;
+        d[at + ERR] *= keepWeek;
+      }
+    if (keepDay < 1) for (let at = DAY; at < ALL; at += DAY_FIELDS) for (const f of ROW_WEIGHTS) d[at + f] *= keepDay;
+    this.head[1] = hour;
+    this.head[2] = slot;
+    this.decayAllHours(hour);
+    this.cached = null;
+  }
+
+  /**
+   * Adds another profile of the same key, learned from other calls and brought to the same hour
+   * (advanceTo): weights and counts add, each level becomes the weighted mean of the two, as one
+   * profile fed both sets of slices would hold (the learned spreads approximately so).
+   */
+  absorb(o: SeasonalProfile): void {
+    const a = this.d;
+    const b = o.d;
+    for (let s = 0; s < HOURS_PER_WEEK; s++) {
+      const at = WEEK + s * WEEK_FIELDS;
+      combine(a, b, at + W_LAT, at + L95);
+      a[at + W_CALLS] += b[at + W_CALLS];
+      a[at + ERR] += b[at + ERR];
+    }
+    // The hours of the day, then all hours and the hour in progress: rows of the same layout.
+    for (let at = DAY; at < EXTRA; at += DAY_FIELDS) {
+      combine(a, b, at + D_W_S95, at + D_S95);
+      combine(a, b, at + D_W_STPS, at + D_STPS);
+      combine(a, b, at + D_W_TPS, at + D_LTPS);
+      combine(a, b, at + D_W_LAT, at + D_L50, at + D_L95, at + D_L99);
+      a[at + D_W_CALLS] += b[at + D_W_CALLS];
+      a[at + D_ERR] += b[at + D_ERR];
+    }
+    const n = a[EXTRA + X_W_TTFT];
+    const m = b[EXTRA + X_W_TTFT];
+    if (m > 0) {
+      // Chan et al.'s parallel merge, as fold() does for a slice.
+      const delta = b[EXTRA + X_M_TTFT] - a[EXTRA + X_M_TTFT];
+      a[EXTRA + X_M_TTFT] += (delta * m) / (n + m);
+      a[EXTRA + X_V_TTFT] += b[EXTRA + X_V_TTFT] + (delta * delta * n * m) / (n + m);
+      a[EXTRA + X_W_TTFT] = n + m;
+    }
+    combine(a, b, EXTRA + X_COST, EXTRA + X_COST + 1, EXTRA + X_COST + 2);
+    combine(a, b, EXTRA + X_TOK, EXTRA + X_TOK + 1, EXTRA + X_TOK + 2);
+    for (const f of EXTRA_SUMS) a[EXTRA + f] += b[EXTRA + f];
+    for (const [t, c] of o.errorTypes) this.errorTypes.set(t, (this.errorTypes.get(t) ?? 0) + c);
+    this.head[0] += o.head[0];
+    if (o.head[1] > this.head[1]) {
+      this.head[1] = o.head[1];
+      this.head[2] = o.head[2];
+    }
+    this.head[3] = Math.max(this.head[3], o.head[3]);
+    this.cached = null;
+  }
+
   encode(): Uint8Array {
     const typeBytes = new TextEncoder().encode(JSON.stringify(Object.fromEntries(this.errorTypes)));
     const bytes = new Uint8Array(8 + HEAD_FIELDS * 8 + SIZE * 4 + typeBytes.length);
@@ -376,7 +456,7 @@ export class SeasonalProfile {
     if (hour <= last) return;
     const keep = last < 0 ? 1 : (1 - this.settings.alphaHour) ** Math.min(hour - last, 24 * 7 * 4);
     const d = this.d;
-    for (const f of ALL_DECAYED) d[ALL + f] *= keep;
+    for (const f of ROW_WEIGHTS) d[ALL + f] *= keep;
     for (const f of EXTRA_DECAYED) d[EXTRA + f] *= keep;
     for (const [t, c] of this.errorTypes) {
       if (c * keep < 0.01) this.errorTypes.delete(t);
@@ -419,6 +499,15 @@ function rate(calls: number, errors: number): number {
 /** An arithmetic mean of the all-hours extras; null before any count. */
 function extraRatio(d: Float32Array, sumAt: number, nAt: number): number | null {
   return d[EXTRA + nAt] > 0 ? d[EXTRA + sumAt] / d[EXTRA + nAt] : null;
+}
+
+/** Weight at wAt becomes the sum of a's and b's; the levels at `levels` their weighted mean. */
+function combine(a: Float32Array, b: Float32Array, wAt: number, ...levels: number[]): void {
+  const wa = a[wAt];
+  const wb = b[wAt];
+  if (!(wb > 0)) return;
+  for (const at of levels) a[at] = (wa * a[at] + wb * b[at]) / (wa + wb);
+  a[wAt] = wa + wb;
 }
 
 /** Moves the level at lAt towards x by weight w against the weight at wAt (which the caller then adds w to). */
