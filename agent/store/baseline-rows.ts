@@ -46,6 +46,25 @@ export function profileToParams(s: BaselineSnapshot, agentInstance: string | nul
   ];
 }
 
+/** A fleet agent's part (migrations/0009_baseline_fleet_parts.sql): its own learning of a key. */
+export const PART_KEY = ['provider', 'model', 'route', 'team', 'agent_instance'];
+export const PART_COLUMNS = [...PART_KEY, 'model_class', 'samples', 'current', 'state', 'updated_at'] as const;
+
+export function partToParams(s: BaselineSnapshot, agentInstance: string | null): unknown[] {
+  return [
+    s.provider,
+    s.model,
+    s.route,
+    s.team,
+    agentInstance ?? '',
+    s.model_class,
+    s.samples,
+    JSON.stringify(s.current),
+    Buffer.from(s.state, 'base64'),
+    s.at,
+  ];
+}
+
 export const HOUR_COLUMNS = [
   'provider',
   'model',

@@ -107,10 +107,7 @@ export async function commitFleetWork(
   next: FleetCursor,
   write: (client: pg.PoolClient) => Promise<void>,
 ): Promise<void> {
-  const client = await db.pool.connect();
-  try {
-    await client.query('BEGIN');
-    await leadership.fence(client, epoch);
+  await fencedTransaction(db, leadership, epoch, async (client) => {
     await write(client);
     await client.query('UPDATE fleet_cursors SET tx_id = $2::xid8, failure_id = $3, epoch = $4, updated_at = now() WHERE name = $1', [
       cursorName,
@@ -118,7 +115,23 @@ export async function commitFleetWork(
       next.failureId,
       epoch ?? 0,
     ]);
+  });
+}
+
+/** `write` in one transaction that first checks the lease at `epoch` (LeaseLostError: nothing written). */
+export async function fencedTransaction<T>(
+  db: Database,
+  leadership: Leadership,
+  epoch: number | null,
+  write: (client: pg.PoolClient) => Promise<T>,
+): Promise<T> {
+  const client = await db.pool.connect();
+  try {
+    await client.query('BEGIN');
+    await leadership.fence(client, epoch);
+    const result = await write(client);
     await client.query('COMMIT');
+    return result;
   } catch (err) {
     await client.query('ROLLBACK').catch(() => {});
     throw err;

@@ -163,6 +163,25 @@ export const BaselineConfig = z
       .boolean()
       .default(true)
       .describe('Load stored profiles from the database at start, so a restart judges against the same history.'),
+    scope: z
+      .enum(['auto', 'agent', 'fleet'])
+      .default('auto')
+      .describe(
+        'agent: learn from and judge against the calls this agent sees. fleet: each agent stores its own learning of a key as ' +
+          "its part; the agent holding the fleet lease merges every agent's parts into one profile per key, which every agent " +
+          'judges against and the API serves. auto: fleet when the agent runs with a database, agent otherwise (classify, replay).',
+      ),
+    merge_interval_ms: milliseconds()
+      .default(60_000)
+      .describe(
+        'Fleet scope: how often the leader merges the parts changed since its last merge, and every agent reads the merged profiles back.',
+      ),
+    retire_after_ms: milliseconds()
+      .default(600_000)
+      .describe(
+        "Fleet scope: an agent not seen (agent_instances) for this long has stopped; the leader folds its parts into the key's " +
+          'retired part, so what it learned stays counted once.',
+      ),
   })
   .superRefine((c, ctx) => {
     if (c.window_ms % c.slice_ms !== 0 || c.window_ms / c.slice_ms < 2)

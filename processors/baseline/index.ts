@@ -6,6 +6,7 @@
 // and restores them from the database at start.
 import { defineProcessor } from '../../agent/core/component.ts';
 import type { Cancel } from '../../agent/core/clock.ts';
+import { fleetDatabase } from '../../agent/core/fleet-scope.ts';
 import { createBatch } from '../../agent/core/model/batch.ts';
 import type { LlmCall, TelemetryItem } from '../../agent/core/model/llm-call.ts';
 import { createSampledWarning } from '../../agent/core/sampled-warning.ts';
@@ -14,6 +15,7 @@ import { selectBaselineProfiles } from '../../agent/store/baseline-queries.ts';
 import { isStoreNotReady } from '../../agent/store/database-unavailable.ts';
 import { emptySample, readSample } from './call-sample.ts';
 import { BaselineConfig } from './config.ts';
+import { startFleetBaselines } from './fleet-baselines.ts';
 import { createKeyState, type KeyState } from './key-state.ts';
 import { createModelClassifier } from './model-class.ts';
 import { createKeyLookup } from './profile-key.ts';
@@ -32,7 +34,20 @@ export default defineProcessor({
     const warn = createSampledWarning(ctx.logger);
     /** Stored profiles not yet claimed by a call, by key id. */
     const stored = new Map<string, RestoredProfile>();
-    let restorePending = config.restore && ctx.database !== null;
+    const fleetDb = fleetDatabase(config.scope, ctx, 'merges the baselines of every agent');
+    /** Fleet: the merged profile of each key read back, for keys this agent holds now or later. */
+    const references = new Map<string, Uint8Array>();
+    const fleet =
+      fleetDb === null
+        ? null
+        : startFleetBaselines(config, ctx, fleetDb, (id, state) => {
+            references.delete(id);
+            references.set(id, state);
+            if (references.size > config.max_keys) references.delete(references.keys().next().value!);
+            keys.get(id)?.setReference(state);
+          });
+    // In a fleet an agent's own learning starts afresh (its part); the history it judges against is the fleet's.
+    let restorePending = config.restore && ctx.database !== null && fleet === null;
     let cancelFlush: Cancel | null = null;
     /** The latest call end seen (ms), in a typed array: a closure variable would box the number at every write. */
     const latest = new Float64Array([-Infinity]);
@@ -45,6 +60,8 @@ export default defineProcessor({
         const restored = stored.get(key.id);
         stored.delete(key.id);
         state = createKeyState(key, classOf(key.model), config, restored);
+        const reference = references.get(key.id);
+        if (reference) state.setReference(reference);
         keys.set(key.id, state);
         state.lastSeen = ++tick;
         if (keys.size > config.max_keys) evictLeastRecent();
@@ -89,7 +106,7 @@ export default defineProcessor({
           ctx.logger.error({ err }, 'Restoring baseline profiles failed; retrying at the next flush.'),
         );
       const now = Number.isFinite(latest[0]) ? Math.max(latest[0], ctx.clock.now()) : ctx.clock.now();
-      const snapshots = [...keys.values()].filter((k) => all || k.isDirty()).map((k) => k.snapshot(now));
+      const snapshots = [...keys.values()].filter((k) => all || k.isDirty()).map((k) => k.snapshot(now, fleet !== null));
       if (snapshots.length === 0) return;
       try {
         await ctx.emit(createBatch({ baselines: snapshots }));
@@ -105,11 +122,16 @@ export default defineProcessor({
           if (restorePending)
             ctx.logger.warn('The database cannot be read yet: baselines start empty and take their stored history over once it can.');
         }
+        if (fleet !== null) {
+          if (config.restore) await fleet.restore();
+          fleet.start();
+        }
         cancelFlush = ctx.scheduler.every(config.flush_interval_ms, () => flush(false));
       },
       async shutdown() {
         cancelFlush?.();
         cancelFlush = null;
+        await fleet?.stop();
         if (keys.size > 0) await flush(false);
         keys.clear();
       },

@@ -71,6 +71,8 @@ export function createKeyState(key: ProfileKey, modelClass: string, config: Base
 /** A class rather than a closure: one per profile key, so its methods live once on the prototype. */
 export class KeyState {
   private profile: SeasonalProfile;
+  /** In a fleet: the key's profile merged from every agent's part, judged against instead of this agent's own. */
+  private reference: SeasonalProfile | null = null;
   private readonly window: LiveWindow;
   private readonly episodes: Episodes;
   /** Open hour aggregates, oldest first; all but the newest leave at the next snapshot. */
@@ -150,8 +152,8 @@ export class KeyState {
     return this.dirty;
   }
 
-  /** The key as of event time nowMs; hands its closed hours over and marks the key clean. */
-  snapshot(nowMs: number): BaselineSnapshot {
+  /** The key as of event time nowMs (`part`: as this agent's part in a fleet); hands its closed hours over and marks the key clean. */
+  snapshot(nowMs: number, part = false): BaselineSnapshot {
     const { config, window } = this;
     const slot = hourOfWeek(nowMs);
     const t = thresholdsFor(this.profile, slot, config);
@@ -181,6 +183,7 @@ export class KeyState {
       hours,
       open_episodes: Object.fromEntries(this.episodes),
       state: Buffer.from(this.profile.encode()).toString('base64'),
+      ...(part ? { part } : {}),
     };
   }
 
@@ -192,8 +195,14 @@ export class KeyState {
     this.dirty = true;
   }
 
+  /** Judges against the fleet's profile of the key from now on; this agent's own goes on learning (its part). */
+  setReference(state: Uint8Array): void {
+    this.reference = new SeasonalProfile(profileSettings(this.config), state);
+    if (this.window.current() !== -Infinity) this.refresh(this.window.current());
+  }
+
   private refresh(sliceIndex: number): void {
-    this.th = thresholdsFor(this.profile, hourOfWeek(sliceIndex * this.config.slice_ms), this.config);
+    this.th = thresholdsFor(this.reference ?? this.profile, hourOfWeek(sliceIndex * this.config.slice_ms), this.config);
     this.window.setThreshold(this.th.latencyThresholdMs);
   }
 

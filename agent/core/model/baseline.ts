@@ -76,6 +76,10 @@ export const BaselineSnapshot = z.strictObject({
   hours: z.array(HourAggregate).describe('The hours this snapshot adds to or closes.'),
   open_episodes: z.record(z.string(), z.number()).describe('Deviations in progress: metric → start (ms).'),
   state: z.string().describe('Base64 profile, restored at start.'),
+  part: z
+    .boolean()
+    .optional()
+    .describe("True in a fleet: this agent's own learning of the key, stored as its part for the lease holder to merge."),
 });
 export type BaselineSnapshot = z.infer<typeof BaselineSnapshot>;
 

@@ -1,16 +1,20 @@
-// The baselines lane's writer: baseline_profiles upserted
-// keeping the newest snapshot of each key (event time), and the hour rows of provider_baselines
+// The baselines lane's writer: baseline_profiles (or, for a fleet agent's part, baseline_profile_parts)
+// upserted keeping the newest snapshot of each key (event time), and the hour rows of provider_baselines
 // upserted keeping the fuller count, since a later snapshot of the same hour holds more calls.
 // Both idempotent, so a snapshot delivered twice changes nothing.
 import type pg from 'pg';
 import { baselineKey, type BaselineSnapshot } from '../../core/model/baseline.ts';
-import { HOUR_COLUMNS, hourToRows, PROFILE_COLUMNS, profileToParams } from '../baseline-rows.ts';
+import { HOUR_COLUMNS, hourToRows, PART_COLUMNS, PART_KEY, partToParams, PROFILE_COLUMNS, profileToParams } from '../baseline-rows.ts';
 import { insertRows } from './insert-rows.ts';
 import type { LaneWriteOptions, LaneWriter } from './lane-writer.ts';
 
 const PROFILE_UPDATE = PROFILE_COLUMNS.filter((c) => !['provider', 'model', 'route', 'team'].includes(c))
   .map((c) => `${c} = EXCLUDED.${c}`)
   .concat('recorded_at = now()')
+  .join(', ');
+const PART_UPDATE = PART_COLUMNS.filter((c) => !PART_KEY.includes(c))
+  .map((c) => `${c} = EXCLUDED.${c}`)
+  .concat('recorded_at = now()', 'tx_id = pg_current_xact_id()')
   .join(', ');
 const HOUR_KEY = ['provider', 'model', 'route', 'team', 'metric_name', 'measured_at', 'agent_instance'];
 const HOUR_UPDATE = HOUR_COLUMNS.filter((c) => !HOUR_KEY.includes(c))
@@ -22,6 +26,35 @@ export const baselinesWriter: LaneWriter<BaselineSnapshot> = {
   write: writeBaselines,
 };
 
+/** Upserts profiles into baseline_profiles, keeping a stored row with a later event time. */
+export async function upsertProfiles(
+  client: pg.PoolClient,
+  snapshots: readonly BaselineSnapshot[],
+  agentInstance: string | null,
+  maxRows: number,
+): Promise<void> {
+  await insertRows(
+    client,
+    'baseline_profiles',
+    PROFILE_COLUMNS,
+    snapshots.map((s) => profileToParams(s, agentInstance)),
+    `ON CONFLICT (provider, model, route, team) DO UPDATE SET ${PROFILE_UPDATE} WHERE baseline_profiles.updated_at <= EXCLUDED.updated_at`,
+    maxRows,
+  );
+}
+
+/** Upserts parts (rows of PART_COLUMNS) into baseline_profile_parts, keeping a stored row with a later event time. */
+export async function upsertPartRows(client: pg.PoolClient, rows: unknown[][], maxRows: number): Promise<void> {
+  await insertRows(
+    client,
+    'baseline_profile_parts',
+    PART_COLUMNS,
+    rows,
+    `ON CONFLICT (provider, model, route, team, agent_instance) DO UPDATE SET ${PART_UPDATE} WHERE baseline_profile_parts.updated_at <= EXCLUDED.updated_at`,
+    maxRows,
+  );
+}
+
 async function writeBaselines(client: pg.PoolClient, snapshots: readonly BaselineSnapshot[], options: LaneWriteOptions): Promise<void> {
   // ON CONFLICT DO UPDATE may touch a row once per statement: the newest snapshot of each key.
   const latest = new Map<string, BaselineSnapshot>();
@@ -30,12 +63,15 @@ async function writeBaselines(client: pg.PoolClient, snapshots: readonly Baselin
     const seen = latest.get(key);
     if (!seen || Date.parse(seen.at) <= Date.parse(s.at)) latest.set(key, s);
   }
-  await insertRows(
+  const newest = [...latest.values()];
+  const profiles = newest.filter((s) => s.part !== true);
+  await upsertProfiles(client, profiles, options.agentInstance, options.maxRowsPerStatement);
+  const parts = newest.filter((s) => s.part === true);
+  if (parts.length > 0 && !options.agentInstance)
+    throw new Error("Baseline parts need the writing agent's instance id (fleet mode runs with a database and a lease).");
+  await upsertPartRows(
     client,
-    'baseline_profiles',
-    PROFILE_COLUMNS,
-    [...latest.values()].map((s) => profileToParams(s, options.agentInstance)),
-    `ON CONFLICT (provider, model, route, team) DO UPDATE SET ${PROFILE_UPDATE} WHERE baseline_profiles.updated_at <= EXCLUDED.updated_at`,
+    parts.map((s) => partToParams(s, options.agentInstance)),
     options.maxRowsPerStatement,
   );
   const hours = new Map<string, unknown[]>();
