@@ -18,7 +18,7 @@ interface Baseline {
   [figure: string]: unknown;
 }
 
-/** Profiles go out this often instead of every minute, so the test waits seconds for a flush. */
+/** Profiles go out (and the lease holder merges them) this often instead of every minute, so the test waits seconds. */
 const FLUSH_MS = 5_000;
 
 let database: Awaited<ReturnType<typeof createOwnDatabase>>;
@@ -30,7 +30,7 @@ beforeAll(async () => {
   database = await createOwnDatabase('e2e_baselines');
   workDir = mkdtempSync(join(tmpdir(), 'faultline-e2e-baselines-'));
   const shipped = readFileSync(resolve('agent.yaml'), 'utf8');
-  const config = shipped.replace(/^  baseline: \{\}$/m, `  baseline: { flush_interval_ms: ${FLUSH_MS} }`);
+  const config = shipped.replace(/^  baseline: \{\}$/m, `  baseline: { flush_interval_ms: ${FLUSH_MS}, merge_interval_ms: ${FLUSH_MS} }`);
   if (config === shipped) throw new Error('agent.yaml no longer has the line `  baseline: {}` this test shortens the flush on');
   configPath = join(workDir, 'agent.yaml');
   writeFileSync(configPath, config);

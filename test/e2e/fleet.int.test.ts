@@ -40,6 +40,8 @@ processors:
   normalize: {}
   trace_assembler: { wait_ms: 200 }
   detectors: {}
+  # Learns and merges, never judges (no deviation events): the incident counts stay the outage's.
+  baseline: { flush_interval_ms: 1000, merge_interval_ms: 1000, min_samples: 1000000, ready_samples: 1000000 }
   classifier: {}
   slo:
     objectives: [{ name: availability, sli: { kind: availability }, objective: 0.99 }]
@@ -61,7 +63,7 @@ service:
   pipelines:
     genai:
       receivers: [otlp]
-      processors: [normalize, trace_assembler, detectors, classifier, slo, incidents]
+      processors: [normalize, trace_assembler, detectors, baseline, classifier, slo, incidents]
       exporters: [postgres, webhook/a, webhook/b]
 `;
 }
@@ -195,6 +197,15 @@ describe.each([
     const w = rows[0]?.status.windows.find((x) => x.window === window);
     return w && w.total === total ? w : undefined;
   };
+  /** The model's one merged profile once it counts `samples` calls from `parts` agents' parts. */
+  const baselineOf = async (model: string, samples: number, parts: number) => {
+    const { rows } = await admin.query<{ samples: number; parts: number }>(
+      `SELECT p.samples::int AS samples, (SELECT count(*)::int FROM baseline_profile_parts q WHERE q.model = p.model) AS parts
+         FROM baseline_profiles p WHERE p.model = $1`,
+      [model],
+    );
+    return rows.length === 1 && rows[0].samples === samples && rows[0].parts === parts ? rows[0] : undefined;
+  };
   const sloEvaluators = async () =>
     (await admin.query<{ agent_instance: string }>(`SELECT agent_instance FROM slo_status ORDER BY agent_instance`)).rows.map(
       (r) => r.agent_instance,
@@ -246,6 +257,9 @@ describe.each([
     expect(first5m.bad).toBe(1000);
     expect(await sloEvaluators()).toEqual([first.holder]);
 
+    // One baseline profile of the model for the fleet, merged by the leader from the three agents' parts.
+    await until('one merged baseline profile counting all 1,000 calls', () => baselineOf('gpt-4o', 1000, 3), 30_000);
+
     // kill -9 of the leader: another agent takes the lease once it expires.
     const leader = agentOf(first.holder)!;
     const killedAt = Date.now();
@@ -285,6 +299,8 @@ describe.each([
       60_000,
     );
     expect(resolved.event_count).toBe('1100');
+    // The new leader merges the dead leader's stored part with the survivors': every call counted once.
+    await until('the new leader to merge all 1,100 calls into the baseline', () => baselineOf('gpt-4o', 1100, 3), 30_000);
     // The new leader read the dead leader's stored counts: the SLO still counts every request.
     await until('the new leader to count all 1,100 requests against the SLO', () => sloWindow('5m', 1100), 30_000);
     await until(
