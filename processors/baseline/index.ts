@@ -3,7 +3,8 @@
 // window against it, attaching a window-level signal when a deviation starts. Expects detectors
 // upstream (error types and quality findings come from their signals) and the classifier after it;
 // puts the profiles on the `baselines` lane every flush_interval_ms of event time and at shutdown,
-// and restores them from the database at start.
+// and restores them from the database at start. In a fleet (fleet-baselines.ts) what it puts out is
+// its part, the lease holder merges every agent's parts, and each agent judges against the merge.
 import { defineProcessor } from '../../agent/core/component.ts';
 import type { Cancel } from '../../agent/core/clock.ts';
 import { fleetDatabase } from '../../agent/core/fleet-scope.ts';
