@@ -3,6 +3,7 @@
 // store implements it with a lease row in PostgreSQL (agent/store/lease.ts); an agent without a
 // shared database is its own fleet and always leads. How to use it, and what happens to work in
 // flight when the lease changes hands: docs/fleet.md.
+import { hostname } from 'node:os';
 import type pg from 'pg';
 
 export interface Leadership {
@@ -43,4 +44,9 @@ export function soloLeadership(holder = 'solo'): Leadership {
     fence: async () => {},
     onChange: () => () => {},
   };
+}
+
+/** The name this agent's rows are stored under (agent_instance): its instance in a fleet, its host when alone. */
+export function rowOwner(leadership: Leadership): string {
+  return leadership.scope === 'lease' ? leadership.holder : hostname();
 }

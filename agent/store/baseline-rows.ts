@@ -152,6 +152,7 @@ export interface ProfileRow {
   open_hour: unknown;
   state: Buffer;
   updated_at: Date;
+  agent_instance: string;
 }
 
 export interface RestoredProfile {
@@ -164,12 +165,17 @@ export interface RestoredProfile {
   openHour: HourAggregate | null;
 }
 
-/** What the baseline processor resumes from a row; throws on a row it cannot read. */
-export function profileFromRow(row: ProfileRow): RestoredProfile {
+/**
+ * What the baseline processor resumes from a row; throws on a row it cannot read. The hour in
+ * progress is resumed only by the agent instance that wrote it: hour rows are per instance and add
+ * up over instances, so another (a restarted process is a new instance) counting it again would
+ * count those calls twice.
+ */
+export function profileFromRow(row: ProfileRow, ownInstance: string): RestoredProfile {
   const episodes: Record<string, number> = {};
   if (row.open_episodes && typeof row.open_episodes === 'object')
     for (const [k, v] of Object.entries(row.open_episodes)) if (typeof v === 'number') episodes[k] = v;
-  const hour = row.open_hour === null ? null : HourAggregate.parse(row.open_hour);
+  const hour = row.open_hour === null || row.agent_instance !== ownInstance ? null : HourAggregate.parse(row.open_hour);
   return {
     provider: row.provider,
     model: row.model,

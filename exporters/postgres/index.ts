@@ -3,7 +3,7 @@
 // batches go to a local
 // SQLite spill buffer and drain in order, rate-limited, once it is back; refused records go to
 // dead_letters. export() resolves only when a batch is committed to one or the other.
-import { hostname } from 'node:os';
+import { rowOwner } from '../../agent/core/leadership.ts';
 import { defineExporter } from '../../agent/core/component.ts';
 import { ExportError } from '../../agent/core/errors.ts';
 import { createSampledWarning } from '../../agent/core/sampled-warning.ts';
@@ -41,7 +41,7 @@ export default defineExporter({
     }
     const spillPath = spillPathOf(id, config);
     // In a fleet, the instance id (agent_instances, the lease holder) tells the agents on one host apart.
-    const agentInstance = ctx.leadership.scope === 'lease' ? ctx.leadership.holder : hostname();
+    const agentInstance = rowOwner(ctx.leadership);
     const writeOptions = { agentInstance, maxRowsPerStatement: config.max_rows_per_statement, statementTimeoutMs: config.write_timeout_ms };
     const warn = createSampledWarning(logger);
 

@@ -3,7 +3,9 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { createBatch } from '../../../agent/core/model/batch.ts';
 import type { BaselineSnapshot } from '../../../agent/core/model/baseline.ts';
+import type { Leadership } from '../../../agent/core/leadership.ts';
 import { withTestSchema } from '../../support/database.ts';
+import { leasesOn } from '../../support/fleet-leases.ts';
 import { buildExporter, removeTempSpillDirs } from '../../exporters/postgres/exporter-under-test.ts';
 import { calls, HOUR, MONDAY, runOnEventTime } from './traffic.ts';
 
@@ -11,8 +13,9 @@ describe('baseline processor across a restart', () => {
   const db = withTestSchema();
   afterAll(removeTempSpillDirs);
 
-  const store = async (snapshots: BaselineSnapshot[]) => {
-    const { exporter } = await buildExporter(db.database);
+  const lease = leasesOn(() => db.database);
+  const store = async (snapshots: BaselineSnapshot[], leadership?: Leadership) => {
+    const { exporter } = await buildExporter(db.database, {}, undefined, leadership);
     await exporter.start?.();
     await exporter.export(createBatch({ baselines: snapshots }));
     await exporter.shutdown?.();
@@ -87,5 +90,37 @@ describe('baseline processor across a restart', () => {
     const after = (await second.stop()).at(-1)!;
     expect(after.slot).toBe(before.slot);
     expect(after.baseline).toEqual(before.baseline);
+  });
+
+  it("adds a restarted process's calls of the hour in progress to that hour's rows, counting each call once", async () => {
+    // Each process is a new agent instance (its own lease holder), as live; each keeps to its own learning.
+    const config = { scope: 'agent' };
+    const hour = MONDAY + 50 * HOUR;
+    const first = lease('first-process', 'restart-first');
+    const firstCalls = [
+      ...calls({ seed: 5, startMs: hour, durationMs: 40 * 60_000, rate: 0.5, provider: 'google', model: 'gemini-2.5-pro' }),
+    ];
+    const before = await runOnEventTime({ database: db.database, startMs: hour, config, leadership: first }, firstCalls);
+    const firstSnapshots = await before.stop();
+    await store(firstSnapshots, first);
+
+    const second = lease('second-process', 'restart-second');
+    const resumeAt = hour + 40 * 60_000 + 1_000;
+    const secondCalls = [
+      ...calls({ seed: 6, startMs: resumeAt, durationMs: 15 * 60_000, rate: 0.5, provider: 'google', model: 'gemini-2.5-pro' }),
+    ];
+    const after = await runOnEventTime({ database: db.database, startMs: resumeAt, config, leadership: second }, secondCalls);
+    const secondSnapshots = await after.stop();
+    await store(secondSnapshots, second);
+
+    const { rows } = await db.pool.query(
+      `SELECT agent_instance, sample_count::int AS n FROM provider_baselines
+        WHERE metric_name = 'error_rate' AND provider = 'google' AND measured_at = $1 ORDER BY agent_instance`,
+      [new Date(hour)],
+    );
+    expect(rows.map((r) => r.agent_instance)).toEqual(['first-process', 'second-process']);
+    expect(rows.reduce((sum, r) => sum + r.n, 0)).toBe(firstCalls.length + secondCalls.length);
+    // The profile itself was restored: the second process's samples go on from the first's.
+    expect(secondSnapshots.at(-1)!.samples).toBeGreaterThan(firstSnapshots.at(-1)!.samples);
   });
 });

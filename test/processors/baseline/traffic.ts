@@ -8,6 +8,7 @@ import type { LlmCall } from '../../../agent/core/model/llm-call.ts';
 import type { Signal } from '../../../agent/core/model/signal.ts';
 import type { Processor } from '../../../agent/core/component.ts';
 import { createManualTime } from '../../../agent/core/clock.ts';
+import type { Leadership } from '../../../agent/core/leadership.ts';
 import type { Database } from '../../../agent/store/database.ts';
 import baseline from '../../../processors/baseline/index.ts';
 import { makeProcessorContext } from '../../support/component-context.ts';
@@ -136,7 +137,7 @@ export function businessHours(high: number): (ms: number) => number {
  * timer fires as it would live), optionally against a database, and collects what it emits.
  */
 export async function runOnEventTime(
-  options: { database?: Database | null; config?: Record<string, unknown>; startMs: number },
+  options: { database?: Database | null; config?: Record<string, unknown>; startMs: number; leadership?: Leadership },
   ...sources: Iterable<LlmCall>[]
 ) {
   const time = createManualTime(options.startMs);
@@ -147,6 +148,7 @@ export async function runOnEventTime(
       clock: time.clock,
       scheduler: time.scheduler,
       database: options.database ?? null,
+      ...(options.leadership ? { leadership: options.leadership } : {}),
       emit: async (b) => void emitted.push([...b.baselines]),
     }),
   );
