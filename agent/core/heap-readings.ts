@@ -1,5 +1,5 @@
 // The V8 heap as admission and the process metrics read it: in use now, and in use just after the
-// latest full (mark-compact) collection, the live data.
+// latest full (mark-compact) collection, the live data; and the process's resident set.
 import { constants, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
 
 /** What the check reads about the heap; the receiver passes the process's own (processHeap()). */
@@ -8,6 +8,8 @@ export interface HeapReadings {
   used(): number;
   /** Bytes in use just after the latest full (mark-compact) collection; null before the first. */
   afterFullGc(): number | null;
+  /** The process's resident set, in bytes: everything the OS counts against it (every thread's heap, buffers, code). */
+  rss(): number;
   close(): void;
 }
 
@@ -26,5 +28,10 @@ export function processHeap(): HeapReadings {
     }
   });
   observer.observe({ type: 'gc' });
-  return { used: () => process.memoryUsage().heapUsed, afterFullGc: () => afterFullGc, close: () => observer.disconnect() };
+  return {
+    used: () => process.memoryUsage().heapUsed,
+    afterFullGc: () => afterFullGc,
+    rss: () => process.memoryUsage.rss(),
+    close: () => observer.disconnect(),
+  };
 }

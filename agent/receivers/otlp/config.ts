@@ -64,9 +64,10 @@ export const OtlpReceiverConfig = z.strictObject({
     .nullable()
     .default(null)
     .describe(
-      'Memory high-water mark: while the live heap plus the OTLP/HTTP request bodies held is above it, new requests get ' +
-        '503 + Retry-After (gRPC UNAVAILABLE: heap only). null: 1024, or 80% of the V8 heap limit (--max-old-space-size) ' +
-        'when that is lower; a value above that share is lowered to it, with a warning. 0 turns the check off.',
+      'Memory high-water mark: while the live heap plus the OTLP/HTTP request bodies held is above it, or the resident set ' +
+        'has grown by more than 80% of it since the receiver started, new requests get 503 + Retry-After (gRPC UNAVAILABLE: ' +
+        'heap and resident set only). null: 1024, or 80% of the V8 heap limit (--max-old-space-size) when that is lower; a ' +
+        'value above that share is lowered to it, with a warning. 0 turns the check off.',
     ),
 });
 export type OtlpReceiverConfig = z.infer<typeof OtlpReceiverConfig>;

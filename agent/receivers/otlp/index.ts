@@ -43,6 +43,8 @@ export function createOtlpReceiver(config: OtlpReceiverConfig, ctx: ReceiverCont
   }
   const admission = createAdmission(limit.mib);
   let shuttingDown = false;
+  /** The resident set when the receiver started listening: what memory_limit_mib bounds growth over. */
+  let rssAtStart = 0;
   const deps = { ingest, admission, isShuttingDown: () => shuttingDown, logger: ctx.logger, receiverId: ctx.id };
   const { http, grpc } = config.protocols;
   const httpServer: OtlpHttpServer | null = http ? createOtlpHttpServer(http, deps) : null;
@@ -58,6 +60,7 @@ export function createOtlpReceiver(config: OtlpReceiverConfig, ctx: ReceiverCont
   return {
     async start() {
       try {
+        rssAtStart = admission.begin();
         if (httpServer) bound.http = await httpServer.listen();
         if (grpcServer) bound.grpc = await grpcServer.listen();
       } catch (err) {
@@ -66,7 +69,12 @@ export function createOtlpReceiver(config: OtlpReceiverConfig, ctx: ReceiverCont
         throw err;
       }
       ctx.logger.info(
-        { http: bound.http && formatAddress(bound.http), grpc: bound.grpc && formatAddress(bound.grpc) },
+        {
+          http: bound.http && formatAddress(bound.http),
+          grpc: bound.grpc && formatAddress(bound.grpc),
+          memory_limit_mib: limit.mib,
+          rss_at_start_mib: Math.round(rssAtStart / 2 ** 20),
+        },
         'OTLP receiver listening.',
       );
     },

@@ -38,9 +38,14 @@ describe('memoryLimit', () => {
   });
 });
 
-/** Heap readings a test sets: bytes in use now, and after the latest full GC. */
-function heapOf(used: number, afterFullGc: number | null): HeapReadings {
-  return { used: () => used * MIB, afterFullGc: () => (afterFullGc === null ? null : afterFullGc * MIB), close() {} };
+/** Readings a test sets: heap bytes in use now and after the latest full GC, and the resident set. */
+function heapOf(used: number, afterFullGc: number | null, rss: () => number = () => 200): HeapReadings {
+  return {
+    used: () => used * MIB,
+    afterFullGc: () => (afterFullGc === null ? null : afterFullGc * MIB),
+    rss: () => rss() * MIB,
+    close() {},
+  };
 }
 
 describe('the heap check', () => {
@@ -75,5 +80,55 @@ describe('the heap check', () => {
     admission.releaseBody(30 * MIB);
     expect(admission.heldBodyBytes()).toBe(0);
     expect(admission.check(20 * MIB)).toBeNull();
+  });
+});
+
+describe('the resident-memory check', () => {
+  /** A resident set that is 200 MiB at start and whatever the test sets afterwards. */
+  const growing = () => {
+    const now = { mib: 200 };
+    return { now, rss: () => now.mib };
+  };
+
+  it('refuses once the resident set has grown by more than 80% of the mark since start, naming the growth', () => {
+    const r = growing();
+    const admission = createAdmission(100, heapOf(80, 80, r.rss));
+    admission.begin();
+    r.now.mib = 320;
+    const refusal = admission.check();
+    expect(refusal).toMatchObject({ reason: 'memory', retryAfterSec: 5 });
+    expect(refusal?.message).toMatch(
+      /resident memory has grown by 120 MiB since it started, near its limit of 100 MiB \(refused from 80%\)/,
+    );
+  });
+
+  it('admits while the resident set has grown by less than 80% of the mark, and refuses past it', () => {
+    const r = growing();
+    const under = createAdmission(100, heapOf(80, 80, r.rss));
+    under.begin();
+    r.now.mib = 279;
+    expect(under.check()).toBeNull();
+    const over = createAdmission(100, heapOf(80, 80, r.rss));
+    r.now.mib = 200;
+    over.begin();
+    r.now.mib = 281;
+    expect(over.check()?.reason).toBe('memory');
+  });
+
+  it('counts growth from the size at begin(), not from when the check was made', () => {
+    const r = growing();
+    const admission = createAdmission(100, heapOf(80, 80, r.rss));
+    r.now.mib = 260; // the pipeline started its worker threads before the receiver listened
+    admission.begin();
+    r.now.mib = 330; // 70 MiB over the size at begin(), 130 over the size at creation
+    expect(admission.check()).toBeNull();
+  });
+
+  it('admits when the heap and bodies are under half the mark: the excess is memory kept from an earlier peak', () => {
+    const r = growing();
+    const admission = createAdmission(100, heapOf(40, 40, r.rss));
+    admission.begin();
+    r.now.mib = 400;
+    expect(admission.check()).toBeNull();
   });
 });
