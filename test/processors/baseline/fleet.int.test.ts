@@ -85,6 +85,17 @@ async function store(a: Agent): Promise<void> {
 /** Moves the agent's clock on by a merge interval: it merges if it leads, and reads the merged profiles back. */
 const mergeTick = (a: Agent) => a.time.advanceTo(a.time.clock.now() + MERGE_MS);
 
+/**
+ * Merge ticks of the leader until `done`: a merge reads parts below the horizon of running
+ * transactions, which another test's transaction on the same server can hold back for a while.
+ */
+async function mergedUntil(leader: Agent, what: string, done: () => Promise<boolean>): Promise<void> {
+  await until(what, async () => {
+    await mergeTick(leader);
+    return done();
+  });
+}
+
 async function stop(a: Agent): Promise<void> {
   await a.processor.shutdown?.();
   a.time.stop();
@@ -119,7 +130,7 @@ describe('baselines in a fleet', () => {
     await b.time.advanceTo(end + 1_000);
     await store(a);
     await store(b);
-    await mergeTick(a);
+    await mergedUntil(a, 'both parts merged', async () => (await stored())[0]?.samples === past.length);
     await mergeTick(b);
 
     const ownSamples = (await parts()).map((p) => p.samples);
@@ -162,15 +173,17 @@ describe('baselines in a fleet', () => {
     await b2.time.advanceTo(start + 2 * HOUR);
     await store(a);
     await store(b2);
-    await mergeTick(a);
-
     const total = half(past, 0).length + half(past, 1).length + half(more, 1).length;
+    await mergedUntil(a, "agent-b's part retired and every part merged", async () => (await stored())[0]?.samples === total);
+
     expect((await parts()).map((p) => p.agent_instance)).toEqual(['', 'agent-a', 'agent-b2']);
     expect((await parts())[0].samples).toBe(half(past, 1).length);
     expect((await stored())[0].samples).toBe(total);
     // Merging again changes nothing: the retired part holds agent-b's calls once.
     await db.pool.query(`UPDATE baseline_profile_parts SET tx_id = pg_current_xact_id() WHERE agent_instance = 'agent-a'`);
-    await mergeTick(a);
+    const recorded = async () => (await db.pool.query('SELECT recorded_at FROM baseline_profiles')).rows[0].recorded_at.getTime();
+    const before = await recorded();
+    await mergedUntil(a, 'the key merged again', async () => (await recorded()) > before);
     expect((await stored())[0].samples).toBe(total);
     expect((await parts()).map((p) => p.agent_instance)).toEqual(['', 'agent-a', 'agent-b2']);
 

@@ -96,9 +96,14 @@ describe('SLOs evaluated for a fleet', () => {
     expect(hour(statuses(a).at(-1)!)).toMatchObject({ total: 20, bad: 4 });
     expect(burns(a)).toEqual([]);
 
-    // b's minute counts reach the database; the leader's next evaluation reads them.
+    // b's minute counts reach the database; an evaluation of the leader's reads them (the first one
+    // whose horizon has passed b's write: another test's transaction on the server can hold it back).
     await store(b);
-    await a.time.advanceTo(firstEval + 30_000);
+    let evaluatedAt = firstEval;
+    await until('the leader to read b’s stored counts', async () => {
+      await a.time.advanceTo((evaluatedAt += 30_000));
+      return hour(statuses(a).at(-1)!).total === 40;
+    });
     expect(hour(statuses(a).at(-1)!)).toMatchObject({ total: 40, bad: 8 });
     expect(burns(a)).toHaveLength(1);
     const paged = burns(a)[0];
@@ -115,7 +120,11 @@ describe('SLOs evaluated for a fleet', () => {
     await store(a);
     await leaseA.stop();
     await until('agent-b to lead', () => leaseB.isLeader());
-    await b.time.advanceTo(firstEval + 30_000);
+    let bEvaluatedAt = firstEval;
+    await until('agent-b to read a’s stored counts', async () => {
+      await b.time.advanceTo((bEvaluatedAt += 30_000));
+      return statuses(b).length > 0 && hour(statuses(b).at(-1)!).total === 40;
+    });
     expect(hour(statuses(b).at(-1)!)).toMatchObject({ total: 40, bad: 8 });
     expect(burns(b)).toHaveLength(1);
     const key = (e: ReturnType<typeof burns>[number]) => [e.category, e.subtype, e.provider, e.model, e.severity];
