@@ -10,9 +10,10 @@ export type { HeapReadings };
 /** Heap usage is sampled at most this often; process.memoryUsage() is too costly per request. */
 const SAMPLE_INTERVAL_MS = 100;
 /**
- * Below this share of the mark in heap and bodies, resident memory over the bound is what the
- * allocators kept from an earlier peak, not data: refusing would not give it back, and would hold
- * intake closed after the load has gone.
+ * Below this share of the mark in live heap (after the latest full GC) and bodies, resident memory
+ * over the bound is garbage V8 has not collected yet or what the allocators kept from an earlier
+ * peak, not data: refusing would not give it back, and would hold intake closed after the load has
+ * gone. (Garbage is bounded by the heap limit, which the mark sits under.)
  */
 const RETAINED_SHARE = 0.5;
 /**
@@ -99,7 +100,7 @@ export function createAdmission(limitMib: number, heap: HeapReadings = processHe
       // Resident memory counts what the heap does not: worker threads' heaps, the young generation
       // V8 has committed, buffers and native allocations.
       const grown = rssBytes + (bodies > 0 ? incomingBytes : 0) - rssAtStart;
-      if (grown > limitBytes * RSS_SOFT_SHARE && heapBytes + held > limitBytes * RETAINED_SHARE)
+      if (grown > limitBytes * RSS_SOFT_SHARE && (heap.afterFullGc() ?? heapBytes) + held > limitBytes * RETAINED_SHARE)
         return new RefusedError(
           `The agent's resident memory has grown by ${Math.round(grown / MIB)} MiB since it started, ` +
             `near its limit of ${limitMib} MiB (refused from ${RSS_SOFT_SHARE * 100}%); retry later.`,

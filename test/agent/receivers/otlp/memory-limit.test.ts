@@ -131,4 +131,12 @@ describe('the resident-memory check', () => {
     r.now.mib = 400;
     expect(admission.check()).toBeNull();
   });
+
+  it('admits when the latest full GC left the live heap under half the mark, however much garbage the heap holds', () => {
+    const r = growing();
+    const admission = createAdmission(100, heapOf(95, 30, r.rss));
+    admission.begin();
+    r.now.mib = 400;
+    expect(admission.check()).toBeNull();
+  });
 });
