@@ -90,12 +90,6 @@ export function createOtlpHttpServer(config: HttpProtocolConfig, deps: HttpServe
     }
     handling++;
     res.once('close', () => handling--);
-    const overMemory = admission.check(Number(req.headers['content-length']) || 0);
-    if (overMemory) {
-      ingest.countFailure('http', 'memory');
-      req.resume();
-      return sendStatus(res, replyAs, 503, overMemory.message, { retryAfterSec: overMemory.retryAfterSec });
-    }
     if (encoding === null) {
       ingest.countFailure('http', 'unsupported_media_type');
       const got = req.headers['content-type'] ? `"${req.headers['content-type']}"` : 'none';
@@ -105,6 +99,16 @@ export function createOtlpHttpServer(config: HttpProtocolConfig, deps: HttpServe
     if (contentEncoding !== '' && contentEncoding !== 'identity' && contentEncoding !== 'gzip') {
       ingest.countFailure('http', 'unsupported_media_type');
       return sendStatus(res, replyAs, 415, `Unsupported Content-Encoding "${contentEncoding}"; send gzip or identity.`);
+    }
+
+    // A request that can never be taken gets its final answer (415 above, 413 from readBody for a
+    // declared length over the limit) rather than a 503 that has its sender retry it for ever.
+    const declaredLength = Number(req.headers['content-length']) || 0;
+    const overMemory = declaredLength > limit ? null : admission.check(declaredLength);
+    if (overMemory) {
+      ingest.countFailure('http', 'memory');
+      req.resume();
+      return sendStatus(res, replyAs, 503, overMemory.message, { retryAfterSec: overMemory.retryAfterSec });
     }
 
     let body: Buffer;

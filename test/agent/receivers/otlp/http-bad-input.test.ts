@@ -308,6 +308,20 @@ describe('memory high-water mark', () => {
       await low.stop();
     }
   });
+
+  it('gives a request that can never be taken its final answer, not a 503 to retry for ever', async () => {
+    const low = await startReceiver({ memory_limit_mib: 1, grpc: false, http: { max_request_body_bytes: 1024 } });
+    try {
+      const tooLarge = await postJson(low, jsonTraces(jsonSpan('0000000000000102', 'x'.repeat(4096))));
+      expect(tooLarge.status).toBe(413);
+      expect(tooLarge.headers.get('retry-after')).toBeNull();
+      const wrongType = await postJson(low, '{}', '/v1/traces', { 'Content-Type': 'text/plain' });
+      expect(wrongType.status).toBe(415);
+      expect(low.receiver.stats().http.requests.failed.memory).toBe(0);
+    } finally {
+      await low.stop();
+    }
+  });
 });
 
 /** Gzips `size` bytes of zeros without ever holding them: the bomb is built from a stream. */
