@@ -97,28 +97,27 @@ export function createAdmission(limitMib: number, heap: HeapReadings = processHe
         sampledAt = now;
       }
       const held = bodies > 0 ? bodies + incomingBytes : 0;
+      const live = heap.afterFullGc();
+      // Over the mark: if the latest full GC left the live heap under it, the rest is garbage
+      // V8 will collect when it needs the room; a live heap over the mark shows at the next one.
+      if (heapBytes + held > limitBytes && (live === null || live + held > limitBytes))
+        return new RefusedError(
+          `The agent's memory (${Math.round(((live ?? heapBytes) + held) / MIB)} MiB of heap and request bodies) is above its limit of ${limitMib} MiB; ` +
+            'retry later.',
+          'memory',
+          RETRY_AFTER_SEC,
+        );
       // Resident memory counts what the heap does not: worker threads' heaps, the young generation
       // V8 has committed, buffers and native allocations.
       const grown = rssBytes + (bodies > 0 ? incomingBytes : 0) - rssAtStart;
-      if (grown > limitBytes * RSS_SOFT_SHARE && (heap.afterFullGc() ?? heapBytes) + held > limitBytes * RETAINED_SHARE)
+      if (grown > limitBytes * RSS_SOFT_SHARE && (live ?? heapBytes) + held > limitBytes * RETAINED_SHARE)
         return new RefusedError(
           `The agent's resident memory has grown by ${Math.round(grown / MIB)} MiB since it started, ` +
             `near its limit of ${limitMib} MiB (refused from ${RSS_SOFT_SHARE * 100}%); retry later.`,
           'memory',
           RETRY_AFTER_SEC,
         );
-      if (heapBytes + held <= limitBytes) return null;
-      // Over the mark: if the latest full GC left the live heap under it, the rest is garbage
-      // V8 will collect when it needs the room; a live heap over the mark shows at the next one.
-      const live = heap.afterFullGc();
-      if (live !== null && live + held <= limitBytes) return null;
-      const inUse = (live ?? heapBytes) + held;
-      return new RefusedError(
-        `The agent's memory (${Math.round(inUse / MIB)} MiB of heap and request bodies) is above its limit of ${limitMib} MiB; ` +
-          'retry later.',
-        'memory',
-        RETRY_AFTER_SEC,
-      );
+      return null;
     },
     ...counting,
     close: () => heap.close(),
