@@ -3,26 +3,16 @@
 // has not been refreshed for `goneAfterMs` belong to a stopped agent. Every query is parameterized.
 import type pg from 'pg';
 import type { Database } from './database.ts';
-import type { ProfileRow } from './baseline-rows.ts';
+import type { PartRow, ProfileRow } from './baseline-rows.ts';
+
+export type { PartRow };
 
 /** A profile key: provider, model, route, team. */
 export type PartKey = [string, string, string, string];
 
-export interface PartRow {
-  provider: string;
-  model: string;
-  route: string;
-  team: string;
-  agent_instance: string;
-  model_class: string;
-  samples: string;
-  current: unknown;
-  state: Buffer;
-  updated_at: Date;
-}
-
-const GONE = `p.agent_instance <> '' AND NOT EXISTS (
-  SELECT 1 FROM agent_instances a WHERE a.instance_id = p.agent_instance AND a.last_seen_at > now() - $GONE * interval '1 millisecond')`;
+/** Parts of a stopped agent: not seen in agent_instances for the milliseconds in parameter `param`. */
+const gone = (param: string) => `p.agent_instance <> '' AND NOT EXISTS (
+  SELECT 1 FROM agent_instances a WHERE a.instance_id = p.agent_instance AND a.last_seen_at > now() - ${param} * interval '1 millisecond')`;
 const PART_FIELDS = 'p.provider, p.model, p.route, p.team, p.agent_instance, p.model_class, p.samples, p.current, p.state, p.updated_at';
 const IN_KEYS = '(p.provider, p.model, p.route, p.team) IN (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]))';
 
@@ -37,7 +27,7 @@ export async function selectChangedPartKeys(db: Database, since: string, goneAft
     `WITH h AS (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS horizon)
      SELECT DISTINCT p.provider, p.model, p.route, p.team, h.horizon::text AS horizon
        FROM h LEFT JOIN baseline_profile_parts p
-         ON (p.tx_id >= $1::xid8 AND p.tx_id < h.horizon) OR (${GONE.replace('$GONE', '$2')})`,
+         ON (p.tx_id >= $1::xid8 AND p.tx_id < h.horizon) OR (${gone('$2')})`,
     [since, goneAfterMs],
   );
   return {
@@ -49,7 +39,7 @@ export async function selectChangedPartKeys(db: Database, since: string, goneAft
 /** In the leader's transaction: deletes the parts of stopped agents among `keys`, returning them. */
 export async function takeStoppedParts(client: pg.ClientBase, keys: readonly PartKey[], goneAfterMs: number): Promise<PartRow[]> {
   const { rows } = await client.query<PartRow>(
-    `DELETE FROM baseline_profile_parts p WHERE ${IN_KEYS} AND ${GONE.replace('$GONE', '$5')} RETURNING ${PART_FIELDS}`,
+    `DELETE FROM baseline_profile_parts p WHERE ${IN_KEYS} AND ${gone('$5')} RETURNING ${PART_FIELDS}`,
     [...keyColumns(keys), goneAfterMs],
   );
   return rows;

@@ -65,6 +65,36 @@ export function partToParams(s: BaselineSnapshot, agentInstance: string | null):
   ];
 }
 
+/** A baseline_profile_parts row as node-postgres returns it. */
+export interface PartRow {
+  provider: string;
+  model: string;
+  route: string;
+  team: string;
+  agent_instance: string;
+  model_class: string;
+  samples: string;
+  current: unknown;
+  state: Buffer;
+  updated_at: Date;
+}
+
+/** A part row written back as it is (the leader's retired part). */
+export function partRowToParams(p: PartRow): unknown[] {
+  return [
+    p.provider,
+    p.model,
+    p.route,
+    p.team,
+    p.agent_instance,
+    p.model_class,
+    p.samples,
+    JSON.stringify(p.current),
+    p.state,
+    p.updated_at,
+  ];
+}
+
 export const HOUR_COLUMNS = [
   'provider',
   'model',

@@ -9,7 +9,7 @@ import type { Cancel } from '../../agent/core/clock.ts';
 import type { ProcessorContext } from '../../agent/core/component.ts';
 import type { Database } from '../../agent/core/database.ts';
 import { LeaseLostError } from '../../agent/core/leadership.ts';
-import { CurrentFigures, type BaselineSnapshot } from '../../agent/core/model/baseline.ts';
+import { baselineKey, CurrentFigures, type BaselineSnapshot } from '../../agent/core/model/baseline.ts';
 import {
   selectChangedPartKeys,
   selectParts,
@@ -19,6 +19,7 @@ import {
   type MergedProfileRow,
   type PartRow,
 } from '../../agent/store/baseline-fleet-queries.ts';
+import { partRowToParams } from '../../agent/store/baseline-rows.ts';
 import { isStoreNotReady } from '../../agent/store/database-unavailable.ts';
 import { fencedTransaction } from '../../agent/store/fleet-events.ts';
 import { upsertPartRows, upsertProfiles } from '../../agent/store/writers/baselines.ts';
@@ -64,26 +65,21 @@ export function startFleetBaselines(
   let unsubscribe: (() => void) | null = null;
 
   const mergeKeys = async (epoch: number, keys: PartKey[]): Promise<void> => {
-    const retired: unknown[][] = [];
-    const merged: BaselineSnapshot[] = [];
     await fencedTransaction(database, ctx.leadership, epoch, async (client) => {
       const stopped = group(await takeStoppedParts(client, keys, config.retire_after_ms));
-      for (const [id, parts] of group(await selectParts(client, keys))) {
+      const left = group(await selectParts(client, keys));
+      const retired: unknown[][] = [];
+      const merged: BaselineSnapshot[] = [];
+      // A key whose only parts were stopped ones has nothing left: its retired part is all of it.
+      for (const id of new Set([...left.keys(), ...stopped.keys()])) {
+        const parts = left.get(id) ?? [];
         const gone = stopped.get(id) ?? [];
-        stopped.delete(id);
         let old = parts.find((p) => p.agent_instance === '');
-        const live = parts.filter((p) => p.agent_instance !== '');
         if (gone.length > 0) {
           old = retiredPart([...(old ? [old] : []), ...gone]);
-          retired.push(partParams(old));
+          retired.push(partRowToParams(old));
         }
-        merged.push(fleetSnapshot([...(old ? [old] : []), ...live]));
-      }
-      // Keys whose only parts were stopped ones: they become the retired part alone.
-      for (const gone of stopped.values()) {
-        const old = retiredPart(gone);
-        retired.push(partParams(old));
-        merged.push(fleetSnapshot([old]));
+        merged.push(fleetSnapshot([...(old ? [old] : []), ...parts.filter((p) => p.agent_instance !== '')]));
       }
       await upsertPartRows(client, retired, ROWS_PER_STATEMENT);
       await upsertProfiles(client, merged, ctx.leadership.holder, ROWS_PER_STATEMENT);
@@ -142,7 +138,7 @@ export function startFleetBaselines(
     let after: MergedProfileRow | null = null;
     do {
       const rows: MergedProfileRow[] = await selectProfilesRecordedSince(database, since, after, READ_PAGE);
-      for (const r of rows) sink(`${r.provider}\u0000${r.model}\u0000${r.route}\u0000${r.team}`, bytesOf(r));
+      for (const r of rows) sink(baselineKey(r), bytesOf(r));
       read += rows.length;
       after = rows.length === READ_PAGE ? rows[rows.length - 1] : null;
       const newestRead = rows.at(-1)?.recorded_at;
@@ -199,7 +195,7 @@ export function startFleetBaselines(
 function group(rows: PartRow[]): Map<string, PartRow[]> {
   const byKey = new Map<string, PartRow[]>();
   for (const r of rows) {
-    const id = `${r.provider}\u0000${r.model}\u0000${r.route}\u0000${r.team}`;
+    const id = baselineKey(r);
     const list = byKey.get(id);
     if (list) list.push(r);
     else byKey.set(id, [r]);
@@ -210,18 +206,3 @@ function group(rows: PartRow[]): Map<string, PartRow[]> {
 const newest = (parts: PartRow[]): PartRow => parts.reduce((a, b) => (b.updated_at > a.updated_at ? b : a));
 
 const bytesOf = (r: { state: Buffer }): Uint8Array => new Uint8Array(r.state.buffer, r.state.byteOffset, r.state.byteLength);
-
-function partParams(p: PartRow): unknown[] {
-  return [
-    p.provider,
-    p.model,
-    p.route,
-    p.team,
-    p.agent_instance,
-    p.model_class,
-    p.samples,
-    JSON.stringify(p.current),
-    p.state,
-    p.updated_at,
-  ];
-}

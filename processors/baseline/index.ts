@@ -9,6 +9,7 @@ import { defineProcessor } from '../../agent/core/component.ts';
 import type { Cancel } from '../../agent/core/clock.ts';
 import { fleetDatabase } from '../../agent/core/fleet-scope.ts';
 import { rowOwner } from '../../agent/core/leadership.ts';
+import { baselineKey } from '../../agent/core/model/baseline.ts';
 import { createBatch } from '../../agent/core/model/batch.ts';
 import type { LlmCall, TelemetryItem } from '../../agent/core/model/llm-call.ts';
 import { createSampledWarning } from '../../agent/core/sampled-warning.ts';
@@ -82,10 +83,11 @@ export default defineProcessor({
       try {
         const rows = await selectBaselineProfiles(ctx.database!, config.max_keys);
         let unreadable = 0;
+        const owner = rowOwner(ctx.leadership);
         for (const row of rows) {
           try {
-            const p = profileFromRow(row, rowOwner(ctx.leadership));
-            const id = `${p.provider}\u0000${p.model}\u0000${p.route}\u0000${p.team}`;
+            const p = profileFromRow(row, owner);
+            const id = baselineKey(p);
             const live = keys.get(id);
             // A key that started fresh while the store was unreadable takes its history over.
             if (live) live.adopt(p);

@@ -109,6 +109,21 @@ const parts = async () =>
 const history = (seed: number, startMs: number, hours: number) => [...calls({ seed, startMs, durationMs: hours * HOUR, rate: 0.25 })];
 /** Half of the calls, alternately: one agent's share of the gateway's traffic. */
 const half = (list: LlmCall[], parity: number) => list.filter((_, i) => i % 2 === parity);
+/** Calls three times slower than the history's, from `startMs`. */
+const slowStep = (seed: number, startMs: number, minutes: number) => [
+  ...calls({ seed, startMs, durationMs: minutes * 60_000, rate: 0.25, latency: () => 3 }),
+];
+
+/** agent-a (the leader) and agent-b of `fleet`, each fed half of an hour and a half of history from `start`. */
+async function twoAgentsWithHistory(fleet: string, seed: number, start: number) {
+  const past = history(seed, start, 1.5);
+  const a = await agent('agent-a', fleet, start);
+  await until('agent-a to lead', () => a.leadership.isLeader());
+  const b = await agent('agent-b', fleet, start);
+  await feed(a, half(past, 0));
+  await feed(b, half(past, 1));
+  return { a, b, past };
+}
 
 describe('baselines in a fleet', () => {
   beforeEach(async () => {
@@ -118,12 +133,7 @@ describe('baselines in a fleet', () => {
   it("judges every agent's calls against the profile merged from all of them", async () => {
     const fleet = 'baselines-judged';
     const start = MONDAY + 9 * HOUR;
-    const past = history(1, start, 1.5);
-    const a = await agent('agent-a', fleet, start);
-    await until('agent-a to lead', () => a.leadership.isLeader());
-    const b = await agent('agent-b', fleet, start);
-    await feed(a, half(past, 0));
-    await feed(b, half(past, 1));
+    const { a, b, past } = await twoAgentsWithHistory(fleet, 1, start);
     const end = start + 1.5 * HOUR;
     // Both flush their parts; the leader merges them, then each reads the merged profile back.
     await a.time.advanceTo(end + 1_000);
@@ -142,7 +152,7 @@ describe('baselines in a fleet', () => {
 
     // Three times slower, seen by the agent that does not lead: it judges on the fleet's profile.
     const stepAt = b.time.clock.now();
-    const step = [...calls({ seed: 2, startMs: stepAt, durationMs: 10 * 60_000, rate: 0.25, latency: () => 3 })];
+    const step = slowStep(2, stepAt, 10);
     await feed(b, step);
     expect(b.found.map((f) => f.signal.evidence.metric)).toContain('latency_p95');
 
@@ -156,12 +166,7 @@ describe('baselines in a fleet', () => {
   it("folds a stopped agent's part into the retired part, so a restart counts each call once", async () => {
     const fleet = 'baselines-retired';
     const start = MONDAY + 30 * HOUR;
-    const past = history(3, start, 1.5);
-    const a = await agent('agent-a', fleet, start);
-    await until('agent-a to lead', () => a.leadership.isLeader());
-    const b = await agent('agent-b', fleet, start);
-    await feed(a, half(past, 0));
-    await feed(b, half(past, 1));
+    const { a, b, past } = await twoAgentsWithHistory(fleet, 3, start);
     await stop(b);
     await store(b);
     // agent-b is gone (not seen for an hour); agent-b2 takes its place on the node and learns afresh.
@@ -190,7 +195,7 @@ describe('baselines in a fleet', () => {
     // The restarted agent judges against the fleet's history from the start.
     await mergeTick(b2);
     const stepAt = b2.time.clock.now();
-    await feed(b2, [...calls({ seed: 5, startMs: stepAt, durationMs: 15 * 60_000, rate: 0.25, latency: () => 3 })]);
+    await feed(b2, slowStep(5, stepAt, 15));
     expect(b2.found.map((f) => f.signal.evidence.metric)).toContain('latency_p95');
     for (const x of [a, b2]) await stop(x);
   });

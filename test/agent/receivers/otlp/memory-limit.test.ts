@@ -90,12 +90,17 @@ describe('the resident-memory check', () => {
     return { now, rss: () => now.mib };
   };
 
-  it('refuses once the resident set has grown by more than 80% of the mark since start, naming the growth', () => {
+  /** What a 100 MiB mark answers once the resident set, 200 MiB at begin(), is `rssMib`, with the heap as given. */
+  const checkAfterGrowth = (rssMib: number, used: number, live: number) => {
     const r = growing();
-    const admission = createAdmission(100, heapOf(80, 80, r.rss));
+    const admission = createAdmission(100, heapOf(used, live, r.rss));
     admission.begin();
-    r.now.mib = 320;
-    const refusal = admission.check();
+    r.now.mib = rssMib;
+    return admission.check();
+  };
+
+  it('refuses once the resident set has grown by more than 80% of the mark since start, naming the growth', () => {
+    const refusal = checkAfterGrowth(320, 80, 80);
     expect(refusal).toMatchObject({ reason: 'memory', retryAfterSec: 5 });
     expect(refusal?.message).toMatch(
       /resident memory has grown by 120 MiB since it started, near its limit of 100 MiB \(refused from 80%\)/,
@@ -103,16 +108,8 @@ describe('the resident-memory check', () => {
   });
 
   it('admits while the resident set has grown by less than 80% of the mark, and refuses past it', () => {
-    const r = growing();
-    const under = createAdmission(100, heapOf(80, 80, r.rss));
-    under.begin();
-    r.now.mib = 279;
-    expect(under.check()).toBeNull();
-    const over = createAdmission(100, heapOf(80, 80, r.rss));
-    r.now.mib = 200;
-    over.begin();
-    r.now.mib = 281;
-    expect(over.check()?.reason).toBe('memory');
+    expect(checkAfterGrowth(279, 80, 80)).toBeNull();
+    expect(checkAfterGrowth(281, 80, 80)?.reason).toBe('memory');
   });
 
   it('counts growth from the size at begin(), not from when the check was made', () => {
@@ -125,18 +122,10 @@ describe('the resident-memory check', () => {
   });
 
   it('admits when the heap and bodies are under half the mark: the excess is memory kept from an earlier peak', () => {
-    const r = growing();
-    const admission = createAdmission(100, heapOf(40, 40, r.rss));
-    admission.begin();
-    r.now.mib = 400;
-    expect(admission.check()).toBeNull();
+    expect(checkAfterGrowth(400, 40, 40)).toBeNull();
   });
 
   it('admits when the latest full GC left the live heap under half the mark, however much garbage the heap holds', () => {
-    const r = growing();
-    const admission = createAdmission(100, heapOf(95, 30, r.rss));
-    admission.begin();
-    r.now.mib = 400;
-    expect(admission.check()).toBeNull();
+    expect(checkAfterGrowth(400, 95, 30)).toBeNull();
   });
 });
