@@ -384,10 +384,16 @@ export function buildRequest(c: FuzzCase, runId: number, nowMs: number): { spans
   if (c.repeat > 0) {
     // 10,000 copies of a span of ordinary size: a megabyte attribute ten thousand times over is a
     // 10 GB trace, which no sender batches (and which the test process could not even encode).
+    // Every text the copies carry is bounded: name, attributes, the status message and span events.
     const first = spans[0];
-    const attributes = Object.fromEntries(Object.entries(first.attributes).filter(([, v]) => typeof v !== 'string' || v.length <= 4096));
+    const ordinary = (attrs: Attributes): Attributes =>
+      Object.fromEntries(Object.entries(attrs).filter(([, v]) => typeof v !== 'string' || v.length <= 4096));
+    const attributes = ordinary(first.attributes);
+    const name = first.name.slice(0, 4096);
+    const status = { ...first.status, message: first.status.message.slice(0, 4096) };
+    const events = first.events.map((e) => ({ ...e, attributes: ordinary(e.attributes) }));
     for (let i = 0; i < c.repeat; i++)
-      spans.push({ ...first, attributes, spanId: hex(runId * 65536 + 4096 + i, 16), parentSpanId: first.spanId });
+      spans.push({ ...first, name, attributes, status, events, spanId: hex(runId * 65536 + 4096 + i, 16), parentSpanId: first.spanId });
   }
   const logs: OtlpLogRecord[] = [];
   if (c.logs !== null) {
