@@ -20,6 +20,14 @@ const RateLimitConfig = z.strictObject({
     .describe('Share of the limit in use at which utilization gives full confidence.'),
   horizon_secs: seconds('horizon_secs').default(300).describe('Exhaustion further away than this scores 0.'),
   near_secs: seconds('near_secs').default(60).describe('Exhaustion this close or closer scores its full confidence.'),
+  window_secs: seconds('window_secs')
+    .default(60)
+    .describe('Period the limits count over (per-minute limits: OpenAI, Anthropic, LiteLLM rpm/tpm).'),
+  min_pace: ratio('min_pace')
+    .default(0.8)
+    .describe(
+      "Pace (the share of the limit one window of the deployment's calls would use at their current rate and trend) below which a falling remaining count is a window filling, not exhaustion; full confidence at 1.",
+    ),
 });
 
 const LatencyConfig = z.strictObject({

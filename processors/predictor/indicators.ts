@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import type { LlmCall } from '../../agent/core/model/llm-call.ts';
 import type { CircuitState, CircuitTransition, RecommendedAction } from '../../agent/core/model/prediction.ts';
+import { ArrivalRate } from './arrival-rate.ts';
 import type { BaselineView } from './baseline-view.ts';
 import { isServiceFailure, type CircuitOutcome } from './call-outcome.ts';
 import { CircuitBreaker } from './circuit-breaker.ts';
@@ -22,6 +23,8 @@ interface Deployment {
   deployment: string | null;
   requests: RateLimitTrend;
   tokens: RateLimitTrend;
+  /** What the calls themselves sent it, per limit. */
+  sent: { requests: ArrivalRate; tokens: ArrivalRate };
   breaker: CircuitBreaker;
 }
 
@@ -61,18 +64,24 @@ export function createIndicators(config: PredictorConfig, baselines: BaselineVie
   };
 
   const rateLimitRisk = (d: Deployment, nowMs: number): Risk | null => {
-    let best: { e: Exhaustion; limit: 'requests' | 'tokens'; score: number } | null = null;
+    let best: { e: Exhaustion; limit: 'requests' | 'tokens'; score: number; pace: number | null } | null = null;
     for (const limit of ['requests', 'tokens'] as const) {
       const trend = d[limit];
       if (nowMs - trend.lastSeenMs() > STALE_READING_MS) continue;
       const e = trend.forecast(nowMs);
       if (!e || e.utilization === null) continue;
-      const confidence = Math.min(ramp(e.utilization, rl.min_utilization, rl.full_utilization), ramp(e.samples, 0, rl.min_samples));
+      // A falling count at a pace the limit holds is a window filling after a step in traffic.
+      const pace = e.limit === null ? null : d.sent[limit].pace(e.limit - e.remaining, e.limit);
+      const confidence = Math.min(
+        ramp(e.utilization, rl.min_utilization, rl.full_utilization),
+        ramp(e.samples, 0, rl.min_samples),
+        pace === null ? 1 : ramp(pace, rl.min_pace, 1),
+      );
       const score = confidence * urgency(e.secsToExhaustion, rl.near_secs, rl.horizon_secs);
-      if (!best || score > best.score) best = { e, limit, score };
+      if (!best || score > best.score) best = { e, limit, score, pace };
     }
     if (!best) return null;
-    const { e } = best;
+    const { e, pace } = best;
     return {
       provider: d.provider,
       model: d.model,
@@ -85,6 +94,7 @@ export function createIndicators(config: PredictorConfig, baselines: BaselineVie
         [`${best.limit}_remaining`]: e.remaining,
         [`${best.limit}_limit`]: e.limit,
         utilization: round3(e.utilization ?? 0),
+        ...(pace === null ? {} : { pace: round3(pace) }),
         consumption_per_sec: round3(e.ratePerSec),
         secs_to_exhaustion: e.secsToExhaustion === null ? null : Math.round(e.secsToExhaustion),
         secs_to_reset: e.secsToReset === null ? null : Math.round(e.secsToReset),
@@ -115,8 +125,12 @@ export function createIndicators(config: PredictorConfig, baselines: BaselineVie
         deployment: deploymentId,
         requests: new RateLimitTrend(rl.ewma_tau_secs, rl.min_interval_ms),
         tokens: new RateLimitTrend(rl.ewma_tau_secs, rl.min_interval_ms),
+        sent: { requests: new ArrivalRate(rl.window_secs), tokens: new ArrivalRate(rl.window_secs) },
         breaker: new CircuitBreaker(config.circuit.failures_to_open, config.circuit.successes_to_close),
       }));
+      d.sent.requests.add(endMs, 1);
+      const tokens = (call.tokens.input ?? 0) + (call.tokens.output ?? 0);
+      if (tokens > 0) d.sent.tokens.add(endMs, tokens);
       const h = call.rateLimit;
       if (h) {
         if (h.remainingRequests !== null)
