@@ -177,7 +177,7 @@ export class Outcomes {
 
   private open(r: Risk, nowMs: number): PredictedFailure {
     const secs = r.secsToFailure ?? this.config.max_horizon_secs;
-    const horizon = Math.round(Math.min(this.config.max_horizon_secs, Math.max(this.config.min_horizon_secs, secs * 2 + 60)));
+    const horizon = this.horizonFor(secs);
     return {
       prediction_id: predictionId(r, nowMs, 'prediction'),
       provider: r.provider,
@@ -221,16 +221,26 @@ export class Outcomes {
     }
     if (raised && r) {
       const secs = r.secsToFailure;
+      const renewed = p.status === 'pending' && secs !== null;
+      // A pending prediction raised on a newer estimate stands until that estimate's horizon: it
+      // must not expire as a false alarm on its first estimate while its risk is climbing.
+      const ageSecs = (nowMs - Date.parse(p.predicted_at)) / 1000;
       t.p = {
         ...p,
         score: round3(score),
         indicators: r.indicators,
-        expected_at: p.status === 'pending' && secs !== null ? iso(nowMs + secs * 1000) : p.expected_at,
+        expected_at: renewed ? iso(nowMs + secs * 1000) : p.expected_at,
+        horizon_secs: renewed ? Math.max(p.horizon_secs, Math.round(ageSecs + this.horizonFor(secs))) : p.horizon_secs,
         updated_at: iso(nowMs),
       };
       return t.p;
     }
     return null;
+  }
+
+  /** Twice the expected time plus a minute, within min_horizon_secs..max_horizon_secs. */
+  private horizonFor(secs: number): number {
+    return Math.round(Math.min(this.config.max_horizon_secs, Math.max(this.config.min_horizon_secs, secs * 2 + 60)));
   }
 
   private count(type: PredictedFailureType, what: 'confirmed' | 'expired' | 'missed', lead?: number): void {

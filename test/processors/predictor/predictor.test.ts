@@ -115,6 +115,36 @@ describe('predictor', () => {
     expect(versions.some((v) => v.active === false)).toBe(true);
   });
 
+  it('keeps a prediction raised on a newer estimate pending until the horizon of that estimate', async () => {
+    const { p, time, predictions } = await build();
+    // Used tokens creep up, always some 150 s from the limit (a watch-level risk), then a burst.
+    const remainingAt = (s: number) =>
+      s <= 300 ? 60_000 * Math.exp(-s / 150) : Math.max(0, 60_000 * Math.exp(-300 / 150) - 1_000 * (s - 300));
+    for (let s = 0; s <= 320; s += 2) {
+      const at = T0 + s * 1000;
+      await time.advanceTo(at);
+      await p.process(createBatch({ calls: [withHeaders(at, Math.round(remainingAt(s)), 100_000)] }));
+    }
+    const versions = () => predictions().filter((x) => x.failure_type === 'rate_limited');
+    const first = versions()[0];
+    expect(first.score).toBeLessThan(0.8);
+    const raised = versions().at(-1)!;
+    expect(raised).toMatchObject({ prediction_id: first.prediction_id, status: 'pending' });
+    expect(raised.score).toBeGreaterThanOrEqual(0.8);
+    // The 429 comes after the first estimate's horizon, within the raised one's.
+    const failureAt = Date.parse(first.predicted_at) + first.horizon_secs * 1000 + 20_000;
+    await time.advanceTo(failureAt);
+    const out = await p.process(
+      createBatch({
+        events: [
+          failureEvent(1, { subtype: 'rate_limited', provider: 'openai', model: 'gpt-4o', timestamp: new Date(failureAt).toISOString() }),
+        ],
+      }),
+    );
+    expect(versions().some((v) => v.status === 'expired')).toBe(false);
+    expect(out.predictions.find((x) => x.prediction_id === first.prediction_id)).toMatchObject({ status: 'confirmed' });
+  });
+
   it('projects a rising latency to the static SLA during cold start', async () => {
     const { p, time, predictions } = await build({ latency: { static_sla_ms: 30_000, min_samples: 5 } });
     // p95 climbs by about 40 ms per second from 3 s.
