@@ -2,8 +2,9 @@
 // span time. Beside the remaining headers it tells two things apart that both make the remaining
 // count fall: traffic heading for the limit, and a per-minute window still filling after a step in
 // traffic (its drain stops once the window holds the new rate, below the limit). The pace is the
-// share of the limit one window of traffic would use at the current rate plus its trend over one
-// window; at a steady pace under 1 neither a sliding or fixed window nor a token bucket runs out.
+// share of the limit one window of traffic would use at the current rate plus its trend projected
+// `lookaheadSecs` ahead; at a steady pace under 1 neither a sliding or fixed window nor a token
+// bucket runs out.
 const SLOT_MS = 5_000;
 /** Slots averaged for the current rate (20 s). */
 const RATE_SLOTS = 4;
@@ -17,7 +18,10 @@ export class ArrivalRate {
   /** Index (span time ÷ SLOT_MS) of the newest slot; the ring holds the ones before it. */
   private newest = -Infinity;
 
-  constructor(private readonly windowSecs: number) {
+  constructor(
+    private readonly windowSecs: number,
+    private readonly lookaheadSecs: number,
+  ) {
     this.windowSlots = Math.max(Math.round((windowSecs * 1000) / SLOT_MS), 2 * RATE_SLOTS);
     this.slots = new Float64Array(this.windowSlots + 1);
   }
@@ -34,9 +38,9 @@ export class ArrivalRate {
   }
 
   /**
-   * The share of `limit` one window of traffic would use one window from now, at the current rate
-   * (the last RATE_SLOTS slots) plus the trend of the last window (least-squares slope of the slot
-   * rates), scaled up by what the headers count beyond these calls. null when the calls carry
+   * The share of `limit` one window of traffic would use `lookaheadSecs` from now, at the current
+   * rate (the last RATE_SLOTS slots) plus the trend of the last window (least-squares slope of the
+   * slot rates), scaled up by what the headers count beyond these calls. null when the calls carry
    * nothing to count over the window, or account for less than MIN_EXPLAINED of the used count.
    */
   pace(used: number, limit: number): number | null {
@@ -66,7 +70,7 @@ export class ArrivalRate {
     // Calls that explain little of what the headers count (other senders share the key) cannot
     // tell how the rest will move: no pace, and the drain of the headers decides alone.
     if (used > inWindow / MIN_EXPLAINED) return null;
-    return ((Math.max(used, inWindow) / inWindow) * ((rate + trendPerSec * this.windowSecs) * this.windowSecs)) / limit;
+    return ((Math.max(used, inWindow) / inWindow) * ((rate + trendPerSec * this.lookaheadSecs) * this.windowSecs)) / limit;
   }
 
   private at(slot: number): number {

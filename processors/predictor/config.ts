@@ -23,10 +23,15 @@ const RateLimitConfig = z.strictObject({
   window_secs: seconds('window_secs')
     .default(60)
     .describe('Period the limits count over (per-minute limits: OpenAI, Anthropic, LiteLLM rpm/tpm).'),
+  pace_lookahead_secs: seconds('pace_lookahead_secs')
+    .default(120)
+    .describe(
+      "How far ahead the trend of the calls' rate is projected for the pace: the warning a steady ramp gets. Longer warns earlier on slow ramps and believes a short burst longer.",
+    ),
   min_pace: ratio('min_pace')
     .default(0.8)
     .describe(
-      "Pace (the share of the limit one window of the deployment's calls would use at their current rate and trend) below which a falling remaining count is a window filling, not exhaustion; full confidence at 1.",
+      "Pace (the share of the limit one window of the deployment's calls would use at their current rate plus their trend over pace_lookahead_secs) below which a falling remaining count is a window filling, not exhaustion; full confidence at 1.",
     ),
 });
 

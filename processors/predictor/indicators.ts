@@ -125,7 +125,10 @@ export function createIndicators(config: PredictorConfig, baselines: BaselineVie
         deployment: deploymentId,
         requests: new RateLimitTrend(rl.ewma_tau_secs, rl.min_interval_ms),
         tokens: new RateLimitTrend(rl.ewma_tau_secs, rl.min_interval_ms),
-        sent: { requests: new ArrivalRate(rl.window_secs), tokens: new ArrivalRate(rl.window_secs) },
+        sent: {
+          requests: new ArrivalRate(rl.window_secs, rl.pace_lookahead_secs),
+          tokens: new ArrivalRate(rl.window_secs, rl.pace_lookahead_secs),
+        },
         breaker: new CircuitBreaker(config.circuit.failures_to_open, config.circuit.successes_to_close),
       }));
       d.sent.requests.add(endMs, 1);
