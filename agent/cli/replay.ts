@@ -55,7 +55,9 @@ Options:
                             into clusters; with --predictions, the seeds to score (default 1-10)
       --predictions         score the predictor: replay each scenario (default: ${PREDICTION_SCENARIOS.join(', ')})
                             for each seed of --seeds and print recall, precision and median lead
-                            per failure type and overall (the pipeline needs a predictor)
+                            per failure type and overall, then recall without the failures a
+                            scenario declares sudden (no_predictions at any score); the
+                            pipeline needs a predictor
   -t, --target URL          instead, stream to a running agent's OTLP/HTTP endpoint
       --speed X             with --target: X × real time (default 1); "max" as fast as accepted
 

@@ -1,9 +1,12 @@
 // `faultline replay --predictions`: replays scenarios over a range of seeds and scores the
 // predictor on each run (the final version of each prediction against what followed), then prints
-// precision, recall and median lead per failure type and over all of them.
+// precision, recall and median lead per failure type and over all of them; and recall again without
+// the failures a scenario declares sudden (a no_predictions entry at any score), which nothing
+// could have foreseen.
 import type { AgentConfig } from '../../core/component.ts';
 import { generate } from '../simulate/generate.ts';
 import { renderSpans } from '../simulate/render.ts';
+import type { PredictedFailure } from '../../core/model/prediction.ts';
 import type { Scenario } from '../simulate/scenario-schema.ts';
 import { accuracyByType, finalPredictions, summarize, type Summary, type TypeAccuracy } from './prediction-accuracy.ts';
 import { replay } from './run-replay.ts';
@@ -22,7 +25,18 @@ export const PREDICTION_SCENARIOS = [
 export interface BenchResult {
   byType: Map<string, TypeAccuracy>;
   overall: Summary;
+  /** Missed failures of a kind their scenario declares has no precursor (a no_predictions entry at any score). */
+  declaredSudden: number;
+  /** Recall with those left out: over the failures something could have foreseen. */
+  recallWithPrecursor: number | null;
 }
+
+/** A miss of a kind the scenario says must not be predicted at any score: it declares the failure sudden. */
+const declaredSudden = (scenario: Scenario, p: PredictedFailure): boolean =>
+  p.status === 'missed' &&
+  scenario.expectations.no_predictions.some(
+    (a) => a.min_score === 0 && (a.failure_type ?? p.failure_type) === p.failure_type && (a.provider ?? p.provider) === p.provider,
+  );
 
 export async function runPredictionBench(
   scenarios: readonly Scenario[],
@@ -32,6 +46,8 @@ export async function runPredictionBench(
   env?: NodeJS.ProcessEnv,
 ): Promise<BenchResult> {
   const byType = new Map<string, TypeAccuracy>();
+  let sudden = 0;
+  const suddenIn = new Set<string>();
   for (const base of scenarios) {
     for (const seed of seeds) {
       const scenario = { ...base, seed };
@@ -44,6 +60,9 @@ export async function runPredictionBench(
       const final = finalPredictions(report.predictions.map((p) => p.item));
       const run = accuracyByType(final);
       accuracyByType(final, byType);
+      const declared = final.filter((p) => declaredSudden(scenario, p)).length;
+      if (declared > 0) suddenIn.add(scenario.name);
+      sudden += declared;
       write(`${scenario.name.padEnd(24)} seed ${String(seed).padStart(2)}  ${describeRun(run, report.startMs, final)}`);
     }
   }
@@ -59,7 +78,13 @@ export async function runPredictionBench(
   write(
     `overall: recall ${fmt(overall.recall)}, precision ${fmt(overall.precision)}, median lead ${lead(overall.medianLeadSecs)} (${overall.confirmed} confirmed, ${overall.falseAlarms} false alarms, ${overall.missed} missed) over ${scenarios.length} scenarios × ${seeds.length} seeds`,
   );
-  return { byType, overall };
+  const foreseeable = overall.confirmed + overall.missed - sudden;
+  const recallWithPrecursor = foreseeable > 0 ? overall.confirmed / foreseeable : null;
+  if (sudden > 0)
+    write(
+      `with a precursor: recall ${fmt(recallWithPrecursor)} (${overall.confirmed} of ${foreseeable}), leaving out ${sudden} missed failures their scenario declares sudden (no_predictions at any score: ${[...suddenIn].join(', ')})`,
+    );
+  return { byType, overall, declaredSudden: sudden, recallWithPrecursor };
 }
 
 function describeRun(

@@ -47,6 +47,24 @@ describe('faultline replay', () => {
     expect(code).toBe(4);
   });
 
+  it('scores the predictor over scenarios and seeds, with recall again without the failures a scenario declares sudden', async () => {
+    const file = join(dir, 'sudden.yaml');
+    writeFileSync(
+      file,
+      scenario('expectations: { no_predictions: [{ failure_type: outage, provider: openai, why: a sudden outage has no precursor }] }'),
+    );
+    const { code, stdout } = await runCli(['replay', '--predictions', '--scenario', `${file},rate-limit-exhaustion`, '--seeds', '1-2']);
+    expect(stdout).toMatch(/tiny-outage\s+seed {2}1 {2}outage: 1 missed/);
+    expect(stdout).toMatch(/rate-limit-exhaustion\s+seed {2}2 {2}rate_limited: 1 confirmed \(lead \d+s\)/);
+    expect(stdout).toMatch(
+      /overall: recall 0\.50, precision 1\.00, median lead \d+s \(2 confirmed, 0 false alarms, 2 missed\) over 2 scenarios × 2 seeds/,
+    );
+    expect(stdout).toContain(
+      'with a precursor: recall 1.00 (2 of 2), leaving out 2 missed failures their scenario declares sudden (no_predictions at any score: tiny-outage)',
+    );
+    expect(code).toBe(0);
+  });
+
   it('lists pending expectations without evaluating them', async () => {
     const file = join(dir, 'pending.yaml');
     writeFileSync(file, scenario('pending_expectations: [{ category: quality, subtype: hallucination, needs: quality detectors }]'));
