@@ -12,8 +12,11 @@ export interface ErrorRisk {
   indicators: Record<string, number | null>;
 }
 
+/** Standard errors a rise must exceed to be more than sampling noise. */
+const SIGNIFICANT_RISE = 2;
+
 export class ErrorAcceleration {
-  private readonly samples: { atMs: number; rate: number }[] = [];
+  private readonly samples: { atMs: number; rate: number; calls: number }[] = [];
 
   constructor(private readonly config: PredictorConfig['error_rate']) {}
 
@@ -34,7 +37,7 @@ export class ErrorAcceleration {
     const step = this.config.window_ms / 2;
     const last = this.samples.at(-1);
     if (!last || nowMs - last.atMs >= step) {
-      this.samples.push({ atMs: nowMs, rate });
+      this.samples.push({ atMs: nowMs, rate, calls });
       if (this.samples.length > 3) this.samples.shift();
     }
     if (this.samples.length < 3 || errors < this.config.min_errors) return null;
@@ -44,7 +47,14 @@ export class ErrorAcceleration {
     const base = baselineRate ?? 0;
     // Above the baseline for two samples, not only the last: an error rate that leaps from nothing
     // to the failure line within one window is a sudden failure, which has no precursor to report.
-    if (rate - base < this.config.min_excess || b - base < this.config.min_excess || d1 <= 0 || d2 <= 0) return null;
+    // Rising at both steps, faster at the second: a dip and a recovery (a V, noise around a level)
+    // also has positive first and second differences, and projects a climb that is not there.
+    if (rate - base < this.config.min_excess || b - base < this.config.min_excess || b - a <= 0 || d1 <= 0 || d2 <= 0) return null;
+    // And a rise over the three samples that sampling noise does not explain: two standard errors
+    // of the difference of two proportions (30 % of 80 calls is give or take 5 points).
+    const first = this.samples[0];
+    const noise = Math.sqrt((a * (1 - a)) / first.calls + (c * (1 - c)) / calls);
+    if (c - a < SIGNIFICANT_RISE * noise) return null;
     // rate(s) = rate + d1·s + ½·d2·s², s in steps of half a window.
     const gap = this.config.failure_rate - rate;
     const steps = gap <= 0 ? 0 : (-d1 + Math.sqrt(d1 * d1 + 2 * d2 * gap)) / d2;

@@ -22,6 +22,7 @@ export class LatencyTrend {
   private readonly holt: Holt;
   private slow: number | null = null;
   private rising = 0;
+  private lastInput: number | null = null;
 
   constructor(
     private readonly config: PredictorConfig['latency'],
@@ -37,7 +38,12 @@ export class LatencyTrend {
     const level = this.holt.value as number;
     const weight = 1 - Math.exp(-this.intervalSecs / SLOW_REFERENCE_SECS);
     this.slow = this.slow === null ? level : this.slow + weight * (Math.min(level, this.slow * 4) - this.slow);
-    this.rising = this.holt.slope > 0 ? this.rising + 1 : 0;
+    // A tick counts towards a rising trend only when the window's p95 itself rose: after a single
+    // jump (one slow call entering a sparse window) the smoothed level chases the step with a
+    // positive slope for several ticks while the p95 stays flat, which is no trend.
+    if (this.holt.slope <= 0) this.rising = 0;
+    else if (this.lastInput !== null && p95Ms > this.lastInput) this.rising++;
+    this.lastInput = p95Ms;
 
     const reference = baselineP95Ms ?? this.slow;
     const line = baselineP95Ms !== null ? baselineP95Ms * this.config.baseline_multiple : this.config.static_sla_ms;
