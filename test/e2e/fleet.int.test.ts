@@ -160,7 +160,7 @@ describe.each([
       writeFileSync(join(dir, 'agent.yaml'), agentConfig(`http://127.0.0.1:${port}`));
       agents.push(startAgentProcess(join(dir, 'agent.yaml'), { cwd: dir, env: { DATABASE_URL: url } }));
     }
-  }, 120_000);
+  }, 600_000);
 
   afterAll(async () => {
     for (const a of agents) if (a.child.exitCode === null && a.child.signalCode === null) a.child.kill('SIGKILL');

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { pickFreePort } from '../../agent/store/tcp-port.ts';
+import { ensureBinary } from './ensure-binary.ts';
 
 export interface PgBouncer {
   /** The database through PgBouncer, same user and password. */
@@ -16,9 +17,8 @@ export interface PgBouncer {
 }
 
 export async function startPgBouncer(databaseUrl: string): Promise<PgBouncer> {
-  const which = spawnSync('sh', ['-c', 'command -v pgbouncer']);
-  const binary = which.stdout.toString().trim();
-  if (!binary) throw new Error('pgbouncer is not installed; install it with `apt-get install -y pgbouncer` (Debian package).');
+  // Installed from Debian's package when missing (CI starts from a fresh machine), never skipped.
+  const binary = ensureBinary('pgbouncer', 'pgbouncer');
   const target = new URL(databaseUrl);
   const port = await pickFreePort();
   const dir = mkdtempSync(join(tmpdir(), 'faultline-pgbouncer-'));
