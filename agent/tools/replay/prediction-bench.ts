@@ -19,6 +19,7 @@ export const PREDICTION_SCENARIOS = [
   'rate-limit-slow-ramp',
   'latency-creep',
   'provider-outage',
+  'provider-brownout',
   'healthy-traffic',
 ];
 

@@ -10,7 +10,7 @@ const LONG = new Set(['seasonal-latency-step']);
 describe('faultline replay --check on every built-in scenario', () => {
   const names = builtInScenarioNames();
 
-  it('has the nineteen built-in scenarios: canonical, chaos and operational', () => {
+  it('has the twenty built-in scenarios: canonical, chaos and operational', () => {
     expect(names).toEqual([
       'anthropic-overload',
       'cost-explosion',
@@ -22,6 +22,7 @@ describe('faultline replay --check on every built-in scenario', () => {
       'latency-injection',
       'model-update-hallucination',
       'prompt-injection',
+      'provider-brownout',
       'provider-outage',
       'quiet-single-error',
       'rate-limit-exhaustion',
