@@ -21,8 +21,8 @@ import { renderSpans } from '../../agent/tools/simulate/render.ts';
 import impact from '../../processors/impact/index.ts';
 import { soloLeadership } from '../../agent/core/leadership.ts';
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
-const WARMUP = Number(process.env.BENCH_WARMUP ?? 10);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 50);
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 20);
 const log = (line = '') => process.stdout.write(`${line}\n`);
 const LANES = ['calls', 'events', 'slos', 'incidents'] as const;
 
