@@ -41,6 +41,11 @@ export default defineConfig({
         test: {
           name: 'integration',
           pool: 'threads',
+          // A worker thread that forked and SIGKILLed children can spin for ever in its teardown
+          // (node's CleanupHandles; 'Failed to terminate worker', then npm test never exits): this
+          // file runs in a child process instead, which the pool can always end. (poolMatchGlobs is
+          // deprecated in vitest 3 and gone in 4: a project of its own then, run by npm test.)
+          poolMatchGlobs: [['test/exporters/postgres/spill-model-crash.int.test.ts', 'forks']],
           include: [INTEGRATION],
           sequence: { groupOrder: 1 },
           globalSetup: ['test/support/global-setup.ts'],

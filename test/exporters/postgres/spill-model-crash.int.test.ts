@@ -40,8 +40,20 @@ interface Child {
   waitFor(match: (r: Reply) => boolean, timeoutMs?: number): Promise<Reply>;
 }
 
+/** Every child forked, so the file ends only once each has exited (see afterAll). */
+const forked = new Set<ChildProcess>();
+
+/** Kills a child unless it has exited, and resolves once it has. */
+function ended(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  const exited = new Promise<void>((res) => child.once('exit', () => res()));
+  child.kill('SIGKILL');
+  return exited;
+}
+
 function forkChild(): Promise<Child> {
   const child = fork(CHILD, [], { execArgv: [], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  forked.add(child);
   const replies: Reply[] = [];
   const waiters = new Set<() => void>();
   child.on('message', (m: Reply) => {
@@ -119,8 +131,11 @@ beforeAll(async () => {
   spare = forkChild();
 });
 afterAll(async () => {
-  (await spare?.catch(() => null))?.process.kill('SIGKILL');
-  survivor?.process.kill('SIGKILL');
+  // Wait for every child to exit: a worker thread torn down while a child process handle is still
+  // open can spin in its cleanup for ever (seen in CI: 'Failed to terminate worker' on this file,
+  // then npm test never exiting, one core at 100 %).
+  await spare?.catch(() => null);
+  await Promise.all([...forked].map(ended));
   await proxy?.close();
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
   rmSync(CHILD, { force: true });
@@ -154,10 +169,7 @@ function exportMessage(m: Model, r: Real, count: number, poison: boolean) {
 }
 
 async function kill(m: Model, r: Real): Promise<void> {
-  const child = r.child;
-  const exited = new Promise((res) => child.process.once('exit', res));
-  child.process.kill('SIGKILL');
-  await exited;
+  await ended(r.child.process);
   m.kills++;
   r.child = await startChild(r.spillPath);
 }
