@@ -30,7 +30,7 @@ export class ArrivalRate {
     const slot = Math.floor(atMs / SLOT_MS);
     if (slot > this.newest) {
       // Slots passed over since the newest are empty.
-      const clear = Math.min(this.slots.length, this.newest === -Infinity ? this.slots.length : slot - this.newest);
+      const clear = Math.min(this.slots.length, slot - this.newest);
       for (let i = 1; i <= clear; i++) this.slots[(slot - clear + i) % this.slots.length] = 0;
       this.newest = slot;
     } else if (slot <= this.newest - this.slots.length) return; // older than the ring

@@ -26,10 +26,6 @@ export const PREDICTION_SCENARIOS = [
 export interface BenchResult {
   byType: Map<string, TypeAccuracy>;
   overall: Summary;
-  /** Missed failures of a kind their scenario declares has no precursor (a no_predictions entry at any score). */
-  declaredSudden: number;
-  /** Recall with those left out: over the failures something could have foreseen. */
-  recallWithPrecursor: number | null;
 }
 
 /** A miss of a kind the scenario says must not be predicted at any score: it declares the failure sudden. */
@@ -85,7 +81,7 @@ export async function runPredictionBench(
     write(
       `with a precursor: recall ${fmt(recallWithPrecursor)} (${overall.confirmed} of ${foreseeable}), leaving out ${sudden} missed failures their scenario declares sudden (no_predictions at any score: ${[...suddenIn].join(', ')})`,
     );
-  return { byType, overall, declaredSudden: sudden, recallWithPrecursor };
+  return { byType, overall };
 }
 
 function describeRun(
